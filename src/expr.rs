@@ -1,0 +1,364 @@
+//! Expressions: the formulas an analyst writes in a scenario, recorded as a graph.
+//!
+//! A scenario script runs once. Arithmetic on parameters (`p * rr`, `if_else(year() < 3, a, b)`)
+//! does not compute a number there; it builds an [`Expr`]. The engine evaluates the graph natively
+//! for every iteration, arm, subgroup, year (and time in state where a rule reads it), so rhai never
+//! runs in the simulation loop. The graph also tells which parameters a rule reads, which the error
+//! messages and the sensitivity analyses use, and it prints itself as a formula.
+
+use std::fmt;
+use std::sync::Arc;
+
+/// A recorded formula. Cheap to clone (shared graph).
+#[derive(Clone, Debug)]
+pub struct Expr(Arc<Node>);
+
+/// One node of an expression graph.
+#[derive(Debug)]
+pub enum Node {
+    /// A number written in the script.
+    Const(f64),
+    /// An uncertain parameter, by its index in the scenario's parameter list; `name` for display.
+    Param { index: usize, name: String },
+    /// The current year (0-based).
+    Year,
+    /// Years in the current state, counting the current year (transitions only).
+    TimeInState,
+    /// 1 if the person receives the arm with this index, else 0.
+    ArmIs { arm: usize, name: String },
+    /// 1 if the person takes part in an intervention, else 0.
+    Treated,
+    /// 1 if the person belongs to the subgroup with this index, else 0.
+    InSubgroup { group: usize, name: String },
+    /// Years since the current arm's program ended (0 during it and for the baseline).
+    YearsSinceEnd,
+    /// The fading multiplier `effect(m, dropoff)`.
+    Effect(Expr, Expr),
+    /// A function of one value.
+    Unary(UnaryOp, Expr),
+    /// A function of two values.
+    Binary(BinaryOp, Expr, Expr),
+    /// `if_else(cond, a, b)`.
+    IfElse(Expr, Expr, Expr),
+}
+
+/// Functions of one value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    Neg,
+    Not,
+    Exp,
+    Ln,
+    RateToProb,
+}
+
+/// Functions of two values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinaryOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Pow,
+    Min,
+    Max,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+    And,
+    Or,
+    OddsRatio,
+}
+
+/// Where an expression is evaluated: the values that the context functions read.
+#[derive(Clone, Copy, Debug)]
+pub struct EvalContext<'a> {
+    /// This iteration's parameter values, in declaration order.
+    pub params: &'a [f64],
+    /// The year, 0-based.
+    pub year: u32,
+    /// Years in the current state, counting the current one (≥ 1); 1 where not relevant.
+    pub time_in_state: u32,
+    /// The arm whose practice the person receives (0 = baseline; non-participants get 0).
+    pub arm: usize,
+    /// The person's subgroup index (the last index is the remainder group).
+    pub subgroup: usize,
+    /// The program years `[start, end)` of the arm being received; `None` for the baseline.
+    pub program: Option<(u32, u32)>,
+}
+
+/// What an expression reads besides constants; decides how often it must be evaluated.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Dependencies {
+    /// Indices of the parameters read.
+    pub params: Vec<usize>,
+    pub year: bool,
+    pub time_in_state: bool,
+    pub arm: bool,
+    pub subgroup: bool,
+}
+
+impl Expr {
+    /// Wraps a node.
+    pub fn new(node: Node) -> Self {
+        Expr(Arc::new(node))
+    }
+
+    /// A constant.
+    pub fn constant(value: f64) -> Self {
+        Expr::new(Node::Const(value))
+    }
+
+    /// The node at the root.
+    pub fn node(&self) -> &Node {
+        &self.0
+    }
+
+    /// `Some(value)` if the expression is a plain number.
+    pub fn as_constant(&self) -> Option<f64> {
+        match *self.0 {
+            Node::Const(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Combines two expressions, folding constants.
+    pub fn binary(op: BinaryOp, a: Expr, b: Expr) -> Self {
+        if let (Some(x), Some(y)) = (a.as_constant(), b.as_constant()) {
+            return Expr::constant(apply_binary(op, x, y));
+        }
+        Expr::new(Node::Binary(op, a, b))
+    }
+
+    /// Applies a function of one value, folding constants.
+    pub fn unary(op: UnaryOp, a: Expr) -> Self {
+        if let Some(x) = a.as_constant() {
+            return Expr::constant(apply_unary(op, x));
+        }
+        Expr::new(Node::Unary(op, a))
+    }
+
+    /// Evaluates the expression natively.
+    pub fn eval(&self, cx: &EvalContext) -> f64 {
+        match &*self.0 {
+            Node::Const(v) => *v,
+            Node::Param { index, .. } => cx.params[*index],
+            Node::Year => f64::from(cx.year),
+            Node::TimeInState => f64::from(cx.time_in_state),
+            Node::ArmIs { arm, .. } => bool_value(cx.arm == *arm),
+            Node::Treated => bool_value(cx.arm != 0),
+            Node::InSubgroup { group, .. } => bool_value(cx.subgroup == *group),
+            Node::YearsSinceEnd => f64::from(years_since_end(cx)),
+            Node::Effect(m, dropoff) => match cx.program {
+                Some((start, end)) if cx.year >= start => {
+                    let m = m.eval(cx);
+                    if cx.year < end {
+                        m
+                    } else {
+                        let k = years_since_end(cx) as i32;
+                        1.0 + (m - 1.0) * (1.0 - dropoff.eval(cx)).powi(k)
+                    }
+                }
+                _ => 1.0,
+            },
+            Node::Unary(op, a) => apply_unary(*op, a.eval(cx)),
+            Node::Binary(op, a, b) => apply_binary(*op, a.eval(cx), b.eval(cx)),
+            Node::IfElse(c, a, b) => {
+                if c.eval(cx) != 0.0 {
+                    a.eval(cx)
+                } else {
+                    b.eval(cx)
+                }
+            }
+        }
+    }
+
+    /// What the expression reads.
+    pub fn dependencies(&self) -> Dependencies {
+        let mut deps = Dependencies::default();
+        self.collect(&mut deps);
+        deps.params.sort_unstable();
+        deps.params.dedup();
+        deps
+    }
+
+    fn collect(&self, deps: &mut Dependencies) {
+        match &*self.0 {
+            Node::Const(_) => {}
+            Node::Param { index, .. } => deps.params.push(*index),
+            Node::Year => deps.year = true,
+            Node::TimeInState => deps.time_in_state = true,
+            Node::ArmIs { .. } | Node::Treated => deps.arm = true,
+            Node::InSubgroup { .. } => deps.subgroup = true,
+            Node::YearsSinceEnd => {
+                deps.arm = true;
+                deps.year = true;
+            }
+            Node::Effect(m, d) => {
+                deps.arm = true;
+                deps.year = true;
+                m.collect(deps);
+                d.collect(deps);
+            }
+            Node::Unary(_, a) => a.collect(deps),
+            Node::Binary(_, a, b) => {
+                a.collect(deps);
+                b.collect(deps);
+            }
+            Node::IfElse(c, a, b) => {
+                c.collect(deps);
+                a.collect(deps);
+                b.collect(deps);
+            }
+        }
+    }
+}
+
+fn bool_value(b: bool) -> f64 {
+    if b { 1.0 } else { 0.0 }
+}
+
+fn years_since_end(cx: &EvalContext) -> u32 {
+    match cx.program {
+        Some((_, end)) if cx.year >= end => cx.year - end + 1,
+        _ => 0,
+    }
+}
+
+fn apply_unary(op: UnaryOp, x: f64) -> f64 {
+    match op {
+        UnaryOp::Neg => -x,
+        UnaryOp::Not => bool_value(x == 0.0),
+        UnaryOp::Exp => x.exp(),
+        UnaryOp::Ln => x.ln(),
+        UnaryOp::RateToProb => 1.0 - (-x).exp(),
+    }
+}
+
+fn apply_binary(op: BinaryOp, x: f64, y: f64) -> f64 {
+    match op {
+        BinaryOp::Add => x + y,
+        BinaryOp::Sub => x - y,
+        BinaryOp::Mul => x * y,
+        BinaryOp::Div => x / y,
+        BinaryOp::Pow => x.powf(y),
+        BinaryOp::Min => x.min(y),
+        BinaryOp::Max => x.max(y),
+        BinaryOp::Lt => bool_value(x < y),
+        BinaryOp::Le => bool_value(x <= y),
+        BinaryOp::Gt => bool_value(x > y),
+        BinaryOp::Ge => bool_value(x >= y),
+        BinaryOp::Eq => bool_value(x == y),
+        BinaryOp::Ne => bool_value(x != y),
+        BinaryOp::And => bool_value(x != 0.0 && y != 0.0),
+        BinaryOp::Or => bool_value(x != 0.0 || y != 0.0),
+        BinaryOp::OddsRatio => {
+            let odds = x / (1.0 - x) * y;
+            odds / (1.0 + odds)
+        }
+    }
+}
+
+impl fmt::Display for Expr {
+    /// Prints the formula in the script's own notation.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &*self.0 {
+            Node::Const(v) => write!(f, "{v}"),
+            Node::Param { name, .. } => write!(f, "{name}"),
+            Node::Year => write!(f, "year()"),
+            Node::TimeInState => write!(f, "time_in_state()"),
+            Node::ArmIs { name, .. } => write!(f, "arm_is(\"{name}\")"),
+            Node::Treated => write!(f, "treated()"),
+            Node::InSubgroup { name, .. } => write!(f, "in_subgroup(\"{name}\")"),
+            Node::YearsSinceEnd => write!(f, "years_since_end()"),
+            Node::Effect(m, d) => write!(f, "effect({m}, {d})"),
+            Node::Unary(op, a) => match op {
+                UnaryOp::Neg => write!(f, "-({a})"),
+                UnaryOp::Not => write!(f, "not({a})"),
+                UnaryOp::Exp => write!(f, "exp({a})"),
+                UnaryOp::Ln => write!(f, "ln({a})"),
+                UnaryOp::RateToProb => write!(f, "rate_to_prob({a})"),
+            },
+            Node::Binary(op, a, b) => {
+                let infix = match op {
+                    BinaryOp::Add => Some("+"),
+                    BinaryOp::Sub => Some("-"),
+                    BinaryOp::Mul => Some("*"),
+                    BinaryOp::Div => Some("/"),
+                    BinaryOp::Lt => Some("<"),
+                    BinaryOp::Le => Some("<="),
+                    BinaryOp::Gt => Some(">"),
+                    BinaryOp::Ge => Some(">="),
+                    BinaryOp::Eq => Some("=="),
+                    BinaryOp::Ne => Some("!="),
+                    _ => None,
+                };
+                match infix {
+                    Some(sym) => write!(f, "({a} {sym} {b})"),
+                    None => {
+                        let name = match op {
+                            BinaryOp::Pow => "pow",
+                            BinaryOp::Min => "min",
+                            BinaryOp::Max => "max",
+                            BinaryOp::And => "and",
+                            BinaryOp::Or => "or",
+                            _ => "odds_ratio",
+                        };
+                        write!(f, "{name}({a}, {b})")
+                    }
+                }
+            }
+            Node::IfElse(c, a, b) => write!(f, "if_else({c}, {a}, {b})"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cx(params: &[f64], year: u32, arm: usize) -> EvalContext<'_> {
+        EvalContext {
+            params,
+            year,
+            time_in_state: 1,
+            arm,
+            subgroup: 0,
+            program: if arm == 0 { None } else { Some((0, 2)) },
+        }
+    }
+
+    #[test]
+    fn arithmetic_and_constant_folding() {
+        let p = Expr::new(Node::Param {
+            index: 0,
+            name: "p".into(),
+        });
+        let e = Expr::binary(
+            BinaryOp::Mul,
+            p,
+            Expr::binary(BinaryOp::Add, Expr::constant(1.0), Expr::constant(1.0)),
+        );
+        assert_eq!(e.eval(&cx(&[0.25], 0, 0)), 0.5);
+        assert_eq!(e.to_string(), "(p * 2)");
+        assert_eq!(e.dependencies().params, vec![0]);
+    }
+
+    #[test]
+    fn effect_fades_after_the_program() {
+        let e = Expr::new(Node::Effect(Expr::constant(0.5), Expr::constant(0.5)));
+        assert_eq!(e.eval(&cx(&[], 0, 0)), 1.0, "baseline is untouched");
+        assert_eq!(e.eval(&cx(&[], 1, 1)), 0.5, "full effect while it runs");
+        assert_eq!(e.eval(&cx(&[], 2, 1)), 0.75, "half the effect one year after");
+        assert_eq!(e.eval(&cx(&[], 3, 1)), 0.875);
+    }
+
+    #[test]
+    fn odds_ratio_of_one_keeps_the_probability() {
+        let e = Expr::binary(BinaryOp::OddsRatio, Expr::constant(0.3), Expr::constant(1.0));
+        assert!((e.as_constant().unwrap() - 0.3).abs() < 1e-15);
+    }
+}

@@ -1,0 +1,34 @@
+//! # socinv
+//!
+//! What a social investment is likely to return, for whom, when, and with what risk.
+//!
+//! A Swedish kommun or region funds a delimited effort for a target group now, expecting better
+//! outcomes and lower public costs later, landing with several actors. socinv simulates the real
+//! cohort's year-by-year trajectories under ordinary practice and under each intervention, many
+//! times over with uncertain inputs, and summarises the distribution of the net return.
+//!
+//! Data flows one way, one module per stage:
+//!
+//! ```text
+//! scenario.rhai ──script (run once, sandboxed)──▶ Scenario (native, validated)
+//!   ──sim (per iteration, parallel, keyed random streams)──▶ IterationResult per iteration
+//!   ──results/stats (in iteration order)──▶ RunResults ──report──▶ terminal · JSON · CSV
+//! ```
+//!
+//! - [`script`]: the rhai bridge and the scenario language ([`expr`] holds the formulas it records).
+//! - [`scenario`]: the native model; [`dist`]: distributions of uncertain inputs.
+//! - [`sim`]: the Monte Carlo engine; [`stats`]: summaries; [`results`]: the output types.
+//! - [`report`]: terminal summary, JSON, CSV; [`cli`]: the command line.
+
+pub mod cli;
+pub mod dist;
+pub mod error;
+pub mod expr;
+pub mod report;
+pub mod results;
+pub mod scenario;
+pub mod script;
+pub mod sim;
+pub mod stats;
+
+pub use error::{Error, Result};

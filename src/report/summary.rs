@@ -1,0 +1,151 @@
+//! The readable summary `socinv run` prints.
+
+use super::format::{amount, mean_with_mcse, percent, table};
+use crate::results::RunResults;
+use crate::stats::Summary;
+use std::fmt::Write;
+
+fn range(s: &Summary) -> String {
+    format!("{} … {}", amount(s.p5), amount(s.p95))
+}
+
+/// The summary of a run, for the terminal.
+pub fn summary_text(r: &RunResults) -> String {
+    let sc = &r.scenario;
+    let cur = &sc.currency;
+    let mut out = String::new();
+    let price_year = sc
+        .price_year
+        .map(|y| format!(", price year {y}"))
+        .unwrap_or_default();
+    let _ = writeln!(out, "{}  ({})", sc.name, sc.file);
+    let _ = writeln!(
+        out,
+        "  {} people · {} years (year 0–{}) · discount rate {}% · {cur}{price_year}",
+        sc.cohort,
+        sc.horizon_years,
+        sc.horizon_years - 1,
+        super::format::round_sig(sc.discount_rate * 100.0, 6)
+    );
+    let fixed: Vec<String> = sc
+        .parameters
+        .iter()
+        .filter_map(|p| p.fixed_at.map(|v| format!("{} = {v}", p.name)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "  {} iterations · seed {}{}",
+        super::format::grouped(r.settings.iterations as f64, 0),
+        r.settings.seed,
+        if fixed.is_empty() {
+            String::new()
+        } else {
+            format!(" · fixed: {}", fixed.join(", "))
+        }
+    );
+    let _ = writeln!(
+        out,
+        "  net = cost under ordinary practice − cost with the intervention (program included), \
+         discounted, in {cur}; positive = it pays back"
+    );
+
+    for c in &r.comparisons {
+        let _ = writeln!(out, "\n{}  vs  {}", c.intervention, c.baseline);
+        let mut rows = vec![vec![
+            String::new(),
+            "mean (± MCSE)".to_string(),
+            "90% range (P5 … P95)".to_string(),
+        ]];
+        for (label, s) in [
+            ("Net return", &c.net),
+            ("Savings", &c.savings),
+            ("Investment (program)", &c.investment),
+        ] {
+            rows.push(vec![label.to_string(), mean_with_mcse(s.mean, s.mcse), range(s)]);
+        }
+        if let Some(roi) = &c.roi {
+            rows.push(vec![
+                "ROI (net / investment)".to_string(),
+                mean_with_mcse(roi.mean, roi.mcse),
+                range(roi),
+            ]);
+        }
+        out.push_str(&table(&rows, "  "));
+        let _ = writeln!(
+            out,
+            "  Probability of loss: {}  ·  probability the net is positive: {}",
+            percent(1.0 - c.prob_net_positive),
+            percent(c.prob_net_positive)
+        );
+        let payback = match c.payback.median_year {
+            Some(y) => format!("median payback year {y}"),
+            None => "no median payback year (fewer than half pay back)".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "  Payback: {payback}; pays back within {} years in {}",
+            sc.horizon_years,
+            percent(c.payback.prob_within_horizon)
+        );
+
+        let mut rows = vec![vec![
+            "Net by actor".to_string(),
+            "mean".to_string(),
+            "P5 … P95".to_string(),
+            "P(net > 0)".to_string(),
+        ]];
+        for (name, n) in &c.by_actor {
+            rows.push(vec![
+                format!("  {name}"),
+                amount(n.net.mean),
+                range(&n.net),
+                percent(n.prob_net_positive),
+            ]);
+        }
+        rows.push(vec!["Net by perspective".to_string()]);
+        for (name, n) in &c.by_perspective {
+            rows.push(vec![
+                format!("  {name}"),
+                amount(n.net.mean),
+                range(&n.net),
+                percent(n.prob_net_positive),
+            ]);
+        }
+        if !c.outcomes.is_empty() {
+            rows.push(vec!["Outcomes, intervention − baseline".to_string()]);
+            for (name, s) in &c.outcomes {
+                rows.push(vec![format!("  {name}"), amount(s.mean), range(s)]);
+            }
+        }
+        out.push('\n');
+        out.push_str(&table(&rows, "  "));
+        let drivers: Vec<String> = c
+            .drivers
+            .iter()
+            .take(5)
+            .map(|d| format!("{} ({:+.2})", d.parameter, d.spearman))
+            .collect();
+        if !drivers.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n  Strongest drivers of the net (Spearman rank correlation): {}",
+                drivers.join(", ")
+            );
+        }
+    }
+
+    let _ = writeln!(out, "\nPer arm (cohort totals over the horizon)");
+    let mut header = vec![String::new(), format!("cost, {cur}")];
+    header.extend(sc.outcomes.iter().cloned());
+    let mut rows = vec![header];
+    for (name, arm) in &r.arms {
+        let mut row = vec![
+            name.clone(),
+            format!("{} ({})", amount(arm.cost.total.mean), range(&arm.cost.total)),
+        ];
+        row.extend(arm.outcomes.values().map(|s| amount(s.mean)));
+        rows.push(row);
+    }
+    out.push_str(&table(&rows, "  "));
+    out
+}

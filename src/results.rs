@@ -1,0 +1,411 @@
+//! The results of a run, as written to JSON (`schema` "socinv.result/1") and read by the reports.
+//!
+//! Sign convention: `net = baseline cost − intervention arm cost (program cost included)`,
+//! discounted to year 0; positive means the investment pays back.
+
+use crate::scenario::Scenario;
+use crate::sim::{ArmResult, IterationResult, SimSettings};
+use crate::stats::{Payback, Share, Summary, payback_year, spearman};
+use indexmap::IndexMap;
+use serde::Serialize;
+
+/// Schema identifier of the results JSON.
+pub const SCHEMA: &str = "socinv.result/1";
+
+#[derive(Debug, Serialize)]
+pub struct RunResults {
+    pub schema: &'static str,
+    pub socinv_version: &'static str,
+    pub scenario: ScenarioInfo,
+    pub settings: SettingsInfo,
+    pub comparisons: Vec<Comparison>,
+    pub arms: IndexMap<String, ArmSummary>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScenarioInfo {
+    pub name: String,
+    pub description: String,
+    pub file: String,
+    pub source_hash: String,
+    pub currency: String,
+    pub price_year: Option<i64>,
+    pub horizon_years: u32,
+    pub discount_rate: f64,
+    pub cohort: u32,
+    pub actors: Vec<String>,
+    pub perspectives: Vec<PerspectiveInfo>,
+    pub states: Vec<String>,
+    pub subgroups: Vec<SubgroupInfo>,
+    pub arms: Vec<String>,
+    pub parameters: Vec<ParameterInfo>,
+    pub outcomes: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PerspectiveInfo {
+    pub name: String,
+    pub actors: Vec<String>,
+    pub excludes_transfers: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SubgroupInfo {
+    pub name: String,
+    pub share: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ParameterInfo {
+    pub name: String,
+    pub distribution: String,
+    pub p5: f64,
+    pub p50: f64,
+    pub p95: f64,
+    /// The value it was fixed at with `--set`, if any.
+    pub fixed_at: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SettingsInfo {
+    pub iterations: usize,
+    pub seed: u64,
+}
+
+/// Intervention against ordinary practice.
+#[derive(Debug, Serialize)]
+pub struct Comparison {
+    pub intervention: String,
+    pub baseline: String,
+    /// Baseline cost − intervention arm cost, program included.
+    pub net: Summary,
+    /// Baseline cost − intervention arm cost, program excluded.
+    pub savings: Summary,
+    /// The program cost.
+    pub investment: Summary,
+    /// net / investment; null when the investment can be zero.
+    pub roi: Option<Summary>,
+    pub prob_net_positive: f64,
+    pub prob_net_positive_mcse: f64,
+    pub payback: Payback,
+    pub by_actor: IndexMap<String, NetShare>,
+    pub by_perspective: IndexMap<String, NetShare>,
+    pub per_year: Vec<YearNet>,
+    /// Outcome difference, intervention arm − baseline (cohort totals).
+    pub outcomes: IndexMap<String, Summary>,
+    pub participants: Summary,
+    /// Parameters by the strength of their rank correlation with the net, strongest first.
+    pub drivers: Vec<Driver>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NetShare {
+    pub net: Summary,
+    pub prob_net_positive: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct YearNet {
+    pub year: u32,
+    pub cumulative_net: Summary,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Driver {
+    pub parameter: String,
+    /// Spearman rank correlation with the net.
+    pub spearman: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ArmSummary {
+    pub cost: ArmCost,
+    pub outcomes: IndexMap<String, Summary>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ArmCost {
+    /// All actors, program included.
+    pub total: Summary,
+    pub by_actor: IndexMap<String, Summary>,
+    pub program: Summary,
+}
+
+/// Per-iteration quantities of one comparison, shared by the JSON and the samples CSV.
+pub struct ComparisonSamples {
+    pub net: Vec<f64>,
+    pub savings: Vec<f64>,
+    pub investment: Vec<f64>,
+    pub payback: Vec<Option<u32>>,
+    /// Net per actor: `by_actor[actor][iteration]`.
+    pub by_actor: Vec<Vec<f64>>,
+}
+
+impl ComparisonSamples {
+    pub fn new(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -> Self {
+        fn pair(it: &IterationResult, arm: usize) -> (&ArmResult, &ArmResult) {
+            (&it.arms[0], &it.arms[arm])
+        }
+        let net: Vec<f64> = iterations
+            .iter()
+            .map(|it| {
+                let (b, i) = pair(it, arm);
+                b.total() - i.total()
+            })
+            .collect();
+        let investment: Vec<f64> = iterations.iter().map(|it| it.arms[arm].program()).collect();
+        let savings = net.iter().zip(&investment).map(|(n, i)| n + i).collect();
+        let payback = iterations
+            .iter()
+            .map(|it| {
+                let (b, i) = pair(it, arm);
+                payback_year(b.cost_by_year.iter().zip(&i.cost_by_year).map(|(b, i)| b - i))
+            })
+            .collect();
+        let by_actor = (0..scenario.actors.len())
+            .map(|a| {
+                iterations
+                    .iter()
+                    .map(|it| {
+                        let (b, i) = pair(it, arm);
+                        b.cost_by_actor[a] - i.cost_by_actor[a]
+                    })
+                    .collect()
+            })
+            .collect();
+        ComparisonSamples {
+            net,
+            savings,
+            investment,
+            payback,
+            by_actor,
+        }
+    }
+}
+
+fn summary(values: &[f64]) -> Summary {
+    Summary::of(values).unwrap_or(Summary {
+        mean: f64::NAN,
+        sd: f64::NAN,
+        mcse: f64::NAN,
+        p5: f64::NAN,
+        p10: f64::NAN,
+        p25: f64::NAN,
+        p50: f64::NAN,
+        p75: f64::NAN,
+        p90: f64::NAN,
+        p95: f64::NAN,
+        min: f64::NAN,
+        max: f64::NAN,
+    })
+}
+
+fn net_share(values: &[f64]) -> NetShare {
+    NetShare {
+        net: summary(values),
+        prob_net_positive: Share::of(values, |v| *v > 0.0).p,
+    }
+}
+
+impl RunResults {
+    /// Summarises the iterations of a run.
+    pub fn new(scenario: &Scenario, settings: &SimSettings, iterations: &[IterationResult]) -> Self {
+        let comparisons = scenario
+            .interventions()
+            .map(|(a, _)| comparison(scenario, iterations, a))
+            .collect();
+        let arms = scenario
+            .arms
+            .iter()
+            .enumerate()
+            .map(|(a, arm)| (arm.name.clone(), arm_summary(scenario, iterations, a)))
+            .collect();
+        RunResults {
+            schema: SCHEMA,
+            socinv_version: env!("CARGO_PKG_VERSION"),
+            scenario: scenario_info(scenario, settings),
+            settings: SettingsInfo {
+                iterations: settings.iterations,
+                seed: settings.seed,
+            },
+            comparisons,
+            arms,
+        }
+    }
+}
+
+/// Describes the scenario for outputs (parameters with their P5, P50, P95).
+pub fn scenario_info(scenario: &Scenario, settings: &SimSettings) -> ScenarioInfo {
+    ScenarioInfo {
+        name: scenario.name.clone(),
+        description: scenario.description.clone(),
+        file: scenario.file.clone(),
+        source_hash: scenario.source_hash.clone(),
+        currency: scenario.currency.clone(),
+        price_year: scenario.price_year,
+        horizon_years: scenario.horizon,
+        discount_rate: scenario.discount_rate,
+        cohort: scenario.cohort,
+        actors: scenario.actors.clone(),
+        perspectives: scenario
+            .perspectives
+            .iter()
+            .map(|p| PerspectiveInfo {
+                name: p.name.clone(),
+                actors: p.actors.iter().map(|&a| scenario.actors[a].clone()).collect(),
+                excludes_transfers: p.exclude_transfers,
+            })
+            .collect(),
+        states: scenario.states.clone(),
+        subgroups: scenario
+            .subgroups
+            .iter()
+            .map(|g| SubgroupInfo {
+                name: g.name.clone(),
+                share: g.share,
+            })
+            .collect(),
+        arms: scenario.arms.iter().map(|a| a.name.clone()).collect(),
+        parameters: scenario
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let d = &p.distribution.dist;
+                ParameterInfo {
+                    name: p.name.clone(),
+                    distribution: p.distribution.written.clone(),
+                    p5: d.quantile(0.05),
+                    p50: d.quantile(0.5),
+                    p95: d.quantile(0.95),
+                    fixed_at: settings.fixed.iter().find(|(j, _)| *j == i).map(|(_, v)| *v),
+                }
+            })
+            .collect(),
+        outcomes: scenario.outcomes.clone(),
+    }
+}
+
+fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -> Comparison {
+    let samples = ComparisonSamples::new(scenario, iterations, arm);
+    let roi: Vec<f64> = samples
+        .net
+        .iter()
+        .zip(&samples.investment)
+        .map(|(n, i)| n / i)
+        .collect();
+    let prob = Share::of(&samples.net, |v| *v > 0.0);
+    let by_actor = scenario
+        .actors
+        .iter()
+        .zip(&samples.by_actor)
+        .map(|(name, values)| (name.clone(), net_share(values)))
+        .collect();
+    let by_perspective = scenario
+        .perspectives
+        .iter()
+        .map(|p| {
+            let values: Vec<f64> = iterations
+                .iter()
+                .map(|it| {
+                    let (b, i) = (&it.arms[0], &it.arms[arm]);
+                    p.actors
+                        .iter()
+                        .map(|&a| {
+                            let (mut bc, mut ic) = (b.cost_by_actor[a], i.cost_by_actor[a]);
+                            if p.exclude_transfers {
+                                bc -= b.transfer_by_actor[a];
+                                ic -= i.transfer_by_actor[a];
+                            }
+                            bc - ic
+                        })
+                        .sum()
+                })
+                .collect();
+            (p.name.clone(), net_share(&values))
+        })
+        .collect();
+    let horizon = scenario.horizon as usize;
+    let mut cumulative = vec![0.0; iterations.len()];
+    let per_year = (0..horizon)
+        .map(|t| {
+            for (c, it) in cumulative.iter_mut().zip(iterations) {
+                *c += it.arms[0].cost_by_year[t] - it.arms[arm].cost_by_year[t];
+            }
+            YearNet {
+                year: t as u32,
+                cumulative_net: summary(&cumulative),
+            }
+        })
+        .collect();
+    let outcomes = scenario
+        .outcomes
+        .iter()
+        .enumerate()
+        .map(|(o, name)| {
+            let diff: Vec<f64> = iterations
+                .iter()
+                .map(|it| it.arms[arm].outcomes[o] - it.arms[0].outcomes[o])
+                .collect();
+            (name.clone(), summary(&diff))
+        })
+        .collect();
+    let participants: Vec<f64> = iterations
+        .iter()
+        .map(|it| f64::from(it.arms[arm].participants))
+        .collect();
+    let mut drivers: Vec<Driver> = scenario
+        .parameters
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let x: Vec<f64> = iterations.iter().map(|it| it.params[i]).collect();
+            spearman(&x, &samples.net).map(|rho| Driver {
+                parameter: p.name.clone(),
+                spearman: rho,
+            })
+        })
+        .collect();
+    drivers.sort_by(|a, b| b.spearman.abs().total_cmp(&a.spearman.abs()));
+    Comparison {
+        intervention: scenario.arms[arm].name.clone(),
+        baseline: scenario.arms[0].name.clone(),
+        net: summary(&samples.net),
+        savings: summary(&samples.savings),
+        investment: summary(&samples.investment),
+        roi: Summary::of(&roi),
+        prob_net_positive: prob.p,
+        prob_net_positive_mcse: prob.mcse,
+        payback: Payback::of(&samples.payback, horizon),
+        by_actor,
+        by_perspective,
+        per_year,
+        outcomes,
+        participants: summary(&participants),
+        drivers,
+    }
+}
+
+fn arm_summary(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -> ArmSummary {
+    let column = |f: &dyn Fn(&IterationResult) -> f64| -> Summary {
+        summary(&iterations.iter().map(f).collect::<Vec<_>>())
+    };
+    ArmSummary {
+        cost: ArmCost {
+            total: column(&|it| it.arms[arm].total()),
+            by_actor: scenario
+                .actors
+                .iter()
+                .enumerate()
+                .map(|(a, name)| (name.clone(), column(&|it| it.arms[arm].cost_by_actor[a])))
+                .collect(),
+            program: column(&|it| it.arms[arm].program()),
+        },
+        outcomes: scenario
+            .outcomes
+            .iter()
+            .enumerate()
+            .map(|(o, name)| (name.clone(), column(&|it| it.arms[arm].outcomes[o])))
+            .collect(),
+    }
+}

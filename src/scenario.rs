@@ -1,0 +1,178 @@
+//! The native model a scenario script declares: no rhai types, validated, ready to simulate.
+
+use crate::dist::DistributionSpec;
+use crate::expr::Expr;
+use std::fmt;
+
+/// Where in a script something was declared (`file:line:column`), for error messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourcePos {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for SourcePos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// Name of the group of people who belong to no declared subgroup.
+pub const REMAINDER_GROUP: &str = "övriga";
+/// Default name of the ordinary-practice arm.
+pub const DEFAULT_BASELINE: &str = "Ordinarie arbetssätt";
+/// Default name of the society perspective, added when the script declares none.
+pub const DEFAULT_SOCIETY: &str = "society";
+
+/// A validated scenario: everything the simulation needs.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    pub currency: String,
+    pub price_year: Option<i64>,
+    /// Number of simulated years (years `0..horizon`).
+    pub horizon: u32,
+    /// Yearly discount rate, e.g. 0.035.
+    pub discount_rate: f64,
+    /// Number of people in the target group.
+    pub cohort: u32,
+    pub actors: Vec<String>,
+    pub perspectives: Vec<Perspective>,
+    pub states: Vec<String>,
+    /// Subgroups; the last one is always the remainder group [`REMAINDER_GROUP`].
+    pub subgroups: Vec<Subgroup>,
+    pub parameters: Vec<Parameter>,
+    /// `arms[0]` is ordinary practice; the others are interventions.
+    pub arms: Vec<Arm>,
+    pub transitions: Vec<TransitionRule>,
+    pub costs: Vec<CostRule>,
+    /// Names of the non-monetary outcomes.
+    pub outcomes: Vec<String>,
+    pub outcome_rules: Vec<OutcomeRule>,
+    /// The script's file name, for messages.
+    pub file: String,
+    /// FNV-1a hash of the script's text, for reproducibility footers.
+    pub source_hash: String,
+}
+
+/// A named set of actors whose costs are added up.
+#[derive(Clone, Debug)]
+pub struct Perspective {
+    pub name: String,
+    /// Indices into [`Scenario::actors`].
+    pub actors: Vec<usize>,
+    /// True for the society perspective: transfer cost items are left out.
+    pub exclude_transfers: bool,
+}
+
+/// A subgroup of the cohort with its own share and starting distribution.
+#[derive(Clone, Debug)]
+pub struct Subgroup {
+    pub name: String,
+    /// Share of the cohort (the remainder group gets what is left).
+    pub share: f64,
+    /// Starting share per state (index = state), as formulas of the parameters.
+    pub start: Vec<Expr>,
+}
+
+/// One uncertain input.
+#[derive(Clone, Debug)]
+pub struct Parameter {
+    pub name: String,
+    pub distribution: DistributionSpec,
+    pub origin: SourcePos,
+}
+
+/// An arm: ordinary practice (no program) or an intervention.
+#[derive(Clone, Debug)]
+pub struct Arm {
+    pub name: String,
+    pub program: Option<Program>,
+}
+
+/// An intervention's program: what it costs, who pays, who takes part, when it runs.
+#[derive(Clone, Debug)]
+pub struct Program {
+    /// One-off cost in the start year.
+    pub startup: Expr,
+    /// Cost per participant and year while the program runs.
+    pub per_participant: Expr,
+    /// First year of the program.
+    pub start_year: u32,
+    /// Number of years it runs.
+    pub years: u32,
+    /// Share of the cohort that takes part.
+    pub uptake: Expr,
+    /// (actor index, share of the program cost); shares sum to 1.
+    pub funded_by: Vec<(usize, f64)>,
+    pub origin: SourcePos,
+}
+
+impl Program {
+    /// The program years `[start, end)`.
+    pub fn window(&self) -> (u32, u32) {
+        (self.start_year, self.start_year + self.years)
+    }
+}
+
+/// A yearly transition probability from one state to another.
+#[derive(Clone, Debug)]
+pub struct TransitionRule {
+    pub from: usize,
+    pub to: usize,
+    pub probability: Expr,
+    pub origin: SourcePos,
+}
+
+/// When a cost or outcome accrues.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Accrual {
+    /// For every year a person spends in the state.
+    Yearly,
+    /// Once, each time a person enters the state.
+    OnEntry,
+}
+
+/// A cost carried by an actor for people in (or entering) a state.
+#[derive(Clone, Debug)]
+pub struct CostRule {
+    pub state: usize,
+    pub actor: usize,
+    pub amount: Expr,
+    pub accrual: Accrual,
+    /// A transfer (e.g. social assistance): left out of the society perspective.
+    pub transfer: bool,
+    pub origin: SourcePos,
+}
+
+/// A non-monetary outcome accrued in (or on entering) a state.
+#[derive(Clone, Debug)]
+pub struct OutcomeRule {
+    pub outcome: usize,
+    pub state: usize,
+    pub value: Expr,
+    pub accrual: Accrual,
+    pub origin: SourcePos,
+}
+
+impl Scenario {
+    /// Index of a parameter by name.
+    pub fn parameter_index(&self, name: &str) -> Option<usize> {
+        self.parameters.iter().position(|p| p.name == name)
+    }
+
+    /// The interventions (all arms but the baseline), with their arm index.
+    pub fn interventions(&self) -> impl Iterator<Item = (usize, &Arm)> {
+        self.arms.iter().enumerate().skip(1)
+    }
+
+    /// Describes a transition rule for messages: `"a" → "b" (file:line:col)`.
+    pub fn describe_transition(&self, rule: &TransitionRule) -> String {
+        format!(
+            "transition \"{}\" → \"{}\" ({})",
+            self.states[rule.from], self.states[rule.to], rule.origin
+        )
+    }
+}

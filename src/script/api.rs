@@ -1,0 +1,971 @@
+//! The scenario language: every function a script can call, and the builder they fill.
+//! docs/scripting.md documents each of them for analysts.
+
+use crate::dist::{Distribution, DistributionSpec};
+use crate::expr::{BinaryOp, Expr, Node, UnaryOp};
+use crate::scenario::{
+    Accrual, Arm, CostRule, DEFAULT_BASELINE, DEFAULT_SOCIETY, OutcomeRule, Parameter,
+    Perspective, Program, REMAINDER_GROUP, Scenario, SourcePos, Subgroup, TransitionRule,
+};
+use rhai::{Array, Dynamic, Engine, EvalAltResult, FLOAT, INT, Map, NativeCallContext};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+type FnResult<T> = Result<T, Box<EvalAltResult>>;
+
+/// The model as declared so far, shared by the registered functions.
+#[derive(Clone)]
+pub struct SharedBuilder(Arc<Mutex<Builder>>);
+
+#[derive(Default)]
+struct Builder {
+    file: String,
+    source_hash: String,
+    settings: Option<Settings>,
+    actors: Vec<String>,
+    perspectives: Vec<Perspective>,
+    states: Vec<String>,
+    /// Starting shares for everyone without a subgroup start of their own.
+    start: Option<Vec<Expr>>,
+    subgroups: Vec<DeclaredSubgroup>,
+    parameters: Vec<Parameter>,
+    baseline: Option<String>,
+    interventions: Vec<Arm>,
+    transitions: Vec<TransitionRule>,
+    costs: Vec<CostRule>,
+    outcomes: Vec<String>,
+    outcome_rules: Vec<OutcomeRule>,
+}
+
+struct Settings {
+    name: String,
+    description: String,
+    currency: String,
+    price_year: Option<i64>,
+    horizon: u32,
+    discount_rate: f64,
+    cohort: u32,
+}
+
+struct DeclaredSubgroup {
+    name: String,
+    share: f64,
+    start: Option<Vec<Expr>>,
+}
+
+impl SharedBuilder {
+    pub fn new(file: &str, source: &str) -> Self {
+        let hash = source
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            });
+        SharedBuilder(Arc::new(Mutex::new(Builder {
+            file: file.to_string(),
+            source_hash: format!("{hash:016x}"),
+            ..Builder::default()
+        })))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Builder> {
+        self.0.lock().unwrap_or_else(|poison| poison.into_inner())
+    }
+
+    /// Validates what the script declared and returns the scenario.
+    pub fn finish(&self) -> Result<Scenario, String> {
+        let mut b = self.lock();
+        let file = b.file.clone();
+        let missing = |what: &str| format!("{file}: {what}");
+        let settings = b.settings.take().ok_or_else(|| {
+            missing("the script never calls scenario(#{ name: ..., horizon: ..., cohort: ... })")
+        })?;
+        if b.states.is_empty() {
+            return Err(missing("no states: declare them with state(\"name\")"));
+        }
+        if b.actors.is_empty() {
+            return Err(missing("no actors: declare who carries costs with actor(\"kommun\")"));
+        }
+        if b.interventions.is_empty() {
+            return Err(missing(
+                "no intervention: declare one with intervention(\"name\", #{ ... })",
+            ));
+        }
+        let total_share: f64 = b.subgroups.iter().map(|g| g.share).sum();
+        if total_share > 1.0 + 1e-9 {
+            return Err(missing(&format!(
+                "the subgroups' shares add up to {total_share}, more than 1"
+            )));
+        }
+        let mut subgroups = Vec::new();
+        for g in b.subgroups.drain(..).collect::<Vec<_>>() {
+            let start = g.start.or_else(|| b.start.clone()).ok_or_else(|| {
+                missing(&format!(
+                    "subgroup \"{}\" has no starting shares: call start(#{{...}}) for everyone \
+                     or start(#{{...}}, \"{}\")",
+                    g.name, g.name
+                ))
+            })?;
+            subgroups.push(Subgroup {
+                name: g.name,
+                share: g.share,
+                start,
+            });
+        }
+        let rest_start = b.start.clone().ok_or_else(|| {
+            missing("no starting shares: call start(#{ \"state\": share, ... })")
+        })?;
+        subgroups.push(Subgroup {
+            name: REMAINDER_GROUP.to_string(),
+            share: (1.0 - total_share).max(0.0),
+            start: rest_start,
+        });
+        if !b.perspectives.iter().any(|p| p.exclude_transfers) {
+            let all = (0..b.actors.len()).collect();
+            b.perspectives.push(Perspective {
+                name: DEFAULT_SOCIETY.to_string(),
+                actors: all,
+                exclude_transfers: true,
+            });
+        }
+        let mut arms = vec![Arm {
+            name: b.baseline.clone().unwrap_or_else(|| DEFAULT_BASELINE.into()),
+            program: None,
+        }];
+        arms.append(&mut b.interventions);
+        Ok(Scenario {
+            name: settings.name,
+            description: settings.description,
+            currency: settings.currency,
+            price_year: settings.price_year,
+            horizon: settings.horizon,
+            discount_rate: settings.discount_rate,
+            cohort: settings.cohort,
+            actors: std::mem::take(&mut b.actors),
+            perspectives: std::mem::take(&mut b.perspectives),
+            states: std::mem::take(&mut b.states),
+            subgroups,
+            parameters: std::mem::take(&mut b.parameters),
+            arms,
+            transitions: std::mem::take(&mut b.transitions),
+            costs: std::mem::take(&mut b.costs),
+            outcomes: std::mem::take(&mut b.outcomes),
+            outcome_rules: std::mem::take(&mut b.outcome_rules),
+            file,
+            source_hash: b.source_hash.clone(),
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers shared by the registered functions
+
+fn fail(ctx: &NativeCallContext, message: impl Into<String>) -> Box<EvalAltResult> {
+    EvalAltResult::ErrorRuntime(message.into().into(), ctx.call_position()).into()
+}
+
+fn origin(ctx: &NativeCallContext, b: &Builder) -> SourcePos {
+    let pos = ctx.call_position();
+    SourcePos {
+        file: ctx
+            .call_source()
+            .map(str::to_string)
+            .unwrap_or_else(|| b.file.clone()),
+        line: pos.line().unwrap_or(0),
+        column: pos.position().unwrap_or(0),
+    }
+}
+
+/// A number or a formula, as an expression.
+fn to_expr(ctx: &NativeCallContext, what: &str, v: &Dynamic) -> FnResult<Expr> {
+    if let Some(e) = v.clone().try_cast::<Expr>() {
+        Ok(e)
+    } else if let Ok(x) = v.as_float() {
+        Ok(Expr::constant(x))
+    } else if let Ok(i) = v.as_int() {
+        Ok(Expr::constant(i as f64))
+    } else if let Ok(b) = v.as_bool() {
+        Ok(Expr::constant(if b { 1.0 } else { 0.0 }))
+    } else {
+        Err(fail(
+            ctx,
+            format!(
+                "{what}: expected a number or a formula of parameters, got {} `{v}`",
+                v.type_name()
+            ),
+        ))
+    }
+}
+
+/// A plain number (no parameters).
+fn to_number(ctx: &NativeCallContext, what: &str, v: &Dynamic) -> FnResult<f64> {
+    if let Ok(x) = v.as_float() {
+        Ok(x)
+    } else if let Ok(i) = v.as_int() {
+        Ok(i as f64)
+    } else if v.is::<Expr>() {
+        Err(fail(
+            ctx,
+            format!("{what}: must be a plain number here, not a formula of parameters"),
+        ))
+    } else {
+        Err(fail(
+            ctx,
+            format!("{what}: expected a number, got {} `{v}`", v.type_name()),
+        ))
+    }
+}
+
+fn to_whole(ctx: &NativeCallContext, what: &str, v: &Dynamic, min: i64) -> FnResult<u32> {
+    let x = to_number(ctx, what, v)?;
+    if x.fract() != 0.0 || x < min as f64 || x > f64::from(u32::MAX) {
+        return Err(fail(
+            ctx,
+            format!("{what}: expected a whole number ≥ {min}, got {x}"),
+        ));
+    }
+    Ok(x as u32)
+}
+
+fn to_string(ctx: &NativeCallContext, what: &str, v: &Dynamic) -> FnResult<String> {
+    v.clone().into_string().map_err(|t| {
+        fail(
+            ctx,
+            format!("{what}: expected a string in quotes, got {t} `{v}`"),
+        )
+    })
+}
+
+fn check_keys(ctx: &NativeCallContext, what: &str, map: &Map, allowed: &[&str]) -> FnResult<()> {
+    for key in map.keys() {
+        if !allowed.contains(&key.as_str()) {
+            return Err(fail(
+                ctx,
+                format!(
+                    "{what}: unknown key `{key}`; the keys are: {}",
+                    allowed.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn find(list: &[String], name: &str) -> Option<usize> {
+    list.iter().position(|x| x == name)
+}
+
+fn lookup(ctx: &NativeCallContext, kind: &str, list: &[String], name: &str) -> FnResult<usize> {
+    find(list, name).ok_or_else(|| {
+        let known = if list.is_empty() {
+            "none is declared yet".to_string()
+        } else {
+            format!("declared: {}", list.join(", "))
+        };
+        fail(
+            ctx,
+            format!("unknown {kind} \"{name}\" ({known}); declare it before using it"),
+        )
+    })
+}
+
+fn state_index(ctx: &NativeCallContext, b: &Builder, name: &str) -> FnResult<usize> {
+    lookup(ctx, "state", &b.states, name)
+}
+
+fn actor_index(ctx: &NativeCallContext, b: &Builder, name: &str) -> FnResult<usize> {
+    lookup(ctx, "actor", &b.actors, name)
+}
+
+/// Starting shares from `#{ state: share }`.
+fn start_shares(ctx: &NativeCallContext, b: &Builder, map: &Map) -> FnResult<Vec<Expr>> {
+    let mut shares = vec![Expr::constant(0.0); b.states.len()];
+    for (state, share) in map {
+        let i = state_index(ctx, b, state)?;
+        shares[i] = to_expr(ctx, &format!("start share of \"{state}\""), share)?;
+    }
+    let constants: Option<Vec<f64>> = shares.iter().map(Expr::as_constant).collect();
+    if let Some(values) = constants {
+        if let Some(bad) = values.iter().find(|v| !(0.0..=1.0).contains(*v)) {
+            return Err(fail(ctx, format!("a start share of {bad} is outside [0, 1]")));
+        }
+        let sum: f64 = values.iter().sum();
+        if (sum - 1.0).abs() > 1e-9 {
+            return Err(fail(
+                ctx,
+                format!("the start shares add up to {sum}, not 1"),
+            ));
+        }
+    }
+    Ok(shares)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registration
+
+/// Registers the whole scenario language on `engine`, writing into `builder`.
+pub fn register(engine: &mut Engine, builder: &SharedBuilder) {
+    engine.register_type_with_name::<Expr>("Formula");
+    engine.register_fn("to_string", |e: &mut Expr| e.to_string());
+    engine.register_fn("to_debug", |e: &mut Expr| e.to_string());
+    engine.register_type_with_name::<DistributionSpec>("Distribution");
+    engine.register_fn("to_string", |d: &mut DistributionSpec| d.to_string());
+    engine.register_fn("to_debug", |d: &mut DistributionSpec| d.to_string());
+
+    register_declarations(engine, builder);
+    register_distributions(engine);
+    register_formulas(engine, builder);
+}
+
+fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
+    let b = builder.clone();
+    engine.register_fn("scenario", move |ctx: NativeCallContext, map: Map| -> FnResult<()> {
+        let mut b = b.lock();
+        if b.settings.is_some() {
+            return Err(fail(&ctx, "scenario(...) is called twice"));
+        }
+        let keys = [
+            "name",
+            "description",
+            "currency",
+            "price_year",
+            "horizon",
+            "discount_rate",
+            "cohort",
+        ];
+        check_keys(&ctx, "scenario", &map, &keys)?;
+        let get = |k: &str| map.get(k).cloned();
+        let name = match get("name") {
+            Some(v) => to_string(&ctx, "scenario name", &v)?,
+            None => return Err(fail(&ctx, "scenario: `name` is required")),
+        };
+        let horizon = match get("horizon") {
+            Some(v) => to_whole(&ctx, "scenario horizon (years)", &v, 1)?,
+            None => return Err(fail(&ctx, "scenario: `horizon` (years) is required")),
+        };
+        if horizon > 200 {
+            return Err(fail(&ctx, format!("scenario horizon: {horizon} years is more than 200")));
+        }
+        let cohort = match get("cohort") {
+            Some(v) => to_whole(&ctx, "scenario cohort (people)", &v, 1)?,
+            None => {
+                return Err(fail(
+                    &ctx,
+                    "scenario: `cohort` (the number of people in the target group) is required",
+                ));
+            }
+        };
+        let discount_rate = match get("discount_rate") {
+            Some(v) => to_number(&ctx, "scenario discount_rate", &v)?,
+            None => 0.035,
+        };
+        if !(0.0..1.0).contains(&discount_rate) {
+            return Err(fail(
+                &ctx,
+                format!(
+                    "scenario discount_rate: {discount_rate} is outside [0, 1); write 3.5% as 0.035"
+                ),
+            ));
+        }
+        let text = |k: &str, default: &str| -> FnResult<String> {
+            match get(k) {
+                Some(v) => to_string(&ctx, &format!("scenario {k}"), &v),
+                None => Ok(default.to_string()),
+            }
+        };
+        let price_year = match get("price_year") {
+            Some(v) => Some(i64::from(to_whole(&ctx, "scenario price_year", &v, 1900)?)),
+            None => None,
+        };
+        b.settings = Some(Settings {
+            name,
+            description: text("description", "")?,
+            currency: text("currency", "SEK")?,
+            price_year,
+            horizon,
+            discount_rate,
+            cohort,
+        });
+        Ok(())
+    });
+
+    let b = builder.clone();
+    engine.register_fn("actor", move |ctx: NativeCallContext, name: &str| -> FnResult<()> {
+        let mut b = b.lock();
+        if find(&b.actors, name).is_some() {
+            return Err(fail(&ctx, format!("actor \"{name}\" is declared twice")));
+        }
+        b.actors.push(name.to_string());
+        Ok(())
+    });
+
+    let b = builder.clone();
+    engine.register_fn(
+        "perspective",
+        move |ctx: NativeCallContext, name: &str, actors: Array| -> FnResult<()> {
+            let mut b = b.lock();
+            if b.perspectives.iter().any(|p| p.name == name) {
+                return Err(fail(&ctx, format!("perspective \"{name}\" is declared twice")));
+            }
+            let mut list = Vec::new();
+            for a in &actors {
+                let a = to_string(&ctx, "perspective actor", a)?;
+                list.push(actor_index(&ctx, &b, &a)?);
+            }
+            if list.is_empty() {
+                return Err(fail(&ctx, format!("perspective \"{name}\" has no actors")));
+            }
+            b.perspectives.push(Perspective {
+                name: name.to_string(),
+                actors: list,
+                exclude_transfers: false,
+            });
+            Ok(())
+        },
+    );
+
+    let b = builder.clone();
+    engine.register_fn(
+        "society_perspective",
+        move |ctx: NativeCallContext, name: &str| -> FnResult<()> {
+            let mut b = b.lock();
+            if b.perspectives.iter().any(|p| p.exclude_transfers) {
+                return Err(fail(&ctx, "society_perspective(...) is called twice"));
+            }
+            if b.actors.is_empty() {
+                return Err(fail(&ctx, "declare the actors before society_perspective(...)"));
+            }
+            let all = (0..b.actors.len()).collect();
+            b.perspectives.push(Perspective {
+                name: name.to_string(),
+                actors: all,
+                exclude_transfers: true,
+            });
+            Ok(())
+        },
+    );
+
+    let b = builder.clone();
+    engine.register_fn("state", move |ctx: NativeCallContext, name: &str| -> FnResult<()> {
+        let mut b = b.lock();
+        if find(&b.states, name).is_some() {
+            return Err(fail(&ctx, format!("state \"{name}\" is declared twice")));
+        }
+        if b.start.is_some() || !b.transitions.is_empty() {
+            return Err(fail(
+                &ctx,
+                format!("declare state \"{name}\" before start(...) and the transitions"),
+            ));
+        }
+        b.states.push(name.to_string());
+        Ok(())
+    });
+
+    let b = builder.clone();
+    engine.register_fn("start", move |ctx: NativeCallContext, map: Map| -> FnResult<()> {
+        let mut b = b.lock();
+        if b.start.is_some() {
+            return Err(fail(&ctx, "start(...) for everyone is called twice"));
+        }
+        let shares = start_shares(&ctx, &b, &map)?;
+        b.start = Some(shares);
+        Ok(())
+    });
+
+    let b = builder.clone();
+    engine.register_fn(
+        "start",
+        move |ctx: NativeCallContext, map: Map, group: &str| -> FnResult<()> {
+            let mut b = b.lock();
+            let shares = start_shares(&ctx, &b, &map)?;
+            let names: Vec<String> = b.subgroups.iter().map(|g| g.name.clone()).collect();
+            let i = lookup(&ctx, "subgroup", &names, group)?;
+            if b.subgroups[i].start.is_some() {
+                return Err(fail(&ctx, format!("start(..., \"{group}\") is called twice")));
+            }
+            b.subgroups[i].start = Some(shares);
+            Ok(())
+        },
+    );
+
+    let b = builder.clone();
+    engine.register_fn(
+        "subgroup",
+        move |ctx: NativeCallContext, name: &str, share: Dynamic| -> FnResult<()> {
+            let mut b = b.lock();
+            let share = to_number(&ctx, "subgroup share", &share)?;
+            if !(0.0..=1.0).contains(&share) {
+                return Err(fail(&ctx, format!("subgroup share {share} is outside [0, 1]")));
+            }
+            if name == REMAINDER_GROUP || b.subgroups.iter().any(|g| g.name == name) {
+                return Err(fail(&ctx, format!("subgroup \"{name}\" is declared twice")));
+            }
+            b.subgroups.push(DeclaredSubgroup {
+                name: name.to_string(),
+                share,
+                start: None,
+            });
+            Ok(())
+        },
+    );
+
+    let b = builder.clone();
+    engine.register_fn(
+        "param",
+        move |ctx: NativeCallContext, name: &str, dist: DistributionSpec| -> FnResult<Expr> {
+            let mut b = b.lock();
+            if b.parameters.iter().any(|p| p.name == name) {
+                return Err(fail(&ctx, format!("parameter \"{name}\" is declared twice")));
+            }
+            if name.contains(['=', ',']) || name.trim() != name || name.is_empty() {
+                return Err(fail(
+                    &ctx,
+                    format!("parameter name \"{name}\": use a name without '=', ',' or surrounding spaces"),
+                ));
+            }
+            let index = b.parameters.len();
+            let origin = origin(&ctx, &b);
+            b.parameters.push(Parameter {
+                name: name.to_string(),
+                distribution: dist,
+                origin,
+            });
+            Ok(Expr::new(Node::Param {
+                index,
+                name: name.to_string(),
+            }))
+        },
+    );
+    engine.register_fn(
+        "param",
+        |ctx: NativeCallContext, name: &str, v: Dynamic| -> FnResult<Expr> {
+            Err(fail(
+                &ctx,
+                format!(
+                    "param(\"{name}\", ...) needs a distribution such as beta_mean_sd(0.2, 0.05) \
+                     or fixed(0.2), got {} `{v}`",
+                    v.type_name()
+                ),
+            ))
+        },
+    );
+
+    let b = builder.clone();
+    engine.register_fn("baseline", move |ctx: NativeCallContext, name: &str| -> FnResult<()> {
+        let mut b = b.lock();
+        if b.baseline.is_some() {
+            return Err(fail(&ctx, "baseline(...) is called twice"));
+        }
+        if b.interventions.iter().any(|a| a.name == name) {
+            return Err(fail(&ctx, format!("\"{name}\" is already an intervention")));
+        }
+        b.baseline = Some(name.to_string());
+        Ok(())
+    });
+
+    let b = builder.clone();
+    engine.register_fn(
+        "intervention",
+        move |ctx: NativeCallContext, name: &str, map: Map| -> FnResult<()> {
+            let mut b = b.lock();
+            let baseline = b.baseline.clone().unwrap_or_else(|| DEFAULT_BASELINE.into());
+            if name == baseline || b.interventions.iter().any(|a| a.name == name) {
+                return Err(fail(&ctx, format!("arm \"{name}\" is declared twice")));
+            }
+            let keys = [
+                "startup",
+                "per_participant",
+                "years",
+                "start_year",
+                "uptake",
+                "funded_by",
+            ];
+            check_keys(&ctx, "intervention", &map, &keys)?;
+            let expr = |k: &str, default: f64| -> FnResult<Expr> {
+                match map.get(k) {
+                    Some(v) => to_expr(&ctx, &format!("intervention {k}"), v),
+                    None => Ok(Expr::constant(default)),
+                }
+            };
+            let startup = expr("startup", 0.0)?;
+            let per_participant = expr("per_participant", 0.0)?;
+            let uptake = expr("uptake", 1.0)?;
+            if let Some(u) = uptake.as_constant()
+                && !(0.0..=1.0).contains(&u)
+            {
+                return Err(fail(&ctx, format!("intervention uptake {u} is outside [0, 1]")));
+            }
+            let years = match map.get("years") {
+                Some(v) => to_whole(&ctx, "intervention years", v, 0)?,
+                None => 1,
+            };
+            let start_year = match map.get("start_year") {
+                Some(v) => to_whole(&ctx, "intervention start_year", v, 0)?,
+                None => 0,
+            };
+            let mut funded_by = Vec::new();
+            if let Some(v) = map.get("funded_by") {
+                let Some(shares) = v.clone().try_cast::<Map>() else {
+                    return Err(fail(
+                        &ctx,
+                        "intervention funded_by: expected a map such as #{ kommun: 0.6, region: 0.4 }",
+                    ));
+                };
+                for (actor, share) in &shares {
+                    let a = actor_index(&ctx, &b, actor)?;
+                    let s = to_number(&ctx, &format!("funded_by share of \"{actor}\""), share)?;
+                    if !(0.0..=1.0).contains(&s) {
+                        return Err(fail(&ctx, format!("funded_by share {s} is outside [0, 1]")));
+                    }
+                    funded_by.push((a, s));
+                }
+                let sum: f64 = funded_by.iter().map(|(_, s)| s).sum();
+                if (sum - 1.0).abs() > 1e-9 {
+                    return Err(fail(
+                        &ctx,
+                        format!("intervention funded_by: the shares add up to {sum}, not 1"),
+                    ));
+                }
+            }
+            let costly = startup.as_constant() != Some(0.0) || per_participant.as_constant() != Some(0.0);
+            if costly && funded_by.is_empty() {
+                return Err(fail(
+                    &ctx,
+                    "intervention: say who pays the program with funded_by: #{ kommun: 1.0 }",
+                ));
+            }
+            let origin = origin(&ctx, &b);
+            b.interventions.push(Arm {
+                name: name.to_string(),
+                program: Some(Program {
+                    startup,
+                    per_participant,
+                    start_year,
+                    years,
+                    uptake,
+                    funded_by,
+                    origin,
+                }),
+            });
+            Ok(())
+        },
+    );
+
+    let b = builder.clone();
+    engine.register_fn(
+        "transition",
+        move |ctx: NativeCallContext, from: &str, to: &str, p: Dynamic| -> FnResult<()> {
+            let mut b = b.lock();
+            let f = state_index(&ctx, &b, from)?;
+            let t = state_index(&ctx, &b, to)?;
+            if f == t {
+                return Err(fail(
+                    &ctx,
+                    format!("transition from \"{from}\" to itself: staying is what is left over"),
+                ));
+            }
+            if let Some(prev) = b.transitions.iter().find(|r| r.from == f && r.to == t) {
+                return Err(fail(
+                    &ctx,
+                    format!(
+                        "transition \"{from}\" → \"{to}\" is already declared at {}; combine \
+                         the two with if_else(...)",
+                        prev.origin
+                    ),
+                ));
+            }
+            let probability = to_expr(&ctx, "transition probability", &p)?;
+            if let Some(x) = probability.as_constant()
+                && !(0.0..=1.0).contains(&x)
+            {
+                return Err(fail(
+                    &ctx,
+                    format!("transition \"{from}\" → \"{to}\": probability {x} is outside [0, 1]"),
+                ));
+            }
+            let origin = origin(&ctx, &b);
+            b.transitions.push(TransitionRule {
+                from: f,
+                to: t,
+                probability,
+                origin,
+            });
+            Ok(())
+        },
+    );
+
+    for (fname, accrual, transfer) in [
+        ("cost", Accrual::Yearly, false),
+        ("transfer", Accrual::Yearly, true),
+        ("entry_cost", Accrual::OnEntry, false),
+        ("entry_transfer", Accrual::OnEntry, true),
+    ] {
+        let b = builder.clone();
+        engine.register_fn(
+            fname,
+            move |ctx: NativeCallContext, state: &str, actor: &str, x: Dynamic| -> FnResult<()> {
+                let mut b = b.lock();
+                let s = state_index(&ctx, &b, state)?;
+                let a = actor_index(&ctx, &b, actor)?;
+                let amount = to_expr(&ctx, &format!("{fname} amount"), &x)?;
+                if amount.dependencies().time_in_state {
+                    return Err(fail(
+                        &ctx,
+                        format!("{fname}: costs cannot depend on time_in_state(); only transitions can"),
+                    ));
+                }
+                let origin = origin(&ctx, &b);
+                b.costs.push(CostRule {
+                    state: s,
+                    actor: a,
+                    amount,
+                    accrual,
+                    transfer,
+                    origin,
+                });
+                Ok(())
+            },
+        );
+    }
+
+    for (fname, accrual) in [
+        ("outcome", Accrual::Yearly),
+        ("entry_outcome", Accrual::OnEntry),
+    ] {
+        let b = builder.clone();
+        engine.register_fn(
+            fname,
+            move |ctx: NativeCallContext, name: &str, state: &str, x: Dynamic| -> FnResult<()> {
+                let mut b = b.lock();
+                let s = state_index(&ctx, &b, state)?;
+                let value = to_expr(&ctx, &format!("{fname} value"), &x)?;
+                if value.dependencies().time_in_state {
+                    return Err(fail(
+                        &ctx,
+                        format!("{fname}: outcomes cannot depend on time_in_state(); only transitions can"),
+                    ));
+                }
+                let outcome = match find(&b.outcomes, name) {
+                    Some(i) => i,
+                    None => {
+                        b.outcomes.push(name.to_string());
+                        b.outcomes.len() - 1
+                    }
+                };
+                let origin = origin(&ctx, &b);
+                b.outcome_rules.push(OutcomeRule {
+                    outcome,
+                    state: s,
+                    value,
+                    accrual,
+                    origin,
+                });
+                Ok(())
+            },
+        );
+    }
+}
+
+fn register_distributions(engine: &mut Engine) {
+    fn made(
+        ctx: &NativeCallContext,
+        written: String,
+        dist: Result<Distribution, String>,
+    ) -> FnResult<DistributionSpec> {
+        dist.map(|dist| DistributionSpec { written: written.clone(), dist })
+            .map_err(|e| fail(ctx, format!("{written}: {e}")))
+    }
+    fn n(ctx: &NativeCallContext, v: &Dynamic) -> FnResult<f64> {
+        to_number(ctx, "distribution argument", v)
+    }
+    fn list(ctx: &NativeCallContext, a: &Array) -> FnResult<Vec<f64>> {
+        a.iter().map(|v| n(ctx, v)).collect()
+    }
+
+    engine.register_fn("fixed", |ctx: NativeCallContext, x: Dynamic| {
+        let x = n(&ctx, &x)?;
+        made(&ctx, format!("fixed({x})"), Distribution::fixed(x))
+    });
+    type Two = fn(f64, f64) -> Result<Distribution, String>;
+    let twos: [(&str, Two); 6] = [
+        ("uniform", Distribution::uniform),
+        ("normal", Distribution::normal),
+        ("lognormal", Distribution::lognormal),
+        ("beta", Distribution::beta),
+        ("beta_mean_sd", Distribution::beta_mean_sd),
+        ("gamma_mean_sd", Distribution::gamma_mean_sd),
+    ];
+    for (name, f) in twos {
+        engine.register_fn(name, move |ctx: NativeCallContext, a: Dynamic, b: Dynamic| {
+            let (a, b) = (n(&ctx, &a)?, n(&ctx, &b)?);
+            made(&ctx, format!("{name}({a}, {b})"), f(a, b))
+        });
+    }
+    type Three = fn(f64, f64, f64) -> Result<Distribution, String>;
+    let threes: [(&str, Three); 3] = [
+        ("lognormal_ci", Distribution::lognormal_ci),
+        ("triangular", Distribution::triangular),
+        ("pert", Distribution::pert),
+    ];
+    for (name, f) in threes {
+        engine.register_fn(
+            name,
+            move |ctx: NativeCallContext, a: Dynamic, b: Dynamic, c: Dynamic| {
+                let (a, b, c) = (n(&ctx, &a)?, n(&ctx, &b)?, n(&ctx, &c)?);
+                made(&ctx, format!("{name}({a}, {b}, {c})"), f(a, b, c))
+            },
+        );
+    }
+    engine.register_fn(
+        "truncated_normal",
+        |ctx: NativeCallContext, m: Dynamic, s: Dynamic, lo: Dynamic, hi: Dynamic| {
+            let (m, s, lo, hi) = (n(&ctx, &m)?, n(&ctx, &s)?, n(&ctx, &lo)?, n(&ctx, &hi)?);
+            made(
+                &ctx,
+                format!("truncated_normal({m}, {s}, {lo}, {hi})"),
+                Distribution::truncated_normal(m, s, lo, hi),
+            )
+        },
+    );
+    engine.register_fn(
+        "discrete",
+        |ctx: NativeCallContext, values: Array, weights: Array| {
+            let (v, w) = (list(&ctx, &values)?, list(&ctx, &weights)?);
+            made(
+                &ctx,
+                format!("discrete({v:?}, {w:?})"),
+                Distribution::discrete(v, w),
+            )
+        },
+    );
+    engine.register_fn("empirical", |ctx: NativeCallContext, values: Array| {
+        let v = list(&ctx, &values)?;
+        made(&ctx, format!("empirical({v:?})"), Distribution::empirical(v))
+    });
+}
+
+fn register_formulas(engine: &mut Engine, builder: &SharedBuilder) {
+    let binary_ops = [
+        ("+", BinaryOp::Add),
+        ("-", BinaryOp::Sub),
+        ("*", BinaryOp::Mul),
+        ("/", BinaryOp::Div),
+        ("**", BinaryOp::Pow),
+        ("pow", BinaryOp::Pow),
+        ("min", BinaryOp::Min),
+        ("max", BinaryOp::Max),
+        ("<", BinaryOp::Lt),
+        ("<=", BinaryOp::Le),
+        (">", BinaryOp::Gt),
+        (">=", BinaryOp::Ge),
+        ("==", BinaryOp::Eq),
+        ("!=", BinaryOp::Ne),
+        ("and", BinaryOp::And),
+        ("or", BinaryOp::Or),
+        ("odds_ratio", BinaryOp::OddsRatio),
+    ];
+    for (name, op) in binary_ops {
+        engine.register_fn(name, move |a: Expr, b: Expr| Expr::binary(op, a, b));
+        engine.register_fn(name, move |a: Expr, b: FLOAT| {
+            Expr::binary(op, a, Expr::constant(b))
+        });
+        engine.register_fn(name, move |a: FLOAT, b: Expr| {
+            Expr::binary(op, Expr::constant(a), b)
+        });
+        engine.register_fn(name, move |a: Expr, b: INT| {
+            Expr::binary(op, a, Expr::constant(b as f64))
+        });
+        engine.register_fn(name, move |a: INT, b: Expr| {
+            Expr::binary(op, Expr::constant(a as f64), b)
+        });
+    }
+    // Functions that rhai lacks for plain numbers get plain-number versions too.
+    for name in ["and", "or", "odds_ratio"] {
+        let op = binary_ops.iter().find(|(n, _)| *n == name).expect("listed").1;
+        engine.register_fn(name, move |ctx: NativeCallContext, a: Dynamic, b: Dynamic| {
+            let a = to_expr(&ctx, name, &a)?;
+            let b = to_expr(&ctx, name, &b)?;
+            Ok::<_, Box<EvalAltResult>>(Expr::binary(op, a, b))
+        });
+    }
+    let unary_ops = [
+        ("-", UnaryOp::Neg),
+        ("not", UnaryOp::Not),
+        ("exp", UnaryOp::Exp),
+        ("ln", UnaryOp::Ln),
+        ("rate_to_prob", UnaryOp::RateToProb),
+    ];
+    for (name, op) in unary_ops {
+        engine.register_fn(name, move |a: Expr| Expr::unary(op, a));
+    }
+    for name in ["not", "rate_to_prob"] {
+        let op = unary_ops.iter().find(|(n, _)| *n == name).expect("listed").1;
+        engine.register_fn(name, move |ctx: NativeCallContext, a: Dynamic| {
+            Ok::<_, Box<EvalAltResult>>(Expr::unary(op, to_expr(&ctx, name, &a)?))
+        });
+    }
+
+    engine.register_fn(
+        "if_else",
+        |ctx: NativeCallContext, c: Dynamic, a: Dynamic, b: Dynamic| -> FnResult<Expr> {
+            let c = to_expr(&ctx, "if_else condition", &c)?;
+            let a = to_expr(&ctx, "if_else value", &a)?;
+            let b = to_expr(&ctx, "if_else value", &b)?;
+            Ok(match c.as_constant() {
+                Some(x) if x != 0.0 => a,
+                Some(_) => b,
+                None => Expr::new(Node::IfElse(c, a, b)),
+            })
+        },
+    );
+    engine.register_fn(
+        "effect",
+        |ctx: NativeCallContext, m: Dynamic, dropoff: Dynamic| -> FnResult<Expr> {
+            let m = to_expr(&ctx, "effect multiplier", &m)?;
+            let d = to_expr(&ctx, "effect dropoff", &dropoff)?;
+            if let Some(x) = d.as_constant()
+                && !(0.0..=1.0).contains(&x)
+            {
+                return Err(fail(&ctx, format!("effect dropoff {x} is outside [0, 1]")));
+            }
+            Ok(Expr::new(Node::Effect(m, d)))
+        },
+    );
+    engine.register_fn("year", || Expr::new(Node::Year));
+    engine.register_fn("time_in_state", || Expr::new(Node::TimeInState));
+    engine.register_fn("treated", || Expr::new(Node::Treated));
+    engine.register_fn("years_since_end", || Expr::new(Node::YearsSinceEnd));
+
+    let b = builder.clone();
+    engine.register_fn("arm_is", move |ctx: NativeCallContext, name: &str| -> FnResult<Expr> {
+        let b = b.lock();
+        let baseline = b.baseline.clone().unwrap_or_else(|| DEFAULT_BASELINE.into());
+        let mut arms = vec![baseline];
+        arms.extend(b.interventions.iter().map(|a| a.name.clone()));
+        let arm = lookup(&ctx, "arm", &arms, name)?;
+        Ok(Expr::new(Node::ArmIs {
+            arm,
+            name: name.to_string(),
+        }))
+    });
+
+    let b = builder.clone();
+    engine.register_fn(
+        "in_subgroup",
+        move |ctx: NativeCallContext, name: &str| -> FnResult<Expr> {
+            let b = b.lock();
+            let names: Vec<String> = b.subgroups.iter().map(|g| g.name.clone()).collect();
+            let group = if name == REMAINDER_GROUP {
+                // The remainder group's index is only known at the end; it is the last one.
+                return Err(fail(
+                    &ctx,
+                    format!("in_subgroup(\"{REMAINDER_GROUP}\"): write not(in_subgroup(...)) for the remainder"),
+                ));
+            } else {
+                lookup(&ctx, "subgroup", &names, name)?
+            };
+            Ok(Expr::new(Node::InSubgroup {
+                group,
+                name: name.to_string(),
+            }))
+        },
+    );
+}

@@ -1,0 +1,297 @@
+//! The Monte Carlo engine: per iteration, sample the parameters, evaluate the tables, simulate the
+//! cohort in every arm with common random numbers, and apply costs to the counts.
+//!
+//! Iterations run in parallel (rayon); each has its own random streams keyed by (seed, iteration),
+//! and results come back in iteration order, so the output is identical for any thread count.
+//! Memory holds one [`IterationResult`] per iteration (actors × arms and years × arms numbers),
+//! never a trajectory.
+
+mod cohort;
+pub mod rng;
+mod tables;
+
+use crate::error::{Error, Result};
+use crate::scenario::Scenario;
+use cohort::ArmCounts;
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tables::{Plan, Tables, Violation};
+
+/// How to run the simulation.
+#[derive(Clone, Debug)]
+pub struct SimSettings {
+    pub iterations: usize,
+    pub seed: u64,
+    /// Parameters fixed at a value (`--set NAME=VALUE`): (parameter index, value).
+    pub fixed: Vec<(usize, f64)>,
+}
+
+/// What one iteration produced for one arm. Amounts are discounted to year 0.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArmResult {
+    /// Cost per actor: state costs, one-off costs and the actor's share of the program cost.
+    pub cost_by_actor: Vec<f64>,
+    /// The part of `cost_by_actor` that is transfers.
+    pub transfer_by_actor: Vec<f64>,
+    /// The actor's share of the program cost.
+    pub program_by_actor: Vec<f64>,
+    /// Total cost (all actors, program included) per year.
+    pub cost_by_year: Vec<f64>,
+    /// Outcome totals over the cohort and horizon (undiscounted).
+    pub outcomes: Vec<f64>,
+    /// Number of people taking part (0 for the baseline).
+    pub participants: u32,
+}
+
+impl ArmResult {
+    /// Total cost over all actors.
+    pub fn total(&self) -> f64 {
+        self.cost_by_actor.iter().sum()
+    }
+
+    /// Total program cost.
+    pub fn program(&self) -> f64 {
+        self.program_by_actor.iter().sum()
+    }
+}
+
+/// What one iteration produced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IterationResult {
+    /// The parameter values drawn (or fixed) in this iteration.
+    pub params: Vec<f64>,
+    /// One per arm; `arms[0]` is ordinary practice.
+    pub arms: Vec<ArmResult>,
+}
+
+/// Per-thread buffers, reused between iterations.
+struct Workspace<'p, 's> {
+    plan: &'p Plan<'s>,
+    tables: Tables,
+    counts: Vec<ArmCounts>,
+    draws: Vec<f64>,
+}
+
+/// Runs the simulation. `on_iteration` is called after each iteration (for a progress bar).
+pub fn simulate(
+    scenario: &Scenario,
+    settings: &SimSettings,
+    on_iteration: &(dyn Fn() + Sync),
+) -> Result<Vec<IterationResult>> {
+    let plan = Plan::new(scenario);
+    let first_failure = AtomicUsize::new(usize::MAX);
+    let outcomes: Vec<Option<Result<IterationResult>>> = (0..settings.iterations)
+        .into_par_iter()
+        .map_init(
+            || Workspace {
+                plan: &plan,
+                tables: Tables::default(),
+                counts: (0..plan.arms).map(|_| ArmCounts::default()).collect(),
+                draws: Vec::new(),
+            },
+            |ws, it| {
+                // Iterations after a failed one are skipped; earlier ones still run, so the
+                // error reported is always that of the first failing iteration.
+                if it > first_failure.load(Ordering::Relaxed) {
+                    return None;
+                }
+                let result = run_iteration(ws, settings, it);
+                if result.is_err() {
+                    first_failure.fetch_min(it, Ordering::Relaxed);
+                }
+                on_iteration();
+                Some(result)
+            },
+        )
+        .collect();
+    outcomes.into_iter().flatten().collect()
+}
+
+/// Draws the parameter values of one iteration (fixed ones keep their draw unused, so the
+/// other parameters' draws do not move).
+pub fn sample_parameters(scenario: &Scenario, settings: &SimSettings, iteration: usize) -> Vec<f64> {
+    let mut rng = rng::stream(settings.seed, iteration as u64, rng::Purpose::Parameters);
+    let mut values: Vec<f64> = scenario
+        .parameters
+        .iter()
+        .map(|p| p.distribution.dist.quantile(rng::open01(&mut rng)))
+        .collect();
+    for &(i, v) in &settings.fixed {
+        values[i] = v;
+    }
+    values
+}
+
+fn run_iteration(ws: &mut Workspace, settings: &SimSettings, it: usize) -> Result<IterationResult> {
+    let plan = ws.plan;
+    let params = sample_parameters(plan.scenario, settings, it);
+    ws.tables
+        .fill(plan, &params)
+        .map_err(|v| model_error(plan, &params, it, settings.seed, v))?;
+    let mut rng = rng::stream(settings.seed, it as u64, rng::Purpose::Cohort);
+    cohort::simulate(plan, &ws.tables, &mut rng, &mut ws.draws, &mut ws.counts);
+    let arms = (0..plan.arms)
+        .map(|a| apply_costs(plan, &ws.tables, a, &ws.counts[a]))
+        .collect();
+    Ok(IterationResult { params, arms })
+}
+
+/// Turns the counts of one arm into discounted costs per actor and year, and outcome totals.
+fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> ArmResult {
+    let (h, s_n, n_a, n_o) = (plan.years, plan.states, plan.actors, plan.outcomes);
+    let mut cost_by_actor = vec![0.0; n_a];
+    let mut transfer_by_actor = vec![0.0; n_a];
+    let mut cost_by_year = vec![0.0; h];
+    let mut outcomes = vec![0.0; n_o];
+    for group in 0..plan.groups {
+        for treated in [false, true] {
+            if treated && arm == 0 {
+                continue;
+            }
+            let class = group * 2 + usize::from(treated);
+            let variant = if treated { arm } else { 0 };
+            for t in 0..h {
+                let block = plan.block(variant, group, t);
+                let d = plan.discount[t];
+                for s in 0..s_n {
+                    let at = (class * h + t) * s_n + s;
+                    let (occupied, entered) = (counts.occupancy[at], counts.entries[at]);
+                    if occupied == 0 && entered == 0 {
+                        continue;
+                    }
+                    let (occupied, entered) = (f64::from(occupied), f64::from(entered));
+                    let cell = (block * s_n + s) * n_a * 2;
+                    for actor in 0..n_a {
+                        for k in 0..2 {
+                            let c = cell + actor * 2 + k;
+                            let amount = d
+                                * (occupied * tables.yearly_cost[c] + entered * tables.entry_cost[c]);
+                            cost_by_actor[actor] += amount;
+                            cost_by_year[t] += amount;
+                            if k == 1 {
+                                transfer_by_actor[actor] += amount;
+                            }
+                        }
+                    }
+                    let cell = (block * s_n + s) * n_o;
+                    for (o, total) in outcomes.iter_mut().enumerate() {
+                        *total += occupied * tables.yearly_outcome[cell + o]
+                            + entered * tables.entry_outcome[cell + o];
+                    }
+                }
+            }
+        }
+    }
+    let mut program_by_actor = vec![0.0; n_a];
+    if let Some(program) = &plan.scenario.arms[arm].program {
+        let (start, end) = program.window();
+        for t in (start as usize)..(end as usize).min(h) {
+            let mut spend = tables.per_participant[arm] * f64::from(counts.participants);
+            if t == start as usize {
+                spend += tables.startup[arm];
+            }
+            let spend = spend * plan.discount[t];
+            cost_by_year[t] += spend;
+            for &(actor, share) in &program.funded_by {
+                program_by_actor[actor] += spend * share;
+            }
+        }
+        for (c, p) in cost_by_actor.iter_mut().zip(&program_by_actor) {
+            *c += p;
+        }
+    }
+    ArmResult {
+        cost_by_actor,
+        transfer_by_actor,
+        program_by_actor,
+        cost_by_year,
+        outcomes,
+        participants: counts.participants,
+    }
+}
+
+fn model_error(plan: &Plan, params: &[f64], iteration: usize, seed: u64, v: Violation) -> Error {
+    let sc = plan.scenario;
+    let practice = if v.variant == 0 {
+        format!("arm \"{}\"", sc.arms[0].name)
+    } else {
+        format!("arm \"{}\" (participants)", sc.arms[v.variant].name)
+    };
+    let tis = v
+        .time_in_state
+        .map(|t| format!(", time in state {t}"))
+        .unwrap_or_default();
+    let values: Vec<String> = v
+        .params
+        .iter()
+        .map(|&i| format!("{} = {}", sc.parameters[i].name, params[i]))
+        .collect();
+    let values = if values.is_empty() {
+        "none".to_string()
+    } else {
+        values.join(", ")
+    };
+    Error::Model(format!(
+        "{}: invalid model: {}\n  in {practice}, subgroup \"{}\", year {}{tis}, iteration {iteration} (seed {seed})\n  \
+         parameter values: {values}\n  nothing is clamped: fix the formula or the distribution so the value stays valid",
+        sc.file, v.message, sc.subgroups[v.group].name, v.year
+    ))
+}
+
+/// One year's model at given parameter values, for display (`socinv check`).
+pub struct YearTable {
+    /// `transitions[from][to]`: yearly probabilities, staying included.
+    pub transitions: Vec<Vec<f64>>,
+    /// `yearly_cost[state][actor]`, transfers included.
+    pub yearly_cost: Vec<Vec<f64>>,
+    /// `entry_cost[state][actor]`.
+    pub entry_cost: Vec<Vec<f64>>,
+}
+
+/// Evaluates the tables of one practice `variant` (0 = ordinary practice, `a` = participants of
+/// arm `a`), subgroup and year at the given parameter values (time in state 1).
+pub fn year_table(
+    scenario: &Scenario,
+    params: &[f64],
+    variant: usize,
+    group: usize,
+    year: usize,
+) -> Result<YearTable> {
+    let plan = Plan::new(scenario);
+    let mut tables = Tables::default();
+    tables
+        .fill(&plan, params)
+        .map_err(|v| model_error(&plan, params, 0, 0, v))?;
+    let (s_n, n_a) = (plan.states, plan.actors);
+    let block = plan.block(variant, group, year);
+    let transitions = (0..s_n)
+        .map(|s| {
+            let row = match plan.tis_slot[s] {
+                None => (block * s_n + s) * s_n,
+                Some(slot) => (block * plan.tis_states + slot) * plan.years * s_n,
+            };
+            let cum = if plan.tis_slot[s].is_some() { &tables.tis_rows } else { &tables.rows };
+            let cum = &cum[row..row + s_n];
+            (0..s_n)
+                .map(|j| cum[j] - if j == 0 { 0.0 } else { cum[j - 1] })
+                .collect()
+        })
+        .collect();
+    let costs = |table: &[f64]| -> Vec<Vec<f64>> {
+        (0..s_n)
+            .map(|s| {
+                (0..n_a)
+                    .map(|a| {
+                        let cell = ((block * s_n + s) * n_a + a) * 2;
+                        table[cell] + table[cell + 1]
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    Ok(YearTable {
+        transitions,
+        yearly_cost: costs(&tables.yearly_cost),
+        entry_cost: costs(&tables.entry_cost),
+    })
+}

@@ -1,0 +1,395 @@
+//! Per-iteration tables: the scenario's formulas evaluated natively, once per iteration, for every
+//! arm variant, subgroup, year (and time in state where a rule reads it). The cohort loop then only
+//! looks numbers up.
+//!
+//! A *variant* is the practice a person receives: 0 is ordinary practice (the baseline, and
+//! everyone in an intervention arm who does not take part); `a > 0` is intervention arm `a`'s
+//! participants.
+
+use crate::expr::EvalContext;
+use crate::scenario::{Accrual, Scenario};
+
+/// What does not change between iterations: dimensions, rule lookups, discount factors.
+pub struct Plan<'s> {
+    pub scenario: &'s Scenario,
+    /// Arms (= variants).
+    pub arms: usize,
+    pub groups: usize,
+    pub years: usize,
+    pub states: usize,
+    pub actors: usize,
+    pub outcomes: usize,
+    /// For each state, the transition rules out of it (indices into `scenario.transitions`).
+    pub rules_from: Vec<Vec<usize>>,
+    /// For each state, its slot among the states whose exits read `time_in_state()`.
+    pub tis_slot: Vec<Option<usize>>,
+    pub tis_states: usize,
+    /// (1 + r)^-t per year.
+    pub discount: Vec<f64>,
+}
+
+/// Index marker for "no time-in-state table".
+impl<'s> Plan<'s> {
+    pub fn new(scenario: &'s Scenario) -> Self {
+        let states = scenario.states.len();
+        let mut rules_from = vec![Vec::new(); states];
+        for (i, r) in scenario.transitions.iter().enumerate() {
+            rules_from[r.from].push(i);
+        }
+        let mut tis_slot = vec![None; states];
+        let mut tis_states = 0;
+        for (s, rules) in rules_from.iter().enumerate() {
+            if rules
+                .iter()
+                .any(|&i| scenario.transitions[i].probability.dependencies().time_in_state)
+            {
+                tis_slot[s] = Some(tis_states);
+                tis_states += 1;
+            }
+        }
+        let years = scenario.horizon as usize;
+        let discount = (0..years)
+            .map(|t| (1.0 + scenario.discount_rate).powi(-(t as i32)))
+            .collect();
+        Plan {
+            scenario,
+            arms: scenario.arms.len(),
+            groups: scenario.subgroups.len(),
+            years,
+            states,
+            actors: scenario.actors.len(),
+            outcomes: scenario.outcomes.len(),
+            rules_from,
+            tis_slot,
+            tis_states,
+            discount,
+        }
+    }
+
+    /// Index of the (variant, group, year) block; rows and cost cells are laid out under it.
+    #[inline(always)]
+    pub fn block(&self, variant: usize, group: usize, year: usize) -> usize {
+        (variant * self.groups + group) * self.years + year
+    }
+
+    /// The program window of the practice `variant` (None for ordinary practice).
+    pub fn program_window(&self, variant: usize) -> Option<(u32, u32)> {
+        if variant == 0 {
+            return None;
+        }
+        self.scenario.arms[variant].program.as_ref().map(|p| p.window())
+    }
+
+    pub fn context<'p>(
+        &self,
+        params: &'p [f64],
+        variant: usize,
+        group: usize,
+        year: usize,
+        time_in_state: u32,
+    ) -> EvalContext<'p> {
+        EvalContext {
+            params,
+            year: year as u32,
+            time_in_state,
+            arm: variant,
+            subgroup: group,
+            program: self.program_window(variant),
+        }
+    }
+}
+
+/// Where a model number went wrong; turned into a message by the caller.
+pub struct Violation {
+    pub message: String,
+    /// The parameter indices the offending rules read.
+    pub params: Vec<usize>,
+    pub variant: usize,
+    pub group: usize,
+    pub year: usize,
+    pub time_in_state: Option<u32>,
+}
+
+/// One iteration's tables. Reused between iterations on a thread (buffers are overwritten).
+#[derive(Default)]
+pub struct Tables {
+    /// Cumulative transition rows: `rows[(block * S + s) * S ..][..S]`.
+    pub rows: Vec<f64>,
+    /// Rows for states whose exits read time in state:
+    /// `tis_rows[((block * T + slot) * H + (tis - 1)) * S ..][..S]`.
+    pub tis_rows: Vec<f64>,
+    /// Yearly cost per person: `yearly[((block * S + s) * A + actor) * 2 + transfer]`.
+    pub yearly_cost: Vec<f64>,
+    /// One-off cost per entry, same layout as `yearly_cost`.
+    pub entry_cost: Vec<f64>,
+    /// Outcome per person-year: `yearly_outcome[(block * S + s) * O + o]`.
+    pub yearly_outcome: Vec<f64>,
+    /// Outcome per entry, same layout.
+    pub entry_outcome: Vec<f64>,
+    /// Cumulative subgroup shares.
+    pub group_cum: Vec<f64>,
+    /// Cumulative starting shares per group: `start_cum[g * S + s]`.
+    pub start_cum: Vec<f64>,
+    /// Uptake per arm (1 for the baseline, unused).
+    pub uptake: Vec<f64>,
+    /// Program start-up cost and cost per participant-year per arm (0 for the baseline).
+    pub startup: Vec<f64>,
+    pub per_participant: Vec<f64>,
+}
+
+fn resize(v: &mut Vec<f64>, n: usize) {
+    v.clear();
+    v.resize(n, 0.0);
+}
+
+impl Tables {
+    /// Evaluates every formula for this iteration's parameter values.
+    pub fn fill(&mut self, plan: &Plan, params: &[f64]) -> Result<(), Violation> {
+        let sc = plan.scenario;
+        let (a_n, g_n, h, s_n) = (plan.arms, plan.groups, plan.years, plan.states);
+        let blocks = a_n * g_n * h;
+
+        // Subgroups and starting shares (the same in every arm: people start alike).
+        self.group_cum.clear();
+        let mut acc = 0.0;
+        for g in &sc.subgroups {
+            acc += g.share;
+            self.group_cum.push(acc);
+        }
+        *self.group_cum.last_mut().expect("the remainder group exists") = 1.0;
+        resize(&mut self.start_cum, g_n * s_n);
+        for (g, group) in sc.subgroups.iter().enumerate() {
+            let cx = plan.context(params, 0, g, 0, 1);
+            let mut acc = 0.0;
+            let mut reads = Vec::new();
+            for (s, share) in group.start.iter().enumerate() {
+                let x = share.eval(&cx);
+                reads.extend(share.dependencies().params);
+                if !(0.0..=1.0).contains(&x) {
+                    return Err(Violation {
+                        message: format!(
+                            "the start share of \"{}\" is {x}, outside [0, 1]",
+                            sc.states[s]
+                        ),
+                        params: reads,
+                        variant: 0,
+                        group: g,
+                        year: 0,
+                        time_in_state: None,
+                    });
+                }
+                acc += x;
+                self.start_cum[g * s_n + s] = acc;
+            }
+            if (acc - 1.0).abs() > 1e-9 && group.share > 0.0 {
+                return Err(Violation {
+                    message: format!("the start shares add up to {acc}, not 1"),
+                    params: reads,
+                    variant: 0,
+                    group: g,
+                    year: 0,
+                    time_in_state: None,
+                });
+            }
+            self.start_cum[g * s_n + s_n - 1] = 1.0;
+        }
+
+        // Programs.
+        resize(&mut self.uptake, a_n);
+        resize(&mut self.startup, a_n);
+        resize(&mut self.per_participant, a_n);
+        self.uptake[0] = 1.0;
+        for (a, arm) in sc.interventions() {
+            let p = arm.program.as_ref().expect("interventions have a program");
+            let cx = plan.context(params, a, 0, p.start_year as usize, 1);
+            let check = |what: &str, e: &crate::expr::Expr, range: (f64, f64)| {
+                let x = e.eval(&cx);
+                if x.is_finite() && x >= range.0 && x <= range.1 {
+                    Ok(x)
+                } else {
+                    Err(Violation {
+                        message: format!(
+                            "intervention \"{}\" ({}): {what} is {x}, outside [{}, {}]",
+                            arm.name, p.origin, range.0, range.1
+                        ),
+                        params: e.dependencies().params,
+                        variant: a,
+                        group: 0,
+                        year: p.start_year as usize,
+                        time_in_state: None,
+                    })
+                }
+            };
+            self.uptake[a] = check("uptake", &p.uptake, (0.0, 1.0))?;
+            self.startup[a] = check("startup", &p.startup, (0.0, f64::MAX))?;
+            self.per_participant[a] = check("per_participant", &p.per_participant, (0.0, f64::MAX))?;
+        }
+
+        // Transition rows.
+        resize(&mut self.rows, blocks * s_n * s_n);
+        resize(&mut self.tis_rows, blocks * plan.tis_states * h * s_n);
+        let mut probs = vec![0.0; s_n];
+        for v in 0..a_n {
+            for g in 0..g_n {
+                for t in 0..h.saturating_sub(1) {
+                    let block = plan.block(v, g, t);
+                    for s in 0..s_n {
+                        let row = (block * s_n + s) * s_n;
+                        fill_row(plan, params, v, g, t, s, None, &mut probs, &mut self.rows[row..row + s_n])?;
+                        if let Some(slot) = plan.tis_slot[s] {
+                            // A person can have spent at most t + 1 years in a state by year t.
+                            for tis in 1..=(t as u32 + 1) {
+                                let row = ((block * plan.tis_states + slot) * h + tis as usize - 1) * s_n;
+                                fill_row(
+                                    plan,
+                                    params,
+                                    v,
+                                    g,
+                                    t,
+                                    s,
+                                    Some(tis),
+                                    &mut probs,
+                                    &mut self.tis_rows[row..row + s_n],
+                                )?;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        // Costs and outcomes.
+        let (n_a, n_o) = (plan.actors, plan.outcomes);
+        resize(&mut self.yearly_cost, blocks * s_n * n_a * 2);
+        resize(&mut self.entry_cost, blocks * s_n * n_a * 2);
+        resize(&mut self.yearly_outcome, blocks * s_n * n_o);
+        resize(&mut self.entry_outcome, blocks * s_n * n_o);
+        for v in 0..a_n {
+            for g in 0..g_n {
+                for t in 0..h {
+                    let block = plan.block(v, g, t);
+                    let cx = plan.context(params, v, g, t, 1);
+                    for rule in &sc.costs {
+                        let x = rule.amount.eval(&cx);
+                        if !x.is_finite() {
+                            return Err(Violation {
+                                message: format!(
+                                    "the cost of \"{}\" for \"{}\" ({}) is {x}",
+                                    sc.states[rule.state], sc.actors[rule.actor], rule.origin
+                                ),
+                                params: rule.amount.dependencies().params,
+                                variant: v,
+                                group: g,
+                                year: t,
+                                time_in_state: None,
+                            });
+                        }
+                        let cell = ((block * s_n + rule.state) * n_a + rule.actor) * 2
+                            + usize::from(rule.transfer);
+                        match rule.accrual {
+                            Accrual::Yearly => self.yearly_cost[cell] += x,
+                            Accrual::OnEntry => self.entry_cost[cell] += x,
+                        }
+                    }
+                    for rule in &sc.outcome_rules {
+                        let x = rule.value.eval(&cx);
+                        if !x.is_finite() {
+                            return Err(Violation {
+                                message: format!(
+                                    "outcome \"{}\" in \"{}\" ({}) is {x}",
+                                    sc.outcomes[rule.outcome], sc.states[rule.state], rule.origin
+                                ),
+                                params: rule.value.dependencies().params,
+                                variant: v,
+                                group: g,
+                                year: t,
+                                time_in_state: None,
+                            });
+                        }
+                        let cell = (block * s_n + rule.state) * n_o + rule.outcome;
+                        match rule.accrual {
+                            Accrual::Yearly => self.yearly_outcome[cell] += x,
+                            Accrual::OnEntry => self.entry_outcome[cell] += x,
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Evaluates the transitions out of state `s` and writes the cumulative row (staying fills the
+/// gap at position `s`; the last entry is exactly 1).
+#[allow(clippy::too_many_arguments)]
+fn fill_row(
+    plan: &Plan,
+    params: &[f64],
+    v: usize,
+    g: usize,
+    t: usize,
+    s: usize,
+    tis: Option<u32>,
+    probs: &mut [f64],
+    row: &mut [f64],
+) -> Result<(), Violation> {
+    let sc = plan.scenario;
+    let cx = plan.context(params, v, g, t, tis.unwrap_or(1));
+    probs.fill(0.0);
+    let mut sum = 0.0;
+    let violation = |message: String, params: Vec<usize>| Violation {
+        message,
+        params,
+        variant: v,
+        group: g,
+        year: t,
+        time_in_state: tis,
+    };
+    for &i in &plan.rules_from[s] {
+        let rule = &sc.transitions[i];
+        let p = rule.probability.eval(&cx);
+        if !(0.0..=1.0).contains(&p) {
+            return Err(violation(
+                format!(
+                    "{}: the probability is {p}, outside [0, 1]",
+                    sc.describe_transition(rule)
+                ),
+                rule.probability.dependencies().params,
+            ));
+        }
+        probs[rule.to] = p;
+        sum += p;
+    }
+    if sum > 1.0 + 1e-12 {
+        let rules = &plan.rules_from[s];
+        let parts: Vec<String> = rules
+            .iter()
+            .map(|&i| {
+                let r = &sc.transitions[i];
+                format!("\n    {} = {}", sc.describe_transition(r), probs[r.to])
+            })
+            .collect();
+        let mut reads: Vec<usize> = rules
+            .iter()
+            .flat_map(|&i| sc.transitions[i].probability.dependencies().params)
+            .collect();
+        reads.sort_unstable();
+        reads.dedup();
+        return Err(violation(
+            format!(
+                "the transitions out of \"{}\" add up to {sum}, more than 1:{}",
+                sc.states[s],
+                parts.concat()
+            ),
+            reads,
+        ));
+    }
+    probs[s] = (1.0 - sum).max(0.0);
+    let mut acc = 0.0;
+    for (cell, p) in row.iter_mut().zip(probs.iter()) {
+        acc += p;
+        *cell = acc;
+    }
+    row[row.len() - 1] = 1.0;
+    Ok(())
+}
