@@ -137,47 +137,55 @@ fn run_iteration(ws: &mut Workspace, settings: &SimSettings, it: usize) -> Resul
 }
 
 /// Turns the counts of one arm into discounted costs per actor and year, and outcome totals.
+///
+/// People who receive ordinary practice (class "untreated") are priced with the baseline's
+/// tables, participants with their arm's. Where both prices are equal, the counts are added
+/// before multiplying, and the baseline arm goes through the very same arithmetic (with no
+/// participants): an intervention identical to ordinary practice therefore gives a net of
+/// exactly 0, not a rounding difference.
 fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> ArmResult {
     let (h, s_n, n_a, n_o) = (plan.years, plan.states, plan.actors, plan.outcomes);
     let mut cost_by_actor = vec![0.0; n_a];
     let mut transfer_by_actor = vec![0.0; n_a];
     let mut cost_by_year = vec![0.0; h];
     let mut outcomes = vec![0.0; n_o];
+    // price × (count of ordinary practice) + price × (count of participants), merged when equal
+    let priced = |n_u: f64, n_t: f64, p_u: f64, p_t: f64| {
+        if p_u == p_t { (n_u + n_t) * p_u } else { n_u * p_u + n_t * p_t }
+    };
     for group in 0..plan.groups {
-        for treated in [false, true] {
-            if treated && arm == 0 {
-                continue;
-            }
-            let class = group * 2 + usize::from(treated);
-            let variant = if treated { arm } else { 0 };
-            for t in 0..h {
-                let block = plan.block(variant, group, t);
-                let d = plan.discount[t];
-                for s in 0..s_n {
-                    let at = (class * h + t) * s_n + s;
-                    let (occupied, entered) = (counts.occupancy[at], counts.entries[at]);
-                    if occupied == 0 && entered == 0 {
-                        continue;
-                    }
-                    let (occupied, entered) = (f64::from(occupied), f64::from(entered));
-                    let cell = (block * s_n + s) * n_a * 2;
-                    for actor in 0..n_a {
-                        for k in 0..2 {
-                            let c = cell + actor * 2 + k;
-                            let amount = d
-                                * (occupied * tables.yearly_cost[c] + entered * tables.entry_cost[c]);
-                            cost_by_actor[actor] += amount;
-                            cost_by_year[t] += amount;
-                            if k == 1 {
-                                transfer_by_actor[actor] += amount;
-                            }
+        let (untreated, treated) = (group * 2, group * 2 + 1);
+        for t in 0..h {
+            let (block_u, block_t) = (plan.block(0, group, t), plan.block(arm, group, t));
+            let d = plan.discount[t];
+            for s in 0..s_n {
+                let at = |class: usize| (class * h + t) * s_n + s;
+                let (o_u, o_t) = (counts.occupancy[at(untreated)], counts.occupancy[at(treated)]);
+                let (e_u, e_t) = (counts.entries[at(untreated)], counts.entries[at(treated)]);
+                if o_u + o_t == 0 && e_u + e_t == 0 {
+                    continue;
+                }
+                let (o_u, o_t) = (f64::from(o_u), f64::from(o_t));
+                let (e_u, e_t) = (f64::from(e_u), f64::from(e_t));
+                let (cell_u, cell_t) = ((block_u * s_n + s) * n_a * 2, (block_t * s_n + s) * n_a * 2);
+                for actor in 0..n_a {
+                    for k in 0..2 {
+                        let (cu, ct) = (cell_u + actor * 2 + k, cell_t + actor * 2 + k);
+                        let amount = d
+                            * (priced(o_u, o_t, tables.yearly_cost[cu], tables.yearly_cost[ct])
+                                + priced(e_u, e_t, tables.entry_cost[cu], tables.entry_cost[ct]));
+                        cost_by_actor[actor] += amount;
+                        cost_by_year[t] += amount;
+                        if k == 1 {
+                            transfer_by_actor[actor] += amount;
                         }
                     }
-                    let cell = (block * s_n + s) * n_o;
-                    for (o, total) in outcomes.iter_mut().enumerate() {
-                        *total += occupied * tables.yearly_outcome[cell + o]
-                            + entered * tables.entry_outcome[cell + o];
-                    }
+                }
+                let (cell_u, cell_t) = ((block_u * s_n + s) * n_o, (block_t * s_n + s) * n_o);
+                for (o, total) in outcomes.iter_mut().enumerate() {
+                    let (cu, ct) = (cell_u + o, cell_t + o);
+                    *total += priced(o_u, o_t, tables.yearly_outcome[cu], tables.yearly_outcome[ct])
+                        + priced(e_u, e_t, tables.entry_outcome[cu], tables.entry_outcome[ct]);
                 }
             }
         }

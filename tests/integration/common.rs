@@ -1,0 +1,53 @@
+//! Helpers shared by the tests.
+
+use socinv::results::RunResults;
+use socinv::scenario::Scenario;
+use socinv::sim::{IterationResult, SimSettings, simulate};
+use std::path::Path;
+
+/// Loads a scenario from script text.
+pub fn scenario(source: &str) -> Scenario {
+    socinv::script::load_scenario_str(source, "test.rhai", Path::new("."))
+        .unwrap_or_else(|e| panic!("the test scenario should load: {e}"))
+}
+
+/// The error message of a script that must fail to load.
+pub fn load_error(source: &str) -> String {
+    match socinv::script::load_scenario_str(source, "test.rhai", Path::new(".")) {
+        Ok(_) => panic!("the script should have been rejected"),
+        Err(e) => e.to_string(),
+    }
+}
+
+pub fn settings(iterations: usize, seed: u64) -> SimSettings {
+    SimSettings {
+        iterations,
+        seed,
+        fixed: Vec::new(),
+    }
+}
+
+pub fn run(sc: &Scenario, iterations: usize, seed: u64) -> (Vec<IterationResult>, RunResults) {
+    let s = settings(iterations, seed);
+    let its = simulate(sc, &s, &|| {}).unwrap_or_else(|e| panic!("simulation should run: {e}"));
+    let r = RunResults::new(sc, &s, &its);
+    (its, r)
+}
+
+/// Mean and Monte Carlo standard error of a column.
+pub fn mean_mcse(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let v: Vec<f64> = values.collect();
+    let n = v.len() as f64;
+    let m = v.iter().sum::<f64>() / n;
+    let var = v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0);
+    (m, (var / n).sqrt())
+}
+
+/// Asserts |estimate − exact| ≤ 4 MCSE.
+pub fn assert_within_4_mcse(what: &str, estimate: (f64, f64), exact: f64) {
+    let (m, se) = estimate;
+    assert!(
+        (m - exact).abs() <= 4.0 * se + 1e-9 * exact.abs().max(1.0),
+        "{what}: Monte Carlo mean {m} (MCSE {se}) is more than 4 MCSE from the exact {exact}"
+    );
+}

@@ -1,0 +1,7 @@
+//! socinv's integration tests: one binary, one module per concern.
+
+mod cli;
+mod common;
+mod distributions;
+mod engine;
+mod scenarios;
