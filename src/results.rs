@@ -150,7 +150,7 @@ impl ComparisonSamples {
             .iter()
             .map(|it| {
                 let (b, i) = pair(it, arm);
-                b.total() - i.total()
+                saving(b.total(), i.total())
             })
             .collect();
         let investment: Vec<f64> = iterations.iter().map(|it| it.arms[arm].program()).collect();
@@ -159,7 +159,7 @@ impl ComparisonSamples {
             .iter()
             .map(|it| {
                 let (b, i) = pair(it, arm);
-                payback_year(b.cost_by_year.iter().zip(&i.cost_by_year).map(|(b, i)| b - i))
+                payback_year(b.cost_by_year.iter().zip(&i.cost_by_year).map(|(b, i)| saving(*b, *i)))
             })
             .collect();
         let by_actor = (0..scenario.actors.len())
@@ -168,7 +168,7 @@ impl ComparisonSamples {
                     .iter()
                     .map(|it| {
                         let (b, i) = pair(it, arm);
-                        b.cost_by_actor[a] - i.cost_by_actor[a]
+                        saving(b.cost_by_actor[a], i.cost_by_actor[a])
                     })
                     .collect()
             })
@@ -180,6 +180,18 @@ impl ComparisonSamples {
             payback,
             by_actor,
         }
+    }
+}
+
+/// `baseline − intervention`, with differences at the level of floating-point rounding
+/// (relative 1e-10, i.e. a hundredth of a krona on a hundred million) set to exactly 0: equal
+/// costs reached through different sums must not count as a gain or a loss.
+pub fn saving(baseline: f64, intervention: f64) -> f64 {
+    let d = baseline - intervention;
+    if d.abs() <= 1e-10 * baseline.abs().max(intervention.abs()) {
+        0.0
+    } else {
+        d
     }
 }
 
@@ -317,7 +329,7 @@ fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -
                                 bc -= b.transfer_by_actor[a];
                                 ic -= i.transfer_by_actor[a];
                             }
-                            bc - ic
+                            saving(bc, ic)
                         })
                         .sum()
                 })
@@ -330,7 +342,7 @@ fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -
     let per_year = (0..horizon)
         .map(|t| {
             for (c, it) in cumulative.iter_mut().zip(iterations) {
-                *c += it.arms[0].cost_by_year[t] - it.arms[arm].cost_by_year[t];
+                *c += saving(it.arms[0].cost_by_year[t], it.arms[arm].cost_by_year[t]);
             }
             YearNet {
                 year: t as u32,
