@@ -189,7 +189,8 @@ fn new_scenario(name: &str) -> Result<()> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| name.to_string());
-    let text = include_str!("templates/new_scenario.rhai").replace("\"NAME\"", &format!("{title:?}"));
+    let text =
+        include_str!("templates/new_scenario.rhai").replace("\"NAME\"", &format!("{title:?}"));
     report::write_atomic(&path, text.as_bytes())?;
     println!(
         "Wrote {}. Check it with `socinv check {0}`, run it with `socinv run {0}`.",

@@ -74,19 +74,26 @@ impl Distribution {
     pub fn uniform(lo: f64, hi: f64) -> Result<Self, DistError> {
         finite(&[lo, hi])?;
         check(lo < hi, format!("uniform needs lo < hi, got {lo} and {hi}"))?;
-        Ok(Distribution::Uniform(Uniform::new(lo, hi).map_err(|e| e.to_string())?))
+        Ok(Distribution::Uniform(
+            Uniform::new(lo, hi).map_err(|e| e.to_string())?,
+        ))
     }
 
     pub fn normal(mean: f64, sd: f64) -> Result<Self, DistError> {
         finite(&[mean, sd])?;
         check(sd > 0.0, format!("the sd must be positive, got {sd}"))?;
-        Ok(Distribution::Normal(Normal::new(mean, sd).map_err(|e| e.to_string())?))
+        Ok(Distribution::Normal(
+            Normal::new(mean, sd).map_err(|e| e.to_string())?,
+        ))
     }
 
     pub fn truncated_normal(mean: f64, sd: f64, lo: f64, hi: f64) -> Result<Self, DistError> {
         finite(&[mean, sd, lo, hi])?;
         check(sd > 0.0, format!("the sd must be positive, got {sd}"))?;
-        check(lo < hi, format!("truncated_normal needs lo < hi, got {lo} and {hi}"))?;
+        check(
+            lo < hi,
+            format!("truncated_normal needs lo < hi, got {lo} and {hi}"),
+        )?;
         let normal = Normal::new(mean, sd).map_err(|e| e.to_string())?;
         check(
             normal.cdf(hi) - normal.cdf(lo) > 1e-9,
@@ -98,7 +105,10 @@ impl Distribution {
     /// Lognormal with the given mean and sd of the value itself.
     pub fn lognormal(mean: f64, sd: f64) -> Result<Self, DistError> {
         finite(&[mean, sd])?;
-        check(mean > 0.0, format!("a lognormal's mean must be positive, got {mean}"))?;
+        check(
+            mean > 0.0,
+            format!("a lognormal's mean must be positive, got {mean}"),
+        )?;
         check(sd > 0.0, format!("the sd must be positive, got {sd}"))?;
         let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
         let mu = mean.ln() - sigma2 / 2.0;
@@ -127,7 +137,9 @@ impl Distribution {
             alpha > 0.0 && beta > 0.0,
             format!("beta needs alpha > 0 and beta > 0, got {alpha} and {beta}"),
         )?;
-        Ok(Distribution::Beta(Beta::new(alpha, beta).map_err(|e| e.to_string())?))
+        Ok(Distribution::Beta(
+            Beta::new(alpha, beta).map_err(|e| e.to_string())?,
+        ))
     }
 
     pub fn beta_mean_sd(mean: f64, sd: f64) -> Result<Self, DistError> {
@@ -150,11 +162,16 @@ impl Distribution {
 
     pub fn gamma_mean_sd(mean: f64, sd: f64) -> Result<Self, DistError> {
         finite(&[mean, sd])?;
-        check(mean > 0.0, format!("a gamma's mean must be positive, got {mean}"))?;
+        check(
+            mean > 0.0,
+            format!("a gamma's mean must be positive, got {mean}"),
+        )?;
         check(sd > 0.0, format!("the sd must be positive, got {sd}"))?;
         let shape = (mean / sd).powi(2);
         let rate = mean / (sd * sd);
-        Ok(Distribution::Gamma(Gamma::new(shape, rate).map_err(|e| e.to_string())?))
+        Ok(Distribution::Gamma(
+            Gamma::new(shape, rate).map_err(|e| e.to_string())?,
+        ))
     }
 
     pub fn triangular(min: f64, mode: f64, max: f64) -> Result<Self, DistError> {

@@ -352,13 +352,21 @@ mod tests {
         let e = Expr::new(Node::Effect(Expr::constant(0.5), Expr::constant(0.5)));
         assert_eq!(e.eval(&cx(&[], 0, 0)), 1.0, "baseline is untouched");
         assert_eq!(e.eval(&cx(&[], 1, 1)), 0.5, "full effect while it runs");
-        assert_eq!(e.eval(&cx(&[], 2, 1)), 0.75, "half the effect one year after");
+        assert_eq!(
+            e.eval(&cx(&[], 2, 1)),
+            0.75,
+            "half the effect one year after"
+        );
         assert_eq!(e.eval(&cx(&[], 3, 1)), 0.875);
     }
 
     #[test]
     fn odds_ratio_of_one_keeps_the_probability() {
-        let e = Expr::binary(BinaryOp::OddsRatio, Expr::constant(0.3), Expr::constant(1.0));
+        let e = Expr::binary(
+            BinaryOp::OddsRatio,
+            Expr::constant(0.3),
+            Expr::constant(1.0),
+        );
         assert!((e.as_constant().unwrap() - 0.3).abs() < 1e-15);
     }
 }

@@ -159,7 +159,12 @@ impl ComparisonSamples {
             .iter()
             .map(|it| {
                 let (b, i) = pair(it, arm);
-                payback_year(b.cost_by_year.iter().zip(&i.cost_by_year).map(|(b, i)| saving(*b, *i)))
+                payback_year(
+                    b.cost_by_year
+                        .iter()
+                        .zip(&i.cost_by_year)
+                        .map(|(b, i)| saving(*b, *i)),
+                )
             })
             .collect();
         let by_actor = (0..scenario.actors.len())
@@ -221,7 +226,11 @@ fn net_share(values: &[f64]) -> NetShare {
 
 impl RunResults {
     /// Summarises the iterations of a run.
-    pub fn new(scenario: &Scenario, settings: &SimSettings, iterations: &[IterationResult]) -> Self {
+    pub fn new(
+        scenario: &Scenario,
+        settings: &SimSettings,
+        iterations: &[IterationResult],
+    ) -> Self {
         let comparisons = scenario
             .interventions()
             .map(|(a, _)| comparison(scenario, iterations, a))
@@ -264,7 +273,11 @@ pub fn scenario_info(scenario: &Scenario, settings: &SimSettings) -> ScenarioInf
             .iter()
             .map(|p| PerspectiveInfo {
                 name: p.name.clone(),
-                actors: p.actors.iter().map(|&a| scenario.actors[a].clone()).collect(),
+                actors: p
+                    .actors
+                    .iter()
+                    .map(|&a| scenario.actors[a].clone())
+                    .collect(),
                 excludes_transfers: p.exclude_transfers,
             })
             .collect(),
@@ -290,7 +303,11 @@ pub fn scenario_info(scenario: &Scenario, settings: &SimSettings) -> ScenarioInf
                     p5: d.quantile(0.05),
                     p50: d.quantile(0.5),
                     p95: d.quantile(0.95),
-                    fixed_at: settings.fixed.iter().find(|(j, _)| *j == i).map(|(_, v)| *v),
+                    fixed_at: settings
+                        .fixed
+                        .iter()
+                        .find(|(j, _)| *j == i)
+                        .map(|(_, v)| *v),
                 }
             })
             .collect(),

@@ -22,7 +22,9 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
         sc.horizon - 1,
         super::format::round_sig(sc.discount_rate * 100.0, 6),
         sc.currency,
-        sc.price_year.map(|y| format!(", price year {y}")).unwrap_or_default()
+        sc.price_year
+            .map(|y| format!(", price year {y}"))
+            .unwrap_or_default()
     );
     let _ = writeln!(out, "\nStates: {}", sc.states.join(", "));
     let _ = writeln!(out, "Actors: {}", sc.actors.join(", "));
@@ -33,7 +35,11 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
             "Perspective \"{}\": {}{}",
             p.name,
             names.join(", "),
-            if p.exclude_transfers { " (transfers excluded)" } else { "" }
+            if p.exclude_transfers {
+                " (transfers excluded)"
+            } else {
+                ""
+            }
         );
     }
     let groups: Vec<String> = sc
@@ -63,7 +69,11 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
     }
     out.push_str(&table(&rows, ""));
 
-    let medians: Vec<f64> = sc.parameters.iter().map(|p| p.distribution.dist.median()).collect();
+    let medians: Vec<f64> = sc
+        .parameters
+        .iter()
+        .map(|p| p.distribution.dist.median())
+        .collect();
     let _ = writeln!(out, "\nArms");
     let _ = writeln!(out, "  {} (ordinary practice)", sc.arms[0].name);
     for (_, arm) in sc.interventions() {
@@ -83,7 +93,11 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
             start,
             end.saturating_sub(1),
             p.uptake,
-            if funders.is_empty() { "nobody (no cost)".into() } else { funders.join(", ") }
+            if funders.is_empty() {
+                "nobody (no cost)".into()
+            } else {
+                funders.join(", ")
+            }
         );
     }
 

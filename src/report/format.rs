@@ -41,14 +41,23 @@ pub fn amount(x: f64) -> String {
     if r == 0.0 {
         return "0".to_string();
     }
-    let magnitude = if r == 0.0 { 0 } else { r.abs().log10().floor() as i32 };
-    grouped(r, (2 - magnitude).clamp(0, 3) as usize)
+    let magnitude = if r == 0.0 {
+        0
+    } else {
+        r.abs().log10().floor() as i32
+    };
+    let text = grouped(r, (2 - magnitude).clamp(0, 3) as usize);
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
 }
 
 /// A mean rounded to what its Monte Carlo standard error supports, with the MCSE:
 /// `1 230 000 (± 12 000)`.
 pub fn mean_with_mcse(mean: f64, mcse: f64) -> String {
-    if !(mcse > 0.0) {
+    if mcse.is_nan() || mcse <= 0.0 {
         return format!("{} (± 0)", amount(mean));
     }
     let step_exp = mcse.log10().floor() as i32;
@@ -112,6 +121,8 @@ mod tests {
         assert_eq!(amount(1_234_567.0), "1 230 000");
         assert_eq!(amount(-45_612.0), "-45 600");
         assert_eq!(amount(0.8534), "0.853");
+        assert_eq!(amount(-8.0), "-8");
+        assert_eq!(amount(6.5), "6.5");
         assert_eq!(amount(0.0), "0");
         assert_eq!(grouped(999.0, 0), "999");
         assert_eq!(grouped(-0.0001, 0), "0");
@@ -119,7 +130,10 @@ mod tests {
 
     #[test]
     fn means_keep_only_the_digits_their_error_supports() {
-        assert_eq!(mean_with_mcse(1_234_567.0, 12_345.0), "1 230 000 (± 10 000)");
+        assert_eq!(
+            mean_with_mcse(1_234_567.0, 12_345.0),
+            "1 230 000 (± 10 000)"
+        );
         assert_eq!(mean_with_mcse(0.8534, 0.012), "0.85 (± 0.01)");
     }
 

@@ -30,7 +30,12 @@ pub fn samples_csv(scenario: &Scenario, iterations: &[IterationResult]) -> Resul
     header.extend(scenario.parameters.iter().map(|p| p.name.clone()));
     let comparisons: Vec<(String, ComparisonSamples)> = scenario
         .interventions()
-        .map(|(a, arm)| (arm.name.clone(), ComparisonSamples::new(scenario, iterations, a)))
+        .map(|(a, arm)| {
+            (
+                arm.name.clone(),
+                ComparisonSamples::new(scenario, iterations, a),
+            )
+        })
         .collect();
     for (name, _) in &comparisons {
         for col in ["net", "savings", "investment", "payback_year"] {

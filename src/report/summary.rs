@@ -61,7 +61,11 @@ pub fn summary_text(r: &RunResults) -> String {
             ("Savings", &c.savings),
             ("Investment (program)", &c.investment),
         ] {
-            rows.push(vec![label.to_string(), mean_with_mcse(s.mean, s.mcse), range(s)]);
+            rows.push(vec![
+                label.to_string(),
+                mean_with_mcse(s.mean, s.mcse),
+                range(s),
+            ]);
         }
         if let Some(roi) = &c.roi {
             rows.push(vec![
@@ -141,7 +145,11 @@ pub fn summary_text(r: &RunResults) -> String {
     for (name, arm) in &r.arms {
         let mut row = vec![
             name.clone(),
-            format!("{} ({})", amount(arm.cost.total.mean), range(&arm.cost.total)),
+            format!(
+                "{} ({})",
+                amount(arm.cost.total.mean),
+                range(&arm.cost.total)
+            ),
         ];
         row.extend(arm.outcomes.values().map(|s| amount(s.mean)));
         rows.push(row);

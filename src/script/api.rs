@@ -4,8 +4,8 @@
 use crate::dist::{Distribution, DistributionSpec};
 use crate::expr::{BinaryOp, Expr, Node, UnaryOp};
 use crate::scenario::{
-    Accrual, Arm, CostRule, DEFAULT_BASELINE, DEFAULT_SOCIETY, OutcomeRule, Parameter,
-    Perspective, Program, REMAINDER_GROUP, Scenario, SourcePos, Subgroup, TransitionRule,
+    Accrual, Arm, CostRule, DEFAULT_BASELINE, DEFAULT_SOCIETY, OutcomeRule, Parameter, Perspective,
+    Program, REMAINDER_GROUP, Scenario, SourcePos, Subgroup, TransitionRule,
 };
 use rhai::{Array, Dynamic, Engine, EvalAltResult, FLOAT, INT, Map, NativeCallContext};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -54,11 +54,9 @@ struct DeclaredSubgroup {
 
 impl SharedBuilder {
     pub fn new(file: &str, source: &str) -> Self {
-        let hash = source
-            .bytes()
-            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-            });
+        let hash = source.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
         SharedBuilder(Arc::new(Mutex::new(Builder {
             file: file.to_string(),
             source_hash: format!("{hash:016x}"),
@@ -82,7 +80,9 @@ impl SharedBuilder {
             return Err(missing("no states: declare them with state(\"name\")"));
         }
         if b.actors.is_empty() {
-            return Err(missing("no actors: declare who carries costs with actor(\"kommun\")"));
+            return Err(missing(
+                "no actors: declare who carries costs with actor(\"kommun\")",
+            ));
         }
         if b.interventions.is_empty() {
             return Err(missing(
@@ -110,9 +110,10 @@ impl SharedBuilder {
                 start,
             });
         }
-        let rest_start = b.start.clone().ok_or_else(|| {
-            missing("no starting shares: call start(#{ \"state\": share, ... })")
-        })?;
+        let rest_start = b
+            .start
+            .clone()
+            .ok_or_else(|| missing("no starting shares: call start(#{ \"state\": share, ... })"))?;
         subgroups.push(Subgroup {
             name: REMAINDER_GROUP.to_string(),
             share: (1.0 - total_share).max(0.0),
@@ -127,7 +128,10 @@ impl SharedBuilder {
             });
         }
         let mut arms = vec![Arm {
-            name: b.baseline.clone().unwrap_or_else(|| DEFAULT_BASELINE.into()),
+            name: b
+                .baseline
+                .clone()
+                .unwrap_or_else(|| DEFAULT_BASELINE.into()),
             program: None,
         }];
         arms.append(&mut b.interventions);
@@ -285,7 +289,10 @@ fn start_shares(ctx: &NativeCallContext, b: &Builder, map: &Map) -> FnResult<Vec
     let constants: Option<Vec<f64>> = shares.iter().map(Expr::as_constant).collect();
     if let Some(values) = constants {
         if let Some(bad) = values.iter().find(|v| !(0.0..=1.0).contains(*v)) {
-            return Err(fail(ctx, format!("a start share of {bad} is outside [0, 1]")));
+            return Err(fail(
+                ctx,
+                format!("a start share of {bad} is outside [0, 1]"),
+            ));
         }
         let sum: f64 = values.iter().sum();
         if (sum - 1.0).abs() > 1e-9 {
@@ -388,14 +395,17 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
     });
 
     let b = builder.clone();
-    engine.register_fn("actor", move |ctx: NativeCallContext, name: &str| -> FnResult<()> {
-        let mut b = b.lock();
-        if find(&b.actors, name).is_some() {
-            return Err(fail(&ctx, format!("actor \"{name}\" is declared twice")));
-        }
-        b.actors.push(name.to_string());
-        Ok(())
-    });
+    engine.register_fn(
+        "actor",
+        move |ctx: NativeCallContext, name: &str| -> FnResult<()> {
+            let mut b = b.lock();
+            if find(&b.actors, name).is_some() {
+                return Err(fail(&ctx, format!("actor \"{name}\" is declared twice")));
+            }
+            b.actors.push(name.to_string());
+            Ok(())
+        },
+    );
 
     let b = builder.clone();
     engine.register_fn(
@@ -403,7 +413,10 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
         move |ctx: NativeCallContext, name: &str, actors: Array| -> FnResult<()> {
             let mut b = b.lock();
             if b.perspectives.iter().any(|p| p.name == name) {
-                return Err(fail(&ctx, format!("perspective \"{name}\" is declared twice")));
+                return Err(fail(
+                    &ctx,
+                    format!("perspective \"{name}\" is declared twice"),
+                ));
             }
             let mut list = Vec::new();
             for a in &actors {
@@ -431,7 +444,10 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
                 return Err(fail(&ctx, "society_perspective(...) is called twice"));
             }
             if b.actors.is_empty() {
-                return Err(fail(&ctx, "declare the actors before society_perspective(...)"));
+                return Err(fail(
+                    &ctx,
+                    "declare the actors before society_perspective(...)",
+                ));
             }
             let all = (0..b.actors.len()).collect();
             b.perspectives.push(Perspective {
@@ -444,31 +460,37 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
     );
 
     let b = builder.clone();
-    engine.register_fn("state", move |ctx: NativeCallContext, name: &str| -> FnResult<()> {
-        let mut b = b.lock();
-        if find(&b.states, name).is_some() {
-            return Err(fail(&ctx, format!("state \"{name}\" is declared twice")));
-        }
-        if b.start.is_some() || !b.transitions.is_empty() {
-            return Err(fail(
-                &ctx,
-                format!("declare state \"{name}\" before start(...) and the transitions"),
-            ));
-        }
-        b.states.push(name.to_string());
-        Ok(())
-    });
+    engine.register_fn(
+        "state",
+        move |ctx: NativeCallContext, name: &str| -> FnResult<()> {
+            let mut b = b.lock();
+            if find(&b.states, name).is_some() {
+                return Err(fail(&ctx, format!("state \"{name}\" is declared twice")));
+            }
+            if b.start.is_some() || !b.transitions.is_empty() {
+                return Err(fail(
+                    &ctx,
+                    format!("declare state \"{name}\" before start(...) and the transitions"),
+                ));
+            }
+            b.states.push(name.to_string());
+            Ok(())
+        },
+    );
 
     let b = builder.clone();
-    engine.register_fn("start", move |ctx: NativeCallContext, map: Map| -> FnResult<()> {
-        let mut b = b.lock();
-        if b.start.is_some() {
-            return Err(fail(&ctx, "start(...) for everyone is called twice"));
-        }
-        let shares = start_shares(&ctx, &b, &map)?;
-        b.start = Some(shares);
-        Ok(())
-    });
+    engine.register_fn(
+        "start",
+        move |ctx: NativeCallContext, map: Map| -> FnResult<()> {
+            let mut b = b.lock();
+            if b.start.is_some() {
+                return Err(fail(&ctx, "start(...) for everyone is called twice"));
+            }
+            let shares = start_shares(&ctx, &b, &map)?;
+            b.start = Some(shares);
+            Ok(())
+        },
+    );
 
     let b = builder.clone();
     engine.register_fn(
@@ -479,7 +501,10 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
             let names: Vec<String> = b.subgroups.iter().map(|g| g.name.clone()).collect();
             let i = lookup(&ctx, "subgroup", &names, group)?;
             if b.subgroups[i].start.is_some() {
-                return Err(fail(&ctx, format!("start(..., \"{group}\") is called twice")));
+                return Err(fail(
+                    &ctx,
+                    format!("start(..., \"{group}\") is called twice"),
+                ));
             }
             b.subgroups[i].start = Some(shares);
             Ok(())
@@ -493,7 +518,10 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
             let mut b = b.lock();
             let share = to_number(&ctx, "subgroup share", &share)?;
             if !(0.0..=1.0).contains(&share) {
-                return Err(fail(&ctx, format!("subgroup share {share} is outside [0, 1]")));
+                return Err(fail(
+                    &ctx,
+                    format!("subgroup share {share} is outside [0, 1]"),
+                ));
             }
             if name == REMAINDER_GROUP || b.subgroups.iter().any(|g| g.name == name) {
                 return Err(fail(&ctx, format!("subgroup \"{name}\" is declared twice")));
@@ -549,17 +577,20 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
     );
 
     let b = builder.clone();
-    engine.register_fn("baseline", move |ctx: NativeCallContext, name: &str| -> FnResult<()> {
-        let mut b = b.lock();
-        if b.baseline.is_some() {
-            return Err(fail(&ctx, "baseline(...) is called twice"));
-        }
-        if b.interventions.iter().any(|a| a.name == name) {
-            return Err(fail(&ctx, format!("\"{name}\" is already an intervention")));
-        }
-        b.baseline = Some(name.to_string());
-        Ok(())
-    });
+    engine.register_fn(
+        "baseline",
+        move |ctx: NativeCallContext, name: &str| -> FnResult<()> {
+            let mut b = b.lock();
+            if b.baseline.is_some() {
+                return Err(fail(&ctx, "baseline(...) is called twice"));
+            }
+            if b.interventions.iter().any(|a| a.name == name) {
+                return Err(fail(&ctx, format!("\"{name}\" is already an intervention")));
+            }
+            b.baseline = Some(name.to_string());
+            Ok(())
+        },
+    );
 
     let b = builder.clone();
     engine.register_fn(
@@ -709,7 +740,9 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
                 if amount.dependencies().time_in_state {
                     return Err(fail(
                         &ctx,
-                        format!("{fname}: costs cannot depend on time_in_state(); only transitions can"),
+                        format!(
+                            "{fname}: costs cannot depend on time_in_state(); only transitions can"
+                        ),
                     ));
                 }
                 let origin = origin(&ctx, &b);
@@ -770,8 +803,11 @@ fn register_distributions(engine: &mut Engine) {
         written: String,
         dist: Result<Distribution, String>,
     ) -> FnResult<DistributionSpec> {
-        dist.map(|dist| DistributionSpec { written: written.clone(), dist })
-            .map_err(|e| fail(ctx, format!("{written}: {e}")))
+        dist.map(|dist| DistributionSpec {
+            written: written.clone(),
+            dist,
+        })
+        .map_err(|e| fail(ctx, format!("{written}: {e}")))
     }
     fn n(ctx: &NativeCallContext, v: &Dynamic) -> FnResult<f64> {
         to_number(ctx, "distribution argument", v)
@@ -794,10 +830,13 @@ fn register_distributions(engine: &mut Engine) {
         ("gamma_mean_sd", Distribution::gamma_mean_sd),
     ];
     for (name, f) in twos {
-        engine.register_fn(name, move |ctx: NativeCallContext, a: Dynamic, b: Dynamic| {
-            let (a, b) = (n(&ctx, &a)?, n(&ctx, &b)?);
-            made(&ctx, format!("{name}({a}, {b})"), f(a, b))
-        });
+        engine.register_fn(
+            name,
+            move |ctx: NativeCallContext, a: Dynamic, b: Dynamic| {
+                let (a, b) = (n(&ctx, &a)?, n(&ctx, &b)?);
+                made(&ctx, format!("{name}({a}, {b})"), f(a, b))
+            },
+        );
     }
     type Three = fn(f64, f64, f64) -> Result<Distribution, String>;
     let threes: [(&str, Three); 3] = [
@@ -838,7 +877,11 @@ fn register_distributions(engine: &mut Engine) {
     );
     engine.register_fn("empirical", |ctx: NativeCallContext, values: Array| {
         let v = list(&ctx, &values)?;
-        made(&ctx, format!("empirical({v:?})"), Distribution::empirical(v))
+        made(
+            &ctx,
+            format!("empirical({v:?})"),
+            Distribution::empirical(v),
+        )
     });
 }
 
@@ -879,12 +922,19 @@ fn register_formulas(engine: &mut Engine, builder: &SharedBuilder) {
     }
     // Functions that rhai lacks for plain numbers get plain-number versions too.
     for name in ["and", "or", "odds_ratio"] {
-        let op = binary_ops.iter().find(|(n, _)| *n == name).expect("listed").1;
-        engine.register_fn(name, move |ctx: NativeCallContext, a: Dynamic, b: Dynamic| {
-            let a = to_expr(&ctx, name, &a)?;
-            let b = to_expr(&ctx, name, &b)?;
-            Ok::<_, Box<EvalAltResult>>(Expr::binary(op, a, b))
-        });
+        let op = binary_ops
+            .iter()
+            .find(|(n, _)| *n == name)
+            .expect("listed")
+            .1;
+        engine.register_fn(
+            name,
+            move |ctx: NativeCallContext, a: Dynamic, b: Dynamic| {
+                let a = to_expr(&ctx, name, &a)?;
+                let b = to_expr(&ctx, name, &b)?;
+                Ok::<_, Box<EvalAltResult>>(Expr::binary(op, a, b))
+            },
+        );
     }
     let unary_ops = [
         ("-", UnaryOp::Neg),
@@ -897,7 +947,11 @@ fn register_formulas(engine: &mut Engine, builder: &SharedBuilder) {
         engine.register_fn(name, move |a: Expr| Expr::unary(op, a));
     }
     for name in ["not", "rate_to_prob"] {
-        let op = unary_ops.iter().find(|(n, _)| *n == name).expect("listed").1;
+        let op = unary_ops
+            .iter()
+            .find(|(n, _)| *n == name)
+            .expect("listed")
+            .1;
         engine.register_fn(name, move |ctx: NativeCallContext, a: Dynamic| {
             Ok::<_, Box<EvalAltResult>>(Expr::unary(op, to_expr(&ctx, name, &a)?))
         });
@@ -935,17 +989,23 @@ fn register_formulas(engine: &mut Engine, builder: &SharedBuilder) {
     engine.register_fn("years_since_end", || Expr::new(Node::YearsSinceEnd));
 
     let b = builder.clone();
-    engine.register_fn("arm_is", move |ctx: NativeCallContext, name: &str| -> FnResult<Expr> {
-        let b = b.lock();
-        let baseline = b.baseline.clone().unwrap_or_else(|| DEFAULT_BASELINE.into());
-        let mut arms = vec![baseline];
-        arms.extend(b.interventions.iter().map(|a| a.name.clone()));
-        let arm = lookup(&ctx, "arm", &arms, name)?;
-        Ok(Expr::new(Node::ArmIs {
-            arm,
-            name: name.to_string(),
-        }))
-    });
+    engine.register_fn(
+        "arm_is",
+        move |ctx: NativeCallContext, name: &str| -> FnResult<Expr> {
+            let b = b.lock();
+            let baseline = b
+                .baseline
+                .clone()
+                .unwrap_or_else(|| DEFAULT_BASELINE.into());
+            let mut arms = vec![baseline];
+            arms.extend(b.interventions.iter().map(|a| a.name.clone()));
+            let arm = lookup(&ctx, "arm", &arms, name)?;
+            Ok(Expr::new(Node::ArmIs {
+                arm,
+                name: name.to_string(),
+            }))
+        },
+    );
 
     let b = builder.clone();
     engine.register_fn(

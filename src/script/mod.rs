@@ -23,7 +23,13 @@ pub fn load_scenario(path: &Path) -> Result<Scenario> {
     let display = path.display().to_string();
     let dir = path
         .parent()
-        .map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p })
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
         .unwrap_or(Path::new("."));
     load_scenario_str(&source, &display, dir)
 }
@@ -46,7 +52,11 @@ pub fn load_scenario_str(source: &str, file: &str, dir: &Path) -> Result<Scenari
 }
 
 fn parse_message(file: &str, err: &ParseError) -> String {
-    format!("{}: syntax error: {}", at(file, err.position()), err.err_type())
+    format!(
+        "{}: syntax error: {}",
+        at(file, err.position()),
+        err.err_type()
+    )
 }
 
 /// Formats a rhai runtime error as `file:line:col: message`, pointing at the innermost place.
@@ -58,7 +68,10 @@ fn eval_message(file: &str, err: &EvalAltResult) -> String {
     loop {
         match err {
             EvalAltResult::ErrorInFunctionCall(name, src, inner, pos) => {
-                trail.push(format!("in call to function '{name}' at {}", at(&file, *pos)));
+                trail.push(format!(
+                    "in call to function '{name}' at {}",
+                    at(&file, *pos)
+                ));
                 if !src.is_empty() {
                     file = src.clone();
                 }
@@ -66,7 +79,10 @@ fn eval_message(file: &str, err: &EvalAltResult) -> String {
                 err = inner;
             }
             EvalAltResult::ErrorInModule(name, inner, pos) => {
-                trail.push(format!("in module '{name}' imported at {}", at(&file, *pos)));
+                trail.push(format!(
+                    "in module '{name}' imported at {}",
+                    at(&file, *pos)
+                ));
                 if !name.is_empty() {
                     file = name.clone();
                 }
@@ -93,6 +109,11 @@ fn eval_message(file: &str, err: &EvalAltResult) -> String {
         }
         EvalAltResult::ErrorDataTooLarge(what, _) => {
             format!("{what} grew beyond the sandbox's limit")
+        }
+        EvalAltResult::ErrorMismatchDataType(_, actual, _) if actual.contains("Expr") => {
+            "a formula of parameters has no value while the script runs, so rhai's `if` cannot \
+             test it; use if_else(condition, value_if_true, value_if_false)"
+                .to_string()
         }
         EvalAltResult::ErrorFunctionNotFound(sig, _) if sig.starts_with("eval") => {
             "`eval` is disabled in scenario scripts".to_string()

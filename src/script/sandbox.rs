@@ -2,8 +2,8 @@
 
 use rhai::module_resolvers::FileModuleResolver;
 use rhai::{Engine, EvalAltResult, Module, ModuleResolver, Position};
-use std::sync::Arc;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 /// Operations a script may run before it is stopped (an endless loop ends in about a second).
 pub const MAX_OPERATIONS: u64 = 10_000_000;

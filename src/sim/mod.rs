@@ -109,7 +109,11 @@ pub fn simulate(
 
 /// Draws the parameter values of one iteration (fixed ones keep their draw unused, so the
 /// other parameters' draws do not move).
-pub fn sample_parameters(scenario: &Scenario, settings: &SimSettings, iteration: usize) -> Vec<f64> {
+pub fn sample_parameters(
+    scenario: &Scenario,
+    settings: &SimSettings,
+    iteration: usize,
+) -> Vec<f64> {
     let mut rng = rng::stream(settings.seed, iteration as u64, rng::Purpose::Parameters);
     let mut values: Vec<f64> = scenario
         .parameters
@@ -143,6 +147,7 @@ fn run_iteration(ws: &mut Workspace, settings: &SimSettings, it: usize) -> Resul
 /// before multiplying, and the baseline arm goes through the very same arithmetic (with no
 /// participants): an intervention identical to ordinary practice therefore gives a net of
 /// exactly 0, not a rounding difference.
+#[allow(clippy::needless_range_loop)] // t indexes several tables at once
 fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> ArmResult {
     let (h, s_n, n_a, n_o) = (plan.years, plan.states, plan.actors, plan.outcomes);
     let mut cost_by_actor = vec![0.0; n_a];
@@ -151,7 +156,11 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
     let mut outcomes = vec![0.0; n_o];
     // price × (count of ordinary practice) + price × (count of participants), merged when equal
     let priced = |n_u: f64, n_t: f64, p_u: f64, p_t: f64| {
-        if p_u == p_t { (n_u + n_t) * p_u } else { n_u * p_u + n_t * p_t }
+        if p_u == p_t {
+            (n_u + n_t) * p_u
+        } else {
+            n_u * p_u + n_t * p_t
+        }
     };
     for group in 0..plan.groups {
         let (untreated, treated) = (group * 2, group * 2 + 1);
@@ -160,14 +169,18 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
             let d = plan.discount[t];
             for s in 0..s_n {
                 let at = |class: usize| (class * h + t) * s_n + s;
-                let (o_u, o_t) = (counts.occupancy[at(untreated)], counts.occupancy[at(treated)]);
+                let (o_u, o_t) = (
+                    counts.occupancy[at(untreated)],
+                    counts.occupancy[at(treated)],
+                );
                 let (e_u, e_t) = (counts.entries[at(untreated)], counts.entries[at(treated)]);
                 if o_u + o_t == 0 && e_u + e_t == 0 {
                     continue;
                 }
                 let (o_u, o_t) = (f64::from(o_u), f64::from(o_t));
                 let (e_u, e_t) = (f64::from(e_u), f64::from(e_t));
-                let (cell_u, cell_t) = ((block_u * s_n + s) * n_a * 2, (block_t * s_n + s) * n_a * 2);
+                let (cell_u, cell_t) =
+                    ((block_u * s_n + s) * n_a * 2, (block_t * s_n + s) * n_a * 2);
                 for actor in 0..n_a {
                     for k in 0..2 {
                         let (cu, ct) = (cell_u + actor * 2 + k, cell_t + actor * 2 + k);
@@ -184,8 +197,13 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
                 let (cell_u, cell_t) = ((block_u * s_n + s) * n_o, (block_t * s_n + s) * n_o);
                 for (o, total) in outcomes.iter_mut().enumerate() {
                     let (cu, ct) = (cell_u + o, cell_t + o);
-                    *total += priced(o_u, o_t, tables.yearly_outcome[cu], tables.yearly_outcome[ct])
-                        + priced(e_u, e_t, tables.entry_outcome[cu], tables.entry_outcome[ct]);
+                    *total +=
+                        priced(
+                            o_u,
+                            o_t,
+                            tables.yearly_outcome[cu],
+                            tables.yearly_outcome[ct],
+                        ) + priced(e_u, e_t, tables.entry_outcome[cu], tables.entry_outcome[ct]);
                 }
             }
         }
@@ -239,10 +257,14 @@ fn model_error(plan: &Plan, params: &[f64], iteration: usize, seed: u64, v: Viol
     } else {
         values.join(", ")
     };
+    let at = v
+        .origin
+        .map(|o| o.to_string())
+        .unwrap_or_else(|| sc.file.clone());
     Error::Model(format!(
-        "{}: invalid model: {}\n  in {practice}, subgroup \"{}\", year {}{tis}, iteration {iteration} (seed {seed})\n  \
+        "{at}: invalid model: {}\n  in {practice}, subgroup \"{}\", year {}{tis}, iteration {iteration} (seed {seed})\n  \
          parameter values: {values}\n  nothing is clamped: fix the formula or the distribution so the value stays valid",
-        sc.file, v.message, sc.subgroups[v.group].name, v.year
+        v.message, sc.subgroups[v.group].name, v.year
     ))
 }
 
@@ -278,7 +300,11 @@ pub fn year_table(
                 None => (block * s_n + s) * s_n,
                 Some(slot) => (block * plan.tis_states + slot) * plan.years * s_n,
             };
-            let cum = if plan.tis_slot[s].is_some() { &tables.tis_rows } else { &tables.rows };
+            let cum = if plan.tis_slot[s].is_some() {
+                &tables.tis_rows
+            } else {
+                &tables.rows
+            };
             let cum = &cum[row..row + s_n];
             (0..s_n)
                 .map(|j| cum[j] - if j == 0 { 0.0 } else { cum[j - 1] })

@@ -7,7 +7,7 @@
 //! participants.
 
 use crate::expr::EvalContext;
-use crate::scenario::{Accrual, Scenario};
+use crate::scenario::{Accrual, Scenario, SourcePos};
 
 /// What does not change between iterations: dimensions, rule lookups, discount factors.
 pub struct Plan<'s> {
@@ -39,10 +39,12 @@ impl<'s> Plan<'s> {
         let mut tis_slot = vec![None; states];
         let mut tis_states = 0;
         for (s, rules) in rules_from.iter().enumerate() {
-            if rules
-                .iter()
-                .any(|&i| scenario.transitions[i].probability.dependencies().time_in_state)
-            {
+            if rules.iter().any(|&i| {
+                scenario.transitions[i]
+                    .probability
+                    .dependencies()
+                    .time_in_state
+            }) {
                 tis_slot[s] = Some(tis_states);
                 tis_states += 1;
             }
@@ -77,7 +79,10 @@ impl<'s> Plan<'s> {
         if variant == 0 {
             return None;
         }
-        self.scenario.arms[variant].program.as_ref().map(|p| p.window())
+        self.scenario.arms[variant]
+            .program
+            .as_ref()
+            .map(|p| p.window())
     }
 
     pub fn context<'p>(
@@ -108,6 +113,8 @@ pub struct Violation {
     pub group: usize,
     pub year: usize,
     pub time_in_state: Option<u32>,
+    /// Where the offending rule is declared, if one is.
+    pub origin: Option<SourcePos>,
 }
 
 /// One iteration's tables. Reused between iterations on a thread (buffers are overwritten).
@@ -156,7 +163,10 @@ impl Tables {
             acc += g.share;
             self.group_cum.push(acc);
         }
-        *self.group_cum.last_mut().expect("the remainder group exists") = 1.0;
+        *self
+            .group_cum
+            .last_mut()
+            .expect("the remainder group exists") = 1.0;
         resize(&mut self.start_cum, g_n * s_n);
         for (g, group) in sc.subgroups.iter().enumerate() {
             let cx = plan.context(params, 0, g, 0, 1);
@@ -176,6 +186,7 @@ impl Tables {
                         group: g,
                         year: 0,
                         time_in_state: None,
+                        origin: None,
                     });
                 }
                 acc += x;
@@ -189,6 +200,7 @@ impl Tables {
                     group: g,
                     year: 0,
                     time_in_state: None,
+                    origin: None,
                 });
             }
             self.start_cum[g * s_n + s_n - 1] = 1.0;
@@ -217,12 +229,14 @@ impl Tables {
                         group: 0,
                         year: p.start_year as usize,
                         time_in_state: None,
+                        origin: Some(p.origin.clone()),
                     })
                 }
             };
             self.uptake[a] = check("uptake", &p.uptake, (0.0, 1.0))?;
             self.startup[a] = check("startup", &p.startup, (0.0, f64::MAX))?;
-            self.per_participant[a] = check("per_participant", &p.per_participant, (0.0, f64::MAX))?;
+            self.per_participant[a] =
+                check("per_participant", &p.per_participant, (0.0, f64::MAX))?;
         }
 
         // Transition rows.
@@ -235,11 +249,22 @@ impl Tables {
                     let block = plan.block(v, g, t);
                     for s in 0..s_n {
                         let row = (block * s_n + s) * s_n;
-                        fill_row(plan, params, v, g, t, s, None, &mut probs, &mut self.rows[row..row + s_n])?;
+                        fill_row(
+                            plan,
+                            params,
+                            v,
+                            g,
+                            t,
+                            s,
+                            None,
+                            &mut probs,
+                            &mut self.rows[row..row + s_n],
+                        )?;
                         if let Some(slot) = plan.tis_slot[s] {
                             // A person can have spent at most t + 1 years in a state by year t.
                             for tis in 1..=(t as u32 + 1) {
-                                let row = ((block * plan.tis_states + slot) * h + tis as usize - 1) * s_n;
+                                let row =
+                                    ((block * plan.tis_states + slot) * h + tis as usize - 1) * s_n;
                                 fill_row(
                                     plan,
                                     params,
@@ -274,14 +299,15 @@ impl Tables {
                         if !x.is_finite() {
                             return Err(Violation {
                                 message: format!(
-                                    "the cost of \"{}\" for \"{}\" ({}) is {x}",
-                                    sc.states[rule.state], sc.actors[rule.actor], rule.origin
+                                    "the cost of \"{}\" for \"{}\" is {x}, not a finite number",
+                                    sc.states[rule.state], sc.actors[rule.actor]
                                 ),
                                 params: rule.amount.dependencies().params,
                                 variant: v,
                                 group: g,
                                 year: t,
                                 time_in_state: None,
+                                origin: Some(rule.origin.clone()),
                             });
                         }
                         let cell = ((block * s_n + rule.state) * n_a + rule.actor) * 2
@@ -296,14 +322,15 @@ impl Tables {
                         if !x.is_finite() {
                             return Err(Violation {
                                 message: format!(
-                                    "outcome \"{}\" in \"{}\" ({}) is {x}",
-                                    sc.outcomes[rule.outcome], sc.states[rule.state], rule.origin
+                                    "outcome \"{}\" in \"{}\" is {x}, not a finite number",
+                                    sc.outcomes[rule.outcome], sc.states[rule.state]
                                 ),
                                 params: rule.value.dependencies().params,
                                 variant: v,
                                 group: g,
                                 year: t,
                                 time_in_state: None,
+                                origin: Some(rule.origin.clone()),
                             });
                         }
                         let cell = (block * s_n + rule.state) * n_o + rule.outcome;
@@ -337,13 +364,14 @@ fn fill_row(
     let cx = plan.context(params, v, g, t, tis.unwrap_or(1));
     probs.fill(0.0);
     let mut sum = 0.0;
-    let violation = |message: String, params: Vec<usize>| Violation {
+    let violation = |message: String, params: Vec<usize>, origin: &SourcePos| Violation {
         message,
         params,
         variant: v,
         group: g,
         year: t,
         time_in_state: tis,
+        origin: Some(origin.clone()),
     };
     for &i in &plan.rules_from[s] {
         let rule = &sc.transitions[i];
@@ -355,6 +383,7 @@ fn fill_row(
                     sc.describe_transition(rule)
                 ),
                 rule.probability.dependencies().params,
+                &rule.origin,
             ));
         }
         probs[rule.to] = p;
@@ -382,6 +411,7 @@ fn fill_row(
                 parts.concat()
             ),
             reads,
+            &sc.transitions[rules[0]].origin,
         ));
     }
     probs[s] = (1.0 - sum).max(0.0);

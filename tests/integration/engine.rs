@@ -1,7 +1,7 @@
 //! The engine's numbers against exact expectations: a Markov cohort calculation, a model with
 //! time in state (expanded state space), a null intervention, reproducibility across threads.
 
-use crate::common::{assert_within_4_mcse, mean_mcse, run, scenario, settings};
+use crate::common::{assert_within_4_mcse, load_error, mean_mcse, run, scenario, settings};
 use socinv::results::ComparisonSamples;
 use socinv::sim::simulate;
 
@@ -82,11 +82,13 @@ fn markov_model_matches_the_exact_cohort_expectation() {
     let (base_cost, base_out) = markov_exact(false);
     let (treat_cost, treat_out) = markov_exact(true);
     let uptake = 0.7;
-    let program: f64 = 1000.0 + 100.0 * cohort * uptake * (1.0 + 1.03f64.powi(-1) + 1.03f64.powi(-2));
+    let program: f64 =
+        1000.0 + 100.0 * cohort * uptake * (1.0 + 1.03f64.powi(-1) + 1.03f64.powi(-2));
     for (a, name) in ["kommun", "region"].iter().enumerate() {
         let exact_base = cohort * base_cost[a];
         let share = [0.6, 0.4][a];
-        let exact_int = cohort * (uptake * treat_cost[a] + (1.0 - uptake) * base_cost[a]) + share * program;
+        let exact_int =
+            cohort * (uptake * treat_cost[a] + (1.0 - uptake) * base_cost[a]) + share * program;
         assert_within_4_mcse(
             &format!("baseline cost, {name}"),
             mean_mcse(its.iter().map(|it| it.arms[0].cost_by_actor[a])),
@@ -170,7 +172,10 @@ fn time_in_state_matches_the_expanded_state_space() {
     // An intervention without effect or cost is ordinary practice.
     for it in &its {
         assert_eq!(it.arms[0].cost_by_year, it.arms[1].cost_by_year);
-        assert_eq!(it.arms[1].participants, 30, "everyone takes part by default");
+        assert_eq!(
+            it.arms[1].participants, 30,
+            "everyone takes part by default"
+        );
     }
 }
 
@@ -211,7 +216,10 @@ fn a_null_intervention_gives_exactly_zero_in_every_iteration() {
     assert_eq!(c.net.max, 0.0);
     assert_eq!(c.net.min, 0.0);
     assert_eq!(c.prob_net_positive, 0.0);
-    assert_eq!(c.payback.prob_within_horizon, 1.0, "a zero net pays back at once");
+    assert_eq!(
+        c.payback.prob_within_horizon, 1.0,
+        "a zero net pays back at once"
+    );
     for p in c.by_perspective.values() {
         assert_eq!((p.net.min, p.net.max), (0.0, 0.0));
     }
@@ -221,8 +229,14 @@ fn a_null_intervention_gives_exactly_zero_in_every_iteration() {
 fn same_seed_same_results_on_any_thread_count() {
     let sc = scenario(NULL);
     let s = settings(500, 42);
-    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-    let two = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let two = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
     let a = one.install(|| simulate(&sc, &s, &|| {})).unwrap();
     let b = two.install(|| simulate(&sc, &s, &|| {})).unwrap();
     assert_eq!(a, b);
@@ -250,4 +264,14 @@ fn a_small_cohort_carries_chance_even_with_fixed_parameters() {
     let (_, r) = run(&sc, 2_000, 1);
     let net = &r.comparisons[0].net;
     assert!(net.p95 > net.p5, "the range must show chance: {net:?}");
+}
+
+#[test]
+fn costs_cannot_read_time_in_state() {
+    let e = load_error(
+        "scenario(#{ name: \"x\", horizon: 2, cohort: 1 });\nactor(\"k\");\nstate(\"a\");\n\
+         start(#{ a: 1.0 });\nintervention(\"x\", #{});\ncost(\"a\", \"k\", time_in_state());\n",
+    );
+    assert!(e.starts_with("test.rhai:6:1:"), "{e}");
+    assert!(e.contains("time_in_state"), "{e}");
 }
