@@ -3,5 +3,6 @@
 mod cli;
 mod common;
 mod distributions;
+mod docs;
 mod engine;
 mod scenarios;
