@@ -28,6 +28,7 @@ pub mod report;
 pub mod results;
 pub mod scenario;
 pub mod script;
+pub mod sensitivity;
 pub mod sim;
 pub mod stats;
 

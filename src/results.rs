@@ -5,7 +5,8 @@
 
 use crate::scenario::Scenario;
 use crate::sim::{ArmResult, IterationResult, SimSettings};
-use crate::stats::{Payback, Share, Summary, payback_year, spearman};
+use crate::sensitivity::drivers::{Driver, drivers};
+use crate::stats::{Payback, Share, Summary, payback_year};
 use indexmap::IndexMap;
 use serde::Serialize;
 
@@ -96,6 +97,8 @@ pub struct Comparison {
     pub participants: Summary,
     /// Parameters by the strength of their rank correlation with the net, strongest first.
     pub drivers: Vec<Driver>,
+    /// The same for the net of each perspective.
+    pub drivers_by_perspective: IndexMap<String, Vec<Driver>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -108,13 +111,6 @@ pub struct NetShare {
 pub struct YearNet {
     pub year: u32,
     pub cumulative_net: Summary,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Driver {
-    pub parameter: String,
-    /// Spearman rank correlation with the net.
-    pub spearman: f64,
 }
 
 #[derive(Debug, Serialize)]
@@ -139,6 +135,8 @@ pub struct ComparisonSamples {
     pub payback: Vec<Option<u32>>,
     /// Net per actor: `by_actor[actor][iteration]`.
     pub by_actor: Vec<Vec<f64>>,
+    /// Net per perspective: `by_perspective[perspective][iteration]`.
+    pub by_perspective: Vec<Vec<f64>>,
 }
 
 impl ComparisonSamples {
@@ -178,12 +176,36 @@ impl ComparisonSamples {
                     .collect()
             })
             .collect();
+        let by_perspective = scenario
+            .perspectives
+            .iter()
+            .map(|p| {
+                iterations
+                    .iter()
+                    .map(|it| {
+                        let (b, i) = pair(it, arm);
+                        p.actors
+                            .iter()
+                            .map(|&a| {
+                                let (mut bc, mut ic) = (b.cost_by_actor[a], i.cost_by_actor[a]);
+                                if p.exclude_transfers {
+                                    bc -= b.transfer_by_actor[a];
+                                    ic -= i.transfer_by_actor[a];
+                                }
+                                saving(bc, ic)
+                            })
+                            .sum()
+                    })
+                    .collect()
+            })
+            .collect();
         ComparisonSamples {
             net,
             savings,
             investment,
             payback,
             by_actor,
+            by_perspective,
         }
     }
 }
@@ -333,26 +355,8 @@ fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -
     let by_perspective = scenario
         .perspectives
         .iter()
-        .map(|p| {
-            let values: Vec<f64> = iterations
-                .iter()
-                .map(|it| {
-                    let (b, i) = (&it.arms[0], &it.arms[arm]);
-                    p.actors
-                        .iter()
-                        .map(|&a| {
-                            let (mut bc, mut ic) = (b.cost_by_actor[a], i.cost_by_actor[a]);
-                            if p.exclude_transfers {
-                                bc -= b.transfer_by_actor[a];
-                                ic -= i.transfer_by_actor[a];
-                            }
-                            saving(bc, ic)
-                        })
-                        .sum()
-                })
-                .collect();
-            (p.name.clone(), net_share(&values))
-        })
+        .zip(&samples.by_perspective)
+        .map(|(p, values)| (p.name.clone(), net_share(values)))
         .collect();
     let horizon = scenario.horizon as usize;
     let mut cumulative = vec![0.0; iterations.len()];
@@ -383,19 +387,12 @@ fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -
         .iter()
         .map(|it| f64::from(it.arms[arm].participants))
         .collect();
-    let mut drivers: Vec<Driver> = scenario
-        .parameters
+    let drivers_by_perspective = scenario
+        .perspectives
         .iter()
-        .enumerate()
-        .filter_map(|(i, p)| {
-            let x: Vec<f64> = iterations.iter().map(|it| it.params[i]).collect();
-            spearman(&x, &samples.net).map(|rho| Driver {
-                parameter: p.name.clone(),
-                spearman: rho,
-            })
-        })
+        .zip(&samples.by_perspective)
+        .map(|(p, values)| (p.name.clone(), drivers(scenario, iterations, values)))
         .collect();
-    drivers.sort_by(|a, b| b.spearman.abs().total_cmp(&a.spearman.abs()));
     Comparison {
         intervention: scenario.arms[arm].name.clone(),
         baseline: scenario.arms[0].name.clone(),
@@ -411,7 +408,8 @@ fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -
         per_year,
         outcomes,
         participants: summary(&participants),
-        drivers,
+        drivers: drivers(scenario, iterations, &samples.net),
+        drivers_by_perspective,
     }
 }
 

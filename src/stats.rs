@@ -136,7 +136,8 @@ pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
     pearson(&rx, &ry)
 }
 
-fn ranks(v: &[f64]) -> Vec<f64> {
+/// Ranks 1..n of the values, ties sharing their average rank.
+pub fn ranks(v: &[f64]) -> Vec<f64> {
     let mut idx: Vec<usize> = (0..v.len()).collect();
     idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
     let mut r = vec![0.0; v.len()];
@@ -155,7 +156,8 @@ fn ranks(v: &[f64]) -> Vec<f64> {
     r
 }
 
-fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
+/// Pearson's correlation; `None` for fewer than 3 values or a constant sample.
+pub fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
     let n = x.len() as f64;
     if x.len() < 3 {
         return None;

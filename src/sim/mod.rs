@@ -72,15 +72,45 @@ struct Workspace<'p, 's> {
     draws: Vec<f64>,
 }
 
+/// The inputs of one evaluation of the model: the parameter values and the key of the
+/// cohort's random stream. Sensitivity analyses build their own; a run draws them.
+#[derive(Clone, Debug)]
+pub struct Draw {
+    pub params: Vec<f64>,
+    /// The cohort's random stream is keyed by (seed, this): equal keys give the same people.
+    pub cohort_stream: u64,
+}
+
 /// Runs the simulation. `on_iteration` is called after each iteration (for a progress bar).
 pub fn simulate(
     scenario: &Scenario,
     settings: &SimSettings,
     on_iteration: &(dyn Fn() + Sync),
 ) -> Result<Vec<IterationResult>> {
+    simulate_draws(
+        scenario,
+        settings.seed,
+        0..settings.iterations,
+        &|it| Draw {
+            params: sample_parameters(scenario, settings, it),
+            cohort_stream: it as u64,
+        },
+        on_iteration,
+    )
+}
+
+/// Evaluates the model once for each index in `indices`, with the inputs `draw(index)`, in
+/// parallel; results come back in index order. An error names the first failing index.
+pub fn simulate_draws(
+    scenario: &Scenario,
+    seed: u64,
+    indices: std::ops::Range<usize>,
+    draw: &(dyn Fn(usize) -> Draw + Sync),
+    on_iteration: &(dyn Fn() + Sync),
+) -> Result<Vec<IterationResult>> {
     let plan = Plan::new(scenario);
     let first_failure = AtomicUsize::new(usize::MAX);
-    let outcomes: Vec<Option<Result<IterationResult>>> = (0..settings.iterations)
+    let outcomes: Vec<Option<Result<IterationResult>>> = indices
         .into_par_iter()
         .map_init(
             || Workspace {
@@ -95,7 +125,7 @@ pub fn simulate(
                 if it > first_failure.load(Ordering::Relaxed) {
                     return None;
                 }
-                let result = run_iteration(ws, settings, it);
+                let result = run_iteration(ws, seed, it, draw(it));
                 if result.is_err() {
                     first_failure.fetch_min(it, Ordering::Relaxed);
                 }
@@ -126,13 +156,13 @@ pub fn sample_parameters(
     values
 }
 
-fn run_iteration(ws: &mut Workspace, settings: &SimSettings, it: usize) -> Result<IterationResult> {
+fn run_iteration(ws: &mut Workspace, seed: u64, it: usize, draw: Draw) -> Result<IterationResult> {
     let plan = ws.plan;
-    let params = sample_parameters(plan.scenario, settings, it);
+    let params = draw.params;
     ws.tables
         .fill(plan, &params)
-        .map_err(|v| model_error(plan, &params, it, settings.seed, v))?;
-    let mut rng = rng::stream(settings.seed, it as u64, rng::Purpose::Cohort);
+        .map_err(|v| model_error(plan, &params, it, seed, v))?;
+    let mut rng = rng::stream(seed, draw.cohort_stream, rng::Purpose::Cohort);
     cohort::simulate(plan, &ws.tables, &mut rng, &mut ws.draws, &mut ws.counts);
     let arms = (0..plan.arms)
         .map(|a| apply_costs(plan, &ws.tables, a, &ws.counts[a]))

@@ -11,6 +11,10 @@ pub enum Purpose {
     Parameters = 0,
     /// The cohort's draws: subgroup, uptake, starting state and one per year, per person.
     Cohort = 1,
+    /// Designs of sensitivity analyses (e.g. Sobol's sample matrices).
+    Design = 2,
+    /// Resampling (bootstrap confidence intervals).
+    Bootstrap = 3,
 }
 
 /// The generator: Xoshiro256++ (fast, and its output is fixed by its definition, unlike `StdRng`).
