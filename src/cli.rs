@@ -5,6 +5,8 @@ use crate::report;
 use crate::results::RunResults;
 use crate::scenario::Scenario;
 use crate::script::load_scenario;
+use crate::sensitivity::tornado::{self, Others};
+use crate::sensitivity::{Analysis, Metric, precision, sweep, threshold};
 use crate::sim::{self, SimSettings};
 use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
@@ -33,6 +35,71 @@ pub enum Command {
         /// Name of the scenario; writes NAME.rhai.
         name: String,
     },
+    /// One-way sensitivity: each parameter at a low and a high quantile; the swings, sorted.
+    Tornado {
+        #[command(flatten)]
+        common: AnalysisArgs,
+        /// What to measure.
+        #[arg(long, value_enum, default_value = "net")]
+        metric: Metric,
+        /// The low quantile.
+        #[arg(long, default_value_t = 0.1)]
+        low: f64,
+        /// The high quantile.
+        #[arg(long, default_value_t = 0.9)]
+        high: f64,
+        /// What the other parameters do meanwhile.
+        #[arg(long, value_enum, default_value = "vary")]
+        others: Others,
+    },
+    /// Results over a 1-D or 2-D grid of parameter values.
+    Sweep {
+        #[command(flatten)]
+        common: AnalysisArgs,
+        /// NAME=LO..HI[:STEPS] (STEPS points, default 11); give it once or twice.
+        #[arg(long, value_name = "NAME=LO..HI[:STEPS]", required = true)]
+        vary: Vec<String>,
+    },
+    /// The value of a parameter at which a target is met (break-even), and WSIPP-style
+    /// break-even success rates.
+    Threshold {
+        #[command(flatten)]
+        common: AnalysisArgs,
+        /// The parameter to solve for.
+        #[arg(long)]
+        param: String,
+        /// net=AMOUNT or prob_net_positive=SHARE.
+        #[arg(long, default_value = "net=0")]
+        target: String,
+    },
+}
+
+/// Settings shared by the sensitivity analyses.
+#[derive(Debug, clap::Args)]
+pub struct AnalysisArgs {
+    /// The scenario script (.rhai).
+    pub scenario: PathBuf,
+    /// Monte Carlo iterations per run of the analysis.
+    #[arg(long, short = 'n', default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(2..=10_000_000))]
+    pub iterations: u64,
+    /// Random seed: the same seed gives the same results on any number of threads.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Net from this perspective (default: all actors).
+    #[arg(long)]
+    pub perspective: Option<String>,
+    /// Fix a parameter at a value for the whole analysis (repeatable).
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// Write the results as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write the results as CSV.
+    #[arg(long, value_name = "FILE.csv")]
+    pub csv: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -57,6 +124,13 @@ pub struct RunArgs {
     /// Fix a parameter at a value, e.g. --set rr_insats=0.8 (repeatable).
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub set: Vec<String>,
+    /// Run batches of 1,000 iterations until the MCSE of every mean net is at most AMOUNT
+    /// (instead of a fixed --iterations).
+    #[arg(long, value_name = "AMOUNT")]
+    pub precision: Option<f64>,
+    /// The most iterations --precision may use.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub max_iterations: u64,
 }
 
 /// Runs the parsed command.
@@ -70,7 +144,115 @@ pub fn execute(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::New { name } => new_scenario(&name),
+        Command::Tornado {
+            common,
+            metric,
+            low,
+            high,
+            others,
+        } => {
+            if !(0.0 < low && low < high && high < 1.0) {
+                return Err(Error::Usage(format!(
+                    "--low {low} --high {high}: need 0 < low < high < 1 (quantiles)"
+                )));
+            }
+            analyse(&common, |a| {
+                let r = tornado::tornado(a, metric, low, high, others)?;
+                Ok(Outputs::new(r.table(), serde_json::to_string_pretty(&r), r.csv()?))
+            })
+        }
+        Command::Sweep { common, vary } => analyse(&common, |a| {
+            let axes = vary
+                .iter()
+                .map(|v| sweep::Axis::parse(a, v))
+                .collect::<Result<Vec<_>>>()?;
+            let r = sweep::sweep(a, axes)?;
+            Ok(Outputs::new(r.table(), serde_json::to_string_pretty(&r), r.csv()?))
+        }),
+        Command::Threshold {
+            common,
+            param,
+            target,
+        } => {
+            let target = threshold::Target::parse(&target)?;
+            analyse(&common, |a| {
+                let r = threshold::threshold(a, &param, target)?;
+                Ok(Outputs::new(r.table(), serde_json::to_string_pretty(&r), r.csv()?))
+            })
+        }
     }
+}
+
+/// What an analysis produced, rendered: the table, the JSON, the CSV.
+struct Outputs {
+    table: String,
+    json: String,
+    csv: Vec<u8>,
+}
+
+impl Outputs {
+    fn new(table: String, json: serde_json::Result<String>, csv: Vec<u8>) -> Self {
+        let mut json = json.expect("analysis results serialise");
+        json.push('\n');
+        Outputs { table, json, csv }
+    }
+}
+
+fn thread_pool(threads: Option<u64>) -> Result<rayon::ThreadPool> {
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = threads {
+        pool = pool.num_threads(t as usize);
+    }
+    pool.build()
+        .map_err(|e| Error::Usage(format!("--threads: {e}")))
+}
+
+/// Loads the scenario once, runs an analysis on it, writes the outputs and prints the table.
+fn analyse(args: &AnalysisArgs, run: impl FnOnce(&Analysis) -> Result<Outputs> + Send) -> Result<()> {
+    let scenario = load_scenario(&args.scenario)?;
+    let perspective = match &args.perspective {
+        None => None,
+        Some(name) => Some(
+            scenario
+                .perspectives
+                .iter()
+                .position(|p| &p.name == name)
+                .ok_or_else(|| {
+                    let known: Vec<&str> =
+                        scenario.perspectives.iter().map(|p| p.name.as_str()).collect();
+                    Error::Usage(format!(
+                        "--perspective {name}: the scenario has no such perspective; its \
+                         perspectives are: {}",
+                        known.join(", ")
+                    ))
+                })?,
+        ),
+    };
+    if let Some(p) = &args.json {
+        check_output_dir("--json", p)?;
+    }
+    if let Some(p) = &args.csv {
+        check_output_dir("--csv", p)?;
+    }
+    let analysis = Analysis {
+        scenario: &scenario,
+        iterations: args.iterations as usize,
+        seed: args.seed,
+        fixed: parse_fixed(&scenario, &args.set)?,
+        perspective,
+    };
+    let started = Instant::now();
+    let outputs = thread_pool(args.threads)?.install(|| run(&analysis))?;
+    if let Some(path) = &args.json {
+        report::write_atomic(path, outputs.json.as_bytes())?;
+    }
+    if let Some(path) = &args.csv {
+        report::write_atomic(path, &outputs.csv)?;
+    }
+    print!("{}", outputs.table);
+    std::io::Write::flush(&mut std::io::stdout()).map_err(|e| Error::io("stdout", e))?;
+    eprintln!("done in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
 }
 
 /// Parses `--set NAME=VALUE` against the scenario's parameters.
@@ -136,14 +318,33 @@ fn run(args: &RunArgs) -> Result<()> {
         indicatif::ProgressBar::hidden()
     };
     let started = Instant::now();
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = args.threads {
-        pool = pool.num_threads(t as usize);
-    }
-    let pool = pool
-        .build()
-        .map_err(|e| Error::Usage(format!("--threads: {e}")))?;
-    let iterations = pool.install(|| sim::simulate(&scenario, &settings, &|| progress.inc(1)))?;
+    let pool = thread_pool(args.threads)?;
+    let (iterations, settings) = match args.precision {
+        None => {
+            let its = pool.install(|| sim::simulate(&scenario, &settings, &|| progress.inc(1)))?;
+            (its, settings)
+        }
+        Some(target) => {
+            if !(target > 0.0 && target.is_finite()) {
+                return Err(Error::Usage(format!("--precision {target}: give a positive amount")));
+            }
+            progress.set_length(args.max_iterations);
+            let max = args.max_iterations as usize;
+            let run = pool.install(|| {
+                precision::run_to_precision(&scenario, &settings, target, max, &|| progress.inc(1))
+            })?;
+            let used = run.iterations.len();
+            if run.reached {
+                eprintln!("--precision {target}: reached MCSE {:.1} after {used} iterations", run.mcse);
+            } else {
+                eprintln!(
+                    "--precision {target}: stopped at --max-iterations {used} with MCSE {:.1}",
+                    run.mcse
+                );
+            }
+            (run.iterations, SimSettings { iterations: used, ..settings })
+        }
+    };
     progress.finish_and_clear();
     let elapsed = started.elapsed().as_secs_f64();
 
@@ -161,7 +362,7 @@ fn run(args: &RunArgs) -> Result<()> {
     }
     print!("{}", report::summary_text(&results));
     std::io::Write::flush(&mut std::io::stdout()).map_err(|e| Error::io("stdout", e))?;
-    let person_years = args.iterations as f64
+    let person_years = settings.iterations as f64
         * f64::from(scenario.cohort)
         * f64::from(scenario.horizon)
         * scenario.arms.len() as f64;

@@ -7,7 +7,9 @@
 //! setting, not from chance, and the same seed gives the same output on any thread count.
 
 pub mod drivers;
+pub mod precision;
 pub mod sweep;
+pub mod threshold;
 pub mod tornado;
 
 use crate::error::{Error, Result};
@@ -191,4 +193,38 @@ pub struct Header {
     pub seed: u64,
     pub perspective: String,
     pub fixed: indexmap::IndexMap<String, f64>,
+}
+
+/// The metric's value for readers: amounts for net and ROI, percentages for probabilities.
+pub fn show(metric: Metric, value: f64) -> String {
+    match metric {
+        Metric::Net | Metric::Roi => crate::report::format::amount(value),
+        Metric::ProbNetPositive | Metric::Payback => {
+            format!("{:.1}%", value * 100.0)
+        }
+    }
+}
+
+/// What the metric is, in words.
+pub fn metric_label(metric: Metric) -> &'static str {
+    match metric {
+        Metric::Net => "the mean net",
+        Metric::ProbNetPositive => "the probability of a positive net",
+        Metric::Roi => "the mean ROI",
+        Metric::Payback => "the probability of payback within the horizon",
+    }
+}
+
+pub(crate) fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::Writer::from_writer(Vec::new())
+}
+
+pub(crate) fn csv_row<S: AsRef<[u8]>>(w: &mut csv::Writer<Vec<u8>>, row: &[S]) -> Result<()> {
+    w.write_record(row)
+        .map_err(|e| Error::Usage(format!("writing CSV: {e}")))
+}
+
+pub(crate) fn csv_finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>> {
+    w.into_inner()
+        .map_err(|e| Error::Usage(format!("writing CSV: {e}")))
 }

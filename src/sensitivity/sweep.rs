@@ -1,1 +1,223 @@
-//! Placeholder: being written.
+//! Sweeps: the results over a 1-D or 2-D grid of parameter values, with the same draws at every
+//! point (common random numbers), so the curve is smooth and differences between points are the
+//! parameters' own.
+
+use super::{Analysis, Estimate, Header, Metric};
+use crate::error::{Error, Result};
+use crate::report::format::{amount, table};
+use crate::results::ComparisonSamples;
+use crate::stats::Summary;
+use serde::Serialize;
+
+/// One axis of the grid: a parameter and its values.
+#[derive(Clone, Debug, Serialize)]
+pub struct Axis {
+    pub parameter: String,
+    #[serde(skip)]
+    pub index: usize,
+    pub values: Vec<f64>,
+}
+
+impl Axis {
+    /// Parses `NAME=LO..HI[:STEPS]` (STEPS points including both ends, default 11).
+    pub fn parse(analysis: &Analysis, text: &str) -> Result<Axis> {
+        let bad = |why: &str| {
+            Error::Usage(format!(
+                "--vary {text}: {why}; write NAME=LO..HI or NAME=LO..HI:STEPS, e.g. rr=0.5..1.0:11"
+            ))
+        };
+        let (name, range) = text.split_once('=').ok_or_else(|| bad("no '='"))?;
+        let name = name.trim();
+        let index = analysis.scenario.parameter_index(name).ok_or_else(|| {
+            let known: Vec<&str> = analysis
+                .scenario
+                .parameters
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect();
+            Error::Usage(format!(
+                "--vary {text}: the scenario has no parameter \"{name}\"; its parameters are: {}",
+                known.join(", ")
+            ))
+        })?;
+        let (range, steps) = match range.split_once(':') {
+            Some((r, s)) => (r, s.trim().parse::<usize>().map_err(|_| bad("STEPS is not a whole number"))?),
+            None => (range, 11),
+        };
+        if !(2..=1000).contains(&steps) {
+            return Err(bad("STEPS must be between 2 and 1000"));
+        }
+        let (lo, hi) = range.split_once("..").ok_or_else(|| bad("no '..' between LO and HI"))?;
+        let num = |s: &str| s.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+        let (lo, hi) = match (num(lo), num(hi)) {
+            (Some(lo), Some(hi)) if lo < hi => (lo, hi),
+            _ => return Err(bad("LO and HI must be numbers with LO < HI")),
+        };
+        let values = (0..steps)
+            .map(|i| lo + (hi - lo) * i as f64 / (steps - 1) as f64)
+            .collect();
+        Ok(Axis {
+            parameter: name.to_string(),
+            index,
+            values,
+        })
+    }
+}
+
+/// The sweep of every intervention.
+#[derive(Debug, Serialize)]
+pub struct SweepReport {
+    #[serde(flatten)]
+    pub header: Header,
+    pub axes: Vec<Axis>,
+    /// Grid points in row-major order (the last axis varies fastest).
+    pub points: Vec<SweepPoint>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SweepPoint {
+    /// One value per axis.
+    pub values: Vec<f64>,
+    /// One per intervention.
+    pub results: Vec<PointResult>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PointResult {
+    pub intervention: String,
+    pub net: Estimate,
+    pub net_p5: f64,
+    pub net_p95: f64,
+    pub prob_net_positive: Estimate,
+    pub prob_payback: Estimate,
+}
+
+/// Runs the grid: one run of `analysis.iterations` per point.
+pub fn sweep(analysis: &Analysis, axes: Vec<Axis>) -> Result<SweepReport> {
+    if axes.is_empty() || axes.len() > 2 {
+        return Err(Error::Usage("give one or two --vary NAME=LO..HI[:STEPS]".into()));
+    }
+    if axes.len() == 2 && axes[0].index == axes[1].index {
+        return Err(Error::Usage("the two --vary must name different parameters".into()));
+    }
+    let grid: Vec<Vec<f64>> = match axes.as_slice() {
+        [a] => a.values.iter().map(|v| vec![*v]).collect(),
+        [a, b] => a
+            .values
+            .iter()
+            .flat_map(|x| b.values.iter().map(move |y| vec![*x, *y]))
+            .collect(),
+        _ => unreachable!("checked above"),
+    };
+    let sc = analysis.scenario;
+    let mut points = Vec::with_capacity(grid.len());
+    for values in grid {
+        let fixed: Vec<(usize, f64)> = axes.iter().map(|a| a.index).zip(values.iter().copied()).collect();
+        let its = analysis.run_with(&fixed)?;
+        let results = sc
+            .interventions()
+            .map(|(arm, a)| {
+                let net = Metric::Net.values(sc, &its, arm, analysis.perspective)?;
+                let positive = Metric::ProbNetPositive.values(sc, &its, arm, analysis.perspective)?;
+                let payback: Vec<f64> = ComparisonSamples::new(sc, &its, arm)
+                    .payback
+                    .iter()
+                    .map(|p| f64::from(u8::from(p.is_some())))
+                    .collect();
+                let s = Summary::of(&net);
+                Ok(PointResult {
+                    intervention: a.name.clone(),
+                    net: Estimate::mean(&net),
+                    net_p5: s.as_ref().map_or(f64::NAN, |s| s.p5),
+                    net_p95: s.as_ref().map_or(f64::NAN, |s| s.p95),
+                    prob_net_positive: Estimate::mean(&positive),
+                    prob_payback: Estimate::mean(&payback),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        points.push(SweepPoint { values, results });
+    }
+    Ok(SweepReport {
+        header: analysis.header("socinv.sweep/1"),
+        axes,
+        points,
+    })
+}
+
+impl SweepReport {
+    /// A table per intervention: one row per grid point.
+    pub fn table(&self) -> String {
+        let names: Vec<String> = self.axes.iter().map(|a| a.parameter.clone()).collect();
+        let mut out = format!(
+            "Sweep over {} ({}), {} iterations per point, seed {}; net in the scenario's currency.\n",
+            names.join(" × "),
+            self.header.perspective,
+            self.header.iterations,
+            self.header.seed
+        );
+        let interventions = self.points.first().map_or(0, |p| p.results.len());
+        for k in 0..interventions {
+            out.push_str(&format!("\n{}\n", self.points[0].results[k].intervention));
+            let mut header = names.clone();
+            header.extend([
+                "mean net (± MCSE)".to_string(),
+                "P5 … P95".into(),
+                "P(net > 0)".into(),
+                "P(payback)".into(),
+            ]);
+            let mut rows = vec![header];
+            for p in &self.points {
+                let r = &p.results[k];
+                let mut row: Vec<String> = p.values.iter().map(|v| amount(*v)).collect();
+                row.extend([
+                    format!("{} (± {})", amount(r.net.value), amount(r.net.mcse)),
+                    format!("{} … {}", amount(r.net_p5), amount(r.net_p95)),
+                    format!("{:.1}%", r.prob_net_positive.value * 100.0),
+                    format!("{:.1}%", r.prob_payback.value * 100.0),
+                ]);
+                rows.push(row);
+            }
+            out.push_str(&table(&rows, "  "));
+        }
+        out
+    }
+
+    /// One row per (grid point, intervention).
+    pub fn csv(&self) -> Result<Vec<u8>> {
+        let mut w = super::csv_writer();
+        let mut header: Vec<String> = self.axes.iter().map(|a| a.parameter.clone()).collect();
+        header.extend(
+            [
+                "intervention",
+                "net_mean",
+                "net_mcse",
+                "net_p5",
+                "net_p95",
+                "prob_net_positive",
+                "prob_net_positive_mcse",
+                "prob_payback",
+                "prob_payback_mcse",
+            ]
+            .map(String::from),
+        );
+        super::csv_row(&mut w, &header)?;
+        for p in &self.points {
+            for r in &p.results {
+                let mut row: Vec<String> = p.values.iter().map(f64::to_string).collect();
+                row.extend([
+                    r.intervention.clone(),
+                    r.net.value.to_string(),
+                    r.net.mcse.to_string(),
+                    r.net_p5.to_string(),
+                    r.net_p95.to_string(),
+                    r.prob_net_positive.value.to_string(),
+                    r.prob_net_positive.mcse.to_string(),
+                    r.prob_payback.value.to_string(),
+                    r.prob_payback.mcse.to_string(),
+                ]);
+                super::csv_row(&mut w, &row)?;
+            }
+        }
+        super::csv_finish(w)
+    }
+}

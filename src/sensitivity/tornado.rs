@@ -1,1 +1,202 @@
-//! Placeholder: being written.
+//! One-way sensitivity (tornado): each parameter in turn at a low and a high quantile while the
+//! others keep their distributions (or sit at their medians); the swing of the metric, sorted.
+
+use super::{Analysis, Estimate, Header, Metric, show};
+use crate::error::Result;
+use crate::report::format::table;
+use serde::Serialize;
+
+/// What the other parameters do while one is moved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Others {
+    /// Keep their distributions (the metric is an expectation over them).
+    Vary,
+    /// Sit at their medians (a classic deterministic one-way analysis, cohort chance aside).
+    Median,
+}
+
+/// The tornado of every intervention.
+#[derive(Debug, Serialize)]
+pub struct TornadoReport {
+    #[serde(flatten)]
+    pub header: Header,
+    pub metric: Metric,
+    /// The quantiles used for "low" and "high".
+    pub low: f64,
+    pub high: f64,
+    pub others: Others,
+    pub results: Vec<TornadoResult>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TornadoResult {
+    pub intervention: String,
+    /// The metric with every parameter as in `others` (nothing moved).
+    pub base: Estimate,
+    /// Sorted by the size of the swing, largest first.
+    pub bars: Vec<Bar>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Bar {
+    pub parameter: String,
+    /// The parameter's value at the low and the high quantile.
+    pub low_value: f64,
+    pub high_value: f64,
+    pub at_low: Estimate,
+    pub at_high: Estimate,
+    /// at_high − at_low, with the standard error of the paired difference.
+    pub swing: Estimate,
+}
+
+/// Runs the tornado: 2 runs per uncertain parameter plus the base, all with the same draws.
+pub fn tornado(
+    analysis: &Analysis,
+    metric: Metric,
+    low: f64,
+    high: f64,
+    others: Others,
+) -> Result<TornadoReport> {
+    let sc = analysis.scenario;
+    let params = analysis.uncertain_parameters();
+    let medians: Vec<(usize, f64)> = match others {
+        Others::Vary => Vec::new(),
+        Others::Median => params
+            .iter()
+            .map(|&i| (i, sc.parameters[i].distribution.dist.median()))
+            .collect(),
+    };
+    let base = analysis.metric_values(metric, &analysis.run_with(&medians)?)?;
+    let mut bars: Vec<Vec<Bar>> = base.iter().map(|_| Vec::new()).collect();
+    for &p in &params {
+        let dist = &sc.parameters[p].distribution.dist;
+        let (low_value, high_value) = (dist.quantile(low), dist.quantile(high));
+        let at = |value: f64| -> Result<Vec<Vec<f64>>> {
+            let mut fixed: Vec<(usize, f64)> =
+                medians.iter().copied().filter(|(i, _)| *i != p).collect();
+            fixed.push((p, value));
+            analysis.metric_values(metric, &analysis.run_with(&fixed)?)
+        };
+        let (lo, hi) = (at(low_value)?, at(high_value)?);
+        for (k, bar) in bars.iter_mut().enumerate() {
+            bar.push(Bar {
+                parameter: sc.parameters[p].name.clone(),
+                low_value,
+                high_value,
+                at_low: Estimate::mean(&lo[k]),
+                at_high: Estimate::mean(&hi[k]),
+                swing: Estimate::paired_difference(&lo[k], &hi[k]),
+            });
+        }
+    }
+    let results = sc
+        .interventions()
+        .zip(base.iter().zip(bars))
+        .map(|((_, arm), (base, mut bars))| {
+            bars.sort_by(|a, b| b.swing.value.abs().total_cmp(&a.swing.value.abs()));
+            TornadoResult {
+                intervention: arm.name.clone(),
+                base: Estimate::mean(base),
+                bars,
+            }
+        })
+        .collect();
+    Ok(TornadoReport {
+        header: analysis.header("socinv.tornado/1"),
+        metric,
+        low,
+        high,
+        others,
+        results,
+    })
+}
+
+impl TornadoReport {
+    /// The readable table, one per intervention.
+    pub fn table(&self) -> String {
+        let m = self.metric;
+        let mut out = format!(
+            "Tornado of {} ({}), {} iterations, seed {}: each parameter at its P{} and P{}, the \
+             others {}.\n",
+            super::metric_label(m),
+            self.header.perspective,
+            self.header.iterations,
+            self.header.seed,
+            (self.low * 100.0).round(),
+            (self.high * 100.0).round(),
+            match self.others {
+                Others::Vary => "drawn from their distributions",
+                Others::Median => "at their medians",
+            }
+        );
+        for r in &self.results {
+            out.push_str(&format!(
+                "\n{}: base {} (± {})\n",
+                r.intervention,
+                show(m, r.base.value),
+                show(m, r.base.mcse)
+            ));
+            let mut rows = vec![vec![
+                "parameter".to_string(),
+                "low value".into(),
+                "high value".into(),
+                "at low".into(),
+                "at high".into(),
+                "swing (± MCSE)".into(),
+            ]];
+            for b in &r.bars {
+                rows.push(vec![
+                    b.parameter.clone(),
+                    crate::report::format::amount(b.low_value),
+                    crate::report::format::amount(b.high_value),
+                    show(m, b.at_low.value),
+                    show(m, b.at_high.value),
+                    format!("{} (± {})", show(m, b.swing.value), show(m, b.swing.mcse)),
+                ]);
+            }
+            out.push_str(&table(&rows, "  "));
+        }
+        out
+    }
+
+    /// One row per (intervention, parameter).
+    pub fn csv(&self) -> Result<Vec<u8>> {
+        let mut w = super::csv_writer();
+        super::csv_row(
+            &mut w,
+            &[
+                "intervention",
+                "parameter",
+                "low_value",
+                "high_value",
+                "at_low",
+                "at_low_mcse",
+                "at_high",
+                "at_high_mcse",
+                "swing",
+                "swing_mcse",
+            ],
+        )?;
+        for r in &self.results {
+            for b in &r.bars {
+                super::csv_row(
+                    &mut w,
+                    &[
+                        r.intervention.clone(),
+                        b.parameter.clone(),
+                        b.low_value.to_string(),
+                        b.high_value.to_string(),
+                        b.at_low.value.to_string(),
+                        b.at_low.mcse.to_string(),
+                        b.at_high.value.to_string(),
+                        b.at_high.mcse.to_string(),
+                        b.swing.value.to_string(),
+                        b.swing.mcse.to_string(),
+                    ],
+                )?;
+            }
+        }
+        super::csv_finish(w)
+    }
+}

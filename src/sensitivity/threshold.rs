@@ -1,0 +1,336 @@
+//! Threshold (break-even) analysis: the value of one parameter at which a target is met, found
+//! by root finding on a common-random-number estimate (the same draws at every trial value, so
+//! the estimate is a smooth function of the value); and the break-even success rate in the
+//! spirit of WSIPP: cost per participant ÷ value of one avoided outcome.
+
+use super::{Analysis, Estimate, Header, Metric, show};
+use crate::error::{Error, Result};
+use crate::report::format::{amount, table};
+use crate::results::ComparisonSamples;
+use serde::Serialize;
+
+/// The target: a metric and the value it should reach.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Target {
+    pub metric: Metric,
+    pub value: f64,
+}
+
+impl Target {
+    /// Parses `net=0` or `prob_net_positive=0.8`.
+    pub fn parse(text: &str) -> Result<Target> {
+        let bad = || {
+            Error::Usage(format!(
+                "--target {text}: write net=AMOUNT or prob_net_positive=SHARE, e.g. net=0"
+            ))
+        };
+        let (name, value) = text.split_once('=').ok_or_else(bad)?;
+        let metric = match name.trim() {
+            "net" => Metric::Net,
+            "prob_net_positive" => Metric::ProbNetPositive,
+            _ => return Err(bad()),
+        };
+        let value: f64 = value.trim().parse().map_err(|_| bad())?;
+        if metric == Metric::ProbNetPositive && !(0.0..=1.0).contains(&value) {
+            return Err(Error::Usage(format!(
+                "--target {text}: a probability must lie in [0, 1]"
+            )));
+        }
+        Ok(Target { metric, value })
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ThresholdReport {
+    #[serde(flatten)]
+    pub header: Header,
+    pub parameter: String,
+    pub target: Target,
+    /// The parameter's P1 and P99: where the root is sought.
+    pub search_range: [f64; 2],
+    pub results: Vec<ThresholdResult>,
+    /// Break-even success rates per intervention and outcome, from a run with all parameters
+    /// drawn.
+    pub break_even: Vec<BreakEven>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ThresholdResult {
+    pub intervention: String,
+    /// "found", or "not_met" (the target is not crossed within P1–P99).
+    pub status: &'static str,
+    pub value: Option<f64>,
+    /// Monte Carlo standard error of the value: the metric's MCSE at the root ÷ |slope|.
+    pub value_mcse: Option<f64>,
+    /// A plain-words statement of the result.
+    pub statement: String,
+    /// The metric on the grid searched first.
+    pub curve: Vec<CurvePoint>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CurvePoint {
+    pub value: f64,
+    pub metric: Estimate,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BreakEven {
+    pub intervention: String,
+    pub outcome: String,
+    /// Mean outcomes avoided per participant (the success rate achieved).
+    pub achieved_per_participant: f64,
+    /// Mean program cost per participant.
+    pub cost_per_participant: f64,
+    /// Mean savings per avoided outcome, as if this outcome carried all the savings.
+    pub value_per_avoided: f64,
+    /// cost per participant ÷ value per avoided outcome: the avoided outcomes per participant
+    /// needed to break even.
+    pub break_even_per_participant: f64,
+}
+
+const GRID: usize = 9;
+const MAX_REFINE: usize = 30;
+
+/// Finds, for every intervention, the value of `parameter` at which `target` is met.
+pub fn threshold(analysis: &Analysis, parameter: &str, target: Target) -> Result<ThresholdReport> {
+    let sc = analysis.scenario;
+    let p = sc.parameter_index(parameter).ok_or_else(|| {
+        let known: Vec<&str> = sc.parameters.iter().map(|p| p.name.as_str()).collect();
+        Error::Usage(format!(
+            "--param {parameter}: the scenario has no such parameter; its parameters are: {}",
+            known.join(", ")
+        ))
+    })?;
+    let dist = &sc.parameters[p].distribution.dist;
+    if dist.is_fixed() {
+        return Err(Error::Usage(format!(
+            "--param {parameter}: the parameter is fixed; give it a distribution to search over"
+        )));
+    }
+    let (lo, hi) = (dist.quantile(0.01), dist.quantile(0.99));
+    // metric − target at a value, per intervention, with the values' MCSE
+    let eval = |value: f64| -> Result<Vec<Estimate>> {
+        let its = analysis.run_with(&[(p, value)])?;
+        Ok(analysis
+            .metric_values(target.metric, &its)?
+            .iter()
+            .map(|v| Estimate::mean(v))
+            .collect())
+    };
+    let grid: Vec<f64> = (0..GRID)
+        .map(|i| lo + (hi - lo) * i as f64 / (GRID - 1) as f64)
+        .collect();
+    let curves: Vec<Vec<Estimate>> = grid.iter().map(|v| eval(*v)).collect::<Result<_>>()?;
+    let mut results = Vec::new();
+    for (k, (_, arm)) in sc.interventions().enumerate() {
+        let f = |i: usize| curves[i][k].value - target.value;
+        let curve: Vec<CurvePoint> = grid
+            .iter()
+            .zip(&curves)
+            .map(|(v, c)| CurvePoint { value: *v, metric: c[k] })
+            .collect();
+        let crossing = (0..GRID - 1).find(|&i| f(i) == 0.0 || f(i) * f(i + 1) < 0.0);
+        let result = match crossing {
+            None => {
+                let (min, max) = curve.iter().fold((f64::MAX, f64::MIN), |(a, b), c| {
+                    (a.min(c.metric.value), b.max(c.metric.value))
+                });
+                ThresholdResult {
+                    intervention: arm.name.clone(),
+                    status: "not_met",
+                    value: None,
+                    value_mcse: None,
+                    statement: format!(
+                        "{} stays between {} and {} for {parameter} within its P1–P99 ({} … {}): \
+                         the target {} is not met there",
+                        super::metric_label(target.metric),
+                        show(target.metric, min),
+                        show(target.metric, max),
+                        amount(lo),
+                        amount(hi),
+                        show(target.metric, target.value)
+                    ),
+                    curve,
+                }
+            }
+            Some(i) => {
+                let (value, mcse) = refine(&eval, k, target.value, (grid[i], f(i)), (grid[i + 1], f(i + 1)))?;
+                ThresholdResult {
+                    intervention: arm.name.clone(),
+                    status: "found",
+                    value: Some(value),
+                    value_mcse: Some(mcse),
+                    statement: format!(
+                        "{} reaches {} at {parameter} = {} (± {} MCSE)",
+                        super::metric_label(target.metric),
+                        show(target.metric, target.value),
+                        amount(value),
+                        amount(mcse)
+                    ),
+                    curve,
+                }
+            }
+        };
+        results.push(result);
+    }
+    Ok(ThresholdReport {
+        header: analysis.header("socinv.threshold/1"),
+        parameter: parameter.to_string(),
+        target,
+        search_range: [lo, hi],
+        results,
+        break_even: break_even(analysis)?,
+    })
+}
+
+/// Illinois (modified regula falsi) between a bracketing pair; returns the root and its MCSE.
+/// Stops when the bracket is tiny or the metric is within 1% of its own MCSE of the target.
+fn refine(
+    eval: &dyn Fn(f64) -> Result<Vec<Estimate>>,
+    k: usize,
+    target: f64,
+    (mut a, mut fa): (f64, f64),
+    (mut b, mut fb): (f64, f64),
+) -> Result<(f64, f64)> {
+    if fa == 0.0 {
+        return Ok((a, 0.0));
+    }
+    // The metric's slope over the grid cell turns its MCSE at the root into the root's MCSE.
+    let slope = ((fb - fa) / (b - a)).abs();
+    let tolerance = (b - a).abs() * 1e-9;
+    let (mut root, mut mcse_at) = ((a + b) / 2.0, 0.0);
+    for _ in 0..MAX_REFINE {
+        root = (a * fb - b * fa) / (fb - fa);
+        let e = eval(root)?[k];
+        let fc = e.value - target;
+        mcse_at = e.mcse;
+        if fc == 0.0 || fc.abs() <= 0.01 * e.mcse || (b - a).abs() <= tolerance {
+            break;
+        }
+        if fc * fb < 0.0 {
+            (a, fa) = (b, fb);
+        } else {
+            fa /= 2.0;
+        }
+        (b, fb) = (root, fc);
+    }
+    let mcse = if slope.is_finite() && slope > 0.0 { mcse_at / slope } else { 0.0 };
+    Ok((root, mcse))
+}
+
+/// WSIPP-style break-even success rates from a run with every parameter drawn.
+fn break_even(analysis: &Analysis) -> Result<Vec<BreakEven>> {
+    let sc = analysis.scenario;
+    let its = analysis.run_with(&[])?;
+    let mut out = Vec::new();
+    for (arm, a) in sc.interventions() {
+        let s = ComparisonSamples::new(sc, &its, arm);
+        let n = its.len() as f64;
+        let participants = its.iter().map(|it| f64::from(it.arms[arm].participants)).sum::<f64>() / n;
+        let savings = s.savings.iter().sum::<f64>() / n;
+        let investment = s.investment.iter().sum::<f64>() / n;
+        for (o, name) in sc.outcomes.iter().enumerate() {
+            let change = its
+                .iter()
+                .map(|it| it.arms[arm].outcomes[o] - it.arms[0].outcomes[o])
+                .sum::<f64>()
+                / n;
+            if change >= 0.0 || participants == 0.0 {
+                continue; // not an outcome the intervention avoids
+            }
+            let avoided = -change;
+            let value_per_avoided = savings / avoided;
+            let cost_per_participant = investment / participants;
+            out.push(BreakEven {
+                intervention: a.name.clone(),
+                outcome: name.clone(),
+                achieved_per_participant: avoided / participants,
+                cost_per_participant,
+                value_per_avoided,
+                break_even_per_participant: cost_per_participant / value_per_avoided,
+            });
+        }
+    }
+    Ok(out)
+}
+
+impl ThresholdReport {
+    pub fn table(&self) -> String {
+        let m = self.target.metric;
+        let mut out = format!(
+            "Threshold of {} for {} = {} ({}), {} iterations per trial value, seed {}; searched \
+             within P1–P99 = {} … {}\n",
+            self.parameter,
+            super::metric_label(m),
+            show(m, self.target.value),
+            self.header.perspective,
+            self.header.iterations,
+            self.header.seed,
+            amount(self.search_range[0]),
+            amount(self.search_range[1])
+        );
+        for r in &self.results {
+            out.push_str(&format!("\n{}: {}\n", r.intervention, r.statement));
+            let mut rows = vec![vec![self.parameter.clone(), "metric (± MCSE)".to_string()]];
+            for c in &r.curve {
+                rows.push(vec![
+                    amount(c.value),
+                    format!("{} (± {})", show(m, c.metric.value), show(m, c.metric.mcse)),
+                ]);
+            }
+            out.push_str(&table(&rows, "  "));
+        }
+        if !self.break_even.is_empty() {
+            out.push_str(
+                "\nBreak-even success (WSIPP style: cost per participant ÷ value of one avoided \
+                 outcome, as if that outcome carried all the savings)\n",
+            );
+            let mut rows = vec![vec![
+                "intervention · outcome".to_string(),
+                "cost/participant".into(),
+                "value/avoided".into(),
+                "needed/participant".into(),
+                "achieved/participant".into(),
+            ]];
+            for b in &self.break_even {
+                rows.push(vec![
+                    format!("{} · {}", b.intervention, b.outcome),
+                    amount(b.cost_per_participant),
+                    amount(b.value_per_avoided),
+                    amount(b.break_even_per_participant),
+                    amount(b.achieved_per_participant),
+                ]);
+            }
+            out.push_str(&table(&rows, "  "));
+        }
+        out
+    }
+
+    /// The search curve and the result, one row per (intervention, trial value).
+    pub fn csv(&self) -> Result<Vec<u8>> {
+        let mut w = super::csv_writer();
+        super::csv_row(
+            &mut w,
+            &["intervention", "parameter_value", "metric", "metric_mcse", "threshold", "threshold_mcse"],
+        )?;
+        for r in &self.results {
+            let value = r.value.map(|v| v.to_string()).unwrap_or_default();
+            let mcse = r.value_mcse.map(|v| v.to_string()).unwrap_or_default();
+            for c in &r.curve {
+                super::csv_row(
+                    &mut w,
+                    &[
+                        r.intervention.clone(),
+                        c.value.to_string(),
+                        c.metric.value.to_string(),
+                        c.metric.mcse.to_string(),
+                        value.clone(),
+                        mcse.clone(),
+                    ],
+                )?;
+            }
+        }
+        super::csv_finish(w)
+    }
+}
