@@ -158,7 +158,11 @@ pub fn execute(cli: Cli) -> Result<()> {
             }
             analyse(&common, |a| {
                 let r = tornado::tornado(a, metric, low, high, others)?;
-                Ok(Outputs::new(r.table(), serde_json::to_string_pretty(&r), r.csv()?))
+                Ok(Outputs::new(
+                    r.table(),
+                    serde_json::to_string_pretty(&r),
+                    r.csv()?,
+                ))
             })
         }
         Command::Sweep { common, vary } => analyse(&common, |a| {
@@ -167,7 +171,11 @@ pub fn execute(cli: Cli) -> Result<()> {
                 .map(|v| sweep::Axis::parse(a, v))
                 .collect::<Result<Vec<_>>>()?;
             let r = sweep::sweep(a, axes)?;
-            Ok(Outputs::new(r.table(), serde_json::to_string_pretty(&r), r.csv()?))
+            Ok(Outputs::new(
+                r.table(),
+                serde_json::to_string_pretty(&r),
+                r.csv()?,
+            ))
         }),
         Command::Threshold {
             common,
@@ -177,7 +185,11 @@ pub fn execute(cli: Cli) -> Result<()> {
             let target = threshold::Target::parse(&target)?;
             analyse(&common, |a| {
                 let r = threshold::threshold(a, &param, target)?;
-                Ok(Outputs::new(r.table(), serde_json::to_string_pretty(&r), r.csv()?))
+                Ok(Outputs::new(
+                    r.table(),
+                    serde_json::to_string_pretty(&r),
+                    r.csv()?,
+                ))
             })
         }
     }
@@ -208,7 +220,10 @@ fn thread_pool(threads: Option<u64>) -> Result<rayon::ThreadPool> {
 }
 
 /// Loads the scenario once, runs an analysis on it, writes the outputs and prints the table.
-fn analyse(args: &AnalysisArgs, run: impl FnOnce(&Analysis) -> Result<Outputs> + Send) -> Result<()> {
+fn analyse(
+    args: &AnalysisArgs,
+    run: impl FnOnce(&Analysis) -> Result<Outputs> + Send,
+) -> Result<()> {
     let scenario = load_scenario(&args.scenario)?;
     let perspective = match &args.perspective {
         None => None,
@@ -218,8 +233,11 @@ fn analyse(args: &AnalysisArgs, run: impl FnOnce(&Analysis) -> Result<Outputs> +
                 .iter()
                 .position(|p| &p.name == name)
                 .ok_or_else(|| {
-                    let known: Vec<&str> =
-                        scenario.perspectives.iter().map(|p| p.name.as_str()).collect();
+                    let known: Vec<&str> = scenario
+                        .perspectives
+                        .iter()
+                        .map(|p| p.name.as_str())
+                        .collect();
                     Error::Usage(format!(
                         "--perspective {name}: the scenario has no such perspective; its \
                          perspectives are: {}",
@@ -326,7 +344,9 @@ fn run(args: &RunArgs) -> Result<()> {
         }
         Some(target) => {
             if !(target > 0.0 && target.is_finite()) {
-                return Err(Error::Usage(format!("--precision {target}: give a positive amount")));
+                return Err(Error::Usage(format!(
+                    "--precision {target}: give a positive amount"
+                )));
             }
             progress.set_length(args.max_iterations);
             let max = args.max_iterations as usize;
@@ -335,14 +355,23 @@ fn run(args: &RunArgs) -> Result<()> {
             })?;
             let used = run.iterations.len();
             if run.reached {
-                eprintln!("--precision {target}: reached MCSE {:.1} after {used} iterations", run.mcse);
+                eprintln!(
+                    "--precision {target}: reached MCSE {:.1} after {used} iterations",
+                    run.mcse
+                );
             } else {
                 eprintln!(
                     "--precision {target}: stopped at --max-iterations {used} with MCSE {:.1}",
                     run.mcse
                 );
             }
-            (run.iterations, SimSettings { iterations: used, ..settings })
+            (
+                run.iterations,
+                SimSettings {
+                    iterations: used,
+                    ..settings
+                },
+            )
         }
     };
     progress.finish_and_clear();

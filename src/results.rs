@@ -4,8 +4,8 @@
 //! discounted to year 0; positive means the investment pays back.
 
 use crate::scenario::Scenario;
-use crate::sim::{ArmResult, IterationResult, SimSettings};
 use crate::sensitivity::drivers::{Driver, drivers};
+use crate::sim::{ArmResult, IterationResult, SimSettings};
 use crate::stats::{Payback, Share, Summary, payback_year};
 use indexmap::IndexMap;
 use serde::Serialize;

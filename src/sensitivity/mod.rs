@@ -67,7 +67,10 @@ impl Metric {
                         "the payback metric is reckoned over all actors; drop --perspective".into(),
                     ));
                 }
-                s.payback.iter().map(|p| f64::from(u8::from(p.is_some()))).collect()
+                s.payback
+                    .iter()
+                    .map(|p| f64::from(u8::from(p.is_some())))
+                    .collect()
             }
         })
     }

@@ -46,7 +46,9 @@ pub fn run_to_precision(
         iterations.extend(batch);
         let mcse = scenario
             .interventions()
-            .map(|(arm, _)| Estimate::mean(&ComparisonSamples::new(scenario, &iterations, arm).net).mcse)
+            .map(|(arm, _)| {
+                Estimate::mean(&ComparisonSamples::new(scenario, &iterations, arm).net).mcse
+            })
             .fold(0.0, f64::max);
         let reached = mcse <= target;
         if reached || iterations.len() >= max_iterations {

@@ -41,13 +41,20 @@ impl Axis {
             ))
         })?;
         let (range, steps) = match range.split_once(':') {
-            Some((r, s)) => (r, s.trim().parse::<usize>().map_err(|_| bad("STEPS is not a whole number"))?),
+            Some((r, s)) => (
+                r,
+                s.trim()
+                    .parse::<usize>()
+                    .map_err(|_| bad("STEPS is not a whole number"))?,
+            ),
             None => (range, 11),
         };
         if !(2..=1000).contains(&steps) {
             return Err(bad("STEPS must be between 2 and 1000"));
         }
-        let (lo, hi) = range.split_once("..").ok_or_else(|| bad("no '..' between LO and HI"))?;
+        let (lo, hi) = range
+            .split_once("..")
+            .ok_or_else(|| bad("no '..' between LO and HI"))?;
         let num = |s: &str| s.trim().parse::<f64>().ok().filter(|v| v.is_finite());
         let (lo, hi) = match (num(lo), num(hi)) {
             (Some(lo), Some(hi)) if lo < hi => (lo, hi),
@@ -95,10 +102,14 @@ pub struct PointResult {
 /// Runs the grid: one run of `analysis.iterations` per point.
 pub fn sweep(analysis: &Analysis, axes: Vec<Axis>) -> Result<SweepReport> {
     if axes.is_empty() || axes.len() > 2 {
-        return Err(Error::Usage("give one or two --vary NAME=LO..HI[:STEPS]".into()));
+        return Err(Error::Usage(
+            "give one or two --vary NAME=LO..HI[:STEPS]".into(),
+        ));
     }
     if axes.len() == 2 && axes[0].index == axes[1].index {
-        return Err(Error::Usage("the two --vary must name different parameters".into()));
+        return Err(Error::Usage(
+            "the two --vary must name different parameters".into(),
+        ));
     }
     let grid: Vec<Vec<f64>> = match axes.as_slice() {
         [a] => a.values.iter().map(|v| vec![*v]).collect(),
@@ -112,13 +123,18 @@ pub fn sweep(analysis: &Analysis, axes: Vec<Axis>) -> Result<SweepReport> {
     let sc = analysis.scenario;
     let mut points = Vec::with_capacity(grid.len());
     for values in grid {
-        let fixed: Vec<(usize, f64)> = axes.iter().map(|a| a.index).zip(values.iter().copied()).collect();
+        let fixed: Vec<(usize, f64)> = axes
+            .iter()
+            .map(|a| a.index)
+            .zip(values.iter().copied())
+            .collect();
         let its = analysis.run_with(&fixed)?;
         let results = sc
             .interventions()
             .map(|(arm, a)| {
                 let net = Metric::Net.values(sc, &its, arm, analysis.perspective)?;
-                let positive = Metric::ProbNetPositive.values(sc, &its, arm, analysis.perspective)?;
+                let positive =
+                    Metric::ProbNetPositive.values(sc, &its, arm, analysis.perspective)?;
                 let payback: Vec<f64> = ComparisonSamples::new(sc, &its, arm)
                     .payback
                     .iter()

@@ -128,7 +128,10 @@ pub fn threshold(analysis: &Analysis, parameter: &str, target: Target) -> Result
         let curve: Vec<CurvePoint> = grid
             .iter()
             .zip(&curves)
-            .map(|(v, c)| CurvePoint { value: *v, metric: c[k] })
+            .map(|(v, c)| CurvePoint {
+                value: *v,
+                metric: c[k],
+            })
             .collect();
         let crossing = (0..GRID - 1).find(|&i| f(i) == 0.0 || f(i) * f(i + 1) < 0.0);
         let result = match crossing {
@@ -155,7 +158,13 @@ pub fn threshold(analysis: &Analysis, parameter: &str, target: Target) -> Result
                 }
             }
             Some(i) => {
-                let (value, mcse) = refine(&eval, k, target.value, (grid[i], f(i)), (grid[i + 1], f(i + 1)))?;
+                let (value, mcse) = refine(
+                    &eval,
+                    k,
+                    target.value,
+                    (grid[i], f(i)),
+                    (grid[i + 1], f(i + 1)),
+                )?;
                 ThresholdResult {
                     intervention: arm.name.clone(),
                     status: "found",
@@ -215,7 +224,11 @@ fn refine(
         }
         (b, fb) = (root, fc);
     }
-    let mcse = if slope.is_finite() && slope > 0.0 { mcse_at / slope } else { 0.0 };
+    let mcse = if slope.is_finite() && slope > 0.0 {
+        mcse_at / slope
+    } else {
+        0.0
+    };
     Ok((root, mcse))
 }
 
@@ -227,7 +240,11 @@ fn break_even(analysis: &Analysis) -> Result<Vec<BreakEven>> {
     for (arm, a) in sc.interventions() {
         let s = ComparisonSamples::new(sc, &its, arm);
         let n = its.len() as f64;
-        let participants = its.iter().map(|it| f64::from(it.arms[arm].participants)).sum::<f64>() / n;
+        let participants = its
+            .iter()
+            .map(|it| f64::from(it.arms[arm].participants))
+            .sum::<f64>()
+            / n;
         let savings = s.savings.iter().sum::<f64>() / n;
         let investment = s.investment.iter().sum::<f64>() / n;
         for (o, name) in sc.outcomes.iter().enumerate() {
@@ -312,7 +329,14 @@ impl ThresholdReport {
         let mut w = super::csv_writer();
         super::csv_row(
             &mut w,
-            &["intervention", "parameter_value", "metric", "metric_mcse", "threshold", "threshold_mcse"],
+            &[
+                "intervention",
+                "parameter_value",
+                "metric",
+                "metric_mcse",
+                "threshold",
+                "threshold_mcse",
+            ],
         )?;
         for r in &self.results {
             let value = r.value.map(|v| v.to_string()).unwrap_or_default();

@@ -5,7 +5,7 @@ use crate::common::{assert_within_4_mcse, load_error, mean_mcse, run, scenario, 
 use socinv::results::ComparisonSamples;
 use socinv::sim::simulate;
 
-const MARKOV: &str = r#"
+pub const MARKOV: &str = r#"
 scenario(#{ name: "markov", horizon: 8, cohort: 50, discount_rate: 0.03 });
 actor("kommun");
 actor("region");

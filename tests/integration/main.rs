@@ -6,3 +6,4 @@ mod distributions;
 mod docs;
 mod engine;
 mod scenarios;
+mod sensitivity;
