@@ -5,25 +5,25 @@
 
 use crate::scenario::Scenario;
 use crate::sensitivity::drivers::{Driver, drivers};
-use crate::sim::{ArmResult, IterationResult, SimSettings};
+use crate::sim::{ArmResult, IterationResult, SimSettings, year_table};
 use crate::stats::{Payback, Share, Summary, payback_year};
 use indexmap::IndexMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Schema identifier of the results JSON.
 pub const SCHEMA: &str = "socinv.result/1";
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct RunResults {
-    pub schema: &'static str,
-    pub socinv_version: &'static str,
+    pub schema: String,
+    pub socinv_version: String,
     pub scenario: ScenarioInfo,
     pub settings: SettingsInfo,
     pub comparisons: Vec<Comparison>,
     pub arms: IndexMap<String, ArmSummary>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct ScenarioInfo {
     pub name: String,
     pub description: String,
@@ -41,22 +41,53 @@ pub struct ScenarioInfo {
     pub arms: Vec<String>,
     pub parameters: Vec<ParameterInfo>,
     pub outcomes: Vec<String>,
+    /// The comment block at the top of the script: what the intervention is, the sources.
+    pub notes: String,
+    /// Each intervention's program, as written in the script.
+    pub programs: Vec<ProgramInfo>,
+    /// The transition rules as formulas, with where they are declared.
+    pub rules: Vec<String>,
+    /// The first year's tables at the parameters' medians (null if they cannot be evaluated).
+    pub tables_at_medians: Option<TablesAtMedians>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ProgramInfo {
+    pub arm: String,
+    pub startup: String,
+    pub per_participant: String,
+    pub years: String,
+    pub uptake: String,
+    /// Actor → share of the program cost.
+    pub funded_by: IndexMap<String, f64>,
+}
+
+/// Year 0 of the model at the parameters' medians, for the remainder subgroup.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TablesAtMedians {
+    pub subgroup: String,
+    /// Arm → `[from][to]` yearly transition probabilities (participants for interventions).
+    pub transitions: IndexMap<String, Vec<Vec<f64>>>,
+    /// `[state][actor]` yearly cost per person under ordinary practice.
+    pub yearly_cost: Vec<Vec<f64>>,
+    /// `[state][actor]` one-off cost on entering the state.
+    pub entry_cost: Vec<Vec<f64>>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
 pub struct PerspectiveInfo {
     pub name: String,
     pub actors: Vec<String>,
     pub excludes_transfers: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct SubgroupInfo {
     pub name: String,
     pub share: f64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct ParameterInfo {
     pub name: String,
     pub distribution: String,
@@ -67,14 +98,14 @@ pub struct ParameterInfo {
     pub fixed_at: Option<f64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct SettingsInfo {
     pub iterations: usize,
     pub seed: u64,
 }
 
 /// Intervention against ordinary practice.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Comparison {
     pub intervention: String,
     pub baseline: String,
@@ -101,25 +132,25 @@ pub struct Comparison {
     pub drivers_by_perspective: IndexMap<String, Vec<Driver>>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct NetShare {
     pub net: Summary,
     pub prob_net_positive: f64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct YearNet {
     pub year: u32,
     pub cumulative_net: Summary,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct ArmSummary {
     pub cost: ArmCost,
     pub outcomes: IndexMap<String, Summary>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct ArmCost {
     /// All actors, program included.
     pub total: Summary,
@@ -264,8 +295,8 @@ impl RunResults {
             .map(|(a, arm)| (arm.name.clone(), arm_summary(scenario, iterations, a)))
             .collect();
         RunResults {
-            schema: SCHEMA,
-            socinv_version: env!("CARGO_PKG_VERSION"),
+            schema: SCHEMA.to_string(),
+            socinv_version: env!("CARGO_PKG_VERSION").to_string(),
             scenario: scenario_info(scenario, settings),
             settings: SettingsInfo {
                 iterations: settings.iterations,
@@ -334,7 +365,65 @@ pub fn scenario_info(scenario: &Scenario, settings: &SimSettings) -> ScenarioInf
             })
             .collect(),
         outcomes: scenario.outcomes.clone(),
+        notes: scenario.notes.clone(),
+        programs: scenario
+            .interventions()
+            .filter_map(|(_, arm)| {
+                arm.program.as_ref().map(|p| ProgramInfo {
+                    arm: arm.name.clone(),
+                    startup: p.startup.to_string(),
+                    per_participant: p.per_participant.to_string(),
+                    years: format!(
+                        "{}–{}",
+                        p.start_year,
+                        (p.start_year + p.years).saturating_sub(1)
+                    ),
+                    uptake: p.uptake.to_string(),
+                    funded_by: p
+                        .funded_by
+                        .iter()
+                        .map(|(a, s)| (scenario.actors[*a].clone(), *s))
+                        .collect(),
+                })
+            })
+            .collect(),
+        rules: scenario
+            .transitions
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} → {}: {}  ({})",
+                    scenario.states[r.from], scenario.states[r.to], r.probability, r.origin
+                )
+            })
+            .collect(),
+        tables_at_medians: tables_at_medians(scenario),
     }
+}
+
+fn tables_at_medians(scenario: &Scenario) -> Option<TablesAtMedians> {
+    let medians: Vec<f64> = scenario
+        .parameters
+        .iter()
+        .map(|p| p.distribution.dist.median())
+        .collect();
+    let group = scenario.subgroups.len() - 1;
+    let baseline = year_table(scenario, &medians, 0, group, 0).ok()?;
+    let mut transitions = IndexMap::new();
+    for (a, arm) in scenario.arms.iter().enumerate() {
+        transitions.insert(
+            arm.name.clone(),
+            year_table(scenario, &medians, a, group, 0)
+                .ok()?
+                .transitions,
+        );
+    }
+    Some(TablesAtMedians {
+        subgroup: scenario.subgroups[group].name.clone(),
+        transitions,
+        yearly_cost: baseline.yearly_cost,
+        entry_cost: baseline.entry_cost,
+    })
 }
 
 fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -> Comparison {

@@ -55,6 +55,8 @@ pub struct Scenario {
     pub file: String,
     /// FNV-1a hash of the script's text, for reproducibility footers.
     pub source_hash: String,
+    /// The comment block at the top of the script (what it is, its sources), without `//`.
+    pub notes: String,
 }
 
 /// A named set of actors whose costs are added up.

@@ -1,10 +1,10 @@
 //! Summaries of Monte Carlo output: mean with its standard error, spread, quantiles, shares,
 //! payback. Everything is computed from values in iteration order, so it is reproducible.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The distribution of one quantity over the iterations.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub mean: f64,
     /// Standard deviation over iterations.
@@ -66,7 +66,7 @@ pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// A share of iterations, with its Monte Carlo standard error √(p(1−p)/n).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Share {
     pub p: f64,
     pub mcse: f64,
@@ -97,7 +97,7 @@ pub fn payback_year(net_by_year: impl IntoIterator<Item = f64>) -> Option<u32> {
 }
 
 /// Payback over the iterations: the share paid back by each year, and the median year.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Payback {
     /// Share of iterations that pay back within the horizon.
     pub prob_within_horizon: f64,

@@ -20,6 +20,7 @@ pub struct SharedBuilder(Arc<Mutex<Builder>>);
 struct Builder {
     file: String,
     source_hash: String,
+    notes: String,
     settings: Option<Settings>,
     actors: Vec<String>,
     perspectives: Vec<Perspective>,
@@ -60,6 +61,7 @@ impl SharedBuilder {
         SharedBuilder(Arc::new(Mutex::new(Builder {
             file: file.to_string(),
             source_hash: format!("{hash:016x}"),
+            notes: leading_comments(source),
             ..Builder::default()
         })))
     }
@@ -155,8 +157,32 @@ impl SharedBuilder {
             outcome_rules: std::mem::take(&mut b.outcome_rules),
             file,
             source_hash: b.source_hash.clone(),
+            notes: b.notes.clone(),
         })
     }
+}
+
+/// The `//` comment lines at the top of a script, without the markers (rulers of `=`/`-` dropped).
+fn leading_comments(source: &str) -> String {
+    let mut lines = Vec::new();
+    for line in source.lines() {
+        let t = line.trim();
+        if t.is_empty() {
+            if lines.is_empty() {
+                continue;
+            }
+            break;
+        }
+        let Some(text) = t.strip_prefix("//") else {
+            break;
+        };
+        let text = text.strip_prefix(' ').unwrap_or(text).trim_end();
+        if !text.is_empty() && text.chars().all(|c| c == '=' || c == '-') {
+            continue;
+        }
+        lines.push(text.to_string());
+    }
+    lines.join("\n")
 }
 
 // ---------------------------------------------------------------------------------------------

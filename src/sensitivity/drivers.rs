@@ -5,10 +5,10 @@ use crate::scenario::Scenario;
 use crate::sim::IterationResult;
 use crate::stats::{pearson, ranks};
 use nalgebra::DMatrix;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One parameter's association with an output.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Driver {
     pub parameter: String,
     /// Spearman rank correlation with the output.
