@@ -219,6 +219,10 @@ impl Distribution {
         )?;
         let total: f64 = weights.iter().sum();
         check(total > 0.0, "the weights must not all be zero")?;
+        // Sorted by value so that `quantile` is a quantile function (non-decreasing in u).
+        let mut pairs: Vec<(f64, f64)> = values.into_iter().zip(weights).collect();
+        pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let (values, weights): (Vec<f64>, Vec<f64>) = pairs.into_iter().unzip();
         let mut acc = 0.0;
         let mut cumulative: Vec<f64> = weights
             .iter()

@@ -30,14 +30,21 @@ impl Summary {
             return None;
         }
         let n = values.len() as f64;
-        let mean = values.iter().sum::<f64>() / n;
-        let sd = if values.len() > 1 {
+        let mut sorted = values.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let (min, max) = (sorted[0], sorted[sorted.len() - 1]);
+        // A constant (e.g. a fixed program cost) has exactly that mean and sd 0, not rounding
+        // noise; otherwise the mean is kept inside [min, max].
+        let mean = if min == max {
+            min
+        } else {
+            (values.iter().sum::<f64>() / n).clamp(min, max)
+        };
+        let sd = if values.len() > 1 && min != max {
             (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
         } else {
             0.0
         };
-        let mut sorted = values.to_vec();
-        sorted.sort_by(f64::total_cmp);
         let q = |p: f64| quantile_sorted(&sorted, p);
         Some(Summary {
             mean,
@@ -50,8 +57,8 @@ impl Summary {
             p75: q(0.75),
             p90: q(0.90),
             p95: q(0.95),
-            min: sorted[0],
-            max: sorted[sorted.len() - 1],
+            min,
+            max,
         })
     }
 }

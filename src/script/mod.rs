@@ -59,6 +59,15 @@ fn parse_message(file: &str, err: &ParseError) -> String {
     )
 }
 
+/// The file an imported module came from: `import "helper"` reads `helper.rhai`.
+fn module_file(name: &str) -> String {
+    if Path::new(name).extension().is_some_and(|e| e == "rhai") {
+        name.to_string()
+    } else {
+        format!("{name}.rhai")
+    }
+}
+
 /// Formats a rhai runtime error as `file:line:col: message`, pointing at the innermost place.
 fn eval_message(file: &str, err: &EvalAltResult) -> String {
     let mut file = file.to_string();
@@ -73,7 +82,7 @@ fn eval_message(file: &str, err: &EvalAltResult) -> String {
                     at(&file, *pos)
                 ));
                 if !src.is_empty() {
-                    file = src.clone();
+                    file = module_file(src);
                 }
                 outer_pos = *pos;
                 err = inner;
@@ -84,7 +93,7 @@ fn eval_message(file: &str, err: &EvalAltResult) -> String {
                     at(&file, *pos)
                 ));
                 if !name.is_empty() {
-                    file = name.clone();
+                    file = module_file(name);
                 }
                 outer_pos = *pos;
                 err = inner;

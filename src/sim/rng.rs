@@ -36,7 +36,9 @@ pub fn stream(seed: u64, iteration: u64, purpose: Purpose) -> Stream {
 /// A uniform draw in the open interval (0, 1), for quantile functions.
 pub fn open01(rng: &mut Stream) -> f64 {
     let bits: u64 = rng.random();
-    ((bits >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+    // 52 bits plus one half: the largest value, 1 − 2^-53, is exactly representable
+    // (with 53 bits, 1 − 2^-54 would round up to 1.0).
+    ((bits >> 12) as f64 + 0.5) * (1.0 / (1u64 << 52) as f64)
 }
 
 /// A uniform draw in [0, 1).
