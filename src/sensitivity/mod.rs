@@ -8,9 +8,11 @@
 
 pub mod drivers;
 pub mod precision;
+pub mod sobol;
 pub mod sweep;
 pub mod threshold;
 pub mod tornado;
+pub mod voi;
 
 use crate::error::{Error, Result};
 use crate::results::ComparisonSamples;
@@ -53,7 +55,7 @@ impl Metric {
             Metric::Net => net,
             Metric::ProbNetPositive => net.iter().map(|v| f64::from(u8::from(*v > 0.0))).collect(),
             Metric::Roi => {
-                if s.investment.iter().any(|i| *i == 0.0) {
+                if s.investment.contains(&0.0) {
                     return Err(Error::Usage(format!(
                         "the ROI of \"{}\" is undefined: its investment is 0 in some iteration",
                         scenario.arms[arm].name

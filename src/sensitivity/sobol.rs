@@ -1,0 +1,447 @@
+//! Global sensitivity: Sobol indices of the net, by Saltelli's sampling scheme.
+//!
+//! The variance of each intervention's net over the iterations is shared out among its inputs:
+//! the uncertain parameters and **cohort chance**, i.e. which people the finite cohort happens to
+//! hold and how their years play out (the random stream of the cohort). For input i:
+//!
+//! - the **first-order index** `S_i = V(E[f | x_i]) / V(f)` is the share of the variance that
+//!   x_i explains on its own;
+//! - the **total index** `ST_i = E(V[f | x_~i]) / V(f)` is the share it takes part in,
+//!   interactions included. `ST_i ≈ 0` means x_i could be fixed anywhere in its range without
+//!   changing the spread of the net; `Σ S_i < 1` means interactions matter.
+//!
+//! # Design
+//!
+//! With k uncertain parameters ([`Analysis::uncertain_parameters`]) and a base sample size N:
+//! two independent N×k matrices A and B of uniforms, row j of both drawn from
+//! `rng::stream(seed, j, Purpose::Design)` (A's k uniforms, then B's), turned into parameter
+//! values by the quantile functions (`value = F⁻¹(u)`, as in a run). Parameters that do not vary
+//! keep their value: the `--set` value, or their fixed distribution's value. Cohort chance is one
+//! more column: row j of A simulates the cohort with stream key 2j, row j of B with key 2j+1.
+//! For each parameter i the matrix AB_i is A with column i taken from B (cohort key of A), and
+//! AB_chance is A's parameters with B's cohort key. That is N·(k + 3) evaluations of the model,
+//! all in one parallel call, evaluation `m·N + j` being row j of matrix m (A, B, AB_1..AB_k,
+//! AB_chance).
+//!
+//! # Estimators
+//!
+//! With f the per-evaluation net of an intervention and V the variance of the 2N values of f_A
+//! and f_B pooled:
+//!
+//! - first order (Saltelli et al. 2010): `S_i = mean_j(f_B · (f_ABi − f_A)) / V`;
+//! - total (Jansen 1999): `ST_i = mean_j((f_A − f_ABi)²) / (2V)`.
+//!
+//! f is centred at the pooled mean of f_A and f_B first (as SALib does). That leaves both
+//! estimators' expectations unchanged (E[f_ABi − f_A] = 0, and Jansen's is shift-invariant) but
+//! keeps the first-order estimator's error from growing with the size of the mean net.
+//!
+//! 95% confidence intervals are percentile bootstrap intervals: the N rows (a row being the
+//! j-th row of every matrix) are resampled with replacement, B times, from
+//! `rng::stream(seed, b, Purpose::Bootstrap)`; the indices are recomputed for each resample and
+//! the 2.5% and 97.5% percentiles of the results reported.
+//!
+//! # Chance as an input
+//!
+//! The parameters' first-order indices and cohort chance's total index do not depend on how
+//! chance is tied to the parameters: S_i averages over chance, and ST_chance =
+//! E[V(f | parameters)] / V is the share left to chance at given parameters. The parameters'
+//! totals and chance's first-order index do: the same cohort key under other parameter values
+//! gives the same draws, yet some people take other paths, so a parameter's total also counts
+//! this interaction with chance, and in a small cohort the totals can add up to well over 1.
+//!
+//! Everything is keyed by the seed and collected in order, so the same seed gives the same
+//! report on any thread count.
+
+use super::{Analysis, Estimate, Header, Metric};
+use crate::error::{Error, Result};
+use crate::report::format::{amount, mean_with_mcse, table};
+use crate::sim::rng::{self, Purpose};
+use crate::sim::{Draw, simulate_draws};
+use crate::stats::quantile_sorted;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// The name of the cohort's random stream as an input.
+pub const COHORT_CHANCE: &str = "cohort chance";
+
+/// The Sobol indices of every intervention's net.
+#[derive(Debug, Serialize)]
+pub struct SobolReport {
+    #[serde(flatten)]
+    pub header: Header,
+    /// N, the rows of each sample matrix.
+    pub base: usize,
+    /// Model evaluations: N·(k + 3) for k uncertain parameters.
+    pub evaluations: usize,
+    /// Bootstrap resamples behind the confidence intervals.
+    pub bootstrap: usize,
+    /// The estimators used.
+    pub estimators: String,
+    pub results: Vec<SobolResult>,
+}
+
+/// One intervention's indices.
+#[derive(Debug, Serialize)]
+pub struct SobolResult {
+    pub intervention: String,
+    /// The mean net over the 2N evaluations of A and B (independent draws of every input).
+    pub mean_net: Estimate,
+    /// The variance of the net over the same evaluations: what the indices share out.
+    pub variance: f64,
+    /// One per uncertain parameter, and cohort chance; largest total index first.
+    pub indices: Vec<SobolIndex>,
+}
+
+/// One input's share of the variance of the net. An index is null (NaN) when the net does not
+/// vary; a confidence bound is null without bootstrap resamples.
+#[derive(Debug, Serialize)]
+pub struct SobolIndex {
+    /// A parameter's name, or "cohort chance".
+    pub input: String,
+    pub first_order: f64,
+    /// 95% percentile bootstrap interval.
+    pub first_order_ci: [f64; 2],
+    pub total: f64,
+    pub total_ci: [f64; 2],
+}
+
+/// The net of each evaluation, by matrix: f_A, f_B, and f_ABi for i in the inputs (the
+/// parameters, then cohort chance).
+struct Outputs {
+    a: Vec<f64>,
+    b: Vec<f64>,
+    ab: Vec<Vec<f64>>,
+}
+
+/// Variance of the net and (first order, total) of each input, over the rows `rows`.
+struct Indices {
+    variance: f64,
+    by_input: Vec<(f64, f64)>,
+}
+
+impl Outputs {
+    fn indices(&self, rows: &[usize]) -> Indices {
+        let n = rows.len() as f64;
+        let mean = rows.iter().map(|&j| self.a[j] + self.b[j]).sum::<f64>() / (2.0 * n);
+        let variance = rows
+            .iter()
+            .map(|&j| (self.a[j] - mean).powi(2) + (self.b[j] - mean).powi(2))
+            .sum::<f64>()
+            / (2.0 * n - 1.0);
+        let by_input = self
+            .ab
+            .iter()
+            .map(|ab| {
+                let (mut first, mut total) = (0.0, 0.0);
+                for &j in rows {
+                    let d = ab[j] - self.a[j];
+                    first += (self.b[j] - mean) * d;
+                    total += d * d;
+                }
+                if variance > 0.0 {
+                    (first / n / variance, total / n / (2.0 * variance))
+                } else {
+                    (f64::NAN, f64::NAN)
+                }
+            })
+            .collect();
+        Indices { variance, by_input }
+    }
+}
+
+/// The 2.5% and 97.5% percentiles of the finite values (NaN when there are none).
+fn percentile_interval(mut values: Vec<f64>) -> [f64; 2] {
+    values.retain(|v| v.is_finite());
+    if values.is_empty() {
+        return [f64::NAN, f64::NAN];
+    }
+    values.sort_by(f64::total_cmp);
+    [
+        quantile_sorted(&values, 0.025),
+        quantile_sorted(&values, 0.975),
+    ]
+}
+
+/// Estimates the first-order and total Sobol indices of every intervention's net, with `base`
+/// rows per sample matrix and `bootstrap` resamples for the confidence intervals.
+pub fn sobol(analysis: &Analysis, base: usize, bootstrap: usize) -> Result<SobolReport> {
+    if base < 2 {
+        return Err(Error::Usage(format!(
+            "Sobol indices need a base sample of at least 2 rows (got {base})"
+        )));
+    }
+    let sc = analysis.scenario;
+    let n = base;
+    let uncertain = analysis.uncertain_parameters();
+    let k = uncertain.len();
+
+    // Parameters that do not vary keep their value: `--set`, or their fixed distribution's.
+    let mut constant: Vec<f64> = sc
+        .parameters
+        .iter()
+        .map(|p| p.distribution.dist.median())
+        .collect();
+    for &(i, v) in &analysis.fixed {
+        constant[i] = v;
+    }
+    // A and B as parameter values, row-major: row j, column c ↔ parameter uncertain[c].
+    let mut a_values = vec![0.0; n * k];
+    let mut b_values = vec![0.0; n * k];
+    for j in 0..n {
+        let mut s = rng::stream(analysis.seed, j as u64, Purpose::Design);
+        for matrix in [&mut a_values, &mut b_values] {
+            for (c, &p) in uncertain.iter().enumerate() {
+                matrix[j * k + c] = sc.parameters[p]
+                    .distribution
+                    .dist
+                    .quantile(rng::open01(&mut s));
+            }
+        }
+    }
+
+    // Evaluation m·N + j is row j of matrix m: 0 = A, 1 = B, 2 + i = AB_i, 2 + k = AB_chance.
+    let matrices = k + 3;
+    let evaluations = n * matrices;
+    let draw = |index: usize| {
+        let (m, j) = (index / n, index % n);
+        let row = |values: &[f64], params: &mut Vec<f64>| {
+            for (c, &p) in uncertain.iter().enumerate() {
+                params[p] = values[j * k + c];
+            }
+        };
+        let mut params = constant.clone();
+        row(if m == 1 { &b_values } else { &a_values }, &mut params);
+        if (2..2 + k).contains(&m) {
+            let c = m - 2;
+            params[uncertain[c]] = b_values[j * k + c];
+        }
+        let from_b = m == 1 || m == 2 + k;
+        Draw {
+            params,
+            cohort_stream: 2 * j as u64 + u64::from(from_b),
+        }
+    };
+    let iterations =
+        simulate_draws(sc, analysis.seed, 0..evaluations, &draw, &|| {}).map_err(|e| match e {
+            Error::Model(message) => Error::Model(format!(
+                "{message}\n  (in `sobol`, iteration m·{n} + j is row j of sample matrix m: 0 = A, \
+                 1 = B, 2..{} = AB for each uncertain parameter in order, {} = AB for cohort \
+                 chance)",
+                k + 1,
+                k + 2
+            )),
+            other => other,
+        })?;
+
+    // Inputs: the uncertain parameters in declaration order, then cohort chance.
+    let inputs: Vec<String> = uncertain
+        .iter()
+        .map(|&p| sc.parameters[p].name.clone())
+        .chain(std::iter::once(COHORT_CHANCE.to_string()))
+        .collect();
+    let outputs: Vec<(String, Outputs)> = sc
+        .interventions()
+        .map(|(arm, intervention)| {
+            let net = |m: usize| {
+                Metric::Net.values(
+                    sc,
+                    &iterations[m * n..(m + 1) * n],
+                    arm,
+                    analysis.perspective,
+                )
+            };
+            let outputs = Outputs {
+                a: net(0)?,
+                b: net(1)?,
+                ab: (2..matrices).map(net).collect::<Result<_>>()?,
+            };
+            Ok((intervention.name.clone(), outputs))
+        })
+        .collect::<Result<_>>()?;
+
+    // Bootstrap: resample b draws N row numbers from its own stream; the same rows serve every
+    // intervention. `resampled[b][intervention]`.
+    let resampled: Vec<Vec<Indices>> = (0..bootstrap)
+        .into_par_iter()
+        .map(|b| {
+            let mut s = rng::stream(analysis.seed, b as u64, Purpose::Bootstrap);
+            let rows: Vec<usize> = (0..n)
+                .map(|_| ((rng::unit(&mut s) * n as f64) as usize).min(n - 1))
+                .collect();
+            outputs.iter().map(|(_, o)| o.indices(&rows)).collect()
+        })
+        .collect();
+
+    let all_rows: Vec<usize> = (0..n).collect();
+    let results = outputs
+        .iter()
+        .enumerate()
+        .map(|(r, (name, o))| {
+            let point = o.indices(&all_rows);
+            let mut pooled = o.a.clone();
+            pooled.extend_from_slice(&o.b);
+            let mut indices: Vec<SobolIndex> = inputs
+                .iter()
+                .enumerate()
+                .map(|(i, input)| {
+                    let column = |pick: fn((f64, f64)) -> f64| {
+                        percentile_interval(
+                            resampled.iter().map(|s| pick(s[r].by_input[i])).collect(),
+                        )
+                    };
+                    SobolIndex {
+                        input: input.clone(),
+                        first_order: point.by_input[i].0,
+                        first_order_ci: column(|(s, _)| s),
+                        total: point.by_input[i].1,
+                        total_ci: column(|(_, t)| t),
+                    }
+                })
+                .collect();
+            indices.sort_by(|x, y| y.total.total_cmp(&x.total));
+            SobolResult {
+                intervention: name.clone(),
+                mean_net: Estimate::mean(&pooled),
+                variance: point.variance,
+                indices,
+            }
+        })
+        .collect();
+
+    Ok(SobolReport {
+        header: analysis.header("socinv.sobol/1"),
+        base,
+        evaluations,
+        bootstrap,
+        estimators: format!(
+            "Saltelli sampling (A, B, AB_i; cohort chance as an input); first order: Saltelli et \
+             al. (2010); total: Jansen (1999); 95% CI: percentile bootstrap over rows \
+             ({bootstrap} resamples)"
+        ),
+        results,
+    })
+}
+
+/// An index for the table: 2 decimals, "–" when undefined.
+fn index(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:.2}")
+    } else {
+        "–".to_string()
+    }
+}
+
+/// A number for CSV: empty when undefined.
+fn cell(x: f64) -> String {
+    if x.is_finite() {
+        x.to_string()
+    } else {
+        String::new()
+    }
+}
+
+fn with_ci(x: f64, ci: [f64; 2]) -> String {
+    if ci.iter().all(|c| c.is_finite()) {
+        format!("{} [{}, {}]", index(x), index(ci[0]), index(ci[1]))
+    } else {
+        index(x)
+    }
+}
+
+impl SobolReport {
+    /// The readable table, one per intervention.
+    pub fn table(&self) -> String {
+        let inputs = self.results.first().map_or(0, |r| r.indices.len());
+        let mut out = format!(
+            "Sobol indices of the net ({}), seed {}: base {} rows, {} inputs, {} model \
+             evaluations, {} bootstrap resamples.\n\
+             The indices are shares of the variance of the net across the uncertain parameters \
+             and cohort chance\n(which people the cohort happens to hold and how their years \
+             play out). First order: the share an input\nexplains on its own; total: the share \
+             it takes part in, interactions included. A total near 0 means\nthe input could be \
+             fixed anywhere in its range without changing the spread of the net. Cohort \
+             chance's total is\nthe share left to chance at given parameters; a parameter's \
+             total also counts its interaction with\nchance (other values move some people onto \
+             other paths), so totals can add up to more than 1.\n",
+            self.header.perspective,
+            self.header.seed,
+            self.base,
+            inputs,
+            self.evaluations,
+            self.bootstrap,
+        );
+        for r in &self.results {
+            out.push_str(&format!(
+                "\n{}: mean net {}, sd of the net {}\n",
+                r.intervention,
+                mean_with_mcse(r.mean_net.value, r.mean_net.mcse),
+                amount(r.variance.sqrt()),
+            ));
+            if !r.variance.is_finite() || r.variance <= 0.0 {
+                out.push_str("  The net does not vary: there is no variance to share out.\n");
+                continue;
+            }
+            let ci = if self.bootstrap > 0 { " [95% CI]" } else { "" };
+            let mut rows = vec![vec![
+                "input".to_string(),
+                format!("first order{ci}"),
+                format!("total{ci}"),
+            ]];
+            for i in &r.indices {
+                rows.push(vec![
+                    i.input.clone(),
+                    with_ci(i.first_order, i.first_order_ci),
+                    with_ci(i.total, i.total_ci),
+                ]);
+            }
+            out.push_str(&table(&rows, "  "));
+            let sum: f64 = r.indices.iter().map(|i| i.first_order).sum();
+            out.push_str(&format!(
+                "  Sum of first-order indices {}: {}\n",
+                index(sum),
+                if sum < 0.9 {
+                    "the rest of the variance comes from interactions between inputs."
+                } else {
+                    "the inputs act mostly on their own (little interaction)."
+                }
+            ));
+        }
+        out
+    }
+
+    /// One row per (intervention, input); an undefined value is an empty cell.
+    pub fn csv(&self) -> Result<Vec<u8>> {
+        let mut w = super::csv_writer();
+        super::csv_row(
+            &mut w,
+            &[
+                "intervention",
+                "input",
+                "first_order",
+                "first_order_lo",
+                "first_order_hi",
+                "total",
+                "total_lo",
+                "total_hi",
+            ],
+        )?;
+        for r in &self.results {
+            for i in &r.indices {
+                super::csv_row(
+                    &mut w,
+                    &[
+                        r.intervention.clone(),
+                        i.input.clone(),
+                        cell(i.first_order),
+                        cell(i.first_order_ci[0]),
+                        cell(i.first_order_ci[1]),
+                        cell(i.total),
+                        cell(i.total_ci[0]),
+                        cell(i.total_ci[1]),
+                    ],
+                )?;
+            }
+        }
+        super::csv_finish(w)
+    }
+}

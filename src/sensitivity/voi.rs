@@ -1,0 +1,729 @@
+//! Value of information for the decision *invest or not*: what would it be worth to know more
+//! before deciding?
+//!
+//! # The decision
+//!
+//! The options are ordinary practice, whose net benefit is 0 by definition (the net is measured
+//! against it), and each intervention a, whose net benefit NB_a in an iteration is its net from
+//! the chosen point of view ([`ComparisonSamples::net`] for all actors, `by_perspective[p]` for a
+//! perspective). On current evidence the decision maker picks the option a* with the highest
+//! expected net, max_a mean(NB_a). All amounts are in the scenario's currency for the whole
+//! cohort, discounted; the cohort is the population the decision is about, so nothing is scaled.
+//!
+//! # EVPI
+//!
+//! `EVPI = mean_i max_a NB_a,i − max_a mean_i NB_a,i`, the expected gain of choosing with
+//! everything known. It equals the mean of the per-iteration loss
+//! `L_i = max_a NB_a,i − NB_a*,i ≥ 0`, so its Monte Carlo standard error is reported as
+//! `sd(L)/√n`, conditional on the choice a* (the uncertainty of which option is best on current
+//! evidence is left out; it matters only when two options' means are within a few MCSE).
+//!
+//! In a microsimulation the per-iteration net also carries cohort chance (which people happen to
+//! move between states), and no research can remove that: the per-iteration EVPI is therefore an
+//! **upper bound** on what information is worth.
+//!
+//! # EVPI about the parameters, and EVPPI
+//!
+//! The value of perfect information about a set of parameters θ is
+//! `E_θ[max_a E(NB_a | θ)] − max_a E(NB_a)`. Following Strong & Oakley (2014, nonparametric
+//! regression), `E(NB_a | θ)` is estimated by regressing each option's NB on θ over the
+//! iterations, and the fitted values `g_a,i` take the place of the NB:
+//! `mean_i max_a g_a,i − max_a mean_i g_a,i`. Strong & Oakley fit GAMs; socinv fits regression
+//! splines by least squares instead:
+//!
+//! - each parameter enters through a natural cubic regression spline (the truncated power basis of
+//!   Hastie, Tibshirani & Friedman, *Elements of Statistical Learning*, §5.2.1) with 4 knots at
+//!   its 5%, 35%, 65% and 95% quantiles (linear beyond the outer knots); a parameter with at most
+//!   as many distinct values as knots (a `discrete` or `empirical` one) enters through indicators
+//!   of its values instead, which fit its conditional means exactly;
+//! - `evpi_parameters` (all uncertain parameters at once) uses the additive model, the sum of the
+//!   per-parameter splines; an EVPPI (one parameter) uses that parameter's spline alone;
+//! - the fit keeps at least 10 iterations per coefficient: with fewer iterations it drops to 3
+//!   knots (10%, 50%, 90%), then to linear terms (allowed down to 2 iterations per coefficient);
+//!   below that the value is not estimable and reported as NaN (null in JSON);
+//! - least squares by a QR decomposition streamed over blocks of iterations (memory independent of
+//!   the number of iterations), then the minimum-norm solution through an SVD of the small
+//!   triangular factor, treating singular values below 10⁻⁹ of the largest as zero.
+//!
+//! The regression removes the cohort chance that the parameters do not explain, so these values
+//! do not carry it; they are still biased upwards by the noise the fit picks up (of the order of
+//! the residual sd × √(coefficients / iterations)), so a parameter that does not matter gets a
+//! small positive EVPPI rather than exactly 0. An additive model misses interactions between
+//! parameters, so `evpi_parameters` may understate them.
+//!
+//! The iterations are reduced in order on one thread: the same seed gives the same values on any
+//! thread count.
+
+use super::{Analysis, Header, Metric};
+use crate::error::Result;
+use crate::report::format::{amount, mean_with_mcse, percent, table};
+use crate::results::ComparisonSamples;
+use crate::scenario::Scenario;
+use crate::sim::IterationResult;
+use nalgebra::{DMatrix, SVD};
+use serde::{Deserialize, Serialize};
+
+/// The value of perfect information for one point of view.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Evpi {
+    /// "all actors" or a perspective's name.
+    pub perspective: String,
+    /// The option with the highest expected net benefit: ordinary practice or an intervention.
+    pub decision: String,
+    /// Mean over iterations of max_a NB_a − max_a mean(NB_a); an upper bound (cohort chance).
+    pub evpi: f64,
+    /// sd(max_a NB_a − NB_a*)/√n, given the choice a*.
+    pub evpi_mcse: f64,
+    /// The value of perfect information about all parameters (additive spline regression).
+    pub evpi_parameters: f64,
+}
+
+/// The value of perfect information about one parameter.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Evppi {
+    pub parameter: String,
+    pub evppi: f64,
+    /// evppi / evpi (0 when the EVPI is 0).
+    pub share_of_evpi: f64,
+}
+
+/// One option of the decision and its expected net benefit on current evidence.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DecisionOption {
+    pub name: String,
+    pub expected_net: f64,
+}
+
+/// The output of `socinv voi` (schema "socinv.voi/1").
+#[derive(Debug, Serialize)]
+pub struct VoiReport {
+    #[serde(flatten)]
+    pub header: Header,
+    /// The currency of every amount.
+    pub currency: String,
+    /// The number of people the amounts are for.
+    pub cohort: u32,
+    /// Ordinary practice first, then each intervention.
+    pub options: Vec<DecisionOption>,
+    pub evpi: Evpi,
+    /// One per uncertain parameter, largest first.
+    pub evppi: Vec<Evppi>,
+    /// How the values were computed, in words.
+    pub method: String,
+}
+
+/// Schema identifier of the VOI JSON.
+pub const SCHEMA: &str = "socinv.voi/1";
+
+/// For `socinv run`: EVPI per point of view (first "all actors", then each scenario
+/// perspective), with `evpi_parameters` over every parameter that varies between iterations.
+pub fn evpi(scenario: &Scenario, iterations: &[IterationResult]) -> Vec<Evpi> {
+    let views: Vec<Option<usize>> = std::iter::once(None)
+        .chain((0..scenario.perspectives.len()).map(Some))
+        .collect();
+    let samples: Vec<ComparisonSamples> = scenario
+        .interventions()
+        .map(|(arm, _)| ComparisonSamples::new(scenario, iterations, arm))
+        .collect();
+    let nets_of = |view: Option<usize>| -> Vec<&[f64]> {
+        samples
+            .iter()
+            .map(|s| match view {
+                Some(p) => s.by_perspective[p].as_slice(),
+                None => s.net.as_slice(),
+            })
+            .collect()
+    };
+    let varying: Vec<usize> = (0..scenario.parameters.len())
+        .filter(|&j| {
+            iterations
+                .iter()
+                .any(|it| it.params[j] != iterations[0].params[j])
+        })
+        .collect();
+    let columns = parameter_columns(iterations, &varying);
+    let columns: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
+    // One regression for every view and intervention: the design depends on the parameters only.
+    let all: Vec<&[f64]> = views.iter().flat_map(|&v| nets_of(v)).collect();
+    let fit = regress(&columns, &all, iterations.len());
+    let per_view = samples.len();
+    views
+        .iter()
+        .enumerate()
+        .map(|(k, &view)| {
+            let fitted = fit
+                .as_ref()
+                .map(|f| &f.fitted[k * per_view..(k + 1) * per_view]);
+            let name = view_name(scenario, view);
+            assess(scenario, name, &nets_of(view), iterations.len(), fitted)
+        })
+        .collect()
+}
+
+/// For `socinv voi`: EVPI, EVPI about all parameters and each uncertain parameter's EVPPI, for
+/// the decision between ordinary practice and every intervention, from the analysis' point of
+/// view. Runs `analysis.run_with(&[])` itself.
+pub fn voi(analysis: &Analysis) -> Result<VoiReport> {
+    let sc = analysis.scenario;
+    let iterations = analysis.run_with(&[])?;
+    let n = iterations.len();
+    let nets = analysis.metric_values(Metric::Net, &iterations)?;
+    let nets: Vec<&[f64]> = nets.iter().map(Vec::as_slice).collect();
+    let params = analysis.uncertain_parameters();
+    let columns = parameter_columns(&iterations, &params);
+    let columns: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
+
+    let all = regress(&columns, &nets, n);
+    let evpi = assess(
+        sc,
+        analysis.perspective_name(),
+        &nets,
+        n,
+        all.as_ref().map(|f| f.fitted.as_slice()),
+    );
+    let mut single_knots = Vec::new();
+    let mut evppi: Vec<Evppi> = params
+        .iter()
+        .zip(&columns)
+        .map(|(&p, column)| {
+            let fit = regress(std::slice::from_ref(column), &nets, n);
+            if let Some(f) = &fit {
+                single_knots.push(f.knots);
+            }
+            let value = fit
+                .as_ref()
+                .map_or(f64::NAN, |f| value_of_fitted(&f.fitted));
+            Evppi {
+                parameter: sc.parameters[p].name.clone(),
+                evppi: value,
+                share_of_evpi: if evpi.evpi > 0.0 {
+                    value / evpi.evpi
+                } else {
+                    0.0
+                },
+            }
+        })
+        .collect();
+    evppi.sort_by(|a, b| b.evppi.total_cmp(&a.evppi));
+
+    let options = std::iter::once(DecisionOption {
+        name: sc.arms[0].name.clone(),
+        expected_net: 0.0,
+    })
+    .chain(
+        sc.interventions()
+            .zip(&nets)
+            .map(|((_, arm), nb)| DecisionOption {
+                name: arm.name.clone(),
+                expected_net: mean(nb),
+            }),
+    )
+    .collect();
+    Ok(VoiReport {
+        header: analysis.header(SCHEMA),
+        currency: sc.currency.clone(),
+        cohort: sc.cohort,
+        options,
+        evpi,
+        evppi,
+        method: method(all.as_ref().map(|f| f.knots), &single_knots),
+    })
+}
+
+impl VoiReport {
+    /// The readable table.
+    pub fn table(&self) -> String {
+        let h = &self.header;
+        let cur = &self.currency;
+        let mut out = format!(
+            "Value of information: invest or not, net from the point of view of {}.\n\
+             {} iterations, seed {}; amounts in {cur} for the whole cohort ({} people), \
+             discounted.\n\n",
+            h.perspective,
+            grouped_count(h.iterations),
+            h.seed,
+            self.cohort
+        );
+        out.push_str("Expected net on current evidence:\n");
+        let mut rows = Vec::new();
+        for o in &self.options {
+            let mark = if o.name == self.evpi.decision {
+                "best"
+            } else {
+                ""
+            };
+            rows.push(vec![
+                o.name.clone(),
+                amount(o.expected_net),
+                mark.to_string(),
+            ]);
+        }
+        out.push_str(&table(&rows, "  "));
+        out.push('\n');
+        let e = &self.evpi;
+        let rows = vec![
+            vec![
+                "EVPI, everything known (upper bound)".to_string(),
+                mean_with_mcse(e.evpi, e.evpi_mcse),
+            ],
+            vec![
+                "EVPI, all parameters known".to_string(),
+                amount(e.evpi_parameters),
+            ],
+        ];
+        out.push_str(&table(&rows, "  "));
+        out.push_str(
+            "  The first includes cohort chance, which no research removes; the second is \
+             estimated by regression.\n\n",
+        );
+        out.push_str("Per parameter (EVPPI), largest first:\n");
+        let mut rows = vec![vec![
+            "parameter".to_string(),
+            format!("EVPPI ({cur})"),
+            "share of EVPI".to_string(),
+        ]];
+        for p in &self.evppi {
+            rows.push(vec![
+                p.parameter.clone(),
+                amount(p.evppi),
+                if p.share_of_evpi.is_finite() {
+                    percent(p.share_of_evpi)
+                } else {
+                    "–".to_string()
+                },
+            ]);
+        }
+        if self.evppi.is_empty() {
+            rows.push(vec!["(no uncertain parameters)".to_string()]);
+        }
+        out.push_str(&table(&rows, "  "));
+        out.push_str(&format!("\nMethod: {}\n", self.method));
+        out
+    }
+
+    /// One row per parameter: parameter, evppi, share_of_evpi.
+    pub fn csv(&self) -> Result<Vec<u8>> {
+        let mut w = super::csv_writer();
+        super::csv_row(&mut w, &["parameter", "evppi", "share_of_evpi"])?;
+        for p in &self.evppi {
+            super::csv_row(
+                &mut w,
+                &[
+                    p.parameter.clone(),
+                    p.evppi.to_string(),
+                    p.share_of_evpi.to_string(),
+                ],
+            )?;
+        }
+        super::csv_finish(w)
+    }
+}
+
+fn grouped_count(n: usize) -> String {
+    crate::report::format::grouped(n as f64, 0)
+}
+
+fn view_name(scenario: &Scenario, view: Option<usize>) -> String {
+    match view {
+        Some(p) => scenario.perspectives[p].name.clone(),
+        None => "all actors".to_string(),
+    }
+}
+
+/// The method in words, with the knots actually used.
+fn method(all_knots: Option<usize>, single_knots: &[usize]) -> String {
+    let knots = |k: usize| match k {
+        4 => "natural cubic regression splines with 4 knots at the 5/35/65/95% quantiles",
+        3 => "natural cubic regression splines with 3 knots at the 10/50/90% quantiles",
+        _ => "linear terms (too few iterations for splines)",
+    };
+    let single = match (single_knots.iter().min(), single_knots.iter().max()) {
+        (Some(lo), Some(hi)) if lo == hi => knots(*lo).to_string(),
+        (Some(lo), Some(hi)) => format!("{} to {}", knots(*lo), knots(*hi)),
+        _ => "no parameter could be assessed".to_string(),
+    };
+    let all = all_knots.map_or_else(
+        || "not estimable with so few iterations".to_string(),
+        |k| knots(k).to_string(),
+    );
+    format!(
+        "Options: ordinary practice (net 0) and each intervention (its net). EVPI = mean over \
+         iterations of the best option's net − the best mean net; MCSE = sd(max_a NB_a − NB_a*)/√n \
+         given the option a* chosen on current evidence; it includes cohort chance and is an upper \
+         bound. EVPPI and EVPI about all parameters: nonparametric regression (Strong & Oakley \
+         2014) of each option's net on the parameters by least squares, with regression splines \
+         instead of GAMs; EVPPI: {single}; all parameters: additive model of {all}. Parameters \
+         with at most as many distinct values as knots enter as indicators. Regression estimates \
+         are biased upwards by noise of the order of the residual sd × √(coefficients / \
+         iterations)."
+    )
+}
+
+/// The values of the parameters `params` in each iteration: `columns[k][i]`.
+fn parameter_columns(iterations: &[IterationResult], params: &[usize]) -> Vec<Vec<f64>> {
+    params
+        .iter()
+        .map(|&j| iterations.iter().map(|it| it.params[j]).collect())
+        .collect()
+}
+
+fn mean(values: &[f64]) -> f64 {
+    values.iter().sum::<f64>() / values.len() as f64
+}
+
+/// The option with the highest mean: 0 is ordinary practice (net 0), k + 1 is `nets[k]`. Ties go
+/// to the earlier option, so ordinary practice wins a tie.
+fn best_option(nets: &[impl AsRef<[f64]>]) -> usize {
+    let mut best = (0, 0.0);
+    for (k, nb) in nets.iter().enumerate() {
+        let m = mean(nb.as_ref());
+        if m > best.1 {
+            best = (k + 1, m);
+        }
+    }
+    best.0
+}
+
+/// The per-iteration opportunity loss of the option chosen on current evidence:
+/// `max(0, max_k nets[k][i]) − nets[best − 1][i]` (0 for ordinary practice). Its mean is
+/// `mean max − max mean`, exactly.
+fn losses(nets: &[impl AsRef<[f64]>], n: usize) -> (usize, Vec<f64>) {
+    let best = best_option(nets);
+    let losses = (0..n)
+        .map(|i| {
+            let top = nets.iter().map(|nb| nb.as_ref()[i]).fold(0.0, f64::max);
+            let chosen = if best == 0 {
+                0.0
+            } else {
+                nets[best - 1].as_ref()[i]
+            };
+            top - chosen
+        })
+        .collect();
+    (best, losses)
+}
+
+/// `mean_i max_a g_a,i − max_a mean_i g_a,i` for fitted values g (ordinary practice 0).
+fn value_of_fitted(fitted: &[Vec<f64>]) -> f64 {
+    let n = fitted.first().map_or(0, Vec::len);
+    if n == 0 {
+        return 0.0;
+    }
+    mean(&losses(fitted, n).1)
+}
+
+/// The EVPI of one point of view, with `evpi_parameters` from fitted values (NaN without).
+fn assess(
+    scenario: &Scenario,
+    perspective: String,
+    nets: &[&[f64]],
+    n: usize,
+    fitted: Option<&[Vec<f64>]>,
+) -> Evpi {
+    let (best, loss) = losses(nets, n);
+    let estimate = if n == 0 {
+        super::Estimate {
+            value: f64::NAN,
+            mcse: f64::NAN,
+        }
+    } else {
+        super::Estimate::mean(&loss)
+    };
+    Evpi {
+        perspective,
+        decision: scenario.arms[best].name.clone(),
+        evpi: estimate.value,
+        evpi_mcse: estimate.mcse,
+        evpi_parameters: match (n, fitted) {
+            (0, _) => f64::NAN,
+            (_, Some(f)) => value_of_fitted(f),
+            (_, None) => f64::NAN,
+        },
+    }
+}
+
+// ---- regression ----------------------------------------------------------------------------
+
+/// Iterations per coefficient the fit wants before it drops to fewer knots.
+const ROWS_PER_COEFFICIENT: usize = 10;
+/// Iterations per coefficient below which even a linear fit is refused.
+const MIN_ROWS_PER_COEFFICIENT: usize = 2;
+/// Rows of the design added to the QR factor at a time.
+const BLOCK: usize = 2_048;
+/// Singular values below this share of the largest count as 0 (collinear columns).
+const RANK_TOLERANCE: f64 = 1e-9;
+
+/// Fitted values of a regression and the number of knots of its splines.
+struct Fit {
+    /// `fitted[k][i]`: the fitted value of `ys[k]` in iteration i.
+    fitted: Vec<Vec<f64>>,
+    knots: usize,
+}
+
+/// Regresses each of `ys` on the additive spline model of `columns` (n iterations each), with as
+/// many knots (4, 3, or 2 = linear) as the iterations support. None if not even linear terms fit.
+fn regress(columns: &[&[f64]], ys: &[&[f64]], n: usize) -> Option<Fit> {
+    for knots in [4, 3, 2] {
+        let basis = Basis::new(columns, knots);
+        let p = basis.width();
+        let enough =
+            p * ROWS_PER_COEFFICIENT <= n || (knots == 2 && p * MIN_ROWS_PER_COEFFICIENT <= n);
+        if !enough {
+            continue;
+        }
+        let beta = least_squares(&basis, columns, ys, n)?;
+        let mut row = vec![0.0; p];
+        let mut fitted: Vec<Vec<f64>> = ys.iter().map(|_| Vec::with_capacity(n)).collect();
+        for i in 0..n {
+            basis.row(columns, i, &mut row);
+            for (k, f) in fitted.iter_mut().enumerate() {
+                f.push(
+                    row.iter()
+                        .zip(beta.column(k).iter())
+                        .map(|(x, b)| x * b)
+                        .sum(),
+                );
+            }
+        }
+        return Some(Fit { fitted, knots });
+    }
+    None
+}
+
+/// Least-squares coefficients (width × ys) by a QR factorisation of `[X | Y]` accumulated over
+/// blocks of rows, then an SVD solve of the triangular factor (minimum-norm for collinear columns).
+fn least_squares(
+    basis: &Basis,
+    columns: &[&[f64]],
+    ys: &[&[f64]],
+    n: usize,
+) -> Option<DMatrix<f64>> {
+    let (p, m) = (basis.width(), ys.len());
+    let c = p + m;
+    let mut r = DMatrix::<f64>::zeros(c, c);
+    let mut row = vec![0.0; p];
+    let mut start = 0;
+    while start < n {
+        let end = (start + BLOCK).min(n);
+        let mut a = DMatrix::<f64>::zeros(c + end - start, c);
+        a.view_mut((0, 0), (c, c)).copy_from(&r);
+        for i in start..end {
+            let at = c + i - start;
+            basis.row(columns, i, &mut row);
+            for (j, x) in row.iter().enumerate() {
+                a[(at, j)] = *x;
+            }
+            for (k, y) in ys.iter().enumerate() {
+                a[(at, p + k)] = y[i];
+            }
+        }
+        r = a.qr().r();
+        start = end;
+    }
+    if m == 0 {
+        return Some(DMatrix::zeros(p, 0));
+    }
+    let r11 = r.view((0, 0), (p, p)).into_owned();
+    let r12 = r.view((0, p), (p, m)).into_owned();
+    if r11.iter().any(|v| !v.is_finite()) || r12.iter().any(|v| !v.is_finite()) {
+        return None;
+    }
+    let svd = SVD::try_new(r11, true, true, f64::EPSILON, 1_000_000)?;
+    let largest = svd.singular_values.max();
+    svd.solve(&r12, largest * RANK_TOLERANCE).ok()
+}
+
+/// How one parameter enters the regression.
+enum Term {
+    /// The parameter is constant: no column.
+    Constant,
+    /// One indicator column for each of these values (the first distinct value is the reference).
+    Levels(Vec<f64>),
+    /// A natural cubic spline in `z = (x − shift) / scale` with these knots (in z); no knots
+    /// means the linear term alone.
+    Spline {
+        shift: f64,
+        scale: f64,
+        knots: Vec<f64>,
+    },
+}
+
+impl Term {
+    fn new(values: &[f64], knots: usize) -> Term {
+        let mut sorted = values.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let mut distinct = sorted.clone();
+        distinct.dedup();
+        if distinct.len() <= 1 {
+            return Term::Constant;
+        }
+        if distinct.len() <= knots {
+            return Term::Levels(distinct[1..].to_vec());
+        }
+        let probs: &[f64] = match knots {
+            4 => &[0.05, 0.35, 0.65, 0.95],
+            3 => &[0.10, 0.50, 0.90],
+            _ => &[],
+        };
+        let mut at: Vec<f64> = probs.iter().map(|&q| quantile(&sorted, q)).collect();
+        at.dedup();
+        if at.len() >= 3 {
+            let (lo, hi) = (at[0], at[at.len() - 1]);
+            let scale = hi - lo;
+            return Term::Spline {
+                shift: lo,
+                scale,
+                knots: at.iter().map(|t| (t - lo) / scale).collect(),
+            };
+        }
+        // Linear: standardised by the mean and sd.
+        let mu = mean(values);
+        let sd = (values.iter().map(|v| (v - mu).powi(2)).sum::<f64>() / values.len() as f64)
+            .sqrt()
+            .max(f64::MIN_POSITIVE);
+        Term::Spline {
+            shift: mu,
+            scale: sd,
+            knots: Vec::new(),
+        }
+    }
+
+    fn width(&self) -> usize {
+        match self {
+            Term::Constant => 0,
+            Term::Levels(v) => v.len(),
+            Term::Spline { knots, .. } => 1 + knots.len().saturating_sub(2),
+        }
+    }
+
+    /// Appends the columns' values at x.
+    fn push(&self, x: f64, out: &mut [f64]) {
+        match self {
+            Term::Constant => {}
+            Term::Levels(levels) => {
+                for (o, l) in out.iter_mut().zip(levels) {
+                    *o = f64::from(u8::from(x == *l));
+                }
+            }
+            Term::Spline {
+                shift,
+                scale,
+                knots,
+            } => {
+                let z = (x - shift) / scale;
+                out[0] = z;
+                let k = knots.len();
+                if k < 3 {
+                    return;
+                }
+                let cube = |v: f64| if v > 0.0 { v * v * v } else { 0.0 };
+                let last = knots[k - 1];
+                let d = |j: usize| (cube(z - knots[j]) - cube(z - last)) / (last - knots[j]);
+                let d_last = d(k - 2);
+                for j in 0..k - 2 {
+                    out[1 + j] = d(j) - d_last;
+                }
+            }
+        }
+    }
+}
+
+/// The additive design: an intercept, then each parameter's columns.
+struct Basis {
+    terms: Vec<Term>,
+}
+
+impl Basis {
+    fn new(columns: &[&[f64]], knots: usize) -> Basis {
+        Basis {
+            terms: columns.iter().map(|c| Term::new(c, knots)).collect(),
+        }
+    }
+
+    fn width(&self) -> usize {
+        1 + self.terms.iter().map(Term::width).sum::<usize>()
+    }
+
+    /// The design row of iteration i.
+    fn row(&self, columns: &[&[f64]], i: usize, out: &mut [f64]) {
+        out[0] = 1.0;
+        let mut at = 1;
+        for (term, column) in self.terms.iter().zip(columns) {
+            let w = term.width();
+            term.push(column[i], &mut out[at..at + w]);
+            at += w;
+        }
+    }
+}
+
+/// Hyndman–Fan type 7 quantile of sorted values.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let h = (sorted.len() - 1) as f64 * q;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(sorted.len() - 1);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splines_reproduce_natural_cubic_splines_on_their_knots() {
+        // Natural cubic splines with knots t are 1, x and Σ c_k (x − t_k)³₊ with Σ c_k = 0 and
+        // Σ c_k t_k = 0 (linear beyond the outer knots); the basis must reproduce them exactly.
+        let n = 2_000;
+        let x: Vec<f64> = (0..n).map(|i| i as f64 / n as f64 * 10.0 - 3.0).collect();
+        let mut sorted = x.clone();
+        sorted.sort_by(f64::total_cmp);
+        let t: Vec<f64> = [0.05, 0.35, 0.65, 0.95]
+            .iter()
+            .map(|&q| quantile(&sorted, q))
+            .collect();
+        let c = [t[2] - t[1], t[0] - t[2], t[1] - t[0]];
+        let cube = |v: f64| if v > 0.0 { v * v * v } else { 0.0 };
+        let line: Vec<f64> = x.iter().map(|v| 5.0 - 2.0 * v).collect();
+        let spline: Vec<f64> = x
+            .iter()
+            .map(|v| 1.0 + 0.5 * v + (0..3).map(|k| c[k] * cube(v - t[k])).sum::<f64>())
+            .collect();
+        let fit = regress(&[&x], &[&line, &spline], n).unwrap();
+        assert_eq!(fit.knots, 4);
+        for (f, y) in fit.fitted[0].iter().zip(&line) {
+            assert!((f - y).abs() < 1e-9, "{f} vs {y}");
+        }
+        for (f, y) in fit.fitted[1].iter().zip(&spline) {
+            assert!((f - y).abs() < 1e-8 * y.abs().max(1.0), "{f} vs {y}");
+        }
+    }
+
+    #[test]
+    fn discrete_parameters_fit_their_group_means() {
+        let x: Vec<f64> = (0..300).map(|i| f64::from(i % 3)).collect();
+        let y: Vec<f64> = (0..300)
+            .map(|i| [1.0, 7.0, -2.0][i % 3] + if i % 2 == 0 { 1.0 } else { -1.0 })
+            .collect();
+        let fit = regress(&[&x], &[&y], 300).unwrap();
+        for (i, f) in fit.fitted[0].iter().enumerate() {
+            assert!((f - [1.0, 7.0, -2.0][i % 3]).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn fewer_iterations_fewer_knots() {
+        let x: Vec<f64> = (0..30).map(f64::from).collect();
+        assert_eq!(regress(&[&x], &[&x], 30).unwrap().knots, 3);
+        assert_eq!(regress(&[&x[..20]], &[&x[..20]], 20).unwrap().knots, 2);
+        let x3: Vec<f64> = (0..3).map(f64::from).collect();
+        assert!(regress(&[&x3], &[&x3], 3).is_none());
+    }
+
+    #[test]
+    fn value_of_fitted_is_mean_max_minus_max_mean() {
+        let g = vec![vec![1.0, -3.0, 2.0], vec![-1.0, 4.0, 0.0]];
+        // means 0 (ordinary practice), 0, 1 → best is the second intervention; max per
+        // iteration: 1, 4, 2 → mean 7/3.
+        assert!((value_of_fitted(&g) - (7.0 / 3.0 - 1.0)).abs() < 1e-12);
+        assert_eq!(best_option(&g), 2);
+    }
+}
