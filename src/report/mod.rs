@@ -3,7 +3,9 @@
 
 mod check;
 pub mod format;
+pub mod html;
 mod summary;
+pub mod xlsx;
 
 pub use check::model_description;
 pub use summary::summary_text;
@@ -25,52 +27,98 @@ pub fn json(results: &RunResults) -> String {
 /// One row per iteration: the parameter draws, then per intervention its net, savings,
 /// investment, payback year and net per actor, then per arm its total cost and outcomes.
 pub fn samples_csv(scenario: &Scenario, iterations: &[IterationResult]) -> Result<Vec<u8>> {
+    let table = SamplesTable::new(scenario, iterations);
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["iteration".to_string()];
-    header.extend(scenario.parameters.iter().map(|p| p.name.clone()));
-    let comparisons: Vec<(String, ComparisonSamples)> = scenario
-        .interventions()
-        .map(|(a, arm)| {
-            (
-                arm.name.clone(),
-                ComparisonSamples::new(scenario, iterations, a),
-            )
-        })
-        .collect();
-    for (name, _) in &comparisons {
-        for col in ["net", "savings", "investment", "payback_year"] {
-            header.push(format!("{col}[{name}]"));
-        }
-        for actor in &scenario.actors {
-            header.push(format!("net[{name}][{actor}]"));
-        }
-    }
-    for arm in &scenario.arms {
-        header.push(format!("cost[{}]", arm.name));
-        for o in &scenario.outcomes {
-            header.push(format!("{o}[{}]", arm.name));
-        }
-    }
     let io = |e: csv::Error| Error::Usage(format!("writing the samples CSV: {e}"));
-    w.write_record(&header).map_err(io)?;
-    for (i, it) in iterations.iter().enumerate() {
-        let mut row = vec![i.to_string()];
-        row.extend(it.params.iter().map(f64::to_string));
-        for (_, c) in &comparisons {
-            row.push(c.net[i].to_string());
-            row.push(c.savings[i].to_string());
-            row.push(c.investment[i].to_string());
-            row.push(c.payback[i].map(|y| y.to_string()).unwrap_or_default());
-            row.extend(c.by_actor.iter().map(|v| v[i].to_string()));
-        }
-        for arm in &it.arms {
-            row.push(arm.total().to_string());
-            row.extend(arm.outcomes.iter().map(f64::to_string));
-        }
-        w.write_record(&row).map_err(io)?;
+    w.write_record(table.columns.iter().map(|(name, _)| name))
+        .map_err(io)?;
+    for i in 0..iterations.len() {
+        let row = table.row(i);
+        w.write_record(
+            row.iter()
+                .map(|v| v.map(|v| v.to_string()).unwrap_or_default()),
+        )
+        .map_err(io)?;
     }
     w.into_inner()
         .map_err(|e| Error::Usage(format!("writing the samples CSV: {e}")))
+}
+
+/// What a column of the samples table holds (for formatting).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SampleColumn {
+    Iteration,
+    Parameter,
+    /// A discounted amount: net, savings, investment, net per actor, cost of an arm.
+    Amount,
+    PaybackYear,
+    Outcome,
+}
+
+/// The per-iteration table of [`samples_csv`] (and the workbook's "Iterations" sheet).
+pub(crate) struct SamplesTable<'a> {
+    /// Column names and kinds, in order.
+    pub columns: Vec<(String, SampleColumn)>,
+    iterations: &'a [IterationResult],
+    comparisons: Vec<ComparisonSamples>,
+}
+
+impl<'a> SamplesTable<'a> {
+    pub fn new(scenario: &Scenario, iterations: &'a [IterationResult]) -> Self {
+        use SampleColumn::*;
+        let mut columns = vec![("iteration".to_string(), Iteration)];
+        columns.extend(
+            scenario
+                .parameters
+                .iter()
+                .map(|p| (p.name.clone(), Parameter)),
+        );
+        let mut comparisons = Vec::new();
+        for (a, arm) in scenario.interventions() {
+            let name = &arm.name;
+            for (col, kind) in [
+                ("net", Amount),
+                ("savings", Amount),
+                ("investment", Amount),
+                ("payback_year", PaybackYear),
+            ] {
+                columns.push((format!("{col}[{name}]"), kind));
+            }
+            for actor in &scenario.actors {
+                columns.push((format!("net[{name}][{actor}]"), Amount));
+            }
+            comparisons.push(ComparisonSamples::new(scenario, iterations, a));
+        }
+        for arm in &scenario.arms {
+            columns.push((format!("cost[{}]", arm.name), Amount));
+            for o in &scenario.outcomes {
+                columns.push((format!("{o}[{}]", arm.name), Outcome));
+            }
+        }
+        SamplesTable {
+            columns,
+            iterations,
+            comparisons,
+        }
+    }
+
+    /// The values of iteration `i`, one per column; `None` for a missing payback year.
+    pub fn row(&self, i: usize) -> Vec<Option<f64>> {
+        let it = &self.iterations[i];
+        let mut row = Vec::with_capacity(self.columns.len());
+        row.push(Some(i as f64));
+        row.extend(it.params.iter().map(|&v| Some(v)));
+        for c in &self.comparisons {
+            row.extend([Some(c.net[i]), Some(c.savings[i]), Some(c.investment[i])]);
+            row.push(c.payback[i].map(f64::from));
+            row.extend(c.by_actor.iter().map(|v| Some(v[i])));
+        }
+        for arm in &it.arms {
+            row.push(Some(arm.total()));
+            row.extend(arm.outcomes.iter().map(|&v| Some(v)));
+        }
+        row
+    }
 }
 
 /// Writes a file atomically: a temporary file in the same folder, renamed into place, so a

@@ -1,0 +1,137 @@
+//! The report's sentences in Swedish and English. Single words and headings are chosen in place
+//! with [`Lang::pick`]; the sentences that carry numbers are built here.
+//!
+//! Years are counted as the reader counts them: year 0 of the model is the first year, so a
+//! payback in model year t is "within t + 1 years" (the charts' x axis, "years from the start",
+//! uses the same count).
+
+use super::fmt::{self, Money, NBSP};
+use super::{Lang, esc};
+use crate::results::Comparison;
+
+impl Lang {
+    /// The Swedish or the English text.
+    pub(crate) fn pick<'a>(self, sv: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Sv => sv,
+            Lang::En => en,
+        }
+    }
+
+    /// The language code for `<html lang>`.
+    pub(crate) fn code(self) -> &'static str {
+        self.pick("sv", "en")
+    }
+}
+
+/// "4 år" / "4 years" / "1 year".
+pub(super) fn years(lang: Lang, k: u32) -> String {
+    match (lang, k) {
+        (Lang::Sv, _) => format!("{k}{NBSP}år"),
+        (Lang::En, 1) => format!("1{NBSP}year"),
+        (Lang::En, _) => format!("{k}{NBSP}years"),
+    }
+}
+
+/// The headline: the 90 % range of the net, the risk of a loss, and payback, with the numbers
+/// in `<b>`. Numbers only: no scenario text, so nothing to escape.
+pub(super) fn headline(lang: Lang, money: &Money, c: &Comparison, horizon: u32) -> Vec<String> {
+    let (lo, hi, scale) = money.range_parts(c.net.p5, c.net.p95);
+    let loss = fmt::percent(lang, 1.0 - c.prob_net_positive);
+    let range = match lang {
+        Lang::Sv => format!(
+            "Med 90{NBSP}% sannolikhet blir nettot mellan <b>{lo}</b> och <b>{}</b>.",
+            money.with_unit(&hi, scale)
+        ),
+        Lang::En => format!(
+            "With 90% probability the net lies between <b>{}</b> and <b>{}</b>.",
+            money.with_unit(&lo, scale),
+            money.with_unit(&hi, scale)
+        ),
+    };
+    let risk = match lang {
+        Lang::Sv => format!("Risken för förlust är <b>{loss}</b>."),
+        Lang::En => format!("The risk of a loss is <b>{loss}</b>."),
+    };
+    let within = fmt::percent(lang, c.payback.prob_within_horizon);
+    let h = years(lang, horizon);
+    let payback = match c.payback.median_year {
+        Some(t) => {
+            let p = fmt::percent(lang, c.payback.cdf.get(t as usize).copied().unwrap_or(0.5));
+            let k = years(lang, t + 1);
+            match lang {
+                Lang::Sv => {
+                    format!("Återbetalning sker med <b>{p}</b> sannolikhet inom <b>{k}</b>.")
+                }
+                Lang::En => format!("It pays back within <b>{k}</b> with <b>{p}</b> probability."),
+            }
+        }
+        None if c.payback.prob_within_horizon > 0.0 => match lang {
+            Lang::Sv => format!(
+                "Färre än hälften av utfallen betalar tillbaka sig: sannolikheten för \
+                 återbetalning inom kalkylperioden på {h} är <b>{within}</b>."
+            ),
+            Lang::En => format!(
+                "Fewer than half of the outcomes pay back: the probability of payback within \
+                 the {h} horizon is <b>{within}</b>."
+            ),
+        },
+        None => match lang {
+            Lang::Sv => format!(
+                "Investeringen betalar inte tillbaka sig inom kalkylperioden på {h} i något av \
+                 utfallen."
+            ),
+            Lang::En => {
+                format!("The investment pays back within the {h} horizon in none of the outcomes.")
+            }
+        },
+    };
+    vec![range, risk, payback]
+}
+
+/// Who funds the program and what each actor gains on average (HTML, names escaped).
+pub(super) fn who_gains(
+    lang: Lang,
+    money: &Money,
+    funded_by: &[(String, f64)],
+    by_actor: &[(String, f64, f64)],
+) -> String {
+    let list = |items: Vec<String>| -> String {
+        let and = lang.pick(" och ", " and ");
+        match items.len() {
+            0 => String::new(),
+            1 => items[0].clone(),
+            n => format!("{}{and}{}", items[..n - 1].join(", "), items[n - 1]),
+        }
+    };
+    let payers = list(
+        funded_by
+            .iter()
+            .map(|(a, s)| {
+                if (*s - 1.0).abs() < 1e-12 {
+                    format!("<b>{}</b>", esc(a))
+                } else {
+                    format!("<b>{}</b> ({})", esc(a), fmt::percent(lang, *s))
+                }
+            })
+            .collect(),
+    );
+    let gains = list(
+        by_actor
+            .iter()
+            .map(|(a, mean, mcse)| format!("{} {}", esc(a), money.mean(*mean, *mcse)))
+            .collect(),
+    );
+    let mut out = String::new();
+    if !payers.is_empty() {
+        out.push_str(&match lang {
+            Lang::Sv => format!("Insatsen betalas av {payers}. "),
+            Lang::En => format!("The intervention is paid for by {payers}. "),
+        });
+    }
+    out.push_str(&match lang {
+        Lang::Sv => format!("Nettot i genomsnitt per aktör: {gains}."),
+        Lang::En => format!("The average net per actor: {gains}."),
+    });
+    out
+}

@@ -1,0 +1,514 @@
+//! The Excel workbook (`.xlsx`) for those who continue in Excel: the run's results as numbers with
+//! number formats, one table per sheet, and optionally one row per iteration.
+//!
+//! Sheets, in this order (names and column headers are stable; rows follow the results JSON):
+//!
+//! | sheet | one row per | columns |
+//! |---|---|---|
+//! | `Summary` | setting, then intervention × quantity | first a block of *field, value* (scenario, file, source hash, currency, price year, horizon, cohort, discount rate, iterations, seed, socinv version); then a table `Intervention, Baseline, Quantity, Mean, MCSE, P5, P25, P50, P75, P95` with the quantities `Net return`, `Savings`, `Investment`, `ROI`, `Outcome difference: NAME` (intervention − baseline, one per outcome), `P(net > 0)` (share in `Mean`, its MCSE), `P(payback within horizon)` (share in `Mean`, its MCSE), `Median payback year` (in `P50`; empty if fewer than half pay back) |
+//! | `By actor` | intervention × actor or perspective | `Intervention, Kind` (`actor` / `perspective`), `Name, Mean net, P10, P90, P5, P95, P(net > 0)` |
+//! | `Per year` | intervention × year | `Intervention, Year, Cumulative net mean, P5, P25, P50, P75, P95, P(paid back by year)` (the payback CDF) |
+//! | `Arms` | arm × item | `Arm, Kind` (`total cost` / `program cost` / `actor cost` / `outcome`), `Name` (`all actors`, `program`, the actor or the outcome), `Mean, MCSE, P5, P25, P50, P75, P95` |
+//! | `Parameters` | parameter | `Name, Distribution, P5, P50, P95, Fixed at` (the `--set` value, else empty) |
+//! | `Iterations` | iteration (only when the per-iteration values are at hand, i.e. from `run`) | the columns of the samples CSV ([`super::samples_csv`]) |
+//!
+//! Amounts are discounted to year 0 in the scenario's currency and price year, shown with
+//! thousands separators and no decimals (`#,##0`; the cell keeps full precision); shares as
+//! percentages (`0%`). Every value is a number, never text; a value that is missing or not finite
+//! (e.g. a ROI with a possible zero investment) is an empty cell. Headers are bold and frozen
+//! (the `Summary` sheet, a form rather than a table, has no frozen panes). The file's creation
+//! date is fixed, so the same results give byte-identical workbooks.
+
+use super::{SampleColumn, SamplesTable};
+use crate::error::{Error, Result};
+use crate::results::RunResults;
+use crate::scenario::Scenario;
+use crate::sim::IterationResult;
+use crate::stats::Summary;
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+/// The sheet names, in order (`Iterations` only with per-iteration values).
+pub const SHEETS: [&str; 6] = [
+    "Summary",
+    "By actor",
+    "Per year",
+    "Arms",
+    "Parameters",
+    "Iterations",
+];
+
+/// Excel's limit of rows on a sheet.
+const MAX_ROWS: usize = 1_048_576;
+
+/// The workbook as the bytes of an `.xlsx` file. `samples` (the scenario and the iterations the
+/// results were computed from) adds the `Iterations` sheet.
+pub fn workbook(
+    results: &RunResults,
+    samples: Option<(&Scenario, &[IterationResult])>,
+) -> Result<Vec<u8>> {
+    if let Some((_, iterations)) = samples
+        && iterations.len() >= MAX_ROWS
+    {
+        return Err(Error::Usage(format!(
+            "the Excel workbook holds at most {} iterations on its \"Iterations\" sheet and this \
+             run has {}: write them with --samples FILE.csv instead",
+            MAX_ROWS - 1,
+            iterations.len()
+        )));
+    }
+    build(results, samples).map_err(|e| Error::Usage(format!("writing the Excel workbook: {e}")))
+}
+
+fn build(
+    results: &RunResults,
+    samples: Option<(&Scenario, &[IterationResult])>,
+) -> Result<Vec<u8>, XlsxError> {
+    let f = Formats::new();
+    let mut wb = Workbook::new();
+    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(results.scenario.name.as_str())
+            .set_comment(format!("socinv {}", results.socinv_version))
+            .set_creation_datetime(&created),
+    );
+    wb.push_worksheet(summary_sheet(results, &f)?);
+    wb.push_worksheet(by_actor_sheet(results, &f)?);
+    wb.push_worksheet(per_year_sheet(results, &f)?);
+    wb.push_worksheet(arms_sheet(results, &f)?);
+    wb.push_worksheet(parameters_sheet(results, &f)?);
+    if let Some((scenario, iterations)) = samples {
+        wb.push_worksheet(iterations_sheet(scenario, iterations, &f)?);
+    }
+    wb.save_to_buffer()
+}
+
+/// How a number is shown.
+#[derive(Clone, Copy)]
+enum Num {
+    /// `#,##0`
+    Amount,
+    /// `#,##0.00`
+    Decimal,
+    /// `0.00`
+    Ratio,
+    /// `0%`
+    Percent,
+    /// `0.0%`
+    Percent1,
+    /// `0`
+    Integer,
+    /// Excel's General
+    General,
+}
+
+struct Formats {
+    header: Format,
+    label: Format,
+    amount: Format,
+    decimal: Format,
+    ratio: Format,
+    percent: Format,
+    percent1: Format,
+    integer: Format,
+    general: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        Formats {
+            header: Format::new()
+                .set_bold()
+                .set_border_bottom(FormatBorder::Thin),
+            label: Format::new().set_bold(),
+            amount: Format::new().set_num_format("#,##0"),
+            decimal: Format::new().set_num_format("#,##0.00"),
+            ratio: Format::new().set_num_format("0.00"),
+            percent: Format::new().set_num_format("0%"),
+            percent1: Format::new().set_num_format("0.0%"),
+            integer: Format::new().set_num_format("0"),
+            general: Format::new(),
+        }
+    }
+
+    fn of(&self, n: Num) -> &Format {
+        match n {
+            Num::Amount => &self.amount,
+            Num::Decimal => &self.decimal,
+            Num::Ratio => &self.ratio,
+            Num::Percent => &self.percent,
+            Num::Percent1 => &self.percent1,
+            Num::Integer => &self.integer,
+            Num::General => &self.general,
+        }
+    }
+}
+
+/// A worksheet being written, with the widths its columns need.
+struct Sheet<'f> {
+    ws: Worksheet,
+    f: &'f Formats,
+    /// Characters needed per column.
+    widths: Vec<usize>,
+}
+
+impl<'f> Sheet<'f> {
+    fn new(name: &str, f: &'f Formats) -> Result<Self, XlsxError> {
+        let mut ws = Worksheet::new();
+        ws.set_name(name)?;
+        Ok(Sheet {
+            ws,
+            f,
+            widths: Vec::new(),
+        })
+    }
+
+    fn fit(&mut self, col: u16, chars: usize) {
+        let c = usize::from(col);
+        if self.widths.len() <= c {
+            self.widths.resize(c + 1, 0);
+        }
+        self.widths[c] = self.widths[c].max(chars);
+    }
+
+    fn text(&mut self, row: u32, col: u16, s: &str) -> Result<(), XlsxError> {
+        self.ws.write_string(row, col, s)?;
+        self.fit(col, s.chars().count());
+        Ok(())
+    }
+
+    fn label(&mut self, row: u32, col: u16, s: &str) -> Result<(), XlsxError> {
+        self.ws
+            .write_string_with_format(row, col, s, &self.f.label)?;
+        self.fit(col, s.chars().count() + 1);
+        Ok(())
+    }
+
+    /// A number; nothing if it is missing or not finite.
+    fn num(
+        &mut self,
+        row: u32,
+        col: u16,
+        v: impl Into<Option<f64>>,
+        n: Num,
+    ) -> Result<(), XlsxError> {
+        if let Some(v) = v.into().filter(|v| v.is_finite()) {
+            self.ws
+                .write_number_with_format(row, col, v, self.f.of(n))?;
+            self.fit(col, shown_width(v, n));
+        }
+        Ok(())
+    }
+
+    /// Numbers in consecutive columns from `col`.
+    fn nums(
+        &mut self,
+        row: u32,
+        col: u16,
+        values: &[Option<f64>],
+        n: Num,
+    ) -> Result<(), XlsxError> {
+        for (c, v) in (col..).zip(values) {
+            self.num(row, c, *v, n)?;
+        }
+        Ok(())
+    }
+
+    /// A bold header row at `row`; with `freeze`, the rows down to it (and `freeze_cols`
+    /// columns) stay in view.
+    fn header(&mut self, row: u32, names: &[&str], freeze: Option<u16>) -> Result<(), XlsxError> {
+        for (c, name) in (0u16..).zip(names) {
+            self.ws
+                .write_string_with_format(row, c, *name, &self.f.header)?;
+            self.fit(c, name.chars().count() + 1);
+        }
+        if let Some(cols) = freeze {
+            self.ws.set_freeze_panes(row + 1, cols)?;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<Worksheet, XlsxError> {
+        for (c, w) in (0u16..).zip(&self.widths) {
+            self.ws
+                .set_column_width(c, (*w).clamp(6, 70) as f64 + 1.5)?;
+        }
+        Ok(self.ws)
+    }
+}
+
+/// About how many characters a number takes in its format.
+fn shown_width(v: f64, n: Num) -> usize {
+    let digits = |x: f64| {
+        let x = x.abs().round();
+        if x < 10.0 {
+            1
+        } else {
+            x.log10().floor() as usize + 1
+        }
+    };
+    let sign = usize::from(v < 0.0);
+    match n {
+        Num::Amount => digits(v) + (digits(v) - 1) / 3 + sign,
+        Num::Decimal => digits(v) + (digits(v) - 1) / 3 + sign + 3,
+        Num::Ratio => digits(v) + sign + 3,
+        Num::Percent => digits(v * 100.0) + sign + 1,
+        Num::Percent1 => digits(v * 100.0) + sign + 3,
+        Num::Integer => digits(v) + sign,
+        Num::General => v.to_string().len().min(11),
+    }
+}
+
+/// A parameter's value: amounts with separators, small numbers as they are.
+fn param_num(v: f64) -> Num {
+    if v.abs() >= 1000.0 {
+        Num::Amount
+    } else {
+        Num::General
+    }
+}
+
+/// Mean, MCSE, P5, P25, P50, P75, P95.
+fn spread(s: Option<&Summary>) -> [Option<f64>; 7] {
+    match s {
+        Some(s) => [s.mean, s.mcse, s.p5, s.p25, s.p50, s.p75, s.p95].map(Some),
+        None => [None; 7],
+    }
+}
+
+const SPREAD: [&str; 7] = ["Mean", "MCSE", "P5", "P25", "P50", "P75", "P95"];
+
+fn with_spread<'a>(first: &[&'a str]) -> Vec<&'a str> {
+    first.iter().copied().chain(SPREAD).collect()
+}
+
+fn summary_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
+    let mut s = Sheet::new(SHEETS[0], f)?;
+    let sc = &r.scenario;
+    let mut row = 0;
+    let mut field = |s: &mut Sheet, name: &str| -> Result<u32, XlsxError> {
+        s.label(row, 0, name)?;
+        row += 1;
+        Ok(row - 1)
+    };
+    let at = field(&mut s, "Scenario")?;
+    s.text(at, 1, &sc.name)?;
+    let at = field(&mut s, "File")?;
+    s.text(at, 1, &sc.file)?;
+    let at = field(&mut s, "Source hash")?;
+    s.text(at, 1, &sc.source_hash)?;
+    let at = field(&mut s, "Currency")?;
+    s.text(at, 1, &sc.currency)?;
+    let at = field(&mut s, "Price year")?;
+    s.num(at, 1, sc.price_year.map(|y| y as f64), Num::Integer)?;
+    let at = field(&mut s, "Horizon (years)")?;
+    s.num(at, 1, f64::from(sc.horizon_years), Num::Integer)?;
+    let at = field(&mut s, "Cohort")?;
+    s.num(at, 1, f64::from(sc.cohort), Num::Amount)?;
+    let at = field(&mut s, "Discount rate")?;
+    s.num(at, 1, sc.discount_rate, Num::Percent1)?;
+    let at = field(&mut s, "Iterations")?;
+    s.num(at, 1, r.settings.iterations as f64, Num::Amount)?;
+    let at = field(&mut s, "Seed")?;
+    let seed = r.settings.seed;
+    if seed <= 1 << 53 {
+        s.num(at, 1, seed as f64, Num::Integer)?;
+    } else {
+        // Beyond 2^53 a double cannot hold it exactly: keep every digit.
+        s.text(at, 1, &seed.to_string())?;
+    }
+    let at = field(&mut s, "socinv version")?;
+    s.text(at, 1, &r.socinv_version)?;
+
+    let mut row = row + 1;
+    s.header(
+        row,
+        &with_spread(&["Intervention", "Baseline", "Quantity"]),
+        None,
+    )?;
+    row += 1;
+    for c in &r.comparisons {
+        let mut line = |s: &mut Sheet, quantity: &str| -> Result<u32, XlsxError> {
+            s.text(row, 0, &c.intervention)?;
+            s.text(row, 1, &c.baseline)?;
+            s.text(row, 2, quantity)?;
+            row += 1;
+            Ok(row - 1)
+        };
+        for (name, summary, n) in [
+            ("Net return", Some(&c.net), Num::Amount),
+            ("Savings", Some(&c.savings), Num::Amount),
+            ("Investment", Some(&c.investment), Num::Amount),
+            ("ROI", c.roi.as_ref(), Num::Ratio),
+        ] {
+            let at = line(&mut s, name)?;
+            s.nums(at, 3, &spread(summary), n)?;
+        }
+        for (name, summary) in &c.outcomes {
+            let at = line(&mut s, &format!("Outcome difference: {name}"))?;
+            s.nums(at, 3, &spread(Some(summary)), Num::Decimal)?;
+        }
+        let at = line(&mut s, "P(net > 0)")?;
+        s.num(at, 3, c.prob_net_positive, Num::Percent)?;
+        s.num(at, 4, c.prob_net_positive_mcse, Num::Percent1)?;
+        let at = line(&mut s, "P(payback within horizon)")?;
+        let paid = c.payback.prob_within_horizon;
+        s.num(at, 3, paid, Num::Percent)?;
+        let n = r.settings.iterations.max(1) as f64;
+        s.num(at, 4, (paid * (1.0 - paid) / n).sqrt(), Num::Percent1)?;
+        let at = line(&mut s, "Median payback year")?;
+        s.num(at, 7, c.payback.median_year.map(f64::from), Num::Integer)?;
+    }
+    s.finish()
+}
+
+fn by_actor_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
+    let mut s = Sheet::new(SHEETS[1], f)?;
+    s.header(
+        0,
+        &[
+            "Intervention",
+            "Kind",
+            "Name",
+            "Mean net",
+            "P10",
+            "P90",
+            "P5",
+            "P95",
+            "P(net > 0)",
+        ],
+        Some(0),
+    )?;
+    let mut row = 1;
+    for c in &r.comparisons {
+        let groups = [("actor", &c.by_actor), ("perspective", &c.by_perspective)];
+        for (kind, shares) in groups {
+            for (name, share) in shares {
+                let n = &share.net;
+                s.text(row, 0, &c.intervention)?;
+                s.text(row, 1, kind)?;
+                s.text(row, 2, name)?;
+                s.nums(
+                    row,
+                    3,
+                    &[n.mean, n.p10, n.p90, n.p5, n.p95].map(Some),
+                    Num::Amount,
+                )?;
+                s.num(row, 8, share.prob_net_positive, Num::Percent)?;
+                row += 1;
+            }
+        }
+    }
+    s.finish()
+}
+
+fn per_year_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
+    let mut s = Sheet::new(SHEETS[2], f)?;
+    s.header(
+        0,
+        &[
+            "Intervention",
+            "Year",
+            "Cumulative net mean",
+            "P5",
+            "P25",
+            "P50",
+            "P75",
+            "P95",
+            "P(paid back by year)",
+        ],
+        Some(0),
+    )?;
+    let mut row = 1;
+    for c in &r.comparisons {
+        for (t, y) in c.per_year.iter().enumerate() {
+            let n = &y.cumulative_net;
+            s.text(row, 0, &c.intervention)?;
+            s.num(row, 1, f64::from(y.year), Num::Integer)?;
+            s.nums(
+                row,
+                2,
+                &[n.mean, n.p5, n.p25, n.p50, n.p75, n.p95].map(Some),
+                Num::Amount,
+            )?;
+            s.num(row, 8, c.payback.cdf.get(t).copied(), Num::Percent)?;
+            row += 1;
+        }
+    }
+    s.finish()
+}
+
+fn arms_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
+    let mut s = Sheet::new(SHEETS[3], f)?;
+    s.header(0, &with_spread(&["Arm", "Kind", "Name"]), Some(0))?;
+    let mut row = 1;
+    for (arm, a) in &r.arms {
+        let costs = [
+            ("total cost", "all actors", &a.cost.total),
+            ("program cost", "program", &a.cost.program),
+        ];
+        let actors = a
+            .cost
+            .by_actor
+            .iter()
+            .map(|(n, v)| ("actor cost", n.as_str(), v));
+        for (kind, name, summary) in costs.into_iter().chain(actors) {
+            s.text(row, 0, arm)?;
+            s.text(row, 1, kind)?;
+            s.text(row, 2, name)?;
+            s.nums(row, 3, &spread(Some(summary)), Num::Amount)?;
+            row += 1;
+        }
+        for (name, summary) in &a.outcomes {
+            s.text(row, 0, arm)?;
+            s.text(row, 1, "outcome")?;
+            s.text(row, 2, name)?;
+            s.nums(row, 3, &spread(Some(summary)), Num::Decimal)?;
+            row += 1;
+        }
+    }
+    s.finish()
+}
+
+fn parameters_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
+    let mut s = Sheet::new(SHEETS[4], f)?;
+    s.header(
+        0,
+        &["Name", "Distribution", "P5", "P50", "P95", "Fixed at"],
+        Some(0),
+    )?;
+    for (row, p) in (1u32..).zip(&r.scenario.parameters) {
+        s.text(row, 0, &p.name)?;
+        s.text(row, 1, &p.distribution)?;
+        let values = [Some(p.p5), Some(p.p50), Some(p.p95), p.fixed_at];
+        for (col, v) in (2u16..).zip(values) {
+            s.num(row, col, v, v.map_or(Num::General, param_num))?;
+        }
+    }
+    s.finish()
+}
+
+fn iterations_sheet(
+    scenario: &Scenario,
+    iterations: &[IterationResult],
+    f: &Formats,
+) -> Result<Worksheet, XlsxError> {
+    let mut s = Sheet::new(SHEETS[5], f)?;
+    let table = SamplesTable::new(scenario, iterations);
+    let names: Vec<&str> = table.columns.iter().map(|(n, _)| n.as_str()).collect();
+    s.header(0, &names, Some(1))?;
+    for (row, i) in (1u32..).zip(0..iterations.len()) {
+        for ((col, v), (_, kind)) in (0u16..).zip(table.row(i)).zip(&table.columns) {
+            let n = match kind {
+                SampleColumn::Iteration | SampleColumn::PaybackYear => Num::Integer,
+                SampleColumn::Parameter => v.map_or(Num::General, param_num),
+                SampleColumn::Amount => Num::Amount,
+                SampleColumn::Outcome => Num::General,
+            };
+            s.num(row, col, v, n)?;
+        }
+    }
+    s.finish()
+}

@@ -1,0 +1,182 @@
+//! The Excel workbook: sheets in order, numbers as numbers, read back with calamine.
+
+use crate::common::run;
+use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
+use socinv::report::xlsx::workbook;
+use socinv::results::{ComparisonSamples, RunResults};
+use socinv::scenario::Scenario;
+use socinv::sim::IterationResult;
+use std::io::Cursor;
+use std::path::Path;
+
+const ITERATIONS: usize = 40;
+
+fn familjestod() -> (Scenario, Vec<IterationResult>, RunResults) {
+    let sc = socinv::script::load_scenario(Path::new("scenarios/familjestod.rhai"))
+        .unwrap_or_else(|e| panic!("the shipped scenario should load: {e}"));
+    let (its, r) = run(&sc, ITERATIONS, 7);
+    (sc, its, r)
+}
+
+fn open(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
+    open_workbook_from_rs(Cursor::new(bytes)).expect("the workbook should open")
+}
+
+fn sheet(book: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Range<Data> {
+    book.worksheet_range(name)
+        .unwrap_or_else(|e| panic!("sheet {name} should read: {e}"))
+}
+
+fn text(range: &Range<Data>, row: usize, col: usize) -> String {
+    match range.get((row, col)) {
+        Some(Data::String(s)) => s.clone(),
+        other => panic!("cell ({row}, {col}) should be text, is {other:?}"),
+    }
+}
+
+fn number(range: &Range<Data>, row: usize, col: usize) -> f64 {
+    match range.get((row, col)) {
+        Some(Data::Float(v)) => *v,
+        Some(Data::Int(v)) => *v as f64,
+        other => panic!("cell ({row}, {col}) should be a number, is {other:?}"),
+    }
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1e-300)
+}
+
+/// The row whose first cells are `keys`.
+fn find_row(range: &Range<Data>, keys: &[&str]) -> usize {
+    range
+        .rows()
+        .position(|r| {
+            keys.iter()
+                .enumerate()
+                .all(|(c, k)| matches!(r.get(c), Some(Data::String(s)) if s == k))
+        })
+        .unwrap_or_else(|| panic!("no row starts with {keys:?}"))
+}
+
+#[test]
+fn sheets_summary_and_iterations_read_back() {
+    let (sc, its, r) = familjestod();
+    let bytes = workbook(&r, Some((&sc, &its))).expect("the workbook should build");
+    let mut book = open(bytes);
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "Summary",
+            "By actor",
+            "Per year",
+            "Arms",
+            "Parameters",
+            "Iterations"
+        ]
+    );
+
+    // Summary: settings, then the net mean of the first intervention as a number.
+    let summary = sheet(&mut book, "Summary");
+    assert_eq!(text(&summary, 0, 0), "Scenario");
+    assert_eq!(text(&summary, 0, 1), r.scenario.name);
+    let it_row = find_row(&summary, &["Iterations"]);
+    assert_eq!(number(&summary, it_row, 1), ITERATIONS as f64);
+    let c = &r.comparisons[0];
+    let net = find_row(&summary, &[&c.intervention, &c.baseline, "Net return"]);
+    let header = find_row(&summary, &["Intervention", "Baseline", "Quantity"]);
+    assert_eq!(text(&summary, header, 3), "Mean");
+    let mean = number(&summary, net, 3);
+    assert!(close(mean, c.net.mean), "net mean {mean} vs {}", c.net.mean);
+    assert!(close(number(&summary, net, 9), c.net.p95));
+    let p = find_row(&summary, &[&c.intervention, &c.baseline, "P(net > 0)"]);
+    assert!(close(number(&summary, p, 3), c.prob_net_positive));
+
+    // By actor and per year: one row per actor and perspective, per year.
+    let by_actor = sheet(&mut book, "By actor");
+    assert_eq!(
+        by_actor.height(),
+        1 + r.comparisons.len() * (c.by_actor.len() + c.by_perspective.len())
+    );
+    let (actor, share) = c.by_actor.first().expect("an actor");
+    let row = find_row(&by_actor, &[&c.intervention, "actor", actor]);
+    assert!(close(number(&by_actor, row, 3), share.net.mean));
+    let per_year = sheet(&mut book, "Per year");
+    assert_eq!(
+        per_year.height(),
+        1 + c.per_year.len() * r.comparisons.len()
+    );
+    let last = c.per_year.len();
+    assert!(close(
+        number(&per_year, last, 2),
+        c.per_year[last - 1].cumulative_net.mean
+    ));
+    assert!(close(
+        number(&per_year, last, 8),
+        c.payback.prob_within_horizon
+    ));
+
+    let params = sheet(&mut book, "Parameters");
+    assert_eq!(params.height(), 1 + r.scenario.parameters.len());
+    assert_eq!(text(&params, 1, 0), r.scenario.parameters[0].name);
+
+    // Iterations: a header and one row per iteration; its net column is the samples' net.
+    let rows = sheet(&mut book, "Iterations");
+    assert_eq!(rows.height(), ITERATIONS + 1);
+    let col_name = format!("net[{}]", c.intervention);
+    let col = (0..rows.width())
+        .find(|&j| matches!(rows.get((0, j)), Some(Data::String(s)) if *s == col_name))
+        .expect("a net column");
+    let samples = ComparisonSamples::new(&sc, &its, 1);
+    for (i, expected) in samples.net.iter().enumerate() {
+        assert!(
+            close(number(&rows, i + 1, col), *expected),
+            "iteration {i}: net {} vs {expected}",
+            number(&rows, i + 1, col)
+        );
+        assert_eq!(number(&rows, i + 1, 0), i as f64);
+    }
+}
+
+#[test]
+fn without_samples_there_is_no_iterations_sheet_and_the_bytes_repeat() {
+    let (_, _, r) = familjestod();
+    let bytes = workbook(&r, None).expect("the workbook should build");
+    assert_eq!(
+        bytes,
+        workbook(&r, None).unwrap(),
+        "same results, same bytes"
+    );
+    let book = open(bytes);
+    assert_eq!(
+        book.sheet_names(),
+        ["Summary", "By actor", "Per year", "Arms", "Parameters"]
+    );
+}
+
+#[test]
+fn a_name_with_odd_characters_survives() {
+    let (_, _, mut r) = familjestod();
+    let name = "Stöd \"för\" <barn> & 'unga' – ä/å/ö";
+    r.scenario.name = name.to_string();
+    r.comparisons[0].intervention = format!("{name} (insats)");
+    let mut book = open(workbook(&r, None).expect("the workbook should build"));
+    let summary = sheet(&mut book, "Summary");
+    assert_eq!(text(&summary, 0, 1), name);
+    let row = find_row(&summary, &[&format!("{name} (insats)")]);
+    assert_eq!(text(&summary, row, 2), "Net return");
+}
+
+#[test]
+fn missing_values_are_empty_cells() {
+    let (_, _, mut r) = familjestod();
+    r.comparisons[0].roi = None;
+    r.comparisons[0].net.mean = f64::NAN;
+    let c = &r.comparisons[0];
+    let mut book = open(workbook(&r, None).expect("the workbook should build"));
+    let summary = sheet(&mut book, "Summary");
+    let roi = find_row(&summary, &[&c.intervention, &c.baseline, "ROI"]);
+    assert!((3..10).all(|j| matches!(summary.get((roi, j)), None | Some(Data::Empty))));
+    let net = find_row(&summary, &[&c.intervention, &c.baseline, "Net return"]);
+    assert!(matches!(summary.get((net, 3)), None | Some(Data::Empty)));
+    assert!(close(number(&summary, net, 5), c.net.p5));
+}
