@@ -2,11 +2,12 @@
 
 use crate::error::{Error, Result};
 use crate::report;
-use crate::results::RunResults;
+use crate::report::html::{self, Lang};
+use crate::results::{ComparisonSamples, RunResults};
 use crate::scenario::Scenario;
 use crate::script::load_scenario;
 use crate::sensitivity::tornado::{self, Others};
-use crate::sensitivity::{Analysis, Metric, precision, sweep, threshold};
+use crate::sensitivity::{Analysis, Metric, precision, sobol, sweep, threshold, voi};
 use crate::sim::{self, SimSettings};
 use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
@@ -72,6 +73,45 @@ pub enum Command {
         #[arg(long, default_value = "net=0")]
         target: String,
     },
+    /// Global sensitivity: first-order and total Sobol indices of the net, with bootstrap
+    /// confidence intervals.
+    Sobol {
+        #[command(flatten)]
+        common: AnalysisArgs,
+        /// Rows of each Saltelli sample matrix; the analysis runs N·(k + 3) iterations.
+        #[arg(long, default_value_t = 1_000, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(2..=1_000_000))]
+        base: usize,
+        /// Bootstrap resamples for the 95% confidence intervals.
+        #[arg(long, default_value_t = 1_000, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=100_000))]
+        bootstrap: usize,
+    },
+    /// Value of information: EVPI and each parameter's EVPPI for invest / don't invest.
+    Voi {
+        #[command(flatten)]
+        common: AnalysisArgs,
+    },
+    /// Render the decision-maker report (HTML, and optionally Excel) from a results JSON.
+    Report(ReportArgs),
+}
+
+/// `socinv report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// The results of `socinv run --json FILE`.
+    pub results: PathBuf,
+    /// The JSON of a sensitivity analysis of the same scenario (tornado, sweep, threshold,
+    /// sobol, voi); repeatable.
+    #[arg(long, value_name = "FILE.json")]
+    pub sensitivity: Vec<PathBuf>,
+    /// The HTML report to write.
+    #[arg(long, short = 'o', value_name = "FILE.html")]
+    pub output: Option<PathBuf>,
+    /// The language of the report.
+    #[arg(long, value_enum, default_value = "sv")]
+    pub lang: Lang,
+    /// Also write an Excel workbook (summary, per actor, per year, arms, parameters).
+    #[arg(long, value_name = "FILE.xlsx")]
+    pub xlsx: Option<PathBuf>,
 }
 
 /// Settings shared by the sensitivity analyses.
@@ -79,9 +119,10 @@ pub enum Command {
 pub struct AnalysisArgs {
     /// The scenario script (.rhai).
     pub scenario: PathBuf,
-    /// Monte Carlo iterations per run of the analysis.
-    #[arg(long, short = 'n', default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(2..=10_000_000))]
-    pub iterations: u64,
+    /// Monte Carlo iterations per run of the analysis [default: 1000; voi: 10000; sobol: see
+    /// --base].
+    #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(2..=10_000_000))]
+    pub iterations: Option<u64>,
     /// Random seed: the same seed gives the same results on any number of threads.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -131,6 +172,15 @@ pub struct RunArgs {
     /// The most iterations --precision may use.
     #[arg(long, default_value_t = 1_000_000)]
     pub max_iterations: u64,
+    /// Write the decision-maker report as a self-contained HTML file.
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
+    /// The language of --report.
+    #[arg(long, value_enum, default_value = "sv")]
+    pub lang: Lang,
+    /// Write an Excel workbook with the results and one row per iteration.
+    #[arg(long, value_name = "FILE.xlsx")]
+    pub xlsx: Option<PathBuf>,
 }
 
 /// Runs the parsed command.
@@ -156,7 +206,7 @@ pub fn execute(cli: Cli) -> Result<()> {
                     "--low {low} --high {high}: need 0 < low < high < 1 (quantiles)"
                 )));
             }
-            analyse(&common, |a| {
+            analyse(&common, 1_000, |a| {
                 let r = tornado::tornado(a, metric, low, high, others)?;
                 Ok(Outputs::new(
                     r.table(),
@@ -165,7 +215,7 @@ pub fn execute(cli: Cli) -> Result<()> {
                 ))
             })
         }
-        Command::Sweep { common, vary } => analyse(&common, |a| {
+        Command::Sweep { common, vary } => analyse(&common, 1_000, |a| {
             let axes = vary
                 .iter()
                 .map(|v| sweep::Axis::parse(a, v))
@@ -177,13 +227,44 @@ pub fn execute(cli: Cli) -> Result<()> {
                 r.csv()?,
             ))
         }),
+        Command::Sobol {
+            mut common,
+            base,
+            bootstrap,
+        } => {
+            if common.iterations.is_some() {
+                return Err(Error::Usage(
+                    "sobol takes its size from --base N (it runs N·(k + 3) iterations for k \
+                     uncertain parameters), not from --iterations"
+                        .to_string(),
+                ));
+            }
+            common.iterations = Some(base as u64);
+            analyse(&common, 1_000, |a| {
+                let r = sobol::sobol(a, base, bootstrap)?;
+                Ok(Outputs::new(
+                    r.table(),
+                    serde_json::to_string_pretty(&r),
+                    r.csv()?,
+                ))
+            })
+        }
+        Command::Voi { common } => analyse(&common, 10_000, |a| {
+            let r = voi::voi(a)?;
+            Ok(Outputs::new(
+                r.table(),
+                serde_json::to_string_pretty(&r),
+                r.csv()?,
+            ))
+        }),
+        Command::Report(args) => report_command(&args),
         Command::Threshold {
             common,
             param,
             target,
         } => {
             let target = threshold::Target::parse(&target)?;
-            analyse(&common, |a| {
+            analyse(&common, 1_000, |a| {
                 let r = threshold::threshold(a, &param, target)?;
                 Ok(Outputs::new(
                     r.table(),
@@ -222,6 +303,7 @@ fn thread_pool(threads: Option<u64>) -> Result<rayon::ThreadPool> {
 /// Loads the scenario once, runs an analysis on it, writes the outputs and prints the table.
 fn analyse(
     args: &AnalysisArgs,
+    default_iterations: u64,
     run: impl FnOnce(&Analysis) -> Result<Outputs> + Send,
 ) -> Result<()> {
     let scenario = load_scenario(&args.scenario)?;
@@ -254,7 +336,7 @@ fn analyse(
     }
     let analysis = Analysis {
         scenario: &scenario,
-        iterations: args.iterations as usize,
+        iterations: args.iterations.unwrap_or(default_iterations) as usize,
         seed: args.seed,
         fixed: parse_fixed(&scenario, &args.set)?,
         perspective,
@@ -329,6 +411,12 @@ fn run(args: &RunArgs) -> Result<()> {
     if let Some(p) = &args.samples {
         check_output_dir("--samples", p)?;
     }
+    if let Some(p) = &args.report {
+        check_output_dir("--report", p)?;
+    }
+    if let Some(p) = &args.xlsx {
+        check_output_dir("--xlsx", p)?;
+    }
 
     let progress = if std::io::stderr().is_terminal() {
         indicatif::ProgressBar::new(args.iterations)
@@ -383,10 +471,39 @@ fn run(args: &RunArgs) -> Result<()> {
         Some(_) => Some(report::samples_csv(&scenario, &iterations)?),
         None => None,
     };
+    let page = match &args.report {
+        Some(_) => {
+            let net_samples = scenario
+                .interventions()
+                .map(|(a, _)| ComparisonSamples::new(&scenario, &iterations, a).net)
+                .collect();
+            let options = html::Options {
+                lang: args.lang,
+                date: Some(html::today_utc()),
+                net_samples,
+            };
+            Some(html::render_with(&results, &[], &options)?)
+        }
+        None => None,
+    };
+    let workbook = match &args.xlsx {
+        Some(_) => Some(report::xlsx::workbook(
+            &results,
+            Some((&scenario, &iterations)),
+        )?),
+        None => None,
+    };
+    // Everything is rendered before the first file is written: an error leaves no file.
     if let (Some(path), Some(text)) = (&args.json, &json) {
         report::write_atomic(path, text.as_bytes())?;
     }
     if let (Some(path), Some(bytes)) = (&args.samples, &csv) {
+        report::write_atomic(path, bytes)?;
+    }
+    if let (Some(path), Some(text)) = (&args.report, &page) {
+        report::write_atomic(path, text.as_bytes())?;
+    }
+    if let (Some(path), Some(bytes)) = (&args.xlsx, &workbook) {
         report::write_atomic(path, bytes)?;
     }
     print!("{}", report::summary_text(&results));
@@ -400,6 +517,79 @@ fn run(args: &RunArgs) -> Result<()> {
         person_years / elapsed / 1e6,
         pool.current_num_threads()
     );
+    Ok(())
+}
+
+/// `socinv report`: renders the HTML report (and workbook) from JSON files.
+fn report_command(args: &ReportArgs) -> Result<()> {
+    if args.output.is_none() && args.xlsx.is_none() {
+        return Err(Error::Usage(
+            "socinv report: say where to write, with -o report.html and/or --xlsx FILE.xlsx"
+                .to_string(),
+        ));
+    }
+    if let Some(p) = &args.output {
+        check_output_dir("-o", p)?;
+    }
+    if let Some(p) = &args.xlsx {
+        check_output_dir("--xlsx", p)?;
+    }
+    let read_json = |path: &Path| -> Result<serde_json::Value> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        serde_json::from_str(&text)
+            .map_err(|e| Error::Usage(format!("{}: not valid JSON: {e}", path.display())))
+    };
+    let value = read_json(&args.results)?;
+    let schema = value.get("schema").and_then(|s| s.as_str()).unwrap_or("");
+    if schema != crate::results::SCHEMA {
+        return Err(Error::Usage(format!(
+            "{}: expected the results of `socinv run --json` (schema \"{}\"), found schema \
+             \"{schema}\"; sensitivity results go after --sensitivity",
+            args.results.display(),
+            crate::results::SCHEMA
+        )));
+    }
+    let results: RunResults = serde_json::from_value(value).map_err(|e| {
+        Error::Usage(format!(
+            "{}: not a socinv results file this version can read: {e}",
+            args.results.display()
+        ))
+    })?;
+    let sensitivity = args
+        .sensitivity
+        .iter()
+        .map(|p| read_json(p))
+        .collect::<Result<Vec<_>>>()?;
+    let page = match &args.output {
+        Some(_) => Some(
+            html::render(&results, &sensitivity, args.lang).map_err(|e| match e {
+                // the library numbers its inputs; the user knows them by file name
+                Error::Usage(msg) => Error::Usage(args.sensitivity.iter().enumerate().fold(
+                    msg,
+                    |msg, (i, path)| {
+                        msg.replace(
+                            &format!("sensitivity input {} ", i + 1),
+                            &format!("--sensitivity {} ", path.display()),
+                        )
+                    },
+                )),
+                other => other,
+            })?,
+        ),
+        None => None,
+    };
+    let workbook = match &args.xlsx {
+        Some(_) => Some(report::xlsx::workbook(&results, None)?),
+        None => None,
+    };
+    if let (Some(path), Some(text)) = (&args.output, &page) {
+        report::write_atomic(path, text.as_bytes())?;
+        println!("Wrote {}", path.display());
+    }
+    if let (Some(path), Some(bytes)) = (&args.xlsx, &workbook) {
+        report::write_atomic(path, bytes)?;
+        println!("Wrote {}", path.display());
+    }
     Ok(())
 }
 

@@ -21,6 +21,10 @@ pub struct RunResults {
     pub settings: SettingsInfo,
     pub comparisons: Vec<Comparison>,
     pub arms: IndexMap<String, ArmSummary>,
+    /// The expected value of perfect information for the decision invest / don't invest:
+    /// first for all actors, then per perspective (empty without interventions).
+    #[serde(default)]
+    pub value_of_information: Vec<crate::sensitivity::voi::Evpi>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -304,6 +308,11 @@ impl RunResults {
             },
             comparisons,
             arms,
+            value_of_information: if scenario.arms.len() > 1 {
+                crate::sensitivity::voi::evpi(scenario, iterations)
+            } else {
+                Vec::new()
+            },
         }
     }
 }

@@ -82,7 +82,11 @@ pub fn summary_text(r: &RunResults) -> String {
             percent(c.prob_net_positive)
         );
         let payback = match c.payback.median_year {
-            Some(y) => format!("median payback year {y}"),
+            Some(y) => format!(
+                "median payback in year {y}, i.e. within {} year{}",
+                y + 1,
+                if y == 0 { "" } else { "s" }
+            ),
             None => "no median payback year (fewer than half pay back)".to_string(),
         };
         let _ = writeln!(
@@ -136,6 +140,33 @@ pub fn summary_text(r: &RunResults) -> String {
                 drivers.join(", ")
             );
         }
+    }
+
+    if !r.value_of_information.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nValue of perfect information for invest / don't invest ({cur}, whole cohort)"
+        );
+        let mut rows = vec![vec![
+            String::new(),
+            "best choice now".to_string(),
+            "EVPI, all known (± MCSE)".to_string(),
+            "EVPI, parameters known".to_string(),
+        ]];
+        for v in &r.value_of_information {
+            rows.push(vec![
+                v.perspective.clone(),
+                v.decision.clone(),
+                mean_with_mcse(v.evpi, v.evpi_mcse),
+                amount(v.evpi_parameters),
+            ]);
+        }
+        out.push_str(&table(&rows, "  "));
+        let _ = writeln!(
+            out,
+            "  The first includes cohort chance, which no study removes; `socinv voi` splits the \
+             second by parameter."
+        );
     }
 
     let _ = writeln!(out, "\nPer arm (cohort totals over the horizon)");

@@ -1,6 +1,8 @@
 //! socinv's integration tests: one binary, one module per concern.
 
+mod browser;
 mod cli;
+mod commands;
 mod common;
 mod distributions;
 mod docs;
