@@ -16,7 +16,9 @@ pub fn engine(dir: &Path) -> Engine {
         .set_max_call_levels(32)
         .set_max_expr_depths(64, 32)
         .set_max_string_size(100_000)
-        .set_max_array_size(100_000)
+        // rhai re-measures an array at every push (quadratic): 10,000 elements keep an endless
+        // `a.push(x)` loop to well under a second and are ample for yearly values or data.
+        .set_max_array_size(10_000)
         .set_max_map_size(10_000)
         .set_max_modules(32)
         .set_max_variables(10_000)
