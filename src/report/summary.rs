@@ -158,7 +158,7 @@ pub fn summary_text(r: &RunResults) -> String {
                 v.perspective.clone(),
                 v.decision.clone(),
                 mean_with_mcse(v.evpi, v.evpi_mcse),
-                amount(v.evpi_parameters),
+                mean_with_mcse(v.evpi_parameters, v.evpi_parameters_mcse),
             ]);
         }
         out.push_str(&table(&rows, "  "));

@@ -76,6 +76,10 @@ pub struct Evpi {
     pub evpi_mcse: f64,
     /// The value of perfect information about all parameters (additive spline regression).
     pub evpi_parameters: f64,
+    /// The Monte Carlo standard error of `evpi_parameters` given the fit (not counting the
+    /// regression's own error).
+    #[serde(default)]
+    pub evpi_parameters_mcse: f64,
 }
 
 /// The value of perfect information about one parameter.
@@ -83,6 +87,10 @@ pub struct Evpi {
 pub struct Evppi {
     pub parameter: String,
     pub evppi: f64,
+    /// Its Monte Carlo standard error given the fit: sd(max_a g_a − g_a*)/√n over the fitted
+    /// values g (not counting the regression's own error).
+    #[serde(default)]
+    pub evppi_mcse: f64,
     /// evppi / evpi (0 when the EVPI is 0).
     pub share_of_evpi: f64,
 }
@@ -190,14 +198,19 @@ pub fn voi(analysis: &Analysis) -> Result<VoiReport> {
             if let Some(f) = &fit {
                 single_knots.push(f.knots);
             }
-            let value = fit
-                .as_ref()
-                .map_or(f64::NAN, |f| value_of_fitted(&f.fitted));
+            let value = fit.as_ref().map_or(
+                super::Estimate {
+                    value: f64::NAN,
+                    mcse: f64::NAN,
+                },
+                |f| value_of_fitted(&f.fitted),
+            );
             Evppi {
                 parameter: sc.parameters[p].name.clone(),
-                evppi: value,
+                evppi: value.value,
+                evppi_mcse: value.mcse,
                 share_of_evpi: if evpi.evpi > 0.0 {
-                    value / evpi.evpi
+                    value.value / evpi.evpi
                 } else {
                     0.0
                 },
@@ -268,7 +281,7 @@ impl VoiReport {
             ],
             vec![
                 "EVPI, all parameters known".to_string(),
-                amount(e.evpi_parameters),
+                mean_with_mcse(e.evpi_parameters, e.evpi_parameters_mcse),
             ],
         ];
         out.push_str(&table(&rows, "  "));
@@ -279,13 +292,13 @@ impl VoiReport {
         out.push_str("Per parameter (EVPPI), largest first:\n");
         let mut rows = vec![vec![
             "parameter".to_string(),
-            format!("EVPPI ({cur})"),
+            format!("EVPPI ({cur}, ± MCSE)"),
             "share of EVPI".to_string(),
         ]];
         for p in &self.evppi {
             rows.push(vec![
                 p.parameter.clone(),
-                amount(p.evppi),
+                mean_with_mcse(p.evppi, p.evppi_mcse),
                 if p.share_of_evpi.is_finite() {
                     percent(p.share_of_evpi)
                 } else {
@@ -301,16 +314,20 @@ impl VoiReport {
         out
     }
 
-    /// One row per parameter: parameter, evppi, share_of_evpi.
+    /// One row per parameter: parameter, evppi, evppi_mcse, share_of_evpi.
     pub fn csv(&self) -> Result<Vec<u8>> {
         let mut w = super::csv_writer();
-        super::csv_row(&mut w, &["parameter", "evppi", "share_of_evpi"])?;
+        super::csv_row(
+            &mut w,
+            &["parameter", "evppi", "evppi_mcse", "share_of_evpi"],
+        )?;
         for p in &self.evppi {
             super::csv_row(
                 &mut w,
                 &[
                     p.parameter.clone(),
                     p.evppi.to_string(),
+                    p.evppi_mcse.to_string(),
                     p.share_of_evpi.to_string(),
                 ],
             )?;
@@ -404,12 +421,15 @@ fn losses(nets: &[impl AsRef<[f64]>], n: usize) -> (usize, Vec<f64>) {
 }
 
 /// `mean_i max_a g_a,i − max_a mean_i g_a,i` for fitted values g (ordinary practice 0).
-fn value_of_fitted(fitted: &[Vec<f64>]) -> f64 {
+fn value_of_fitted(fitted: &[Vec<f64>]) -> super::Estimate {
     let n = fitted.first().map_or(0, Vec::len);
     if n == 0 {
-        return 0.0;
+        return super::Estimate {
+            value: 0.0,
+            mcse: 0.0,
+        };
     }
-    mean(&losses(fitted, n).1)
+    super::Estimate::mean(&losses(fitted, n).1)
 }
 
 /// The EVPI of one point of view, with `evpi_parameters` from fitted values (NaN without).
@@ -429,16 +449,20 @@ fn assess(
     } else {
         super::Estimate::mean(&loss)
     };
+    let parameters = match (n, fitted) {
+        (0, _) | (_, None) => super::Estimate {
+            value: f64::NAN,
+            mcse: f64::NAN,
+        },
+        (_, Some(f)) => value_of_fitted(f),
+    };
     Evpi {
         perspective,
         decision: scenario.arms[best].name.clone(),
         evpi: estimate.value,
         evpi_mcse: estimate.mcse,
-        evpi_parameters: match (n, fitted) {
-            (0, _) => f64::NAN,
-            (_, Some(f)) => value_of_fitted(f),
-            (_, None) => f64::NAN,
-        },
+        evpi_parameters: parameters.value,
+        evpi_parameters_mcse: parameters.mcse,
     }
 }
 
@@ -723,7 +747,7 @@ mod tests {
         let g = vec![vec![1.0, -3.0, 2.0], vec![-1.0, 4.0, 0.0]];
         // means 0 (ordinary practice), 0, 1 → best is the second intervention; max per
         // iteration: 1, 4, 2 → mean 7/3.
-        assert!((value_of_fitted(&g) - (7.0 / 3.0 - 1.0)).abs() < 1e-12);
+        assert!((value_of_fitted(&g).value - (7.0 / 3.0 - 1.0)).abs() < 1e-12);
         assert_eq!(best_option(&g), 2);
     }
 }

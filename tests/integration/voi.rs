@@ -121,6 +121,20 @@ fn evppi_without_cohort_chance_is_all_or_nothing() {
     assert!((e.evpi_parameters - e.evpi).abs() < 1e-9 * e.evpi, "{e:?}");
     assert_eq!(r.evppi[0].parameter, "c", "sorted largest first");
     assert!((r.evppi[0].share_of_evpi - 1.0).abs() < 1e-9);
+    // Its stated MCSE is the EVPI's (the fit is exact), and the closed form σφ(0) lies within
+    // 4 of them.
+    let p = &r.evppi[0];
+    assert!(
+        (p.evppi_mcse - e.evpi_mcse).abs() < 1e-6 * e.evpi_mcse,
+        "{p:?} vs {e:?}"
+    );
+    assert!(
+        (p.evppi - exact_evpi(mu, sigma)).abs() < 4.0 * p.evppi_mcse,
+        "EVPPI(c) {} ± {} vs the closed form {}",
+        p.evppi,
+        p.evppi_mcse,
+        exact_evpi(mu, sigma)
+    );
     // z does not enter the net: its fitted values g are c's mean plus the part of c's noise that
     // its 3 spline columns pick up by chance, whose mean square is ≈ 3σ²/n. The EVPPI is at most
     // mean |g − ḡ| ≤ RMS(g − ḡ) ≈ σ√(3/n) ≈ 4.9 here (over 40 seeds it stayed below 0.75 of
@@ -219,7 +233,7 @@ fn report_outputs() {
     assert!(json["method"].as_str().unwrap().contains("Strong & Oakley"));
     let csv = String::from_utf8(r.csv().unwrap()).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "parameter,evppi,share_of_evpi");
+    assert_eq!(lines[0], "parameter,evppi,evppi_mcse,share_of_evpi");
     assert_eq!(lines.len(), 6);
     assert!(lines[1].starts_with(&format!("{},", r.evppi[0].parameter)));
     let table = r.table();
