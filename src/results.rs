@@ -281,6 +281,12 @@ fn net_share(values: &[f64]) -> NetShare {
     }
 }
 
+/// Reads a number written as `null` (serde_json writes NaN and infinities so) back as NaN, for
+/// quantities that are undefined with too few iterations.
+pub fn null_as_nan<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Option::<f64>::deserialize(d).map(|v| v.unwrap_or(f64::NAN))
+}
+
 impl RunResults {
     /// Summarises the iterations of a run.
     pub fn new(

@@ -71,14 +71,17 @@ pub struct Evpi {
     /// The option with the highest expected net benefit: ordinary practice or an intervention.
     pub decision: String,
     /// Mean over iterations of max_a NB_a − max_a mean(NB_a); an upper bound (cohort chance).
+    #[serde(deserialize_with = "crate::results::null_as_nan")]
     pub evpi: f64,
     /// sd(max_a NB_a − NB_a*)/√n, given the choice a*.
+    #[serde(deserialize_with = "crate::results::null_as_nan")]
     pub evpi_mcse: f64,
     /// The value of perfect information about all parameters (additive spline regression).
+    #[serde(deserialize_with = "crate::results::null_as_nan")]
     pub evpi_parameters: f64,
     /// The Monte Carlo standard error of `evpi_parameters` given the fit (not counting the
     /// regression's own error).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::results::null_as_nan")]
     pub evpi_parameters_mcse: f64,
 }
 
@@ -86,12 +89,14 @@ pub struct Evpi {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Evppi {
     pub parameter: String,
+    #[serde(deserialize_with = "crate::results::null_as_nan")]
     pub evppi: f64,
     /// Its Monte Carlo standard error given the fit: sd(max_a g_a − g_a*)/√n over the fitted
     /// values g (not counting the regression's own error).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::results::null_as_nan")]
     pub evppi_mcse: f64,
     /// evppi / evpi (0 when the EVPI is 0).
+    #[serde(deserialize_with = "crate::results::null_as_nan")]
     pub share_of_evpi: f64,
 }
 

@@ -254,3 +254,43 @@ fn report_refuses_what_it_cannot_use_and_writes_nothing() {
         .code(2)
         .stderr(predicate::str::contains("--base"));
 }
+
+/// With one or a few iterations some quantities are undefined (written as null): every output
+/// is still written, and `report` reads the JSON back.
+#[test]
+fn tiny_runs_give_outputs_that_report_reads_back() {
+    let sc = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/familjestod.rhai");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for n in ["1", "3"] {
+        ok(
+            d,
+            &[
+                "run",
+                sc.to_str().unwrap(),
+                "-n",
+                n,
+                "--json",
+                "r.json",
+                "--report",
+                "r.html",
+                "--xlsx",
+                "r.xlsx",
+                "--samples",
+                "s.csv",
+            ],
+        );
+        ok(
+            d,
+            &[
+                "report",
+                "r.json",
+                "-o",
+                "again.html",
+                "--xlsx",
+                "again.xlsx",
+            ],
+        );
+        assert!(d.join("again.html").exists() && d.join("again.xlsx").exists());
+    }
+}
