@@ -40,6 +40,9 @@ pub enum Node {
     Binary(BinaryOp, Expr, Expr),
     /// `if_else(cond, a, b)`.
     IfElse(Expr, Expr, Expr),
+    /// `lookup([v0, v1, ...], index)`: the value at the index rounded down, the first below 0 and
+    /// the last beyond the end (e.g. a yearly series indexed by `year()`).
+    Lookup(Vec<Expr>, Expr),
 }
 
 /// Functions of one value.
@@ -173,6 +176,10 @@ impl Expr {
                     b.eval(cx)
                 }
             }
+            Node::Lookup(values, index) => match lookup_position(index.eval(cx), values.len()) {
+                Some(k) => values[k].eval(cx),
+                None => f64::NAN,
+            },
         }
     }
 
@@ -213,7 +220,25 @@ impl Expr {
                 a.collect(deps);
                 b.collect(deps);
             }
+            Node::Lookup(values, index) => {
+                index.collect(deps);
+                for v in values {
+                    v.collect(deps);
+                }
+            }
         }
+    }
+}
+
+/// The position `lookup` reads for `index` in a list of `len` (> 0) values: the index rounded
+/// down, clamped to the list; `None` for a NaN index.
+pub fn lookup_position(index: f64, len: usize) -> Option<usize> {
+    if index.is_nan() {
+        None
+    } else if index <= 0.0 {
+        Some(0)
+    } else {
+        Some((index.floor() as usize).min(len - 1))
     }
 }
 
@@ -312,6 +337,16 @@ impl fmt::Display for Expr {
                 }
             }
             Node::IfElse(c, a, b) => write!(f, "if_else({c}, {a}, {b})"),
+            Node::Lookup(values, index) => {
+                write!(f, "lookup([")?;
+                for (i, v) in values.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                write!(f, "], {index})")
+            }
         }
     }
 }
@@ -358,6 +393,22 @@ mod tests {
             "half the effect one year after"
         );
         assert_eq!(e.eval(&cx(&[], 3, 1)), 0.875);
+    }
+
+    #[test]
+    fn lookup_reads_the_index_rounded_down_and_clamped() {
+        let values: Vec<Expr> = [10.0, 20.0, 30.0].map(Expr::constant).into();
+        let e = Expr::new(Node::Lookup(values, Expr::new(Node::Year)));
+        let at = |year| e.eval(&cx(&[], year, 0));
+        assert_eq!(
+            (at(0), at(1), at(2), at(3), at(40)),
+            (10.0, 20.0, 30.0, 30.0, 30.0)
+        );
+        assert_eq!(lookup_position(-1.0, 3), Some(0));
+        assert_eq!(lookup_position(1.9, 3), Some(1));
+        assert_eq!(lookup_position(f64::NAN, 3), None);
+        assert_eq!(e.to_string(), "lookup([10, 20, 30], year())");
+        assert!(e.dependencies().year);
     }
 
     #[test]

@@ -123,6 +123,10 @@ pub struct Comparison {
     pub roi: Option<Summary>,
     pub prob_net_positive: f64,
     pub prob_net_positive_mcse: f64,
+    /// The probability of a loss, P(net < 0): 1 − prob_net_positive unless the net can be
+    /// exactly 0.
+    pub prob_loss: f64,
+    pub prob_loss_mcse: f64,
     pub payback: Payback,
     pub by_actor: IndexMap<String, NetShare>,
     pub by_perspective: IndexMap<String, NetShare>,
@@ -450,6 +454,7 @@ fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -
         .map(|(n, i)| n / i)
         .collect();
     let prob = Share::of(&samples.net, |v| *v > 0.0);
+    let loss = Share::of(&samples.net, |v| *v < 0.0);
     let by_actor = scenario
         .actors
         .iter()
@@ -506,6 +511,8 @@ fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -
         roi: Summary::of(&roi),
         prob_net_positive: prob.p,
         prob_net_positive_mcse: prob.mcse,
+        prob_loss: loss.p,
+        prob_loss_mcse: loss.mcse,
         payback: Payback::of(&samples.payback, horizon),
         by_actor,
         by_perspective,

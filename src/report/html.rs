@@ -274,7 +274,7 @@ impl Ctx<'_> {
                 esc(&c.intervention),
                 self.money.mean(c.net.mean, c.net.mcse),
                 self.money.range(c.net.p5, c.net.p95),
-                self.pct(1.0 - c.prob_net_positive),
+                self.pct(c.prob_loss),
                 self.pct(c.payback.prob_within_horizon)
             );
         }
@@ -375,7 +375,7 @@ impl Ctx<'_> {
             (
                 "loss",
                 self.t("Risk för förlust", "Risk of a loss").to_string(),
-                self.pct(1.0 - c.prob_net_positive),
+                self.pct(c.prob_loss),
                 self.t(
                     "andel utfall med negativt netto",
                     "share of outcomes with a negative net",
@@ -467,14 +467,14 @@ impl Ctx<'_> {
                  {middle}; medianen är {}, medelvärdet {}. Risken för förlust är {}.",
                 self.money.approx(s.p50),
                 self.money.mean(s.mean, s.mcse),
-                self.pct(1.0 - c.prob_net_positive)
+                self.pct(c.prob_loss)
             ),
             Lang::En => format!(
                 "The distribution of the net. 90% of outcomes lie between {range}, half between \
                  {middle}; the median is {}, the mean {}. The risk of a loss is {}.",
                 self.money.approx(s.p50),
                 self.money.mean(s.mean, s.mcse),
-                self.pct(1.0 - c.prob_net_positive)
+                self.pct(c.prob_loss)
             ),
         };
         let words = charts::NetWords {
@@ -487,7 +487,7 @@ impl Ctx<'_> {
         let mut svgs = vec![charts::net_quantiles(
             &self.chart_text(title, desc),
             s,
-            1.0 - c.prob_net_positive,
+            c.prob_loss,
             &self.money,
             &words,
         )?];

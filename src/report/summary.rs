@@ -78,7 +78,7 @@ pub fn summary_text(r: &RunResults) -> String {
         let _ = writeln!(
             out,
             "  Probability of loss: {}  ·  probability the net is positive: {}",
-            percent(1.0 - c.prob_net_positive),
+            percent(c.prob_loss),
             percent(c.prob_net_positive)
         );
         let payback = match c.payback.median_year {

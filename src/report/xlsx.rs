@@ -5,7 +5,7 @@
 //!
 //! | sheet | one row per | columns |
 //! |---|---|---|
-//! | `Summary` | setting, then intervention × quantity | first a block of *field, value* (scenario, file, source hash, currency, price year, horizon, cohort, discount rate, iterations, seed, socinv version); then a table `Intervention, Baseline, Quantity, Mean, MCSE, P5, P25, P50, P75, P95` with the quantities `Net return`, `Savings`, `Investment`, `ROI`, `Outcome difference: NAME` (intervention − baseline, one per outcome), `P(net > 0)` (share in `Mean`, its MCSE), `P(payback within horizon)` (share in `Mean`, its MCSE), `Median payback year` (in `P50`; empty if fewer than half pay back) |
+//! | `Summary` | setting, then intervention × quantity | first a block of *field, value* (scenario, file, source hash, currency, price year, horizon, cohort, discount rate, iterations, seed, socinv version); then a table `Intervention, Baseline, Quantity, Mean, MCSE, P5, P25, P50, P75, P95` with the quantities `Net return`, `Savings`, `Investment`, `ROI`, `Outcome difference: NAME` (intervention − baseline, one per outcome), `P(net > 0)` (share in `Mean`, its MCSE), `P(net < 0)` (the probability of a loss, likewise), `P(payback within horizon)` (share in `Mean`, its MCSE), `Median payback year` (in `P50`; empty if fewer than half pay back) |
 //! | `By actor` | intervention × actor or perspective | `Intervention, Kind` (`actor` / `perspective`), `Name, Mean net, P10, P90, P5, P95, P(net > 0)` |
 //! | `Per year` | intervention × year | `Intervention, Year, Cumulative net mean, P5, P25, P50, P75, P95, P(paid back by year)` (the payback CDF) |
 //! | `Arms` | arm × item | `Arm, Kind` (`total cost` / `program cost` / `actor cost` / `outcome`), `Name` (`all actors`, `program`, the actor or the outcome), `Mean, MCSE, P5, P25, P50, P75, P95` |
@@ -353,6 +353,9 @@ fn summary_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
         let at = line(&mut s, "P(net > 0)")?;
         s.num(at, 3, c.prob_net_positive, Num::Percent)?;
         s.num(at, 4, c.prob_net_positive_mcse, Num::Percent1)?;
+        let at = line(&mut s, "P(net < 0)")?;
+        s.num(at, 3, c.prob_loss, Num::Percent)?;
+        s.num(at, 4, c.prob_loss_mcse, Num::Percent1)?;
         let at = line(&mut s, "P(payback within horizon)")?;
         let paid = c.payback.prob_within_horizon;
         s.num(at, 3, paid, Num::Percent)?;

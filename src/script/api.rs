@@ -225,6 +225,30 @@ fn to_expr(ctx: &NativeCallContext, what: &str, v: &Dynamic) -> FnResult<Expr> {
     }
 }
 
+/// `lookup(values, index)`, folded when the index is a plain number.
+fn lookup_expr(
+    ctx: &NativeCallContext,
+    what: &str,
+    values: &rhai::Array,
+    index: Expr,
+) -> FnResult<Expr> {
+    if values.is_empty() {
+        return Err(fail(ctx, format!("{what}: the list of values is empty")));
+    }
+    let values = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| to_expr(ctx, &format!("{what}: value {i} of the list"), v))
+        .collect::<FnResult<Vec<Expr>>>()?;
+    if let Some(i) = index.as_constant() {
+        return match crate::expr::lookup_position(i, values.len()) {
+            Some(k) => Ok(values[k].clone()),
+            None => Err(fail(ctx, format!("{what}: the index is not a number"))),
+        };
+    }
+    Ok(Expr::new(Node::Lookup(values, index)))
+}
+
 /// A plain number (no parameters).
 fn to_number(ctx: &NativeCallContext, what: &str, v: &Dynamic) -> FnResult<f64> {
     if let Ok(x) = v.as_float() {
@@ -1007,6 +1031,19 @@ fn register_formulas(engine: &mut Engine, builder: &SharedBuilder) {
                 return Err(fail(&ctx, format!("effect dropoff {x} is outside [0, 1]")));
             }
             Ok(Expr::new(Node::Effect(m, d)))
+        },
+    );
+    engine.register_fn(
+        "lookup",
+        |ctx: NativeCallContext, values: rhai::Array, index: Dynamic| -> FnResult<Expr> {
+            let index = to_expr(&ctx, "lookup index", &index)?;
+            lookup_expr(&ctx, "lookup", &values, index)
+        },
+    );
+    engine.register_fn(
+        "by_year",
+        |ctx: NativeCallContext, values: rhai::Array| -> FnResult<Expr> {
+            lookup_expr(&ctx, "by_year", &values, Expr::new(Node::Year))
         },
     );
     engine.register_fn("year", || Expr::new(Node::Year));

@@ -275,3 +275,26 @@ fn costs_cannot_read_time_in_state() {
     assert!(e.starts_with("test.rhai:6:1:"), "{e}");
     assert!(e.contains("time_in_state"), "{e}");
 }
+
+/// A net of exactly 0 is neither a loss nor a gain: the probability of a loss counts nets below
+/// 0 only, and the summary says so.
+#[test]
+fn an_exactly_zero_net_is_not_a_loss() {
+    let sc = scenario(
+        r#"scenario(#{ name: "noll", horizon: 4, cohort: 50 });
+actor("kommun");
+state("a"); state("b");
+start(#{ a: 1.0 });
+let p = param("p", uniform(0.1, 0.3));
+transition("a", "b", p);
+cost("a", "kommun", 100);
+intervention("samma", #{ startup: 0 });
+"#,
+    );
+    let (_, r) = run(&sc, 100, 3);
+    let c = &r.comparisons[0];
+    assert_eq!(c.net.max, 0.0);
+    assert_eq!((c.prob_loss, c.prob_net_positive), (0.0, 0.0));
+    let text = socinv::report::summary_text(&r);
+    assert!(text.contains("Probability of loss: 0%"), "{text}");
+}

@@ -184,7 +184,7 @@ fn check_headline(doc: &Html, r: &RunResults, lang: Lang) {
                 Lang::En => format!("{n}%"),
             }
         };
-        let loss = 1.0 - c.prob_net_positive;
+        let loss = c.prob_loss;
         assert_eq!(bold[2], pct(loss), "risk of a loss in {all}");
         match c.payback.median_year {
             Some(t) => {

@@ -90,6 +90,8 @@ fn sheets_summary_and_iterations_read_back() {
     assert!(close(number(&summary, net, 9), c.net.p95));
     let p = find_row(&summary, &[&c.intervention, &c.baseline, "P(net > 0)"]);
     assert!(close(number(&summary, p, 3), c.prob_net_positive));
+    let loss = find_row(&summary, &[&c.intervention, &c.baseline, "P(net < 0)"]);
+    assert!(close(number(&summary, loss, 3), c.prob_loss));
 
     // By actor and per year: one row per actor and perspective, per year.
     let by_actor = sheet(&mut book, "By actor");

@@ -37,7 +37,7 @@ pub(super) fn years(lang: Lang, k: u32) -> String {
 /// in `<b>`. Numbers only: no scenario text, so nothing to escape.
 pub(super) fn headline(lang: Lang, money: &Money, c: &Comparison, horizon: u32) -> Vec<String> {
     let (lo, hi, scale) = money.range_parts(c.net.p5, c.net.p95);
-    let loss = fmt::percent(lang, 1.0 - c.prob_net_positive);
+    let loss = fmt::percent(lang, c.prob_loss);
     let range = match lang {
         Lang::Sv => format!(
             "Med 90{NBSP}% sannolikhet blir nettot mellan <b>{lo}</b> och <b>{}</b>.",
