@@ -37,6 +37,9 @@ pub struct ScenarioInfo {
     pub price_year: Option<i64>,
     pub horizon_years: u32,
     pub discount_rate: f64,
+    /// The outcomes' discount rate (0: undiscounted).
+    #[serde(default)]
+    pub outcome_discount_rate: f64,
     pub cohort: u32,
     pub actors: Vec<String>,
     pub perspectives: Vec<PerspectiveInfo>,
@@ -338,6 +341,7 @@ pub fn scenario_info(scenario: &Scenario, settings: &SimSettings) -> ScenarioInf
         price_year: scenario.price_year,
         horizon_years: scenario.horizon,
         discount_rate: scenario.discount_rate,
+        outcome_discount_rate: scenario.outcome_discount_rate,
         cohort: scenario.cohort,
         actors: scenario.actors.clone(),
         perspectives: scenario

@@ -36,6 +36,9 @@ pub struct Scenario {
     pub horizon: u32,
     /// Yearly discount rate, e.g. 0.035.
     pub discount_rate: f64,
+    /// Yearly discount rate of the non-monetary outcomes (0: undiscounted, the default; e.g.
+    /// 0.03 for QALYs as TLV asks).
+    pub outcome_discount_rate: f64,
     /// Number of people in the target group.
     pub cohort: u32,
     pub actors: Vec<String>,

@@ -16,11 +16,12 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
     }
     let _ = writeln!(
         out,
-        "  cohort {} people · horizon {} years (year 0–{}) · discount rate {}% · {}{}",
+        "  cohort {} people · horizon {} years (year 0–{}) · discount rate {}% (outcomes {}%) · {}{}",
         sc.cohort,
         sc.horizon,
         sc.horizon - 1,
         super::format::round_sig(sc.discount_rate * 100.0, 6),
+        super::format::round_sig(sc.outcome_discount_rate * 100.0, 6),
         sc.currency,
         sc.price_year
             .map(|y| format!(", price year {y}"))

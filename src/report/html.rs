@@ -781,6 +781,13 @@ impl Ctx<'_> {
         let base = self.r.arms.get(&c.baseline);
         let arm = self.r.arms.get(&c.intervention);
         let h = self.r.scenario.horizon_years;
+        let rate = self.r.scenario.outcome_discount_rate;
+        let discounted = match (self.lang, rate > 0.0) {
+            (Lang::Sv, false) => "inte diskonterade".to_string(),
+            (Lang::En, false) => "not discounted".to_string(),
+            (Lang::Sv, true) => format!("diskonterade med {} per år", percent_1(self.lang, rate)),
+            (Lang::En, true) => format!("discounted at {} a year", percent_1(self.lang, rate)),
+        };
         let _ = write!(
             out,
             "<figure>\n<h3>{}</h3>\n<p class=\"read\">{}</p>\n<div class=\"table-wrap\"><table>\n\
@@ -793,12 +800,12 @@ impl Ctx<'_> {
             ),
             match self.lang {
                 Lang::Sv => format!(
-                    "Summor för hela målgruppen under {}, inte diskonterade. Skillnaden är \
+                    "Summor för hela målgruppen under {}, {discounted}. Skillnaden är \
                      insatsen minus ordinarie arbetssätt, simulering för simulering.",
                     i18n::years(self.lang, h)
                 ),
                 Lang::En => format!(
-                    "Totals for the whole target group over {}, not discounted. The difference \
+                    "Totals for the whole target group over {}, {discounted}. The difference \
                      is the intervention minus ordinary practice, simulation by simulation.",
                     i18n::years(self.lang, h)
                 ),

@@ -21,11 +21,19 @@ pub fn summary_text(r: &RunResults) -> String {
     let _ = writeln!(out, "{}  ({})", sc.name, sc.file);
     let _ = writeln!(
         out,
-        "  {} people · {} years (year 0–{}) · discount rate {}% · {cur}{price_year}",
+        "  {} people · {} years (year 0–{}) · discount rate {}%{} · {cur}{price_year}",
         sc.cohort,
         sc.horizon_years,
         sc.horizon_years - 1,
-        super::format::round_sig(sc.discount_rate * 100.0, 6)
+        super::format::round_sig(sc.discount_rate * 100.0, 6),
+        if sc.outcome_discount_rate > 0.0 {
+            format!(
+                ", outcomes {}%",
+                super::format::round_sig(sc.outcome_discount_rate * 100.0, 6)
+            )
+        } else {
+            String::new()
+        }
     );
     let fixed: Vec<String> = sc
         .parameters

@@ -5,7 +5,7 @@
 //!
 //! | sheet | one row per | columns |
 //! |---|---|---|
-//! | `Summary` | setting, then intervention × quantity | first a block of *field, value* (scenario, file, source hash, currency, price year, horizon, cohort, discount rate, iterations, seed, socinv version); then a table `Intervention, Baseline, Quantity, Mean, MCSE, P5, P25, P50, P75, P95` with the quantities `Net return`, `Savings`, `Investment`, `ROI`, `Outcome difference: NAME` (intervention − baseline, one per outcome), `P(net > 0)` (share in `Mean`, its MCSE), `P(net < 0)` (the probability of a loss, likewise), `P(payback within horizon)` (share in `Mean`, its MCSE), `Median payback year` (in `P50`; empty if fewer than half pay back) |
+//! | `Summary` | setting, then intervention × quantity | first a block of *field, value* (scenario, file, source hash, currency, price year, horizon, cohort, discount rate, outcome discount rate, iterations, seed, socinv version); then a table `Intervention, Baseline, Quantity, Mean, MCSE, P5, P25, P50, P75, P95` with the quantities `Net return`, `Savings`, `Investment`, `ROI`, `Outcome difference: NAME` (intervention − baseline, one per outcome), `P(net > 0)` (share in `Mean`, its MCSE), `P(net < 0)` (the probability of a loss, likewise), `P(payback within horizon)` (share in `Mean`, its MCSE), `Median payback year` (in `P50`; empty if fewer than half pay back) |
 //! | `By actor` | intervention × actor or perspective | `Intervention, Kind` (`actor` / `perspective`), `Name, Mean net, P10, P90, P5, P95, P(net > 0)` |
 //! | `Per year` | intervention × year | `Intervention, Year, Cumulative net mean, P5, P25, P50, P75, P95, P(paid back by year)` (the payback CDF) |
 //! | `Arms` | arm × item | `Arm, Kind` (`total cost` / `program cost` / `actor cost` / `outcome`), `Name` (`all actors`, `program`, the actor or the outcome), `Mean, MCSE, P5, P25, P50, P75, P95` |
@@ -309,6 +309,8 @@ fn summary_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
     s.num(at, 1, f64::from(sc.cohort), Num::Amount)?;
     let at = field(&mut s, "Discount rate")?;
     s.num(at, 1, sc.discount_rate, Num::Percent1)?;
+    let at = field(&mut s, "Outcome discount rate")?;
+    s.num(at, 1, sc.outcome_discount_rate, Num::Percent1)?;
     let at = field(&mut s, "Iterations")?;
     s.num(at, 1, r.settings.iterations as f64, Num::Amount)?;
     let at = field(&mut s, "Seed")?;

@@ -44,6 +44,7 @@ struct Settings {
     price_year: Option<i64>,
     horizon: u32,
     discount_rate: f64,
+    outcome_discount_rate: f64,
     cohort: u32,
 }
 
@@ -144,6 +145,7 @@ impl SharedBuilder {
             price_year: settings.price_year,
             horizon: settings.horizon,
             discount_rate: settings.discount_rate,
+            outcome_discount_rate: settings.outcome_discount_rate,
             cohort: settings.cohort,
             actors: std::mem::take(&mut b.actors),
             perspectives: std::mem::take(&mut b.perspectives),
@@ -386,6 +388,7 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
             "price_year",
             "horizon",
             "discount_rate",
+            "outcome_discount_rate",
             "cohort",
         ];
         check_keys(&ctx, "scenario", &map, &keys)?;
@@ -422,6 +425,19 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
                 ),
             ));
         }
+        let outcome_discount_rate = match get("outcome_discount_rate") {
+            Some(v) => to_number(&ctx, "scenario outcome_discount_rate", &v)?,
+            None => 0.0,
+        };
+        if !(0.0..1.0).contains(&outcome_discount_rate) {
+            return Err(fail(
+                &ctx,
+                format!(
+                    "scenario outcome_discount_rate: {outcome_discount_rate} is outside [0, 1); \
+                     write 3% as 0.03"
+                ),
+            ));
+        }
         let text = |k: &str, default: &str| -> FnResult<String> {
             match get(k) {
                 Some(v) => to_string(&ctx, &format!("scenario {k}"), &v),
@@ -439,6 +455,7 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
             price_year,
             horizon,
             discount_rate,
+            outcome_discount_rate,
             cohort,
         });
         Ok(())

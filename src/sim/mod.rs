@@ -37,7 +37,8 @@ pub struct ArmResult {
     pub program_by_actor: Vec<f64>,
     /// Total cost (all actors, program included) per year.
     pub cost_by_year: Vec<f64>,
-    /// Outcome totals over the cohort and horizon (undiscounted).
+    /// Outcome totals over the cohort and horizon (discounted at the outcome discount rate,
+    /// undiscounted by default).
     pub outcomes: Vec<f64>,
     /// Number of people taking part (0 for the baseline).
     pub participants: u32,
@@ -196,7 +197,7 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
         let (untreated, treated) = (group * 2, group * 2 + 1);
         for t in 0..h {
             let (block_u, block_t) = (plan.block(0, group, t), plan.block(arm, group, t));
-            let d = plan.discount[t];
+            let (d, d_outcome) = (plan.discount[t], plan.outcome_discount[t]);
             for s in 0..s_n {
                 let at = |class: usize| (class * h + t) * s_n + s;
                 let (o_u, o_t) = (
@@ -227,13 +228,18 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
                 let (cell_u, cell_t) = ((block_u * s_n + s) * n_o, (block_t * s_n + s) * n_o);
                 for (o, total) in outcomes.iter_mut().enumerate() {
                     let (cu, ct) = (cell_u + o, cell_t + o);
-                    *total +=
-                        priced(
+                    *total += d_outcome
+                        * (priced(
                             o_u,
                             o_t,
                             tables.yearly_outcome[cu],
                             tables.yearly_outcome[ct],
-                        ) + priced(e_u, e_t, tables.entry_outcome[cu], tables.entry_outcome[ct]);
+                        ) + priced(
+                            e_u,
+                            e_t,
+                            tables.entry_outcome[cu],
+                            tables.entry_outcome[ct],
+                        ));
                 }
             }
         }

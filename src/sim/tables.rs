@@ -26,6 +26,8 @@ pub struct Plan<'s> {
     pub tis_states: usize,
     /// (1 + r)^-t per year.
     pub discount: Vec<f64>,
+    /// The outcomes' discount factor of each year (all 1 when they are not discounted).
+    pub outcome_discount: Vec<f64>,
 }
 
 /// Index marker for "no time-in-state table".
@@ -53,6 +55,9 @@ impl<'s> Plan<'s> {
         let discount = (0..years)
             .map(|t| (1.0 + scenario.discount_rate).powi(-(t as i32)))
             .collect();
+        let outcome_discount = (0..years)
+            .map(|t| (1.0 + scenario.outcome_discount_rate).powi(-(t as i32)))
+            .collect();
         Plan {
             scenario,
             arms: scenario.arms.len(),
@@ -65,6 +70,7 @@ impl<'s> Plan<'s> {
             tis_slot,
             tis_states,
             discount,
+            outcome_discount,
         }
     }
 

@@ -19,7 +19,7 @@ intervention("x", #{ startup: 1000, per_participant: 100, years: 3, uptake: 0.7,
 transition("a", "b", 0.2 * effect(rr, 0.5));
 transition("a", "c", 0.1);
 transition("b", "a", 0.3);
-transition("b", "c", if_else(year() < 4, 0.05, 0.15));
+transition("b", "c", by_year([0.05, 0.05, 0.05, 0.05, 0.15]));
 transition("c", "a", 0.05);
 cost("a", "kommun", 100);
 cost("b", "kommun", 1000);
@@ -49,8 +49,9 @@ fn markov_matrix(year: usize, treated: bool) -> [[f64; 3]; 3] {
 }
 
 /// Exact expected cost per person per actor (kommun, region) and outcomes (år i a, till c) of
-/// one practice, by propagating the state distribution (the cohort's Markov trace).
-fn markov_exact(treated: bool) -> ([f64; 2], [f64; 2]) {
+/// one practice, by propagating the state distribution (the cohort's Markov trace); outcomes
+/// discounted at `outcome_rate`.
+fn markov_exact(treated: bool, outcome_rate: f64) -> ([f64; 2], [f64; 2]) {
     let mut pi = [0.6, 0.4, 0.0];
     let mut cost = [0.0; 2];
     let mut outcome = [0.0; 2];
@@ -59,8 +60,9 @@ fn markov_exact(treated: bool) -> ([f64; 2], [f64; 2]) {
         let d = 1.03f64.powi(-t);
         cost[0] += d * (pi[0] * 100.0 + pi[1] * 1000.0 + pi[2] * 2000.0);
         cost[1] += d * (pi[1] * 500.0 + entries_c * 3000.0);
-        outcome[0] += pi[0];
-        outcome[1] += entries_c;
+        let d_outcome = (1.0 + outcome_rate).powi(-t);
+        outcome[0] += d_outcome * pi[0];
+        outcome[1] += d_outcome * entries_c;
         let m = markov_matrix(t as usize, treated);
         entries_c = pi[0] * m[0][2] + pi[1] * m[1][2];
         let mut next = [0.0; 3];
@@ -76,11 +78,25 @@ fn markov_exact(treated: bool) -> ([f64; 2], [f64; 2]) {
 
 #[test]
 fn markov_model_matches_the_exact_cohort_expectation() {
-    let sc = scenario(MARKOV);
+    check_markov(MARKOV, 0.0);
+}
+
+#[test]
+fn discounted_outcomes_match_the_exact_cohort_expectation() {
+    let script = MARKOV.replace(
+        "discount_rate: 0.03 }",
+        "discount_rate: 0.03, outcome_discount_rate: 0.015 }",
+    );
+    assert_ne!(script, MARKOV);
+    check_markov(&script, 0.015);
+}
+
+fn check_markov(script: &str, outcome_rate: f64) {
+    let sc = scenario(script);
     let (its, _) = run(&sc, 20_000, 11);
     let cohort = 50.0;
-    let (base_cost, base_out) = markov_exact(false);
-    let (treat_cost, treat_out) = markov_exact(true);
+    let (base_cost, base_out) = markov_exact(false, outcome_rate);
+    let (treat_cost, treat_out) = markov_exact(true, outcome_rate);
     let uptake = 0.7;
     let program: f64 =
         1000.0 + 100.0 * cohort * uptake * (1.0 + 1.03f64.powi(-1) + 1.03f64.powi(-2));
