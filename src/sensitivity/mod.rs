@@ -29,6 +29,7 @@ pub enum Metric {
     /// Mean net return (baseline cost − intervention cost, program included).
     Net,
     /// Probability that the net is positive.
+    #[value(name = "prob_net_positive", alias = "prob-net-positive")]
     ProbNetPositive,
     /// Mean of net / investment.
     Roi,

@@ -294,3 +294,30 @@ fn tiny_runs_give_outputs_that_report_reads_back() {
         assert!(d.join("again.html").exists() && d.join("again.xlsx").exists());
     }
 }
+
+/// The tornado's metrics are spelled as in the JSON (`prob_net_positive`), as the docs write them.
+#[test]
+fn tornado_takes_every_metric_by_its_documented_name() {
+    let sc = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/uvas_jobbstod.rhai");
+    let dir = tempfile::tempdir().unwrap();
+    for metric in ["net", "prob_net_positive", "roi", "payback"] {
+        let json = format!("{metric}.json");
+        ok(
+            dir.path(),
+            &[
+                "tornado",
+                sc.to_str().unwrap(),
+                "-n",
+                "50",
+                "--metric",
+                metric,
+                "--json",
+                &json,
+            ],
+        );
+        let v: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join(&json)).unwrap())
+                .unwrap();
+        assert_eq!(v["metric"], metric, "{v}");
+    }
+}
