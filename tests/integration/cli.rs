@@ -1104,3 +1104,35 @@ fn check_prints_the_parameters_and_the_transition_tables() {
     assert_contains(&out, &["OK: liten.rhai is a valid scenario"]);
     assert_eq!(listing(dir.path()), ["liten.rhai"], "check writes nothing");
 }
+
+/// Output files are ordinary files: their permissions follow the umask like any file a program
+/// creates (not the 0600 of a temporary file), and a replaced file keeps its permissions.
+#[cfg(unix)]
+#[test]
+fn outputs_get_the_permissions_of_an_ordinary_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = folder(&[("liten.rhai", BASE)]);
+    let mode = |name: &str| {
+        std::fs::metadata(dir.path().join(name))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    std::fs::File::create(dir.path().join("ordinary")).unwrap();
+    succeeds(
+        dir.path(),
+        &["run", "liten.rhai", "-n", "5", "--json", "r.json"],
+    );
+    assert_eq!(mode("r.json"), mode("ordinary"));
+    std::fs::set_permissions(
+        dir.path().join("r.json"),
+        std::fs::Permissions::from_mode(0o640),
+    )
+    .unwrap();
+    succeeds(
+        dir.path(),
+        &["run", "liten.rhai", "-n", "5", "--json", "r.json"],
+    );
+    assert_eq!(mode("r.json"), 0o640 & mode("ordinary"));
+}
