@@ -1243,23 +1243,27 @@ impl Ctx<'_> {
         for (k, v) in rows {
             let _ = writeln!(out, "<dt>{k}</dt><dd>{v}</dd>");
         }
+        let mut command = format!(
+            "socinv run {} --seed {} --iterations {}",
+            sc.file, self.r.settings.seed, self.r.settings.iterations
+        );
+        for p in &sc.parameters {
+            if let Some(v) = p.fixed_at {
+                command.push_str(&format!(" --set {}={v}", p.name));
+            }
+        }
         let _ = write!(
             out,
             "</dl>\n<p class=\"muted\">{}</p>\n</footer>\n",
             match lang {
                 Lang::Sv => format!(
-                    "Samma fil, frö och antal iterationer ger samma siffror: <code>socinv run {} \
-                     --seed {} --iterations {}</code>.",
-                    esc(&sc.file),
-                    self.r.settings.seed,
-                    self.r.settings.iterations
+                    "Samma fil, frö och antal iterationer ger samma siffror: <code>{}</code>.",
+                    esc(&command)
                 ),
                 Lang::En => format!(
                     "The same file, seed and number of iterations give the same numbers: \
-                     <code>socinv run {} --seed {} --iterations {}</code>.",
-                    esc(&sc.file),
-                    self.r.settings.seed,
-                    self.r.settings.iterations
+                     <code>{}</code>.",
+                    esc(&command)
                 ),
             }
         );

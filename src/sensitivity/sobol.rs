@@ -308,8 +308,11 @@ pub fn sobol(analysis: &Analysis, base: usize, bootstrap: usize) -> Result<Sobol
         })
         .collect();
 
+    // The header's iterations are the model evaluations the analysis ran.
+    let mut header = analysis.header("socinv.sobol/1");
+    header.iterations = evaluations;
     Ok(SobolReport {
-        header: analysis.header("socinv.sobol/1"),
+        header,
         base,
         evaluations,
         bootstrap,
@@ -325,7 +328,8 @@ pub fn sobol(analysis: &Analysis, base: usize, bootstrap: usize) -> Result<Sobol
 /// An index for the table: 2 decimals, "–" when undefined.
 fn index(x: f64) -> String {
     if x.is_finite() {
-        format!("{x:.2}")
+        // no "-0.00" for a small negative estimate
+        format!("{:.2}", if x.abs() < 0.005 { 0.0 } else { x })
     } else {
         "–".to_string()
     }

@@ -321,3 +321,30 @@ fn tornado_takes_every_metric_by_its_documented_name() {
         assert_eq!(v["metric"], metric, "{v}");
     }
 }
+
+/// The report's footer gives the command that reproduces its numbers, `--set` values included.
+#[test]
+fn the_report_footer_reproduces_a_what_if_run() {
+    let sc = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/familjestod.rhai");
+    let dir = tempfile::tempdir().unwrap();
+    ok(
+        dir.path(),
+        &[
+            "run",
+            sc.to_str().unwrap(),
+            "-n",
+            "20",
+            "--seed",
+            "7",
+            "--set",
+            "or_familjestöd_placering=0.5",
+            "--report",
+            "r.html",
+        ],
+    );
+    let html = std::fs::read_to_string(dir.path().join("r.html")).unwrap();
+    assert!(
+        html.contains("--seed 7 --iterations 20 --set or_familjestöd_placering=0.5</code>"),
+        "the footer does not reproduce the run"
+    );
+}

@@ -1225,11 +1225,17 @@ fn sobol(ctx: &Ctx, out: &mut String, a: &Loaded, r: &Value) -> Result<()> {
         "Första ordningens index: den andel av nettots variation som antagandet förklarar \
          ensamt. Totalindex: andelen det förklarar inklusive samspel med andra antaganden. Ett \
          antagande med totalindex nära noll kan sättas till ett fast värde utan att svaret \
-         ändras. Strecken visar 95 % konfidensintervall.",
+         ändras. I en liten målgrupp räknar totalindex också samspelet med slumpen i vilka som \
+         ingår, så totalindexen kan summera till över 1 och ett högt totalindex betyder inte \
+         att mer kunskap om antagandet lönar sig (se värdet av information). Strecken visar \
+         95 % konfidensintervall.",
         "First-order index: the share of the net's variance the assumption explains alone. Total \
          index: the share it explains including interactions with the others. An assumption \
-         with a total index near zero can be fixed without changing the answer. The whiskers \
-         show 95% confidence intervals.",
+         with a total index near zero can be fixed without changing the answer. In a small \
+         cohort a total index also counts the interaction with chance in who is in it, so the \
+         totals can add up to more than 1, and a high total does not mean that knowing the \
+         assumption better is worth much (see the value of information). The whiskers show 95% \
+         confidence intervals.",
     );
     let _ = write!(
         out,
@@ -1257,20 +1263,39 @@ fn sobol(ctx: &Ctx, out: &mut String, a: &Loaded, r: &Value) -> Result<()> {
     Ok(())
 }
 
-/// The EVPI of a VOI output: (value, MCSE, about all parameters, the decision on current
-/// evidence), from a number or an object `{evpi|value, evpi_mcse|mcse, evpi_parameters, decision}`.
-fn evpi_of(r: &Value) -> (Option<f64>, Option<f64>, Option<f64>, Option<String>) {
+/// The EVPI of a VOI output.
+struct EvpiFigures {
+    value: Option<f64>,
+    mcse: Option<f64>,
+    /// About all parameters (cohort chance left), with its MCSE.
+    parameters: Option<f64>,
+    parameters_mcse: Option<f64>,
+    /// The decision on current evidence.
+    decision: Option<String>,
+}
+
+/// Reads the EVPI from a number or an object `{evpi|value, evpi_mcse|mcse, evpi_parameters,
+/// evpi_parameters_mcse, decision}`.
+fn evpi_of(r: &Value) -> EvpiFigures {
+    let mut e = EvpiFigures {
+        value: None,
+        mcse: None,
+        parameters: None,
+        parameters_mcse: None,
+        decision: None,
+    };
     match first_of(r, &["evpi", "EVPI"]) {
-        Some(Value::Number(n)) => (n.as_f64(), None, None, None),
+        Some(Value::Number(n)) => e.value = n.as_f64(),
         Some(o @ Value::Object(_)) => {
-            let value = first_of(o, &["evpi", "value", "estimate"]).and_then(Value::as_f64);
-            let mcse = first_of(o, &["evpi_mcse", "mcse", "se"]).and_then(Value::as_f64);
-            let params = o.get("evpi_parameters").and_then(Value::as_f64);
-            let decision = o.get("decision").and_then(Value::as_str).map(String::from);
-            (value, mcse, params, decision)
+            e.value = first_of(o, &["evpi", "value", "estimate"]).and_then(Value::as_f64);
+            e.mcse = first_of(o, &["evpi_mcse", "mcse", "se"]).and_then(Value::as_f64);
+            e.parameters = o.get("evpi_parameters").and_then(Value::as_f64);
+            e.parameters_mcse = o.get("evpi_parameters_mcse").and_then(Value::as_f64);
+            e.decision = o.get("decision").and_then(Value::as_str).map(String::from);
         }
-        _ => (None, None, None, None),
+        _ => {}
     }
+    e
 }
 
 /// The EVPPI rows of a VOI output: (name, value, MCSE, share of the EVPI).
@@ -1313,7 +1338,13 @@ fn evppi_of(r: &Value) -> Vec<EvppiRow> {
 
 fn voi(ctx: &Ctx, out: &mut String, a: &Loaded, r: &Value) {
     let lang = ctx.lang;
-    let (evpi, evpi_mcse, evpi_params, decision) = evpi_of(r);
+    let EvpiFigures {
+        value: evpi,
+        mcse: evpi_mcse,
+        parameters: evpi_params,
+        parameters_mcse: evpi_params_mcse,
+        decision,
+    } = evpi_of(r);
     let mut partial = evppi_of(r);
     if evpi.is_none() && partial.is_empty() {
         return;
@@ -1393,7 +1424,7 @@ fn voi(ctx: &Ctx, out: &mut String, a: &Loaded, r: &Value) {
                 "Alla antaganden, utan slumpen i målgruppen",
                 "All assumptions, without chance in the cohort"
             ),
-            money(Some(p), None),
+            money(Some(p), evpi_params_mcse),
             share.map_or("–".into(), |s| ctx.pct(s))
         );
     }
@@ -1446,15 +1477,22 @@ mod tests {
     #[test]
     fn voi_reads_the_report_and_simpler_shapes() {
         let r = json!({"evpi": {"decision": "x", "evpi": 10.0, "evpi_mcse": 1.0,
-                                "evpi_parameters": 5.0},
+                                "evpi_parameters": 5.0, "evpi_parameters_mcse": 0.5},
                        "evppi": [{"parameter": "a", "evppi": 4.0, "share_of_evpi": 0.4}]});
+        let e = evpi_of(&r);
         assert_eq!(
-            evpi_of(&r),
-            (Some(10.0), Some(1.0), Some(5.0), Some("x".into()))
+            (e.value, e.mcse, e.parameters, e.parameters_mcse, e.decision),
+            (
+                Some(10.0),
+                Some(1.0),
+                Some(5.0),
+                Some(0.5),
+                Some("x".into())
+            )
         );
         assert_eq!(evppi_of(&r), vec![("a".into(), Some(4.0), None, Some(0.4))]);
         let r = json!({"evpi": 3.0, "evppi": {"a": {"value": 2.0, "mcse": 0.1}}});
-        assert_eq!(evpi_of(&r).0, Some(3.0));
+        assert_eq!(evpi_of(&r).value, Some(3.0));
         assert_eq!(evppi_of(&r), vec![("a".into(), Some(2.0), Some(0.1), None)]);
     }
 
