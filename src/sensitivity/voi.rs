@@ -47,8 +47,9 @@
 //!
 //! The regression removes the cohort chance that the parameters do not explain, so these values
 //! do not carry it; they are still biased upwards by the noise the fit picks up (of the order of
-//! the residual sd × √(coefficients / iterations)), so a parameter that does not matter gets a
-//! small positive EVPPI rather than exactly 0. An additive model misses interactions between
+//! the residual sd × √(coefficients / iterations)), so a parameter that does not matter can get
+//! a small positive EVPPI (it is exactly 0 when its fitted nets never change the best choice,
+//! as for most parameters when one option is clearly best). An additive model misses interactions between
 //! parameters, so `evpi_parameters` may understate them.
 //!
 //! The iterations are reduced in order on one thread: the same seed gives the same values on any
