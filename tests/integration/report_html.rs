@@ -678,3 +678,38 @@ fn unknown_or_foreign_sensitivity_input_is_an_error() {
     let m = usage_error(r, &[tornado]);
     assert!(m.contains("Ett annat scenario"), "{m}");
 }
+
+/// Without a `socinv voi` output the report still shows the EVPI every run computes, per point
+/// of view, with the run's numbers; with one, the fuller VOI section replaces it.
+#[test]
+fn the_runs_evpi_appears_when_no_voi_output_is_given() {
+    let (sc, _, r) = familjestod();
+    let html = render_with(r, &[], &options(Lang::En)).unwrap();
+    let doc = Html::parse_document(&html);
+    let section = doc
+        .select(&sel("section#kanslighet"))
+        .next()
+        .expect("a section for the decision as a whole");
+    let rows: Vec<Vec<String>> = section
+        .select(&sel("tbody tr"))
+        .map(|tr| tr.select(&sel("td")).map(text).collect())
+        .collect();
+    assert_eq!(rows.len(), r.value_of_information.len());
+    assert_eq!(rows.len(), 1 + sc.perspectives.len());
+    for (row, v) in rows.iter().zip(&r.value_of_information) {
+        assert_eq!(row[1], v.decision);
+        // the EVPI, rounded to its MCSE, in SEK m or k
+        let figure = row[2]
+            .trim_start_matches("SEK")
+            .trim_end_matches(['m', 'k'])
+            .trim_matches(|c: char| c.is_whitespace() || c == NBSP);
+        let shown = parse_number(figure, Lang::En);
+        let scale = if row[2].ends_with('m') { 1e6 } else { 1e3 };
+        assert!(
+            (shown * scale - v.evpi).abs() <= (v.evpi_mcse * 2.0).max(0.05 * scale),
+            "{row:?} vs {v:?}"
+        );
+    }
+    let with_voi = render_with(r, &sobol_and_voi(r), &options(Lang::En)).unwrap();
+    assert!(!with_voi.contains("EVPI, the assumptions"));
+}

@@ -375,6 +375,9 @@ pub(super) fn general_section(ctx: &Ctx, out: &mut String, analyses: &[Loaded]) 
             _ => {}
         }
     }
+    if !analyses.iter().any(|a| matches!(a.kind, Kind::Voi(_))) {
+        evpi_of_run(ctx, &mut body);
+    }
     if !body.is_empty() {
         let _ = write!(
             out,
@@ -387,6 +390,57 @@ pub(super) fn general_section(ctx: &Ctx, out: &mut String, analyses: &[Loaded]) 
         );
     }
     Ok(())
+}
+
+/// The EVPI that every run computes, per point of view, when no `socinv voi` output is given.
+fn evpi_of_run(ctx: &Ctx, out: &mut String) {
+    let views = &ctx.r.value_of_information;
+    if views.is_empty() {
+        return;
+    }
+    let money = |v: f64, e: f64| -> String {
+        if v.is_finite() {
+            ctx.money.mean(v, if e.is_finite() { e } else { 0.0 })
+        } else {
+            "–".into()
+        }
+    };
+    let _ =
+        write!(
+        out,
+        "<figure>\n<h3>{}</h3>\n<p class=\"read\">{}</p>\n<div class=\"table-wrap\"><table>\n\
+         <thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
+        ctx.t("Vad är bättre kunskap värd?", "What is better evidence worth?"),
+        ctx.t(
+            "Värdet av perfekt information (EVPI) för beslutet att investera eller inte, för hela \
+             målgruppen: hur mycket beslutet i genomsnitt skulle vinna på att all osäkerhet \
+             försvann. Den första kolumnen räknar med slumpen i vilka som ingår i målgruppen, som \
+             ingen utredning tar bort; den andra bara med osäkerheten i antagandena. Är värdet \
+             litet jämfört med vad en utvärdering kostar finns lite att vinna på att vänta. \
+             <code>socinv voi</code> delar upp värdet per antagande.",
+            "The expected value of perfect information (EVPI) for the decision to invest or not, \
+             for the whole target group: what the decision would gain on average if all \
+             uncertainty went away. The first column counts chance in who is in the group, which \
+             no study removes; the second only the uncertainty of the assumptions. When the value \
+             is small beside what an evaluation costs, there is little to gain by waiting. \
+             <code>socinv voi</code> splits it by assumption.",
+        ),
+        ctx.t("Perspektiv", "Perspective"),
+        ctx.t("Bästa val i dag", "Best choice today"),
+        ctx.t("EVPI, allt", "EVPI, everything"),
+        ctx.t("EVPI, antagandena", "EVPI, the assumptions"),
+    );
+    for v in views {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            perspective(ctx, &v.perspective),
+            esc(&v.decision),
+            money(v.evpi, v.evpi_mcse),
+            money(v.evpi_parameters, v.evpi_parameters_mcse),
+        );
+    }
+    out.push_str("</tbody></table></div>\n</figure>\n");
 }
 
 /// Whether a Sobol/VOI output has results per intervention (naming one of ours).
