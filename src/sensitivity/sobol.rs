@@ -400,14 +400,35 @@ impl SobolReport {
             }
             out.push_str(&table(&rows, "  "));
             let sum: f64 = r.indices.iter().map(|i| i.first_order).sum();
+            // The widest confidence interval, and estimates outside what an index can be, say
+            // whether the base sample is large enough to read anything into the sum.
+            let widest = r
+                .indices
+                .iter()
+                .flat_map(|i| [i.first_order_ci, i.total_ci])
+                .map(|[lo, hi]| hi - lo)
+                .filter(|w| w.is_finite())
+                .fold(0.0, f64::max);
+            let impossible = r
+                .indices
+                .iter()
+                .any(|i| i.first_order > 1.1 || i.first_order < -0.1 || i.total > 2.0);
+            let verdict = if impossible || widest > 0.3 || sum > 1.1 {
+                format!(
+                    "the estimates are too imprecise to read (widest 95% CI {}): run with a \
+                     larger --base.",
+                    index(widest)
+                )
+            } else if sum < 0.9 {
+                "the rest of the variance comes from interactions between inputs (cohort \
+                 chance is one)."
+                    .to_string()
+            } else {
+                "the inputs act mostly on their own (little interaction).".to_string()
+            };
             out.push_str(&format!(
-                "  Sum of first-order indices {}: {}\n",
-                index(sum),
-                if sum < 0.9 {
-                    "the rest of the variance comes from interactions between inputs."
-                } else {
-                    "the inputs act mostly on their own (little interaction)."
-                }
+                "  Sum of first-order indices {}: {verdict}\n",
+                index(sum)
             ));
         }
         out
