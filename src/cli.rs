@@ -328,12 +328,7 @@ fn analyse(
                 })?,
         ),
     };
-    if let Some(p) = &args.json {
-        check_output_dir("--json", p)?;
-    }
-    if let Some(p) = &args.csv {
-        check_output_dir("--csv", p)?;
-    }
+    check_outputs(&[("--json", &args.json), ("--csv", &args.csv)])?;
     let analysis = Analysis {
         scenario: &scenario,
         iterations: args.iterations.unwrap_or(default_iterations) as usize,
@@ -382,20 +377,41 @@ pub fn parse_fixed(scenario: &Scenario, set: &[String]) -> Result<Vec<(usize, f6
         .collect()
 }
 
-fn check_output_dir(flag: &str, path: &Path) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    if dir.is_dir() {
-        Ok(())
-    } else {
-        Err(Error::Usage(format!(
-            "{flag} {}: the folder {} does not exist",
-            path.display(),
-            dir.display()
-        )))
+/// Checks every output path before any work is done, so that a wrong one fails the command
+/// before anything is written: its folder exists, it is not itself a folder, and no two outputs
+/// share a path.
+fn check_outputs(outputs: &[(&str, &Option<PathBuf>)]) -> Result<()> {
+    let mut seen: Vec<(&str, PathBuf)> = Vec::new();
+    for (flag, path) in outputs {
+        let Some(path) = path else { continue };
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        if !dir.is_dir() {
+            return Err(Error::Usage(format!(
+                "{flag} {}: the folder {} does not exist",
+                path.display(),
+                dir.display()
+            )));
+        }
+        if path.is_dir() {
+            return Err(Error::Usage(format!(
+                "{flag} {}: that is a folder; give a file name, e.g. {}",
+                path.display(),
+                path.join("socinv-output").display()
+            )));
+        }
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+        if let Some((other, _)) = seen.iter().find(|(_, p)| *p == absolute) {
+            return Err(Error::Usage(format!(
+                "{flag} and {other} both write {}: give them different files",
+                path.display()
+            )));
+        }
+        seen.push((flag, absolute));
     }
+    Ok(())
 }
 
 fn run(args: &RunArgs) -> Result<()> {
@@ -405,17 +421,24 @@ fn run(args: &RunArgs) -> Result<()> {
         seed: args.seed,
         fixed: parse_fixed(&scenario, &args.set)?,
     };
-    if let Some(p) = &args.json {
-        check_output_dir("--json", p)?;
+    check_outputs(&[
+        ("--json", &args.json),
+        ("--samples", &args.samples),
+        ("--report", &args.report),
+        ("--xlsx", &args.xlsx),
+    ])?;
+    if args.lang != Lang::Sv && args.report.is_none() {
+        return Err(Error::Usage(
+            "--lang sets the language of --report; add --report FILE.html".to_string(),
+        ));
     }
-    if let Some(p) = &args.samples {
-        check_output_dir("--samples", p)?;
-    }
-    if let Some(p) = &args.report {
-        check_output_dir("--report", p)?;
-    }
-    if let Some(p) = &args.xlsx {
-        check_output_dir("--xlsx", p)?;
+    if args.xlsx.is_some() {
+        let most = if args.precision.is_some() {
+            args.max_iterations
+        } else {
+            args.iterations
+        };
+        report::xlsx::check_iterations(most as usize)?;
     }
 
     let progress = if std::io::stderr().is_terminal() {
@@ -528,12 +551,14 @@ fn report_command(args: &ReportArgs) -> Result<()> {
                 .to_string(),
         ));
     }
-    if let Some(p) = &args.output {
-        check_output_dir("-o", p)?;
+    if args.output.is_none() && (!args.sensitivity.is_empty() || args.lang != Lang::Sv) {
+        return Err(Error::Usage(
+            "--sensitivity and --lang go into the HTML report; add -o report.html (the workbook \
+             holds the run's results only)"
+                .to_string(),
+        ));
     }
-    if let Some(p) = &args.xlsx {
-        check_output_dir("--xlsx", p)?;
-    }
+    check_outputs(&[("-o", &args.output), ("--xlsx", &args.xlsx)])?;
     let read_json = |path: &Path| -> Result<serde_json::Value> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         serde_json::from_str(&text)

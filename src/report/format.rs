@@ -57,6 +57,9 @@ pub fn amount(x: f64) -> String {
 /// A mean rounded to what its Monte Carlo standard error supports, with the MCSE:
 /// `1 230 000 (± 12 000)`.
 pub fn mean_with_mcse(mean: f64, mcse: f64) -> String {
+    if !mean.is_finite() {
+        return "–".to_string();
+    }
     if mcse.is_nan() || mcse <= 1e-9 * mean.abs().max(1.0) {
         return format!("{} (± 0)", amount(mean));
     }

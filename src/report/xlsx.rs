@@ -42,21 +42,27 @@ pub const SHEETS: [&str; 6] = [
 /// Excel's limit of rows on a sheet.
 const MAX_ROWS: usize = 1_048_576;
 
+/// Fails when `iterations` rows do not fit on the `Iterations` sheet (Excel's row limit), so
+/// that a run can refuse `--xlsx` before it simulates.
+pub fn check_iterations(iterations: usize) -> Result<()> {
+    if iterations >= MAX_ROWS {
+        return Err(Error::Usage(format!(
+            "the Excel workbook holds at most {} iterations on its \"Iterations\" sheet and this \
+             run may have {iterations}: write them with --samples FILE.csv instead, or run fewer",
+            MAX_ROWS - 1,
+        )));
+    }
+    Ok(())
+}
+
 /// The workbook as the bytes of an `.xlsx` file. `samples` (the scenario and the iterations the
 /// results were computed from) adds the `Iterations` sheet.
 pub fn workbook(
     results: &RunResults,
     samples: Option<(&Scenario, &[IterationResult])>,
 ) -> Result<Vec<u8>> {
-    if let Some((_, iterations)) = samples
-        && iterations.len() >= MAX_ROWS
-    {
-        return Err(Error::Usage(format!(
-            "the Excel workbook holds at most {} iterations on its \"Iterations\" sheet and this \
-             run has {}: write them with --samples FILE.csv instead",
-            MAX_ROWS - 1,
-            iterations.len()
-        )));
+    if let Some((_, iterations)) = samples {
+        check_iterations(iterations.len())?;
     }
     build(results, samples).map_err(|e| Error::Usage(format!("writing the Excel workbook: {e}")))
 }

@@ -215,7 +215,9 @@ pub fn voi(analysis: &Analysis) -> Result<VoiReport> {
                 parameter: sc.parameters[p].name.clone(),
                 evppi: value.value,
                 evppi_mcse: value.mcse,
-                share_of_evpi: if evpi.evpi > 0.0 {
+                share_of_evpi: if value.value.is_nan() {
+                    f64::NAN
+                } else if evpi.evpi > 0.0 {
                     value.value / evpi.evpi
                 } else {
                     0.0

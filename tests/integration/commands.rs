@@ -348,3 +348,78 @@ fn the_report_footer_reproduces_a_what_if_run() {
         "the footer does not reproduce the run"
     );
 }
+
+/// Every output path is checked before any work: one that is a folder, two flags writing the
+/// same file, a flag that would be ignored, or a workbook too large for Excel stop the command
+/// with exit code 2 before anything is written.
+#[test]
+fn wrong_outputs_fail_before_anything_is_written() {
+    let sc = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/familjestod.rhai");
+    let sc = sc.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("folder")).unwrap();
+    ok(d, &["run", sc, "-n", "20", "--json", "r.json"]);
+    std::fs::remove_file(d.join("r.json")).ok();
+    ok(d, &["run", sc, "-n", "20", "--json", "keep.json"]);
+    let cases: [(&[&str], &str); 7] = [
+        (
+            &[
+                "run", sc, "-n", "20", "--json", "r.json", "--report", "folder",
+            ],
+            "--report folder: that is a folder",
+        ),
+        (
+            &[
+                "run", sc, "-n", "20", "--report", "r.json", "--xlsx", "./r.json",
+            ],
+            "both write",
+        ),
+        (
+            &[
+                "tornado", sc, "-n", "20", "--json", "r.json", "--csv", "folder",
+            ],
+            "--csv folder",
+        ),
+        (
+            &["run", sc, "-n", "20", "--json", "r.json", "--lang", "en"],
+            "--lang",
+        ),
+        (
+            &[
+                "run", sc, "-n", "2000000", "--json", "r.json", "--xlsx", "big.xlsx",
+            ],
+            "--samples",
+        ),
+        (
+            &[
+                "report",
+                "keep.json",
+                "--sensitivity",
+                "keep.json",
+                "--xlsx",
+                "r.xlsx",
+            ],
+            "-o report.html",
+        ),
+        (
+            &["report", "keep.json", "-o", "r.json", "--xlsx", "folder"],
+            "--xlsx folder",
+        ),
+    ];
+    for (args, says) in cases {
+        let started = std::time::Instant::now();
+        socinv(d)
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says));
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{args:?} worked before it failed"
+        );
+        for written in ["r.json", "r.xlsx", "big.xlsx"] {
+            assert!(!d.join(written).exists(), "{args:?} wrote {written}");
+        }
+    }
+}
