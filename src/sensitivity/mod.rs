@@ -211,6 +211,16 @@ pub fn show(metric: Metric, value: f64) -> String {
     }
 }
 
+/// A metric's estimate with its MCSE, "X (± Y)": amounts rounded to what the MCSE supports.
+pub fn show_with_mcse(metric: Metric, value: f64, mcse: f64) -> String {
+    match metric {
+        Metric::Net | Metric::Roi => crate::report::format::mean_with_mcse(value, mcse),
+        Metric::ProbNetPositive | Metric::Payback => {
+            format!("{} (± {})", show(metric, value), show(metric, mcse))
+        }
+    }
+}
+
 /// What the metric is, in words.
 pub fn metric_label(metric: Metric) -> &'static str {
     match metric {

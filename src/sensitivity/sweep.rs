@@ -4,7 +4,7 @@
 
 use super::{Analysis, Estimate, Header, Metric};
 use crate::error::{Error, Result};
-use crate::report::format::{amount, table};
+use crate::report::format::{amount, mean_with_mcse, table};
 use crate::results::ComparisonSamples;
 use crate::stats::Summary;
 use serde::Serialize;
@@ -186,7 +186,7 @@ impl SweepReport {
                 let r = &p.results[k];
                 let mut row: Vec<String> = p.values.iter().map(|v| amount(*v)).collect();
                 row.extend([
-                    format!("{} (± {})", amount(r.net.value), amount(r.net.mcse)),
+                    mean_with_mcse(r.net.value, r.net.mcse),
                     format!("{} … {}", amount(r.net_p5), amount(r.net_p95)),
                     format!("{:.1}%", r.prob_net_positive.value * 100.0),
                     format!("{:.1}%", r.prob_payback.value * 100.0),

@@ -3,7 +3,7 @@
 //! the estimate is a smooth function of the value); and the break-even success rate in the
 //! spirit of WSIPP: cost per participant ÷ value of one avoided outcome.
 
-use super::{Analysis, Estimate, Header, Metric, show};
+use super::{Analysis, Estimate, Header, Metric, show, show_with_mcse};
 use crate::error::{Error, Result};
 use crate::report::format::{amount, table};
 use crate::results::ComparisonSamples;
@@ -293,7 +293,7 @@ impl ThresholdReport {
             for c in &r.curve {
                 rows.push(vec![
                     amount(c.value),
-                    format!("{} (± {})", show(m, c.metric.value), show(m, c.metric.mcse)),
+                    show_with_mcse(m, c.metric.value, c.metric.mcse),
                 ]);
             }
             out.push_str(&table(&rows, "  "));

@@ -1,7 +1,7 @@
 //! One-way sensitivity (tornado): each parameter in turn at a low and a high quantile while the
 //! others keep their distributions (or sit at their medians); the swing of the metric, sorted.
 
-use super::{Analysis, Estimate, Header, Metric, show};
+use super::{Analysis, Estimate, Header, Metric, show, show_with_mcse};
 use crate::error::Result;
 use crate::report::format::table;
 use serde::Serialize;
@@ -132,10 +132,9 @@ impl TornadoReport {
         );
         for r in &self.results {
             out.push_str(&format!(
-                "\n{}: base {} (± {})\n",
+                "\n{}: base {}\n",
                 r.intervention,
-                show(m, r.base.value),
-                show(m, r.base.mcse)
+                show_with_mcse(m, r.base.value, r.base.mcse)
             ));
             let mut rows = vec![vec![
                 "parameter".to_string(),
@@ -152,7 +151,7 @@ impl TornadoReport {
                     crate::report::format::amount(b.high_value),
                     show(m, b.at_low.value),
                     show(m, b.at_high.value),
-                    format!("{} (± {})", show(m, b.swing.value), show(m, b.swing.mcse)),
+                    show_with_mcse(m, b.swing.value, b.swing.mcse),
                 ]);
             }
             out.push_str(&table(&rows, "  "));
