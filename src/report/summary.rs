@@ -106,14 +106,14 @@ pub fn summary_text(r: &RunResults) -> String {
 
         let mut rows = vec![vec![
             "Net by actor".to_string(),
-            "mean".to_string(),
+            "mean (± MCSE)".to_string(),
             "P5 … P95".to_string(),
             "P(net > 0)".to_string(),
         ]];
         for (name, n) in &c.by_actor {
             rows.push(vec![
                 format!("  {name}"),
-                amount(n.net.mean),
+                mean_with_mcse(n.net.mean, n.net.mcse),
                 range(&n.net),
                 percent(n.prob_net_positive),
             ]);
@@ -122,7 +122,7 @@ pub fn summary_text(r: &RunResults) -> String {
         for (name, n) in &c.by_perspective {
             rows.push(vec![
                 format!("  {name}"),
-                amount(n.net.mean),
+                mean_with_mcse(n.net.mean, n.net.mcse),
                 range(&n.net),
                 percent(n.prob_net_positive),
             ]);
@@ -130,7 +130,11 @@ pub fn summary_text(r: &RunResults) -> String {
         if !c.outcomes.is_empty() {
             rows.push(vec!["Outcomes, intervention − baseline".to_string()]);
             for (name, s) in &c.outcomes {
-                rows.push(vec![format!("  {name}"), amount(s.mean), range(s)]);
+                rows.push(vec![
+                    format!("  {name}"),
+                    mean_with_mcse(s.mean, s.mcse),
+                    range(s),
+                ]);
             }
         }
         out.push('\n');
