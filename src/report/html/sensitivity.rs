@@ -1291,6 +1291,32 @@ fn sobol(ctx: &Ctx, out: &mut String, a: &Loaded, r: &Value) -> Result<()> {
          assumption better is worth much (see the value of information). The whiskers show 95% \
          confidence intervals.",
     );
+    // Too small a base sample: wide intervals or values no index can take.
+    let widest = idx
+        .iter()
+        .flat_map(|i| [i.first_ci, i.total_ci])
+        .flatten()
+        .map(|[lo, hi]| hi - lo)
+        .filter(|w| w.is_finite())
+        .fold(0.0, f64::max);
+    let first_sum: f64 = idx
+        .iter()
+        .filter_map(|i| i.first)
+        .filter(|v| v.is_finite())
+        .sum();
+    let read = if widest > 0.3 || first_sum > 1.1 {
+        format!(
+            "{read} <b>{}</b>",
+            ctx.t(
+                "Skattningarna är här för osäkra för att läsas (breda intervall): kör analysen \
+                 med ett större --base.",
+                "The estimates here are too imprecise to read (wide intervals): run the analysis \
+                 with a larger --base."
+            )
+        )
+    } else {
+        read.to_string()
+    };
     let _ = write!(
         out,
         "<figure>\n<h3>{}</h3>\n<p class=\"read\">{read}</p>\n<div class=\"chart-wrap\">\n{svg}</div>\n\
