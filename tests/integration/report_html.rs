@@ -713,3 +713,17 @@ fn the_runs_evpi_appears_when_no_voi_output_is_given() {
     let with_voi = render_with(r, &sobol_and_voi(r), &options(Lang::En)).unwrap();
     assert!(!with_voi.contains("EVPI, the assumptions"));
 }
+
+/// A Sobol analysis with too small a base (wide intervals) is flagged as too imprecise to read;
+/// a precise one is not.
+#[test]
+fn an_imprecise_sobol_analysis_is_flagged() {
+    let (_, _, r) = familjestod();
+    let [sobol, _] = sobol_and_voi(r);
+    let html = render_with(r, &[sobol.clone()], &options(Lang::En)).unwrap();
+    assert!(!html.contains("too imprecise"));
+    let mut wide = sobol;
+    wide["results"][0]["indices"][1]["total_ci"] = json!([0.05, 0.9]);
+    let html = render_with(r, &[wide], &options(Lang::En)).unwrap();
+    assert!(html.contains("too imprecise to read"));
+}
