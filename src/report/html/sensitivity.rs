@@ -234,29 +234,14 @@ pub(super) fn load(results: &RunResults, values: &[Value]) -> Result<Vec<Loaded>
 }
 
 impl Loaded {
-    /// What was run, for the footer.
+    /// What was run, for the footer: the schema, then [`Loaded::run_note`]'s parts with
+    /// `--set` as on the command line.
     pub(super) fn footer_line(&self, ctx: &Ctx) -> String {
-        let h = &self.header;
         let mut parts = vec![format!("<code>{}</code>", esc(&self.schema))];
-        if let Some(n) = h.iterations {
-            parts.push(format!(
-                "{} {}",
-                fmt::number(ctx.lang, n as f64, 0),
-                ctx.t("iterationer per körning", "iterations per run")
-            ));
-        }
-        if let Some(s) = h.seed {
-            parts.push(format!("{} {s}", ctx.t("frö", "seed")));
-        }
-        if let Some(p) = &h.perspective {
-            parts.push(format!(
-                "{} {}",
-                ctx.t("perspektiv", "perspective"),
-                perspective(ctx, p)
-            ));
-        }
-        if !h.fixed.is_empty() {
-            let fixed: Vec<String> = h
+        parts.extend(self.size_seed_perspective(ctx));
+        if !self.header.fixed.is_empty() {
+            let fixed: Vec<String> = self
+                .header
                 .fixed
                 .iter()
                 .map(|(k, v)| format!("{}={}", esc(k), esc(&v.to_string())))
@@ -268,27 +253,10 @@ impl Loaded {
 
     /// "1 000 iterationer per körning, frö 1, perspektiv: alla aktörer".
     fn run_note(&self, ctx: &Ctx) -> String {
-        let h = &self.header;
-        let mut parts = Vec::new();
-        if let Some(n) = h.iterations {
-            parts.push(format!(
-                "{} {}",
-                fmt::number(ctx.lang, n as f64, 0),
-                ctx.t("iterationer per körning", "iterations per run")
-            ));
-        }
-        if let Some(s) = h.seed {
-            parts.push(format!("{} {s}", ctx.t("frö", "seed")));
-        }
-        if let Some(p) = &h.perspective {
-            parts.push(format!(
-                "{}: {}",
-                ctx.t("perspektiv", "perspective"),
-                perspective(ctx, p)
-            ));
-        }
-        if !h.fixed.is_empty() {
-            let fixed: Vec<String> = h
+        let mut parts = self.size_seed_perspective(ctx);
+        if !self.header.fixed.is_empty() {
+            let fixed: Vec<String> = self
+                .header
                 .fixed
                 .iter()
                 .map(|(k, v)| format!("{} = {}", esc(k), esc(&v.to_string())))
@@ -300,6 +268,32 @@ impl Loaded {
             ));
         }
         parts.join(", ")
+    }
+
+    /// The size of the analysis (a Sobol analysis counts its model evaluations), its seed and
+    /// its point of view.
+    fn size_seed_perspective(&self, ctx: &Ctx) -> Vec<String> {
+        let h = &self.header;
+        let mut parts = Vec::new();
+        if let Some(n) = h.iterations {
+            let unit = if matches!(self.kind, Kind::Sobol(_)) {
+                ctx.t("modellkörningar", "model evaluations")
+            } else {
+                ctx.t("iterationer per körning", "iterations per run")
+            };
+            parts.push(format!("{} {unit}", fmt::number(ctx.lang, n as f64, 0)));
+        }
+        if let Some(s) = h.seed {
+            parts.push(format!("{} {s}", ctx.t("frö", "seed")));
+        }
+        if let Some(p) = &h.perspective {
+            parts.push(format!(
+                "{}: {}",
+                ctx.t("perspektiv", "perspective"),
+                perspective(ctx, p)
+            ));
+        }
+        parts
     }
 }
 
