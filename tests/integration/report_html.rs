@@ -720,7 +720,7 @@ fn the_runs_evpi_appears_when_no_voi_output_is_given() {
 fn an_imprecise_sobol_analysis_is_flagged() {
     let (_, _, r) = familjestod();
     let [sobol, _] = sobol_and_voi(r);
-    let html = render_with(r, &[sobol.clone()], &options(Lang::En)).unwrap();
+    let html = render_with(r, std::slice::from_ref(&sobol), &options(Lang::En)).unwrap();
     assert!(!html.contains("too imprecise"));
     let mut wide = sobol;
     wide["results"][0]["indices"][1]["total_ci"] = json!([0.05, 0.9]);
