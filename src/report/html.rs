@@ -919,28 +919,10 @@ impl Ctx<'_> {
         }
         facts.push((
             self.t("Jämförda alternativ", "Arms compared").into(),
-            sc.arms
-                .iter()
-                .map(|a| esc(a))
-                .collect::<Vec<_>>()
-                .join(", "),
+            esc_list(&sc.arms),
         ));
-        facts.push((
-            self.t("Tillstånd", "States").into(),
-            sc.states
-                .iter()
-                .map(|a| esc(a))
-                .collect::<Vec<_>>()
-                .join(", "),
-        ));
-        facts.push((
-            self.t("Aktörer", "Actors").into(),
-            sc.actors
-                .iter()
-                .map(|a| esc(a))
-                .collect::<Vec<_>>()
-                .join(", "),
-        ));
+        facts.push((self.t("Tillstånd", "States").into(), esc_list(&sc.states)));
+        facts.push((self.t("Aktörer", "Actors").into(), esc_list(&sc.actors)));
         if !sc.subgroups.is_empty() {
             facts.push((
                 self.t("Delgrupper", "Subgroups").into(),
@@ -956,11 +938,7 @@ impl Ctx<'_> {
                 format!("{} {}", self.t("Perspektiv", "Perspective"), esc(&p.name)),
                 format!(
                     "{}{}",
-                    p.actors
-                        .iter()
-                        .map(|a| esc(a))
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    esc_list(&p.actors),
                     if p.excludes_transfers {
                         self.t("; transfereringar räknas inte", "; transfers left out")
                     } else {
@@ -970,14 +948,7 @@ impl Ctx<'_> {
             ));
         }
         if !sc.outcomes.is_empty() {
-            facts.push((
-                self.t("Utfall", "Outcomes").into(),
-                sc.outcomes
-                    .iter()
-                    .map(|a| esc(a))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ));
+            facts.push((self.t("Utfall", "Outcomes").into(), esc_list(&sc.outcomes)));
         }
         for (k, v) in facts {
             let _ = writeln!(out, "<dt>{k}</dt><dd>{v}</dd>");
@@ -1268,6 +1239,11 @@ impl Ctx<'_> {
             }
         );
     }
+}
+
+/// Names, escaped, separated by commas.
+fn esc_list(names: &[String]) -> String {
+    names.iter().map(|n| esc(n)).collect::<Vec<_>>().join(", ")
 }
 
 /// A share as a percentage with up to one decimal: "3,5 %", "3.5%".
