@@ -2,7 +2,7 @@
 //! point (common random numbers), so the curve is smooth and differences between points are the
 //! parameters' own.
 
-use super::{Analysis, Estimate, Header, Metric};
+use super::{Analysis, Estimate, Header, Metric, show_with_mcse};
 use crate::error::{Error, Result};
 use crate::report::format::{amount, mean_with_mcse, table};
 use crate::results::ComparisonSamples;
@@ -178,8 +178,8 @@ impl SweepReport {
             header.extend([
                 "mean net (± MCSE)".to_string(),
                 "P5 … P95".into(),
-                "P(net > 0)".into(),
-                "P(payback)".into(),
+                "P(net > 0) (± MCSE)".into(),
+                "P(payback) (± MCSE)".into(),
             ]);
             let mut rows = vec![header];
             for p in &self.points {
@@ -188,8 +188,12 @@ impl SweepReport {
                 row.extend([
                     mean_with_mcse(r.net.value, r.net.mcse),
                     format!("{} … {}", amount(r.net_p5), amount(r.net_p95)),
-                    format!("{:.1}%", r.prob_net_positive.value * 100.0),
-                    format!("{:.1}%", r.prob_payback.value * 100.0),
+                    show_with_mcse(
+                        Metric::ProbNetPositive,
+                        r.prob_net_positive.value,
+                        r.prob_net_positive.mcse,
+                    ),
+                    show_with_mcse(Metric::Payback, r.prob_payback.value, r.prob_payback.mcse),
                 ]);
                 rows.push(row);
             }
