@@ -57,7 +57,7 @@ pub enum Command {
     Sweep {
         #[command(flatten)]
         common: AnalysisArgs,
-        /// NAME=LO..HI[:STEPS] (STEPS points, default 11); give it once or twice.
+        /// `NAME=LO..HI[:STEPS]` (STEPS points, default 11); give it once or twice.
         #[arg(long, value_name = "NAME=LO..HI[:STEPS]", required = true)]
         vary: Vec<String>,
     },

@@ -9,7 +9,7 @@ pub enum Error {
     /// The message starts with `file:line:column` where the script is at fault.
     #[error("{0}")]
     Script(String),
-    /// The model produced an invalid number during simulation (a probability outside [0,1], a row
+    /// The model produced an invalid number during simulation (a probability outside \[0,1\], a row
     /// summing over 1, a NaN cost): the message names the rule, arm, year, iteration and parameters.
     #[error("{0}")]
     Model(String),

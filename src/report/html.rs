@@ -10,7 +10,7 @@
 //! reproduce the numbers (version, file, content hash, seed, iterations).
 //!
 //! The file needs no network: the CSS is inline, the charts are inline SVG (drawn with plotters'
-//! SVG backend, see [`charts`]), no script, font, image or link leaves the file. It reads on a
+//! SVG backend, see the `charts` module), no script, font, image or link leaves the file. It reads on a
 //! laptop and a phone (the layout and the charts scale to the width) and prints on A4 (a print
 //! stylesheet breaks pages before each section and drops backgrounds). Every string from the
 //! scenario is HTML-escaped: scenario scripts are user input.

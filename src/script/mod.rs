@@ -1,6 +1,6 @@
 //! The rhai bridge: a sandboxed engine runs a scenario script once and builds a [`Scenario`].
 //!
-//! The script's top level *declares* the model through the functions registered in [`api`];
+//! The script's top level *declares* the model through the functions registered in the `api` module;
 //! formulas become [`crate::expr::Expr`] graphs. Nothing here runs during the simulation.
 //!
 //! The sandbox: no file or network access (rhai has none unless registered), `eval` disabled,
