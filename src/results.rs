@@ -6,7 +6,7 @@
 use crate::scenario::Scenario;
 use crate::sensitivity::drivers::{Driver, drivers};
 use crate::sim::{ArmResult, IterationResult, SimSettings, year_table};
-use crate::stats::{Payback, Share, Summary, payback_year};
+use crate::stats::{Histogram, Payback, Share, Summary, payback_year};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
@@ -137,6 +137,9 @@ pub struct Comparison {
     /// Outcome difference, intervention arm − baseline (cohort totals).
     pub outcomes: IndexMap<String, Summary>,
     pub participants: Summary,
+    /// The net's histogram (for the report's chart when it is drawn from this JSON).
+    #[serde(default)]
+    pub net_histogram: Option<Histogram>,
     /// Parameters by the strength of their rank correlation with the net, strongest first.
     pub drivers: Vec<Driver>,
     /// The same for the net of each perspective.
@@ -523,6 +526,7 @@ fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -
         per_year,
         outcomes,
         participants: summary(&participants),
+        net_histogram: Histogram::of(&samples.net, Histogram::BINS),
         drivers: drivers(scenario, iterations, &samples.net),
         drivers_by_perspective,
     }

@@ -103,6 +103,48 @@ pub fn payback_year(net_by_year: impl IntoIterator<Item = f64>) -> Option<u32> {
     None
 }
 
+/// A histogram of per-iteration values, for charts drawn from the results alone: `counts` in
+/// equal bins from `lo` to `hi`, which span P0.5–P99.5 of the values widened to include 0.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Histogram {
+    pub lo: f64,
+    pub hi: f64,
+    pub counts: Vec<u64>,
+    /// All finite values, including those outside [lo, hi].
+    pub n: u64,
+}
+
+impl Histogram {
+    /// Bins used for the net's histogram.
+    pub const BINS: usize = 40;
+
+    /// The histogram of the finite `values` in `bins` bins; `None` if there are none.
+    pub fn of(values: &[f64], bins: usize) -> Option<Histogram> {
+        let mut sorted: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+        if sorted.is_empty() || bins == 0 {
+            return None;
+        }
+        sorted.sort_by(f64::total_cmp);
+        let (lo, hi) = (
+            quantile_sorted(&sorted, 0.005).min(0.0),
+            quantile_sorted(&sorted, 0.995).max(0.0),
+        );
+        let width = (hi - lo) / bins as f64;
+        let mut counts = vec![0u64; bins];
+        if width > 0.0 {
+            for v in sorted.iter().filter(|v| (lo..=hi).contains(*v)) {
+                counts[(((v - lo) / width) as usize).min(bins - 1)] += 1;
+            }
+        }
+        Some(Histogram {
+            lo,
+            hi,
+            counts,
+            n: sorted.len() as u64,
+        })
+    }
+}
+
 /// Payback over the iterations: the share paid back by each year, and the median year.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Payback {
@@ -185,6 +227,19 @@ pub fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn histogram_spans_the_middle_99_percent_and_zero() {
+        let values: Vec<f64> = (1..=1000).map(f64::from).collect();
+        let h = Histogram::of(&values, 10).unwrap();
+        assert_eq!(h.lo, 0.0, "widened to include 0");
+        assert!((h.hi - quantile_sorted(&values, 0.995)).abs() < 1e-9);
+        assert_eq!(h.n, 1000);
+        assert_eq!(h.counts.len(), 10);
+        // the 5 values above P99.5 are left out of the bins, not of n
+        assert_eq!(h.counts.iter().sum::<u64>(), 995);
+        assert!(Histogram::of(&[f64::NAN], 10).is_none());
+    }
 
     #[test]
     fn summary_of_known_values() {

@@ -26,7 +26,7 @@ mod sensitivity;
 
 use crate::error::Result;
 use crate::results::{Comparison, RunResults};
-use crate::stats::Summary;
+use crate::stats::{Histogram, Summary};
 use charts::{ChartText, IntervalRow};
 use fmt::{Money, NBSP};
 use std::cell::Cell;
@@ -491,7 +491,11 @@ impl Ctx<'_> {
             &self.money,
             &words,
         )?];
-        if let Some(samples) = samples {
+        // From the samples when the caller has them, else from the results' own histogram.
+        let histogram = samples
+            .and_then(|s| Histogram::of(s, Histogram::BINS))
+            .or_else(|| c.net_histogram.clone());
+        if let Some(histogram) = &histogram {
             let title = self.t(
                 "Nettots fördelning, alla simuleringar",
                 "The net, every simulation",
@@ -508,7 +512,7 @@ impl Ctx<'_> {
                 .to_string();
             svgs.push(charts::net_histogram(
                 &self.chart_text(title, desc),
-                samples,
+                histogram,
                 &self.money,
                 self.t("Netto", "Net"),
                 self.t("Andel simuleringar (%)", "Share of simulations (%)"),

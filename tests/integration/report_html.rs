@@ -249,6 +249,7 @@ fn swedish_report_is_self_contained_complete_and_says_what_the_results_say() {
             chart_titles(*s),
             [
                 "Hur stort blir nettot?",
+                "Nettots fördelning, alla simuleringar",
                 "När vänder det? Nettot år för år",
                 "Hur säkert betalar det tillbaka sig?",
                 "Vem betalar och vem vinner?",
@@ -332,6 +333,7 @@ fn english_report_renders_with_english_numbers() {
         chart_titles(s),
         [
             "How large will the net be?",
+            "The net, every simulation",
             "When does it turn? The net year by year",
             "How sure is payback?",
             "Who pays and who gains?",
@@ -356,19 +358,15 @@ fn results_read_back_from_json_give_the_same_report() {
 }
 
 #[test]
-fn a_histogram_is_drawn_when_the_samples_are_given() {
+fn the_histogram_from_the_json_is_the_one_from_the_samples() {
     let (sc, its, r) = familjestod();
     let net = ComparisonSamples::new(sc, its, 1).net;
-    let html = render_with(
-        r,
-        &[],
-        &Options {
-            lang: Lang::Sv,
-            date: Some("2025-01-31".into()),
-            net_samples: vec![net],
-        },
-    )
-    .unwrap();
+    let with_samples = |net_samples| Options {
+        lang: Lang::Sv,
+        date: Some("2025-01-31".into()),
+        net_samples,
+    };
+    let html = render_with(r, &[], &with_samples(vec![net])).unwrap();
     assert_self_contained(&html);
     let doc = Html::parse_document(&html);
     let s = doc.select(&sel("section.intervention")).next().unwrap();
@@ -376,6 +374,12 @@ fn a_histogram_is_drawn_when_the_samples_are_given() {
     assert_eq!(titles.len(), 5, "{titles:?}");
     assert_eq!(titles[1], "Nettots fördelning, alla simuleringar");
     assert!(text(doc.select(&sel("footer")).next().unwrap()).contains("2025-01-31"));
+    // `socinv report` draws from the JSON alone: the same chart, the same page
+    let back: RunResults = serde_json::from_str(&socinv::report::json(r)).unwrap();
+    assert_eq!(
+        html,
+        render_with(&back, &[], &with_samples(Vec::new())).unwrap()
+    );
 }
 
 /// Two interventions: one that may pay, one that costs and changes nothing.
@@ -413,7 +417,7 @@ fn every_intervention_gets_its_section_and_the_overview_compares_them() {
         let sections: Vec<ElementRef> = doc.select(&sel("section.intervention")).collect();
         assert_eq!(sections.len(), 2);
         for s in sections {
-            assert_eq!(chart_titles(s).len(), 4);
+            assert_eq!(chart_titles(s).len(), 5);
         }
         let overview = doc.select(&sel("table.overview tbody tr")).count();
         assert_eq!(overview, 2, "one overview row per intervention");

@@ -12,7 +12,7 @@
 use super::Lang;
 use super::fmt::{self, Money, Scale};
 use crate::error::{Error, Result};
-use crate::stats::Summary;
+use crate::stats::{Histogram, Summary};
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -507,30 +507,20 @@ pub(super) fn net_quantiles(
 /// A histogram of per-iteration nets (when the samples are at hand), loss bins in vermillion.
 pub(super) fn net_histogram(
     text: &ChartText,
-    samples: &[f64],
+    histogram: &Histogram,
     money: &Money,
     x_desc: &str,
     y_desc: &str,
 ) -> Result<String> {
     let lang = money.lang;
-    let mut sorted: Vec<f64> = samples.iter().copied().filter(|v| v.is_finite()).collect();
-    sorted.sort_by(f64::total_cmp);
-    if sorted.is_empty() {
-        return Err(Error::Usage("the net samples are empty".into()));
+    let Histogram { lo, hi, counts, n } = histogram;
+    let (lo, hi) = (*lo, *hi);
+    if *n == 0 || counts.is_empty() {
+        return Err(Error::Usage("the net's histogram is empty".into()));
     }
-    let q = |p: f64| crate::stats::quantile_sorted(&sorted, p);
-    let (lo, hi) = (q(0.005).min(0.0), q(0.995).max(0.0));
     let u = Units::money(money, lo.abs().max(hi.abs()));
-    let bins = 40;
-    let width = (hi - lo) / bins as f64;
-    let mut counts = vec![0usize; bins];
-    for v in &sorted {
-        if *v >= lo && *v <= hi && width > 0.0 {
-            let b = (((v - lo) / width) as usize).min(bins - 1);
-            counts[b] += 1;
-        }
-    }
-    let n = sorted.len() as f64;
+    let width = (hi - lo) / counts.len() as f64;
+    let n = *n as f64;
     let top = counts.iter().copied().max().unwrap_or(1) as f64 / n;
     let x = padded(u.v(lo), u.v(hi), 0.03);
     let y = 0.0..top * 1.1;
