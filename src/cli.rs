@@ -574,7 +574,7 @@ fn report_command(args: &ReportArgs) -> Result<()> {
             crate::results::SCHEMA
         )));
     }
-    let results: RunResults = serde_json::from_value(value).map_err(|e| {
+    let results = RunResults::from_json(value).map_err(|e| {
         Error::Usage(format!(
             "{}: not a socinv results file this version can read: {e}",
             args.results.display()

@@ -127,8 +127,10 @@ pub struct Comparison {
     pub prob_net_positive: f64,
     pub prob_net_positive_mcse: f64,
     /// The probability of a loss, P(net < 0): 1 − prob_net_positive unless the net can be
-    /// exactly 0.
+    /// exactly 0. (Results written before it existed read it as 1 − prob_net_positive.)
+    #[serde(default = "nan")]
     pub prob_loss: f64,
+    #[serde(default = "nan")]
     pub prob_loss_mcse: f64,
     pub payback: Payback,
     pub by_actor: IndexMap<String, NetShare>,
@@ -297,7 +299,23 @@ pub fn null_as_nan<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Err
     Option::<f64>::deserialize(d).map(|v| v.unwrap_or(f64::NAN))
 }
 
+fn nan() -> f64 {
+    f64::NAN
+}
+
 impl RunResults {
+    /// Reads results written by `socinv run --json`, filling in what older files lack.
+    pub fn from_json(value: serde_json::Value) -> serde_json::Result<RunResults> {
+        let mut r: RunResults = serde_json::from_value(value)?;
+        for c in &mut r.comparisons {
+            if c.prob_loss.is_nan() {
+                c.prob_loss = 1.0 - c.prob_net_positive;
+                c.prob_loss_mcse = c.prob_net_positive_mcse;
+            }
+        }
+        Ok(r)
+    }
+
     /// Summarises the iterations of a run.
     pub fn new(
         scenario: &Scenario,

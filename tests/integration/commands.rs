@@ -423,3 +423,36 @@ fn wrong_outputs_fail_before_anything_is_written() {
         }
     }
 }
+
+/// Results written before `prob_loss` existed still make a report, with the loss read as
+/// 1 − P(net > 0).
+#[test]
+fn results_without_prob_loss_still_make_a_report() {
+    let sc = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/familjestod.rhai");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(
+        d,
+        &["run", sc.to_str().unwrap(), "-n", "50", "--json", "r.json"],
+    );
+    let mut v = json(&d.join("r.json"));
+    let expected = 1.0 - v["comparisons"][0]["prob_net_positive"].as_f64().unwrap();
+    for c in v["comparisons"].as_array_mut().unwrap() {
+        let c = c.as_object_mut().unwrap();
+        c.remove("prob_loss");
+        c.remove("prob_loss_mcse");
+    }
+    std::fs::write(d.join("old.json"), v.to_string()).unwrap();
+    ok(
+        d,
+        &["report", "old.json", "-o", "old.html", "--xlsx", "old.xlsx"],
+    );
+    let mut book: Xlsx<_> = open_workbook(d.join("old.xlsx")).unwrap();
+    let summary = book.worksheet_range("Summary").unwrap();
+    let row = summary
+        .rows()
+        .find(|r| r.iter().any(|c| c.to_string() == "P(net < 0)"))
+        .expect("a P(net < 0) row");
+    let loss = calamine::DataType::get_float(&row[3]).expect("a number");
+    assert!((loss - expected).abs() < 1e-12, "{loss} vs {expected}");
+}
