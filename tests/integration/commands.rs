@@ -451,7 +451,7 @@ fn results_without_prob_loss_still_make_a_report() {
     let summary = book.worksheet_range("Summary").unwrap();
     let row = summary
         .rows()
-        .find(|r| r.iter().any(|c| c.to_string() == "P(net < 0)"))
+        .find(|r| r.iter().any(|c| *c == "P(net < 0)"))
         .expect("a P(net < 0) row");
     let loss = calamine::DataType::get_float(&row[3]).expect("a number");
     assert!((loss - expected).abs() < 1e-12, "{loss} vs {expected}");
