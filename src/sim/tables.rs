@@ -24,13 +24,24 @@ pub struct Plan<'s> {
     /// For each state, its slot among the states whose exits read `time_in_state()`.
     pub tis_slot: Vec<Option<usize>>,
     pub tis_states: usize,
+    /// For each state, what its exits read besides parameters: a row that reads neither the arm,
+    /// the subgroup nor the year is evaluated once per iteration and copied.
+    pub row_reads: Vec<RowReads>,
     /// (1 + r)^-t per year.
     pub discount: Vec<f64>,
     /// The outcomes' discount factor of each year (all 1 when they are not discounted).
     pub outcome_discount: Vec<f64>,
 }
 
-/// Index marker for "no time-in-state table".
+/// What the transition rules out of one state read, for sharing rows between arms, subgroups
+/// and years that cannot differ.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RowReads {
+    pub arm: bool,
+    pub subgroup: bool,
+    pub year: bool,
+}
+
 impl<'s> Plan<'s> {
     pub fn new(scenario: &'s Scenario) -> Self {
         let states = scenario.states.len();
@@ -51,6 +62,19 @@ impl<'s> Plan<'s> {
                 tis_states += 1;
             }
         }
+        let row_reads = rules_from
+            .iter()
+            .map(|rules| {
+                rules.iter().fold(RowReads::default(), |r, &i| {
+                    let d = scenario.transitions[i].probability.dependencies();
+                    RowReads {
+                        arm: r.arm || d.arm,
+                        subgroup: r.subgroup || d.subgroup,
+                        year: r.year || d.year,
+                    }
+                })
+            })
+            .collect();
         let years = scenario.horizon as usize;
         let discount = (0..years)
             .map(|t| (1.0 + scenario.discount_rate).powi(-(t as i32)))
@@ -69,6 +93,7 @@ impl<'s> Plan<'s> {
             rules_from,
             tis_slot,
             tis_states,
+            row_reads,
             discount,
             outcome_discount,
         }
@@ -111,6 +136,7 @@ impl<'s> Plan<'s> {
 }
 
 /// Where a model number went wrong; turned into a message by the caller.
+#[derive(Debug)]
 pub struct Violation {
     pub message: String,
     /// The parameter indices the offending rules read.
@@ -254,34 +280,59 @@ impl Tables {
                 for t in 0..h.saturating_sub(1) {
                     let block = plan.block(v, g, t);
                     for s in 0..s_n {
+                        // The arm, subgroup and year whose row this one equals: the first one
+                        // (already filled) where the exits read nothing that differs.
+                        let reads = plan.row_reads[s];
+                        let same = |t_same: usize| {
+                            (
+                                if reads.arm { v } else { 0 },
+                                if reads.subgroup { g } else { 0 },
+                                if reads.year { t } else { t_same },
+                            )
+                        };
                         let row = (block * s_n + s) * s_n;
-                        fill_row(
-                            plan,
-                            params,
-                            v,
-                            g,
-                            t,
-                            s,
-                            None,
-                            &mut probs,
-                            &mut self.rows[row..row + s_n],
-                        )?;
+                        let (sv, sg, st) = same(0);
+                        if (sv, sg, st) == (v, g, t) {
+                            fill_row(
+                                plan,
+                                params,
+                                v,
+                                g,
+                                t,
+                                s,
+                                None,
+                                &mut probs,
+                                &mut self.rows[row..row + s_n],
+                            )?;
+                        } else {
+                            let from = (plan.block(sv, sg, st) * s_n + s) * s_n;
+                            self.rows.copy_within(from..from + s_n, row);
+                        }
                         if let Some(slot) = plan.tis_slot[s] {
-                            // A person can have spent at most t + 1 years in a state by year t.
+                            let tis_row = |block: usize, tis: u32| {
+                                ((block * plan.tis_states + slot) * h + tis as usize - 1) * s_n
+                            };
+                            // A person can have spent at most t + 1 years in a state by year t;
+                            // `tis` years first occur in year tis − 1.
                             for tis in 1..=(t as u32 + 1) {
-                                let row =
-                                    ((block * plan.tis_states + slot) * h + tis as usize - 1) * s_n;
-                                fill_row(
-                                    plan,
-                                    params,
-                                    v,
-                                    g,
-                                    t,
-                                    s,
-                                    Some(tis),
-                                    &mut probs,
-                                    &mut self.tis_rows[row..row + s_n],
-                                )?;
+                                let row = tis_row(block, tis);
+                                let (sv, sg, st) = same(tis as usize - 1);
+                                if (sv, sg, st) == (v, g, t) {
+                                    fill_row(
+                                        plan,
+                                        params,
+                                        v,
+                                        g,
+                                        t,
+                                        s,
+                                        Some(tis),
+                                        &mut probs,
+                                        &mut self.tis_rows[row..row + s_n],
+                                    )?;
+                                } else {
+                                    let from = tis_row(plan.block(sv, sg, st), tis);
+                                    self.tis_rows.copy_within(from..from + s_n, row);
+                                }
                             }
                         }
                     }
@@ -428,4 +479,70 @@ fn fill_row(
     }
     row[row.len() - 1] = 1.0;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows shared between arms, subgroups and years (because their rules cannot tell them
+    /// apart) equal the rows evaluated one by one.
+    #[test]
+    fn shared_rows_equal_rows_evaluated_one_by_one() {
+        let sc = crate::script::load_scenario_str(
+            r#"scenario(#{ name: "t", horizon: 6, cohort: 10 });
+actor("k");
+state("a"); state("b"); state("c");
+start(#{ a: 1.0 });
+subgroup("hög", 0.4);
+let p = param("p", uniform(0.1, 0.2));
+intervention("x", #{ startup: 0 });
+transition("a", "b", p * effect(0.5, 0.3));                            // arm and year
+transition("b", "c", min(0.05 * time_in_state(), 0.5));                 // time in state only
+transition("c", "a", if_else(in_subgroup("hög"), 0.2, 0.1) * by_year([1, 0.5]));
+transition("c", "b", 0.1);
+"#,
+            "t.rhai",
+            std::path::Path::new("."),
+        )
+        .unwrap();
+        let plan = Plan::new(&sc);
+        let mut tables = Tables::default();
+        let params = [0.15];
+        tables.fill(&plan, &params).unwrap();
+        let (s_n, h) = (plan.states, plan.years);
+        let mut probs = vec![0.0; s_n];
+        let mut row = vec![0.0; s_n];
+        for v in 0..plan.arms {
+            for g in 0..plan.groups {
+                for t in 0..h - 1 {
+                    let block = plan.block(v, g, t);
+                    for s in 0..s_n {
+                        fill_row(&plan, &params, v, g, t, s, None, &mut probs, &mut row).unwrap();
+                        let at = (block * s_n + s) * s_n;
+                        assert_eq!(tables.rows[at..at + s_n], row[..], "{v} {g} {t} {s}");
+                        if let Some(slot) = plan.tis_slot[s] {
+                            for tis in 1..=(t as u32 + 1) {
+                                fill_row(
+                                    &plan,
+                                    &params,
+                                    v,
+                                    g,
+                                    t,
+                                    s,
+                                    Some(tis),
+                                    &mut probs,
+                                    &mut row,
+                                )
+                                .unwrap();
+                                let at =
+                                    ((block * plan.tis_states + slot) * h + tis as usize - 1) * s_n;
+                                assert_eq!(tables.tis_rows[at..at + s_n], row[..], "tis {tis}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
