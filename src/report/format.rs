@@ -12,6 +12,12 @@ pub fn round_sig(x: f64, sig: i32) -> f64 {
 
 /// Formats with `decimals` decimals and a space between groups of thousands: `-1 234 500`.
 pub fn grouped(x: f64, decimals: usize) -> String {
+    grouped_with(x, decimals, ' ', '.', '-')
+}
+
+/// Formats with `decimals` decimals, `group` between groups of thousands, `point` before the
+/// decimals and `minus` before a negative number that does not round to 0. "–" if not finite.
+pub fn grouped_with(x: f64, decimals: usize, group: char, point: char, minus: char) -> String {
     if !x.is_finite() {
         return "–".to_string();
     }
@@ -23,16 +29,18 @@ pub fn grouped(x: f64, decimals: usize) -> String {
     let mut out = String::new();
     for (i, ch) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(' ');
+            out.push(group);
         }
         out.push(ch);
     }
     if let Some(f) = frac {
-        out.push('.');
+        out.push(point);
         out.push_str(f);
     }
-    let negative = x < 0.0 && out.chars().any(|c| c.is_ascii_digit() && c != '0');
-    if negative { format!("-{out}") } else { out }
+    if x < 0.0 && out.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        out.insert(0, minus);
+    }
+    out
 }
 
 /// An amount rounded to 3 significant digits: `1 230 000`, `45 600`, `0.853`.

@@ -12,6 +12,7 @@
 //! significant digits.
 
 use super::Lang;
+use crate::report::format::grouped_with;
 
 /// The minus sign, U+2212.
 pub const MINUS: char = '\u{2212}';
@@ -20,33 +21,10 @@ pub const NBSP: char = '\u{a0}';
 
 /// `x` with `decimals` decimals in the language's style: `−1 234,5` / `−1,234.5`.
 pub fn number(lang: Lang, x: f64, decimals: usize) -> String {
-    if !x.is_finite() {
-        return "–".to_string();
+    match lang {
+        Lang::Sv => grouped_with(x, decimals, NBSP, ',', MINUS),
+        Lang::En => grouped_with(x, decimals, ',', '.', MINUS),
     }
-    let text = format!("{:.*}", decimals, x.abs());
-    let (int, frac) = match text.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (text.as_str(), None),
-    };
-    let (group, point) = match lang {
-        Lang::Sv => (NBSP, ','),
-        Lang::En => (',', '.'),
-    };
-    let mut out = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(group);
-        }
-        out.push(ch);
-    }
-    if let Some(f) = frac {
-        out.push(point);
-        out.push_str(f);
-    }
-    if x < 0.0 && out.chars().any(|c| c.is_ascii_digit() && c != '0') {
-        out.insert(0, MINUS);
-    }
-    out
 }
 
 /// A number with up to `max_decimals` decimals and no trailing zeros: axis ticks, table cells.
