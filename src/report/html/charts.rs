@@ -229,6 +229,34 @@ fn frame<'a, 'b>(root: &'a Area<'b>, f: &Frame) -> std::result::Result<Chart<'a,
 
 /// Writes row labels (and optional second lines) left of the plotting area; row i is centred on
 /// y = n − i − 0.5.
+/// A chart of labelled rows, one per label from the top, over `x`: the frame and the labels;
+/// the caller draws the bars.
+fn rows_chart<'a, 'b>(
+    root: &'a Area<'b>,
+    x: Range<f64>,
+    x_desc: String,
+    xfmt: &dyn Fn(&f64) -> String,
+    x_labels: usize,
+    labels: &[(String, Option<String>)],
+) -> std::result::Result<Chart<'a, 'b>, DrawErr> {
+    let no_ticks = |_: &f64| String::new();
+    let f = Frame {
+        x,
+        y: 0.0..labels.len() as f64,
+        x_desc,
+        y_desc: None,
+        xfmt,
+        yfmt: &no_ticks,
+        x_labels,
+        y_labels: 0,
+        left: label_margin(labels),
+        top: 40,
+    };
+    let chart = frame(root, &f)?;
+    row_labels(root, &chart, labels)?;
+    Ok(chart)
+}
+
 fn row_labels(root: &Area, chart: &Chart, labels: &[(String, Option<String>)]) -> Drawn {
     let n = labels.len() as f64;
     let x0 = chart.x_range().start;
@@ -763,23 +791,9 @@ pub(super) fn intervals(
         .map(|r| (r.label.clone(), r.sub.clone()))
         .collect();
     let xfmt = |v: &f64| u.tick(*v);
-    let yfmt = |_: &f64| String::new();
     let height = 110 + 52 * rows.len() as u32;
     svg(height, text, |root| {
-        let f = Frame {
-            x: x.clone(),
-            y: y.clone(),
-            x_desc: u.title(x_desc),
-            y_desc: None,
-            xfmt: &xfmt,
-            yfmt: &yfmt,
-            x_labels: 8,
-            y_labels: 0,
-            left: label_margin(&labels),
-            top: 40,
-        };
-        let mut chart = frame(root, &f)?;
-        row_labels(root, &chart, &labels)?;
+        let mut chart = rows_chart(root, x.clone(), u.title(x_desc), &xfmt, 8, &labels)?;
         vline(&mut chart, 0.0, &y, INK.stroke_width(2))?;
         for (i, r) in rows.iter().enumerate() {
             let c = n - i as f64 - 0.5;
@@ -848,23 +862,9 @@ pub(super) fn tornado(
         .map(|b| (b.parameter.clone(), Some(b.values.clone())))
         .collect();
     let xfmt = |v: &f64| units.tick(*v);
-    let yfmt = |_: &f64| String::new();
     let height = 120 + 50 * bars.len() as u32;
     svg(height, text, |root| {
-        let f = Frame {
-            x: x.clone(),
-            y: y.clone(),
-            x_desc: units.title(x_desc),
-            y_desc: None,
-            xfmt: &xfmt,
-            yfmt: &yfmt,
-            x_labels: 8,
-            y_labels: 0,
-            left: label_margin(&labels),
-            top: 40,
-        };
-        let mut chart = frame(root, &f)?;
-        row_labels(root, &chart, &labels)?;
+        let mut chart = rows_chart(root, x.clone(), units.title(x_desc), &xfmt, 8, &labels)?;
         let b0 = units.v(base);
         for (i, b) in bars.iter().enumerate() {
             let c = n - i as f64 - 0.5;
@@ -926,23 +926,9 @@ pub(super) fn sobol(
     let labels: Vec<(String, Option<String>)> =
         rows.iter().map(|r| (r.name.clone(), None)).collect();
     let xfmt = |v: &f64| fmt::plain(lang, *v, 2);
-    let yfmt = |_: &f64| String::new();
     let height = 120 + 50 * rows.len() as u32;
     svg(height, text, |root| {
-        let f = Frame {
-            x: x.clone(),
-            y: y.clone(),
-            x_desc: x_desc.to_string(),
-            y_desc: None,
-            xfmt: &xfmt,
-            yfmt: &yfmt,
-            x_labels: 7,
-            y_labels: 0,
-            left: label_margin(&labels),
-            top: 40,
-        };
-        let mut chart = frame(root, &f)?;
-        row_labels(root, &chart, &labels)?;
+        let mut chart = rows_chart(root, x.clone(), x_desc.to_string(), &xfmt, 7, &labels)?;
         for (i, r) in rows.iter().enumerate() {
             let c = n - i as f64 - 0.5;
             for (v, ci, color, lo, hi) in [
