@@ -266,11 +266,17 @@ impl Money {
         let (a, b, scale) = self.range_parts(lo, hi);
         match self.lang {
             Lang::Sv => format!("{a} … {}", self.with_unit(&b, scale)),
-            Lang::En => format!(
-                "{} … {}",
-                self.with_unit(&a, scale),
-                self.with_unit(&b, scale)
-            ),
+            Lang::En => {
+                // each end has its unit; a zero end needs no scale ("SEK 0", not "SEK 0 k")
+                let end = |f: &str| {
+                    if f.chars().all(|c| matches!(c, '0' | '.' | ',' | MINUS)) {
+                        self.with_unit("0", Scale::One)
+                    } else {
+                        self.with_unit(f, scale)
+                    }
+                };
+                format!("{} … {}", end(&a), end(&b))
+            }
         }
     }
 }
@@ -308,6 +314,8 @@ mod tests {
             en.range(-1_234_000.0, 8_412_000.0),
             "SEK\u{a0}−1.2\u{a0}m … SEK\u{a0}8.4\u{a0}m"
         );
+        assert_eq!(en.range(0.0, 236_000.0), "SEK\u{a0}0 … SEK\u{a0}240\u{a0}k");
+        assert_eq!(sv.range(-18_000.0, 0.0), "−18,0 … 0,0\u{a0}tkr");
     }
 
     #[test]
