@@ -5,7 +5,7 @@
 
 use super::{Analysis, Estimate, Header, Metric, show, show_with_mcse};
 use crate::error::{Error, Result};
-use crate::report::format::{amount, table};
+use crate::report::format::{amount, mean_with_mcse, table};
 use crate::results::ComparisonSamples;
 use serde::Serialize;
 
@@ -80,6 +80,8 @@ pub struct BreakEven {
     pub outcome: String,
     /// Mean outcomes avoided per participant (the success rate achieved).
     pub achieved_per_participant: f64,
+    /// Its Monte Carlo standard error (delta method for a ratio of means).
+    pub achieved_per_participant_mcse: f64,
     /// Mean program cost per participant.
     pub cost_per_participant: f64,
     /// Mean savings per avoided outcome, as if this outcome carried all the savings.
@@ -87,6 +89,31 @@ pub struct BreakEven {
     /// cost per participant ÷ value per avoided outcome: the avoided outcomes per participant
     /// needed to break even.
     pub break_even_per_participant: f64,
+    /// Its Monte Carlo standard error (delta method).
+    pub break_even_per_participant_mcse: f64,
+}
+
+/// The MCSE of g = Π mean(x_k)^e_k, a product of powers of means over the same iterations, by
+/// the delta method: sd over iterations of g · Σ e_k · x_k / mean(x_k), divided by √n.
+fn delta_mcse(g: f64, terms: &[(&[f64], f64)]) -> f64 {
+    let n = terms.first().map_or(0, |(x, _)| x.len());
+    if n < 2 || !g.is_finite() {
+        return f64::NAN;
+    }
+    let means: Vec<f64> = terms
+        .iter()
+        .map(|(x, _)| x.iter().sum::<f64>() / n as f64)
+        .collect();
+    let influence: Vec<f64> = (0..n)
+        .map(|i| {
+            g * terms
+                .iter()
+                .zip(&means)
+                .map(|((x, e), m)| e * x[i] / m)
+                .sum::<f64>()
+        })
+        .collect();
+    Estimate::mean(&influence).mcse
 }
 
 const GRID: usize = 9;
@@ -240,32 +267,46 @@ fn break_even(analysis: &Analysis) -> Result<Vec<BreakEven>> {
     for (arm, a) in sc.interventions() {
         let s = ComparisonSamples::new(sc, &its, arm);
         let n = its.len() as f64;
-        let participants = its
+        let participants_i: Vec<f64> = its
             .iter()
             .map(|it| f64::from(it.arms[arm].participants))
-            .sum::<f64>()
-            / n;
+            .collect();
+        let participants = participants_i.iter().sum::<f64>() / n;
         let savings = s.savings.iter().sum::<f64>() / n;
         let investment = s.investment.iter().sum::<f64>() / n;
         for (o, name) in sc.outcomes.iter().enumerate() {
-            let change = its
+            let avoided_i: Vec<f64> = its
                 .iter()
-                .map(|it| it.arms[arm].outcomes[o] - it.arms[0].outcomes[o])
-                .sum::<f64>()
-                / n;
-            if change >= 0.0 || participants == 0.0 {
+                .map(|it| it.arms[0].outcomes[o] - it.arms[arm].outcomes[o])
+                .collect();
+            let avoided = avoided_i.iter().sum::<f64>() / n;
+            if avoided <= 0.0 || participants == 0.0 {
                 continue; // not an outcome the intervention avoids
             }
-            let avoided = -change;
             let value_per_avoided = savings / avoided;
             let cost_per_participant = investment / participants;
+            let achieved = avoided / participants;
+            let needed = cost_per_participant / value_per_avoided;
             out.push(BreakEven {
                 intervention: a.name.clone(),
                 outcome: name.clone(),
-                achieved_per_participant: avoided / participants,
+                achieved_per_participant: achieved,
+                achieved_per_participant_mcse: delta_mcse(
+                    achieved,
+                    &[(&avoided_i, 1.0), (&participants_i, -1.0)],
+                ),
                 cost_per_participant,
                 value_per_avoided,
-                break_even_per_participant: cost_per_participant / value_per_avoided,
+                break_even_per_participant: needed,
+                break_even_per_participant_mcse: delta_mcse(
+                    needed,
+                    &[
+                        (&s.investment, 1.0),
+                        (&participants_i, -1.0),
+                        (&avoided_i, 1.0),
+                        (&s.savings, -1.0),
+                    ],
+                ),
             });
         }
     }
@@ -315,8 +356,11 @@ impl ThresholdReport {
                     format!("{} · {}", b.intervention, b.outcome),
                     amount(b.cost_per_participant),
                     amount(b.value_per_avoided),
-                    amount(b.break_even_per_participant),
-                    amount(b.achieved_per_participant),
+                    mean_with_mcse(
+                        b.break_even_per_participant,
+                        b.break_even_per_participant_mcse,
+                    ),
+                    mean_with_mcse(b.achieved_per_participant, b.achieved_per_participant_mcse),
                 ]);
             }
             out.push_str(&table(&rows, "  "));

@@ -133,3 +133,40 @@ fn precision_stops_deterministically_in_whole_batches() {
     assert!(!capped.reached);
     assert_eq!(capped.iterations.len(), 1_500);
 }
+
+/// One avoidable outcome that carries all the savings: entering "placerad" (cost C a year, in
+/// year 1 only) happens with probability p, or p·rr for participants; the program costs K per
+/// participant. Each avoided placement saves exactly C, so the WSIPP break-even is exactly K / C
+/// avoided placements per participant, and the model achieves p(1 − rr) of them. (`x` is a
+/// parameter for `threshold` to solve for; it changes nothing.)
+#[test]
+fn wsipp_break_even_of_an_outcome_that_carries_all_savings() {
+    let (p, rr, c, k) = (0.3, 0.6, 500_000.0, 40_000.0);
+    let sc = scenario(&format!(
+        r#"scenario(#{{ name: "wsipp", horizon: 2, cohort: 50, discount_rate: 0.0 }});
+actor("kommun");
+state("hemma"); state("placerad");
+start(#{{ hemma: 1.0 }});
+let x = param("x", uniform(0, 1));
+intervention("stöd", #{{ per_participant: {k}, years: 1, funded_by: #{{ kommun: 1.0 }} }});
+transition("hemma", "placerad", {p} * if_else(treated(), {rr}, 1.0));
+cost("placerad", "kommun", {c});
+cost("hemma", "kommun", 0 * x);
+entry_outcome("placeringar", "placerad", 1);
+"#
+    ));
+    let r = threshold(&analysis(&sc, 4_000), "x", Target::parse("net=0").unwrap()).unwrap();
+    let b = &r.break_even[0];
+    assert_eq!(b.outcome, "placeringar");
+    assert!((b.value_per_avoided - c).abs() < 1e-6 * c, "{b:?}");
+    assert!((b.cost_per_participant - k).abs() < 1e-9 * k, "{b:?}");
+    assert!((b.break_even_per_participant - k / c).abs() < 1e-9, "{b:?}");
+    assert!(b.break_even_per_participant_mcse < 1e-9, "{b:?}");
+    let exact = p * (1.0 - rr);
+    let (achieved, mcse) = (b.achieved_per_participant, b.achieved_per_participant_mcse);
+    assert!(mcse > 0.0 && mcse < 0.01, "{b:?}");
+    assert!(
+        (achieved - exact).abs() < 4.0 * mcse,
+        "{achieved} ± {mcse} vs {exact}"
+    );
+}
