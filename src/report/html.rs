@@ -1093,31 +1093,21 @@ impl Ctx<'_> {
             .map(|s| format!("<th>{}</th>", esc(s)))
             .collect();
         for (arm, m) in &t.transitions {
-            let _ = write!(
+            matrix_table(
                 out,
-                "<div class=\"table-wrap\"><table class=\"matrix\"><caption>{}</caption>\n<thead><tr>\
-                 <th>{}</th>{head}</tr></thead><tbody>\n",
-                esc(arm),
-                self.t("från \\ till", "from \\ to")
+                &esc(arm),
+                self.t("från \\ till", "from \\ to"),
+                &head,
+                &sc.states,
+                m,
+                |p| {
+                    if p == 0.0 {
+                        "<td class=\"num muted\">0</td>".to_string()
+                    } else {
+                        format!("<td class=\"num\">{}</td>", percent_1(lang, p))
+                    }
+                },
             );
-            for (i, row) in m.iter().enumerate() {
-                let cells: String = row
-                    .iter()
-                    .map(|p| {
-                        if *p == 0.0 {
-                            "<td class=\"num muted\">0</td>".to_string()
-                        } else {
-                            format!("<td class=\"num\">{}</td>", percent_1(lang, *p))
-                        }
-                    })
-                    .collect();
-                let _ = writeln!(
-                    out,
-                    "<tr><td>{}</td>{cells}</tr>",
-                    esc(sc.states.get(i).map_or("?", String::as_str))
-                );
-            }
-            out.push_str("</tbody></table></div>\n");
         }
         let actors_head: String = sc
             .actors
@@ -1144,26 +1134,15 @@ impl Ctx<'_> {
             if table.iter().all(|r| r.iter().all(|v| *v == 0.0)) {
                 continue;
             }
-            let _ = write!(
+            matrix_table(
                 out,
-                "<div class=\"table-wrap\"><table class=\"matrix\"><caption>{} ({})</caption>\n\
-                 <thead><tr><th>{}</th>{actors_head}</tr></thead><tbody>\n",
-                title,
-                esc(&unit),
-                self.t("Tillstånd", "State")
+                &format!("{title} ({})", esc(&unit)),
+                self.t("Tillstånd", "State"),
+                &actors_head,
+                &sc.states,
+                table,
+                |v| format!("<td class=\"num\">{}</td>", fmt::sig(lang, v, 4)),
             );
-            for (i, row) in table.iter().enumerate() {
-                let cells: String = row
-                    .iter()
-                    .map(|v| format!("<td class=\"num\">{}</td>", fmt::sig(lang, *v, 4)))
-                    .collect();
-                let _ = writeln!(
-                    out,
-                    "<tr><td>{}</td>{cells}</tr>",
-                    esc(sc.states.get(i).map_or("?", String::as_str))
-                );
-            }
-            out.push_str("</tbody></table></div>\n");
         }
     }
 
@@ -1243,6 +1222,33 @@ impl Ctx<'_> {
             }
         );
     }
+}
+
+/// A table with a caption, a header row (`corner`, then `head`'s cells) and one row per state
+/// with its values as `cell` writes them.
+fn matrix_table(
+    out: &mut String,
+    caption: &str,
+    corner: &str,
+    head: &str,
+    states: &[String],
+    rows: &[Vec<f64>],
+    cell: impl Fn(f64) -> String,
+) {
+    let _ = write!(
+        out,
+        "<div class=\"table-wrap\"><table class=\"matrix\"><caption>{caption}</caption>\n\
+         <thead><tr><th>{corner}</th>{head}</tr></thead><tbody>\n"
+    );
+    for (i, row) in rows.iter().enumerate() {
+        let cells: String = row.iter().map(|v| cell(*v)).collect();
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td>{cells}</tr>",
+            esc(states.get(i).map_or("?", String::as_str))
+        );
+    }
+    out.push_str("</tbody></table></div>\n");
 }
 
 /// Names, escaped, separated by commas.
