@@ -228,7 +228,7 @@ pub fn execute(cli: Cli) -> Result<()> {
             ))
         }),
         Command::Sobol {
-            mut common,
+            common,
             base,
             bootstrap,
         } => {
@@ -239,7 +239,7 @@ pub fn execute(cli: Cli) -> Result<()> {
                         .to_string(),
                 ));
             }
-            common.iterations = Some(base as u64);
+            // The size is `base`; the analysis' own iteration count is not used.
             analyse(&common, 1_000, |a| {
                 let r = sobol::sobol(a, base, bootstrap)?;
                 Ok(Outputs::new(
