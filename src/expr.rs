@@ -6,6 +6,7 @@
 //! runs in the simulation loop. The graph also tells which parameters a rule reads, which the error
 //! messages and the sensitivity analyses use, and it prints itself as a formula.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
@@ -181,6 +182,48 @@ impl Expr {
                 None => f64::NAN,
             },
         }
+    }
+
+    /// Whether two handles are the same recorded formula (the same node, not merely equal).
+    pub fn same(&self, other: &Expr) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// The drop-off formulas of every `effect(m, dropoff)` in the expression, each once.
+    pub fn dropoffs(&self) -> Vec<Expr> {
+        fn walk(e: &Expr, seen: &mut HashSet<*const Node>, out: &mut Vec<Expr>) {
+            let ptr = Arc::as_ptr(&e.0);
+            if !seen.insert(ptr) {
+                return;
+            }
+            match &*e.0 {
+                Node::Effect(m, d) => {
+                    out.push(d.clone());
+                    walk(m, seen, out);
+                    walk(d, seen, out);
+                }
+                Node::Unary(_, a) => walk(a, seen, out),
+                Node::Binary(_, a, b) => {
+                    walk(a, seen, out);
+                    walk(b, seen, out);
+                }
+                Node::IfElse(c, a, b) => {
+                    walk(c, seen, out);
+                    walk(a, seen, out);
+                    walk(b, seen, out);
+                }
+                Node::Lookup(values, index) => {
+                    walk(index, seen, out);
+                    for v in values {
+                        walk(v, seen, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let (mut seen, mut out) = (HashSet::new(), Vec::new());
+        walk(self, &mut seen, &mut out);
+        out
     }
 
     /// What the expression reads.

@@ -41,6 +41,8 @@ pub struct Scenario {
     pub outcome_discount_rate: f64,
     /// Number of people in the target group.
     pub cohort: u32,
+    /// Whether subgroup sizes and starting states are drawn per person or known counts.
+    pub composition: Composition,
     pub actors: Vec<String>,
     pub perspectives: Vec<Perspective>,
     pub states: Vec<String>,
@@ -62,6 +64,18 @@ pub struct Scenario {
     pub notes: String,
 }
 
+/// How the cohort's subgroups and starting states are formed in each iteration.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Composition {
+    /// Each person's subgroup and starting state are drawn from the shares: the counts vary
+    /// between iterations (binomially), as for a target group not yet known by name.
+    #[default]
+    Drawn,
+    /// The counts are known: cohort × share, rounded by largest remainder (ties broken at
+    /// random), the same in every iteration where the shares are plain numbers.
+    Exact,
+}
+
 /// A named set of actors whose costs are added up.
 #[derive(Clone, Debug)]
 pub struct Perspective {
@@ -80,6 +94,11 @@ pub struct Subgroup {
     pub share: f64,
     /// Starting share per state (index = state), as formulas of the parameters.
     pub start: Vec<Expr>,
+    /// The known number of people (`subgroup_count`); with an exact composition the other
+    /// groups share what is left by their shares.
+    pub count: Option<u32>,
+    /// The known number of people per starting state (`start_counts`), adding up to `count`.
+    pub start_counts: Option<Vec<u32>>,
 }
 
 /// One uncertain input.
@@ -102,14 +121,18 @@ pub struct Arm {
 pub struct Program {
     /// One-off cost in the start year.
     pub startup: Expr,
-    /// Cost per participant and year while the program runs.
+    /// Cost per participant and year while the program runs, charged for participants in a
+    /// state of `given_in`; may read the year and the subgroup.
     pub per_participant: Expr,
     /// First year of the program.
     pub start_year: u32,
     /// Number of years it runs.
     pub years: u32,
-    /// Share of the cohort that takes part.
+    /// Share of the cohort that takes part (evaluated per subgroup in the start year).
     pub uptake: Expr,
+    /// `given_in[state]`: whether a participant in that state receives the program (and is
+    /// charged `per_participant`) in a program year.
+    pub given_in: Vec<bool>,
     /// (actor index, share of the program cost); shares sum to 1.
     pub funded_by: Vec<(usize, f64)>,
     pub origin: SourcePos,

@@ -4,8 +4,8 @@
 use crate::dist::{Distribution, DistributionSpec};
 use crate::expr::{BinaryOp, Expr, Node, UnaryOp};
 use crate::scenario::{
-    Accrual, Arm, CostRule, DEFAULT_BASELINE, DEFAULT_SOCIETY, OutcomeRule, Parameter, Perspective,
-    Program, REMAINDER_GROUP, Scenario, SourcePos, Subgroup, TransitionRule,
+    Accrual, Arm, Composition, CostRule, DEFAULT_BASELINE, DEFAULT_SOCIETY, OutcomeRule, Parameter,
+    Perspective, Program, REMAINDER_GROUP, Scenario, SourcePos, Subgroup, TransitionRule,
 };
 use rhai::{Array, Dynamic, Engine, EvalAltResult, FLOAT, INT, Map, NativeCallContext};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -27,6 +27,13 @@ struct Builder {
     states: Vec<String>,
     /// Starting shares for everyone without a subgroup start of their own.
     start: Option<Vec<Expr>>,
+    /// The people per state of `start_counts(...)` for everyone, if it was used.
+    start_counts: Option<Vec<u32>>,
+    /// Where a count (`subgroup_count`, `start_counts`) was first used: counts make the
+    /// composition exact.
+    counts_used_at: Option<SourcePos>,
+    /// Whether an intervention named the states it is given in (later states would be missing).
+    given_in_named: bool,
     subgroups: Vec<DeclaredSubgroup>,
     parameters: Vec<Parameter>,
     baseline: Option<String>,
@@ -46,12 +53,17 @@ struct Settings {
     discount_rate: f64,
     outcome_discount_rate: f64,
     cohort: u32,
+    composition: Option<Composition>,
 }
 
 struct DeclaredSubgroup {
     name: String,
     share: f64,
+    /// The known number of people, for `subgroup_count`.
+    count: Option<u32>,
     start: Option<Vec<Expr>>,
+    /// The people per state of its `start_counts(...)`, if used.
+    start_counts: Option<Vec<u32>>,
 }
 
 impl SharedBuilder {
@@ -92,6 +104,18 @@ impl SharedBuilder {
                 "no intervention: declare one with intervention(\"name\", #{ ... })",
             ));
         }
+        let composition = match (settings.composition, &b.counts_used_at) {
+            (Some(Composition::Drawn), Some(at)) => {
+                return Err(format!(
+                    "{at}: counts (subgroup_count, start_counts) are known numbers, but the \
+                     scenario says composition: \"drawn\"; remove one of the two"
+                ));
+            }
+            (Some(c), _) => c,
+            (None, Some(_)) => Composition::Exact,
+            (None, None) => Composition::Drawn,
+        };
+        check_counts(&b, settings.cohort).map_err(|e| missing(&e))?;
         let total_share: f64 = b.subgroups.iter().map(|g| g.share).sum();
         if total_share > 1.0 + 1e-9 {
             return Err(missing(&format!(
@@ -100,6 +124,10 @@ impl SharedBuilder {
         }
         let mut subgroups = Vec::new();
         for g in b.subgroups.drain(..).collect::<Vec<_>>() {
+            let start_counts = g
+                .start_counts
+                .clone()
+                .or_else(|| g.start.is_none().then(|| b.start_counts.clone()).flatten());
             let start = g.start.or_else(|| b.start.clone()).ok_or_else(|| {
                 missing(&format!(
                     "subgroup \"{}\" has no starting shares: call start(#{{...}}) for everyone \
@@ -111,16 +139,21 @@ impl SharedBuilder {
                 name: g.name,
                 share: g.share,
                 start,
+                count: g.count,
+                start_counts,
             });
         }
         let rest_start = b
             .start
             .clone()
             .ok_or_else(|| missing("no starting shares: call start(#{ \"state\": share, ... })"))?;
+        let counted: Option<u32> = subgroups.iter().map(|g| g.count).sum();
         subgroups.push(Subgroup {
             name: REMAINDER_GROUP.to_string(),
             share: (1.0 - total_share).max(0.0),
             start: rest_start,
+            count: counted.map(|c| settings.cohort - c),
+            start_counts: b.start_counts.clone(),
         });
         if !b.perspectives.iter().any(|p| p.exclude_transfers) {
             let all = (0..b.actors.len()).collect();
@@ -138,6 +171,12 @@ impl SharedBuilder {
             program: None,
         }];
         arms.append(&mut b.interventions);
+        // Interventions declared before some states are given in those too (by default
+        // a program is given in every state; a named list forbids later states).
+        let n_states = b.states.len();
+        for p in arms.iter_mut().filter_map(|a| a.program.as_mut()) {
+            p.given_in.resize(n_states, true);
+        }
         Ok(Scenario {
             name: settings.name,
             description: settings.description,
@@ -147,6 +186,7 @@ impl SharedBuilder {
             discount_rate: settings.discount_rate,
             outcome_discount_rate: settings.outcome_discount_rate,
             cohort: settings.cohort,
+            composition,
             actors: std::mem::take(&mut b.actors),
             perspectives: std::mem::take(&mut b.perspectives),
             states: std::mem::take(&mut b.states),
@@ -162,6 +202,70 @@ impl SharedBuilder {
             notes: b.notes.clone(),
         })
     }
+}
+
+/// Checks that the counts given with `subgroup_count` and `start_counts` add up: the subgroups
+/// to at most the cohort, and each group's starting counts to the group's size, which must be
+/// known (a counted subgroup, or the people outside the subgroups when every subgroup is
+/// counted).
+fn check_counts(b: &Builder, cohort: u32) -> Result<(), String> {
+    let people = |c: &[u32]| c.iter().map(|&x| u64::from(x)).sum::<u64>();
+    let counted: u64 = b
+        .subgroups
+        .iter()
+        .filter_map(|g| g.count)
+        .map(u64::from)
+        .sum();
+    if counted > u64::from(cohort) {
+        return Err(format!(
+            "the subgroups' counts add up to {counted} people, more than the cohort of {cohort}"
+        ));
+    }
+    let all_counted = b.subgroups.iter().all(|g| g.count.is_some());
+    let rest = all_counted.then(|| u64::from(cohort) - counted);
+    let groups = b
+        .subgroups
+        .iter()
+        .map(|g| {
+            let counts = g.start_counts.as_ref().or(if g.start.is_none() {
+                b.start_counts.as_ref()
+            } else {
+                None
+            });
+            (g.name.as_str(), g.count.map(u64::from), counts)
+        })
+        .chain(std::iter::once((
+            REMAINDER_GROUP,
+            rest,
+            b.start_counts.as_ref(),
+        )));
+    for (name, size, counts) in groups {
+        let Some(counts) = counts else { continue };
+        let n = people(counts);
+        match size {
+            Some(size) if size == n => {}
+            Some(size) => {
+                return Err(format!(
+                    "the starting counts of \"{name}\" add up to {n} people, but the group has \
+                     {size}"
+                ));
+            }
+            None if name == REMAINDER_GROUP => {
+                return Err(format!(
+                    "start_counts(#{{...}}) counts {n} people outside the subgroups, but their \
+                     number is only known when every subgroup is given with \
+                     subgroup_count(name, people)"
+                ));
+            }
+            None => {
+                return Err(format!(
+                    "subgroup \"{name}\" is given as a share, so its size is not known: give it \
+                     with subgroup_count(\"{name}\", {n}) to count its starting states"
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The `//` comment lines at the top of a script, without the markers (rulers of `=`/`-` dropped).
@@ -357,6 +461,28 @@ fn start_shares(ctx: &NativeCallContext, b: &Builder, map: &Map) -> FnResult<Vec
     Ok(shares)
 }
 
+/// Starting shares from `#{ state: people }`, with the people per state.
+fn start_count_shares(
+    ctx: &NativeCallContext,
+    b: &Builder,
+    map: &Map,
+) -> FnResult<(Vec<Expr>, Vec<u32>)> {
+    let mut counts = vec![0u32; b.states.len()];
+    for (state, people) in map {
+        let i = state_index(ctx, b, state)?;
+        counts[i] = to_whole(ctx, &format!("start count of \"{state}\""), people, 0)?;
+    }
+    let total: u64 = counts.iter().map(|&c| u64::from(c)).sum();
+    if total == 0 {
+        return Err(fail(ctx, "start_counts: the counts add up to 0 people"));
+    }
+    let shares = counts
+        .iter()
+        .map(|&c| Expr::constant(f64::from(c) / total as f64))
+        .collect();
+    Ok((shares, counts))
+}
+
 // ---------------------------------------------------------------------------------------------
 // Registration
 
@@ -390,6 +516,7 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
             "discount_rate",
             "outcome_discount_rate",
             "cohort",
+            "composition",
         ];
         check_keys(&ctx, "scenario", &map, &keys)?;
         let get = |k: &str| map.get(k).cloned();
@@ -444,6 +571,23 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
                 None => Ok(default.to_string()),
             }
         };
+        let composition = match get("composition") {
+            None => None,
+            Some(v) => match to_string(&ctx, "scenario composition", &v)?.as_str() {
+                "drawn" => Some(Composition::Drawn),
+                "exact" => Some(Composition::Exact),
+                other => {
+                    return Err(fail(
+                        &ctx,
+                        format!(
+                            "scenario composition: \"{other}\" is not a composition; write \
+                             \"drawn\" (each person's subgroup and starting state drawn from the \
+                             shares) or \"exact\" (known counts: cohort × share, rounded)"
+                        ),
+                    ));
+                }
+            },
+        };
         let price_year = match get("price_year") {
             Some(v) => Some(i64::from(to_whole(&ctx, "scenario price_year", &v, 1900)?)),
             None => None,
@@ -457,6 +601,7 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
             discount_rate,
             outcome_discount_rate,
             cohort,
+            composition,
         });
         Ok(())
     });
@@ -534,10 +679,13 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
             if find(&b.states, name).is_some() {
                 return Err(fail(&ctx, format!("state \"{name}\" is declared twice")));
             }
-            if b.start.is_some() || !b.transitions.is_empty() {
+            if b.start.is_some() || !b.transitions.is_empty() || b.given_in_named {
                 return Err(fail(
                     &ctx,
-                    format!("declare state \"{name}\" before start(...) and the transitions"),
+                    format!(
+                        "declare state \"{name}\" before start(...), the transitions and any \
+                         intervention with given_in"
+                    ),
                 ));
             }
             b.states.push(name.to_string());
@@ -596,8 +744,87 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
             b.subgroups.push(DeclaredSubgroup {
                 name: name.to_string(),
                 share,
+                count: None,
                 start: None,
+                start_counts: None,
             });
+            Ok(())
+        },
+    );
+
+    let b = builder.clone();
+    engine.register_fn(
+        "subgroup_count",
+        move |ctx: NativeCallContext, name: &str, people: Dynamic| -> FnResult<()> {
+            let mut b = b.lock();
+            let Some(cohort) = b.settings.as_ref().map(|s| s.cohort) else {
+                return Err(fail(
+                    &ctx,
+                    "call scenario(#{ ..., cohort: ... }) before subgroup_count(...): a count is \
+                     a part of the cohort",
+                ));
+            };
+            let count = to_whole(&ctx, "subgroup_count (people)", &people, 0)?;
+            if count > cohort {
+                return Err(fail(
+                    &ctx,
+                    format!("subgroup_count(\"{name}\", {count}): the cohort has {cohort} people"),
+                ));
+            }
+            if name == REMAINDER_GROUP || b.subgroups.iter().any(|g| g.name == name) {
+                return Err(fail(&ctx, format!("subgroup \"{name}\" is declared twice")));
+            }
+            if b.counts_used_at.is_none() {
+                b.counts_used_at = Some(origin(&ctx, &b));
+            }
+            b.subgroups.push(DeclaredSubgroup {
+                name: name.to_string(),
+                share: f64::from(count) / f64::from(cohort),
+                count: Some(count),
+                start: None,
+                start_counts: None,
+            });
+            Ok(())
+        },
+    );
+
+    let b = builder.clone();
+    engine.register_fn(
+        "start_counts",
+        move |ctx: NativeCallContext, map: Map| -> FnResult<()> {
+            let mut b = b.lock();
+            if b.start.is_some() {
+                return Err(fail(&ctx, "start(...) for everyone is called twice"));
+            }
+            let (shares, counts) = start_count_shares(&ctx, &b, &map)?;
+            if b.counts_used_at.is_none() {
+                b.counts_used_at = Some(origin(&ctx, &b));
+            }
+            b.start = Some(shares);
+            b.start_counts = Some(counts);
+            Ok(())
+        },
+    );
+
+    let b = builder.clone();
+    engine.register_fn(
+        "start_counts",
+        move |ctx: NativeCallContext, map: Map, group: &str| -> FnResult<()> {
+            let mut b = b.lock();
+            let (shares, counts) = start_count_shares(&ctx, &b, &map)?;
+            let names: Vec<String> = b.subgroups.iter().map(|g| g.name.clone()).collect();
+            let i = lookup(&ctx, "subgroup", &names, group)?;
+            if b.subgroups[i].start.is_some() {
+                return Err(fail(
+                    &ctx,
+                    format!("start(..., \"{group}\") is called twice"),
+                ));
+            }
+            if b.counts_used_at.is_none() {
+                b.counts_used_at = Some(origin(&ctx, &b));
+            }
+            b.subgroups[i].start = Some(shares);
+            b.subgroups[i].start_counts = Some(counts);
             Ok(())
         },
     );
@@ -675,6 +902,7 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
                 "start_year",
                 "uptake",
                 "funded_by",
+                "given_in",
             ];
             check_keys(&ctx, "intervention", &map, &keys)?;
             let expr = |k: &str, default: f64| -> FnResult<Expr> {
@@ -723,6 +951,60 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
                     ));
                 }
             }
+            // What each program formula may read: the start-up is one sum for the program,
+            // uptake is decided once per person (in the start year), and the cost per
+            // participant may vary by year and subgroup; none may read a person's time in state.
+            for (key, e, year_ok, subgroup_ok) in [
+                ("startup", &startup, false, false),
+                ("uptake", &uptake, false, true),
+                ("per_participant", &per_participant, true, true),
+            ] {
+                let d = e.dependencies();
+                let what = if d.time_in_state {
+                    Some("time_in_state()")
+                } else if d.year && !year_ok {
+                    Some("year()")
+                } else if d.subgroup && !subgroup_ok {
+                    Some("in_subgroup(...)")
+                } else {
+                    None
+                };
+                if let Some(what) = what {
+                    return Err(fail(
+                        &ctx,
+                        format!(
+                            "intervention {key}: it cannot read {what} (start-up is one sum in \
+                             the start year; uptake is decided per person and subgroup in the \
+                             start year; per_participant may read year() and in_subgroup(...))"
+                        ),
+                    ));
+                }
+            }
+            let given_in = match map.get("given_in") {
+                None => vec![true; b.states.len()],
+                Some(v) => {
+                    let Some(list) = v.clone().try_cast::<Array>() else {
+                        return Err(fail(
+                            &ctx,
+                            "intervention given_in: expected a list of states such as \
+                             [\"hemma med stöd\", \"HVB\"]",
+                        ));
+                    };
+                    let mut given = vec![false; b.states.len()];
+                    for v in &list {
+                        let name = to_string(&ctx, "intervention given_in", v)?;
+                        given[state_index(&ctx, &b, &name)?] = true;
+                    }
+                    b.given_in_named = true;
+                    if !given.contains(&true) {
+                        return Err(fail(
+                            &ctx,
+                            "intervention given_in: name at least one state the program is given in",
+                        ));
+                    }
+                    given
+                }
+            };
             let costly = startup.as_constant() != Some(0.0) || per_participant.as_constant() != Some(0.0);
             if costly && funded_by.is_empty() {
                 return Err(fail(
@@ -739,6 +1021,7 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
                     start_year,
                     years,
                     uptake,
+                    given_in,
                     funded_by,
                     origin,
                 }),

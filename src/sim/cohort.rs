@@ -1,9 +1,23 @@
-//! The hot loop: every person of the cohort, in every arm, year by year, with common random
-//! numbers. Only table look-ups and counter increments happen here; costs are applied afterwards
-//! to the counts (occupancy and entries per arm, class, year and state).
+//! The hot loop: every person of the cohort, year by year, under ordinary practice and, for those
+//! who take part, under each intervention, with common random numbers. Only table look-ups and
+//! counter increments happen here; costs are applied afterwards to the counts (occupancy and
+//! entries per arm, class, year and state).
+//!
+//! **Coupling between arms.** A person's path under ordinary practice is drawn first, by inverse
+//! transform of one uniform per year. Under an intervention the same person's yearly move is
+//! drawn from a *maximal coupling* of the two rows (ordinary practice `p`, intervention `q`):
+//! when ordinary practice moved the person to `j`, the intervention moves them to `j` too with
+//! probability `min(p_j, q_j) / p_j`, and otherwise to a destination `k` drawn from the excess
+//! `(q_k − p_k)⁺` of the intervention's row. Each arm's own law is exactly its row; the two arms
+//! agree as often as the rows allow (`Σ_k min(p_k, q_k)`); and the joint law depends on the two
+//! rows alone, not on the order in which the states are declared. A person the intervention
+//! need not move keeps their path, and an intervention identical to ordinary practice gives the
+//! identical path. People who do not take part follow their ordinary-practice path, so they are
+//! not walked again: their counts are the baseline's minus those of the participants.
 
 use super::rng::{Stream, unit};
 use super::tables::{Plan, Tables};
+use crate::scenario::Composition;
 
 /// Counts of one arm: `occupancy[(class * H + t) * S + s]`, where `class = group * 2 + treated`.
 #[derive(Default)]
@@ -23,6 +37,20 @@ impl ArmCounts {
     }
 }
 
+/// Per-thread buffers of the cohort loop, reused between iterations.
+#[derive(Default)]
+pub struct Buffers {
+    /// This person's uniforms of the ordinary-practice path, one per year step.
+    path_draws: Vec<f64>,
+    /// This person's uniforms of the coupling with an intervention, one per year step.
+    coupling_draws: Vec<f64>,
+    /// This person's ordinary-practice path: the state and the years in it, per year.
+    path_state: Vec<usize>,
+    path_time: Vec<usize>,
+    /// With a known composition: each person's (subgroup, starting state), in person order.
+    assigned: Vec<(usize, usize)>,
+}
+
 /// Picks the index whose cumulative share first exceeds `u`.
 #[inline(always)]
 fn pick(cumulative: &[f64], u: f64) -> usize {
@@ -34,83 +62,390 @@ fn pick(cumulative: &[f64], u: f64) -> usize {
     j
 }
 
-/// Simulates the cohort once and fills `counts` (one per arm).
-///
-/// Per person, the draws are: subgroup, uptake, starting state, then one per year. The same draws
-/// drive the person in every arm (common random numbers), so a person who does not take part in
-/// an intervention follows exactly their baseline path there.
-pub fn simulate(
-    plan: &Plan,
-    tables: &Tables,
-    rng: &mut Stream,
-    yearly_draws: &mut Vec<f64>,
-    counts: &mut [ArmCounts],
-) {
-    let (h, s_n) = (plan.years, plan.states);
-    let cells = plan.groups * 2 * h * s_n;
-    for c in counts.iter_mut() {
-        c.reset(cells);
+/// The probability of index `j` in a cumulative row.
+#[inline(always)]
+fn share(cumulative: &[f64], j: usize) -> f64 {
+    cumulative[j] - if j == 0 { 0.0 } else { cumulative[j - 1] }
+}
+
+/// The intervention's destination, maximally coupled with ordinary practice's move to `j`
+/// (see the module docs); `u` is uniform in [0, 1).
+#[inline(always)]
+fn coupled_move(p: &[f64], q: &[f64], j: usize, u: f64) -> usize {
+    let (p_j, q_j) = (share(p, j), share(q, j));
+    if q_j >= p_j || u * p_j < q_j {
+        return j;
     }
-    yearly_draws.resize(h.saturating_sub(1), 0.0);
-    for _ in 0..plan.scenario.cohort {
-        let group = pick(&tables.group_cum, unit(rng));
-        let u_uptake = unit(rng);
-        let start = pick(&tables.start_cum[group * s_n..(group + 1) * s_n], unit(rng));
-        for u in yearly_draws.iter_mut() {
-            *u = unit(rng);
+    // Moved off ordinary practice's destination: draw from the excess (q − p)⁺, reusing the
+    // part of `u` beyond min(p_j, q_j)/p_j, which is uniform in [0, 1) given that.
+    let v = (u * p_j - q_j) / (p_j - q_j);
+    let excess = |k: usize| (share(q, k) - share(p, k)).max(0.0);
+    let total: f64 = (0..p.len()).map(excess).sum();
+    if total <= 0.0 {
+        return j; // the rows differ only by rounding
+    }
+    let target = v * total;
+    let (mut acc, mut last) = (0.0, j);
+    for k in 0..p.len() {
+        let r = excess(k);
+        if r > 0.0 {
+            acc += r;
+            last = k;
+            if target < acc {
+                return k;
+            }
         }
-        for (arm, c) in counts.iter_mut().enumerate() {
-            let treated = arm > 0 && u_uptake < tables.uptake[arm];
-            c.participants += u32::from(treated);
-            let variant = if treated { arm } else { 0 };
-            let class = group * 2 + usize::from(treated);
-            walk(plan, tables, variant, group, start, yearly_draws, class, c);
+    }
+    last
+}
+
+/// The cumulative row out of state `s` after `time_in_state` years in it, in table block `block`.
+#[inline(always)]
+fn row<'t>(
+    plan: &Plan,
+    tables: &'t Tables,
+    block: usize,
+    s: usize,
+    time_in_state: usize,
+) -> &'t [f64] {
+    let s_n = plan.states;
+    match plan.tis_slot[s] {
+        None => {
+            let at = (block * s_n + s) * s_n;
+            &tables.rows[at..at + s_n]
+        }
+        Some(slot) => {
+            let at = ((block * plan.tis_states + slot) * plan.years + time_in_state - 1) * s_n;
+            &tables.tis_rows[at..at + s_n]
         }
     }
 }
 
-/// One person's path through the years in one practice variant.
-#[allow(clippy::too_many_arguments)]
-#[inline(always)]
-fn walk(
+/// Splits `n` people by `shares` (summing to 1): the floors of n × share, then one more each for
+/// the largest remainders; equal remainders are ordered by the draws `ties` (one per share), so
+/// no share is favoured by its position.
+pub fn largest_remainder(n: u32, shares: &[f64], ties: &[f64]) -> Vec<u32> {
+    let quotas: Vec<f64> = shares.iter().map(|s| f64::from(n) * s.max(0.0)).collect();
+    let mut counts: Vec<u32> = quotas.iter().map(|q| q.floor() as u32).collect();
+    let given: u32 = counts.iter().sum();
+    let mut order: Vec<usize> = (0..shares.len()).collect();
+    // Remainders equal to 1e-9 count as equal: 7.5 may come out as 7.4999999999.
+    let key = |i: usize| ((quotas[i] - quotas[i].floor()) * 1e9).round() as i64;
+    order.sort_by(|&a, &b| key(b).cmp(&key(a)).then(ties[a].total_cmp(&ties[b])));
+    for &i in order.iter().cycle().take(n.saturating_sub(given) as usize) {
+        counts[i] += 1;
+    }
+    counts
+}
+
+/// With a known composition: each person's subgroup and starting state. Counted subgroups
+/// (and their counted starting states) are taken as given; the rest of the cohort is split over
+/// the other groups, and each group over its starting states, by largest remainder.
+fn assign_exactly(
     plan: &Plan,
     tables: &Tables,
-    variant: usize,
+    rng: &mut Stream,
+    assigned: &mut Vec<(usize, usize)>,
+) {
+    let (g_n, s_n) = (plan.groups, plan.states);
+    let groups = &plan.scenario.subgroups;
+    let shares_of = |cum: &[f64]| -> Vec<f64> { (0..cum.len()).map(|i| share(cum, i)).collect() };
+    let group_ties: Vec<f64> = (0..g_n).map(|_| unit(rng)).collect();
+    let counted: u32 = groups.iter().filter_map(|g| g.count).sum();
+    let uncounted: Vec<f64> = shares_of(&tables.group_cum)
+        .iter()
+        .zip(groups)
+        .map(|(&s, g)| if g.count.is_some() { 0.0 } else { s })
+        .collect();
+    let total: f64 = uncounted.iter().sum();
+    let rest = plan.scenario.cohort - counted;
+    let mut sizes = if total > 0.0 {
+        let normalised: Vec<f64> = uncounted.iter().map(|s| s / total).collect();
+        largest_remainder(rest, &normalised, &group_ties)
+    } else {
+        // no group is left to share the rest: it belongs to the remainder group
+        let mut sizes = vec![0; g_n];
+        sizes[g_n - 1] = rest;
+        sizes
+    };
+    for (size, g) in sizes.iter_mut().zip(groups) {
+        if let Some(c) = g.count {
+            *size = c;
+        }
+    }
+    assigned.clear();
+    for (g, &size) in sizes.iter().enumerate() {
+        let ties: Vec<f64> = (0..s_n).map(|_| unit(rng)).collect();
+        let counts = match &groups[g].start_counts {
+            Some(counts) => counts.clone(),
+            None => largest_remainder(
+                size,
+                &shares_of(&tables.start_cum[g * s_n..(g + 1) * s_n]),
+                &ties,
+            ),
+        };
+        for (s, &count) in counts.iter().enumerate() {
+            assigned.extend(std::iter::repeat_n((g, s), count as usize));
+        }
+    }
+    debug_assert_eq!(assigned.len(), plan.scenario.cohort as usize);
+}
+
+/// Simulates the cohort once and fills `counts` (one per arm).
+///
+/// Per person, the draws are: subgroup, uptake, starting state, then per year one for the
+/// ordinary-practice path and one for the coupling, whatever the arms and the composition, so
+/// that one person's draws never shift another's.
+pub fn simulate(
+    plan: &Plan,
+    tables: &Tables,
+    rng: &mut Stream,
+    buf: &mut Buffers,
+    counts: &mut [ArmCounts],
+) {
+    let (h, s_n, g_n) = (plan.years, plan.states, plan.groups);
+    let cells = g_n * 2 * h * s_n;
+    for c in counts.iter_mut() {
+        c.reset(cells);
+    }
+    let steps = h.saturating_sub(1);
+    buf.path_draws.resize(steps, 0.0);
+    buf.coupling_draws.resize(steps, 0.0);
+    buf.path_state.resize(h, 0);
+    buf.path_time.resize(h, 0);
+    let exact = plan.scenario.composition == Composition::Exact;
+    if exact {
+        assign_exactly(plan, tables, rng, &mut buf.assigned);
+    }
+    let (baseline, interventions) = counts.split_first_mut().expect("the baseline arm exists");
+    for person in 0..plan.scenario.cohort as usize {
+        let u_group = unit(rng);
+        let u_uptake = unit(rng);
+        let u_start = unit(rng);
+        for t in 0..steps {
+            buf.path_draws[t] = unit(rng);
+            buf.coupling_draws[t] = unit(rng);
+        }
+        let (group, start) = if exact {
+            buf.assigned[person]
+        } else {
+            let group = pick(&tables.group_cum, u_group);
+            (
+                group,
+                pick(&tables.start_cum[group * s_n..(group + 1) * s_n], u_start),
+            )
+        };
+        walk_baseline(plan, tables, group, start, buf, baseline);
+        for (i, c) in interventions.iter_mut().enumerate() {
+            let arm = i + 1;
+            if u_uptake < tables.uptake[arm * g_n + group] {
+                c.participants += 1;
+                // The participants' baseline paths, subtracted from the baseline's counts below.
+                add_path(plan, group * 2, buf, c);
+                walk_coupled(plan, tables, arm, group, buf, c);
+            }
+        }
+    }
+    // Non-participants follow their ordinary-practice path.
+    for c in interventions.iter_mut() {
+        for g in 0..g_n {
+            let at = g * 2 * h * s_n;
+            for i in at..at + h * s_n {
+                c.occupancy[i] = baseline.occupancy[i] - c.occupancy[i];
+                c.entries[i] = baseline.entries[i] - c.entries[i];
+            }
+        }
+    }
+}
+
+/// The ordinary-practice path of one person, counted in the baseline's class of its subgroup
+/// and recorded in `buf`.
+#[inline(always)]
+fn walk_baseline(
+    plan: &Plan,
+    tables: &Tables,
     group: usize,
     start: usize,
-    draws: &[f64],
-    class: usize,
+    buf: &mut Buffers,
     counts: &mut ArmCounts,
 ) {
     let (h, s_n) = (plan.years, plan.states);
-    let base = class * h * s_n;
+    let base = group * 2 * h * s_n;
     let occupancy = &mut counts.occupancy[base..base + h * s_n];
     let entries = &mut counts.entries[base..base + h * s_n];
-    let first_block = plan.block(variant, group, 0);
-    let mut s = start;
-    let mut time_in_state = 1usize;
+    let first_block = plan.block(0, group, 0);
+    let (mut s, mut time) = (start, 1usize);
     occupancy[s] += 1;
-    for (t, &u) in draws.iter().enumerate() {
-        let block = first_block + t;
-        let row = match plan.tis_slot[s] {
-            None => {
-                let at = (block * s_n + s) * s_n;
-                &tables.rows[at..at + s_n]
-            }
-            Some(slot) => {
-                let at = ((block * plan.tis_states + slot) * h + time_in_state - 1) * s_n;
-                &tables.tis_rows[at..at + s_n]
-            }
-        };
-        let next = pick(row, u);
+    buf.path_state[0] = s;
+    buf.path_time[0] = 1;
+    for (t, &u) in buf.path_draws.iter().enumerate() {
+        let next = pick(row(plan, tables, first_block + t, s, time), u);
         let cell = (t + 1) * s_n + next;
         if next != s {
             entries[cell] += 1;
             s = next;
-            time_in_state = 1;
+            time = 1;
         } else {
-            time_in_state += 1;
+            time += 1;
         }
         occupancy[cell] += 1;
+        buf.path_state[t + 1] = s;
+        buf.path_time[t + 1] = time;
+    }
+}
+
+/// Adds the recorded ordinary-practice path to `class` of `counts`.
+#[inline(always)]
+fn add_path(plan: &Plan, class: usize, buf: &Buffers, counts: &mut ArmCounts) {
+    let (h, s_n) = (plan.years, plan.states);
+    let base = class * h * s_n;
+    for (t, &s) in buf.path_state.iter().enumerate() {
+        counts.occupancy[base + t * s_n + s] += 1;
+        if t > 0 && buf.path_time[t] == 1 {
+            counts.entries[base + t * s_n + s] += 1;
+        }
+    }
+}
+
+/// One participant's path under intervention `arm`, coupled with the recorded ordinary-practice
+/// path, counted in the participants' class of its subgroup.
+#[inline(always)]
+fn walk_coupled(
+    plan: &Plan,
+    tables: &Tables,
+    arm: usize,
+    group: usize,
+    buf: &Buffers,
+    counts: &mut ArmCounts,
+) {
+    let (h, s_n) = (plan.years, plan.states);
+    let base = (group * 2 + 1) * h * s_n;
+    let occupancy = &mut counts.occupancy[base..base + h * s_n];
+    let entries = &mut counts.entries[base..base + h * s_n];
+    let (first_p, first_q) = (plan.block(0, group, 0), plan.block(arm, group, 0));
+    let (mut s, mut time) = (buf.path_state[0], 1usize);
+    occupancy[s] += 1;
+    for (t, &u) in buf.coupling_draws.iter().enumerate() {
+        let p = row(
+            plan,
+            tables,
+            first_p + t,
+            buf.path_state[t],
+            buf.path_time[t],
+        );
+        let q = row(plan, tables, first_q + t, s, time);
+        let next = coupled_move(p, q, buf.path_state[t + 1], u);
+        let cell = (t + 1) * s_n + next;
+        if next != s {
+            entries[cell] += 1;
+            s = next;
+            time = 1;
+        } else {
+            time += 1;
+        }
+        occupancy[cell] += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cumulative(p: &[f64]) -> Vec<f64> {
+        p.iter()
+            .scan(0.0, |acc, x| {
+                *acc += x;
+                Some(*acc)
+            })
+            .collect()
+    }
+
+    /// The joint law of (ordinary practice, intervention) destinations, by exact integration
+    /// over both uniforms on a fine grid.
+    fn joint(p: &[f64], q: &[f64]) -> Vec<Vec<f64>> {
+        let (cp, cq) = (cumulative(p), cumulative(q));
+        let n = 2000;
+        let mut law = vec![vec![0.0; p.len()]; p.len()];
+        for a in 0..n {
+            let j = pick(&cp, (a as f64 + 0.5) / n as f64);
+            for b in 0..n {
+                let k = coupled_move(&cp, &cq, j, (b as f64 + 0.5) / n as f64);
+                law[j][k] += 1.0 / (n * n) as f64;
+            }
+        }
+        law
+    }
+
+    #[test]
+    fn the_coupling_keeps_both_marginals_and_is_maximal() {
+        let (p, q) = ([0.4, 0.3, 0.3], [0.4, 0.2, 0.4]);
+        let law = joint(&p, &q);
+        for i in 0..3 {
+            let row: f64 = law[i].iter().sum();
+            let col: f64 = law.iter().map(|r| r[i]).sum();
+            assert!((row - p[i]).abs() < 1e-3, "baseline marginal {i}: {row}");
+            assert!(
+                (col - q[i]).abs() < 1e-3,
+                "intervention marginal {i}: {col}"
+            );
+            // agreement as often as possible: min(p, q) on the diagonal
+            assert!((law[i][i] - p[i].min(q[i])).abs() < 1e-3, "diagonal {i}");
+        }
+        // whoever moves, moves from B (where p > q) to C (where q > p)
+        assert!((law[1][2] - 0.1).abs() < 1e-3);
+    }
+
+    #[test]
+    fn the_coupling_does_not_depend_on_the_order_of_the_states() {
+        let (p, q) = ([0.4, 0.3, 0.3], [0.4, 0.2, 0.4]);
+        let law = joint(&p, &q);
+        // the same rows with the states in the order B, A, C
+        let perm = [1, 0, 2];
+        let (pp, qp): (Vec<f64>, Vec<f64>) = perm.iter().map(|&i| (p[i], q[i])).unzip();
+        let permuted = joint(&pp, &qp);
+        for (a, &i) in perm.iter().enumerate() {
+            for (b, &k) in perm.iter().enumerate() {
+                assert!(
+                    (permuted[a][b] - law[i][k]).abs() < 1e-3,
+                    "{i}→{k}: {} vs {}",
+                    permuted[a][b],
+                    law[i][k]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn equal_rows_keep_the_path() {
+        let c = cumulative(&[0.2, 0.5, 0.3]);
+        for j in 0..3 {
+            for u in [0.0, 0.3, 0.999_999] {
+                assert_eq!(coupled_move(&c, &c, j, u), j);
+            }
+        }
+    }
+
+    #[test]
+    fn largest_remainder_allocates_exactly_and_breaks_ties_by_the_draws() {
+        assert_eq!(
+            largest_remainder(25, &[0.3, 0.7], &[0.5, 0.5])
+                .iter()
+                .sum::<u32>(),
+            25
+        );
+        // 7.5 and 17.5: the tie goes to the smaller draw
+        assert_eq!(largest_remainder(25, &[0.3, 0.7], &[0.1, 0.9]), vec![8, 17]);
+        assert_eq!(largest_remainder(25, &[0.3, 0.7], &[0.9, 0.1]), vec![7, 18]);
+        assert_eq!(
+            largest_remainder(10, &[0.25, 0.25, 0.5], &[0.0; 3])
+                .iter()
+                .sum::<u32>(),
+            10
+        );
+        assert_eq!(
+            largest_remainder(8, &[8.0 / 25.0 * 25.0 / 8.0], &[0.0]),
+            vec![8]
+        );
+        assert_eq!(largest_remainder(0, &[0.5, 0.5], &[0.0; 2]), vec![0, 0]);
     }
 }

@@ -70,7 +70,7 @@ struct Workspace<'p, 's> {
     plan: &'p Plan<'s>,
     tables: Tables,
     counts: Vec<ArmCounts>,
-    draws: Vec<f64>,
+    buffers: cohort::Buffers,
 }
 
 /// The inputs of one evaluation of the model: the parameter values and the key of the
@@ -118,7 +118,7 @@ pub fn simulate_draws(
                 plan: &plan,
                 tables: Tables::default(),
                 counts: (0..plan.arms).map(|_| ArmCounts::default()).collect(),
-                draws: Vec::new(),
+                buffers: cohort::Buffers::default(),
             },
             |ws, it| {
                 // Iterations after a failed one are skipped; earlier ones still run, so the
@@ -164,10 +164,11 @@ fn run_iteration(ws: &mut Workspace, seed: u64, it: usize, draw: Draw) -> Result
         .fill(plan, &params)
         .map_err(|v| model_error(plan, &params, it, seed, v))?;
     let mut rng = rng::stream(seed, draw.cohort_stream, rng::Purpose::Cohort);
-    cohort::simulate(plan, &ws.tables, &mut rng, &mut ws.draws, &mut ws.counts);
-    let arms = (0..plan.arms)
+    cohort::simulate(plan, &ws.tables, &mut rng, &mut ws.buffers, &mut ws.counts);
+    let arms: Vec<ArmResult> = (0..plan.arms)
         .map(|a| apply_costs(plan, &ws.tables, a, &ws.counts[a]))
         .collect();
+    check_totals(plan, &arms, &params, it, seed)?;
     Ok(IterationResult { params, arms })
 }
 
@@ -246,11 +247,26 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
     }
     let mut program_by_actor = vec![0.0; n_a];
     if let Some(program) = &plan.scenario.arms[arm].program {
+        // The start-up in the start year; per participant and program year, for the
+        // participants in a state the program is given in.
         let (start, end) = program.window();
         for t in (start as usize)..(end as usize).min(h) {
-            let mut spend = tables.per_participant[arm] * f64::from(counts.participants);
-            if t == start as usize {
-                spend += tables.startup[arm];
+            let mut spend = if t == start as usize {
+                tables.startup[arm]
+            } else {
+                0.0
+            };
+            for group in 0..plan.groups {
+                let price = tables.per_participant[(arm * plan.groups + group) * h + t];
+                if price == 0.0 {
+                    continue;
+                }
+                let at = ((group * 2 + 1) * h + t) * s_n;
+                let present: u32 = (0..s_n)
+                    .filter(|&s| program.given_in[s])
+                    .map(|s| counts.occupancy[at + s])
+                    .sum();
+                spend += price * f64::from(present);
             }
             let spend = spend * plan.discount[t];
             cost_by_year[t] += spend;
@@ -270,6 +286,65 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
         outcomes,
         participants: counts.participants,
     }
+}
+
+/// The largest total a cost or outcome may reach: far beyond any real budget (a billion
+/// billion), so that sums and differences of totals stay exact enough and never overflow.
+pub const MAX_TOTAL: f64 = 1e18;
+
+/// Stops a run whose totals are not finite or beyond [`MAX_TOTAL`] (an amount far too large,
+/// e.g. `1e308` in a cost rule, would otherwise overflow to infinity and print as null).
+fn check_totals(
+    plan: &Plan,
+    arms: &[ArmResult],
+    params: &[f64],
+    iteration: usize,
+    seed: u64,
+) -> Result<()> {
+    let sc = plan.scenario;
+    for (a, r) in arms.iter().enumerate() {
+        let totals = r
+            .cost_by_actor
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| (format!("the cost for \"{}\"", sc.actors[i]), x))
+            .chain(
+                r.outcomes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &x)| (format!("the outcome \"{}\"", sc.outcomes[i]), x)),
+            )
+            .chain(
+                r.cost_by_year
+                    .iter()
+                    .enumerate()
+                    .map(|(t, &x)| (format!("the cost of year {t}"), x)),
+            );
+        for (what, x) in totals {
+            if !(x.is_finite() && x.abs() <= MAX_TOTAL) {
+                let values: Vec<String> = sc
+                    .parameters
+                    .iter()
+                    .zip(params)
+                    .map(|(p, v)| format!("{} = {v}", p.name))
+                    .collect();
+                return Err(Error::Model(format!(
+                    "{}: invalid model: in arm \"{}\", {what} over the cohort and horizon is {x:e}, \
+                     beyond {MAX_TOTAL:e}; iteration {iteration} (seed {seed})\n  parameter values: {}\n  \
+                     an amount in the scenario is far too large: amounts are in {} per person and year",
+                    sc.file,
+                    sc.arms[a].name,
+                    if values.is_empty() {
+                        "none".to_string()
+                    } else {
+                        values.join(", ")
+                    },
+                    sc.currency
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn model_error(plan: &Plan, params: &[f64], iteration: usize, seed: u64, v: Violation) -> Error {

@@ -6,7 +6,7 @@
 //! everyone in an intervention arm who does not take part); `a > 0` is intervention arm `a`'s
 //! participants.
 
-use crate::expr::EvalContext;
+use crate::expr::{EvalContext, Expr};
 use crate::scenario::{Accrual, Scenario, SourcePos};
 
 /// What does not change between iterations: dimensions, rule lookups, discount factors.
@@ -31,6 +31,9 @@ pub struct Plan<'s> {
     pub discount: Vec<f64>,
     /// The outcomes' discount factor of each year (all 1 when they are not discounted).
     pub outcome_discount: Vec<f64>,
+    /// The drop-off formula of every `effect(m, dropoff)` that is not a plain number, with the
+    /// rule it appears in: checked to lie in [0, 1] in every iteration.
+    pub dropoffs: Vec<(Expr, SourcePos)>,
 }
 
 /// What the transition rules out of one state read, for sharing rows between arms, subgroups
@@ -82,8 +85,18 @@ impl<'s> Plan<'s> {
         let outcome_discount = (0..years)
             .map(|t| (1.0 + scenario.outcome_discount_rate).powi(-(t as i32)))
             .collect();
+        let mut dropoffs: Vec<(Expr, SourcePos)> = Vec::new();
+        let formulas = sc_formulas(scenario);
+        for (e, origin) in formulas {
+            for d in e.dropoffs() {
+                if d.as_constant().is_none() && !dropoffs.iter().any(|(x, _)| x.same(&d)) {
+                    dropoffs.push((d, origin.clone()));
+                }
+            }
+        }
         Plan {
             scenario,
+            dropoffs,
             arms: scenario.arms.len(),
             groups: scenario.subgroups.len(),
             years,
@@ -135,6 +148,20 @@ impl<'s> Plan<'s> {
     }
 }
 
+/// Every formula of the scenario with the place it is declared.
+fn sc_formulas(sc: &Scenario) -> Vec<(&Expr, &SourcePos)> {
+    let mut all: Vec<(&Expr, &SourcePos)> = Vec::new();
+    all.extend(sc.transitions.iter().map(|r| (&r.probability, &r.origin)));
+    all.extend(sc.costs.iter().map(|r| (&r.amount, &r.origin)));
+    all.extend(sc.outcome_rules.iter().map(|r| (&r.value, &r.origin)));
+    for p in sc.arms.iter().filter_map(|a| a.program.as_ref()) {
+        for e in [&p.startup, &p.per_participant, &p.uptake] {
+            all.push((e, &p.origin));
+        }
+    }
+    all
+}
+
 /// Where a model number went wrong; turned into a message by the caller.
 #[derive(Debug)]
 pub struct Violation {
@@ -169,10 +196,12 @@ pub struct Tables {
     pub group_cum: Vec<f64>,
     /// Cumulative starting shares per group: `start_cum[g * S + s]`.
     pub start_cum: Vec<f64>,
-    /// Uptake per arm (1 for the baseline, unused).
+    /// Uptake per arm and subgroup: `uptake[arm * G + group]` (1 for the baseline, unused).
     pub uptake: Vec<f64>,
-    /// Program start-up cost and cost per participant-year per arm (0 for the baseline).
+    /// Program start-up cost per arm (0 for the baseline).
     pub startup: Vec<f64>,
+    /// Cost per participant-year: `per_participant[(arm * G + group) * H + year]`, 0 outside
+    /// the program years.
     pub per_participant: Vec<f64>,
 }
 
@@ -238,37 +267,77 @@ impl Tables {
             self.start_cum[g * s_n + s_n - 1] = 1.0;
         }
 
-        // Programs.
-        resize(&mut self.uptake, a_n);
+        // Programs: uptake per subgroup (decided in the start year), the start-up once, the
+        // cost per participant per subgroup and program year.
+        resize(&mut self.uptake, a_n * g_n);
         resize(&mut self.startup, a_n);
-        resize(&mut self.per_participant, a_n);
-        self.uptake[0] = 1.0;
+        resize(&mut self.per_participant, a_n * g_n * h);
+        self.uptake[..g_n].fill(1.0);
         for (a, arm) in sc.interventions() {
             let p = arm.program.as_ref().expect("interventions have a program");
-            let cx = plan.context(params, a, 0, p.start_year as usize, 1);
-            let check = |what: &str, e: &crate::expr::Expr, range: (f64, f64)| {
-                let x = e.eval(&cx);
-                if x.is_finite() && x >= range.0 && x <= range.1 {
-                    Ok(x)
-                } else {
-                    Err(Violation {
-                        message: format!(
-                            "intervention \"{}\" ({}): {what} is {x}, outside [{}, {}]",
-                            arm.name, p.origin, range.0, range.1
-                        ),
-                        params: e.dependencies().params,
-                        variant: a,
-                        group: 0,
-                        year: p.start_year as usize,
-                        time_in_state: None,
-                        origin: Some(p.origin.clone()),
-                    })
+            let check = |what: &str, e: &Expr, g: usize, t: u32, max: Option<f64>| {
+                let x = e.eval(&plan.context(params, a, g, t as usize, 1));
+                let ok = x.is_finite() && x >= 0.0 && max.is_none_or(|m| x <= m);
+                if ok {
+                    return Ok(x);
                 }
+                let range = match max {
+                    Some(m) => format!("between 0 and {m}"),
+                    None => "a finite amount ≥ 0".to_string(),
+                };
+                Err(Violation {
+                    message: format!(
+                        "intervention \"{}\": {what} must be {range}, got {x}",
+                        arm.name
+                    ),
+                    params: e.dependencies().params,
+                    variant: a,
+                    group: g,
+                    year: t as usize,
+                    time_in_state: None,
+                    origin: Some(p.origin.clone()),
+                })
             };
-            self.uptake[a] = check("uptake", &p.uptake, (0.0, 1.0))?;
-            self.startup[a] = check("startup", &p.startup, (0.0, f64::MAX))?;
-            self.per_participant[a] =
-                check("per_participant", &p.per_participant, (0.0, f64::MAX))?;
+            let remainder = g_n - 1;
+            self.startup[a] = check("startup", &p.startup, remainder, p.start_year, None)?;
+            for g in 0..g_n {
+                self.uptake[a * g_n + g] = check("uptake", &p.uptake, g, p.start_year, Some(1.0))?;
+                let (start, end) = p.window();
+                for t in start..end.min(h as u32) {
+                    self.per_participant[(a * g_n + g) * h + t as usize] =
+                        check("per_participant", &p.per_participant, g, t, None)?;
+                }
+            }
+        }
+
+        // Every effect's drop-off is a share in [0, 1] (else an effect grows after the program).
+        for (dropoff, origin) in &plan.dropoffs {
+            let reads = dropoff.dependencies();
+            let varies = reads.year || reads.arm || reads.subgroup;
+            for v in 1..a_n {
+                for g in 0..g_n {
+                    for t in 0..h {
+                        if !varies && (v, g, t) != (1, 0, 0) {
+                            continue;
+                        }
+                        let x = dropoff.eval(&plan.context(params, v, g, t, 1));
+                        if !(0.0..=1.0).contains(&x) {
+                            return Err(Violation {
+                                message: format!(
+                                    "the drop-off of effect(..., {dropoff}) is {x}, outside [0, 1] \
+                                     (a share of the effect lost each year after the program)"
+                                ),
+                                params: reads.params,
+                                variant: v,
+                                group: g,
+                                year: t,
+                                time_in_state: None,
+                                origin: Some(origin.clone()),
+                            });
+                        }
+                    }
+                }
+            }
         }
 
         // Transition rows.

@@ -1,5 +1,6 @@
 //! socinv's integration tests: one binary, one module per concern.
 
+mod arms;
 mod browser;
 mod cli;
 mod commands;
