@@ -954,10 +954,10 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
             // What each program formula may read: the start-up is one sum for the program,
             // uptake is decided once per person (in the start year), and the cost per
             // participant may vary by year and subgroup; none may read a person's time in state.
-            for (key, e, year_ok, subgroup_ok) in [
-                ("startup", &startup, false, false),
-                ("uptake", &uptake, false, true),
-                ("per_participant", &per_participant, true, true),
+            for (e, key, year_ok, subgroup_ok) in [
+                (&startup, "startup", false, false),
+                (&uptake, "uptake", false, true),
+                (&per_participant, "per_participant", true, true),
             ] {
                 let d = e.dependencies();
                 let what = if d.time_in_state {
