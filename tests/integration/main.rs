@@ -8,6 +8,7 @@ mod common;
 mod distributions;
 mod docs;
 mod engine;
+mod properties;
 mod report_html;
 mod report_xlsx;
 mod scenarios;
