@@ -326,15 +326,16 @@ fn walk_coupled(
     let (mut s, mut time) = (buf.path_state[0], 1usize);
     occupancy[s] += 1;
     for (t, &u) in buf.coupling_draws.iter().enumerate() {
-        let p = row(
-            plan,
-            tables,
-            first_p + t,
-            buf.path_state[t],
-            buf.path_time[t],
-        );
-        let q = row(plan, tables, first_q + t, s, time);
-        let next = coupled_move(p, q, buf.path_state[t + 1], u);
+        let (s_b, j) = (buf.path_state[t], buf.path_state[t + 1]);
+        // Where both paths are in the same state and time, and its exits do not read the arm,
+        // the two rows are the same row: the coupling keeps the path without looking.
+        let next = if s == s_b && time == buf.path_time[t] && !plan.row_reads[s].arm {
+            j
+        } else {
+            let p = row(plan, tables, first_p + t, s_b, buf.path_time[t]);
+            let q = row(plan, tables, first_q + t, s, time);
+            coupled_move(p, q, j, u)
+        };
         let cell = (t + 1) * s_n + next;
         if next != s {
             entries[cell] += 1;

@@ -137,7 +137,10 @@ fn check_markov(script: &str, outcome_rate: f64) {
         cohort * base_transfer,
     );
     for it in &its {
-        assert_eq!(it.arms[0].transfer_by_actor[1], 0.0, "region has no transfers");
+        assert_eq!(
+            it.arms[0].transfer_by_actor[1], 0.0,
+            "region has no transfers"
+        );
     }
 }
 
