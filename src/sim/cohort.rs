@@ -40,10 +40,9 @@ impl ArmCounts {
 /// Per-thread buffers of the cohort loop, reused between iterations.
 #[derive(Default)]
 pub struct Buffers {
-    /// This person's uniforms of the ordinary-practice path, one per year step.
+    /// This person's uniforms, one per year step: they draw the ordinary-practice path, and
+    /// where it fell within its destination's share drives the coupling.
     path_draws: Vec<f64>,
-    /// This person's uniforms of the coupling with an intervention, one per year step.
-    coupling_draws: Vec<f64>,
     /// This person's ordinary-practice path: the state and the years in it, per year.
     path_state: Vec<usize>,
     path_time: Vec<usize>,
@@ -69,11 +68,20 @@ fn share(cumulative: &[f64], j: usize) -> f64 {
 }
 
 /// The intervention's destination, maximally coupled with ordinary practice's move to `j`
-/// (see the module docs); `u` is uniform in [0, 1).
+/// (see the module docs), which the uniform `u_path` drew from `p` by inverse transform.
+///
+/// Where `u_path` fell within `j`'s share, `u = (u_path − P(< j)) / p_j`, is uniform in [0, 1)
+/// and independent of `j`: it is the coupling's own uniform, so one draw per person-year
+/// serves both.
 #[inline(always)]
-fn coupled_move(p: &[f64], q: &[f64], j: usize, u: f64) -> usize {
+fn coupled_move(p: &[f64], q: &[f64], j: usize, u_path: f64) -> usize {
     let (p_j, q_j) = (share(p, j), share(q, j));
-    if q_j >= p_j || u * p_j < q_j {
+    if q_j >= p_j {
+        return j;
+    }
+    let below = if j == 0 { 0.0 } else { p[j - 1] };
+    let u = ((u_path - below) / p_j).clamp(0.0, 1.0 - f64::EPSILON);
+    if u * p_j < q_j {
         return j;
     }
     // Moved off ordinary practice's destination: draw from the excess (q − p)⁺, reusing the
@@ -193,9 +201,8 @@ fn assign_exactly(
 
 /// Simulates the cohort once and fills `counts` (one per arm).
 ///
-/// Per person, the draws are: subgroup, uptake, starting state, then per year one for the
-/// ordinary-practice path and one for the coupling, whatever the arms and the composition, so
-/// that one person's draws never shift another's.
+/// Per person, the draws are: subgroup, uptake, starting state, then one per year, whatever the
+/// arms and the composition, so that one person's draws never shift another's.
 pub fn simulate(
     plan: &Plan,
     tables: &Tables,
@@ -210,7 +217,6 @@ pub fn simulate(
     }
     let steps = h.saturating_sub(1);
     buf.path_draws.resize(steps, 0.0);
-    buf.coupling_draws.resize(steps, 0.0);
     buf.path_state.resize(h, 0);
     buf.path_time.resize(h, 0);
     let exact = plan.scenario.composition == Composition::Exact;
@@ -222,9 +228,8 @@ pub fn simulate(
         let u_group = unit(rng);
         let u_uptake = unit(rng);
         let u_start = unit(rng);
-        for t in 0..steps {
-            buf.path_draws[t] = unit(rng);
-            buf.coupling_draws[t] = unit(rng);
+        for u in buf.path_draws.iter_mut() {
+            *u = unit(rng);
         }
         let (group, start) = if exact {
             buf.assigned[person]
@@ -325,7 +330,7 @@ fn walk_coupled(
     let (first_p, first_q) = (plan.block(0, group, 0), plan.block(arm, group, 0));
     let (mut s, mut time) = (buf.path_state[0], 1usize);
     occupancy[s] += 1;
-    for (t, &u) in buf.coupling_draws.iter().enumerate() {
+    for (t, &u) in buf.path_draws.iter().enumerate() {
         let (s_b, j) = (buf.path_state[t], buf.path_state[t + 1]);
         // Where both paths are in the same state and time, and its exits do not read the arm,
         // the two rows are the same row: the coupling keeps the path without looking.
@@ -361,18 +366,16 @@ mod tests {
             .collect()
     }
 
-    /// The joint law of (ordinary practice, intervention) destinations, by exact integration
-    /// over both uniforms on a fine grid.
+    /// The joint law of (ordinary practice, intervention) destinations, by integrating over the
+    /// one uniform on a fine grid.
     fn joint(p: &[f64], q: &[f64]) -> Vec<Vec<f64>> {
         let (cp, cq) = (cumulative(p), cumulative(q));
-        let n = 2000;
+        let n = 1_000_000;
         let mut law = vec![vec![0.0; p.len()]; p.len()];
         for a in 0..n {
-            let j = pick(&cp, (a as f64 + 0.5) / n as f64);
-            for b in 0..n {
-                let k = coupled_move(&cp, &cq, j, (b as f64 + 0.5) / n as f64);
-                law[j][k] += 1.0 / (n * n) as f64;
-            }
+            let u = (a as f64 + 0.5) / n as f64;
+            let j = pick(&cp, u);
+            law[j][coupled_move(&cp, &cq, j, u)] += 1.0 / n as f64;
         }
         law
     }
@@ -419,10 +422,9 @@ mod tests {
     #[test]
     fn equal_rows_keep_the_path() {
         let c = cumulative(&[0.2, 0.5, 0.3]);
-        for j in 0..3 {
-            for u in [0.0, 0.3, 0.999_999] {
-                assert_eq!(coupled_move(&c, &c, j, u), j);
-            }
+        for u in [0.0, 0.1, 0.3, 0.69, 0.7, 0.999_999] {
+            let j = pick(&c, u);
+            assert_eq!(coupled_move(&c, &c, j, u), j);
         }
     }
 
