@@ -9,6 +9,7 @@ mod docs;
 mod engine;
 mod report_html;
 mod report_xlsx;
+mod risk;
 mod scenarios;
 mod sensitivity;
 mod sobol;
