@@ -102,8 +102,9 @@ pub fn ci_exponent(ci: [f64; 2]) -> Option<i32> {
 }
 
 /// An amount (a quantile) rounded to what its 95% interval supports, never finer than 3
-/// significant digits: `-6 000 000` for −5 970 601 with ±400 000. Without a known interval, 3
-/// significant digits ([`amount`]).
+/// significant digits, nor than whole numbers when the quantile and its interval are whole (a
+/// count): `-6 000 000` for −5 970 601 with ±400 000. Without a known interval, 3 significant
+/// digits ([`amount`]).
 pub fn amount_ci(x: f64, ci: [f64; 2]) -> String {
     if !x.is_finite() {
         return "–".to_string();
@@ -113,8 +114,10 @@ pub fn amount_ci(x: f64, ci: [f64; 2]) -> String {
     } else {
         decade(x.abs()) - 2
     };
+    let whole = [x, ci[0], ci[1]].iter().all(|v| v.fract() == 0.0);
     match ci_exponent(ci) {
-        Some(e) if e > by_sig => {
+        Some(e) if e > by_sig || (whole && e < 0) => {
+            let e = if whole { e.max(0) } else { e };
             let step = 10f64.powi(e);
             let r = (x / step).round() * step;
             grouped(r, (-e).max(0) as usize)
@@ -257,6 +260,9 @@ mod tests {
         // no interval (older results): 3 significant digits
         assert_eq!(amount_ci(16_777_191.0, [f64::NAN; 2]), "16 800 000");
         assert_eq!(amount_ci(-18_000.0, [-18_000.0, -18_000.0]), "-18 000");
+        // a count whose interval is 1 … 2 is shown whole
+        assert_eq!(amount_ci(1.0, [1.0, 2.0]), "1");
+        assert_eq!(amount_ci(6.02, [5.5, 6.5]), "6.0");
     }
 
     #[test]

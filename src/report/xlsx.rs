@@ -15,7 +15,7 @@
 //! Amounts are discounted to year 0 in the scenario's currency and price year, shown with
 //! thousands separators and no decimals (`#,##0`; the cell keeps full precision); shares as
 //! percentages (`0%`). Every value is a number, never text; a value that is missing or not finite
-//! (e.g. a ROI with a possible zero investment) is an empty cell. Headers are bold and frozen
+//! (e.g. a ROI with a zero mean investment) is an empty cell. Headers are bold and frozen
 //! (the `Summary` sheet, a form rather than a table, has no frozen panes). The file's creation
 //! date is fixed, so the same results give byte-identical workbooks.
 

@@ -6,10 +6,12 @@
 //!   "SEK 8.4 m", percentages as "14%".
 //! - Negative numbers carry the minus sign U+2212.
 //!
-//! Rounding: a range (P5 … P95) keeps two significant digits of its larger end, three when that
-//! end's leading digit is 1 (a quantile's Monte Carlo error is a few per cent of the spread); a
-//! mean is rounded to the decade of its Monte Carlo standard error, and never finer than three
-//! significant digits.
+//! Rounding: a range P5 … P95 is rounded to the decade of the wider half-width of its ends' 95%
+//! intervals, never finer than three significant digits of its larger end (without intervals,
+//! as in results written before them: two significant digits, three when the leading digit is
+//! 1); a share to the decade of its interval's half-width, whole or tenths of a per cent; a mean
+//! to the decade of its Monte Carlo standard error, and never finer than three significant
+//! digits.
 
 use super::Lang;
 use crate::report::format::grouped_with;
