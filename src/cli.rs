@@ -464,17 +464,17 @@ fn run(args: &RunArgs) -> Result<()> {
             let max = args.max_iterations as usize;
             progress.set_length(precision::BATCH.min(max) as u64);
             if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{bar:30} {pos}/{len} iterations · {msg} · ETA {eta}",
+                "{bar:20} {pos}/~{len} iterations · MCSE {msg} · ETA {eta}",
             ) {
                 progress.set_style(style);
             }
-            progress.set_message(format!("target MCSE {target}"));
+            progress.set_message(format!("? → {target}"));
+            // the bar's length is the estimate of the iterations needed
             let on_batch = |p: &precision::PrecisionProgress| {
-                progress.set_length(p.needed as u64);
+                progress.set_length(p.needed.max(p.next_end) as u64);
                 progress.set_message(format!(
-                    "MCSE {} (target {target}), ~{} needed",
-                    report::format::round_sig(p.mcse, 2),
-                    report::format::grouped(p.needed as f64, 0)
+                    "{} → {target}",
+                    report::format::grouped(report::format::round_sig(p.mcse, 2), 0)
                 ));
             };
             let run = pool.install(|| {

@@ -34,6 +34,8 @@ pub struct PrecisionProgress {
     pub mcse: f64,
     /// The estimated iterations needed, n·(MCSE/target)², at most `max_iterations`.
     pub needed: usize,
+    /// Where the next batch ends (`done` when the run stops here).
+    pub next_end: usize,
 }
 
 /// Welford's running mean and sum of squared deviations.
@@ -121,15 +123,25 @@ pub fn run_to_precision(
         let mcse = nets.iter().map(RunningMean::mcse).fold(0.0, f64::max);
         let reached = mcse <= target;
         let needed = needed(done, mcse, target, max_iterations);
-        on_batch(&PrecisionProgress { done, mcse, needed });
-        if reached || done >= max_iterations {
+        let stop = reached || done >= max_iterations;
+        end = if stop {
+            done
+        } else {
+            next_end(done, needed, max_iterations)
+        };
+        on_batch(&PrecisionProgress {
+            done,
+            mcse,
+            needed,
+            next_end: end,
+        });
+        if stop {
             return Ok(PreciseRun {
                 iterations,
                 reached,
                 mcse,
             });
         }
-        end = next_end(done, needed, max_iterations);
     }
 }
 
