@@ -448,6 +448,8 @@ fn run(args: &RunArgs) -> Result<()> {
     };
     let started = Instant::now();
     let pool = thread_pool(args.threads)?;
+    // printed once the progress bar is cleared, on a line of its own
+    let mut stop_message = None;
     let (iterations, settings) = match args.precision {
         None => {
             let its = pool.install(|| sim::simulate(&scenario, &settings, &|| progress.inc(1)))?;
@@ -459,23 +461,44 @@ fn run(args: &RunArgs) -> Result<()> {
                     "--precision {target}: give a positive amount"
                 )));
             }
-            progress.set_length(args.max_iterations);
             let max = args.max_iterations as usize;
+            progress.set_length(precision::BATCH.min(max) as u64);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{bar:20} {pos}/~{len} iterations · MCSE {msg} · ETA {eta}",
+            ) {
+                progress.set_style(style);
+            }
+            progress.set_message(format!("? → {target}"));
+            // the bar's length is the estimate of the iterations needed
+            let on_batch = |p: &precision::PrecisionProgress| {
+                progress.set_length(p.needed.max(p.next_end) as u64);
+                progress.set_message(format!(
+                    "{} → {target}",
+                    report::format::grouped(report::format::round_sig(p.mcse, 2), 0)
+                ));
+            };
             let run = pool.install(|| {
-                precision::run_to_precision(&scenario, &settings, target, max, &|| progress.inc(1))
+                precision::run_to_precision(
+                    &scenario,
+                    &settings,
+                    target,
+                    max,
+                    &|| progress.inc(1),
+                    &on_batch,
+                )
             })?;
             let used = run.iterations.len();
-            if run.reached {
-                eprintln!(
+            stop_message = Some(if run.reached {
+                format!(
                     "--precision {target}: reached MCSE {:.1} after {used} iterations",
                     run.mcse
-                );
+                )
             } else {
-                eprintln!(
+                format!(
                     "--precision {target}: stopped at --max-iterations {used} with MCSE {:.1}",
                     run.mcse
-                );
-            }
+                )
+            });
             (
                 run.iterations,
                 SimSettings {
@@ -486,6 +509,9 @@ fn run(args: &RunArgs) -> Result<()> {
         }
     };
     progress.finish_and_clear();
+    if let Some(message) = stop_message {
+        eprintln!("{message}");
+    }
     let elapsed = started.elapsed().as_secs_f64();
 
     let results = RunResults::new(&scenario, &settings, &iterations);

@@ -6,7 +6,10 @@
 use crate::scenario::Scenario;
 use crate::sensitivity::drivers::{Driver, drivers};
 use crate::sim::{ArmResult, IterationResult, SimSettings, year_table};
-use crate::stats::{Histogram, Payback, Share, Summary, payback_year};
+use crate::stats::{
+    Histogram, Interval, Payback, RatioOfMeans, Share, Summary, UNKNOWN, interval_or_unknown,
+    payback_year, wilson,
+};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
@@ -122,16 +125,24 @@ pub struct Comparison {
     pub savings: Summary,
     /// The program cost.
     pub investment: Summary,
-    /// net / investment; null when the investment can be zero.
-    pub roi: Option<Summary>,
+    /// The return on investment, mean net / mean investment; null when the mean investment
+    /// is 0.
+    #[serde(deserialize_with = "roi_any_version")]
+    pub roi: Option<Roi>,
     pub prob_net_positive: f64,
     pub prob_net_positive_mcse: f64,
+    /// The Wilson 95% interval of prob_net_positive.
+    #[serde(default = "unknown", deserialize_with = "interval_or_unknown")]
+    pub prob_net_positive_ci: Interval,
     /// The probability of a loss, P(net < 0): 1 − prob_net_positive unless the net can be
     /// exactly 0. (Results written before it existed read it as 1 − prob_net_positive.)
     #[serde(default = "nan")]
     pub prob_loss: f64,
     #[serde(default = "nan")]
     pub prob_loss_mcse: f64,
+    /// The Wilson 95% interval of prob_loss.
+    #[serde(default = "unknown", deserialize_with = "interval_or_unknown")]
+    pub prob_loss_ci: Interval,
     pub payback: Payback,
     pub by_actor: IndexMap<String, NetShare>,
     pub by_perspective: IndexMap<String, NetShare>,
@@ -148,15 +159,53 @@ pub struct Comparison {
     pub drivers_by_perspective: IndexMap<String, Vec<Driver>>,
 }
 
+/// The return on investment: the ratio of the mean net to the mean investment (what
+/// "net / investment" means for the program as a whole), with its delta-method MCSE.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Roi {
+    pub ratio_of_means: f64,
+    /// Delta-method MCSE (results written before it existed carry an upper bound,
+    /// (MCSE(net) + |ROI|·MCSE(investment)) / mean investment).
+    #[serde(deserialize_with = "null_as_nan")]
+    pub mcse: f64,
+    /// The distribution of the per-iteration ratio net / investment, for its spread (P5 … P95);
+    /// null when the investment is 0 in some iteration. Its mean is not the ROI.
+    pub per_iteration: Option<Summary>,
+}
+
+/// Reads `roi` as written now ([`Roi`]) or before (the per-iteration ratio's [`Summary`], whose
+/// mean was reported as the ROI): the latter keeps the spread and is completed by
+/// [`RunResults::from_json`].
+fn roi_any_version<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Roi>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum AnyRoi {
+        Current(Roi),
+        Before(Summary),
+    }
+    Ok(Option::<AnyRoi>::deserialize(d)?.map(|r| match r {
+        AnyRoi::Current(r) => r,
+        AnyRoi::Before(s) => Roi {
+            ratio_of_means: f64::NAN,
+            mcse: f64::NAN,
+            per_iteration: Some(s),
+        },
+    }))
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 pub struct NetShare {
     pub net: Summary,
     pub prob_net_positive: f64,
+    /// The Wilson 95% interval of prob_net_positive.
+    #[serde(default = "unknown", deserialize_with = "interval_or_unknown")]
+    pub prob_net_positive_ci: Interval,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct YearNet {
     pub year: u32,
+    /// The net of years 0..=year; in the last year it is the net.
     pub cumulative_net: Summary,
 }
 
@@ -179,6 +228,11 @@ pub struct ComparisonSamples {
     pub net: Vec<f64>,
     pub savings: Vec<f64>,
     pub investment: Vec<f64>,
+    /// The cumulative net at the end of each year: `cumulative[year][iteration]`. Each year's
+    /// net is [`saving`] of that year's costs; the last year's cumulative net is `net` itself,
+    /// so it agrees with the net in sign to the last bit.
+    pub cumulative: Vec<Vec<f64>>,
+    /// The payback year ([`payback_year`] of the cumulative nets): `Some` exactly when net > 0.
     pub payback: Vec<Option<u32>>,
     /// Net per actor: `by_actor[actor][iteration]`.
     pub by_actor: Vec<Vec<f64>>,
@@ -191,25 +245,25 @@ impl ComparisonSamples {
         fn pair(it: &IterationResult, arm: usize) -> (&ArmResult, &ArmResult) {
             (&it.arms[0], &it.arms[arm])
         }
-        let net: Vec<f64> = iterations
-            .iter()
-            .map(|it| {
-                let (b, i) = pair(it, arm);
-                saving(b.total(), i.total())
-            })
-            .collect();
+        let net: Vec<f64> = iterations.iter().map(|it| net_of(it, arm)).collect();
         let investment: Vec<f64> = iterations.iter().map(|it| it.arms[arm].program()).collect();
         let savings = net.iter().zip(&investment).map(|(n, i)| n + i).collect();
+        let horizon = scenario.horizon as usize;
+        let mut cumulative = vec![vec![0.0; iterations.len()]; horizon];
+        let mut by_year = vec![0.0; horizon];
         let payback = iterations
             .iter()
-            .map(|it| {
+            .zip(&net)
+            .enumerate()
+            .map(|(k, (it, &net))| {
                 let (b, i) = pair(it, arm);
-                payback_year(
-                    b.cost_by_year
-                        .iter()
-                        .zip(&i.cost_by_year)
-                        .map(|(b, i)| saving(*b, *i)),
-                )
+                let mut acc = 0.0;
+                for (t, c) in by_year.iter_mut().enumerate() {
+                    acc += saving(b.cost_by_year[t], i.cost_by_year[t]);
+                    *c = if t + 1 == horizon { net } else { acc };
+                    cumulative[t][k] = *c;
+                }
+                payback_year(&by_year)
             })
             .collect();
         let by_actor = (0..scenario.actors.len())
@@ -250,6 +304,7 @@ impl ComparisonSamples {
             net,
             savings,
             investment,
+            cumulative,
             payback,
             by_actor,
             by_perspective,
@@ -269,28 +324,42 @@ pub fn saving(baseline: f64, intervention: f64) -> f64 {
     }
 }
 
+/// The net of intervention `arm` in one iteration: [`saving`] of the arms' total costs.
+pub fn net_of(it: &IterationResult, arm: usize) -> f64 {
+    saving(it.arms[0].total(), it.arms[arm].total())
+}
+
 fn summary(values: &[f64]) -> Summary {
-    Summary::of(values).unwrap_or(Summary {
-        mean: f64::NAN,
-        sd: f64::NAN,
-        mcse: f64::NAN,
-        p5: f64::NAN,
-        p10: f64::NAN,
-        p25: f64::NAN,
-        p50: f64::NAN,
-        p75: f64::NAN,
-        p90: f64::NAN,
-        p95: f64::NAN,
-        min: f64::NAN,
-        max: f64::NAN,
-    })
+    Summary::of(values).unwrap_or_else(Summary::undefined)
 }
 
 fn net_share(values: &[f64]) -> NetShare {
+    let positive = Share::of(values, |v| *v > 0.0);
     NetShare {
         net: summary(values),
-        prob_net_positive: Share::of(values, |v| *v > 0.0).p,
+        prob_net_positive: positive.p,
+        prob_net_positive_ci: positive.ci,
     }
+}
+
+fn unknown() -> Interval {
+    UNKNOWN
+}
+
+/// The [`Roi`] of a comparison's samples; `None` when the mean investment is 0.
+pub fn roi(samples: &ComparisonSamples) -> Option<Roi> {
+    let r = RatioOfMeans::of(&samples.net, &samples.investment)?;
+    let ratios: Vec<f64> = samples
+        .net
+        .iter()
+        .zip(&samples.investment)
+        .map(|(n, i)| n / i)
+        .collect();
+    Some(Roi {
+        ratio_of_means: r.ratio,
+        mcse: r.mcse,
+        per_iteration: Summary::of(&ratios),
+    })
 }
 
 /// Reads a number written as `null` (serde_json writes NaN and infinities so) back as NaN, for
@@ -307,10 +376,39 @@ impl RunResults {
     /// Reads results written by `socinv run --json`, filling in what older files lack.
     pub fn from_json(value: serde_json::Value) -> serde_json::Result<RunResults> {
         let mut r: RunResults = serde_json::from_value(value)?;
+        let n = r.settings.iterations;
+        // a share's Wilson interval follows from the share and n
+        let count = |p: f64| (p * n as f64).round() as usize;
+        let fill = |ci: &mut Interval, p: f64| {
+            if ci[0].is_nan() && p.is_finite() {
+                *ci = wilson(count(p), n);
+            }
+        };
         for c in &mut r.comparisons {
             if c.prob_loss.is_nan() {
                 c.prob_loss = 1.0 - c.prob_net_positive;
                 c.prob_loss_mcse = c.prob_net_positive_mcse;
+            }
+            fill(&mut c.prob_net_positive_ci, c.prob_net_positive);
+            fill(&mut c.prob_loss_ci, c.prob_loss);
+            fill(
+                &mut c.payback.prob_within_horizon_ci,
+                c.payback.prob_within_horizon,
+            );
+            if c.payback.cdf_ci.len() != c.payback.cdf.len() {
+                c.payback.cdf_ci = c.payback.cdf.iter().map(|&p| wilson(count(p), n)).collect();
+            }
+            for s in c.by_actor.values_mut().chain(c.by_perspective.values_mut()) {
+                fill(&mut s.prob_net_positive_ci, s.prob_net_positive);
+            }
+            // before, `roi` was the mean of per-iteration ratios: the ratio of the means is
+            // recomputed, and its MCSE bounded by Cauchy–Schwarz (|cov| ≤ σ_N σ_I)
+            if let Some(roi) = &mut c.roi
+                && roi.ratio_of_means.is_nan()
+            {
+                let (net, inv) = (&c.net, &c.investment);
+                roi.ratio_of_means = net.mean / inv.mean;
+                roi.mcse = (net.mcse + roi.ratio_of_means.abs() * inv.mcse) / inv.mean.abs();
             }
         }
         Ok(r)
@@ -472,12 +570,6 @@ fn tables_at_medians(scenario: &Scenario) -> Option<TablesAtMedians> {
 
 fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -> Comparison {
     let samples = ComparisonSamples::new(scenario, iterations, arm);
-    let roi: Vec<f64> = samples
-        .net
-        .iter()
-        .zip(&samples.investment)
-        .map(|(n, i)| n / i)
-        .collect();
     let prob = Share::of(&samples.net, |v| *v > 0.0);
     let loss = Share::of(&samples.net, |v| *v < 0.0);
     let by_actor = scenario
@@ -493,16 +585,13 @@ fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -
         .map(|(p, values)| (p.name.clone(), net_share(values)))
         .collect();
     let horizon = scenario.horizon as usize;
-    let mut cumulative = vec![0.0; iterations.len()];
-    let per_year = (0..horizon)
-        .map(|t| {
-            for (c, it) in cumulative.iter_mut().zip(iterations) {
-                *c += saving(it.arms[0].cost_by_year[t], it.arms[arm].cost_by_year[t]);
-            }
-            YearNet {
-                year: t as u32,
-                cumulative_net: summary(&cumulative),
-            }
+    let per_year = samples
+        .cumulative
+        .iter()
+        .enumerate()
+        .map(|(t, cumulative)| YearNet {
+            year: t as u32,
+            cumulative_net: summary(cumulative),
         })
         .collect();
     let outcomes = scenario
@@ -533,11 +622,13 @@ fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -
         net: summary(&samples.net),
         savings: summary(&samples.savings),
         investment: summary(&samples.investment),
-        roi: Summary::of(&roi),
+        roi: roi(&samples),
         prob_net_positive: prob.p,
         prob_net_positive_mcse: prob.mcse,
+        prob_net_positive_ci: prob.ci,
         prob_loss: loss.p,
         prob_loss_mcse: loss.mcse,
+        prob_loss_ci: loss.ci,
         payback: Payback::of(&samples.payback, horizon),
         by_actor,
         by_perspective,

@@ -82,6 +82,103 @@ pub fn mean_with_mcse(mean: f64, mcse: f64) -> String {
     )
 }
 
+/// The decade of a positive number, ⌊log10 x⌋, exact at powers of ten.
+fn decade(x: f64) -> i32 {
+    let mut e = x.log10().floor() as i32;
+    if 10f64.powi(e + 1) <= x {
+        e += 1;
+    } else if 10f64.powi(e) > x {
+        e -= 1;
+    }
+    e
+}
+
+/// The exponent of the rounding step an estimate with 95% interval `ci` supports: the decade
+/// of the interval's half-width (±400 000 → 100 000); `None` if the interval is unknown or has
+/// no width.
+pub fn ci_exponent(ci: [f64; 2]) -> Option<i32> {
+    let half = (ci[1] - ci[0]) / 2.0;
+    (half.is_finite() && half > 0.0).then(|| decade(half))
+}
+
+/// An amount (a quantile) rounded to what its 95% interval supports, never finer than 3
+/// significant digits, nor than whole numbers when the quantile and its interval are whole (a
+/// count): `-6 000 000` for −5 970 601 with ±400 000. Without a known interval, 3 significant
+/// digits ([`amount`]).
+pub fn amount_ci(x: f64, ci: [f64; 2]) -> String {
+    if !x.is_finite() {
+        return "–".to_string();
+    }
+    let by_sig = if x == 0.0 {
+        i32::MIN
+    } else {
+        decade(x.abs()) - 2
+    };
+    let whole = [x, ci[0], ci[1]].iter().all(|v| v.fract() == 0.0);
+    match ci_exponent(ci) {
+        Some(e) if e > by_sig || (whole && e < 0) => {
+            let e = if whole { e.max(0) } else { e };
+            let step = 10f64.powi(e);
+            let r = (x / step).round() * step;
+            grouped(r, (-e).max(0) as usize)
+        }
+        _ => amount(x),
+    }
+}
+
+/// A share rounded to what its 95% interval supports, as a percentage number without the sign:
+/// the step is the decade of the interval's half-width, between 10^`finest` and 1 percentage
+/// point (60.4% with 57–63% is "60", with 59.4–61.4% "60.4"). At 0 or 1 the interval is added,
+/// "0 (0–4)": 0 of 100 iterations is not a certainty; a share that is neither but rounds to it
+/// reads "< 1", "> 99". `None` without a known interval.
+pub fn share_parts(
+    p: f64,
+    ci: [f64; 2],
+    finest: i32,
+    number: &dyn Fn(f64, usize) -> String,
+) -> Option<String> {
+    let e = ci_exponent([ci[0] * 100.0, ci[1] * 100.0])?.clamp(finest, 0);
+    let decimals = (-e) as usize;
+    let step = 10f64.powi(e);
+    let pct = p * 100.0;
+    let rounded = (pct / step).round() * step;
+    Some(if p == 0.0 {
+        format!(
+            "0 (0–{})",
+            number((ci[1] * 100.0 / step).ceil() * step, decimals)
+        )
+    } else if p == 1.0 {
+        format!(
+            "100 ({}–100)",
+            number((ci[0] * 100.0 / step).floor() * step, decimals)
+        )
+    } else if rounded <= 0.0 {
+        format!("< {}", number(step, decimals))
+    } else if rounded >= 100.0 {
+        format!("> {}", number(100.0 - step, decimals))
+    } else {
+        number(rounded, decimals)
+    })
+}
+
+/// A share rounded to what its 95% interval supports ([`share_parts`], hundredths of a per cent
+/// at the finest): "60%", "60.4%", "0% (0–4%)"; without a known interval, [`percent`].
+pub fn share(p: f64, ci: [f64; 2]) -> String {
+    if !p.is_finite() {
+        return "–".to_string();
+    }
+    match share_parts(p, ci, -2, &|x, d| grouped(x, d)) {
+        Some(text) => match text.split_once(' ') {
+            Some((head, tail)) if tail.starts_with('(') => {
+                format!("{head}% {}%)", &tail[..tail.len() - 1])
+            }
+            Some((head, tail)) => format!("{head} {tail}%"),
+            None => format!("{text}%"),
+        },
+        None => percent(p),
+    }
+}
+
 /// A share as a whole percentage (one decimal under 1% or over 99%).
 pub fn percent(p: f64) -> String {
     let pct = p * 100.0;
@@ -146,6 +243,42 @@ mod tests {
             "1 230 000 (± 10 000)"
         );
         assert_eq!(mean_with_mcse(0.8534, 0.012), "0.85 (± 0.01)");
+    }
+
+    #[test]
+    fn quantiles_are_rounded_by_their_interval() {
+        // ±400 000: to 100 000s
+        assert_eq!(
+            amount_ci(-5_970_601.0, [-6_370_000.0, -5_570_000.0]),
+            "-6 000 000"
+        );
+        // ±4 000 around 2.3 million: 3 significant digits, no finer
+        assert_eq!(
+            amount_ci(2_321_456.0, [2_317_000.0, 2_325_000.0]),
+            "2 320 000"
+        );
+        // no interval (older results): 3 significant digits
+        assert_eq!(amount_ci(16_777_191.0, [f64::NAN; 2]), "16 800 000");
+        assert_eq!(amount_ci(-18_000.0, [-18_000.0, -18_000.0]), "-18 000");
+        // a count whose interval is 1 … 2 is shown whole
+        assert_eq!(amount_ci(1.0, [1.0, 2.0]), "1");
+        assert_eq!(amount_ci(6.02, [5.5, 6.5]), "6.0");
+    }
+
+    #[test]
+    fn shares_are_rounded_by_their_interval() {
+        assert_eq!(share(0.604, [0.57, 0.63]), "60%");
+        assert_eq!(share(0.6043, [0.5947, 0.6139]), "60.4%");
+        let w = crate::stats::wilson(0, 100);
+        assert_eq!(share(0.0, w), "0% (0–4%)");
+        let w = crate::stats::wilson(0, 10_000);
+        assert_eq!(share(0.0, w), "0% (0–0.04%)");
+        assert_eq!(share(1.0, crate::stats::wilson(100, 100)), "100% (96–100%)");
+        // a share that is neither 0 nor 1 does not print as either
+        assert_eq!(share(0.001, [0.0002, 0.006]), "0.1%");
+        assert_eq!(share(0.0004, [0.0002, 0.006]), "< 0.1%");
+        assert_eq!(share(0.99996, [0.9998, 0.99999]), "> 99.99%");
+        assert_eq!(share(0.4, [f64::NAN; 2]), "40%");
     }
 
     #[test]

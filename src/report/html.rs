@@ -164,6 +164,11 @@ impl Ctx<'_> {
         fmt::percent(self.lang, p)
     }
 
+    /// A share rounded to what its 95% interval supports.
+    fn pct_ci(&self, p: f64, ci: crate::stats::Interval) -> String {
+        fmt::percent_ci(self.lang, p, ci)
+    }
+
     fn document(
         &self,
         out: &mut String,
@@ -273,9 +278,12 @@ impl Ctx<'_> {
                  <td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
                 esc(&c.intervention),
                 self.money.mean(c.net.mean, c.net.mcse),
-                self.money.range(c.net.p5, c.net.p95),
-                self.pct(c.prob_loss),
-                self.pct(c.payback.prob_within_horizon)
+                self.money.quantile_range(&c.net),
+                self.pct_ci(c.prob_loss, c.prob_loss_ci),
+                self.pct_ci(
+                    c.payback.prob_within_horizon,
+                    c.payback.prob_within_horizon_ci
+                )
             );
         }
         out.push_str("</tbody></table></div>\n");
@@ -375,7 +383,7 @@ impl Ctx<'_> {
             (
                 "loss",
                 self.t("Risk för förlust", "Risk of a loss").to_string(),
-                self.pct(c.prob_loss),
+                self.pct_ci(c.prob_loss, c.prob_loss_ci),
                 self.t(
                     "andel utfall med negativt netto",
                     "share of outcomes with a negative net",
@@ -388,7 +396,10 @@ impl Ctx<'_> {
                     Lang::Sv => format!("Återbetald inom {}", i18n::years(self.lang, h)),
                     Lang::En => format!("Paid back within {}", i18n::years(self.lang, h)),
                 },
-                self.pct(c.payback.prob_within_horizon),
+                self.pct_ci(
+                    c.payback.prob_within_horizon,
+                    c.payback.prob_within_horizon_ci,
+                ),
                 match c.payback.median_year {
                     Some(t) => match self.lang {
                         Lang::Sv => format!("hälften inom {}", i18n::years(self.lang, t + 1)),
@@ -414,15 +425,15 @@ impl Ctx<'_> {
             ),
         ];
         if let Some(roi) = &c.roi {
-            let e = fmt::mean_exponent(roi.mean, roi.mcse).max(-2);
+            let e = fmt::mean_exponent(roi.ratio_of_means, roi.mcse).max(-2);
             cards.push((
                 "",
                 self.t("Netto per investerad krona", "Net per krona invested")
                     .to_string(),
-                fmt::quantity(self.lang, roi.mean, e),
+                fmt::quantity(self.lang, roi.ratio_of_means, e),
                 self.t(
-                    "medelvärde av netto ÷ investering",
-                    "mean of net ÷ investment",
+                    "förväntat netto ÷ förväntad investering",
+                    "expected net ÷ expected investment",
                 )
                 .to_string(),
             ));
@@ -459,7 +470,7 @@ impl Ctx<'_> {
     fn net_figure(&self, out: &mut String, c: &Comparison, samples: Option<&[f64]>) -> Result<()> {
         let title = self.t("Hur stort blir nettot?", "How large will the net be?");
         let s = &c.net;
-        let range = self.money.range(s.p5, s.p95);
+        let range = self.money.quantile_range(s);
         let middle = self.money.range(s.p25, s.p75);
         let desc = match self.lang {
             Lang::Sv => format!(
@@ -467,14 +478,14 @@ impl Ctx<'_> {
                  {middle}; medianen är {}, medelvärdet {}. Risken för förlust är {}.",
                 self.money.approx(s.p50),
                 self.money.mean(s.mean, s.mcse),
-                self.pct(c.prob_loss)
+                self.pct_ci(c.prob_loss, c.prob_loss_ci)
             ),
             Lang::En => format!(
                 "The distribution of the net. 90% of outcomes lie between {range}, half between \
                  {middle}; the median is {}, the mean {}. The risk of a loss is {}.",
                 self.money.approx(s.p50),
                 self.money.mean(s.mean, s.mcse),
-                self.pct(c.prob_loss)
+                self.pct_ci(c.prob_loss, c.prob_loss_ci)
             ),
         };
         let words = charts::NetWords {
@@ -567,13 +578,13 @@ impl Ctx<'_> {
                 "Efter {}: median {}, 90 % av utfallen mellan {}.",
                 i18n::years(self.lang, h),
                 self.money.approx(last.p50),
-                self.money.range(last.p5, last.p95)
+                self.money.quantile_range(last)
             ),
             Lang::En => format!(
                 "After {}: median {}, 90% of outcomes between {}.",
                 i18n::years(self.lang, h),
                 self.money.approx(last.p50),
-                self.money.range(last.p5, last.p95)
+                self.money.quantile_range(last)
             ),
         };
         let words = charts::FanWords {
@@ -754,7 +765,7 @@ impl Ctx<'_> {
                  <td class=\"num\">{}</td></tr>",
                 self.money.mean(s.net.mean, s.net.mcse),
                 self.money.range(s.net.p10, s.net.p90),
-                self.pct(s.prob_net_positive)
+                self.pct_ci(s.prob_net_positive, s.prob_net_positive_ci)
             );
         }
         out.push_str("</tbody></table></div>\n</figure>\n");

@@ -1,12 +1,35 @@
 //! The readable summary `socinv run` prints.
 
-use super::format::{amount, mean_with_mcse, percent, table};
+use super::format::{amount, amount_ci, mean_with_mcse, share, table};
 use crate::results::RunResults;
-use crate::stats::Summary;
+use crate::stats::{Payback, Summary};
 use std::fmt::Write;
 
+/// P5 … P95, each end rounded to what its confidence interval supports.
 fn range(s: &Summary) -> String {
-    format!("{} … {}", amount(s.p5), amount(s.p95))
+    format!(
+        "{} … {}",
+        amount_ci(s.p5, s.p5_ci),
+        amount_ci(s.p95, s.p95_ci)
+    )
+}
+
+/// The median payback year with its 95% interval, in words.
+fn median_payback(p: &Payback) -> String {
+    let year = |y: Option<u32>| y.map_or("beyond the horizon".to_string(), |y| y.to_string());
+    let interval = match p.median_year_ci {
+        Some([lo, hi]) if lo == hi => String::new(),
+        Some([lo, hi]) => format!(" (95% CI year {} – {})", year(lo), year(hi)),
+        None => String::new(),
+    };
+    match p.median_year {
+        Some(y) => format!(
+            "median payback in year {y}{interval}, i.e. within {} year{}",
+            y + 1,
+            if y == 0 { "" } else { "s" }
+        ),
+        None => format!("no median payback year (fewer than half pay back){interval}"),
+    }
 }
 
 /// The summary of a run, for the terminal.
@@ -77,31 +100,27 @@ pub fn summary_text(r: &RunResults) -> String {
         }
         if let Some(roi) = &c.roi {
             rows.push(vec![
-                "ROI (net / investment)".to_string(),
-                mean_with_mcse(roi.mean, roi.mcse),
-                range(roi),
+                "ROI (mean net / mean investment)".to_string(),
+                mean_with_mcse(roi.ratio_of_means, roi.mcse),
+                roi.per_iteration.as_ref().map(range).unwrap_or_default(),
             ]);
         }
         out.push_str(&table(&rows, "  "));
         let _ = writeln!(
             out,
             "  Probability of loss: {}  ·  probability the net is positive: {}",
-            percent(c.prob_loss),
-            percent(c.prob_net_positive)
+            share(c.prob_loss, c.prob_loss_ci),
+            share(c.prob_net_positive, c.prob_net_positive_ci)
         );
-        let payback = match c.payback.median_year {
-            Some(y) => format!(
-                "median payback in year {y}, i.e. within {} year{}",
-                y + 1,
-                if y == 0 { "" } else { "s" }
-            ),
-            None => "no median payback year (fewer than half pay back)".to_string(),
-        };
         let _ = writeln!(
             out,
-            "  Payback: {payback}; pays back within {} years in {}",
+            "  Payback: {}; pays back within {} years in {}",
+            median_payback(&c.payback),
             sc.horizon_years,
-            percent(c.payback.prob_within_horizon)
+            share(
+                c.payback.prob_within_horizon,
+                c.payback.prob_within_horizon_ci
+            )
         );
 
         let mut rows = vec![vec![
@@ -115,7 +134,7 @@ pub fn summary_text(r: &RunResults) -> String {
                 format!("  {name}"),
                 mean_with_mcse(n.net.mean, n.net.mcse),
                 range(&n.net),
-                percent(n.prob_net_positive),
+                share(n.prob_net_positive, n.prob_net_positive_ci),
             ]);
         }
         rows.push(vec!["Net by perspective".to_string()]);
@@ -124,7 +143,7 @@ pub fn summary_text(r: &RunResults) -> String {
                 format!("  {name}"),
                 mean_with_mcse(n.net.mean, n.net.mcse),
                 range(&n.net),
-                percent(n.prob_net_positive),
+                share(n.prob_net_positive, n.prob_net_positive_ci),
             ]);
         }
         if !c.outcomes.is_empty() {

@@ -5,9 +5,9 @@
 //!
 //! | sheet | one row per | columns |
 //! |---|---|---|
-//! | `Summary` | setting, then intervention × quantity | first a block of *field, value* (scenario, file, source hash, currency, price year, horizon, cohort, discount rate, outcome discount rate, iterations, seed, socinv version); then a table `Intervention, Baseline, Quantity, Mean, MCSE, P5, P25, P50, P75, P95` with the quantities `Net return`, `Savings`, `Investment`, `ROI`, `Outcome difference: NAME` (intervention − baseline, one per outcome), `P(net > 0)` (share in `Mean`, its MCSE), `P(net < 0)` (the probability of a loss, likewise), `P(payback within horizon)` (share in `Mean`, its MCSE), `Median payback year` (in `P50`; empty if fewer than half pay back) |
+//! | `Summary` | setting, then intervention × quantity | first a block of *field, value* (scenario, file, source hash, currency, price year, horizon, cohort, discount rate, outcome discount rate, iterations, seed, socinv version); then a table `Intervention, Baseline, Quantity, Mean, MCSE, P5, P25, P50, P75, P95, CI low, CI high` with the quantities `Net return`, `Savings`, `Investment`, `ROI` (mean net / mean investment in `Mean` with its delta-method MCSE; P5…P95 of the per-iteration ratio), `Outcome difference: NAME` (intervention − baseline, one per outcome), `P(net > 0)` (share in `Mean`, its MCSE), `P(net < 0)` (the probability of a loss, likewise), `P(payback within horizon)` (share in `Mean`, its MCSE), `Median payback year` (in `P50`; empty if fewer than half pay back); `CI low, CI high` is the 95% interval of `Mean` (mean ± 1.96 MCSE; Wilson's for shares) or, for the median payback year, of `P50` (order statistics; empty where beyond the horizon) |
 //! | `By actor` | intervention × actor or perspective | `Intervention, Kind` (`actor` / `perspective`), `Name, Mean net, P10, P90, P5, P95, P(net > 0)` |
-//! | `Per year` | intervention × year | `Intervention, Year, Cumulative net mean, P5, P25, P50, P75, P95, P(paid back by year)` (the payback CDF) |
+//! | `Per year` | intervention × year | `Intervention, Year, Cumulative net mean, P5, P25, P50, P75, P95, P(paid back by year)` (the payback CDF), `CI low, CI high` (its Wilson 95% interval) |
 //! | `Arms` | arm × item | `Arm, Kind` (`total cost` / `program cost` / `actor cost` / `outcome`), `Name` (`all actors`, `program`, the actor or the outcome), `Mean, MCSE, P5, P25, P50, P75, P95` |
 //! | `Parameters` | parameter | `Name, Distribution, P5, P50, P95, Fixed at` (the `--set` value, else empty) |
 //! | `Iterations` | iteration (only when the per-iteration values are at hand, i.e. from `run`) | the columns of the samples CSV ([`super::samples_csv`]) |
@@ -15,7 +15,7 @@
 //! Amounts are discounted to year 0 in the scenario's currency and price year, shown with
 //! thousands separators and no decimals (`#,##0`; the cell keeps full precision); shares as
 //! percentages (`0%`). Every value is a number, never text; a value that is missing or not finite
-//! (e.g. a ROI with a possible zero investment) is an empty cell. Headers are bold and frozen
+//! (e.g. a ROI with a zero mean investment) is an empty cell. Headers are bold and frozen
 //! (the `Summary` sheet, a form rather than a table, has no frozen panes). The file's creation
 //! date is fixed, so the same results give byte-identical workbooks.
 
@@ -290,6 +290,12 @@ fn with_spread<'a>(first: &[&'a str]) -> Vec<&'a str> {
     first.iter().copied().chain(SPREAD).collect()
 }
 
+/// The 95% interval of a mean from its MCSE.
+fn mean_ci(mean: f64, mcse: f64) -> [Option<f64>; 2] {
+    let h = crate::stats::z_level() * mcse;
+    [Some(mean - h), Some(mean + h)]
+}
+
 fn summary_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
     let mut s = Sheet::new(SHEETS[0], f)?;
     let sc = &r.scenario;
@@ -333,7 +339,11 @@ fn summary_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
     let mut row = row + 1;
     s.header(
         row,
-        &with_spread(&["Intervention", "Baseline", "Quantity"]),
+        &[
+            with_spread(&["Intervention", "Baseline", "Quantity"]),
+            vec!["CI low", "CI high"],
+        ]
+        .concat(),
         None,
     )?;
     row += 1;
@@ -346,31 +356,53 @@ fn summary_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
             Ok(row - 1)
         };
         for (name, summary, n) in [
-            ("Net return", Some(&c.net), Num::Amount),
-            ("Savings", Some(&c.savings), Num::Amount),
-            ("Investment", Some(&c.investment), Num::Amount),
-            ("ROI", c.roi.as_ref(), Num::Ratio),
+            ("Net return", &c.net, Num::Amount),
+            ("Savings", &c.savings, Num::Amount),
+            ("Investment", &c.investment, Num::Amount),
         ] {
             let at = line(&mut s, name)?;
-            s.nums(at, 3, &spread(summary), n)?;
+            s.nums(at, 3, &spread(Some(summary)), n)?;
+            s.nums(at, 10, &mean_ci(summary.mean, summary.mcse), n)?;
+        }
+        let at = line(&mut s, "ROI")?;
+        if let Some(roi) = &c.roi {
+            let mut values = spread(roi.per_iteration.as_ref());
+            (values[0], values[1]) = (Some(roi.ratio_of_means), Some(roi.mcse));
+            s.nums(at, 3, &values, Num::Ratio)?;
+            s.nums(at, 10, &mean_ci(roi.ratio_of_means, roi.mcse), Num::Ratio)?;
         }
         for (name, summary) in &c.outcomes {
             let at = line(&mut s, &format!("Outcome difference: {name}"))?;
             s.nums(at, 3, &spread(Some(summary)), Num::Decimal)?;
+            s.nums(at, 10, &mean_ci(summary.mean, summary.mcse), Num::Decimal)?;
         }
-        let at = line(&mut s, "P(net > 0)")?;
-        s.num(at, 3, c.prob_net_positive, Num::Percent)?;
-        s.num(at, 4, c.prob_net_positive_mcse, Num::Percent1)?;
-        let at = line(&mut s, "P(net < 0)")?;
-        s.num(at, 3, c.prob_loss, Num::Percent)?;
-        s.num(at, 4, c.prob_loss_mcse, Num::Percent1)?;
-        let at = line(&mut s, "P(payback within horizon)")?;
         let paid = c.payback.prob_within_horizon;
-        s.num(at, 3, paid, Num::Percent)?;
         let n = r.settings.iterations.max(1) as f64;
-        s.num(at, 4, (paid * (1.0 - paid) / n).sqrt(), Num::Percent1)?;
+        for (name, p, mcse, ci) in [
+            (
+                "P(net > 0)",
+                c.prob_net_positive,
+                c.prob_net_positive_mcse,
+                c.prob_net_positive_ci,
+            ),
+            ("P(net < 0)", c.prob_loss, c.prob_loss_mcse, c.prob_loss_ci),
+            (
+                "P(payback within horizon)",
+                paid,
+                (paid * (1.0 - paid) / n).sqrt(),
+                c.payback.prob_within_horizon_ci,
+            ),
+        ] {
+            let at = line(&mut s, name)?;
+            s.num(at, 3, p, Num::Percent)?;
+            s.num(at, 4, mcse, Num::Percent1)?;
+            s.nums(at, 10, &ci.map(Some), Num::Percent1)?;
+        }
         let at = line(&mut s, "Median payback year")?;
         s.num(at, 7, c.payback.median_year.map(f64::from), Num::Integer)?;
+        if let Some(ci) = c.payback.median_year_ci {
+            s.nums(at, 10, &ci.map(|y| y.map(f64::from)), Num::Integer)?;
+        }
     }
     s.finish()
 }
@@ -429,6 +461,8 @@ fn per_year_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
             "P75",
             "P95",
             "P(paid back by year)",
+            "CI low",
+            "CI high",
         ],
         Some(0),
     )?;
@@ -445,6 +479,9 @@ fn per_year_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
                 Num::Amount,
             )?;
             s.num(row, 8, c.payback.cdf.get(t).copied(), Num::Percent)?;
+            if let Some(ci) = c.payback.cdf_ci.get(t) {
+                s.nums(row, 9, &ci.map(Some), Num::Percent1)?;
+            }
             row += 1;
         }
     }

@@ -22,7 +22,8 @@ use serde::Serialize;
 
 /// What an analysis measures, per intervention. Every metric is the mean over iterations of a
 /// per-iteration value, so its Monte Carlo standard error is sd/√n and the difference of two
-/// runs with common random numbers has the paired standard error.
+/// runs with common random numbers has the paired standard error. (The ROI, a ratio of means,
+/// is the mean of its linearised values, which carry its delta-method error.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
@@ -31,7 +32,7 @@ pub enum Metric {
     /// Probability that the net is positive.
     #[value(name = "prob_net_positive", alias = "prob-net-positive")]
     ProbNetPositive,
-    /// Mean of net / investment.
+    /// Mean net / mean investment (the ratio of means, as in the summary).
     Roi,
     /// Probability of payback within the horizon.
     Payback,
@@ -39,7 +40,9 @@ pub enum Metric {
 
 impl Metric {
     /// The per-iteration values whose mean is the metric, for intervention `arm` from the point
-    /// of view `perspective` (None: all actors, the headline net).
+    /// of view `perspective` (None: all actors, the headline net). For the ROI R = mean(N) /
+    /// mean(I) they are R + (N_i − R·I_i) / mean(I): their mean is R and their sd/√n its
+    /// delta-method MCSE, and the paired difference of two runs' values linearises R₂ − R₁.
     pub fn values(
         self,
         scenario: &Scenario,
@@ -56,13 +59,13 @@ impl Metric {
             Metric::Net => net,
             Metric::ProbNetPositive => net.iter().map(|v| f64::from(u8::from(*v > 0.0))).collect(),
             Metric::Roi => {
-                if s.investment.contains(&0.0) {
+                let Some(r) = crate::stats::RatioOfMeans::of(&net, &s.investment) else {
                     return Err(Error::Usage(format!(
-                        "the ROI of \"{}\" is undefined: its investment is 0 in some iteration",
+                        "the ROI of \"{}\" is undefined: its mean investment is 0",
                         scenario.arms[arm].name
                     )));
-                }
-                net.iter().zip(&s.investment).map(|(n, i)| n / i).collect()
+                };
+                r.influence.iter().map(|z| r.ratio + z).collect()
             }
             Metric::Payback => {
                 if perspective.is_some() {
@@ -226,7 +229,7 @@ pub fn metric_label(metric: Metric) -> &'static str {
     match metric {
         Metric::Net => "the mean net",
         Metric::ProbNetPositive => "the probability of a positive net",
-        Metric::Roi => "the mean ROI",
+        Metric::Roi => "the ROI (mean net / mean investment)",
         Metric::Payback => "the probability of payback within the horizon",
     }
 }

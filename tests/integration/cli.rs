@@ -827,6 +827,26 @@ fn assert_summary(v: &Value, what: &str, n: f64) {
         (get("mcse") - get("sd") / n.sqrt()).abs() <= 1e-9 * get("sd").max(1.0),
         "{what}: mcse is not sd/√n: {v}"
     );
+    // P5, P50, P95 with their 95% intervals [lo, hi] around them
+    for q in ["p5", "p50", "p95"] {
+        let ci = interval(&v[format!("{q}_ci")], &format!("{what}.{q}_ci"));
+        assert!(
+            ci[0] <= get(q) && get(q) <= ci[1],
+            "{what}: {q} outside {ci:?}"
+        );
+    }
+}
+
+/// A 95% interval `[lo, hi]` of two numbers, lo ≤ hi.
+fn interval(v: &Value, what: &str) -> [f64; 2] {
+    let a: Vec<f64> = v
+        .as_array()
+        .unwrap_or_else(|| panic!("{what} is not a list: {v}"))
+        .iter()
+        .map(|x| x.as_f64().unwrap_or_else(|| panic!("{what}: {v}")))
+        .collect();
+    assert!(a.len() == 2 && a[0] <= a[1], "{what}: {v}");
+    [a[0], a[1]]
 }
 
 fn close(a: f64, b: f64, rel: f64) -> bool {
@@ -881,11 +901,26 @@ fn the_json_has_the_documented_fields() {
     let c = &comparisons[0];
     assert_eq!(c["intervention"], "stöd");
     assert_eq!(c["baseline"], "Ordinarie arbetssätt");
-    for k in ["net", "savings", "investment", "roi"] {
+    for k in ["net", "savings", "investment"] {
         assert_summary(&c[k], k, n);
     }
+    // the ROI: mean net / mean investment with its MCSE, and the per-iteration ratio's spread
+    let roi = &c["roi"];
+    let ratio = roi["ratio_of_means"].as_f64().unwrap();
+    let means = c["net"]["mean"].as_f64().unwrap() / c["investment"]["mean"].as_f64().unwrap();
+    assert!(close(ratio, means, 1e-12), "{ratio} vs {means}");
+    assert!(roi["mcse"].as_f64().unwrap() > 0.0, "{roi}");
+    assert_summary(&roi["per_iteration"], "roi.per_iteration", n);
     let p = c["prob_net_positive"].as_f64().unwrap();
     assert!((0.0..=1.0).contains(&p));
+    for k in ["prob_net_positive", "prob_loss"] {
+        let ci = interval(&c[format!("{k}_ci")], k);
+        let p = c[k].as_f64().unwrap();
+        assert!(
+            ci[0] <= p && p <= ci[1] && ci[1] > ci[0],
+            "{k} {p} outside {ci:?}"
+        );
+    }
 
     let payback = &c["payback"];
     let within = payback["prob_within_horizon"].as_f64().unwrap();
@@ -900,12 +935,26 @@ fn the_json_has_the_documented_fields() {
     assert!(cdf.windows(2).all(|w| w[0] <= w[1]), "cdf {cdf:?}");
     assert!(cdf.iter().all(|v| (0.0..=1.0).contains(v)), "cdf {cdf:?}");
     assert_eq!(cdf[4], within);
+    assert_eq!(within, p, "pays back within the horizon ⇔ net > 0");
+    let cdf_ci = payback["cdf_ci"].as_array().unwrap();
+    assert_eq!(cdf_ci.len(), 5);
+    for (t, ci) in cdf_ci.iter().enumerate() {
+        let ci = interval(ci, "cdf_ci");
+        assert!(
+            ci[0] <= cdf[t] && cdf[t] <= ci[1],
+            "cdf[{t}] {} outside {ci:?}",
+            cdf[t]
+        );
+    }
+    interval(&payback["prob_within_horizon_ci"], "prob_within_horizon_ci");
+    assert!(payback["median_year_ci"].is_array(), "{payback}");
 
     let by_actor = c["by_actor"].as_object().unwrap();
     assert_eq!(by_actor.keys().collect::<Vec<_>>(), ["kommun", "region"]);
     for (actor, v) in by_actor {
         assert_summary(&v["net"], &format!("by_actor.{actor}.net"), n);
         assert!(v["prob_net_positive"].as_f64().is_some());
+        interval(&v["prob_net_positive_ci"], "by_actor prob_net_positive_ci");
     }
     let per_year = c["per_year"].as_array().unwrap();
     assert_eq!(per_year.len(), 5);

@@ -241,9 +241,10 @@ fn a_null_intervention_gives_exactly_zero_in_every_iteration() {
     assert_eq!(c.net.min, 0.0);
     assert_eq!(c.prob_net_positive, 0.0);
     assert_eq!(
-        c.payback.prob_within_horizon, 1.0,
-        "a zero net pays back at once"
+        c.payback.prob_within_horizon, 0.0,
+        "a zero net neither pays back nor loses"
     );
+    assert_eq!(c.payback.median_year, None);
     for p in c.by_perspective.values() {
         assert_eq!((p.net.min, p.net.max), (0.0, 0.0));
     }

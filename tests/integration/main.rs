@@ -11,6 +11,7 @@ mod engine;
 mod properties;
 mod report_html;
 mod report_xlsx;
+mod risk;
 mod scenarios;
 mod sensitivity;
 mod sobol;

@@ -172,20 +172,46 @@ fn check_headline(doc: &Html, r: &RunResults, lang: Lang) {
             );
             assert!(step <= c.net.p5.abs().max(c.net.p95.abs()) / 5.0);
         }
-        // whole percentages; a share that is not 0 but rounds to it is "< 1 %" (and "> 99 %")
-        let pct = |p: f64| {
-            let n = match p * 100.0 {
-                x if x > 0.0 && x < 0.5 => format!("<{NBSP}1"),
-                x if x > 99.5 && x < 100.0 => format!(">{NBSP}99"),
-                x => x.round().to_string(),
+        // percentages rounded to the decade of their 95% interval's half-width (whole per cent
+        // at most, tenths at least); a share that is not 0 but rounds to it is "< step %"
+        let pct = |p: f64, ci: [f64; 2]| {
+            let half = (ci[1] - ci[0]) * 50.0;
+            let e = (half.log10().floor() as i32).clamp(-1, 0);
+            let step = 10f64.powi(e);
+            let show = |x: f64| {
+                let t = format!("{:.*}", (-e) as usize, x);
+                match lang {
+                    Lang::Sv => t.replace('.', ","),
+                    Lang::En => t,
+                }
             };
-            match lang {
+            let r = (p * 100.0 / step).round() * step;
+            let n = match p {
+                0.0 => format!("0{NBSP}% (0–{}", show((ci[1] * 100.0 / step).ceil() * step)),
+                1.0 => format!(
+                    "100{NBSP}% ({}–100",
+                    show((ci[0] * 100.0 / step).floor() * step)
+                ),
+                _ if r <= 0.0 => format!("<{NBSP}{}", show(step)),
+                _ if r >= 100.0 => format!(">{NBSP}{}", show(100.0 - step)),
+                _ => show(r),
+            };
+            let n = match lang {
                 Lang::Sv => format!("{n}{NBSP}%"),
-                Lang::En => format!("{n}%"),
+                Lang::En => format!("{n}%").replace(&format!("{NBSP}%"), "%"),
+            };
+            if p == 0.0 || p == 1.0 {
+                format!("{n})")
+            } else {
+                n
             }
         };
         let loss = c.prob_loss;
-        assert_eq!(bold[2], pct(loss), "risk of a loss in {all}");
+        assert_eq!(
+            bold[2],
+            pct(loss, c.prob_loss_ci),
+            "risk of a loss in {all}"
+        );
         match c.payback.median_year {
             Some(t) => {
                 assert_eq!(bold[3..5].len(), 2, "{all}");
@@ -195,7 +221,10 @@ fn check_headline(doc: &Html, r: &RunResults, lang: Lang) {
                 };
                 assert!(bold.contains(&years), "{years} not in {all}");
                 assert!(
-                    bold.contains(&pct(c.payback.cdf[t as usize])),
+                    bold.contains(&pct(
+                        c.payback.cdf[t as usize],
+                        c.payback.cdf_ci[t as usize]
+                    )),
                     "payback share not in {all}"
                 );
             }
@@ -205,7 +234,13 @@ fn check_headline(doc: &Html, r: &RunResults, lang: Lang) {
                     Lang::En => "Fewer than half",
                 };
                 assert!(all.contains(fewer), "{all}");
-                assert!(bold.contains(&pct(c.payback.prob_within_horizon)), "{all}");
+                assert!(
+                    bold.contains(&pct(
+                        c.payback.prob_within_horizon,
+                        c.payback.prob_within_horizon_ci
+                    )),
+                    "{all}"
+                );
             }
             None => {
                 let never = match lang {

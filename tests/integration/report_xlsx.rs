@@ -92,6 +92,15 @@ fn sheets_summary_and_iterations_read_back() {
     assert!(close(number(&summary, p, 3), c.prob_net_positive));
     let loss = find_row(&summary, &[&c.intervention, &c.baseline, "P(net < 0)"]);
     assert!(close(number(&summary, loss, 3), c.prob_loss));
+    // the 95% intervals beside them, and the ROI as mean net / mean investment
+    assert_eq!(text(&summary, header, 10), "CI low");
+    assert_eq!(text(&summary, header, 11), "CI high");
+    assert!(close(number(&summary, p, 10), c.prob_net_positive_ci[0]));
+    assert!(close(number(&summary, loss, 11), c.prob_loss_ci[1]));
+    let roi = find_row(&summary, &[&c.intervention, &c.baseline, "ROI"]);
+    let ratio = c.roi.as_ref().unwrap().ratio_of_means;
+    assert!(close(number(&summary, roi, 3), ratio));
+    assert!(close(ratio, c.net.mean / c.investment.mean));
 
     // By actor and per year: one row per actor and perspective, per year.
     let by_actor = sheet(&mut book, "By actor");

@@ -1,6 +1,7 @@
 //! Sensitivity analyses on models whose answers are known exactly.
 
 use crate::common::{run, scenario, settings};
+use socinv::results::ComparisonSamples;
 use socinv::sensitivity::precision::{BATCH, run_to_precision};
 use socinv::sensitivity::sweep::{Axis, sweep};
 use socinv::sensitivity::threshold::{Target, threshold};
@@ -121,17 +122,52 @@ fn drivers_rank_the_parameters_of_an_additive_net() {
 fn precision_stops_deterministically_in_whole_batches() {
     let sc = scenario(crate::engine::MARKOV);
     let s = settings(0, 3);
-    let a = run_to_precision(&sc, &s, 2_000.0, 50_000, &|| {}).unwrap();
+    let a = run_to_precision(&sc, &s, 2_000.0, 50_000, &|| {}, &|_| {}).unwrap();
     assert!(a.reached && a.mcse <= 2_000.0);
     assert_eq!(a.iterations.len() % BATCH, 0);
-    let b = run_to_precision(&sc, &s, 2_000.0, 50_000, &|| {}).unwrap();
+    let b = run_to_precision(&sc, &s, 2_000.0, 50_000, &|| {}, &|_| {}).unwrap();
     assert_eq!(a.iterations, b.iterations);
     // The same iterations as a plain run of that length.
     let plain = simulate(&sc, &settings(a.iterations.len(), 3), &|| {}).unwrap();
     assert_eq!(a.iterations, plain);
-    let capped = run_to_precision(&sc, &s, 1e-9, 1_500, &|| {}).unwrap();
+    let capped = run_to_precision(&sc, &s, 1e-9, 1_500, &|| {}, &|_| {}).unwrap();
     assert!(!capped.reached);
     assert_eq!(capped.iterations.len(), 1_500);
+}
+
+/// After the first batch the run heads for n·(MCSE/target)² in batches that at most double it:
+/// a few checks instead of one per thousand iterations, and the MCSE it reports is that of the
+/// iterations it returns.
+#[test]
+fn precision_estimates_the_iterations_needed_and_checks_a_few_times() {
+    let sc = scenario(crate::engine::MARKOV);
+    let s = settings(0, 3);
+    let first = run_to_precision(&sc, &s, f64::MAX, 50_000, &|| {}, &|_| {}).unwrap();
+    assert_eq!(first.iterations.len(), BATCH);
+    // a target that needs about 30 batches
+    let target = first.mcse / 30f64.sqrt();
+    let batches = std::cell::RefCell::new(Vec::new());
+    let run = run_to_precision(&sc, &s, target, 200_000, &|| {}, &|p| {
+        batches.borrow_mut().push(*p)
+    })
+    .unwrap();
+    let batches = batches.into_inner();
+    assert!(run.reached);
+    assert!(batches.len() <= 8, "{batches:?}");
+    assert!(
+        (batches[0].needed as f64 - 30_000.0).abs() < 1_000.0,
+        "{batches:?}"
+    );
+    let used = run.iterations.len();
+    assert!((20_000..45_000).contains(&used), "{used}");
+    let net = ComparisonSamples::new(&sc, &run.iterations, 1).net;
+    let e = socinv::sensitivity::Estimate::mean(&net);
+    assert!(
+        (e.mcse / run.mcse - 1.0).abs() < 1e-9,
+        "{} vs {}",
+        e.mcse,
+        run.mcse
+    );
 }
 
 /// One avoidable outcome that carries all the savings: entering "placerad" (cost C a year, in

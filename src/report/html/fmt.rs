@@ -6,10 +6,12 @@
 //!   "SEK 8.4 m", percentages as "14%".
 //! - Negative numbers carry the minus sign U+2212.
 //!
-//! Rounding: a range (P5 … P95) keeps two significant digits of its larger end, three when that
-//! end's leading digit is 1 (a quantile's Monte Carlo error is a few per cent of the spread); a
-//! mean is rounded to the decade of its Monte Carlo standard error, and never finer than three
-//! significant digits.
+//! Rounding: a range P5 … P95 is rounded to the decade of the wider half-width of its ends' 95%
+//! intervals, never finer than three significant digits of its larger end (without intervals,
+//! as in results written before them: two significant digits, three when the leading digit is
+//! 1); a share to the decade of its interval's half-width, whole or tenths of a per cent; a mean
+//! to the decade of its Monte Carlo standard error, and never finer than three significant
+//! digits.
 
 use super::Lang;
 use crate::report::format::grouped_with;
@@ -138,9 +140,48 @@ pub fn percent(lang: Lang, p: f64) -> String {
     format!("{}{sep}%", number(lang, pct.round(), 0))
 }
 
+/// A share rounded to what its 95% interval supports (to whole or tenths of a per cent, see
+/// [`crate::report::format::share_parts`]): "60 %", "60,4 %", "0 % (0–4 %)", "< 1 %";
+/// without a known interval, [`percent`].
+pub fn percent_ci(lang: Lang, p: f64, ci: [f64; 2]) -> String {
+    if !p.is_finite() {
+        return "–".to_string();
+    }
+    let sep = match lang {
+        Lang::Sv => NBSP.to_string(),
+        Lang::En => String::new(),
+    };
+    let Some(text) = crate::report::format::share_parts(p, ci, -1, &|x, d| number(lang, x, d))
+    else {
+        return percent(lang, p);
+    };
+    match text.split_once(' ') {
+        Some((head, tail)) if tail.starts_with('(') => {
+            format!("{head}{sep}% {}{sep}%)", &tail[..tail.len() - 1])
+        }
+        Some((head, tail)) => format!("{head}{NBSP}{tail}{sep}%"),
+        None => format!("{text}{sep}%"),
+    }
+}
+
 /// A share as a whole percentage without the sign: the number in "14 %".
 pub fn percent_number(p: f64) -> i64 {
     (p * 100.0).round() as i64
+}
+
+/// The exponent of the rounding step of P5 … P95: the decade of the wider half-width of their
+/// 95% intervals, never finer than three significant digits of the larger end; without known
+/// intervals, [`range_exponent`].
+pub fn quantile_range_exponent(s: &crate::stats::Summary) -> i32 {
+    let max_abs = s.p5.abs().max(s.p95.abs());
+    let by_ci = [s.p5_ci, s.p95_ci]
+        .into_iter()
+        .filter_map(crate::report::format::ci_exponent)
+        .max();
+    match by_ci {
+        Some(e) if max_abs > 0.0 && max_abs.is_finite() => e.max(decade(max_abs) - 2),
+        _ => range_exponent(max_abs),
+    }
 }
 
 /// The scale amounts are shown in.
@@ -263,7 +304,32 @@ impl Money {
 
     /// A range with its unit once: "−6,0 … 16,8 mnkr", "SEK −6.0 m … 16.8 m".
     pub fn range(&self, lo: f64, hi: f64) -> String {
-        let (a, b, scale) = self.range_parts(lo, hi);
+        let e = range_exponent(lo.abs().max(hi.abs()));
+        self.range_at(lo, hi, e)
+    }
+
+    /// The range P5 … P95 of `s`, rounded to what the quantiles' 95% intervals support (the
+    /// decade of the wider half-width), never finer than three significant digits of the
+    /// larger end; without known intervals, as [`Money::range`].
+    pub fn quantile_range(&self, s: &crate::stats::Summary) -> String {
+        self.range_at(s.p5, s.p95, quantile_range_exponent(s))
+    }
+
+    /// The two ends of [`Money::quantile_range`] and their scale, as [`Money::range_parts`].
+    pub fn quantile_range_parts(&self, s: &crate::stats::Summary) -> (String, String, Scale) {
+        let e = quantile_range_exponent(s);
+        let scale = Scale::of(round_to(s.p5.abs().max(s.p95.abs()), e));
+        (
+            self.figure(s.p5, e, scale),
+            self.figure(s.p95, e, scale),
+            scale,
+        )
+    }
+
+    fn range_at(&self, lo: f64, hi: f64, e: i32) -> String {
+        let max_abs = lo.abs().max(hi.abs());
+        let scale = Scale::of(round_to(max_abs, e));
+        let (a, b) = (self.figure(lo, e, scale), self.figure(hi, e, scale));
         match self.lang {
             Lang::Sv => format!("{a} … {}", self.with_unit(&b, scale)),
             Lang::En => {
@@ -328,6 +394,28 @@ mod tests {
             quantity(Lang::Sv, -2.7796, mean_exponent(-2.7796, 0.0297)),
             "−2,78"
         );
+    }
+
+    #[test]
+    fn percentages_and_ranges_follow_their_intervals() {
+        assert_eq!(percent_ci(Lang::Sv, 0.604, [0.57, 0.63]), "60\u{a0}%");
+        assert_eq!(
+            percent_ci(Lang::Sv, 0.6043, [0.5947, 0.6139]),
+            "60,4\u{a0}%"
+        );
+        let w = crate::stats::wilson(0, 100);
+        assert_eq!(percent_ci(Lang::Sv, 0.0, w), "0\u{a0}% (0–4\u{a0}%)");
+        assert_eq!(percent_ci(Lang::En, 0.0, w), "0% (0–4%)");
+        assert_eq!(percent_ci(Lang::En, 0.4, [f64::NAN; 2]), "40%");
+        let sv = Money::new(Lang::Sv, "SEK");
+        let mut s = crate::stats::Summary::of(&[-5_970_601.4, 16_777_191.4]).unwrap();
+        (s.p5, s.p95) = (-5_970_601.4, 16_777_191.4);
+        // P95 known to ±1 000 000: whole millions
+        (s.p5_ci, s.p95_ci) = ([-6.1e6, -5.8e6], [15.8e6, 17.8e6]);
+        assert_eq!(sv.quantile_range(&s), "−6 … 17\u{a0}mnkr");
+        // known to ±4 000: three significant digits of the larger end
+        (s.p5_ci, s.p95_ci) = ([-5.974e6, -5.966e6], [16.773e6, 16.781e6]);
+        assert_eq!(sv.quantile_range(&s), "−6,0 … 16,8\u{a0}mnkr");
     }
 
     #[test]

@@ -36,8 +36,8 @@ pub(super) fn years(lang: Lang, k: u32) -> String {
 /// The headline: the 90 % range of the net, the risk of a loss, and payback, with the numbers
 /// in `<b>`. Numbers only: no scenario text, so nothing to escape.
 pub(super) fn headline(lang: Lang, money: &Money, c: &Comparison, horizon: u32) -> Vec<String> {
-    let (lo, hi, scale) = money.range_parts(c.net.p5, c.net.p95);
-    let loss = fmt::percent(lang, c.prob_loss);
+    let (lo, hi, scale) = money.quantile_range_parts(&c.net);
+    let loss = fmt::percent_ci(lang, c.prob_loss, c.prob_loss_ci);
     let range = match lang {
         Lang::Sv => format!(
             "Med 90{NBSP}% sannolikhet blir nettot mellan <b>{lo}</b> och <b>{}</b>.",
@@ -53,11 +53,22 @@ pub(super) fn headline(lang: Lang, money: &Money, c: &Comparison, horizon: u32) 
         Lang::Sv => format!("Risken för förlust är <b>{loss}</b>."),
         Lang::En => format!("The risk of a loss is <b>{loss}</b>."),
     };
-    let within = fmt::percent(lang, c.payback.prob_within_horizon);
+    let within = fmt::percent_ci(
+        lang,
+        c.payback.prob_within_horizon,
+        c.payback.prob_within_horizon_ci,
+    );
     let h = years(lang, horizon);
     let payback = match c.payback.median_year {
         Some(t) => {
-            let p = fmt::percent(lang, c.payback.cdf.get(t as usize).copied().unwrap_or(0.5));
+            let t_ = t as usize;
+            let ci = c
+                .payback
+                .cdf_ci
+                .get(t_)
+                .copied()
+                .unwrap_or(crate::stats::UNKNOWN);
+            let p = fmt::percent_ci(lang, c.payback.cdf.get(t_).copied().unwrap_or(0.5), ci);
             let k = years(lang, t + 1);
             match lang {
                 Lang::Sv => {

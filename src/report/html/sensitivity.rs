@@ -495,8 +495,8 @@ fn metric_words<'a>(ctx: &Ctx, metric: &str) -> &'a str {
         (Lang::En, "prob_net_positive") => "the probability of a positive net",
         (Lang::Sv, "payback") => "sannolikheten för återbetalning inom perioden",
         (Lang::En, "payback") => "the probability of payback within the horizon",
-        (Lang::Sv, "roi") => "medelavkastningen (netto ÷ investering)",
-        (Lang::En, "roi") => "the mean ROI (net ÷ investment)",
+        (Lang::Sv, "roi") => "avkastningen (förväntat netto ÷ förväntad investering)",
+        (Lang::En, "roi") => "the ROI (mean net ÷ mean investment)",
         (Lang::Sv, _) => "medelnettot",
         (Lang::En, _) => "the mean net",
     }
