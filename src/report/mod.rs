@@ -2,6 +2,7 @@
 //! description of `socinv check`. Each renders to memory; [`write_atomic`] puts it on disk.
 
 mod check;
+pub mod files;
 pub mod format;
 pub mod html;
 mod summary;
@@ -14,7 +15,6 @@ use crate::error::{Error, Result};
 use crate::results::{ComparisonSamples, RunResults};
 use crate::scenario::Scenario;
 use crate::sim::IterationResult;
-use std::io::Write;
 use std::path::Path;
 
 /// The results as pretty-printed JSON (`schema` "socinv.result/1").
@@ -121,26 +121,7 @@ impl<'a> SamplesTable<'a> {
     }
 }
 
-/// Writes a file atomically: a temporary file in the same folder, renamed into place, so a
-/// failure never leaves a partial file.
+/// Writes a file atomically: a failure never leaves a partial file (see [`files`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".socinv-").suffix(".tmp");
-    // An ordinary file: readable by others as the umask allows (tempfile's default is 0600),
-    // or with the permissions of the file it replaces.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map_or(0o666, |m| m.permissions().mode() & 0o7777);
-        builder.permissions(std::fs::Permissions::from_mode(mode));
-    }
-    let mut tmp = builder.tempfile_in(dir).map_err(|e| Error::io(path, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    files::write_atomic(path, bytes)
 }
