@@ -2,6 +2,7 @@
 //! description of `socinv check`. Each renders to memory; [`write_atomic`] puts it on disk.
 
 mod check;
+pub mod csv_file;
 pub mod files;
 pub mod format;
 pub mod html;
@@ -11,10 +12,11 @@ pub mod xlsx;
 pub use check::model_description;
 pub use summary::summary_text;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::results::{ComparisonSamples, RunResults};
 use crate::scenario::Scenario;
 use crate::sim::IterationResult;
+use csv_file::{Cell, CsvWriter};
 use std::path::Path;
 
 /// The results as pretty-printed JSON (`schema` "socinv.result/1").
@@ -28,20 +30,13 @@ pub fn json(results: &RunResults) -> String {
 /// investment, payback year and net per actor, then per arm its total cost and outcomes.
 pub fn samples_csv(scenario: &Scenario, iterations: &[IterationResult]) -> Result<Vec<u8>> {
     let table = SamplesTable::new(scenario, iterations);
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let io = |e: csv::Error| Error::Usage(format!("writing the samples CSV: {e}"));
-    w.write_record(table.columns.iter().map(|(name, _)| name))
-        .map_err(io)?;
+    let mut w = CsvWriter::new();
+    w.header(table.columns.iter().map(|(name, _)| name))?;
     for i in 0..iterations.len() {
-        let row = table.row(i);
-        w.write_record(
-            row.iter()
-                .map(|v| v.map(|v| v.to_string()).unwrap_or_default()),
-        )
-        .map_err(io)?;
+        let row: Vec<Cell> = table.row(i).into_iter().map(Cell::from).collect();
+        w.row(&row)?;
     }
-    w.into_inner()
-        .map_err(|e| Error::Usage(format!("writing the samples CSV: {e}")))
+    w.finish()
 }
 
 /// What a column of the samples table holds (for formatting).
