@@ -4,6 +4,7 @@ use crate::error::{Error, Result};
 use crate::report;
 use crate::report::files::{self, OutputPlan};
 use crate::report::html::{self, Lang};
+use crate::report::terminal;
 use crate::results::{ComparisonSamples, RunResults};
 use crate::scenario::Scenario;
 use crate::script::load_scenario;
@@ -190,9 +191,11 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::Run(args) => run(&args),
         Command::Check { scenario } => {
             let sc = load_scenario(&scenario)?;
-            print!("{}", report::model_description(&sc)?);
-            println!("\nOK: {} is a valid scenario.", scenario.display());
-            Ok(())
+            terminal::print(&report::model_description(&sc)?)?;
+            terminal::println(&format!(
+                "\nOK: {} is a valid scenario.",
+                scenario.display()
+            ))
         }
         Command::New { name } => new_scenario(&name),
         Command::Tornado {
@@ -346,9 +349,8 @@ fn analyse(
     let started = Instant::now();
     let outputs = thread_pool(args.threads)?.install(|| run(&analysis))?;
     plan.commit(&[("--json", outputs.json.as_bytes()), ("--csv", &outputs.csv)])?;
-    print!("{}", outputs.table);
-    std::io::Write::flush(&mut std::io::stdout()).map_err(|e| Error::io("stdout", e))?;
-    eprintln!("done in {:.1} s", started.elapsed().as_secs_f64());
+    terminal::print(&outputs.table)?;
+    terminal::eprintln(&format!("done in {:.1} s", started.elapsed().as_secs_f64()));
     Ok(())
 }
 
@@ -434,15 +436,15 @@ fn run(args: &RunArgs) -> Result<()> {
             })?;
             let used = run.iterations.len();
             if run.reached {
-                eprintln!(
+                terminal::eprintln(&format!(
                     "--precision {target}: reached MCSE {:.1} after {used} iterations",
                     run.mcse
-                );
+                ));
             } else {
-                eprintln!(
+                terminal::eprintln(&format!(
                     "--precision {target}: stopped at --max-iterations {used} with MCSE {:.1}",
                     run.mcse
-                );
+                ));
             }
             (
                 run.iterations,
@@ -497,17 +499,16 @@ fn run(args: &RunArgs) -> Result<()> {
         }
     }
     plan.commit(&contents)?;
-    print!("{}", report::summary_text(&results));
-    std::io::Write::flush(&mut std::io::stdout()).map_err(|e| Error::io("stdout", e))?;
+    terminal::print(&report::summary_text(&results))?;
     let person_years = settings.iterations as f64
         * f64::from(scenario.cohort)
         * f64::from(scenario.horizon)
         * scenario.arms.len() as f64;
-    eprintln!(
+    terminal::eprintln(&format!(
         "simulated {person_years:.2e} individual-years in {elapsed:.2} s ({:.1} M/s, {} threads)",
         person_years / elapsed / 1e6,
         pool.current_num_threads()
-    );
+    ));
     Ok(())
 }
 
@@ -592,7 +593,7 @@ fn report_command(args: &ReportArgs) -> Result<()> {
     }
     plan.commit(&contents)?;
     for path in args.output.iter().chain(&args.xlsx) {
-        println!("Wrote {}", path.display());
+        terminal::println(&format!("Wrote {}", path.display()))?;
     }
     Ok(())
 }
@@ -610,9 +611,9 @@ fn new_scenario(name: &str) -> Result<()> {
     let text =
         include_str!("templates/new_scenario.rhai").replace("\"NAME\"", &format!("{title:?}"));
     files::write_new(&path, text.as_bytes())?;
-    println!(
+    terminal::println(&format!(
         "Wrote {}. Check it with `socinv check {0}`, run it with `socinv run {0}`.",
         path.display()
-    );
+    ))?;
     Ok(())
 }

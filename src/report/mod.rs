@@ -7,6 +7,7 @@ pub mod files;
 pub mod format;
 pub mod html;
 mod summary;
+pub mod terminal;
 pub mod xlsx;
 
 pub use check::model_description;

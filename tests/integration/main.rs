@@ -7,6 +7,7 @@ mod common;
 mod distributions;
 mod docs;
 mod engine;
+mod escaping;
 mod files;
 mod report_html;
 mod report_xlsx;
