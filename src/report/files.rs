@@ -128,11 +128,6 @@ impl OutputPlan {
         }
         Ok(())
     }
-
-    /// The files that will be written, in the order given.
-    pub fn targets(&self) -> impl Iterator<Item = &Path> {
-        self.outputs.iter().map(|o| o.target.as_path())
-    }
 }
 
 /// Writes `bytes` to `path` atomically, with no checks: a failure leaves `path` as it was.
