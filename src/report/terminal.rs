@@ -64,5 +64,18 @@ mod tests {
             clean("a\u{1b}[31mb\u{9b}2Jc\rd\u{7f}e\u{7}"),
             "a\\u{1b}[31mb\\u{9b}2Jc\\u{d}d\\u{7f}e\\u{7}"
         );
+        assert_eq!(clean(&clean("\u{1b}")), "\\u{1b}");
+    }
+
+    #[test]
+    fn tables_line_up_with_escaped_names() {
+        let rows = vec![
+            vec!["x\u{1b}[1m".to_string(), "1".to_string()],
+            vec!["plain name".to_string(), "22".to_string()],
+        ];
+        let text = crate::report::format::table(&rows, "");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "x\\u{1b}[1m    1");
+        assert_eq!(lines[0].chars().count(), lines[1].chars().count(), "{text}");
     }
 }
