@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::report;
-use crate::report::files::{self, OutputPlan};
+use crate::report::files::{self, Inputs, OutputPlan};
 use crate::report::html::{self, Lang};
 use crate::report::terminal;
 use crate::results::{ComparisonSamples, RunResults};
@@ -337,7 +337,7 @@ fn analyse(
             ("--json", args.json.as_deref()),
             ("--csv", args.csv.as_deref()),
         ],
-        &files::scenario_inputs(&args.scenario),
+        &Inputs::scenario(&args.scenario),
     )?;
     let analysis = Analysis {
         scenario: &scenario,
@@ -395,7 +395,7 @@ fn run(args: &RunArgs) -> Result<()> {
             ("--report", args.report.as_deref()),
             ("--xlsx", args.xlsx.as_deref()),
         ],
-        &files::scenario_inputs(&args.scenario),
+        &Inputs::scenario(&args.scenario),
     )?;
     if args.lang != Lang::Sv && args.report.is_none() {
         return Err(Error::Usage(
@@ -527,14 +527,15 @@ fn report_command(args: &ReportArgs) -> Result<()> {
                 .to_string(),
         ));
     }
-    let mut inputs = vec![args.results.clone()];
-    inputs.extend(args.sensitivity.iter().cloned());
+    let inputs = std::iter::once(&args.results)
+        .chain(&args.sensitivity)
+        .cloned();
     let plan = OutputPlan::check(
         &[
             ("-o", args.output.as_deref()),
             ("--xlsx", args.xlsx.as_deref()),
         ],
-        &inputs,
+        &Inputs::files(inputs),
     )?;
     let read_json = |path: &Path| -> Result<serde_json::Value> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;

@@ -38,27 +38,39 @@ struct PlannedOutput {
     target: PathBuf,
 }
 
-/// The files a scenario command reads: the scenario and every `.rhai` file in its folder (the
-/// only files `import` can read).
-pub fn scenario_inputs(scenario: &Path) -> Vec<PathBuf> {
-    let mut inputs = vec![scenario.to_path_buf()];
-    if let Ok(entries) = std::fs::read_dir(folder_of(scenario)) {
-        inputs.extend(
-            entries
-                .filter_map(|e| e.ok())
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "rhai")),
-        );
+/// What a command reads, which no output may replace.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    files: Vec<PathBuf>,
+    /// A folder whose `.rhai` files (at any depth) are all inputs.
+    scripts_under: Option<PathBuf>,
+}
+
+impl Inputs {
+    /// These files.
+    pub fn files(files: impl IntoIterator<Item = PathBuf>) -> Inputs {
+        Inputs {
+            files: files.into_iter().collect(),
+            scripts_under: None,
+        }
     }
-    inputs
+
+    /// A scenario and every `.rhai` file in its folder or below it: what `import` can read.
+    pub fn scenario(path: &Path) -> Inputs {
+        Inputs {
+            files: vec![path.to_path_buf()],
+            scripts_under: folder_of(path).canonicalize().ok(),
+        }
+    }
 }
 
 impl OutputPlan {
     /// Checks the outputs (`(flag, path)`; `None` = not asked for) against each other and the
     /// command's `inputs`, before any work is done. Also removes temporary files that killed
     /// socinv processes left in the output folders.
-    pub fn check(outputs: &[(&str, Option<&Path>)], inputs: &[PathBuf]) -> Result<OutputPlan> {
-        let inputs: Vec<(PathBuf, Option<FileId>)> = inputs
+    pub fn check(outputs: &[(&str, Option<&Path>)], inputs: &Inputs) -> Result<OutputPlan> {
+        let files: Vec<(PathBuf, Option<FileId>)> = inputs
+            .files
             .iter()
             .map(|p| {
                 let canonical = p.canonicalize().unwrap_or_else(|_| p.clone());
@@ -81,7 +93,19 @@ impl OutputPlan {
                     path.display()
                 )));
             }
-            if inputs.iter().any(|(p, i)| same(p, *i)) {
+            let script = target.extension().is_some_and(|x| x == "rhai")
+                && inputs
+                    .scripts_under
+                    .as_ref()
+                    .is_some_and(|d| target.starts_with(d));
+            if script {
+                return Err(Error::Usage(format!(
+                    "{flag} {}: a .rhai file beside or below the scenario is an input of this \
+                     command (the scenario may import it); give another file name",
+                    path.display()
+                )));
+            }
+            if files.iter().any(|(p, i)| same(p, *i)) {
                 return Err(Error::Usage(format!(
                     "{flag} {}: that is an input of this command; writing it would replace it — \
                      give another file name",

@@ -3,7 +3,7 @@
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-use socinv::report::files::OutputPlan;
+use socinv::report::files::{Inputs, OutputPlan};
 use std::path::Path;
 use std::time::Duration;
 use tempfile::TempDir;
@@ -79,9 +79,18 @@ fn an_output_that_is_the_scenario_or_a_file_it_may_import_is_refused() {
         &["tornado", "s.rhai", "-n", "10", "--csv", "./helper.rhai"],
         &["--csv ./helper.rhai", "input"],
     );
+    // `import "lib/more"` reads lib/more.rhai
+    std::fs::create_dir(dir.path().join("lib")).unwrap();
+    std::fs::write(dir.path().join("lib/more.rhai"), "export const M = 2;\n").unwrap();
+    usage_error(
+        dir.path(),
+        &["run", "s.rhai", "-n", "10", "--samples", "lib/more.rhai"],
+        &["--samples lib/more.rhai", "input"],
+    );
     assert_eq!(read(dir.path(), "s.rhai"), SCENARIO);
     assert_eq!(read(dir.path(), "helper.rhai"), "export const K = 1;\n");
-    assert_eq!(listing(dir.path()), ["helper.rhai", "s.rhai"]);
+    assert_eq!(read(dir.path(), "lib/more.rhai"), "export const M = 2;\n");
+    assert_eq!(listing(dir.path()), ["helper.rhai", "lib", "s.rhai"]);
 }
 
 #[test]
@@ -233,7 +242,7 @@ fn when_a_later_output_fails_the_earlier_ones_are_rolled_back() {
             ("--report", Some(&c)),
             ("--xlsx", Some(&d)),
         ],
-        &[],
+        &Inputs::default(),
     )
     .unwrap();
     // after the check, the last output's place is taken by a folder with a file in it: its
@@ -264,7 +273,11 @@ fn when_a_later_output_fails_the_earlier_ones_are_rolled_back() {
 fn all_outputs_are_written_together_with_no_temporary_file_left() {
     let dir = folder(&[("a.json", "OLD A")]);
     let (a, b) = (dir.path().join("a.json"), dir.path().join("b.csv"));
-    let plan = OutputPlan::check(&[("--json", Some(&a)), ("--csv", Some(&b))], &[]).unwrap();
+    let plan = OutputPlan::check(
+        &[("--json", Some(&a)), ("--csv", Some(&b))],
+        &Inputs::default(),
+    )
+    .unwrap();
     plan.commit(&[("--json", b"NEW A"), ("--csv", b"NEW B")])
         .unwrap();
     assert_eq!(std::fs::read_to_string(&a).unwrap(), "NEW A");
