@@ -2,7 +2,9 @@
 
 use crate::error::{Error, Result};
 use crate::report;
+use crate::report::files::{self, Inputs, OutputPlan};
 use crate::report::html::{self, Lang};
+use crate::report::terminal;
 use crate::results::{ComparisonSamples, RunResults};
 use crate::scenario::Scenario;
 use crate::script::load_scenario;
@@ -189,9 +191,11 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::Run(args) => run(&args),
         Command::Check { scenario } => {
             let sc = load_scenario(&scenario)?;
-            print!("{}", report::model_description(&sc)?);
-            println!("\nOK: {} is a valid scenario.", scenario.display());
-            Ok(())
+            terminal::print(&report::model_description(&sc)?)?;
+            terminal::println(&format!(
+                "\nOK: {} is a valid scenario.",
+                scenario.display()
+            ))
         }
         Command::New { name } => new_scenario(&name),
         Command::Tornado {
@@ -328,7 +332,13 @@ fn analyse(
                 })?,
         ),
     };
-    check_outputs(&[("--json", &args.json), ("--csv", &args.csv)])?;
+    let plan = OutputPlan::check(
+        &[
+            ("--json", args.json.as_deref()),
+            ("--csv", args.csv.as_deref()),
+        ],
+        &Inputs::scenario(&args.scenario),
+    )?;
     let analysis = Analysis {
         scenario: &scenario,
         iterations: args.iterations.unwrap_or(default_iterations) as usize,
@@ -338,15 +348,9 @@ fn analyse(
     };
     let started = Instant::now();
     let outputs = thread_pool(args.threads)?.install(|| run(&analysis))?;
-    if let Some(path) = &args.json {
-        report::write_atomic(path, outputs.json.as_bytes())?;
-    }
-    if let Some(path) = &args.csv {
-        report::write_atomic(path, &outputs.csv)?;
-    }
-    print!("{}", outputs.table);
-    std::io::Write::flush(&mut std::io::stdout()).map_err(|e| Error::io("stdout", e))?;
-    eprintln!("done in {:.1} s", started.elapsed().as_secs_f64());
+    plan.commit(&[("--json", outputs.json.as_bytes()), ("--csv", &outputs.csv)])?;
+    terminal::print(&outputs.table)?;
+    terminal::eprintln(&format!("done in {:.1} s", started.elapsed().as_secs_f64()));
     Ok(())
 }
 
@@ -377,43 +381,6 @@ pub fn parse_fixed(scenario: &Scenario, set: &[String]) -> Result<Vec<(usize, f6
         .collect()
 }
 
-/// Checks every output path before any work is done, so that a wrong one fails the command
-/// before anything is written: its folder exists, it is not itself a folder, and no two outputs
-/// share a path.
-fn check_outputs(outputs: &[(&str, &Option<PathBuf>)]) -> Result<()> {
-    let mut seen: Vec<(&str, PathBuf)> = Vec::new();
-    for (flag, path) in outputs {
-        let Some(path) = path else { continue };
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        if !dir.is_dir() {
-            return Err(Error::Usage(format!(
-                "{flag} {}: the folder {} does not exist",
-                path.display(),
-                dir.display()
-            )));
-        }
-        if path.is_dir() {
-            return Err(Error::Usage(format!(
-                "{flag} {}: that is a folder; give a file name, e.g. {}",
-                path.display(),
-                path.join("socinv-output").display()
-            )));
-        }
-        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
-        if let Some((other, _)) = seen.iter().find(|(_, p)| *p == absolute) {
-            return Err(Error::Usage(format!(
-                "{flag} and {other} both write {}: give them different files",
-                path.display()
-            )));
-        }
-        seen.push((flag, absolute));
-    }
-    Ok(())
-}
-
 fn run(args: &RunArgs) -> Result<()> {
     let scenario = load_scenario(&args.scenario)?;
     let settings = SimSettings {
@@ -421,12 +388,15 @@ fn run(args: &RunArgs) -> Result<()> {
         seed: args.seed,
         fixed: parse_fixed(&scenario, &args.set)?,
     };
-    check_outputs(&[
-        ("--json", &args.json),
-        ("--samples", &args.samples),
-        ("--report", &args.report),
-        ("--xlsx", &args.xlsx),
-    ])?;
+    let plan = OutputPlan::check(
+        &[
+            ("--json", args.json.as_deref()),
+            ("--samples", args.samples.as_deref()),
+            ("--report", args.report.as_deref()),
+            ("--xlsx", args.xlsx.as_deref()),
+        ],
+        &Inputs::scenario(&args.scenario),
+    )?;
     if args.lang != Lang::Sv && args.report.is_none() {
         return Err(Error::Usage(
             "--lang sets the language of --report; add --report FILE.html".to_string(),
@@ -510,7 +480,7 @@ fn run(args: &RunArgs) -> Result<()> {
     };
     progress.finish_and_clear();
     if let Some(message) = stop_message {
-        eprintln!("{message}");
+        terminal::eprintln(&message);
     }
     let elapsed = started.elapsed().as_secs_f64();
 
@@ -542,30 +512,29 @@ fn run(args: &RunArgs) -> Result<()> {
         )?),
         None => None,
     };
-    // Everything is rendered before the first file is written: an error leaves no file.
-    if let (Some(path), Some(text)) = (&args.json, &json) {
-        report::write_atomic(path, text.as_bytes())?;
+    // Everything is rendered before the first file is written; then all are written or none.
+    let mut contents: Vec<(&str, &[u8])> = Vec::new();
+    for (flag, bytes) in [
+        ("--json", json.as_ref().map(|t| t.as_bytes())),
+        ("--samples", csv.as_deref()),
+        ("--report", page.as_ref().map(|t| t.as_bytes())),
+        ("--xlsx", workbook.as_deref()),
+    ] {
+        if let Some(bytes) = bytes {
+            contents.push((flag, bytes));
+        }
     }
-    if let (Some(path), Some(bytes)) = (&args.samples, &csv) {
-        report::write_atomic(path, bytes)?;
-    }
-    if let (Some(path), Some(text)) = (&args.report, &page) {
-        report::write_atomic(path, text.as_bytes())?;
-    }
-    if let (Some(path), Some(bytes)) = (&args.xlsx, &workbook) {
-        report::write_atomic(path, bytes)?;
-    }
-    print!("{}", report::summary_text(&results));
-    std::io::Write::flush(&mut std::io::stdout()).map_err(|e| Error::io("stdout", e))?;
+    plan.commit(&contents)?;
+    terminal::print(&report::summary_text(&results))?;
     let person_years = settings.iterations as f64
         * f64::from(scenario.cohort)
         * f64::from(scenario.horizon)
         * scenario.arms.len() as f64;
-    eprintln!(
+    terminal::eprintln(&format!(
         "simulated {person_years:.2e} individual-years in {elapsed:.2} s ({:.1} M/s, {} threads)",
         person_years / elapsed / 1e6,
         pool.current_num_threads()
-    );
+    ));
     Ok(())
 }
 
@@ -584,7 +553,16 @@ fn report_command(args: &ReportArgs) -> Result<()> {
                 .to_string(),
         ));
     }
-    check_outputs(&[("-o", &args.output), ("--xlsx", &args.xlsx)])?;
+    let inputs = std::iter::once(&args.results)
+        .chain(&args.sensitivity)
+        .cloned();
+    let plan = OutputPlan::check(
+        &[
+            ("-o", args.output.as_deref()),
+            ("--xlsx", args.xlsx.as_deref()),
+        ],
+        &Inputs::files(inputs),
+    )?;
     let read_json = |path: &Path| -> Result<serde_json::Value> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         serde_json::from_str(&text)
@@ -633,13 +611,16 @@ fn report_command(args: &ReportArgs) -> Result<()> {
         Some(_) => Some(report::xlsx::workbook(&results, None)?),
         None => None,
     };
-    if let (Some(path), Some(text)) = (&args.output, &page) {
-        report::write_atomic(path, text.as_bytes())?;
-        println!("Wrote {}", path.display());
+    let mut contents: Vec<(&str, &[u8])> = Vec::new();
+    if let Some(text) = &page {
+        contents.push(("-o", text.as_bytes()));
     }
-    if let (Some(path), Some(bytes)) = (&args.xlsx, &workbook) {
-        report::write_atomic(path, bytes)?;
-        println!("Wrote {}", path.display());
+    if let Some(bytes) = &workbook {
+        contents.push(("--xlsx", bytes));
+    }
+    plan.commit(&contents)?;
+    for path in args.output.iter().chain(&args.xlsx) {
+        terminal::println(&format!("Wrote {}", path.display()))?;
     }
     Ok(())
 }
@@ -650,22 +631,16 @@ fn new_scenario(name: &str) -> Result<()> {
     } else {
         PathBuf::from(format!("{name}.rhai"))
     };
-    if path.exists() {
-        return Err(Error::Usage(format!(
-            "{} already exists; choose another name or remove it",
-            path.display()
-        )));
-    }
     let title = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| name.to_string());
     let text =
         include_str!("templates/new_scenario.rhai").replace("\"NAME\"", &format!("{title:?}"));
-    report::write_atomic(&path, text.as_bytes())?;
-    println!(
+    files::write_new(&path, text.as_bytes())?;
+    terminal::println(&format!(
         "Wrote {}. Check it with `socinv check {0}`, run it with `socinv run {0}`.",
         path.display()
-    );
+    ))?;
     Ok(())
 }

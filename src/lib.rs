@@ -20,6 +20,9 @@
 //! - [`sim`]: the Monte Carlo engine; [`stats`]: summaries; [`results`]: the output types.
 //! - [`report`]: terminal summary, JSON, CSV; [`cli`]: the command line.
 
+// all terminal output goes through report::terminal, which cleans control characters
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod cli;
 pub mod dist;
 pub mod error;

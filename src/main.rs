@@ -1,12 +1,15 @@
 //! The `socinv` binary: parses the command line and maps errors to exit codes.
 
+// all terminal output goes through socinv::report::terminal
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
 use clap::Parser;
 use socinv::cli::{Cli, execute};
 
 fn main() {
     let cli = Cli::parse();
     if let Err(err) = execute(cli) {
-        eprintln!("error: {err}");
+        socinv::report::terminal::eprintln(&format!("error: {err}"));
         std::process::exit(err.exit_code());
     }
 }

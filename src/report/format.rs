@@ -191,6 +191,15 @@ pub fn percent(p: f64) -> String {
 
 /// Lays out rows as left-aligned first column and right-aligned others.
 pub fn table(rows: &[Vec<String>], indent: &str) -> String {
+    // cells as the terminal will show them, so the columns line up
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|s| super::terminal::clean(s).into_owned())
+                .collect()
+        })
+        .collect();
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let width = |c: usize| {
         rows.iter()

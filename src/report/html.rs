@@ -83,9 +83,12 @@ pub fn render_with(
     options: &Options,
 ) -> Result<String> {
     let analyses = sensitivity::load(results, sensitivity)?;
+    let currency = &results.scenario.currency;
     let ctx = Ctx {
         lang: options.lang,
-        money: Money::new(options.lang, &results.scenario.currency),
+        // the currency escaped once, here: every amount of `money` is HTML
+        money: Money::new(options.lang, &esc(currency)),
+        chart_money: Money::new(options.lang, currency),
         r: results,
         next_id: Cell::new(0),
     };
@@ -118,11 +121,19 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
-/// Escapes text for HTML content and attribute values.
+/// Escapes text for HTML content and attribute values: `<`, `>`, `"` and `'` always, `&`
+/// unless it starts a character reference (`&lt;`, `&#39;`, `&#x1F;`).
+///
+/// The result never holds a tag or ends an attribute value, and escaping it again changes
+/// nothing: text that mixes scenario strings with already-escaped parts (the amounts of the
+/// report's [`Money`], whose currency is escaped once when the report starts) can be escaped
+/// as a whole. The price: a scenario string that itself contains a character reference, such
+/// as `&lt;`, shows as the character it names.
 pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for (i, c) in s.char_indices() {
         match c {
+            '&' if starts_character_reference(&s[i..]) => out.push('&'),
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -134,12 +145,33 @@ pub(crate) fn esc(s: &str) -> String {
     out
 }
 
+/// Whether `s` (starting with `&`) starts `&name;`, `&#digits;` or `&#xhex;`.
+fn starts_character_reference(s: &str) -> bool {
+    let body = &s[1..];
+    let Some(end) = body.find(';') else {
+        return false;
+    };
+    let name = &body[..end];
+    if let Some(num) = name.strip_prefix('#') {
+        match num.strip_prefix(['x', 'X']) {
+            Some(hex) => !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit()),
+            None => !num.is_empty() && num.chars().all(|c| c.is_ascii_digit()),
+        }
+    } else {
+        name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && name.chars().all(|c| c.is_ascii_alphanumeric())
+    }
+}
+
 const CSS: &str = include_str!("html/report.css");
 
 /// What every part of the report needs.
 struct Ctx<'a> {
     pub lang: Lang,
+    /// Amounts as HTML (the currency escaped).
     pub money: Money,
+    /// Amounts as plain text, for the charts (plotters escapes their text).
+    pub chart_money: Money,
     pub r: &'a RunResults,
     next_id: Cell<usize>,
 }
@@ -499,7 +531,7 @@ impl Ctx<'_> {
             &self.chart_text(title, desc),
             s,
             c.prob_loss,
-            &self.money,
+            &self.chart_money,
             &words,
         )?];
         // From the samples when the caller has them, else from the results' own histogram.
@@ -524,7 +556,7 @@ impl Ctx<'_> {
             svgs.push(charts::net_histogram(
                 &self.chart_text(title, desc),
                 histogram,
-                &self.money,
+                &self.chart_money,
                 self.t("Netto", "Net"),
                 self.t("Andel simuleringar (%)", "Share of simulations (%)"),
             )?);
@@ -606,7 +638,12 @@ impl Ctx<'_> {
             }),
         };
         let desc = format!("{turn_text} {end_text}");
-        let svg = charts::fan(&self.chart_text(title, desc), &years, &self.money, &words)?;
+        let svg = charts::fan(
+            &self.chart_text(title, desc),
+            &years,
+            &self.chart_money,
+            &words,
+        )?;
         let read = self.t(
             "Det ackumulerade nettot (diskonterat) efter varje år: först går pengarna ut, sedan \
              kommer besparingarna. Banden visar osäkerheten, linjen medianen; där linjen korsar \
@@ -714,7 +751,7 @@ impl Ctx<'_> {
         let svg = charts::intervals(
             &self.chart_text(title, desc),
             &chart_rows,
-            &self.money,
+            &self.chart_money,
             self.t("Netto", "Net"),
             (
                 self.t("80 % av utfallen (P10–P90)", "80% of outcomes (P10–P90)"),
@@ -1294,5 +1331,12 @@ mod tests {
             esc("<script>alert('x') & \"y\"</script>"),
             "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;"
         );
+        // escaping twice changes nothing; a bare & is escaped, a reference kept
+        let once = esc("SEK<img src=x onerror=\"a&b\"> R&D &x; &#; &#x;");
+        assert_eq!(
+            once,
+            "SEK&lt;img src=x onerror=&quot;a&amp;b&quot;&gt; R&amp;D &x; &amp;#; &amp;#x;"
+        );
+        assert_eq!(esc(&once), once);
     }
 }

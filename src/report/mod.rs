@@ -2,19 +2,22 @@
 //! description of `socinv check`. Each renders to memory; [`write_atomic`] puts it on disk.
 
 mod check;
+pub mod csv_file;
+pub mod files;
 pub mod format;
 pub mod html;
 mod summary;
+pub mod terminal;
 pub mod xlsx;
 
 pub use check::model_description;
 pub use summary::summary_text;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::results::{ComparisonSamples, RunResults};
 use crate::scenario::Scenario;
 use crate::sim::IterationResult;
-use std::io::Write;
+use csv_file::{Cell, CsvWriter};
 use std::path::Path;
 
 /// The results as pretty-printed JSON (`schema` "socinv.result/1").
@@ -28,20 +31,13 @@ pub fn json(results: &RunResults) -> String {
 /// investment, payback year and net per actor, then per arm its total cost and outcomes.
 pub fn samples_csv(scenario: &Scenario, iterations: &[IterationResult]) -> Result<Vec<u8>> {
     let table = SamplesTable::new(scenario, iterations);
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let io = |e: csv::Error| Error::Usage(format!("writing the samples CSV: {e}"));
-    w.write_record(table.columns.iter().map(|(name, _)| name))
-        .map_err(io)?;
+    let mut w = CsvWriter::new();
+    w.header(table.columns.iter().map(|(name, _)| name))?;
     for i in 0..iterations.len() {
-        let row = table.row(i);
-        w.write_record(
-            row.iter()
-                .map(|v| v.map(|v| v.to_string()).unwrap_or_default()),
-        )
-        .map_err(io)?;
+        let row: Vec<Cell> = table.row(i).into_iter().map(Cell::from).collect();
+        w.row(&row)?;
     }
-    w.into_inner()
-        .map_err(|e| Error::Usage(format!("writing the samples CSV: {e}")))
+    w.finish()
 }
 
 /// What a column of the samples table holds (for formatting).
@@ -121,26 +117,7 @@ impl<'a> SamplesTable<'a> {
     }
 }
 
-/// Writes a file atomically: a temporary file in the same folder, renamed into place, so a
-/// failure never leaves a partial file.
+/// Writes a file atomically: a failure never leaves a partial file (see [`files`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".socinv-").suffix(".tmp");
-    // An ordinary file: readable by others as the umask allows (tempfile's default is 0600),
-    // or with the permissions of the file it replaces.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map_or(0o666, |m| m.permissions().mode() & 0o7777);
-        builder.permissions(std::fs::Permissions::from_mode(mode));
-    }
-    let mut tmp = builder.tempfile_in(dir).map_err(|e| Error::io(path, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    files::write_atomic(path, bytes)
 }

@@ -26,10 +26,12 @@ pub fn engine(dir: &Path) -> Engine {
         .set_fail_on_invalid_map_property(true)
         .disable_symbol("eval")
         .set_module_resolver(FolderResolver::new(dir))
-        .on_print(|text| eprintln!("{text}"))
-        .on_debug(|text, source, pos| match source {
-            Some(src) => eprintln!("[debug {src}:{pos}] {text}"),
-            None => eprintln!("[debug {pos}] {text}"),
+        .on_print(crate::report::terminal::eprintln)
+        .on_debug(|text, source, pos| {
+            crate::report::terminal::eprintln(&match source {
+                Some(src) => format!("[debug {src}:{pos}] {text}"),
+                None => format!("[debug {pos}] {text}"),
+            })
         });
     engine
 }

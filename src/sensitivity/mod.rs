@@ -233,17 +233,3 @@ pub fn metric_label(metric: Metric) -> &'static str {
         Metric::Payback => "the probability of payback within the horizon",
     }
 }
-
-pub(crate) fn csv_writer() -> csv::Writer<Vec<u8>> {
-    csv::Writer::from_writer(Vec::new())
-}
-
-pub(crate) fn csv_row<S: AsRef<[u8]>>(w: &mut csv::Writer<Vec<u8>>, row: &[S]) -> Result<()> {
-    w.write_record(row)
-        .map_err(|e| Error::Usage(format!("writing CSV: {e}")))
-}
-
-pub(crate) fn csv_finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>> {
-    w.into_inner()
-        .map_err(|e| Error::Usage(format!("writing CSV: {e}")))
-}

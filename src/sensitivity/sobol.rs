@@ -54,6 +54,7 @@
 
 use super::{Analysis, Estimate, Header, Metric};
 use crate::error::{Error, Result};
+use crate::report::csv_file::{Cell, CsvWriter};
 use crate::report::format::{amount, mean_with_mcse, table};
 use crate::sim::rng::{self, Purpose};
 use crate::sim::{Draw, simulate_draws};
@@ -335,15 +336,6 @@ fn index(x: f64) -> String {
     }
 }
 
-/// A number for CSV: empty when undefined.
-fn cell(x: f64) -> String {
-    if x.is_finite() {
-        x.to_string()
-    } else {
-        String::new()
-    }
-}
-
 fn with_ci(x: f64, ci: [f64; 2]) -> String {
     if ci.iter().all(|c| c.is_finite()) {
         format!("{} [{}, {}]", index(x), index(ci[0]), index(ci[1]))
@@ -436,37 +428,31 @@ impl SobolReport {
 
     /// One row per (intervention, input); an undefined value is an empty cell.
     pub fn csv(&self) -> Result<Vec<u8>> {
-        let mut w = super::csv_writer();
-        super::csv_row(
-            &mut w,
-            &[
-                "intervention",
-                "input",
-                "first_order",
-                "first_order_lo",
-                "first_order_hi",
-                "total",
-                "total_lo",
-                "total_hi",
-            ],
-        )?;
+        let mut w = CsvWriter::new();
+        w.header([
+            "intervention",
+            "input",
+            "first_order",
+            "first_order_lo",
+            "first_order_hi",
+            "total",
+            "total_lo",
+            "total_hi",
+        ])?;
         for r in &self.results {
             for i in &r.indices {
-                super::csv_row(
-                    &mut w,
-                    &[
-                        r.intervention.clone(),
-                        i.input.clone(),
-                        cell(i.first_order),
-                        cell(i.first_order_ci[0]),
-                        cell(i.first_order_ci[1]),
-                        cell(i.total),
-                        cell(i.total_ci[0]),
-                        cell(i.total_ci[1]),
-                    ],
-                )?;
+                w.row(&[
+                    Cell::Text(&r.intervention),
+                    Cell::Text(&i.input),
+                    Cell::finite(i.first_order),
+                    Cell::finite(i.first_order_ci[0]),
+                    Cell::finite(i.first_order_ci[1]),
+                    Cell::finite(i.total),
+                    Cell::finite(i.total_ci[0]),
+                    Cell::finite(i.total_ci[1]),
+                ])?;
             }
         }
-        super::csv_finish(w)
+        w.finish()
     }
 }

@@ -4,6 +4,7 @@
 
 use super::{Analysis, Estimate, Header, Metric, show_with_mcse};
 use crate::error::{Error, Result};
+use crate::report::csv_file::{Cell, CsvWriter};
 use crate::report::format::{amount, mean_with_mcse, table};
 use crate::results::ComparisonSamples;
 use crate::stats::Summary;
@@ -204,7 +205,7 @@ impl SweepReport {
 
     /// One row per (grid point, intervention).
     pub fn csv(&self) -> Result<Vec<u8>> {
-        let mut w = super::csv_writer();
+        let mut w = CsvWriter::new();
         let mut header: Vec<String> = self.axes.iter().map(|a| a.parameter.clone()).collect();
         header.extend(
             [
@@ -220,24 +221,24 @@ impl SweepReport {
             ]
             .map(String::from),
         );
-        super::csv_row(&mut w, &header)?;
+        w.header(&header)?;
         for p in &self.points {
             for r in &p.results {
-                let mut row: Vec<String> = p.values.iter().map(f64::to_string).collect();
+                let mut row: Vec<Cell> = p.values.iter().map(|&v| Cell::Number(v)).collect();
                 row.extend([
-                    r.intervention.clone(),
-                    r.net.value.to_string(),
-                    r.net.mcse.to_string(),
-                    r.net_p5.to_string(),
-                    r.net_p95.to_string(),
-                    r.prob_net_positive.value.to_string(),
-                    r.prob_net_positive.mcse.to_string(),
-                    r.prob_payback.value.to_string(),
-                    r.prob_payback.mcse.to_string(),
+                    Cell::Text(&r.intervention),
+                    r.net.value.into(),
+                    r.net.mcse.into(),
+                    r.net_p5.into(),
+                    r.net_p95.into(),
+                    r.prob_net_positive.value.into(),
+                    r.prob_net_positive.mcse.into(),
+                    r.prob_payback.value.into(),
+                    r.prob_payback.mcse.into(),
                 ]);
-                super::csv_row(&mut w, &row)?;
+                w.row(&row)?;
             }
         }
-        super::csv_finish(w)
+        w.finish()
     }
 }

@@ -5,6 +5,7 @@
 
 use super::{Analysis, Estimate, Header, Metric, show, show_with_mcse};
 use crate::error::{Error, Result};
+use crate::report::csv_file::{Cell, CsvWriter};
 use crate::report::format::{amount, mean_with_mcse, table};
 use crate::results::ComparisonSamples;
 use serde::Serialize;
@@ -370,35 +371,27 @@ impl ThresholdReport {
 
     /// The search curve and the result, one row per (intervention, trial value).
     pub fn csv(&self) -> Result<Vec<u8>> {
-        let mut w = super::csv_writer();
-        super::csv_row(
-            &mut w,
-            &[
-                "intervention",
-                "parameter_value",
-                "metric",
-                "metric_mcse",
-                "threshold",
-                "threshold_mcse",
-            ],
-        )?;
+        let mut w = CsvWriter::new();
+        w.header([
+            "intervention",
+            "parameter_value",
+            "metric",
+            "metric_mcse",
+            "threshold",
+            "threshold_mcse",
+        ])?;
         for r in &self.results {
-            let value = r.value.map(|v| v.to_string()).unwrap_or_default();
-            let mcse = r.value_mcse.map(|v| v.to_string()).unwrap_or_default();
             for c in &r.curve {
-                super::csv_row(
-                    &mut w,
-                    &[
-                        r.intervention.clone(),
-                        c.value.to_string(),
-                        c.metric.value.to_string(),
-                        c.metric.mcse.to_string(),
-                        value.clone(),
-                        mcse.clone(),
-                    ],
-                )?;
+                w.row(&[
+                    Cell::Text(&r.intervention),
+                    c.value.into(),
+                    c.metric.value.into(),
+                    c.metric.mcse.into(),
+                    r.value.into(),
+                    r.value_mcse.into(),
+                ])?;
             }
         }
-        super::csv_finish(w)
+        w.finish()
     }
 }

@@ -3,6 +3,7 @@
 
 use super::{Analysis, Estimate, Header, Metric, show, show_with_mcse};
 use crate::error::Result;
+use crate::report::csv_file::{Cell, CsvWriter};
 use crate::report::format::table;
 use serde::Serialize;
 
@@ -161,41 +162,35 @@ impl TornadoReport {
 
     /// One row per (intervention, parameter).
     pub fn csv(&self) -> Result<Vec<u8>> {
-        let mut w = super::csv_writer();
-        super::csv_row(
-            &mut w,
-            &[
-                "intervention",
-                "parameter",
-                "low_value",
-                "high_value",
-                "at_low",
-                "at_low_mcse",
-                "at_high",
-                "at_high_mcse",
-                "swing",
-                "swing_mcse",
-            ],
-        )?;
+        let mut w = CsvWriter::new();
+        w.header([
+            "intervention",
+            "parameter",
+            "low_value",
+            "high_value",
+            "at_low",
+            "at_low_mcse",
+            "at_high",
+            "at_high_mcse",
+            "swing",
+            "swing_mcse",
+        ])?;
         for r in &self.results {
             for b in &r.bars {
-                super::csv_row(
-                    &mut w,
-                    &[
-                        r.intervention.clone(),
-                        b.parameter.clone(),
-                        b.low_value.to_string(),
-                        b.high_value.to_string(),
-                        b.at_low.value.to_string(),
-                        b.at_low.mcse.to_string(),
-                        b.at_high.value.to_string(),
-                        b.at_high.mcse.to_string(),
-                        b.swing.value.to_string(),
-                        b.swing.mcse.to_string(),
-                    ],
-                )?;
+                w.row(&[
+                    Cell::Text(&r.intervention),
+                    Cell::Text(&b.parameter),
+                    b.low_value.into(),
+                    b.high_value.into(),
+                    b.at_low.value.into(),
+                    b.at_low.mcse.into(),
+                    b.at_high.value.into(),
+                    b.at_high.mcse.into(),
+                    b.swing.value.into(),
+                    b.swing.mcse.into(),
+                ])?;
             }
         }
-        super::csv_finish(w)
+        w.finish()
     }
 }

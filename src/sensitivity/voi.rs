@@ -57,6 +57,7 @@
 
 use super::{Analysis, Header, Metric};
 use crate::error::Result;
+use crate::report::csv_file::{Cell, CsvWriter};
 use crate::report::format::{amount, mean_with_mcse, percent, table};
 use crate::results::ComparisonSamples;
 use crate::scenario::Scenario;
@@ -324,23 +325,17 @@ impl VoiReport {
 
     /// One row per parameter: parameter, evppi, evppi_mcse, share_of_evpi.
     pub fn csv(&self) -> Result<Vec<u8>> {
-        let mut w = super::csv_writer();
-        super::csv_row(
-            &mut w,
-            &["parameter", "evppi", "evppi_mcse", "share_of_evpi"],
-        )?;
+        let mut w = CsvWriter::new();
+        w.header(["parameter", "evppi", "evppi_mcse", "share_of_evpi"])?;
         for p in &self.evppi {
-            super::csv_row(
-                &mut w,
-                &[
-                    p.parameter.clone(),
-                    p.evppi.to_string(),
-                    p.evppi_mcse.to_string(),
-                    p.share_of_evpi.to_string(),
-                ],
-            )?;
+            w.row(&[
+                Cell::Text(&p.parameter),
+                p.evppi.into(),
+                p.evppi_mcse.into(),
+                p.share_of_evpi.into(),
+            ])?;
         }
-        super::csv_finish(w)
+        w.finish()
     }
 }
 

@@ -8,6 +8,8 @@ mod common;
 mod distributions;
 mod docs;
 mod engine;
+mod escaping;
+mod files;
 mod properties;
 mod report_html;
 mod report_xlsx;

@@ -484,7 +484,7 @@ fn metric_units(ctx: &Ctx, metric: &str) -> Units {
     match metric {
         "prob_net_positive" | "payback" => Units::Share(ctx.lang),
         "roi" => Units::Plain(ctx.lang),
-        _ => Units::Money(ctx.money.clone(), fmt::Scale::One),
+        _ => Units::Money(ctx.chart_money.clone(), fmt::Scale::One),
     }
 }
 
@@ -516,8 +516,17 @@ fn metric_axis<'a>(ctx: &Ctx, metric: &str) -> &'a str {
     }
 }
 
-/// A metric's estimate, rounded to its MCSE.
+/// A metric's estimate, rounded to its MCSE, as HTML.
 fn show(ctx: &Ctx, metric: &str, e: Est) -> String {
+    show_with(ctx, &ctx.money, metric, e)
+}
+
+/// [`show`] as plain text, for a chart's label (plotters escapes it).
+fn show_in_chart(ctx: &Ctx, metric: &str, e: Est) -> String {
+    show_with(ctx, &ctx.chart_money, metric, e)
+}
+
+fn show_with(ctx: &Ctx, money: &fmt::Money, metric: &str, e: Est) -> String {
     let Some(v) = e.value else {
         return "–".into();
     };
@@ -525,7 +534,7 @@ fn show(ctx: &Ctx, metric: &str, e: Est) -> String {
     match metric_units(ctx, metric) {
         Units::Share(_) => ctx.pct(v),
         Units::Plain(lang) => fmt::quantity(lang, v, fmt::mean_exponent(v, mcse)),
-        Units::Money(..) => ctx.money.mean(v, mcse),
+        Units::Money(..) => money.mean(v, mcse),
     }
 }
 
@@ -752,7 +761,7 @@ fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &Sweep, c: &Comparison) -> 
                     } else {
                         None
                     },
-                    units: Units::Money(ctx.money.clone(), fmt::Scale::One),
+                    units: Units::Money(ctx.chart_money.clone(), fmt::Scale::One),
                     x_desc: param.clone(),
                     y_desc: ctx.t("Netto", "Net").into(),
                     x_lang: lang,
@@ -1052,7 +1061,21 @@ fn threshold(ctx: &Ctx, out: &mut String, a: &Loaded, t: &Threshold, c: &Compari
                 band_label: ctx
                     .t("± 2 Monte Carlo-fel", "± 2 Monte Carlo errors")
                     .into(),
-                target: Some((target, format!("{} {target_text}", ctx.t("mål", "target")))),
+                target: Some((
+                    target,
+                    format!(
+                        "{} {}",
+                        ctx.t("mål", "target"),
+                        show_in_chart(
+                            ctx,
+                            metric,
+                            Est {
+                                value: Some(target),
+                                mcse: None
+                            }
+                        )
+                    ),
+                )),
                 marker: match (r.status.as_str(), r.value) {
                     ("found", Some(v)) => Some((v, fmt::sig(lang, v, 3))),
                     _ => None,
