@@ -56,15 +56,16 @@ struct DeclaredSubgroup {
 
 impl SharedBuilder {
     pub fn new(file: &str, source: &str) -> Self {
-        let hash = source.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
         SharedBuilder(Arc::new(Mutex::new(Builder {
             file: file.to_string(),
-            source_hash: format!("{hash:016x}"),
             notes: leading_comments(source),
             ..Builder::default()
         })))
+    }
+
+    /// Sets the content hash of every file the script read (see `script::source_hash`).
+    pub fn set_source_hash(&self, hash: String) {
+        self.lock().source_hash = hash;
     }
 
     fn lock(&self) -> MutexGuard<'_, Builder> {
