@@ -47,7 +47,8 @@ pub fn load_scenario_str(source: &str, file: &str, dir: &Path) -> Result<Scenari
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let builder = api::SharedBuilder::new(file, source);
     let sources: sandbox::SourceLog = Arc::new(Mutex::new(Vec::new()));
-    let mut engine = sandbox::engine(file, dir, &sources);
+    let stopped = sandbox::StopToken::default();
+    let mut engine = sandbox::engine(file, dir, &sources, &stopped);
     api::register(&mut engine, &builder);
 
     let mut ast = compile(&engine, source).map_err(|e| Error::Script(e.at(file)))?;
@@ -55,6 +56,11 @@ pub fn load_scenario_str(source: &str, file: &str, dir: &Path) -> Result<Scenari
     engine
         .run_ast(&ast)
         .map_err(|e| Error::Script(eval_message(file, &e)))?;
+    // A limit reached inside a call that ignores errors (a sort comparator) still stops it.
+    if let Some(token) = stopped.get() {
+        let stop = EvalAltResult::ErrorTerminated(token.to_string().into(), Position::NONE);
+        return Err(Error::Script(eval_message(file, &stop)));
+    }
     let imports = std::mem::take(&mut *sources.lock().unwrap_or_else(|p| p.into_inner()));
     builder.set_source_hash(source_hash(source, &imports));
     builder.finish().map_err(Error::Script)
@@ -321,6 +327,14 @@ fn eval_message(file: &str, err: &EvalAltResult) -> String {
                 "loading the scenario took longer than {} s and was stopped: is there an endless \
                  loop (e.g. in a sort comparator)?",
                 MAX_LOAD_TIME.as_secs()
+            )
+        }
+        EvalAltResult::ErrorTerminated(token, _)
+            if token.clone().into_string().ok().as_deref() == Some(sandbox::OPERATIONS_TOKEN) =>
+        {
+            format!(
+                "the script ran more than {MAX_OPERATIONS} operations (in one call) and was \
+                 stopped: is there an endless loop?"
             )
         }
         EvalAltResult::ErrorStackOverflow(_) => {

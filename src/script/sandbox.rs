@@ -1,11 +1,13 @@
 //! The sandboxed rhai engine: limits, no `eval`, no clock, imports only from the scenario's own
 //! folder, each read as a regular UTF-8 file of bounded size, without cycles.
 
-use rhai::{Dynamic, Engine, EvalAltResult, FLOAT, INT, Module, ModuleResolver, Position, Scope};
+use rhai::{
+    Dynamic, Engine, EvalAltResult, FLOAT, INT, Module, ModuleResolver, NativeCallContext,
+    Position, Scope,
+};
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Operations a script may run before it is stopped (an endless loop ends in about a second).
@@ -26,6 +28,12 @@ pub const MAX_PRINT_BYTES: usize = 64 * 1024;
 /// The token `on_progress` stops a script with once [`MAX_LOAD_TIME`] has passed.
 pub const TIMEOUT_TOKEN: &str = "socinv: load time limit";
 
+/// The token `on_progress` stops a script with once it has run [`MAX_OPERATIONS`] (in one call).
+pub const OPERATIONS_TOKEN: &str = "socinv: operation limit";
+
+/// Set to the limit's token once a script has reached a limit of time or operations.
+pub type StopToken = Arc<OnceLock<&'static str>>;
+
 /// The files a script read, main scenario first, then each import once in the order loaded:
 /// (name, text). The content hash covers all of them.
 pub type SourceLog = Arc<Mutex<Vec<(String, String)>>>;
@@ -36,10 +44,10 @@ fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// Builds the engine every scenario runs in. `file` names the main script in messages, `dir` is
 /// where imports are looked up, `sources` collects the imported files' texts.
-pub fn engine(file: &str, dir: &Path, sources: &SourceLog) -> Engine {
+pub fn engine(file: &str, dir: &Path, sources: &SourceLog, stopped: &StopToken) -> Engine {
     let mut engine = Engine::new();
     let started = Instant::now();
-    let expired = AtomicBool::new(false);
+    let progress = stopped.clone();
     engine
         .set_max_operations(MAX_OPERATIONS)
         .set_max_call_levels(32)
@@ -56,18 +64,24 @@ pub fn engine(file: &str, dir: &Path, sources: &SourceLog) -> Engine {
         // Registered operators (e.g. `/` of two integers giving a fraction) take precedence over
         // rhai's built-in ones only with fast operators off.
         .set_fast_operators(false)
+        // Constant folding would apply rhai's built-in operators to constants (`() >= 4` folds to
+        // `false`), bypassing the rules of `number_rules`; a script runs once, so it gains little.
+        .set_optimization_level(rhai::OptimizationLevel::None)
         .disable_symbol("eval")
         .set_module_resolver(FolderResolver::new(file, dir, sources))
         // Every operation reports here: a sort comparator with an endless loop gets a fresh
         // operation budget for each comparison, the clock stops it all the same.
-        // `sort` ignores a comparator's errors, so once the time is up every operation fails.
+        // `sort` ignores a comparator's errors (and counts each comparison's operations
+        // afresh), so once a limit is reached every later operation fails, and `stopped` says
+        // so after the script should it end inside such a call.
         .on_progress(move |ops| {
             if ops % 1024 == 0 && started.elapsed() > MAX_LOAD_TIME {
-                expired.store(true, Ordering::Relaxed);
+                let _ = progress.set(TIMEOUT_TOKEN);
             }
-            expired
-                .load(Ordering::Relaxed)
-                .then(|| Dynamic::from(TIMEOUT_TOKEN.to_string()))
+            if ops >= MAX_OPERATIONS {
+                let _ = progress.set(OPERATIONS_TOKEN);
+            }
+            progress.get().map(|token| Dynamic::from(token.to_string()))
         });
     let output = Arc::new(Mutex::new(PrintBudget::default()));
     let out = output.clone();
@@ -80,7 +94,120 @@ pub fn engine(file: &str, dir: &Path, sources: &SourceLog) -> Engine {
         locked(&output).write(&line);
     });
     forbid_clock(&mut engine);
+    number_rules(&mut engine);
     engine
+}
+
+/// Plain numbers as in a spreadsheet: `1/12` is a fraction, not rhai's integer division; an
+/// integer overflow is an error (rhai checks `+ - * **` itself); a value that is not a number
+/// (NaN) is not silently dropped by `min`/`max` or turned into `false` by a comparison; `()`
+/// (e.g. `year` without its parentheses) is not a value to compute with.
+fn number_rules(engine: &mut Engine) {
+    type Checked<T> = Result<T, Box<EvalAltResult>>;
+    fn error<T>(message: String) -> Checked<T> {
+        Err(EvalAltResult::ErrorArithmetic(message, Position::NONE).into())
+    }
+    engine.register_fn("/", |a: INT, b: INT| -> Checked<FLOAT> {
+        if b == 0 {
+            return error(format!("division by zero: {a} / 0"));
+        }
+        Ok(a as FLOAT / b as FLOAT)
+    });
+    // `x /= 12` with an integer `x`: the `Dynamic` slot lets the integer become a fraction.
+    engine.register_fn("/=", |x: &mut Dynamic, b: INT| -> Checked<()> {
+        let a = if let Ok(a) = x.as_int() {
+            if b == 0 {
+                return error(format!("division by zero: {a} / 0"));
+            }
+            a as FLOAT
+        } else if let Ok(a) = x.as_float() {
+            a
+        } else {
+            return error(format!("cannot divide {} by a number", x.type_name()));
+        };
+        *x = Dynamic::from_float(a / b as FLOAT);
+        Ok(())
+    });
+    for (name, shift) in [("<<", true), (">>", false)] {
+        engine.register_fn(name, move |a: INT, b: INT| -> Checked<INT> {
+            let shifted = u32::try_from(b).ok().and_then(|b| {
+                if shift {
+                    a.checked_shl(b).filter(|r| r >> b == a)
+                } else {
+                    a.checked_shr(b)
+                }
+            });
+            shifted.map_or_else(|| error(format!("integer overflow: {a} {name} {b}")), Ok)
+        });
+    }
+    fn nan_aware(x: FLOAT, y: FLOAT, pick_first: bool) -> FLOAT {
+        if x.is_nan() || y.is_nan() {
+            FLOAT::NAN
+        } else if pick_first {
+            x
+        } else {
+            y
+        }
+    }
+    engine.register_fn("min", |x: FLOAT, y: FLOAT| nan_aware(x, y, x <= y));
+    engine.register_fn("min", |x: INT, y: FLOAT| {
+        nan_aware(x as FLOAT, y, x as FLOAT <= y)
+    });
+    engine.register_fn("min", |x: FLOAT, y: INT| {
+        nan_aware(x, y as FLOAT, x <= y as FLOAT)
+    });
+    engine.register_fn("max", |x: FLOAT, y: FLOAT| nan_aware(x, y, x >= y));
+    engine.register_fn("max", |x: INT, y: FLOAT| {
+        nan_aware(x as FLOAT, y, x as FLOAT >= y)
+    });
+    engine.register_fn("max", |x: FLOAT, y: INT| {
+        nan_aware(x, y as FLOAT, x >= y as FLOAT)
+    });
+    type Compare = fn(&FLOAT, &FLOAT) -> bool;
+    let comparisons: [(&str, Compare); 6] = [
+        ("<", FLOAT::lt),
+        ("<=", FLOAT::le),
+        (">", FLOAT::gt),
+        (">=", FLOAT::ge),
+        ("==", FLOAT::eq),
+        ("!=", FLOAT::ne),
+    ];
+    for (name, compare) in comparisons {
+        let checked = move |x: FLOAT, y: FLOAT| -> Checked<bool> {
+            if x.is_nan() || y.is_nan() {
+                return error(format!(
+                    "{x} {name} {y}: a value that is not a number (NaN, e.g. from 0/0) cannot \
+                     be compared"
+                ));
+            }
+            Ok(compare(&x, &y))
+        };
+        engine.register_fn(name, checked);
+        engine.register_fn(name, move |x: INT, y: FLOAT| checked(x as FLOAT, y));
+        engine.register_fn(name, move |x: FLOAT, y: INT| checked(x, y as FLOAT));
+    }
+    let operators = [
+        "+", "-", "*", "/", "%", "**", "<", "<=", ">", ">=", "==", "!=", "&", "|", "^", "<<", ">>",
+    ];
+    for name in operators {
+        let no_value = move |ctx: NativeCallContext| -> Box<EvalAltResult> {
+            EvalAltResult::ErrorRuntime(
+                format!(
+                    "a value in `{name}` is `()`, which has no value: did you forget the \
+                     parentheses of a function, as in `year()`, or a function's result?"
+                )
+                .into(),
+                ctx.call_position(),
+            )
+            .into()
+        };
+        engine.register_fn(name, move |ctx: NativeCallContext, _: (), _: Dynamic| {
+            Err::<Dynamic, _>(no_value(ctx))
+        });
+        engine.register_fn(name, move |ctx: NativeCallContext, _: Dynamic, _: ()| {
+            Err::<Dynamic, _>(no_value(ctx))
+        });
+    }
 }
 
 /// Scripts must not wait or read the time: a result must depend on the script alone.

@@ -1,5 +1,6 @@
 //! socinv's integration tests: one binary, one module per concern.
 
+mod bad_scripts;
 mod browser;
 mod cli;
 mod commands;
