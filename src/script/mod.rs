@@ -3,9 +3,11 @@
 //! The script's top level *declares* the model through the functions registered in the `api` module;
 //! formulas become [`crate::expr::Expr`] graphs. Nothing here runs during the simulation.
 //!
-//! The sandbox: no file or network access (rhai has none unless registered), `eval` disabled,
-//! `import` only of `.rhai` files in the scenario's own folder, limits on operations, call depth,
-//! expression depth, string, array and map sizes; `print`/`debug` go to stderr.
+//! The sandbox: no file or network access (rhai has none unless registered), no clock or
+//! `sleep`, `eval` disabled, `import` only of regular `.rhai` files in the scenario's own folder
+//! (UTF-8, at most 10 MB, no cycles), limits on load time, operations, call depth, expression
+//! depth, string, array and map sizes, formula size and depth; `print`/`debug` go to stderr,
+//! capped.
 
 mod api;
 mod sandbox;
@@ -55,11 +57,11 @@ pub fn load_scenario_str(source: &str, file: &str, dir: &Path) -> Result<Scenari
     ast.set_source(file);
     engine
         .run_ast(&ast)
-        .map_err(|e| Error::Script(eval_message(file, &e)))?;
+        .map_err(|e| Error::Script(eval_message(file, &e, &stopped)))?;
     // A limit reached inside a call that ignores errors (a sort comparator) still stops it.
-    if let Some(token) = stopped.get() {
+    if let Some((token, _)) = stopped.get() {
         let stop = EvalAltResult::ErrorTerminated(token.to_string().into(), Position::NONE);
-        return Err(Error::Script(eval_message(file, &stop)));
+        return Err(Error::Script(eval_message(file, &stop, &stopped)));
     }
     let imports = std::mem::take(&mut *sources.lock().unwrap_or_else(|p| p.into_inner()));
     builder.set_source_hash(source_hash(source, &imports));
@@ -269,7 +271,7 @@ fn module_file(name: &str) -> String {
 }
 
 /// Formats a rhai runtime error as `file:line:col: message`, pointing at the innermost place.
-fn eval_message(file: &str, err: &EvalAltResult) -> String {
+fn eval_message(file: &str, err: &EvalAltResult, stopped: &sandbox::StopToken) -> String {
     let mut file = file.to_string();
     let mut err = err;
     let mut outer_file = file.clone();
@@ -324,9 +326,11 @@ fn eval_message(file: &str, err: &EvalAltResult) -> String {
             if token.clone().into_string().ok().as_deref() == Some(sandbox::TIMEOUT_TOKEN) =>
         {
             format!(
-                "loading the scenario took longer than {} s and was stopped: is there an endless \
-                 loop (e.g. in a sort comparator)?",
-                MAX_LOAD_TIME.as_secs()
+                "loading the scenario took longer than {} s and was stopped after {} operations \
+                 (of the {MAX_OPERATIONS} a call may run): is there an endless loop (e.g. in a \
+                 sort comparator)?",
+                MAX_LOAD_TIME.as_secs(),
+                stopped.get().map_or(0, |&(_, ops)| ops)
             )
         }
         EvalAltResult::ErrorTerminated(token, _)

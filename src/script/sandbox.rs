@@ -31,8 +31,9 @@ pub const TIMEOUT_TOKEN: &str = "socinv: load time limit";
 /// The token `on_progress` stops a script with once it has run [`MAX_OPERATIONS`] (in one call).
 pub const OPERATIONS_TOKEN: &str = "socinv: operation limit";
 
-/// Set to the limit's token once a script has reached a limit of time or operations.
-pub type StopToken = Arc<OnceLock<&'static str>>;
+/// Set once a script has reached a limit of time or operations: the limit's token and the
+/// operations the current call had run.
+pub type StopToken = Arc<OnceLock<(&'static str, u64)>>;
 
 /// The files a script read, main scenario first, then each import once in the order loaded:
 /// (name, text). The content hash covers all of them.
@@ -76,12 +77,14 @@ pub fn engine(file: &str, dir: &Path, sources: &SourceLog, stopped: &StopToken) 
         // so after the script should it end inside such a call.
         .on_progress(move |ops| {
             if ops % 1024 == 0 && started.elapsed() > MAX_LOAD_TIME {
-                let _ = progress.set(TIMEOUT_TOKEN);
+                let _ = progress.set((TIMEOUT_TOKEN, ops));
             }
             if ops >= MAX_OPERATIONS {
-                let _ = progress.set(OPERATIONS_TOKEN);
+                let _ = progress.set((OPERATIONS_TOKEN, ops));
             }
-            progress.get().map(|token| Dynamic::from(token.to_string()))
+            progress
+                .get()
+                .map(|&(token, _)| Dynamic::from(token.to_string()))
         });
     let output = Arc::new(Mutex::new(PrintBudget::default()));
     let out = output.clone();
@@ -109,7 +112,7 @@ fn number_rules(engine: &mut Engine) {
     }
     engine.register_fn("/", |a: INT, b: INT| -> Checked<FLOAT> {
         if b == 0 {
-            return error(format!("division by zero: {a} / 0"));
+            return error(format!("Division by zero: {a} / 0"));
         }
         Ok(a as FLOAT / b as FLOAT)
     });
@@ -117,7 +120,7 @@ fn number_rules(engine: &mut Engine) {
     engine.register_fn("/=", |x: &mut Dynamic, b: INT| -> Checked<()> {
         let a = if let Ok(a) = x.as_int() {
             if b == 0 {
-                return error(format!("division by zero: {a} / 0"));
+                return error(format!("Division by zero: {a} / 0"));
             }
             a as FLOAT
         } else if let Ok(a) = x.as_float() {
