@@ -19,6 +19,9 @@ pub const MAX_LOAD_TIME: Duration = Duration::from_secs(10);
 /// The largest script file read, scenario or import (bytes).
 pub const MAX_FILE_BYTES: u64 = 10_000_000;
 
+/// How deep imports may nest (a file importing one that imports another, ...).
+pub const MAX_IMPORT_DEPTH: usize = 32;
+
 /// Lines that `print`/`debug` may write while a script loads; the rest is suppressed.
 pub const MAX_PRINT_LINES: usize = 100;
 
@@ -357,6 +360,11 @@ impl ModuleResolver for FolderResolver {
                 )
                 .into());
             }
+        }
+        if locked(&self.loading).len() > MAX_IMPORT_DEPTH {
+            return Err(refuse(&format!(
+                "imports nest more than {MAX_IMPORT_DEPTH} files deep"
+            )));
         }
         let in_module =
             |err: Box<EvalAltResult>| Box::new(EvalAltResult::ErrorInModule(path.into(), err, pos));

@@ -753,3 +753,31 @@ fn import_cycles_are_named() {
     let sc = socinv::script::load_scenario(&dir.path().join("main.rhai")).unwrap();
     assert_eq!(sc.actors, ["kommun", "region"]);
 }
+
+#[test]
+fn imports_nested_too_deep_are_refused_not_a_stack_overflow() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..200 {
+        let text = format!("import \"m{}\" as m;\n", i + 1);
+        std::fs::write(dir.path().join(format!("m{i}.rhai")), text).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("main.rhai"),
+        with_base("import \"m0\" as m;"),
+    )
+    .unwrap();
+    let out = Command::cargo_bin("socinv")
+        .unwrap()
+        .args(["check", "main.rhai"])
+        .current_dir(dir.path())
+        .timeout(CASE_TIMEOUT)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("imports nest more than 32 files deep"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("m31.rhai:1:8: "), "{stderr}");
+}
