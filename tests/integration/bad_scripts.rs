@@ -399,7 +399,7 @@ fn integer_division_gives_a_fraction_while_loops_and_indexing_stay_integers() {
     assert_eq!(first_cost(rules), 20.0 + 60.0 + 20.0 + 3.0);
     let e = load_error(&with_base("cost(\"a\", \"kommun\", 12 / 0);"));
     assert!(
-        e.contains("test.rhai:7:") && e.contains("division by zero"),
+        e.contains("test.rhai:7:") && e.contains("Division by zero"),
         "{e}"
     );
 }
