@@ -12,7 +12,24 @@ use std::sync::Arc;
 
 /// A recorded formula. Cheap to clone (shared graph).
 #[derive(Clone, Debug)]
-pub struct Expr(Arc<Node>);
+pub struct Expr(Arc<Measured>);
+
+/// The most nodes a formula may have, a shared part counted as often as it is reached (what
+/// evaluating and printing it visit): `e = e + e` in a loop doubles it each time.
+pub const MAX_FORMULA_NODES: u64 = 100_000;
+
+/// The deepest a formula may nest (evaluating, printing and reading it recurse that deep).
+pub const MAX_FORMULA_DEPTH: u32 = 1_000;
+
+/// A node with the size and depth of the tree below it, counted when it is made.
+#[derive(Debug)]
+struct Measured {
+    node: Node,
+    /// Nodes in the tree, shared subtrees counted each time they are reached (saturating).
+    size: u64,
+    /// The longest path from here to a leaf, in nodes.
+    depth: u32,
+}
 
 /// One node of an expression graph.
 #[derive(Debug)]
@@ -108,7 +125,44 @@ pub struct Dependencies {
 impl Expr {
     /// Wraps a node.
     pub fn new(node: Node) -> Self {
-        Expr(Arc::new(node))
+        let (mut size, mut depth) = (1_u64, 0_u32);
+        node.for_each_child(|child| {
+            size = size.saturating_add(child.0.size);
+            depth = depth.max(child.0.depth);
+        });
+        Expr(Arc::new(Measured {
+            node,
+            size,
+            depth: depth.saturating_add(1),
+        }))
+    }
+
+    /// Nodes in the formula, a shared part counted as often as it is reached.
+    pub fn size(&self) -> u64 {
+        self.0.size
+    }
+
+    /// How deep the formula nests (1 for a number or a parameter).
+    pub fn depth(&self) -> u32 {
+        self.0.depth
+    }
+
+    /// An error message if the formula is larger or deeper than the engine accepts.
+    pub fn check_limits(&self) -> Result<(), String> {
+        if self.size() > MAX_FORMULA_NODES {
+            Err(format!(
+                "this formula has grown to more than {MAX_FORMULA_NODES} parts (e.g. `e = e + e` \
+                 in a loop doubles it each time); build it from fewer terms"
+            ))
+        } else if self.depth() > MAX_FORMULA_DEPTH {
+            Err(format!(
+                "this formula nests more than {MAX_FORMULA_DEPTH} operations deep (e.g. a sum \
+                 of parameters built one term at a time in a long loop); use fewer terms, or \
+                 add plain numbers before they meet a parameter"
+            ))
+        } else {
+            Ok(())
+        }
     }
 
     /// A constant.
@@ -118,12 +172,12 @@ impl Expr {
 
     /// The node at the root.
     pub fn node(&self) -> &Node {
-        &self.0
+        &self.0.node
     }
 
     /// `Some(value)` if the expression is a plain number.
     pub fn as_constant(&self) -> Option<f64> {
-        match *self.0 {
+        match self.0.node {
             Node::Const(v) => Some(v),
             _ => None,
         }
@@ -147,7 +201,7 @@ impl Expr {
 
     /// Evaluates the expression natively.
     pub fn eval(&self, cx: &EvalContext) -> f64 {
-        match &*self.0 {
+        match self.node() {
             Node::Const(v) => *v,
             Node::Param { index, .. } => cx.params[*index],
             Node::Year => f64::from(cx.year),
@@ -171,7 +225,10 @@ impl Expr {
             Node::Unary(op, a) => apply_unary(*op, a.eval(cx)),
             Node::Binary(op, a, b) => apply_binary(*op, a.eval(cx), b.eval(cx)),
             Node::IfElse(c, a, b) => {
-                if c.eval(cx) != 0.0 {
+                let c = c.eval(cx);
+                if c.is_nan() {
+                    f64::NAN
+                } else if c != 0.0 {
                     a.eval(cx)
                 } else {
                     b.eval(cx)
@@ -191,12 +248,12 @@ impl Expr {
 
     /// The drop-off formulas of every `effect(m, dropoff)` in the expression, each once.
     pub fn dropoffs(&self) -> Vec<Expr> {
-        fn walk(e: &Expr, seen: &mut HashSet<*const Node>, out: &mut Vec<Expr>) {
+        fn walk(e: &Expr, seen: &mut HashSet<*const Measured>, out: &mut Vec<Expr>) {
             let ptr = Arc::as_ptr(&e.0);
             if !seen.insert(ptr) {
                 return;
             }
-            match &*e.0 {
+            match e.node() {
                 Node::Effect(m, d) => {
                     out.push(d.clone());
                     walk(m, seen, out);
@@ -236,7 +293,7 @@ impl Expr {
     }
 
     fn collect(&self, deps: &mut Dependencies) {
-        match &*self.0 {
+        match self.node() {
             Node::Const(_) => {}
             Node::Param { index, .. } => deps.params.push(*index),
             Node::Year => deps.year = true,
@@ -273,6 +330,36 @@ impl Expr {
     }
 }
 
+impl Node {
+    /// Calls `f` on each direct sub-formula.
+    fn for_each_child(&self, mut f: impl FnMut(&Expr)) {
+        match self {
+            Node::Const(_)
+            | Node::Param { .. }
+            | Node::Year
+            | Node::TimeInState
+            | Node::ArmIs { .. }
+            | Node::Treated
+            | Node::InSubgroup { .. }
+            | Node::YearsSinceEnd => {}
+            Node::Effect(a, b) | Node::Binary(_, a, b) => {
+                f(a);
+                f(b);
+            }
+            Node::Unary(_, a) => f(a),
+            Node::IfElse(c, a, b) => {
+                f(c);
+                f(a);
+                f(b);
+            }
+            Node::Lookup(values, index) => {
+                values.iter().for_each(&mut f);
+                f(index);
+            }
+        }
+    }
+}
+
 /// The position `lookup` reads for `index` in a list of `len` (> 0) values: the index rounded
 /// down, clamped to the list; `None` for a NaN index.
 pub fn lookup_position(index: f64, len: usize) -> Option<usize> {
@@ -296,9 +383,12 @@ fn years_since_end(cx: &EvalContext) -> u32 {
     }
 }
 
-fn apply_unary(op: UnaryOp, x: f64) -> f64 {
+/// A value that is not a number stays one through every function, comparisons and logic
+/// included, so that the engine's checks stop the run instead of taking a branch.
+pub fn apply_unary(op: UnaryOp, x: f64) -> f64 {
     match op {
         UnaryOp::Neg => -x,
+        UnaryOp::Not if x.is_nan() => f64::NAN,
         UnaryOp::Not => bool_value(x == 0.0),
         UnaryOp::Exp => x.exp(),
         UnaryOp::Ln => x.ln(),
@@ -306,7 +396,25 @@ fn apply_unary(op: UnaryOp, x: f64) -> f64 {
     }
 }
 
-fn apply_binary(op: BinaryOp, x: f64, y: f64) -> f64 {
+/// See [`apply_unary`]: a NaN operand gives NaN (`f64::min` would drop it, a comparison would
+/// give 0).
+pub fn apply_binary(op: BinaryOp, x: f64, y: f64) -> f64 {
+    let logical = matches!(
+        op,
+        BinaryOp::Min
+            | BinaryOp::Max
+            | BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge
+            | BinaryOp::Eq
+            | BinaryOp::Ne
+            | BinaryOp::And
+            | BinaryOp::Or
+    );
+    if logical && (x.is_nan() || y.is_nan()) {
+        return f64::NAN;
+    }
     match op {
         BinaryOp::Add => x + y,
         BinaryOp::Sub => x - y,
@@ -333,7 +441,7 @@ fn apply_binary(op: BinaryOp, x: f64, y: f64) -> f64 {
 impl fmt::Display for Expr {
     /// Prints the formula in the script's own notation.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &*self.0 {
+        match self.node() {
             Node::Const(v) => write!(f, "{v}"),
             Node::Param { name, .. } => write!(f, "{name}"),
             Node::Year => write!(f, "year()"),
@@ -462,5 +570,99 @@ mod tests {
             Expr::constant(1.0),
         );
         assert!((e.as_constant().unwrap() - 0.3).abs() < 1e-15);
+    }
+
+    fn param(index: usize) -> Expr {
+        Expr::new(Node::Param {
+            index,
+            name: format!("p{index}"),
+        })
+    }
+
+    #[test]
+    fn a_nan_operand_gives_nan_in_min_max_comparisons_logic_and_if_else() {
+        let nan = Expr::binary(BinaryOp::Div, param(0), param(1));
+        let at = |e: &Expr| e.eval(&cx(&[0.0, 0.0], 0, 0));
+        for op in [
+            BinaryOp::Min,
+            BinaryOp::Max,
+            BinaryOp::Lt,
+            BinaryOp::Le,
+            BinaryOp::Gt,
+            BinaryOp::Ge,
+            BinaryOp::Eq,
+            BinaryOp::Ne,
+            BinaryOp::And,
+            BinaryOp::Or,
+        ] {
+            let left = Expr::binary(op, nan.clone(), Expr::constant(0.9));
+            let right = Expr::binary(op, Expr::constant(0.9), nan.clone());
+            assert!(at(&left).is_nan() && at(&right).is_nan(), "{op:?}");
+            assert!(apply_binary(op, f64::NAN, 1.0).is_nan(), "{op:?} folded");
+        }
+        assert!(at(&Expr::unary(UnaryOp::Not, nan.clone())).is_nan());
+        let branch = Expr::new(Node::IfElse(nan, Expr::constant(0.9), Expr::constant(0.1)));
+        assert!(at(&branch).is_nan(), "a NaN condition takes neither branch");
+    }
+
+    #[test]
+    fn size_counts_shared_parts_each_time_and_depth_the_longest_path() {
+        let mut e = param(0);
+        for _ in 0..10 {
+            e = Expr::binary(BinaryOp::Add, e.clone(), e);
+        }
+        assert_eq!(e.size(), 2047);
+        assert_eq!(e.depth(), 11);
+        assert!(e.check_limits().is_ok());
+        for _ in 0..10 {
+            e = Expr::binary(BinaryOp::Add, e.clone(), e);
+        }
+        assert!(e.check_limits().unwrap_err().contains("100000 parts"));
+        let mut deep = param(0);
+        for _ in 0..MAX_FORMULA_DEPTH {
+            deep = Expr::binary(BinaryOp::Add, deep, Expr::constant(1.0));
+        }
+        assert_eq!(deep.depth(), MAX_FORMULA_DEPTH + 1);
+        assert!(
+            deep.check_limits()
+                .unwrap_err()
+                .contains("1000 operations deep")
+        );
+    }
+
+    #[test]
+    fn a_formula_at_the_depth_limit_evaluates_prints_and_drops_on_a_small_stack() {
+        let mut deep = param(0);
+        for _ in 0..MAX_FORMULA_DEPTH - 1 {
+            deep = Expr::new(Node::IfElse(
+                Expr::constant(1.0),
+                Expr::new(Node::Effect(deep, Expr::constant(0.5))),
+                Expr::new(Node::Lookup(
+                    vec![Expr::constant(1.0)],
+                    Expr::new(Node::Year),
+                )),
+            ));
+        }
+        assert!(
+            deep.check_limits().is_err(),
+            "each level adds two nodes of depth"
+        );
+        let mut deep = param(0);
+        while deep.depth() < MAX_FORMULA_DEPTH {
+            deep = Expr::binary(BinaryOp::OddsRatio, deep, Expr::constant(1.0));
+        }
+        assert!(deep.check_limits().is_ok());
+        // rayon's worker threads have 2 MiB stacks; the main thread 8 MiB.
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                assert!((deep.eval(&cx(&[0.25], 0, 0)) - 0.25).abs() < 1e-12);
+                assert!(deep.to_string().len() > 10_000);
+                assert!(deep.dependencies().params == vec![0]);
+                drop(deep);
+            })
+            .unwrap()
+            .join()
+            .expect("no stack overflow");
     }
 }

@@ -58,7 +58,8 @@ pub struct Scenario {
     pub outcome_rules: Vec<OutcomeRule>,
     /// The script's file name, for messages.
     pub file: String,
-    /// FNV-1a hash of the script's text, for reproducibility footers.
+    /// SHA-256 (hex) of the script and every file it imports, for reproducibility footers and
+    /// for matching analyses to their model.
     pub source_hash: String,
     /// The comment block at the top of the script (what it is, its sources), without `//`.
     pub notes: String,

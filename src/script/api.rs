@@ -68,15 +68,16 @@ struct DeclaredSubgroup {
 
 impl SharedBuilder {
     pub fn new(file: &str, source: &str) -> Self {
-        let hash = source.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
         SharedBuilder(Arc::new(Mutex::new(Builder {
             file: file.to_string(),
-            source_hash: format!("{hash:016x}"),
             notes: leading_comments(source),
             ..Builder::default()
         })))
+    }
+
+    /// Sets the content hash of every file the script read (see `script::source_hash`).
+    pub fn set_source_hash(&self, hash: String) {
+        self.lock().source_hash = hash;
     }
 
     fn lock(&self) -> MutexGuard<'_, Builder> {
@@ -163,6 +164,7 @@ impl SharedBuilder {
                 exclude_transfers: true,
             });
         }
+        check_size(&b, subgroups.len(), settings.horizon).map_err(|m| missing(&m))?;
         let mut arms = vec![Arm {
             name: b
                 .baseline
@@ -268,6 +270,55 @@ fn check_counts(b: &Builder, cohort: u32) -> Result<(), String> {
     Ok(())
 }
 
+/// The most uncertain parameters a scenario may declare (each is drawn every iteration and
+/// takes part in every sensitivity analysis).
+pub const MAX_PARAMETERS: usize = 1_000;
+
+/// The most numbers an iteration's tables may hold (8 bytes each, about 160 MB): transition rows,
+/// rows by time in state, costs and outcomes, for every arm, subgroup and year.
+pub const MAX_TABLE_CELLS: u128 = 20_000_000;
+
+/// Refuses a model too large to simulate, saying what to make smaller; `groups` counts the
+/// remainder group. The cell count follows the layout in `sim::tables`.
+fn check_size(b: &Builder, groups: usize, horizon: u32) -> Result<(), String> {
+    if b.parameters.len() > MAX_PARAMETERS {
+        return Err(format!(
+            "{} parameters are more than the {MAX_PARAMETERS} a scenario may have; fix the \
+             minor ones with fixed(...) values or combine them",
+            b.parameters.len()
+        ));
+    }
+    let n = |x: usize| x as u128;
+    let states = n(b.states.len());
+    let years = n(horizon as usize);
+    let blocks = n(b.interventions.len() + 1) * n(groups) * years;
+    let tis_states = n((0..b.states.len())
+        .filter(|&s| {
+            b.transitions
+                .iter()
+                .any(|r| r.from == s && r.probability.dependencies().time_in_state)
+        })
+        .count());
+    let per_block = states * states
+        + 4 * states * n(b.actors.len())
+        + 2 * states * n(b.outcomes.len())
+        + tis_states * years * states;
+    let cells = blocks * per_block;
+    if cells > MAX_TABLE_CELLS {
+        return Err(format!(
+            "the model is too large to simulate: its tables would hold {cells} numbers per \
+             iteration, more than {MAX_TABLE_CELLS} (about {} MB). They grow with arms × \
+             subgroups × years × states² (here {} × {} × {years} × {states}²), and with \
+             time_in_state() in the exits of {tis_states} states by another factor of years; \
+             use fewer states, a shorter horizon, fewer arms or subgroups",
+            MAX_TABLE_CELLS * 8 / 1_000_000,
+            b.interventions.len() + 1,
+            groups,
+        ));
+    }
+    Ok(())
+}
+
 /// The `//` comment lines at the top of a script, without the markers (rulers of `=`/`-` dropped).
 fn leading_comments(source: &str) -> String {
     let mut lines = Vec::new();
@@ -318,8 +369,22 @@ fn to_expr(ctx: &NativeCallContext, what: &str, v: &Dynamic) -> FnResult<Expr> {
         Ok(Expr::constant(x))
     } else if let Ok(i) = v.as_int() {
         Ok(Expr::constant(i as f64))
-    } else if let Ok(b) = v.as_bool() {
-        Ok(Expr::constant(if b { 1.0 } else { 0.0 }))
+    } else if v.is_bool() {
+        Err(fail(
+            ctx,
+            format!(
+                "{what}: expected a number or a formula of parameters, got the truth value `{v}`; \
+                 write a number such as 1 or 0.15"
+            ),
+        ))
+    } else if v.is_unit() {
+        Err(fail(
+            ctx,
+            format!(
+                "{what}: `()` has no value; did you forget the parentheses of a function, as in \
+                 `year()`?"
+            ),
+        ))
     } else {
         Err(fail(
             ctx,
@@ -329,6 +394,21 @@ fn to_expr(ctx: &NativeCallContext, what: &str, v: &Dynamic) -> FnResult<Expr> {
             ),
         ))
     }
+}
+
+/// A condition: a number, a formula, or a truth value of plain rhai (`true` is 1).
+fn to_condition(ctx: &NativeCallContext, what: &str, v: &Dynamic) -> FnResult<Expr> {
+    match v.as_bool() {
+        Ok(b) => Ok(Expr::constant(if b { 1.0 } else { 0.0 })),
+        Err(_) => to_expr(ctx, what, v),
+    }
+}
+
+/// A formula made by the script, refused where it grows past the engine's limits on size and
+/// depth (which evaluating and printing it rely on).
+fn checked(ctx: &NativeCallContext, e: Expr) -> FnResult<Expr> {
+    e.check_limits().map_err(|m| fail(ctx, m))?;
+    Ok(e)
 }
 
 /// `lookup(values, index)`, folded when the index is a plain number.
@@ -352,7 +432,7 @@ fn lookup_expr(
             None => Err(fail(ctx, format!("{what}: the index is not a number"))),
         };
     }
-    Ok(Expr::new(Node::Lookup(values, index)))
+    checked(ctx, Expr::new(Node::Lookup(values, index)))
 }
 
 /// A plain number (no parameters).
@@ -365,6 +445,11 @@ fn to_number(ctx: &NativeCallContext, what: &str, v: &Dynamic) -> FnResult<f64> 
         Err(fail(
             ctx,
             format!("{what}: must be a plain number here, not a formula of parameters"),
+        ))
+    } else if v.is_unit() {
+        Err(fail(
+            ctx,
+            format!("{what}: `()` has no value; did you forget the parentheses of a function?"),
         ))
     } else {
         Err(fail(
@@ -1256,18 +1341,20 @@ fn register_formulas(engine: &mut Engine, builder: &SharedBuilder) {
         ("odds_ratio", BinaryOp::OddsRatio),
     ];
     for (name, op) in binary_ops {
-        engine.register_fn(name, move |a: Expr, b: Expr| Expr::binary(op, a, b));
-        engine.register_fn(name, move |a: Expr, b: FLOAT| {
-            Expr::binary(op, a, Expr::constant(b))
+        engine.register_fn(name, move |ctx: NativeCallContext, a: Expr, b: Expr| {
+            checked(&ctx, Expr::binary(op, a, b))
         });
-        engine.register_fn(name, move |a: FLOAT, b: Expr| {
-            Expr::binary(op, Expr::constant(a), b)
+        engine.register_fn(name, move |ctx: NativeCallContext, a: Expr, b: FLOAT| {
+            checked(&ctx, Expr::binary(op, a, Expr::constant(b)))
         });
-        engine.register_fn(name, move |a: Expr, b: INT| {
-            Expr::binary(op, a, Expr::constant(b as f64))
+        engine.register_fn(name, move |ctx: NativeCallContext, a: FLOAT, b: Expr| {
+            checked(&ctx, Expr::binary(op, Expr::constant(a), b))
         });
-        engine.register_fn(name, move |a: INT, b: Expr| {
-            Expr::binary(op, Expr::constant(a as f64), b)
+        engine.register_fn(name, move |ctx: NativeCallContext, a: Expr, b: INT| {
+            checked(&ctx, Expr::binary(op, a, Expr::constant(b as f64)))
+        });
+        engine.register_fn(name, move |ctx: NativeCallContext, a: INT, b: Expr| {
+            checked(&ctx, Expr::binary(op, Expr::constant(a as f64), b))
         });
     }
     // Functions that rhai lacks for plain numbers get plain-number versions too.
@@ -1280,9 +1367,12 @@ fn register_formulas(engine: &mut Engine, builder: &SharedBuilder) {
         engine.register_fn(
             name,
             move |ctx: NativeCallContext, a: Dynamic, b: Dynamic| {
-                let a = to_expr(&ctx, name, &a)?;
-                let b = to_expr(&ctx, name, &b)?;
-                Ok::<_, Box<EvalAltResult>>(Expr::binary(op, a, b))
+                let (a, b) = if op == BinaryOp::OddsRatio {
+                    (to_expr(&ctx, name, &a)?, to_expr(&ctx, name, &b)?)
+                } else {
+                    (to_condition(&ctx, name, &a)?, to_condition(&ctx, name, &b)?)
+                };
+                checked(&ctx, Expr::binary(op, a, b))
             },
         );
     }
@@ -1294,7 +1384,9 @@ fn register_formulas(engine: &mut Engine, builder: &SharedBuilder) {
         ("rate_to_prob", UnaryOp::RateToProb),
     ];
     for (name, op) in unary_ops {
-        engine.register_fn(name, move |a: Expr| Expr::unary(op, a));
+        engine.register_fn(name, move |ctx: NativeCallContext, a: Expr| {
+            checked(&ctx, Expr::unary(op, a))
+        });
     }
     for name in ["not", "rate_to_prob"] {
         let op = unary_ops
@@ -1303,21 +1395,30 @@ fn register_formulas(engine: &mut Engine, builder: &SharedBuilder) {
             .expect("listed")
             .1;
         engine.register_fn(name, move |ctx: NativeCallContext, a: Dynamic| {
-            Ok::<_, Box<EvalAltResult>>(Expr::unary(op, to_expr(&ctx, name, &a)?))
+            let a = if op == UnaryOp::Not {
+                to_condition(&ctx, name, &a)?
+            } else {
+                to_expr(&ctx, name, &a)?
+            };
+            checked(&ctx, Expr::unary(op, a))
         });
     }
 
     engine.register_fn(
         "if_else",
         |ctx: NativeCallContext, c: Dynamic, a: Dynamic, b: Dynamic| -> FnResult<Expr> {
-            let c = to_expr(&ctx, "if_else condition", &c)?;
+            let c = to_condition(&ctx, "if_else condition", &c)?;
             let a = to_expr(&ctx, "if_else value", &a)?;
             let b = to_expr(&ctx, "if_else value", &b)?;
-            Ok(match c.as_constant() {
-                Some(x) if x != 0.0 => a,
-                Some(_) => b,
-                None => Expr::new(Node::IfElse(c, a, b)),
-            })
+            checked(
+                &ctx,
+                match c.as_constant() {
+                    Some(x) if x.is_nan() => Expr::constant(f64::NAN),
+                    Some(x) if x != 0.0 => a,
+                    Some(_) => b,
+                    None => Expr::new(Node::IfElse(c, a, b)),
+                },
+            )
         },
     );
     engine.register_fn(
@@ -1330,7 +1431,7 @@ fn register_formulas(engine: &mut Engine, builder: &SharedBuilder) {
             {
                 return Err(fail(&ctx, format!("effect dropoff {x} is outside [0, 1]")));
             }
-            Ok(Expr::new(Node::Effect(m, d)))
+            checked(&ctx, Expr::new(Node::Effect(m, d)))
         },
     );
     engine.register_fn(

@@ -3,24 +3,33 @@
 //! The script's top level *declares* the model through the functions registered in the `api` module;
 //! formulas become [`crate::expr::Expr`] graphs. Nothing here runs during the simulation.
 //!
-//! The sandbox: no file or network access (rhai has none unless registered), `eval` disabled,
-//! `import` only of `.rhai` files in the scenario's own folder, limits on operations, call depth,
-//! expression depth, string, array and map sizes; `print`/`debug` go to stderr.
+//! The sandbox: no file or network access (rhai has none unless registered), no clock or
+//! `sleep`, `eval` disabled, `import` only of regular `.rhai` files in the scenario's own folder
+//! (UTF-8, at most 10 MB, no cycles), limits on load time, operations, call depth, expression
+//! depth, string, array and map sizes, formula size and depth; `print`/`debug` go to stderr,
+//! capped.
 
 mod api;
 mod sandbox;
 
 use crate::error::{Error, Result};
 use crate::scenario::Scenario;
-use rhai::{EvalAltResult, ParseError, Position};
+use rhai::{AST, Engine, EvalAltResult, Position};
+use sha2::{Digest, Sha256};
+use std::io::Read;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
-pub use sandbox::MAX_OPERATIONS;
+pub use sandbox::{MAX_FILE_BYTES, MAX_LOAD_TIME, MAX_OPERATIONS};
 
 /// Reads and runs a scenario script, returning the validated model.
 pub fn load_scenario(path: &Path) -> Result<Scenario> {
-    let source = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let display = path.display().to_string();
+    let source = match read_script(path) {
+        Ok(text) => text,
+        Err(ReadError::Io(e)) => return Err(Error::io(path, e)),
+        Err(ReadError::Bad(e)) => return Err(Error::Script(e.at(&display))),
+    };
     let dir = path
         .parent()
         .map(|p| {
@@ -37,26 +46,219 @@ pub fn load_scenario(path: &Path) -> Result<Scenario> {
 /// Runs a scenario script given as text; `file` names it in messages, `dir` is where `import`
 /// may look.
 pub fn load_scenario_str(source: &str, file: &str, dir: &Path) -> Result<Scenario> {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let builder = api::SharedBuilder::new(file, source);
-    let mut engine = sandbox::engine(dir);
+    let sources: sandbox::SourceLog = Arc::new(Mutex::new(Vec::new()));
+    let stopped = sandbox::StopToken::default();
+    let mut engine = sandbox::engine(file, dir, &sources, &stopped);
     api::register(&mut engine, &builder);
 
-    let mut ast = engine
-        .compile(source)
-        .map_err(|e| Error::Script(parse_message(file, &e)))?;
+    let mut ast = compile(&engine, source).map_err(|e| Error::Script(e.at(file)))?;
     ast.set_source(file);
     engine
         .run_ast(&ast)
-        .map_err(|e| Error::Script(eval_message(file, &e)))?;
+        .map_err(|e| Error::Script(eval_message(file, &e, &stopped)))?;
+    // A limit reached inside a call that ignores errors (a sort comparator) still stops it.
+    if let Some((token, _)) = stopped.get() {
+        let stop = EvalAltResult::ErrorTerminated(token.to_string().into(), Position::NONE);
+        return Err(Error::Script(eval_message(file, &stop, &stopped)));
+    }
+    let imports = std::mem::take(&mut *sources.lock().unwrap_or_else(|p| p.into_inner()));
+    builder.set_source_hash(source_hash(source, &imports));
     builder.finish().map_err(Error::Script)
 }
 
-fn parse_message(file: &str, err: &ParseError) -> String {
-    format!(
-        "{}: syntax error: {}",
-        at(file, err.position()),
-        err.err_type()
-    )
+/// SHA-256 (hex) of the main script's text and every imported file's name and text, in the
+/// order loaded: a change in any file the model reads changes the hash.
+fn source_hash(main: &str, imports: &[(String, String)]) -> String {
+    let mut hasher = Sha256::new();
+    let mut part = |name: &str, text: &str| {
+        for piece in [name.as_bytes(), text.as_bytes()] {
+            hasher.update((piece.len() as u64).to_le_bytes());
+            hasher.update(piece);
+        }
+    };
+    part("", main);
+    for (name, text) in imports {
+        part(name, text);
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A problem in a script file that may have a position in it.
+#[derive(Debug)]
+pub(crate) struct LoadError {
+    pub message: String,
+    pub position: Position,
+}
+
+impl LoadError {
+    fn new(message: impl Into<String>, position: Position) -> Self {
+        LoadError {
+            message: message.into(),
+            position,
+        }
+    }
+
+    /// `file:line:column: message`, or `file: message` without a position.
+    fn at(&self, file: &str) -> String {
+        if self.position.is_none() {
+            format!("{file}: {}", self.message)
+        } else {
+            format!("{}: {}", at(file, self.position), self.message)
+        }
+    }
+}
+
+pub(crate) enum ReadError {
+    /// The file cannot be read at all (missing, no permission).
+    Io(std::io::Error),
+    /// The file is read but is not a script socinv accepts.
+    Bad(LoadError),
+}
+
+/// Reads a script: a regular file of at most [`MAX_FILE_BYTES`], UTF-8 (a byte-order mark is
+/// skipped). A FIFO or a device is refused before it is opened, so reading cannot hang.
+pub(crate) fn read_script(path: &Path) -> std::result::Result<String, ReadError> {
+    let bad = |m: String| ReadError::Bad(LoadError::new(m, Position::NONE));
+    let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
+    if !meta.is_file() {
+        return Err(bad(
+            "is not a regular file (a folder, pipe or device?); give the path of a .rhai file"
+                .to_string(),
+        ));
+    }
+    let too_large = || {
+        bad(format!(
+            "is larger than {} MB; a scenario script is text of a few kilobytes",
+            MAX_FILE_BYTES / 1_000_000
+        ))
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    decode(bytes).map_err(ReadError::Bad)
+}
+
+/// The text of a script file's bytes: UTF-8 without its byte-order mark, or where the first byte
+/// that is not UTF-8 lies.
+fn decode(mut bytes: Vec<u8>) -> std::result::Result<String, LoadError> {
+    if bytes.starts_with(b"\xef\xbb\xbf") {
+        bytes.drain(..3);
+    }
+    let utf16 = bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff");
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let valid = std::str::from_utf8(valid).expect("the prefix is valid");
+        let line = valid.matches('\n').count() + 1;
+        let column = valid.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        let encoding = if utf16 {
+            "it is UTF-16"
+        } else {
+            "it was probably saved as Latin-1 or Windows-1252"
+        };
+        LoadError::new(
+            format!("is not UTF-8 text ({encoding}): save the file as UTF-8"),
+            Position::new(
+                u16::try_from(line).unwrap_or(u16::MAX),
+                u16::try_from(column).unwrap_or(u16::MAX),
+            ),
+        )
+    })
+}
+
+/// Compiles a script after checking what rhai would silently accept (an unclosed comment).
+pub(crate) fn compile(engine: &Engine, source: &str) -> std::result::Result<AST, LoadError> {
+    if let Some(pos) = unclosed_block_comment(source) {
+        return Err(LoadError::new(
+            "syntax error: this `/*` comment is never closed with `*/`, so it hides the rest of \
+             the file",
+            pos,
+        ));
+    }
+    engine
+        .compile(source)
+        .map_err(|e| LoadError::new(format!("syntax error: {}", e.err_type()), e.position()))
+}
+
+/// Where a `/*` starts that is still open at the end of the text (rhai nests block comments),
+/// skipping strings, characters and `//` comments.
+fn unclosed_block_comment(source: &str) -> Option<Position> {
+    let chars: Vec<char> = source.chars().collect();
+    let (mut line, mut col) = (1usize, 1usize);
+    let mut i = 0;
+    // Open block comments: the position of the outermost one and the depth.
+    let mut open: Option<(usize, usize)> = None;
+    let mut depth = 0usize;
+    let step = |i: &mut usize, line: &mut usize, col: &mut usize| {
+        if chars[*i] == '\n' {
+            *line += 1;
+            *col = 1;
+        } else {
+            *col += 1;
+        }
+        *i += 1;
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        if depth > 0 {
+            if c == '*' && next == Some('/') {
+                depth -= 1;
+                step(&mut i, &mut line, &mut col);
+            } else if c == '/' && next == Some('*') {
+                depth += 1;
+                step(&mut i, &mut line, &mut col);
+            }
+            step(&mut i, &mut line, &mut col);
+            continue;
+        }
+        match (c, next) {
+            ('/', Some('*')) => {
+                open = Some((line, col));
+                depth = 1;
+                step(&mut i, &mut line, &mut col);
+                step(&mut i, &mut line, &mut col);
+            }
+            ('/', Some('/')) => {
+                while i < chars.len() && chars[i] != '\n' {
+                    step(&mut i, &mut line, &mut col);
+                }
+            }
+            ('"' | '`' | '\'', _) => {
+                step(&mut i, &mut line, &mut col);
+                while i < chars.len() && chars[i] != c {
+                    if chars[i] == '\\' && c != '`' && i + 1 < chars.len() {
+                        step(&mut i, &mut line, &mut col);
+                    }
+                    if chars[i] == '\n' && c != '`' {
+                        break; // an unterminated string: rhai reports it
+                    }
+                    step(&mut i, &mut line, &mut col);
+                }
+                if i < chars.len() {
+                    step(&mut i, &mut line, &mut col);
+                }
+            }
+            _ => step(&mut i, &mut line, &mut col),
+        }
+    }
+    let (line, col) = open.filter(|_| depth > 0)?;
+    Some(Position::new(
+        u16::try_from(line).unwrap_or(u16::MAX),
+        u16::try_from(col).unwrap_or(u16::MAX),
+    ))
 }
 
 /// The file an imported module came from: `import "helper"` reads `helper.rhai`.
@@ -69,9 +271,10 @@ fn module_file(name: &str) -> String {
 }
 
 /// Formats a rhai runtime error as `file:line:col: message`, pointing at the innermost place.
-fn eval_message(file: &str, err: &EvalAltResult) -> String {
+fn eval_message(file: &str, err: &EvalAltResult, stopped: &sandbox::StopToken) -> String {
     let mut file = file.to_string();
     let mut err = err;
+    let mut outer_file = file.clone();
     let mut outer_pos = Position::NONE;
     let mut trail = Vec::new();
     loop {
@@ -81,6 +284,7 @@ fn eval_message(file: &str, err: &EvalAltResult) -> String {
                     "in call to function '{name}' at {}",
                     at(&file, *pos)
                 ));
+                outer_file = file.clone();
                 if !src.is_empty() {
                     file = module_file(src);
                 }
@@ -92,6 +296,7 @@ fn eval_message(file: &str, err: &EvalAltResult) -> String {
                     "in module '{name}' imported at {}",
                     at(&file, *pos)
                 ));
+                outer_file = file.clone();
                 if !name.is_empty() {
                     file = module_file(name);
                 }
@@ -102,6 +307,10 @@ fn eval_message(file: &str, err: &EvalAltResult) -> String {
         }
     }
     let pos = if err.position().is_none() {
+        // No place inside the file: name the call or import that led there.
+        if !outer_pos.is_none() {
+            file = outer_file;
+        }
         outer_pos
     } else {
         err.position()
@@ -113,6 +322,25 @@ fn eval_message(file: &str, err: &EvalAltResult) -> String {
             "the script ran more than {MAX_OPERATIONS} operations and was stopped: \
              is there an endless loop?"
         ),
+        EvalAltResult::ErrorTerminated(token, _)
+            if token.clone().into_string().ok().as_deref() == Some(sandbox::TIMEOUT_TOKEN) =>
+        {
+            format!(
+                "loading the scenario took longer than {} s and was stopped after {} operations \
+                 (of the {MAX_OPERATIONS} a call may run): is there an endless loop (e.g. in a \
+                 sort comparator)?",
+                MAX_LOAD_TIME.as_secs(),
+                stopped.get().map_or(0, |&(_, ops)| ops)
+            )
+        }
+        EvalAltResult::ErrorTerminated(token, _)
+            if token.clone().into_string().ok().as_deref() == Some(sandbox::OPERATIONS_TOKEN) =>
+        {
+            format!(
+                "the script ran more than {MAX_OPERATIONS} operations (in one call) and was \
+                 stopped: is there an endless loop?"
+            )
+        }
         EvalAltResult::ErrorStackOverflow(_) => {
             "the script called functions too deeply (endless recursion?)".to_string()
         }

@@ -1,16 +1,57 @@
-//! The sandboxed rhai engine: limits, no `eval`, imports only from the scenario's own folder.
+//! The sandboxed rhai engine: limits, no `eval`, no clock, imports only from the scenario's own
+//! folder, each read as a regular UTF-8 file of bounded size, without cycles.
 
-use rhai::module_resolvers::FileModuleResolver;
-use rhai::{Engine, EvalAltResult, Module, ModuleResolver, Position};
+use rhai::{
+    Dynamic, Engine, EvalAltResult, FLOAT, INT, Module, ModuleResolver, NativeCallContext,
+    Position, Scope,
+};
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant};
 
 /// Operations a script may run before it is stopped (an endless loop ends in about a second).
 pub const MAX_OPERATIONS: u64 = 10_000_000;
 
-/// Builds the engine every scenario runs in.
-pub fn engine(dir: &Path) -> Engine {
+/// Wall-clock time that loading a scenario (its script and imports) may take.
+pub const MAX_LOAD_TIME: Duration = Duration::from_secs(10);
+
+/// The largest script file read, scenario or import (bytes).
+pub const MAX_FILE_BYTES: u64 = 10_000_000;
+
+/// How deep imports may nest (a file importing one that imports another, ...).
+pub const MAX_IMPORT_DEPTH: usize = 32;
+
+/// Lines that `print`/`debug` may write while a script loads; the rest is suppressed.
+pub const MAX_PRINT_LINES: usize = 100;
+
+/// Bytes that `print`/`debug` may write while a script loads; the rest is suppressed.
+pub const MAX_PRINT_BYTES: usize = 64 * 1024;
+
+/// The token `on_progress` stops a script with once [`MAX_LOAD_TIME`] has passed.
+pub const TIMEOUT_TOKEN: &str = "socinv: load time limit";
+
+/// The token `on_progress` stops a script with once it has run [`MAX_OPERATIONS`] (in one call).
+pub const OPERATIONS_TOKEN: &str = "socinv: operation limit";
+
+/// Set once a script has reached a limit of time or operations: the limit's token and the
+/// operations the current call had run.
+pub type StopToken = Arc<OnceLock<(&'static str, u64)>>;
+
+/// The files a script read, main scenario first, then each import once in the order loaded:
+/// (name, text). The content hash covers all of them.
+pub type SourceLog = Arc<Mutex<Vec<(String, String)>>>;
+
+fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poison| poison.into_inner())
+}
+
+/// Builds the engine every scenario runs in. `file` names the main script in messages, `dir` is
+/// where imports are looked up, `sources` collects the imported files' texts.
+pub fn engine(file: &str, dir: &Path, sources: &SourceLog, stopped: &StopToken) -> Engine {
     let mut engine = Engine::new();
+    let started = Instant::now();
+    let progress = stopped.clone();
     engine
         .set_max_operations(MAX_OPERATIONS)
         .set_max_call_levels(32)
@@ -24,29 +65,237 @@ pub fn engine(dir: &Path) -> Engine {
         .set_max_variables(10_000)
         .set_max_functions(1_000)
         .set_fail_on_invalid_map_property(true)
+        // Registered operators (e.g. `/` of two integers giving a fraction) take precedence over
+        // rhai's built-in ones only with fast operators off.
+        .set_fast_operators(false)
+        // Constant folding would apply rhai's built-in operators to constants (`() >= 4` folds to
+        // `false`), bypassing the rules of `number_rules`; a script runs once, so it gains little.
+        .set_optimization_level(rhai::OptimizationLevel::None)
         .disable_symbol("eval")
-        .set_module_resolver(FolderResolver::new(dir))
-        .on_print(crate::report::terminal::eprintln)
-        .on_debug(|text, source, pos| {
-            crate::report::terminal::eprintln(&match source {
-                Some(src) => format!("[debug {src}:{pos}] {text}"),
-                None => format!("[debug {pos}] {text}"),
-            })
+        .set_module_resolver(FolderResolver::new(file, dir, sources))
+        // Every operation reports here: a sort comparator with an endless loop gets a fresh
+        // operation budget for each comparison, the clock stops it all the same.
+        // `sort` ignores a comparator's errors (and counts each comparison's operations
+        // afresh), so once a limit is reached every later operation fails, and `stopped` says
+        // so after the script should it end inside such a call.
+        .on_progress(move |ops| {
+            if ops % 1024 == 0 && started.elapsed() > MAX_LOAD_TIME {
+                let _ = progress.set((TIMEOUT_TOKEN, ops));
+            }
+            if ops >= MAX_OPERATIONS {
+                let _ = progress.set((OPERATIONS_TOKEN, ops));
+            }
+            progress
+                .get()
+                .map(|&(token, _)| Dynamic::from(token.to_string()))
         });
+    let output = Arc::new(Mutex::new(PrintBudget::default()));
+    let out = output.clone();
+    engine.on_print(move |text| locked(&out).write(text));
+    engine.on_debug(move |text, source, pos| {
+        let line = match source {
+            Some(src) => format!("[debug {src}:{pos}] {text}"),
+            None => format!("[debug {pos}] {text}"),
+        };
+        locked(&output).write(&line);
+    });
+    forbid_clock(&mut engine);
+    number_rules(&mut engine);
     engine
 }
 
-/// Resolves `import "name"` to `name.rhai` inside one folder; refuses anything outside it.
+/// Plain numbers as in a spreadsheet: `1/12` is a fraction, not rhai's integer division; an
+/// integer overflow is an error (rhai checks `+ - * **` itself); a value that is not a number
+/// (NaN) is not silently dropped by `min`/`max` or turned into `false` by a comparison; `()`
+/// (e.g. `year` without its parentheses) is not a value to compute with.
+fn number_rules(engine: &mut Engine) {
+    type Checked<T> = Result<T, Box<EvalAltResult>>;
+    fn error<T>(message: String) -> Checked<T> {
+        Err(EvalAltResult::ErrorArithmetic(message, Position::NONE).into())
+    }
+    engine.register_fn("/", |a: INT, b: INT| -> Checked<FLOAT> {
+        if b == 0 {
+            return error(format!("Division by zero: {a} / 0"));
+        }
+        Ok(a as FLOAT / b as FLOAT)
+    });
+    // `x /= 12` with an integer `x`: the `Dynamic` slot lets the integer become a fraction.
+    engine.register_fn("/=", |x: &mut Dynamic, b: INT| -> Checked<()> {
+        let a = if let Ok(a) = x.as_int() {
+            if b == 0 {
+                return error(format!("Division by zero: {a} / 0"));
+            }
+            a as FLOAT
+        } else if let Ok(a) = x.as_float() {
+            a
+        } else {
+            return error(format!("cannot divide {} by a number", x.type_name()));
+        };
+        *x = Dynamic::from_float(a / b as FLOAT);
+        Ok(())
+    });
+    for (name, shift) in [("<<", true), (">>", false)] {
+        engine.register_fn(name, move |a: INT, b: INT| -> Checked<INT> {
+            let shifted = u32::try_from(b).ok().and_then(|b| {
+                if shift {
+                    a.checked_shl(b).filter(|r| r >> b == a)
+                } else {
+                    a.checked_shr(b)
+                }
+            });
+            shifted.map_or_else(|| error(format!("integer overflow: {a} {name} {b}")), Ok)
+        });
+    }
+    fn nan_aware(x: FLOAT, y: FLOAT, pick_first: bool) -> FLOAT {
+        if x.is_nan() || y.is_nan() {
+            FLOAT::NAN
+        } else if pick_first {
+            x
+        } else {
+            y
+        }
+    }
+    engine.register_fn("min", |x: FLOAT, y: FLOAT| nan_aware(x, y, x <= y));
+    engine.register_fn("min", |x: INT, y: FLOAT| {
+        nan_aware(x as FLOAT, y, x as FLOAT <= y)
+    });
+    engine.register_fn("min", |x: FLOAT, y: INT| {
+        nan_aware(x, y as FLOAT, x <= y as FLOAT)
+    });
+    engine.register_fn("max", |x: FLOAT, y: FLOAT| nan_aware(x, y, x >= y));
+    engine.register_fn("max", |x: INT, y: FLOAT| {
+        nan_aware(x as FLOAT, y, x as FLOAT >= y)
+    });
+    engine.register_fn("max", |x: FLOAT, y: INT| {
+        nan_aware(x, y as FLOAT, x >= y as FLOAT)
+    });
+    type Compare = fn(&FLOAT, &FLOAT) -> bool;
+    let comparisons: [(&str, Compare); 6] = [
+        ("<", FLOAT::lt),
+        ("<=", FLOAT::le),
+        (">", FLOAT::gt),
+        (">=", FLOAT::ge),
+        ("==", FLOAT::eq),
+        ("!=", FLOAT::ne),
+    ];
+    for (name, compare) in comparisons {
+        let checked = move |x: FLOAT, y: FLOAT| -> Checked<bool> {
+            if x.is_nan() || y.is_nan() {
+                return error(format!(
+                    "{x} {name} {y}: a value that is not a number (NaN, e.g. from 0/0) cannot \
+                     be compared"
+                ));
+            }
+            Ok(compare(&x, &y))
+        };
+        engine.register_fn(name, checked);
+        engine.register_fn(name, move |x: INT, y: FLOAT| checked(x as FLOAT, y));
+        engine.register_fn(name, move |x: FLOAT, y: INT| checked(x, y as FLOAT));
+    }
+    let operators = [
+        "+", "-", "*", "/", "%", "**", "<", "<=", ">", ">=", "==", "!=", "&", "|", "^", "<<", ">>",
+    ];
+    for name in operators {
+        let no_value = move |ctx: NativeCallContext| -> Box<EvalAltResult> {
+            EvalAltResult::ErrorRuntime(
+                format!(
+                    "a value in `{name}` is `()`, which has no value: did you forget the \
+                     parentheses of a function, as in `year()`, or a function's result?"
+                )
+                .into(),
+                ctx.call_position(),
+            )
+            .into()
+        };
+        engine.register_fn(name, move |ctx: NativeCallContext, _: (), _: Dynamic| {
+            Err::<Dynamic, _>(no_value(ctx))
+        });
+        engine.register_fn(name, move |ctx: NativeCallContext, _: Dynamic, _: ()| {
+            Err::<Dynamic, _>(no_value(ctx))
+        });
+    }
+}
+
+/// Scripts must not wait or read the time: a result must depend on the script alone.
+fn forbid_clock(engine: &mut Engine) {
+    fn refuse(name: &str) -> Box<EvalAltResult> {
+        EvalAltResult::ErrorRuntime(
+            format!(
+                "`{name}` is not available in scenario scripts (they cannot wait or read the clock)"
+            )
+            .into(),
+            Position::NONE,
+        )
+        .into()
+    }
+    engine.register_fn("sleep", |_: INT| -> Result<(), Box<EvalAltResult>> {
+        Err(refuse("sleep"))
+    });
+    engine.register_fn("sleep", |_: FLOAT| -> Result<(), Box<EvalAltResult>> {
+        Err(refuse("sleep"))
+    });
+    engine.register_fn("timestamp", || -> Result<(), Box<EvalAltResult>> {
+        Err(refuse("timestamp"))
+    });
+}
+
+/// What `print`/`debug` have written so far; stops at [`MAX_PRINT_LINES`] or [`MAX_PRINT_BYTES`].
+#[derive(Default)]
+struct PrintBudget {
+    lines: usize,
+    bytes: usize,
+    suppressed: bool,
+}
+
+impl PrintBudget {
+    fn write(&mut self, text: &str) {
+        if self.suppressed {
+            return;
+        }
+        let lines = text.lines().count().max(1);
+        if self.lines + lines > MAX_PRINT_LINES || self.bytes + text.len() + 1 > MAX_PRINT_BYTES {
+            self.suppressed = true;
+            crate::report::terminal::eprintln(&format!(
+                "[further output of print/debug suppressed: at most {MAX_PRINT_LINES} lines or \
+                 {} KiB]",
+                MAX_PRINT_BYTES / 1024
+            ));
+            return;
+        }
+        self.lines += lines;
+        self.bytes += text.len() + 1;
+        crate::report::terminal::eprintln(text);
+    }
+}
+
+/// Resolves `import "name"` to `name.rhai` inside one folder; refuses anything outside it, files
+/// that are not regular or too large, text that is not UTF-8, and import cycles.
 struct FolderResolver {
     dir: PathBuf,
-    inner: FileModuleResolver,
+    /// The main script's name, for naming a cycle.
+    main: String,
+    /// The imports being loaded, outermost first: (import name, canonical path).
+    loading: Mutex<Vec<(String, PathBuf)>>,
+    /// Modules already loaded, so that a file imported twice runs (and declares) once.
+    cache: Mutex<HashMap<PathBuf, Arc<Module>>>,
+    sources: SourceLog,
 }
 
 impl FolderResolver {
-    fn new(dir: &Path) -> Self {
+    fn new(main: &str, dir: &Path, sources: &SourceLog) -> Self {
         FolderResolver {
             dir: dir.to_path_buf(),
-            inner: FileModuleResolver::new_with_path(dir),
+            main: main.to_string(),
+            // The main script counts as being loaded: importing it is a cycle too.
+            loading: Mutex::new(
+                Path::new(main)
+                    .file_name()
+                    .and_then(|name| dir.join(name).canonicalize().ok())
+                    .map(|p| vec![(String::new(), p)])
+                    .unwrap_or_default(),
+            ),
+            cache: Mutex::new(HashMap::new()),
+            sources: sources.clone(),
         }
     }
 }
@@ -55,7 +304,7 @@ impl ModuleResolver for FolderResolver {
     fn resolve(
         &self,
         engine: &Engine,
-        source: Option<&str>,
+        _source: Option<&str>,
         path: &str,
         pos: Position,
     ) -> Result<Arc<Module>, Box<EvalAltResult>> {
@@ -85,6 +334,65 @@ impl ModuleResolver for FolderResolver {
         if !real.starts_with(&root) {
             return Err(refuse("the file lies outside the folder (a link?)"));
         }
-        self.inner.resolve(engine, source, path, pos)
+        if let Some(module) = locked(&self.cache).get(&real) {
+            return Ok(module.clone());
+        }
+        let name = super::module_file(path);
+        {
+            let loading = locked(&self.loading);
+            if loading.iter().any(|(_, p)| *p == real) {
+                let mut chain = vec![self.main.clone()];
+                chain.extend(
+                    loading
+                        .iter()
+                        .map(|(n, _)| n.clone())
+                        .filter(|n| !n.is_empty()),
+                );
+                chain.push(name);
+                return Err(EvalAltResult::ErrorRuntime(
+                    format!(
+                        "import cycle: {}; a file must not import itself, directly or through \
+                         others",
+                        chain.join(" imports ")
+                    )
+                    .into(),
+                    pos,
+                )
+                .into());
+            }
+        }
+        if locked(&self.loading).len() > MAX_IMPORT_DEPTH {
+            return Err(refuse(&format!(
+                "imports nest more than {MAX_IMPORT_DEPTH} files deep"
+            )));
+        }
+        let in_module =
+            |err: Box<EvalAltResult>| Box::new(EvalAltResult::ErrorInModule(path.into(), err, pos));
+        let text = super::read_script(&real).map_err(|e| {
+            let e = match e {
+                super::ReadError::Bad(e) => e,
+                super::ReadError::Io(e) => super::LoadError {
+                    message: format!("cannot be read: {e}"),
+                    position: Position::NONE,
+                },
+            };
+            let message = if e.position.is_none() {
+                format!("import \"{path}\": {name} {}", e.message)
+            } else {
+                e.message
+            };
+            in_module(EvalAltResult::ErrorRuntime(message.into(), e.position).into())
+        })?;
+        let mut ast = super::compile(engine, &text).map_err(|e| {
+            in_module(EvalAltResult::ErrorRuntime(e.message.into(), e.position).into())
+        })?;
+        ast.set_source(path);
+        locked(&self.sources).push((name.clone(), text));
+        locked(&self.loading).push((name, real.clone()));
+        let module = Module::eval_ast_as_new(Scope::new(), &ast, engine);
+        locked(&self.loading).pop();
+        let module = Arc::new(module.map_err(in_module)?);
+        locked(&self.cache).insert(real, module.clone());
+        Ok(module)
     }
 }

@@ -1,6 +1,7 @@
 //! socinv's integration tests: one binary, one module per concern.
 
 mod arms;
+mod bad_scripts;
 mod browser;
 mod cli;
 mod commands;
