@@ -126,7 +126,7 @@ fn amounts(args: &[(&str, f64)]) -> Result<(), DistError> {
         check(
             x.abs() <= MAX_AMOUNT,
             format!(
-                "the {name} {x:e} is beyond ±1e15, the largest amount accepted; \
+                "the {name} ({x:e}) is beyond ±1e15, the largest amount accepted; \
                  write it in larger units (e.g. millions)"
             ),
         )?;
@@ -427,10 +427,18 @@ impl Distribution {
         }
         for (i, w) in weights.iter().enumerate() {
             let name = format!("weight number {}", i + 1);
-            amounts(&[(&name, *w)])?;
+            finite(&[(&name, *w)])?;
             check(
                 *w >= 0.0,
                 format!("weights must not be negative; the {name} is {w}"),
+            )?;
+            // bounded so that their sum cannot overflow
+            check(
+                *w <= MAX_AMOUNT,
+                format!(
+                    "the {name} ({w:e}) is beyond 1e15; weights are relative: divide them all \
+                     by the same number"
+                ),
             )?;
         }
         let total: f64 = weights.iter().sum();

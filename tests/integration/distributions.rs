@@ -757,7 +757,7 @@ fn the_reported_panics_and_hangs_are_refused_when_built() {
     assert_rejected(
         "gamma_mean_sd(1e300, 1)",
         Distribution::gamma_mean_sd(1e300, 1.0),
-        &["mean 1e300", "beyond ±1e15"],
+        &["mean (1e300)", "beyond ±1e15"],
     );
     assert_rejected(
         "gamma_mean_sd(1, 1e-10)",
@@ -927,7 +927,7 @@ fn discrete_and_empirical_take_at_most_10000_values_and_check_every_weight() {
     assert_rejected(
         "discrete([1, 2], [1e308, 1e308])",
         Distribution::discrete(vec![1.0, 2.0], vec![1e308, 1e308]),
-        &["weight number 1", "beyond ±1e15"],
+        &["weight number 1", "beyond 1e15", "divide them all"],
     );
 }
 
