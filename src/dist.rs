@@ -18,12 +18,12 @@ use std::fmt;
 pub const MAX_AMOUNT: f64 = 1e15;
 /// Both shapes of a beta (also as fitted by `beta_mean_sd`) lie in this range. Below 1 (a U- or
 /// J-shaped beta) statrs' inverse is not monotone in the tails; above 10^5 it is slow and, paired
-/// with a shape near 1, inaccurate (measured: wrong in the 4th digit at 10^6, no answer within
-/// seconds at 10^7).
+/// with a shape near 1, inaccurate (measured: off by 0.1 % at 10^6, no answer within seconds
+/// at 10^7).
 pub const BETA_SHAPES: (f64, f64) = (1.0, 1e5);
 /// The shape (mean/sd)² of `gamma_mean_sd` lies in this range: sd ≤ mean and sd ≥ mean/100.
-/// Below 1 statrs' inverse is not monotone; above 10^4 it slows down (0.2 ms a draw at 10^6,
-/// 0.2 s at 10^12) while the gamma is practically a normal.
+/// Below 1 statrs' inverse is not monotone; above 10^4 it slows down (0.1–0.2 ms a draw at
+/// 10^6, 0.2 s at 1.7·10^12) while the gamma is practically a normal.
 pub const GAMMA_SHAPES: (f64, f64) = (1.0, 1e4);
 /// statrs' gamma inverse misses the quantile below this `u` (measured for shape 1: at
 /// u = 2^-54 it returns 9.3·10^-10 instead of 5.6·10^-17); the gamma's quantile is taken at
@@ -160,8 +160,8 @@ fn checked_beta(alpha: f64, beta: f64, what: &str) -> Result<Beta, DistError> {
         format!(
             "{what}: both shapes must be between 1 and 100,000, got alpha {alpha} and beta \
              {beta}. Below 1 the beta is U- or J-shaped and its quantiles cannot be computed \
-             reliably; above 100,000 it is so narrow that normal(mean, sd) or fixed(mean) \
-             describes it as well"
+             reliably; above 100,000 its quantiles are slow and inaccurate, and a beta that \
+             concentrated is described as well by fixed(mean) or normal(mean, sd)"
         ),
     )?;
     Beta::new(alpha, beta).map_err(|e| format!("{what}: {e}"))
