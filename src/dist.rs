@@ -4,9 +4,53 @@
 //! sampling, with statrs' quantile functions). One draw per parameter and iteration couples the
 //! draws to quantiles: fixing a parameter (`--set`) or moving it to a quantile leaves every other
 //! draw unchanged, which the sensitivity analyses rely on (common random numbers across runs).
+//!
+//! The constructors check their arguments against the limits below before anything is sampled,
+//! so that every accepted distribution has a finite quantile, non-decreasing in `u`, computed in
+//! bounded time at every `u` the engine can draw. The limits of the beta and gamma come from
+//! measuring statrs 0.19 (see docs/methods.md, "Limits of the distributions").
 
 use statrs::distribution::{Beta, ContinuousCDF, Gamma, LogNormal, Normal, Triangular, Uniform};
 use std::fmt;
+
+/// The largest magnitude accepted for an amount (a value, mean, sd, bound or weight). Doubles
+/// hold whole kronor exactly up to 2^53 ≈ 9·10^15; no kommun's figure comes near 10^15 kr.
+pub const MAX_AMOUNT: f64 = 1e15;
+/// Both shapes of a beta (also as fitted by `beta_mean_sd`) lie in this range. Below 1 (a U- or
+/// J-shaped beta) statrs' inverse is not monotone in the tails; above 10^5 it is slow and, paired
+/// with a shape near 1, inaccurate (measured: off by 0.1 % at 10^6, no answer within seconds
+/// at 10^7).
+pub const BETA_SHAPES: (f64, f64) = (1.0, 1e5);
+/// The shape (mean/sd)² of `gamma_mean_sd` lies in this range: sd ≤ mean and sd ≥ mean/100.
+/// Below 1 statrs' inverse is not monotone; above 10^4 it slows down (0.1–0.2 ms a draw at
+/// 10^6, 0.2 s at 1.7·10^12) while the gamma is practically a normal.
+pub const GAMMA_SHAPES: (f64, f64) = (1.0, 1e4);
+/// statrs' gamma inverse misses the quantile below this `u` (measured for shape 1: at
+/// u = 2^-54 it returns 9.3·10^-10 instead of 5.6·10^-17); the gamma's quantile is taken at
+/// `max(u, GAMMA_U_MIN)`, a change on a probability of 5·10^-17.
+const GAMMA_U_MIN: f64 = 1e-16;
+/// statrs' beta inverse never returns at the most extreme `u` for some accepted shapes
+/// (measured: one shape in (1, 1.05) and the other above 1,000, at u = 2^-54, 1e-16 or
+/// 1 − 2^-53); the beta's quantile is taken at `u` clamped to [10^-15, 1 − 10^-15], a change on
+/// a probability of 2·10^-15.
+const BETA_U_MARGIN: f64 = 1e-15;
+/// `lognormal(mean, sd)` needs sd ≤ 100 × mean: beyond that the mean is carried by draws too
+/// rare for a Monte Carlo run (over 10,000 iterations the sd of the sample mean would exceed
+/// the mean).
+pub const LOGNORMAL_MAX_CV: f64 = 100.0;
+/// `lognormal(mean, sd)` needs sd ≥ mean/1000: below that ln(1 + cv²) loses digits and the
+/// lognormal is practically a normal.
+pub const LOGNORMAL_MIN_CV: f64 = 1e-3;
+/// `lognormal_ci` needs p95 ≤ 10,000 × p5 (the same reason as [`LOGNORMAL_MAX_CV`]).
+pub const LOGNORMAL_CI_MAX_RATIO: f64 = 1e4;
+/// `lognormal_ci` rejects an interval whose halves differ on the log scale by more than this
+/// share of its width: |ln(p95/median) − ln(median/p5)| ≤ 5 % of ln(p95/p5).
+pub const LOGNORMAL_CI_MAX_ASYMMETRY: f64 = 0.05;
+/// The most values `discrete` and `empirical` accept.
+pub const MAX_DISCRETE_VALUES: usize = 10_000;
+
+/// z of the standard normal at 0.95.
+const Z95: f64 = 1.644_853_626_951_472_2;
 
 /// The distribution of one uncertain input.
 #[derive(Clone, Debug)]
@@ -22,7 +66,13 @@ pub enum Distribution {
     },
     LogNormal(LogNormal),
     Beta(Beta),
-    Gamma(Gamma),
+    /// `scale · X` with X drawn from `gamma`: a gamma with mean below 1 is computed as `mean`
+    /// times a gamma of mean 1, because statrs' gamma inverse stops at an absolute step of
+    /// 10^-9, coarse for small values; otherwise `scale` is 1 and `gamma` is the distribution.
+    Gamma {
+        gamma: Gamma,
+        scale: f64,
+    },
     Triangular(Triangular),
     /// A beta on `[min, max]` (PERT).
     Pert {
@@ -58,21 +108,73 @@ fn check(cond: bool, msg: impl Into<String>) -> Result<(), DistError> {
     if cond { Ok(()) } else { Err(msg.into()) }
 }
 
-fn finite(values: &[f64]) -> Result<(), DistError> {
+/// Each named argument is a finite number.
+fn finite(args: &[(&str, f64)]) -> Result<(), DistError> {
+    for (name, x) in args {
+        check(
+            x.is_finite(),
+            format!("all arguments must be finite numbers; the {name} is {x}"),
+        )?;
+    }
+    Ok(())
+}
+
+/// Each named argument is a finite amount within ±[`MAX_AMOUNT`].
+fn amounts(args: &[(&str, f64)]) -> Result<(), DistError> {
+    finite(args)?;
+    for (name, x) in args {
+        check(
+            x.abs() <= MAX_AMOUNT,
+            format!(
+                "the {name} ({x:e}) is beyond ±1e15, the largest amount accepted; \
+                 write it in larger units (e.g. millions)"
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+/// `x` with about three significant digits, for numbers the message computes.
+fn sig3(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let magnitude = x.abs().log10().floor() as i32;
+    if !(-4..=9).contains(&magnitude) {
+        return format!("{x:.2e}");
+    }
+    let decimals = (2 - magnitude).max(0) as usize;
+    let s = format!("{x:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// A beta with both shapes in [`BETA_SHAPES`]; `what` names the call in the analyst's terms.
+fn checked_beta(alpha: f64, beta: f64, what: &str) -> Result<Beta, DistError> {
+    let (lo, hi) = BETA_SHAPES;
     check(
-        values.iter().all(|v| v.is_finite()),
-        "all arguments must be finite numbers",
-    )
+        lo <= alpha.min(beta) && alpha.max(beta) <= hi,
+        format!(
+            "{what}: both shapes must be between 1 and 100,000, got alpha {alpha} and beta \
+             {beta}. Below 1 the beta is U- or J-shaped and its quantiles cannot be computed \
+             reliably; above 100,000 its quantiles are slow and inaccurate, and a beta that \
+             concentrated is described as well by fixed(mean) or normal(mean, sd)"
+        ),
+    )?;
+    Beta::new(alpha, beta).map_err(|e| format!("{what}: {e}"))
 }
 
 impl Distribution {
     pub fn fixed(x: f64) -> Result<Self, DistError> {
-        finite(&[x])?;
+        amounts(&[("value", x)])?;
         Ok(Distribution::Fixed(x))
     }
 
     pub fn uniform(lo: f64, hi: f64) -> Result<Self, DistError> {
-        finite(&[lo, hi])?;
+        amounts(&[("lo", lo), ("hi", hi)])?;
         check(lo < hi, format!("uniform needs lo < hi, got {lo} and {hi}"))?;
         Ok(Distribution::Uniform(
             Uniform::new(lo, hi).map_err(|e| e.to_string())?,
@@ -80,7 +182,7 @@ impl Distribution {
     }
 
     pub fn normal(mean: f64, sd: f64) -> Result<Self, DistError> {
-        finite(&[mean, sd])?;
+        amounts(&[("mean", mean), ("sd", sd)])?;
         check(sd > 0.0, format!("the sd must be positive, got {sd}"))?;
         Ok(Distribution::Normal(
             Normal::new(mean, sd).map_err(|e| e.to_string())?,
@@ -88,7 +190,7 @@ impl Distribution {
     }
 
     pub fn truncated_normal(mean: f64, sd: f64, lo: f64, hi: f64) -> Result<Self, DistError> {
-        finite(&[mean, sd, lo, hi])?;
+        amounts(&[("mean", mean), ("sd", sd), ("lo", lo), ("hi", hi)])?;
         check(sd > 0.0, format!("the sd must be positive, got {sd}"))?;
         check(
             lo < hi,
@@ -104,46 +206,83 @@ impl Distribution {
 
     /// Lognormal with the given mean and sd of the value itself.
     pub fn lognormal(mean: f64, sd: f64) -> Result<Self, DistError> {
-        finite(&[mean, sd])?;
+        amounts(&[("mean", mean), ("sd", sd)])?;
         check(
             mean > 0.0,
             format!("a lognormal's mean must be positive, got {mean}"),
         )?;
         check(sd > 0.0, format!("the sd must be positive, got {sd}"))?;
-        let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
+        let cv = sd / mean;
+        check(
+            cv <= LOGNORMAL_MAX_CV,
+            format!(
+                "lognormal(mean {mean}, sd {sd}): the sd must be at most 100 × the mean; with a \
+                 larger sd the mean is carried by draws too rare for a Monte Carlo run. Check \
+                 the sd, or give the spread as an interval with lognormal_ci(median, p5, p95)"
+            ),
+        )?;
+        check(
+            cv >= LOGNORMAL_MIN_CV,
+            format!(
+                "lognormal(mean {mean}, sd {sd}): the sd must be at least 0.1 % of the mean; \
+                 a lognormal that narrow is a normal: use normal({mean}, {sd}) or fixed({mean})"
+            ),
+        )?;
+        let sigma2 = (1.0 + cv.powi(2)).ln();
         let mu = mean.ln() - sigma2 / 2.0;
         Ok(Distribution::LogNormal(
             LogNormal::new(mu, sigma2.sqrt()).map_err(|e| e.to_string())?,
         ))
     }
 
-    /// Lognormal from its median and a 90% interval (P5, P95).
+    /// Lognormal from its median and a 90% interval (P5, P95). A lognormal's interval is
+    /// symmetric on the log scale (P5·P95 = median²), so an interval that is not is rejected
+    /// rather than silently refitted.
     pub fn lognormal_ci(median: f64, p5: f64, p95: f64) -> Result<Self, DistError> {
-        finite(&[median, p5, p95])?;
+        amounts(&[("median", median), ("p5", p5), ("p95", p95)])?;
         check(
             0.0 < p5 && p5 < median && median < p95,
             format!("lognormal_ci needs 0 < p5 < median < p95, got {p5}, {median}, {p95}"),
         )?;
-        let z95 = 1.644_853_626_951_472_2;
-        let sigma = (p95.ln() - p5.ln()) / (2.0 * z95);
+        let written = format!("lognormal_ci(median {median}, p5 {p5}, p95 {p95})");
+        let (lower, upper) = ((median / p5).ln(), (p95 / median).ln());
+        check(
+            p95 / p5 <= LOGNORMAL_CI_MAX_RATIO,
+            format!(
+                "{written}: p95 must be at most 10,000 × p5; a wider lognormal has its mean \
+                 carried by draws too rare for a Monte Carlo run"
+            ),
+        )?;
+        check(
+            (upper - lower).abs() <= LOGNORMAL_CI_MAX_ASYMMETRY * (upper + lower),
+            format!(
+                "{written} is not a lognormal's interval: a lognormal's 90 % interval is \
+                 symmetric on the log scale (P5 × P95 = median²), so with median {median} and \
+                 P5 {p5}, P95 would be {}, and with P95 {p95}, P5 would be {}. Use \
+                 lognormal_ci with a consistent interval if the source allows, or, for a \
+                 skewed interval, pert(min, mode, max) or triangular(min, mode, max)",
+                sig3(median * median / p5),
+                sig3(median * median / p95),
+            ),
+        )?;
+        let sigma = (p95.ln() - p5.ln()) / (2.0 * Z95);
         Ok(Distribution::LogNormal(
             LogNormal::new(median.ln(), sigma).map_err(|e| e.to_string())?,
         ))
     }
 
     pub fn beta(alpha: f64, beta: f64) -> Result<Self, DistError> {
-        finite(&[alpha, beta])?;
+        finite(&[("alpha", alpha), ("beta", beta)])?;
         check(
             alpha > 0.0 && beta > 0.0,
             format!("beta needs alpha > 0 and beta > 0, got {alpha} and {beta}"),
         )?;
-        Ok(Distribution::Beta(
-            Beta::new(alpha, beta).map_err(|e| e.to_string())?,
-        ))
+        let what = format!("beta(alpha {alpha}, beta {beta})");
+        Ok(Distribution::Beta(checked_beta(alpha, beta, &what)?))
     }
 
     pub fn beta_mean_sd(mean: f64, sd: f64) -> Result<Self, DistError> {
-        finite(&[mean, sd])?;
+        finite(&[("mean", mean), ("sd", sd)])?;
         check(
             0.0 < mean && mean < 1.0,
             format!("a beta's mean must be in (0, 1), got {mean}"),
@@ -157,25 +296,88 @@ impl Distribution {
             ),
         )?;
         let k = max_var / (sd * sd) - 1.0;
-        Self::beta(mean * k, (1.0 - mean) * k)
+        let (alpha, beta) = (mean * k, (1.0 - mean) * k);
+        let (lo, hi) = BETA_SHAPES;
+        // the sd at which the smaller shape is 1 and the larger is 100,000
+        let (small, large) = (mean.min(1.0 - mean), mean.max(1.0 - mean));
+        let sd_max = (max_var / (1.0 + lo / small)).sqrt();
+        let sd_min = (max_var / (1.0 + hi / large)).sqrt();
+        let written = format!("beta_mean_sd(mean {mean}, sd {sd})");
+        check(
+            sd_min <= sd_max,
+            format!(
+                "{written}: a mean this close to {} leaves no sd for which the beta can be \
+                 computed reliably (its shapes must be between 1 and 100,000); use \
+                 fixed({mean}) or discrete(values, weights)",
+                if mean < 0.5 { 0 } else { 1 }
+            ),
+        )?;
+        check(
+            alpha.min(beta) >= lo,
+            format!(
+                "{written}: the sd is too large for this mean: the fitted beta (alpha {}, beta \
+                 {}) would be J-shaped, piling up at {}, where its quantiles cannot be computed \
+                 reliably. Use an sd of at most {}",
+                sig3(alpha),
+                sig3(beta),
+                if alpha < beta { 0 } else { 1 },
+                sig3(sd_max)
+            ),
+        )?;
+        check(
+            alpha.max(beta) <= hi,
+            format!(
+                "{written}: the sd is tiny relative to the mean (the fitted shapes alpha {} and \
+                 beta {} exceed 100,000); use normal({mean}, {sd}) or fixed({mean}), or an sd \
+                 of at least {}",
+                sig3(alpha),
+                sig3(beta),
+                sig3(sd_min)
+            ),
+        )?;
+        Ok(Distribution::Beta(checked_beta(alpha, beta, &written)?))
     }
 
     pub fn gamma_mean_sd(mean: f64, sd: f64) -> Result<Self, DistError> {
-        finite(&[mean, sd])?;
+        amounts(&[("mean", mean), ("sd", sd)])?;
         check(
             mean > 0.0,
             format!("a gamma's mean must be positive, got {mean}"),
         )?;
         check(sd > 0.0, format!("the sd must be positive, got {sd}"))?;
         let shape = (mean / sd).powi(2);
-        let rate = mean / (sd * sd);
-        Ok(Distribution::Gamma(
-            Gamma::new(shape, rate).map_err(|e| e.to_string())?,
-        ))
+        let written = format!("gamma_mean_sd(mean {mean}, sd {sd})");
+        check(
+            shape >= GAMMA_SHAPES.0,
+            format!(
+                "{written}: the sd must not exceed the mean; with a larger sd the gamma is \
+                 J-shaped and its quantiles cannot be computed reliably. For a long right tail \
+                 use lognormal({mean}, {sd}), which has the same mean and sd"
+            ),
+        )?;
+        check(
+            shape <= GAMMA_SHAPES.1,
+            format!(
+                "{written}: the sd is tiny relative to the mean (under 1 %); a gamma that \
+                 narrow is practically a normal and slow to compute: use normal({mean}, {sd}) \
+                 or fixed({mean})"
+            ),
+        )?;
+        // statrs' inverse stops at an absolute step of 1e-9: below a mean of 1 compute in
+        // units of the mean (above, the distribution as written, as before)
+        let (rate, scale) = if mean >= 1.0 {
+            (mean / (sd * sd), 1.0)
+        } else {
+            (shape, mean)
+        };
+        Ok(Distribution::Gamma {
+            gamma: Gamma::new(shape, rate).map_err(|e| e.to_string())?,
+            scale,
+        })
     }
 
     pub fn triangular(min: f64, mode: f64, max: f64) -> Result<Self, DistError> {
-        finite(&[min, mode, max])?;
+        amounts(&[("min", min), ("mode", mode), ("max", max)])?;
         check(
             min <= mode && mode <= max && min < max,
             format!("triangular needs min ≤ mode ≤ max and min < max, got {min}, {mode}, {max}"),
@@ -186,7 +388,7 @@ impl Distribution {
     }
 
     pub fn pert(min: f64, mode: f64, max: f64) -> Result<Self, DistError> {
-        finite(&[min, mode, max])?;
+        amounts(&[("min", min), ("mode", mode), ("max", max)])?;
         check(
             min <= mode && mode <= max && min < max,
             format!("pert needs min ≤ mode ≤ max and min < max, got {min}, {mode}, {max}"),
@@ -204,6 +406,15 @@ impl Distribution {
     pub fn discrete(values: Vec<f64>, weights: Vec<f64>) -> Result<Self, DistError> {
         check(!values.is_empty(), "discrete needs at least one value")?;
         check(
+            values.len() <= MAX_DISCRETE_VALUES,
+            format!(
+                "at most 10,000 values are accepted, got {}; for a long series of \
+                 observations, fit a distribution to it (e.g. normal(mean, sd) or \
+                 gamma_mean_sd(mean, sd)) or pass a sample of it",
+                values.len()
+            ),
+        )?;
+        check(
             values.len() == weights.len(),
             format!(
                 "discrete needs as many weights as values, got {} values and {} weights",
@@ -211,12 +422,25 @@ impl Distribution {
                 weights.len()
             ),
         )?;
-        finite(&values)?;
-        finite(&weights)?;
-        check(
-            weights.iter().all(|w| *w >= 0.0),
-            "weights must not be negative",
-        )?;
+        for (i, v) in values.iter().enumerate() {
+            amounts(&[(&format!("value number {}", i + 1), *v)])?;
+        }
+        for (i, w) in weights.iter().enumerate() {
+            let name = format!("weight number {}", i + 1);
+            finite(&[(&name, *w)])?;
+            check(
+                *w >= 0.0,
+                format!("weights must not be negative; the {name} is {w}"),
+            )?;
+            // bounded so that their sum cannot overflow
+            check(
+                *w <= MAX_AMOUNT,
+                format!(
+                    "the {name} ({w:e}) is beyond 1e15; weights are relative: divide them all \
+                     by the same number"
+                ),
+            )?;
+        }
         let total: f64 = weights.iter().sum();
         check(total > 0.0, "the weights must not all be zero")?;
         // Sorted by value so that `quantile` is a quantile function (non-decreasing in u).
@@ -248,11 +472,13 @@ impl Distribution {
             Distribution::Normal(d) => d.inverse_cdf(u),
             Distribution::TruncatedNormal { normal, lo, hi } => {
                 let (a, b) = (normal.cdf(*lo), normal.cdf(*hi));
-                normal.inverse_cdf(a + u * (b - a)).clamp(*lo, *hi)
+                // clamped: rounding must not carry the probability outside [a, b]
+                let p = (a + u * (b - a)).clamp(a, b);
+                normal.inverse_cdf(p).clamp(*lo, *hi)
             }
             Distribution::LogNormal(d) => d.inverse_cdf(u),
-            Distribution::Beta(d) => d.inverse_cdf(u),
-            Distribution::Gamma(d) => d.inverse_cdf(u),
+            Distribution::Beta(d) => d.inverse_cdf(u.clamp(BETA_U_MARGIN, 1.0 - BETA_U_MARGIN)),
+            Distribution::Gamma { gamma, scale } => scale * gamma.inverse_cdf(u.max(GAMMA_U_MIN)),
             Distribution::Triangular(d) => d.inverse_cdf(u),
             Distribution::Pert { beta, min, max } => min + (max - min) * beta.inverse_cdf(u),
             Distribution::Discrete { values, cumulative } => {

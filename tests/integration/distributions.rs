@@ -295,9 +295,11 @@ fn lognormal_ci_has_the_median_and_interval_it_was_given() {
         "{}",
         d.quantile(0.95)
     );
-    // An asymmetric interval: the log-sd is the average of the two half-widths on the log scale.
-    let (median, p5, p95) = (100.0, 60.0, 200.0);
-    let what = "lognormal_ci(100, 60, 200)";
+    // A slightly asymmetric interval (4.8 % of its log-width, within the 5 % tolerance; the
+    // example of docs/scripting.md): the log-sd is the average of the two half-widths on the
+    // log scale.
+    let (median, p5, p95) = (0.7, 0.5, 0.95);
+    let what = "lognormal_ci(0.7, 0.5, 0.95)";
     let d = built(what, Distribution::lognormal_ci(median, p5, p95));
     let sigma = ((median / p5).ln() + (p95 / median).ln()) / 2.0 / z95;
     let reference = LogNormal::new(median.ln(), sigma).unwrap();
@@ -306,8 +308,8 @@ fn lognormal_ci_has_the_median_and_interval_it_was_given() {
     let sd = mean * ((sigma * sigma).exp() - 1.0).sqrt();
     assert_moments(what, &d, mean, sd);
     assert_support(what, &d, 0.0, f64::INFINITY);
-    // the fit keeps the interval's width as a ratio, P95/P5 = 200/60, centred geometrically on
-    // the median: P5·P95 = median²
+    // the fit keeps the interval's width as a ratio, P95/P5 = 0.95/0.5, centred geometrically
+    // on the median: P5·P95 = median²
     let (q5, q95) = (d.quantile(0.05), d.quantile(0.95));
     assert!(close(q95 / q5, p95 / p5, 1e-9, 0.0), "{q5} … {q95}");
     assert!(close(q5 * q95, median * median, 1e-9, 0.0), "{q5} … {q95}");
@@ -325,7 +327,7 @@ fn lognormal_ci_has_the_median_and_interval_it_was_given() {
 
 #[test]
 fn beta_matches_statrs_and_its_moments() {
-    for (a, b) in [(2.0, 5.0), (0.5, 0.5), (30.0, 90.0)] {
+    for (a, b) in [(2.0, 5.0), (1.0, 3.0), (30.0, 90.0)] {
         let what = format!("beta({a}, {b})");
         let d = built(&what, Distribution::beta(a, b));
         let reference = Beta::new(a, b).unwrap();
@@ -341,6 +343,12 @@ fn beta_matches_statrs_and_its_moments() {
         &["alpha > 0", "beta > 0"],
     );
     assert_rejected("beta(1, -2)", Distribution::beta(1.0, -2.0), &["-2"]);
+    // a U-shaped beta: statrs' inverse is not monotone in its tails
+    assert_rejected(
+        "beta(0.5, 0.5)",
+        Distribution::beta(0.5, 0.5),
+        &["between 1 and 100,000", "U- or J-shaped"],
+    );
 }
 
 #[test]
@@ -728,4 +736,443 @@ param("m", empirical([4, 5, 6]));
             );
         }
     }
+}
+
+/// The cases the issue reported: two panics inside statrs (`beta(1e308, 1e308)`,
+/// `gamma_mean_sd(1e300, 1)`), two inverses that never return (`gamma_mean_sd(1, 1e-10)`,
+/// `beta(1e-308, 1e10)`) and one that takes 0.2 s a draw (`gamma_mean_sd(1300000, 1)`). Each
+/// is now refused when it is built, with what to write instead.
+#[test]
+fn the_reported_panics_and_hangs_are_refused_when_built() {
+    assert_rejected(
+        "beta(1e308, 1e308)",
+        Distribution::beta(1e308, 1e308),
+        &["between 1 and 100,000", "normal(mean, sd)"],
+    );
+    assert_rejected(
+        "beta(1e-308, 1e10)",
+        Distribution::beta(1e-308, 1e10),
+        &["between 1 and 100,000", "U- or J-shaped"],
+    );
+    assert_rejected(
+        "gamma_mean_sd(1e300, 1)",
+        Distribution::gamma_mean_sd(1e300, 1.0),
+        &["mean (1e300)", "beyond ±1e15"],
+    );
+    assert_rejected(
+        "gamma_mean_sd(1, 1e-10)",
+        Distribution::gamma_mean_sd(1.0, 1e-10),
+        &["tiny relative to the mean", "normal(1, ", "fixed(1)"],
+    );
+    assert_rejected(
+        "gamma_mean_sd(1300000, 1)",
+        Distribution::gamma_mean_sd(1_300_000.0, 1.0),
+        &[
+            "gamma_mean_sd(mean 1300000, sd 1)",
+            "under 1 %",
+            "normal(1300000, 1)",
+        ],
+    );
+    // the other side of the gamma's range: sd above the mean
+    assert_rejected(
+        "gamma_mean_sd(100, 150)",
+        Distribution::gamma_mean_sd(100.0, 150.0),
+        &["must not exceed the mean", "lognormal(100, 150)"],
+    );
+    // and the edges themselves are accepted
+    built("gamma_mean_sd(5, 5)", Distribution::gamma_mean_sd(5.0, 5.0));
+    built(
+        "gamma_mean_sd(100, 1)",
+        Distribution::gamma_mean_sd(100.0, 1.0),
+    );
+    built("beta(1, 1e5)", Distribution::beta(1.0, 1e5));
+}
+
+#[test]
+fn beta_mean_sd_says_which_sd_would_work() {
+    // mean 0.05 with sd 0.05 fits alpha 0.9: J-shaped; the largest sd with alpha ≥ 1 is
+    // sqrt(0.0475 / (1 + 1/0.05)) = 0.0476
+    assert_rejected(
+        "beta_mean_sd(0.05, 0.05)",
+        Distribution::beta_mean_sd(0.05, 0.05),
+        &[
+            "beta_mean_sd(mean 0.05, sd 0.05)",
+            "J-shaped",
+            "at most 0.0476",
+        ],
+    );
+    built(
+        "beta_mean_sd(0.05, 0.0475)",
+        Distribution::beta_mean_sd(0.05, 0.0475),
+    );
+    // sd 0.001 around 0.5: shapes 125,000; the smallest sd with shapes ≤ 100,000 is
+    // sqrt(0.25 / (1 + 1e5/0.5)) = 0.00112
+    assert_rejected(
+        "beta_mean_sd(0.5, 0.001)",
+        Distribution::beta_mean_sd(0.5, 0.001),
+        &["tiny relative to the mean", "normal(0.5, 0.001)", "0.00112"],
+    );
+    // a mean so close to 0 that no sd works
+    assert_rejected(
+        "beta_mean_sd(1e-7, 1e-8)",
+        Distribution::beta_mean_sd(1e-7, 1e-8),
+        &["this close to 0", "fixed(0.0000001)"],
+    );
+}
+
+/// `lognormal_ci(1.0, 0.2, 1.5)` used to be fitted with P5 0.365 and P95 2.73: neither end of
+/// the interval the analyst wrote. A lognormal with median m has P5·P95 = m², so an interval
+/// that is not geometrically symmetric cannot be honoured and is refused.
+#[test]
+fn lognormal_ci_refuses_an_interval_it_cannot_honour() {
+    assert_rejected(
+        "lognormal_ci(1.0, 0.2, 1.5)",
+        Distribution::lognormal_ci(1.0, 0.2, 1.5),
+        &[
+            "lognormal_ci(median 1, p5 0.2, p95 1.5)",
+            "symmetric on the log scale",
+            "with median 1 and P5 0.2, P95 would be 5",
+            "with P95 1.5, P5 would be 0.667",
+            "pert(min, mode, max)",
+        ],
+    );
+    // the consistent interval is honoured at both ends
+    let d = built(
+        "lognormal_ci(1, 0.2, 5)",
+        Distribution::lognormal_ci(1.0, 0.2, 5.0),
+    );
+    assert!(
+        close(d.quantile(0.05), 0.2, 1e-9, 0.0),
+        "{}",
+        d.quantile(0.05)
+    );
+    assert!(
+        close(d.quantile(0.95), 5.0, 1e-9, 0.0),
+        "{}",
+        d.quantile(0.95)
+    );
+    // the tolerance: 5 % of the interval's log-width
+    built(
+        "lognormal_ci(0.7, 0.5, 0.95) (4.8 %)",
+        Distribution::lognormal_ci(0.7, 0.5, 0.95),
+    );
+    assert_rejected(
+        "lognormal_ci(1.5, 0.95, 2.6) (9.3 %)",
+        Distribution::lognormal_ci(1.5, 0.95, 2.6),
+        &["not a lognormal's interval"],
+    );
+    assert_rejected(
+        "lognormal_ci(100, 60, 200) (15 %)",
+        Distribution::lognormal_ci(100.0, 60.0, 200.0),
+        &["P95 would be 167", "P5 would be 50"],
+    );
+    // and in a script, at the call's position
+    let e = load_error(
+        "scenario(#{ name: \"t\", horizon: 3, cohort: 10 });\n\
+         let rr = param(\"rr\", lognormal_ci(1.0, 0.2, 1.5));\n",
+    );
+    assert!(e.starts_with("test.rhai:2:"), "{e}");
+    assert!(e.contains("P95 would be 5"), "{e}");
+}
+
+#[test]
+fn lognormal_keeps_its_spread_within_what_a_run_can_estimate() {
+    assert_rejected(
+        "lognormal(1, 1000)",
+        Distribution::lognormal(1.0, 1000.0),
+        &["at most 100 × the mean"],
+    );
+    assert_rejected(
+        "lognormal(1000, 0.1)",
+        Distribution::lognormal(1000.0, 0.1),
+        &["at least 0.1 % of the mean", "normal(1000, 0.1)"],
+    );
+    assert_rejected(
+        "lognormal_ci(1, 0.001, 1000)",
+        Distribution::lognormal_ci(1.0, 0.001, 1000.0),
+        &["at most 10,000 × p5"],
+    );
+    built("lognormal(1, 100)", Distribution::lognormal(1.0, 100.0));
+}
+
+#[test]
+fn discrete_and_empirical_take_at_most_10000_values_and_check_every_weight() {
+    let many: Vec<f64> = (0..10_001).map(f64::from).collect();
+    assert_rejected(
+        "empirical(10,001 values)",
+        Distribution::empirical(many.clone()),
+        &["at most 10,000 values", "got 10001"],
+    );
+    assert_rejected(
+        "discrete(10,001 values)",
+        Distribution::discrete(many.clone(), vec![1.0; 10_001]),
+        &["at most 10,000 values"],
+    );
+    let d = built(
+        "empirical(10,000 values)",
+        Distribution::empirical(many[..10_000].to_vec()),
+    );
+    assert_eq!(d.quantile(U_MAX), 9999.0);
+    assert_rejected(
+        "discrete([1, 2], [1, NaN])",
+        Distribution::discrete(vec![1.0, 2.0], vec![1.0, f64::NAN]),
+        &["finite", "weight number 2", "NaN"],
+    );
+    assert_rejected(
+        "discrete([1, 2], [inf, 1])",
+        Distribution::discrete(vec![1.0, 2.0], vec![f64::INFINITY, 1.0]),
+        &["weight number 1"],
+    );
+    // weights whose sum overflows used to give NaN cumulative weights
+    assert_rejected(
+        "discrete([1, 2], [1e308, 1e308])",
+        Distribution::discrete(vec![1.0, 2.0], vec![1e308, 1e308]),
+        &["weight number 1", "beyond 1e15", "divide them all"],
+    );
+}
+
+/// Extreme arguments for the grid tests: the issue's list, with a few ordinary numbers so that
+/// every constructor also has accepted combinations.
+const EXTREMES: [f64; 24] = [
+    0.0,
+    1e-308,
+    -1e-308,
+    1e-10,
+    -1e-10,
+    1e-3,
+    -1e-3,
+    0.05,
+    0.5,
+    1.0,
+    -1.0,
+    2.0,
+    1e3,
+    -1e3,
+    1e10,
+    -1e10,
+    1e300,
+    -1e300,
+    1e308,
+    f64::MAX,
+    f64::MIN,
+    f64::NAN,
+    f64::INFINITY,
+    f64::NEG_INFINITY,
+];
+
+/// The levels at which every accepted distribution of the grid is evaluated.
+const GRID_LEVELS: [f64; 9] = [
+    1e-16,
+    1e-9,
+    0.001,
+    0.05,
+    0.5,
+    0.95,
+    0.999,
+    1.0 - 1e-9,
+    U_MAX,
+];
+
+/// How long one quantile call may take before the grid test calls it a hang. A watchdog, not
+/// a timing assertion: the slowest accepted call measured takes under 0.1 ms (release).
+const WATCHDOG: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Every combination of `arity` values from [`EXTREMES`].
+fn combinations(arity: u32) -> Vec<Vec<f64>> {
+    let n = EXTREMES.len();
+    (0..n.pow(arity))
+        .map(|mut i| {
+            (0..arity)
+                .map(|_| {
+                    let x = EXTREMES[i % n];
+                    i /= n;
+                    x
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Builds `name` from each argument list: a refusal must explain itself; an accepted
+/// distribution must have finite quantiles, non-decreasing over [`GRID_LEVELS`]. The quantiles
+/// are computed on a worker thread watched by [`WATCHDOG`], so that an inverse that never
+/// returns fails the test instead of hanging it. Returns the number accepted.
+fn assert_grid_is_sane(
+    name: &str,
+    cases: Vec<Vec<f64>>,
+    build: impl Fn(&[f64]) -> Result<Distribution, String>,
+) -> usize {
+    use std::sync::mpsc::{self, RecvTimeoutError};
+    let mut accepted: Vec<(String, Distribution)> = Vec::new();
+    for args in &cases {
+        let what = format!("{name}({args:?})");
+        match build(args) {
+            Ok(d) => accepted.push((what, d)),
+            Err(e) => assert!(e.len() > 20, "{what}: the refusal does not explain: {e:?}"),
+        }
+    }
+    let labels: Vec<String> = accepted.iter().map(|(w, _)| w.clone()).collect();
+    let (tx, rx) = mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        for (_, d) in accepted {
+            for u in GRID_LEVELS {
+                if tx.send(d.quantile(u)).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    for (what, _) in labels.iter().map(|w| (w, ())) {
+        let mut previous = f64::NEG_INFINITY;
+        for u in GRID_LEVELS {
+            let x = match rx.recv_timeout(WATCHDOG) {
+                Ok(x) => x,
+                Err(RecvTimeoutError::Timeout) => {
+                    panic!("{what}: quantile({u:e}) did not return within {WATCHDOG:?}")
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    panic!("{what}: quantile({u:e}) panicked")
+                }
+            };
+            assert!(x.is_finite(), "{what}: quantile({u:e}) = {x}");
+            assert!(
+                x >= previous,
+                "{what}: quantile({u:e}) = {x:e} is below the previous level's {previous:e}"
+            );
+            previous = x;
+        }
+    }
+    worker.join().expect("the worker finished");
+    labels.len()
+}
+
+#[test]
+fn fixed_over_extreme_arguments() {
+    let n = assert_grid_is_sane("fixed", combinations(1), |a| Distribution::fixed(a[0]));
+    assert!(n > 10, "{n} accepted");
+}
+
+#[test]
+fn uniform_over_extreme_arguments() {
+    let n = assert_grid_is_sane("uniform", combinations(2), |a| {
+        Distribution::uniform(a[0], a[1])
+    });
+    assert!(n > 50, "{n} accepted");
+}
+
+#[test]
+fn normal_over_extreme_arguments() {
+    let n = assert_grid_is_sane("normal", combinations(2), |a| {
+        Distribution::normal(a[0], a[1])
+    });
+    assert!(n > 50, "{n} accepted");
+}
+
+#[test]
+fn truncated_normal_over_extreme_arguments() {
+    let n = assert_grid_is_sane("truncated_normal", combinations(4), |a| {
+        Distribution::truncated_normal(a[0], a[1], a[2], a[3])
+    });
+    assert!(n > 100, "{n} accepted");
+}
+
+#[test]
+fn lognormal_over_extreme_arguments() {
+    let n = assert_grid_is_sane("lognormal", combinations(2), |a| {
+        Distribution::lognormal(a[0], a[1])
+    });
+    assert!(n > 10, "{n} accepted");
+}
+
+#[test]
+fn lognormal_ci_over_extreme_arguments() {
+    let mut cases = combinations(3);
+    // consistent intervals, down to the smallest and up to the largest amounts
+    for m in [1e-308, 1e-10, 1.0, 1e10, 1e15] {
+        cases.push(vec![m, m / 10.0, m * 10.0]);
+        cases.push(vec![m, m / 1.0001, m * 1.0001]);
+    }
+    let n = assert_grid_is_sane("lognormal_ci", cases, |a| {
+        Distribution::lognormal_ci(a[0], a[1], a[2])
+    });
+    assert!(n >= 10, "{n} accepted");
+}
+
+#[test]
+fn beta_over_extreme_arguments() {
+    let mut cases = combinations(2);
+    for (a, b) in [
+        (1.0, 1e5),
+        (1e5, 1.0),
+        (1e5, 1e5),
+        (1.0, 1.0),
+        (1.0001, 99_999.0),
+    ] {
+        cases.push(vec![a, b]);
+    }
+    let n = assert_grid_is_sane("beta", cases, |a| Distribution::beta(a[0], a[1]));
+    assert!(n >= 10, "{n} accepted");
+}
+
+#[test]
+fn beta_mean_sd_over_extreme_arguments() {
+    let mut cases = combinations(2);
+    for (m, s) in [
+        (1e-5, 1e-5 / 4.0),
+        (0.5, 0.0012),
+        (0.999, 0.0005),
+        (0.5, 0.288),
+    ] {
+        cases.push(vec![m, s]);
+    }
+    let n = assert_grid_is_sane("beta_mean_sd", cases, |a| {
+        Distribution::beta_mean_sd(a[0], a[1])
+    });
+    assert!(n >= 5, "{n} accepted");
+}
+
+#[test]
+fn gamma_mean_sd_over_extreme_arguments() {
+    let mut cases = combinations(2);
+    // the edges of the shape range at the smallest and largest means
+    for m in [1e-308, 1e-10, 0.999, 1.0, 1e15] {
+        cases.push(vec![m, m]);
+        cases.push(vec![m, m / 100.0]);
+    }
+    let n = assert_grid_is_sane("gamma_mean_sd", cases, |a| {
+        Distribution::gamma_mean_sd(a[0], a[1])
+    });
+    assert!(n >= 10, "{n} accepted");
+}
+
+#[test]
+fn triangular_over_extreme_arguments() {
+    let n = assert_grid_is_sane("triangular", combinations(3), |a| {
+        Distribution::triangular(a[0], a[1], a[2])
+    });
+    assert!(n > 100, "{n} accepted");
+}
+
+#[test]
+fn pert_over_extreme_arguments() {
+    let n = assert_grid_is_sane("pert", combinations(3), |a| {
+        Distribution::pert(a[0], a[1], a[2])
+    });
+    assert!(n > 100, "{n} accepted");
+}
+
+#[test]
+fn discrete_over_extreme_arguments() {
+    let n = assert_grid_is_sane("discrete", combinations(4), |a| {
+        Distribution::discrete(vec![a[0], a[1]], vec![a[2], a[3]])
+    });
+    assert!(n > 100, "{n} accepted");
+}
+
+#[test]
+fn empirical_over_extreme_arguments() {
+    let mut cases = combinations(2);
+    cases.extend(combinations(1));
+    let n = assert_grid_is_sane("empirical", cases, |a| Distribution::empirical(a.to_vec()));
+    assert!(n > 100, "{n} accepted");
 }
