@@ -3,7 +3,7 @@
 //! Sign convention: `net = baseline cost − intervention arm cost (program cost included)`,
 //! discounted to year 0; positive means the investment pays back.
 
-use crate::scenario::Scenario;
+use crate::scenario::{Composition, Scenario};
 use crate::sensitivity::drivers::{Driver, drivers};
 use crate::sim::{ArmResult, IterationResult, SimSettings, year_table};
 use crate::stats::{
@@ -44,6 +44,9 @@ pub struct ScenarioInfo {
     #[serde(default)]
     pub outcome_discount_rate: f64,
     pub cohort: u32,
+    /// "drawn" (subgroups and starting states drawn per person) or "exact" (known counts).
+    #[serde(default = "drawn")]
+    pub composition: String,
     pub actors: Vec<String>,
     pub perspectives: Vec<PerspectiveInfo>,
     pub states: Vec<String>,
@@ -70,6 +73,9 @@ pub struct ProgramInfo {
     pub uptake: String,
     /// Actor → share of the program cost.
     pub funded_by: IndexMap<String, f64>,
+    /// The states in which the program is given (and the cost per participant charged).
+    #[serde(default)]
+    pub given_in: Vec<String>,
 }
 
 /// Year 0 of the model at the parameters' medians, for the remainder subgroup.
@@ -95,6 +101,9 @@ pub struct PerspectiveInfo {
 pub struct SubgroupInfo {
     pub name: String,
     pub share: f64,
+    /// The known number of people, where the scenario counts them.
+    #[serde(default)]
+    pub count: Option<u32>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -368,6 +377,10 @@ pub fn null_as_nan<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Err
     Option::<f64>::deserialize(d).map(|v| v.unwrap_or(f64::NAN))
 }
 
+fn drawn() -> String {
+    "drawn".to_string()
+}
+
 fn nan() -> f64 {
     f64::NAN
 }
@@ -462,6 +475,11 @@ pub fn scenario_info(scenario: &Scenario, settings: &SimSettings) -> ScenarioInf
         discount_rate: scenario.discount_rate,
         outcome_discount_rate: scenario.outcome_discount_rate,
         cohort: scenario.cohort,
+        composition: match scenario.composition {
+            Composition::Drawn => "drawn",
+            Composition::Exact => "exact",
+        }
+        .to_string(),
         actors: scenario.actors.clone(),
         perspectives: scenario
             .perspectives
@@ -483,6 +501,9 @@ pub fn scenario_info(scenario: &Scenario, settings: &SimSettings) -> ScenarioInf
             .map(|g| SubgroupInfo {
                 name: g.name.clone(),
                 share: g.share,
+                count: g
+                    .count
+                    .filter(|_| scenario.composition == Composition::Exact),
             })
             .collect(),
         arms: scenario.arms.iter().map(|a| a.name.clone()).collect(),
@@ -525,6 +546,13 @@ pub fn scenario_info(scenario: &Scenario, settings: &SimSettings) -> ScenarioInf
                         .funded_by
                         .iter()
                         .map(|(a, s)| (scenario.actors[*a].clone(), *s))
+                        .collect(),
+                    given_in: scenario
+                        .states
+                        .iter()
+                        .zip(&p.given_in)
+                        .filter(|(_, g)| **g)
+                        .map(|(s, _)| s.clone())
                         .collect(),
                 })
             })

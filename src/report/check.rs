@@ -3,7 +3,7 @@
 
 use super::format::{amount, percent, table};
 use crate::error::Result;
-use crate::scenario::Scenario;
+use crate::scenario::{Composition, Scenario};
 use crate::sim::year_table;
 use std::fmt::Write;
 
@@ -46,9 +46,16 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
     let groups: Vec<String> = sc
         .subgroups
         .iter()
-        .map(|g| format!("{} {}", g.name, percent(g.share)))
+        .map(|g| match g.count {
+            Some(n) if sc.composition == Composition::Exact => format!("{} {n} people", g.name),
+            _ => format!("{} {}", g.name, percent(g.share)),
+        })
         .collect();
-    let _ = writeln!(out, "Subgroups: {}", groups.join(", "));
+    let composition = match sc.composition {
+        Composition::Drawn => "each person drawn from the shares",
+        Composition::Exact => "known counts, the same in every iteration",
+    };
+    let _ = writeln!(out, "Subgroups: {} ({composition})", groups.join(", "));
 
     let _ = writeln!(out, "\nParameters");
     let mut rows = vec![vec![
@@ -87,7 +94,7 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
             .collect();
         let _ = writeln!(
             out,
-            "  {}: start-up {}, per participant and year {}, years {}–{}, uptake {}, funded by {}",
+            "  {}: start-up {}, per participant and year {}, years {}–{}, uptake {}, funded by {}{}",
             arm.name,
             p.startup,
             p.per_participant,
@@ -98,7 +105,8 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
                 "nobody (no cost)".into()
             } else {
                 funders.join(", ")
-            }
+            },
+            given_in(sc, p)
         );
     }
 
@@ -161,4 +169,19 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
         let _ = writeln!(out, "\nOutcomes: {}", sc.outcomes.join(", "));
     }
     Ok(out)
+}
+
+/// ", given in: a, b" when the program is not given in every state.
+fn given_in(sc: &Scenario, p: &crate::scenario::Program) -> String {
+    if p.given_in.iter().all(|&g| g) {
+        return String::new();
+    }
+    let states: Vec<&str> = sc
+        .states
+        .iter()
+        .zip(&p.given_in)
+        .filter(|(_, g)| **g)
+        .map(|(s, _)| s.as_str())
+        .collect();
+    format!(", given in: {}", states.join(", "))
 }

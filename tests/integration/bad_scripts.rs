@@ -181,9 +181,8 @@ fn every_generated_bad_script_exits_2_with_a_position_and_writes_nothing() {
     run_corpus(&Path::new(CORPUS).join("generated"));
 }
 
-/// Distribution arguments at the edge of f64 (validated in src/dist.rs on another branch).
+/// Distribution arguments at the edge of f64 (validated in src/dist.rs before any sampling).
 #[test]
-#[ignore = "needs the dist.rs validation branch"]
 fn distribution_extremes_corpus() {
     run_corpus(&Path::new(CORPUS).join("distribution_extremes"));
 }
