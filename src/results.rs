@@ -101,8 +101,8 @@ pub struct PerspectiveInfo {
 pub struct SubgroupInfo {
     pub name: String,
     pub share: f64,
-    /// The known number of people, where the scenario counts them.
-    #[serde(default)]
+    /// The known number of people, where the composition is exact (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<u32>,
 }
 
