@@ -1265,6 +1265,21 @@ fn small_shapes_match_the_closed_forms() {
             }
         }
     }
+    // near 0 a gamma of shape k and rate 1 has P(X ≤ x) = x^k/Γ(k + 1)·(1 − kx/(k + 1) + …):
+    // Q(u) = (u·Γ(k + 1))^(1/k) to 10⁻¹⁰ relative where that is below 10⁻¹⁰
+    for k in [0.01, 0.05, 0.3] {
+        let what = format!("gamma_mean_sd({k}, √{k})");
+        let d = built(&what, Distribution::gamma_mean_sd(k, k.sqrt()));
+        let mut compared = 0;
+        for &u in &tails {
+            let want = (u * statrs::function::gamma::gamma(k + 1.0)).powf(1.0 / k);
+            if (1e-300..1e-10).contains(&want) {
+                check(&format!("{what} at {u:e}"), d.quantile(u), want, 0.0);
+                compared += 1;
+            }
+        }
+        assert!(compared >= 10, "{what}: only {compared} levels near 0");
+    }
     // shape (1/√2)² = 1/2, rate 1/2
     let chi2 = built(
         "gamma_mean_sd(1, √2)",
