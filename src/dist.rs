@@ -2,9 +2,10 @@
 //!
 //! Every parameter is sampled by its quantile function at a uniform draw `u` (inverse-CDF
 //! sampling, with statrs' quantile functions, or for a beta or gamma with a shape below 1 a
-//! bisection on statrs' CDF, see [`bisect_quantile`]). One draw per parameter and iteration couples the
-//! draws to quantiles: fixing a parameter (`--set`) or moving it to a quantile leaves every other
-//! draw unchanged, which the sensitivity analyses rely on (common random numbers across runs).
+//! bisection on statrs' CDF, see [`bisect_quantile`]). One draw per parameter and iteration
+//! couples the draws to quantiles: fixing a parameter (`--set`) or moving it to a quantile leaves
+//! every other draw unchanged, which the sensitivity analyses rely on (common random numbers
+//! across runs).
 //!
 //! The constructors check their arguments against the limits below before anything is sampled,
 //! so that every accepted distribution has a finite quantile, non-decreasing in `u`, computed in
@@ -225,8 +226,8 @@ fn bisect_quantile(last: u64, u: f64, reached: impl Fn(u64, f64) -> bool) -> u64
 
 /// Bit pattern of 0.5: grid points `0..=HALF_BITS` of a beta's bisection are the doubles in
 /// [0, 0.5] (in order, as non-negative doubles are ordered by their bits) and the points above
-/// are `1 − t` for the doubles `t` in [0, 0.5) in decreasing order, so that the upper tail is
-/// resolved as finely as the lower.
+/// are `1 − t` for the doubles `t` in [0, 0.5) in decreasing order, so that the upper tail's
+/// probabilities are computed at t (by the mirrored beta) and keep their digits.
 const HALF_BITS: u64 = 0x3FE0_0000_0000_0000;
 
 /// The beta's value at grid point `i` of [`HALF_BITS`]'s grid.
