@@ -1,9 +1,11 @@
 //! Distributions of uncertain inputs: construction from the analyst's terms, and quantiles.
 //!
 //! Every parameter is sampled by its quantile function at a uniform draw `u` (inverse-CDF
-//! sampling, with statrs' quantile functions). One draw per parameter and iteration couples the
-//! draws to quantiles: fixing a parameter (`--set`) or moving it to a quantile leaves every other
-//! draw unchanged, which the sensitivity analyses rely on (common random numbers across runs).
+//! sampling, with statrs' quantile functions, or for a beta or gamma with a shape below 1 a
+//! bisection on statrs' CDF, see [`bisect_quantile`]). One draw per parameter and iteration
+//! couples the draws to quantiles: fixing a parameter (`--set`) or moving it to a quantile leaves
+//! every other draw unchanged, which the sensitivity analyses rely on (common random numbers
+//! across runs).
 //!
 //! The constructors check their arguments against the limits below before anything is sampled,
 //! so that every accepted distribution has a finite quantile, non-decreasing in `u`, computed in
@@ -16,15 +18,28 @@ use std::fmt;
 /// The largest magnitude accepted for an amount (a value, mean, sd, bound or weight). Doubles
 /// hold whole kronor exactly up to 2^53 ≈ 9·10^15; no kommun's figure comes near 10^15 kr.
 pub const MAX_AMOUNT: f64 = 1e15;
-/// Both shapes of a beta (also as fitted by `beta_mean_sd`) lie in this range. Below 1 (a U- or
-/// J-shaped beta) statrs' inverse is not monotone in the tails; above 10^5 it is slow and, paired
-/// with a shape near 1, inaccurate (measured: off by 0.1 % at 10^6, no answer within seconds
-/// at 10^7).
-pub const BETA_SHAPES: (f64, f64) = (1.0, 1e5);
-/// The shape (mean/sd)² of `gamma_mean_sd` lies in this range: sd ≤ mean and sd ≥ mean/100.
-/// Below 1 statrs' inverse is not monotone; above 10^4 it slows down (0.1–0.2 ms a draw at
-/// 10^6, 0.2 s at 1.7·10^12) while the gamma is practically a normal.
-pub const GAMMA_SHAPES: (f64, f64) = (1.0, 1e4);
+/// Both shapes of a beta (also as fitted by `beta_mean_sd`) lie in this range. Below 0.01 most
+/// draws are practically 0 or 1 (beta(0.01, 1) has its median at 8·10^-31 and 0.08 % of its
+/// draws below the smallest normal double); above 10^5 statrs' inverse is slow and, paired with
+/// a shape near 1, inaccurate (measured: off by 0.1 % at 10^6, no answer within seconds at
+/// 10^7). Shapes below 1 (U- and J-shaped betas) are sampled by [`bisect_quantile`].
+pub const BETA_SHAPES: (f64, f64) = (0.01, 1e5);
+/// The shape (mean/sd)² of `gamma_mean_sd` lies in this range: sd ≤ 10 × mean and
+/// sd ≥ mean/100. Below 0.01 most draws are practically 0 and the mean is carried by rare
+/// draws; above 10^4 statrs' inverse slows down (0.1–0.2 ms a draw at 10^6, 0.2 s at
+/// 1.7·10^12) while the gamma is practically a normal. Shapes below 1 are sampled by
+/// [`bisect_quantile`].
+pub const GAMMA_SHAPES: (f64, f64) = (0.01, 1e4);
+/// The lower end of [`GAMMA_SHAPES`] as the analyst writes it: sd ≤ 10 × mean (checked on sd/mean
+/// so that sd = 10 × mean itself is accepted whatever the rounding of (mean/sd)²).
+const GAMMA_MAX_CV: f64 = 10.0;
+/// Below this shape statrs' inverses are not monotone (measured on statrs 0.19: beta(0.5, 0.5)
+/// and gamma shape 0.01), so the quantile is a bisection on the CDF instead; from this shape on
+/// statrs' inverse is kept, so that those draws are unchanged.
+const BISECTION_BELOW_SHAPE: f64 = 1.0;
+/// The bisection of a gamma with shape below 1 (rate 1) searches [0, 100]: its survival
+/// function at 100 is below e^-100, far below the smallest 1 − u a double allows (2^-53).
+const SMALL_GAMMA_MAX: f64 = 100.0;
 /// statrs' gamma inverse misses the quantile below this `u` (measured for shape 1: at
 /// u = 2^-54 it returns 9.3·10^-10 instead of 5.6·10^-17); the gamma's quantile is taken at
 /// `max(u, GAMMA_U_MIN)`, a change on a probability of 5·10^-17.
@@ -66,10 +81,21 @@ pub enum Distribution {
     },
     LogNormal(LogNormal),
     Beta(Beta),
+    /// A beta with a shape below 1, sampled by bisection on its CDF; `mirror` is the beta with
+    /// the shapes swapped, whose CDF at 1 − x is the upper tail at x.
+    SmallShapeBeta {
+        beta: Beta,
+        mirror: Beta,
+    },
     /// `scale · X` with X drawn from `gamma`: a gamma with mean below 1 is computed as `mean`
     /// times a gamma of mean 1, because statrs' gamma inverse stops at an absolute step of
     /// 10^-9, coarse for small values; otherwise `scale` is 1 and `gamma` is the distribution.
     Gamma {
+        gamma: Gamma,
+        scale: f64,
+    },
+    /// `scale · X` with X a gamma of shape below 1 and rate 1, sampled by bisection on its CDF.
+    SmallShapeGamma {
         gamma: Gamma,
         scale: f64,
     },
@@ -153,18 +179,93 @@ fn sig3(x: f64) -> String {
 }
 
 /// A beta with both shapes in [`BETA_SHAPES`]; `what` names the call in the analyst's terms.
-fn checked_beta(alpha: f64, beta: f64, what: &str) -> Result<Beta, DistError> {
+fn checked_beta(alpha: f64, beta: f64, what: &str) -> Result<Distribution, DistError> {
     let (lo, hi) = BETA_SHAPES;
     check(
         lo <= alpha.min(beta) && alpha.max(beta) <= hi,
         format!(
-            "{what}: both shapes must be between 1 and 100,000, got alpha {alpha} and beta \
-             {beta}. Below 1 the beta is U- or J-shaped and its quantiles cannot be computed \
-             reliably; above 100,000 its quantiles are slow and inaccurate, and a beta that \
-             concentrated is described as well by fixed(mean) or normal(mean, sd)"
+            "{what}: both shapes must be between 0.01 and 100,000, got alpha {alpha} and beta \
+             {beta}. Below 0.01 nearly all draws are practically 0 or 1: describe that as \
+             discrete([0.0, 1.0], [1 - p, p]) with p the share at 1; above 100,000 its \
+             quantiles are slow and inaccurate, and a beta that concentrated is described as \
+             well by fixed(mean) or normal(mean, sd)"
         ),
     )?;
-    Beta::new(alpha, beta).map_err(|e| format!("{what}: {e}"))
+    let d = Beta::new(alpha, beta).map_err(|e| format!("{what}: {e}"))?;
+    if alpha.min(beta) < BISECTION_BELOW_SHAPE {
+        let mirror = Beta::new(beta, alpha).map_err(|e| format!("{what}: {e}"))?;
+        Ok(Distribution::SmallShapeBeta { beta: d, mirror })
+    } else {
+        Ok(Distribution::Beta(d))
+    }
+}
+
+/// The quantile at `u` of a continuous distribution on a fixed ordered grid of doubles, by
+/// bisection over the grid's indices `0..=last`: the smallest index `i ≥ 1` at which
+/// `reached(i, u)` holds, assuming it holds at `last`.
+///
+/// `reached(i, u)` must hold at `u` whenever it holds at a larger `u` (e.g. "cdf(x_i) ≥ u" or
+/// "sf(x_i) ≤ 1 − u"). Then the result is exactly non-decreasing in `u`, even where the CDF is
+/// computed with wiggles: two bisections at u1 < u2 take the same steps until one midpoint is
+/// reached at u1 but not at u2, and from there the first stays at or below that midpoint and
+/// the second above it. The number of steps is fixed by `last` (about 63 for a grid of all
+/// doubles in a range), so every `u` costs the same, and the result is the grid point next to
+/// the true quantile.
+fn bisect_quantile(last: u64, u: f64, reached: impl Fn(u64, f64) -> bool) -> u64 {
+    let (mut below, mut at) = (0_u64, last);
+    while at - below > 1 {
+        let mid = below + (at - below) / 2;
+        if reached(mid, u) {
+            at = mid;
+        } else {
+            below = mid;
+        }
+    }
+    at
+}
+
+/// Bit pattern of 0.5: grid points `0..=HALF_BITS` of a beta's bisection are the doubles in
+/// [0, 0.5] (in order, as non-negative doubles are ordered by their bits) and the points above
+/// are `1 − t` for the doubles `t` in [0, 0.5) in decreasing order, so that the upper tail's
+/// probabilities are computed at t (by the mirrored beta) and keep their digits.
+const HALF_BITS: u64 = 0x3FE0_0000_0000_0000;
+
+/// The beta's value at grid point `i` of [`HALF_BITS`]'s grid.
+fn beta_grid_point(i: u64) -> f64 {
+    if i <= HALF_BITS {
+        f64::from_bits(i)
+    } else {
+        1.0 - f64::from_bits(2 * HALF_BITS - i)
+    }
+}
+
+/// The quantile of a beta with a shape below 1: below 0.5 "cdf(x) ≥ u", above 0.5 "the upper
+/// tail at x, the mirror's cdf at 1 − x, ≤ 1 − u", each accurate where it is used.
+fn small_shape_beta_quantile(beta: &Beta, mirror: &Beta, u: f64) -> f64 {
+    let i = bisect_quantile(2 * HALF_BITS, u, |i, u| {
+        if i <= HALF_BITS {
+            beta.cdf(f64::from_bits(i)) >= u
+        } else {
+            mirror.cdf(f64::from_bits(2 * HALF_BITS - i)) <= 1.0 - u
+        }
+    });
+    beta_grid_point(i)
+}
+
+/// The quantile of a gamma with shape below 1 and rate 1, over the doubles in
+/// [0, [`SMALL_GAMMA_MAX`]]: below the mean (= the shape) "cdf(x) ≥ u", above it
+/// "sf(x) ≤ 1 − u", each accurate where it is used.
+fn small_shape_gamma_quantile(gamma: &Gamma, u: f64) -> f64 {
+    let mean = gamma.shape();
+    let i = bisect_quantile(SMALL_GAMMA_MAX.to_bits(), u, |i, u| {
+        let x = f64::from_bits(i);
+        if x < mean {
+            gamma.cdf(x) >= u
+        } else {
+            gamma.sf(x) <= 1.0 - u
+        }
+    });
+    f64::from_bits(i)
 }
 
 impl Distribution {
@@ -278,7 +379,7 @@ impl Distribution {
             format!("beta needs alpha > 0 and beta > 0, got {alpha} and {beta}"),
         )?;
         let what = format!("beta(alpha {alpha}, beta {beta})");
-        Ok(Distribution::Beta(checked_beta(alpha, beta, &what)?))
+        checked_beta(alpha, beta, &what)
     }
 
     pub fn beta_mean_sd(mean: f64, sd: f64) -> Result<Self, DistError> {
@@ -298,7 +399,7 @@ impl Distribution {
         let k = max_var / (sd * sd) - 1.0;
         let (alpha, beta) = (mean * k, (1.0 - mean) * k);
         let (lo, hi) = BETA_SHAPES;
-        // the sd at which the smaller shape is 1 and the larger is 100,000
+        // the sd at which the smaller shape is 0.01 and the larger is 100,000
         let (small, large) = (mean.min(1.0 - mean), mean.max(1.0 - mean));
         let sd_max = (max_var / (1.0 + lo / small)).sqrt();
         let sd_min = (max_var / (1.0 + hi / large)).sqrt();
@@ -307,7 +408,7 @@ impl Distribution {
             sd_min <= sd_max,
             format!(
                 "{written}: a mean this close to {} leaves no sd for which the beta can be \
-                 computed reliably (its shapes must be between 1 and 100,000); use \
+                 computed reliably (its shapes must be between 0.01 and 100,000); use \
                  fixed({mean}) or discrete(values, weights)",
                 if mean < 0.5 { 0 } else { 1 }
             ),
@@ -316,12 +417,13 @@ impl Distribution {
             alpha.min(beta) >= lo,
             format!(
                 "{written}: the sd is too large for this mean: the fitted beta (alpha {}, beta \
-                 {}) would be J-shaped, piling up at {}, where its quantiles cannot be computed \
-                 reliably. Use an sd of at most {}",
+                 {}) has a shape below 0.01 and puts nearly all its draws at practically 0 or \
+                 1. Use an sd of at most {}, or for values that are either 0 or 1, \
+                 discrete([0.0, 1.0], [{}, {mean}])",
                 sig3(alpha),
                 sig3(beta),
-                if alpha < beta { 0 } else { 1 },
-                sig3(sd_max)
+                sig3(sd_max),
+                sig3(1.0 - mean)
             ),
         )?;
         check(
@@ -335,7 +437,7 @@ impl Distribution {
                 sig3(sd_min)
             ),
         )?;
-        Ok(Distribution::Beta(checked_beta(alpha, beta, &written)?))
+        checked_beta(alpha, beta, &written)
     }
 
     pub fn gamma_mean_sd(mean: f64, sd: f64) -> Result<Self, DistError> {
@@ -348,11 +450,12 @@ impl Distribution {
         let shape = (mean / sd).powi(2);
         let written = format!("gamma_mean_sd(mean {mean}, sd {sd})");
         check(
-            shape >= GAMMA_SHAPES.0,
+            sd / mean <= GAMMA_MAX_CV,
             format!(
-                "{written}: the sd must not exceed the mean; with a larger sd the gamma is \
-                 J-shaped and its quantiles cannot be computed reliably. For a long right tail \
-                 use lognormal({mean}, {sd}), which has the same mean and sd"
+                "{written}: the sd must be at most 10 × the mean; a wider gamma puts most \
+                 draws at practically 0 and its mean on draws too rare for a Monte Carlo run. \
+                 Check the sd (is it a variance?), or describe the values with \
+                 discrete(values, weights)"
             ),
         )?;
         check(
@@ -363,6 +466,13 @@ impl Distribution {
                  or fixed({mean})"
             ),
         )?;
+        if shape < BISECTION_BELOW_SHAPE {
+            // X = sd²/mean · Gamma(shape, 1); sd · (sd/mean) cannot underflow as sd² could
+            return Ok(Distribution::SmallShapeGamma {
+                gamma: Gamma::new(shape, 1.0).map_err(|e| e.to_string())?,
+                scale: sd * (sd / mean),
+            });
+        }
         // statrs' inverse stops at an absolute step of 1e-9: below a mean of 1 compute in
         // units of the mean (above, the distribution as written, as before)
         let (rate, scale) = if mean >= 1.0 {
@@ -478,7 +588,13 @@ impl Distribution {
             }
             Distribution::LogNormal(d) => d.inverse_cdf(u),
             Distribution::Beta(d) => d.inverse_cdf(u.clamp(BETA_U_MARGIN, 1.0 - BETA_U_MARGIN)),
+            Distribution::SmallShapeBeta { beta, mirror } => {
+                small_shape_beta_quantile(beta, mirror, u)
+            }
             Distribution::Gamma { gamma, scale } => scale * gamma.inverse_cdf(u.max(GAMMA_U_MIN)),
+            Distribution::SmallShapeGamma { gamma, scale } => {
+                scale * small_shape_gamma_quantile(gamma, u)
+            }
             Distribution::Triangular(d) => d.inverse_cdf(u),
             Distribution::Pert { beta, min, max } => min + (max - min) * beta.inverse_cdf(u),
             Distribution::Discrete { values, cumulative } => {
@@ -519,6 +635,27 @@ mod tests {
         assert_eq!(d.quantile(0.3), 2.0);
         assert_eq!(d.quantile(0.5), 3.0);
         assert_eq!(d.quantile(0.999), 3.0);
+    }
+
+    /// The bisection's result is non-decreasing in `u` even for a CDF that is not monotone
+    /// (here one with a dip), which is why it replaces statrs' inverse for small shapes.
+    #[test]
+    fn bisection_is_monotone_in_u_even_for_a_wiggly_cdf() {
+        let wiggly = |i: u64| {
+            let x = i as f64 / 1000.0;
+            x + 0.05 * (40.0 * x).sin()
+        };
+        let mut previous = 0;
+        for k in 1..10_000 {
+            let u = k as f64 / 10_000.0;
+            let i = bisect_quantile(1000, u, |i, u| wiggly(i) >= u);
+            assert!(i >= previous, "u = {u}: index {i} below {previous}");
+            assert!(
+                wiggly(i) >= u || i == 1000,
+                "u = {u}: index {i} not reached"
+            );
+            previous = i;
+        }
     }
 
     #[test]

@@ -343,11 +343,11 @@ fn beta_matches_statrs_and_its_moments() {
         &["alpha > 0", "beta > 0"],
     );
     assert_rejected("beta(1, -2)", Distribution::beta(1.0, -2.0), &["-2"]);
-    // a U-shaped beta: statrs' inverse is not monotone in its tails
+    // a shape below 0.01: nearly all draws practically 0 or 1
     assert_rejected(
-        "beta(0.5, 0.5)",
-        Distribution::beta(0.5, 0.5),
-        &["between 1 and 100,000", "U- or J-shaped"],
+        "beta(0.005, 0.5)",
+        Distribution::beta(0.005, 0.5),
+        &["between 0.01 and 100,000", "discrete([0.0, 1.0]"],
     );
 }
 
@@ -747,12 +747,12 @@ fn the_reported_panics_and_hangs_are_refused_when_built() {
     assert_rejected(
         "beta(1e308, 1e308)",
         Distribution::beta(1e308, 1e308),
-        &["between 1 and 100,000", "normal(mean, sd)"],
+        &["between 0.01 and 100,000", "normal(mean, sd)"],
     );
     assert_rejected(
         "beta(1e-308, 1e10)",
         Distribution::beta(1e-308, 1e10),
-        &["between 1 and 100,000", "U- or J-shaped"],
+        &["between 0.01 and 100,000", "practically 0 or 1"],
     );
     assert_rejected(
         "gamma_mean_sd(1e300, 1)",
@@ -773,37 +773,48 @@ fn the_reported_panics_and_hangs_are_refused_when_built() {
             "normal(1300000, 1)",
         ],
     );
-    // the other side of the gamma's range: sd above the mean
+    // the other side of the gamma's range: sd above 10 × the mean
     assert_rejected(
-        "gamma_mean_sd(100, 150)",
-        Distribution::gamma_mean_sd(100.0, 150.0),
-        &["must not exceed the mean", "lognormal(100, 150)"],
+        "gamma_mean_sd(100, 1001)",
+        Distribution::gamma_mean_sd(100.0, 1001.0),
+        &["gamma_mean_sd(mean 100, sd 1001)", "at most 10 × the mean"],
     );
     // and the edges themselves are accepted
     built("gamma_mean_sd(5, 5)", Distribution::gamma_mean_sd(5.0, 5.0));
+    built(
+        "gamma_mean_sd(5, 50)",
+        Distribution::gamma_mean_sd(5.0, 50.0),
+    );
     built(
         "gamma_mean_sd(100, 1)",
         Distribution::gamma_mean_sd(100.0, 1.0),
     );
     built("beta(1, 1e5)", Distribution::beta(1.0, 1e5));
+    built("beta(0.01, 1e5)", Distribution::beta(0.01, 1e5));
 }
 
 #[test]
 fn beta_mean_sd_says_which_sd_would_work() {
-    // mean 0.05 with sd 0.05 fits alpha 0.9: J-shaped; the largest sd with alpha ≥ 1 is
-    // sqrt(0.0475 / (1 + 1/0.05)) = 0.0476
+    // mean 0.05 with sd 0.21 fits alpha 0.0039; the largest sd with alpha ≥ 0.01 is
+    // sqrt(0.0475 / (1 + 0.01/0.05)) = 0.199
     assert_rejected(
-        "beta_mean_sd(0.05, 0.05)",
-        Distribution::beta_mean_sd(0.05, 0.05),
+        "beta_mean_sd(0.05, 0.21)",
+        Distribution::beta_mean_sd(0.05, 0.21),
         &[
-            "beta_mean_sd(mean 0.05, sd 0.05)",
-            "J-shaped",
-            "at most 0.0476",
+            "beta_mean_sd(mean 0.05, sd 0.21)",
+            "below 0.01",
+            "at most 0.199",
+            "discrete([0.0, 1.0], [0.95, 0.05])",
         ],
     );
     built(
-        "beta_mean_sd(0.05, 0.0475)",
-        Distribution::beta_mean_sd(0.05, 0.0475),
+        "beta_mean_sd(0.05, 0.198)",
+        Distribution::beta_mean_sd(0.05, 0.198),
+    );
+    // J-shaped (alpha 0.9), accepted since the small-shape quantile
+    built(
+        "beta_mean_sd(0.05, 0.05)",
+        Distribution::beta_mean_sd(0.05, 0.05),
     );
     // sd 0.001 around 0.5: shapes 125,000; the smallest sd with shapes ≤ 100,000 is
     // sqrt(0.25 / (1 + 1e5/0.5)) = 0.00112
@@ -812,11 +823,16 @@ fn beta_mean_sd_says_which_sd_would_work() {
         Distribution::beta_mean_sd(0.5, 0.001),
         &["tiny relative to the mean", "normal(0.5, 0.001)", "0.00112"],
     );
-    // a mean so close to 0 that no sd works
+    // a mean so close to 0 that no sd works: shapes ≥ 0.01 need sd ≤ 1e-7, shapes ≤ 1e5
+    // need sd ≥ 3.2e-7
     assert_rejected(
-        "beta_mean_sd(1e-7, 1e-8)",
-        Distribution::beta_mean_sd(1e-7, 1e-8),
-        &["this close to 0", "fixed(0.0000001)"],
+        "beta_mean_sd(1e-8, 1e-9)",
+        Distribution::beta_mean_sd(1e-8, 1e-9),
+        &[
+            "this close to 0",
+            "between 0.01 and 100,000",
+            "fixed(0.00000001)",
+        ],
     );
 }
 
@@ -1107,6 +1123,13 @@ fn beta_over_extreme_arguments() {
         (1e5, 1e5),
         (1.0, 1.0),
         (1.0001, 99_999.0),
+        // the smallest shapes, sampled by bisection
+        (0.01, 0.01),
+        (0.01, 1e5),
+        (1e5, 0.01),
+        (0.01, 1.0),
+        (0.999, 0.999),
+        (0.999, 1e5),
     ] {
         cases.push(vec![a, b]);
     }
@@ -1122,6 +1145,10 @@ fn beta_mean_sd_over_extreme_arguments() {
         (0.5, 0.0012),
         (0.999, 0.0005),
         (0.5, 0.288),
+        // shapes 0.01 and 0.9 (J-shaped)
+        (0.5, 0.495),
+        (0.05, 0.05),
+        (0.999, 0.0014),
     ] {
         cases.push(vec![m, s]);
     }
@@ -1135,10 +1162,15 @@ fn beta_mean_sd_over_extreme_arguments() {
 fn gamma_mean_sd_over_extreme_arguments() {
     let mut cases = combinations(2);
     // the edges of the shape range at the smallest and largest means
-    for m in [1e-308, 1e-10, 0.999, 1.0, 1e15] {
+    for m in [1e-308, 1e-10, 0.999, 1.0, 1e14] {
         cases.push(vec![m, m]);
         cases.push(vec![m, m / 100.0]);
+        // shape 0.01 (sd = 10 × mean) and just below 1
+        cases.push(vec![m, 10.0 * m]);
+        cases.push(vec![m, 1.0001 * m]);
     }
+    cases.push(vec![1e15, 1e15]);
+    cases.push(vec![1e15, 1e13]);
     let n = assert_grid_is_sane("gamma_mean_sd", cases, |a| {
         Distribution::gamma_mean_sd(a[0], a[1])
     });
@@ -1175,4 +1207,281 @@ fn empirical_over_extreme_arguments() {
     cases.extend(combinations(1));
     let n = assert_grid_is_sane("empirical", cases, |a| Distribution::empirical(a.to_vec()));
     assert!(n > 100, "{n} accepted");
+}
+
+/// Shapes below 1 sampled by bisection on statrs' CDF, checked against the few closed forms:
+/// beta(0.5, 0.5) is the arcsine law, Q(u) = sin²(πu/2); beta(a, 1) has Q(u) = u^(1/a) and
+/// beta(1, b) Q(u) = 1 − (1 − u)^(1/b); a gamma of shape 1/2 and rate 1/2 is Z², with
+/// Q(u) = 2·erf⁻¹(u)² = 2·erfc⁻¹(1 − u)². Levels from 10⁻¹⁶ to 1 − 10⁻¹⁶, ten a decade. The
+/// upper tail of a beta is compared as 1 − x, where the closed form keeps its digits.
+#[test]
+fn small_shapes_match_the_closed_forms() {
+    use statrs::function::erf::{erf_inv, erfc_inv};
+    let tails: Vec<f64> = (1..=160).map(|k| 10f64.powf(-(k as f64) / 10.0)).collect();
+    // an absolute 2^-53 where the quantile is 1 − Q: x near 1 is a double spaced 2^-53
+    let check = |what: &str, got: f64, want: f64, abs: f64| {
+        assert!(
+            close(got, want, 1e-9, abs),
+            "{what}: the quantile is {got:e}, the closed form gives {want:e}"
+        );
+    };
+    let arcsine = built("beta(0.5, 0.5)", Distribution::beta(0.5, 0.5));
+    let half_pi = std::f64::consts::FRAC_PI_2;
+    for &u in &tails {
+        check(
+            &format!("beta(0.5, 0.5) at {u:e}"),
+            arcsine.quantile(u),
+            (half_pi * u).sin().powi(2),
+            1e-300,
+        );
+        // 1 − Q(1 − u) = sin²(πu/2) by symmetry; 1 − u is exact only for u ≥ 2^-53
+        if u >= f64::EPSILON {
+            check(
+                &format!("beta(0.5, 0.5) at 1 − {u:e}"),
+                1.0 - arcsine.quantile(1.0 - u),
+                (half_pi * (1.0 - (1.0 - u))).sin().powi(2),
+                f64::EPSILON / 2.0,
+            );
+        }
+    }
+    for a in [0.01, 0.05, 0.3, 0.999] {
+        let power = built("beta(a, 1)", Distribution::beta(a, 1.0));
+        let mirrored = built("beta(1, a)", Distribution::beta(1.0, a));
+        for &u in tails.iter().filter(|u| **u >= f64::EPSILON) {
+            for u in [u, 1.0 - u] {
+                check(
+                    &format!("beta({a}, 1) at {u:e}"),
+                    power.quantile(u),
+                    u.powf(1.0 / a),
+                    1e-300,
+                );
+                // 1 − Q = (1 − u)^(1/b)
+                check(
+                    &format!("beta(1, {a}) at {u:e}"),
+                    1.0 - mirrored.quantile(u),
+                    (1.0 - u).powf(1.0 / a),
+                    f64::EPSILON / 2.0,
+                );
+            }
+        }
+    }
+    // near 0 a gamma of shape k and rate 1 has P(X ≤ x) = x^k/Γ(k + 1)·(1 − kx/(k + 1) + …):
+    // Q(u) = (u·Γ(k + 1))^(1/k) to 10⁻¹⁰ relative where that is below 10⁻¹⁰
+    for k in [0.01, 0.05, 0.3] {
+        let what = format!("gamma_mean_sd({k}, √{k})");
+        let d = built(&what, Distribution::gamma_mean_sd(k, k.sqrt()));
+        let mut compared = 0;
+        for &u in &tails {
+            let want = (u * statrs::function::gamma::gamma(k + 1.0)).powf(1.0 / k);
+            if (1e-300..1e-10).contains(&want) {
+                check(&format!("{what} at {u:e}"), d.quantile(u), want, 0.0);
+                compared += 1;
+            }
+        }
+        assert!(compared >= 10, "{what}: only {compared} levels near 0");
+    }
+    // shape (1/√2)² = 1/2, rate 1/2
+    let chi2 = built(
+        "gamma_mean_sd(1, √2)",
+        Distribution::gamma_mean_sd(1.0, std::f64::consts::SQRT_2),
+    );
+    for &u in &tails {
+        check(
+            &format!("gamma_mean_sd(1, √2) at {u:e}"),
+            chi2.quantile(u),
+            2.0 * erf_inv(u).powi(2),
+            1e-300,
+        );
+        check(
+            &format!("gamma_mean_sd(1, √2) at 1 − {u:e}"),
+            chi2.quantile(1.0 - u),
+            2.0 * erfc_inv(1.0 - (1.0 - u)).powi(2),
+            1e-300,
+        );
+    }
+}
+
+/// Levels from 10⁻¹⁶ to 1 − 10⁻¹⁶ (four a decade in each tail) and the engine's extremes.
+fn round_trip_levels() -> Vec<f64> {
+    let mut us = vec![U_MIN, U_MAX, 0.5];
+    for k in 1..=64 {
+        let u = 10f64.powf(-(k as f64) / 4.0);
+        us.push(u);
+        if u >= f64::EPSILON {
+            us.push(1.0 - u);
+        }
+    }
+    us
+}
+
+/// `x` is the quantile at `u` up to rounding: P(X ≤ x(1 − 10⁻¹²)) ≤ u and P(X > x(1 + 10⁻¹²)) ≤
+/// 1 − u, each within 10⁻⁹ relative, with each probability computed where it keeps its digits
+/// (`lower(x)` = P(X ≤ x) and `upper(x)` = P(X > x)); values within 10⁻³⁰⁰ of the support's
+/// end count as the end (a quantile that small underflows).
+fn assert_round_trip(
+    what: &str,
+    u: f64,
+    x: f64,
+    lower: impl Fn(f64) -> f64,
+    upper: impl Fn(f64) -> f64,
+) {
+    let (below, above) = (x * (1.0 - 1e-12) - 1e-300, x * (1.0 + 1e-12) + 1e-300);
+    let (p_below, p_above) = (lower(below), upper(above));
+    assert!(
+        p_below <= u * (1.0 + 1e-9),
+        "{what}: quantile({u:e}) = {x:e}, but P(X ≤ {below:e}) = {p_below:e} exceeds u"
+    );
+    assert!(
+        p_above <= (1.0 - u) * (1.0 + 1e-9) + 1e-300,
+        "{what}: quantile({u:e}) = {x:e}, but P(X > {above:e}) = {p_above:e} exceeds 1 − u"
+    );
+}
+
+/// For shapes in [0.01, 1) the quantile inverts statrs' CDF at every level, tails included. The
+/// beta's upper tail is taken on the distance to 1 (t = 1 − x, exact for x ≥ 0.5) with the
+/// mirrored beta, whose CDF at t is P(X ≥ 1 − t).
+#[test]
+fn small_shape_quantiles_round_trip_through_the_cdf() {
+    let levels = round_trip_levels();
+    for a in [0.01, 0.05, 0.3, 0.999] {
+        for b in [0.01, 0.5, 1.0, 3.0, 1e3, 1e5] {
+            for (a, b) in [(a, b), (b, a)] {
+                let what = format!("beta({a}, {b})");
+                let d = built(&what, Distribution::beta(a, b));
+                let (beta, mirror) = (Beta::new(a, b).unwrap(), Beta::new(b, a).unwrap());
+                for &u in &levels {
+                    let x = d.quantile(u);
+                    if x <= 0.5 {
+                        assert_round_trip(&what, u, x, |y| beta.cdf(y), |y| 1.0 - beta.cdf(y));
+                    } else {
+                        // P(X ≤ y) = 1 − P(T ≤ 1 − y) with T = 1 − X the mirrored beta, at
+                        // the doubles next to x (spaced 2^-53 in [0.5, 1)), so that 1 − y is
+                        // exact
+                        let t = 1.0 - x;
+                        let step = f64::EPSILON / 2.0;
+                        let (below, above) = (x - step, (x + step).min(1.0));
+                        let (p_below, p_above) =
+                            (1.0 - mirror.cdf(1.0 - below), mirror.cdf(1.0 - above));
+                        assert!(
+                            p_below <= u * (1.0 + 1e-9),
+                            "{what}: quantile({u:e}) = 1 − {t:e}, but P(X ≤ {below}) = \
+                             {p_below:e} exceeds u"
+                        );
+                        assert!(
+                            p_above <= (1.0 - u) * (1.0 + 1e-9),
+                            "{what}: quantile({u:e}) = 1 − {t:e}, but P(X > {above}) = \
+                             {p_above:e} exceeds 1 − u"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    for k in [0.01, 0.05, 0.3, 0.999] {
+        // mean k and sd √k: scale sd²/mean = 1 (up to an ulp), a gamma of shape k and rate 1
+        let what = format!("gamma_mean_sd({k}, √{k})");
+        let d = built(&what, Distribution::gamma_mean_sd(k, k.sqrt()));
+        let gamma = Gamma::new(k, 1.0).unwrap();
+        for &u in &levels {
+            let x = d.quantile(u);
+            assert_round_trip(&what, u, x, |y| gamma.cdf(y), |y| gamma.sf(y));
+        }
+    }
+}
+
+/// The small-shape quantiles are non-decreasing over a fine grid of u: 20,000 levels in the
+/// bulk and 2 × 1,600 log-spaced levels in the tails, down to 10⁻¹⁶.
+#[test]
+fn small_shape_quantiles_are_monotone_over_a_fine_grid() {
+    let mut us: Vec<f64> = (1..20_000).map(|i| i as f64 / 20_000.0).collect();
+    for k in 0..1_600 {
+        let u = 10f64.powf(-4.0 - k as f64 / 133.0);
+        us.push(u);
+        us.push(1.0 - u);
+    }
+    us.push(U_MIN);
+    us.push(U_MAX);
+    us.sort_by(f64::total_cmp);
+    let cases = [
+        ("beta(0.01, 0.01)", Distribution::beta(0.01, 0.01)),
+        ("beta(0.5, 0.5)", Distribution::beta(0.5, 0.5)),
+        ("beta(0.01, 1e5)", Distribution::beta(0.01, 1e5)),
+        ("beta(3, 0.3)", Distribution::beta(3.0, 0.3)),
+        (
+            "beta_mean_sd(0.05, 0.05)",
+            Distribution::beta_mean_sd(0.05, 0.05),
+        ),
+        (
+            "gamma_mean_sd(100, 200)",
+            Distribution::gamma_mean_sd(100.0, 200.0),
+        ),
+        (
+            "gamma_mean_sd(1, 10)",
+            Distribution::gamma_mean_sd(1.0, 10.0),
+        ),
+        (
+            "gamma_mean_sd(1e-10, 1.1e-10)",
+            Distribution::gamma_mean_sd(1e-10, 1.1e-10),
+        ),
+    ];
+    for (what, d) in cases {
+        let d = built(what, d);
+        let mut previous = f64::NEG_INFINITY;
+        for &u in &us {
+            let x = d.quantile(u);
+            assert!(x.is_finite() && x >= 0.0, "{what}: quantile({u:e}) = {x}");
+            assert!(
+                x >= previous,
+                "{what}: quantile({u:e}) = {x:e} is below the previous level's {previous:e}"
+            );
+            previous = x;
+        }
+    }
+}
+
+/// The two models the shape limit of 1 used to refuse reproduce the mean and sd the analyst
+/// wrote: a J-shaped beta (alpha 0.9) and a cost whose sd is twice its mean (shape 1/4).
+#[test]
+fn small_shape_models_reproduce_their_mean_and_sd() {
+    for (mean, sd) in [(0.05, 0.05), (0.5, 0.4)] {
+        let what = format!("beta_mean_sd({mean}, {sd})");
+        let d = built(&what, Distribution::beta_mean_sd(mean, sd));
+        assert_moments(&what, &d, mean, sd);
+        assert_support(&what, &d, 0.0, 1.0);
+    }
+    for (mean, sd) in [(100.0, 200.0), (48_000.0, 60_000.0)] {
+        let what = format!("gamma_mean_sd({mean}, {sd})");
+        let d = built(&what, Distribution::gamma_mean_sd(mean, sd));
+        assert_moments(&what, &d, mean, sd);
+        assert_support(&what, &d, 0.0, f64::INFINITY);
+    }
+}
+
+/// Shapes of 1 and more keep statrs' inverse: the draws are bit for bit those of before.
+#[test]
+fn shapes_of_one_and_more_keep_statrs_draws_bit_for_bit() {
+    let mut us = LEVELS.to_vec();
+    us.extend([0.123, 0.5, 0.877]);
+    for (a, b) in [(1.0, 1.0), (1.0, 3.0), (2.0, 5.0), (1.0, 1e5)] {
+        let d = built("beta", Distribution::beta(a, b));
+        let reference = Beta::new(a, b).unwrap();
+        for &u in &us {
+            assert_eq!(
+                d.quantile(u).to_bits(),
+                reference.inverse_cdf(u).to_bits(),
+                "beta({a}, {b}) at {u}"
+            );
+        }
+    }
+    for (mean, sd) in [(5.0, 5.0), (250_000.0, 50_000.0), (3.0, 1.5)] {
+        let d = built("gamma", Distribution::gamma_mean_sd(mean, sd));
+        let reference = Gamma::new((mean / sd) * (mean / sd), mean / (sd * sd)).unwrap();
+        for &u in &us {
+            assert_eq!(
+                d.quantile(u).to_bits(),
+                reference.inverse_cdf(u).to_bits(),
+                "gamma_mean_sd({mean}, {sd}) at {u}"
+            );
+        }
+    }
 }
