@@ -1,7 +1,7 @@
 //! Throughput of the engine on the reference workload (benches/reference.rhai: 8 states,
 //! 4 actors, 20 years, cohort 1,000, 2 arms, 10 parameters, one time-in-state rule), in
 //! individual-years per second, on one thread and on all threads. Compare with the hand-written
-//! floor in ../shared/floor (see README "Performance").
+//! floor in benches/floor (see README "Performance").
 //!
 //! Run: `cargo bench --bench engine`
 
