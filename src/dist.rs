@@ -2,7 +2,7 @@
 //!
 //! Every parameter is sampled by its quantile function at a uniform draw `u` (inverse-CDF
 //! sampling, with statrs' quantile functions, or for a beta or gamma with a shape below 1 a
-//! bisection on statrs' CDF, see [`bisect_quantile`]). One draw per parameter and iteration
+//! bisection on statrs' CDF, see `bisect_quantile`). One draw per parameter and iteration
 //! couples the draws to quantiles: fixing a parameter (`--set`) or moving it to a quantile leaves
 //! every other draw unchanged, which the sensitivity analyses rely on (common random numbers
 //! across runs).
@@ -22,13 +22,13 @@ pub const MAX_AMOUNT: f64 = 1e15;
 /// draws are practically 0 or 1 (beta(0.01, 1) has its median at 8·10^-31 and 0.08 % of its
 /// draws below the smallest normal double); above 10^5 statrs' inverse is slow and, paired with
 /// a shape near 1, inaccurate (measured: off by 0.1 % at 10^6, no answer within seconds at
-/// 10^7). Shapes below 1 (U- and J-shaped betas) are sampled by [`bisect_quantile`].
+/// 10^7). Shapes below 1 (U- and J-shaped betas) are sampled by `bisect_quantile`.
 pub const BETA_SHAPES: (f64, f64) = (0.01, 1e5);
 /// The shape (mean/sd)² of `gamma_mean_sd` lies in this range: sd ≤ 10 × mean and
 /// sd ≥ mean/100. Below 0.01 most draws are practically 0 and the mean is carried by rare
 /// draws; above 10^4 statrs' inverse slows down (0.1–0.2 ms a draw at 10^6, 0.2 s at
 /// 1.7·10^12) while the gamma is practically a normal. Shapes below 1 are sampled by
-/// [`bisect_quantile`].
+/// `bisect_quantile`.
 pub const GAMMA_SHAPES: (f64, f64) = (0.01, 1e4);
 /// The lower end of [`GAMMA_SHAPES`] as the analyst writes it: sd ≤ 10 × mean (checked on sd/mean
 /// so that sd = 10 × mean itself is accepted whatever the rounding of (mean/sd)²).

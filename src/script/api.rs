@@ -1242,7 +1242,15 @@ fn register_distributions(engine: &mut Engine) {
             written: written.clone(),
             dist,
         })
-        .map_err(|e| fail(ctx, format!("{written}: {e}")))
+        .map_err(|e| {
+            // a message that already names the call with its arguments is not prefixed again
+            let name = written.split('(').next().unwrap_or_default();
+            if e.starts_with(&format!("{name}(")) {
+                fail(ctx, e)
+            } else {
+                fail(ctx, format!("{written}: {e}"))
+            }
+        })
     }
     fn n(ctx: &NativeCallContext, v: &Dynamic) -> FnResult<f64> {
         to_number(ctx, "distribution argument", v)
