@@ -285,18 +285,32 @@ fn walk_baseline(
     buf.path_time[0] = 1;
     for (t, &u) in buf.path_draws.iter().enumerate() {
         let next = pick(row(plan, tables, first_block + t, s, time), u);
-        let cell = (t + 1) * s_n + next;
-        if next != s {
-            entries[cell] += 1;
-            s = next;
-            time = 1;
-        } else {
-            time += 1;
-        }
-        occupancy[cell] += 1;
+        count_move(occupancy, entries, (t + 1) * s_n, next, &mut s, &mut time);
         buf.path_state[t + 1] = s;
         buf.path_time[t + 1] = time;
     }
+}
+
+/// Counts a person's move to `next` in the year whose cells start at `year_cell` (an entry when
+/// the state changes) and updates their state and years in it.
+#[inline(always)]
+fn count_move(
+    occupancy: &mut [u32],
+    entries: &mut [u32],
+    year_cell: usize,
+    next: usize,
+    state: &mut usize,
+    time: &mut usize,
+) {
+    let cell = year_cell + next;
+    if next != *state {
+        entries[cell] += 1;
+        *state = next;
+        *time = 1;
+    } else {
+        *time += 1;
+    }
+    occupancy[cell] += 1;
 }
 
 /// Adds the recorded ordinary-practice path to `class` of `counts`.
@@ -341,15 +355,7 @@ fn walk_coupled(
             let q = row(plan, tables, first_q + t, s, time);
             coupled_move(p, q, j, u)
         };
-        let cell = (t + 1) * s_n + next;
-        if next != s {
-            entries[cell] += 1;
-            s = next;
-            time = 1;
-        } else {
-            time += 1;
-        }
-        occupancy[cell] += 1;
+        count_move(occupancy, entries, (t + 1) * s_n, next, &mut s, &mut time);
     }
 }
 
