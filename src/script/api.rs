@@ -206,6 +206,77 @@ impl SharedBuilder {
     }
 }
 
+impl Builder {
+    /// Notes where a count was first used: counts make the composition exact.
+    fn mark_counts_used(&mut self, ctx: &NativeCallContext) {
+        if self.counts_used_at.is_none() {
+            self.counts_used_at = Some(origin(ctx, self));
+        }
+    }
+
+    /// Declares a subgroup with its share (and its known size, from `subgroup_count`).
+    fn add_subgroup(
+        &mut self,
+        ctx: &NativeCallContext,
+        name: &str,
+        share: f64,
+        count: Option<u32>,
+    ) -> FnResult<()> {
+        if name == REMAINDER_GROUP || self.subgroups.iter().any(|g| g.name == name) {
+            return Err(fail(ctx, format!("subgroup \"{name}\" is declared twice")));
+        }
+        if count.is_some() {
+            self.mark_counts_used(ctx);
+        }
+        self.subgroups.push(DeclaredSubgroup {
+            name: name.to_string(),
+            share,
+            count,
+            start: None,
+            start_counts: None,
+        });
+        Ok(())
+    }
+
+    /// Sets the starting shares (and counts, from `start_counts`) of everyone (`group` None)
+    /// or of one subgroup; each may be set once.
+    fn set_start(
+        &mut self,
+        ctx: &NativeCallContext,
+        group: Option<&str>,
+        shares: Vec<Expr>,
+        counts: Option<Vec<u32>>,
+    ) -> FnResult<()> {
+        let (start, start_counts) = match group {
+            None => {
+                if self.start.is_some() {
+                    return Err(fail(ctx, "start(...) for everyone is called twice"));
+                }
+                (&mut self.start, &mut self.start_counts)
+            }
+            Some(group) => {
+                let names: Vec<String> = self.subgroups.iter().map(|g| g.name.clone()).collect();
+                let i = lookup(ctx, "subgroup", &names, group)?;
+                if self.subgroups[i].start.is_some() {
+                    return Err(fail(
+                        ctx,
+                        format!("start(..., \"{group}\") is called twice"),
+                    ));
+                }
+                let g = &mut self.subgroups[i];
+                (&mut g.start, &mut g.start_counts)
+            }
+        };
+        *start = Some(shares);
+        let counted = counts.is_some();
+        *start_counts = counts;
+        if counted {
+            self.mark_counts_used(ctx);
+        }
+        Ok(())
+    }
+}
+
 /// Checks that the counts given with `subgroup_count` and `start_counts` add up: the subgroups
 /// to at most the cohort, and each group's starting counts to the group's size, which must be
 /// known (a counted subgroup, or the people outside the subgroups when every subgroup is
@@ -783,12 +854,8 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
         "start",
         move |ctx: NativeCallContext, map: Map| -> FnResult<()> {
             let mut b = b.lock();
-            if b.start.is_some() {
-                return Err(fail(&ctx, "start(...) for everyone is called twice"));
-            }
             let shares = start_shares(&ctx, &b, &map)?;
-            b.start = Some(shares);
-            Ok(())
+            b.set_start(&ctx, None, shares, None)
         },
     );
 
@@ -798,16 +865,7 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
         move |ctx: NativeCallContext, map: Map, group: &str| -> FnResult<()> {
             let mut b = b.lock();
             let shares = start_shares(&ctx, &b, &map)?;
-            let names: Vec<String> = b.subgroups.iter().map(|g| g.name.clone()).collect();
-            let i = lookup(&ctx, "subgroup", &names, group)?;
-            if b.subgroups[i].start.is_some() {
-                return Err(fail(
-                    &ctx,
-                    format!("start(..., \"{group}\") is called twice"),
-                ));
-            }
-            b.subgroups[i].start = Some(shares);
-            Ok(())
+            b.set_start(&ctx, Some(group), shares, None)
         },
     );
 
@@ -823,17 +881,7 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
                     format!("subgroup share {share} is outside [0, 1]"),
                 ));
             }
-            if name == REMAINDER_GROUP || b.subgroups.iter().any(|g| g.name == name) {
-                return Err(fail(&ctx, format!("subgroup \"{name}\" is declared twice")));
-            }
-            b.subgroups.push(DeclaredSubgroup {
-                name: name.to_string(),
-                share,
-                count: None,
-                start: None,
-                start_counts: None,
-            });
-            Ok(())
+            b.add_subgroup(&ctx, name, share, None)
         },
     );
 
@@ -856,20 +904,8 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
                     format!("subgroup_count(\"{name}\", {count}): the cohort has {cohort} people"),
                 ));
             }
-            if name == REMAINDER_GROUP || b.subgroups.iter().any(|g| g.name == name) {
-                return Err(fail(&ctx, format!("subgroup \"{name}\" is declared twice")));
-            }
-            if b.counts_used_at.is_none() {
-                b.counts_used_at = Some(origin(&ctx, &b));
-            }
-            b.subgroups.push(DeclaredSubgroup {
-                name: name.to_string(),
-                share: f64::from(count) / f64::from(cohort),
-                count: Some(count),
-                start: None,
-                start_counts: None,
-            });
-            Ok(())
+            let share = f64::from(count) / f64::from(cohort);
+            b.add_subgroup(&ctx, name, share, Some(count))
         },
     );
 
@@ -878,16 +914,8 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
         "start_counts",
         move |ctx: NativeCallContext, map: Map| -> FnResult<()> {
             let mut b = b.lock();
-            if b.start.is_some() {
-                return Err(fail(&ctx, "start(...) for everyone is called twice"));
-            }
             let (shares, counts) = start_count_shares(&ctx, &b, &map)?;
-            if b.counts_used_at.is_none() {
-                b.counts_used_at = Some(origin(&ctx, &b));
-            }
-            b.start = Some(shares);
-            b.start_counts = Some(counts);
-            Ok(())
+            b.set_start(&ctx, None, shares, Some(counts))
         },
     );
 
@@ -897,20 +925,7 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
         move |ctx: NativeCallContext, map: Map, group: &str| -> FnResult<()> {
             let mut b = b.lock();
             let (shares, counts) = start_count_shares(&ctx, &b, &map)?;
-            let names: Vec<String> = b.subgroups.iter().map(|g| g.name.clone()).collect();
-            let i = lookup(&ctx, "subgroup", &names, group)?;
-            if b.subgroups[i].start.is_some() {
-                return Err(fail(
-                    &ctx,
-                    format!("start(..., \"{group}\") is called twice"),
-                ));
-            }
-            if b.counts_used_at.is_none() {
-                b.counts_used_at = Some(origin(&ctx, &b));
-            }
-            b.subgroups[i].start = Some(shares);
-            b.subgroups[i].start_counts = Some(counts);
-            Ok(())
+            b.set_start(&ctx, Some(group), shares, Some(counts))
         },
     );
 

@@ -63,7 +63,7 @@ fn pick(cumulative: &[f64], u: f64) -> usize {
 
 /// The probability of index `j` in a cumulative row.
 #[inline(always)]
-fn share(cumulative: &[f64], j: usize) -> f64 {
+pub(super) fn share(cumulative: &[f64], j: usize) -> f64 {
     cumulative[j] - if j == 0 { 0.0 } else { cumulative[j - 1] }
 }
 
@@ -105,28 +105,6 @@ fn coupled_move(p: &[f64], q: &[f64], j: usize, u_path: f64) -> usize {
         }
     }
     last
-}
-
-/// The cumulative row out of state `s` after `time_in_state` years in it, in table block `block`.
-#[inline(always)]
-fn row<'t>(
-    plan: &Plan,
-    tables: &'t Tables,
-    block: usize,
-    s: usize,
-    time_in_state: usize,
-) -> &'t [f64] {
-    let s_n = plan.states;
-    match plan.tis_slot[s] {
-        None => {
-            let at = (block * s_n + s) * s_n;
-            &tables.rows[at..at + s_n]
-        }
-        Some(slot) => {
-            let at = ((block * plan.tis_states + slot) * plan.years + time_in_state - 1) * s_n;
-            &tables.tis_rows[at..at + s_n]
-        }
-    }
 }
 
 /// Splits `n` people by `shares` (summing to 1): the floors of n × share, then one more each for
@@ -284,7 +262,7 @@ fn walk_baseline(
     buf.path_state[0] = s;
     buf.path_time[0] = 1;
     for (t, &u) in buf.path_draws.iter().enumerate() {
-        let next = pick(row(plan, tables, first_block + t, s, time), u);
+        let next = pick(tables.row(plan, first_block + t, s, time), u);
         count_move(occupancy, entries, (t + 1) * s_n, next, &mut s, &mut time);
         buf.path_state[t + 1] = s;
         buf.path_time[t + 1] = time;
@@ -351,8 +329,8 @@ fn walk_coupled(
         let next = if s == s_b && time == buf.path_time[t] && !plan.row_reads[s].arm {
             j
         } else {
-            let p = row(plan, tables, first_p + t, s_b, buf.path_time[t]);
-            let q = row(plan, tables, first_q + t, s, time);
+            let p = tables.row(plan, first_p + t, s_b, buf.path_time[t]);
+            let q = tables.row(plan, first_q + t, s, time);
             coupled_move(p, q, j, u)
         };
         count_move(occupancy, entries, (t + 1) * s_n, next, &mut s, &mut time);

@@ -407,19 +407,8 @@ pub fn year_table(
     let block = plan.block(variant, group, year);
     let transitions = (0..s_n)
         .map(|s| {
-            let row = match plan.tis_slot[s] {
-                None => (block * s_n + s) * s_n,
-                Some(slot) => (block * plan.tis_states + slot) * plan.years * s_n,
-            };
-            let cum = if plan.tis_slot[s].is_some() {
-                &tables.tis_rows
-            } else {
-                &tables.rows
-            };
-            let cum = &cum[row..row + s_n];
-            (0..s_n)
-                .map(|j| cum[j] - if j == 0 { 0.0 } else { cum[j - 1] })
-                .collect()
+            let cum = tables.row(&plan, block, s, 1);
+            (0..s_n).map(|j| cohort::share(cum, j)).collect()
         })
         .collect();
     let costs = |table: &[f64]| -> Vec<Vec<f64>> {

@@ -211,6 +211,23 @@ fn resize(v: &mut Vec<f64>, n: usize) {
 }
 
 impl Tables {
+    /// The cumulative row out of state `s` after `time_in_state` years in it, in table block
+    /// `block`.
+    #[inline(always)]
+    pub fn row(&self, plan: &Plan, block: usize, s: usize, time_in_state: usize) -> &[f64] {
+        let s_n = plan.states;
+        match plan.tis_slot[s] {
+            None => {
+                let at = (block * s_n + s) * s_n;
+                &self.rows[at..at + s_n]
+            }
+            Some(slot) => {
+                let at = ((block * plan.tis_states + slot) * plan.years + time_in_state - 1) * s_n;
+                &self.tis_rows[at..at + s_n]
+            }
+        }
+    }
+
     /// Evaluates every formula for this iteration's parameter values.
     pub fn fill(&mut self, plan: &Plan, params: &[f64]) -> Result<(), Violation> {
         let sc = plan.scenario;

@@ -7,7 +7,7 @@
 //! `// expect: TEXT` list text the error must contain; `// position: none` marks an error about
 //! the whole model (no line to point at).
 
-use crate::common::{load_error, scenario, settings};
+use crate::common::{listing, load_error, scenario, settings};
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -47,15 +47,6 @@ fn stage(folder: &Path, main: &str, single: bool) -> tempfile::TempDir {
         }
     }
     tmp
-}
-
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// Whether `text` holds `NAME.rhai:LINE:COLUMN` for one of `files`.

@@ -3,12 +3,12 @@
 //! output; the outputs have the documented shape; runs are reproducible; `new` and `check` do what
 //! the guide says.
 
+use crate::common::{folder, listing};
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::Path;
 use std::time::{Duration, Instant};
-use tempfile::TempDir;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -18,26 +18,6 @@ fn socinv() -> Command {
     // a hang is a failure, not a stuck test run
     cmd.timeout(Duration::from_secs(60));
     cmd
-}
-
-/// A temporary folder holding these files.
-fn folder(files: &[(&str, &str)]) -> TempDir {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).expect("writing a test file");
-    }
-    dir
-}
-
-/// The names in a folder, sorted: to see that a failure left nothing behind (temporary files
-/// included).
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// Runs socinv in `dir`, expects exit code `code`, an `error: ` message and no panic; returns

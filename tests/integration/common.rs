@@ -4,6 +4,7 @@ use socinv::results::RunResults;
 use socinv::scenario::Scenario;
 use socinv::sim::{IterationResult, SimSettings, simulate};
 use std::path::Path;
+use tempfile::TempDir;
 
 /// Loads a scenario from script text.
 pub fn scenario(source: &str) -> Scenario {
@@ -50,4 +51,24 @@ pub fn assert_within_4_mcse(what: &str, estimate: (f64, f64), exact: f64) {
         (m - exact).abs() <= 4.0 * se + 1e-9 * exact.abs().max(1.0),
         "{what}: Monte Carlo mean {m} (MCSE {se}) is more than 4 MCSE from the exact {exact}"
     );
+}
+
+/// A temporary folder holding these files.
+pub fn folder(files: &[(&str, &str)]) -> TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("writing a test file");
+    }
+    dir
+}
+
+/// The names in a folder, sorted: to see that a failure left nothing behind (temporary files
+/// included).
+pub fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
 }

@@ -1,34 +1,17 @@
 //! Output files: no output may be an input or a device, two names of one file are one file,
 //! a command writes all its outputs or none, and `new` never replaces a file.
 
+use crate::common::{folder, listing};
 use assert_cmd::Command;
 use predicates::prelude::*;
 use socinv::report::files::{Inputs, OutputPlan};
 use std::path::Path;
 use std::time::Duration;
-use tempfile::TempDir;
 
 fn socinv(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("socinv").expect("the socinv binary is built");
     cmd.timeout(Duration::from_secs(60)).current_dir(dir);
     cmd
-}
-
-fn folder(files: &[(&str, &str)]) -> TempDir {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).expect("writing a test file");
-    }
-    dir
-}
-
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// Expects exit code 2 with an `error:` line containing every part; returns stderr.
