@@ -139,7 +139,10 @@ fn finite(args: &[(&str, f64)]) -> Result<(), DistError> {
     for (name, x) in args {
         check(
             x.is_finite(),
-            format!("all arguments must be finite numbers; the {name} is {x}"),
+            format!(
+                "all arguments must be finite numbers; the {name} is {}",
+                n(*x)
+            ),
         )?;
     }
     Ok(())
@@ -175,6 +178,43 @@ fn sig3(x: f64) -> String {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
         s
+    }
+}
+
+/// A number as messages write it (`0.9`, not `0.8999999999999999`).
+fn n(x: f64) -> String {
+    crate::error::number(x)
+}
+
+/// `triangular` and `pert`: min ≤ mode ≤ max and min < max, naming the argument that is wrong
+/// in the analyst's order.
+fn three_point(name: &str, min: f64, mode: f64, max: f64) -> Result<(), DistError> {
+    let written = format!("{name}(min {}, mode {}, max {})", n(min), n(mode), n(max));
+    let wrong = if min > mode {
+        Some(format!(
+            "min (the first argument, {}) must be at most the mode (the second, {})",
+            n(min),
+            n(mode)
+        ))
+    } else if mode > max {
+        Some(format!(
+            "the mode (the second argument, {}) must be at most max (the third, {})",
+            n(mode),
+            n(max)
+        ))
+    } else if min >= max {
+        Some(format!(
+            "min and max (the first and third arguments) are both {}; for a known value use \
+             fixed({})",
+            n(min),
+            n(min)
+        ))
+    } else {
+        None
+    };
+    match wrong {
+        Some(w) => Err(format!("{written}: {w}")),
+        None => Ok(()),
     }
 }
 
@@ -276,7 +316,14 @@ impl Distribution {
 
     pub fn uniform(lo: f64, hi: f64) -> Result<Self, DistError> {
         amounts(&[("lo", lo), ("hi", hi)])?;
-        check(lo < hi, format!("uniform needs lo < hi, got {lo} and {hi}"))?;
+        check(
+            lo < hi,
+            format!(
+                "uniform(lo {}, hi {}): lo (the first argument) must be below hi (the second)",
+                n(lo),
+                n(hi)
+            ),
+        )?;
         Ok(Distribution::Uniform(
             Uniform::new(lo, hi).map_err(|e| e.to_string())?,
         ))
@@ -284,7 +331,7 @@ impl Distribution {
 
     pub fn normal(mean: f64, sd: f64) -> Result<Self, DistError> {
         amounts(&[("mean", mean), ("sd", sd)])?;
-        check(sd > 0.0, format!("the sd must be positive, got {sd}"))?;
+        check(sd > 0.0, format!("the sd must be positive, got {}", n(sd)))?;
         Ok(Distribution::Normal(
             Normal::new(mean, sd).map_err(|e| e.to_string())?,
         ))
@@ -292,10 +339,17 @@ impl Distribution {
 
     pub fn truncated_normal(mean: f64, sd: f64, lo: f64, hi: f64) -> Result<Self, DistError> {
         amounts(&[("mean", mean), ("sd", sd), ("lo", lo), ("hi", hi)])?;
-        check(sd > 0.0, format!("the sd must be positive, got {sd}"))?;
+        check(sd > 0.0, format!("the sd must be positive, got {}", n(sd)))?;
         check(
             lo < hi,
-            format!("truncated_normal needs lo < hi, got {lo} and {hi}"),
+            format!(
+                "truncated_normal(mean {}, sd {}, lo {}, hi {}): lo (the third argument) must be \
+                 below hi (the fourth)",
+                n(mean),
+                n(sd),
+                n(lo),
+                n(hi)
+            ),
         )?;
         let normal = Normal::new(mean, sd).map_err(|e| e.to_string())?;
         check(
@@ -310,9 +364,9 @@ impl Distribution {
         amounts(&[("mean", mean), ("sd", sd)])?;
         check(
             mean > 0.0,
-            format!("a lognormal's mean must be positive, got {mean}"),
+            format!("a lognormal's mean must be positive, got {}", n(mean)),
         )?;
-        check(sd > 0.0, format!("the sd must be positive, got {sd}"))?;
+        check(sd > 0.0, format!("the sd must be positive, got {}", n(sd)))?;
         let cv = sd / mean;
         check(
             cv <= LOGNORMAL_MAX_CV,
@@ -341,11 +395,39 @@ impl Distribution {
     /// rather than silently refitted.
     pub fn lognormal_ci(median: f64, p5: f64, p95: f64) -> Result<Self, DistError> {
         amounts(&[("median", median), ("p5", p5), ("p95", p95)])?;
+        let written = format!(
+            "lognormal_ci(median {}, p5 {}, p95 {})",
+            n(median),
+            n(p5),
+            n(p95)
+        );
+        let mut wrong = Vec::new();
+        if p5 <= 0.0 {
+            wrong.push(format!(
+                "p5 (the second argument) must be above 0, got {}",
+                n(p5)
+            ));
+        } else if p5 >= median {
+            wrong.push(format!(
+                "p5 (the second argument, {}) must be below the median (the first, {})",
+                n(p5),
+                n(median)
+            ));
+        }
+        if median >= p95 {
+            wrong.push(format!(
+                "p95 (the third argument, {}) must be above the median (the first, {})",
+                n(p95),
+                n(median)
+            ));
+        }
         check(
-            0.0 < p5 && p5 < median && median < p95,
-            format!("lognormal_ci needs 0 < p5 < median < p95, got {p5}, {median}, {p95}"),
+            wrong.is_empty(),
+            format!(
+                "{written}: {}; the arguments are the median, then the 5th and the 95th percentile",
+                wrong.join(", and ")
+            ),
         )?;
-        let written = format!("lognormal_ci(median {median}, p5 {p5}, p95 {p95})");
         let (lower, upper) = ((median / p5).ln(), (p95 / median).ln());
         check(
             p95 / p5 <= LOGNORMAL_CI_MAX_RATIO,
@@ -376,7 +458,11 @@ impl Distribution {
         finite(&[("alpha", alpha), ("beta", beta)])?;
         check(
             alpha > 0.0 && beta > 0.0,
-            format!("beta needs alpha > 0 and beta > 0, got {alpha} and {beta}"),
+            format!(
+                "beta(alpha {}, beta {}): both shapes must be above 0",
+                n(alpha),
+                n(beta)
+            ),
         )?;
         let what = format!("beta(alpha {alpha}, beta {beta})");
         checked_beta(alpha, beta, &what)
@@ -386,7 +472,10 @@ impl Distribution {
         finite(&[("mean", mean), ("sd", sd)])?;
         check(
             0.0 < mean && mean < 1.0,
-            format!("a beta's mean must be in (0, 1), got {mean}"),
+            format!(
+                "a beta's mean must be between 0 and 1 (a share), got {}",
+                n(mean)
+            ),
         )?;
         let max_var = mean * (1.0 - mean);
         check(
@@ -444,9 +533,9 @@ impl Distribution {
         amounts(&[("mean", mean), ("sd", sd)])?;
         check(
             mean > 0.0,
-            format!("a gamma's mean must be positive, got {mean}"),
+            format!("a gamma's mean must be positive, got {}", n(mean)),
         )?;
-        check(sd > 0.0, format!("the sd must be positive, got {sd}"))?;
+        check(sd > 0.0, format!("the sd must be positive, got {}", n(sd)))?;
         let shape = (mean / sd).powi(2);
         let written = format!("gamma_mean_sd(mean {mean}, sd {sd})");
         check(
@@ -488,10 +577,7 @@ impl Distribution {
 
     pub fn triangular(min: f64, mode: f64, max: f64) -> Result<Self, DistError> {
         amounts(&[("min", min), ("mode", mode), ("max", max)])?;
-        check(
-            min <= mode && mode <= max && min < max,
-            format!("triangular needs min ≤ mode ≤ max and min < max, got {min}, {mode}, {max}"),
-        )?;
+        three_point("triangular", min, mode, max)?;
         Ok(Distribution::Triangular(
             Triangular::new(min, max, mode).map_err(|e| e.to_string())?,
         ))
@@ -499,10 +585,7 @@ impl Distribution {
 
     pub fn pert(min: f64, mode: f64, max: f64) -> Result<Self, DistError> {
         amounts(&[("min", min), ("mode", mode), ("max", max)])?;
-        check(
-            min <= mode && mode <= max && min < max,
-            format!("pert needs min ≤ mode ≤ max and min < max, got {min}, {mode}, {max}"),
-        )?;
+        three_point("pert", min, mode, max)?;
         let range = max - min;
         let alpha = 1.0 + 4.0 * (mode - min) / range;
         let beta = 1.0 + 4.0 * (max - mode) / range;

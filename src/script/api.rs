@@ -1,7 +1,9 @@
 //! The scenario language: every function a script can call, and the builder they fill.
 //! docs/scripting.md documents each of them for analysts.
 
+use super::diagnostic;
 use crate::dist::{Distribution, DistributionSpec};
+use crate::error::{amount as amount_text, number};
 use crate::expr::{BinaryOp, Expr, Node, UnaryOp};
 use crate::scenario::{
     Accrual, Arm, Composition, CostRule, DEFAULT_BASELINE, DEFAULT_SOCIETY, OutcomeRule, Parameter,
@@ -120,7 +122,8 @@ impl SharedBuilder {
         let total_share: f64 = b.subgroups.iter().map(|g| g.share).sum();
         if total_share > 1.0 + 1e-9 {
             return Err(missing(&format!(
-                "the subgroups' shares add up to {total_share}, more than 1"
+                "the subgroups' shares add up to {}, more than 1",
+                number(total_share)
             )));
         }
         let mut subgroups = Vec::new();
@@ -416,8 +419,54 @@ fn leading_comments(source: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // Helpers shared by the registered functions
 
+/// An error at the call: `message` is the headline, and may go on with lines `help: ...` that
+/// say what to write instead (see `diagnostic::render`).
 fn fail(ctx: &NativeCallContext, message: impl Into<String>) -> Box<EvalAltResult> {
     EvalAltResult::ErrorRuntime(message.into().into(), ctx.call_position()).into()
+}
+
+/// A value's kind in the scenario language's words, with the value where it helps:
+/// "the text \"0.1\"", "a list", "the distribution normal(1, 2)".
+fn kind_of(v: &Dynamic) -> String {
+    if let Some(d) = v.clone().try_cast::<DistributionSpec>() {
+        format!("the distribution {d}")
+    } else if v.is_string() {
+        format!("the text \"{v}\"")
+    } else if v.is_array() {
+        "a list [...]".to_string()
+    } else if v.is_map() {
+        "a map #{...}".to_string()
+    } else if v.is_bool() {
+        format!("the truth value `{v}`")
+    } else if v.is_char() {
+        format!("the character '{v}'")
+    } else if v.is_unit() {
+        "`()`, which has no value".to_string()
+    } else if v.is::<Expr>() {
+        "a formula of parameters".to_string()
+    } else if v.is_fnptr() {
+        "a function".to_string()
+    } else {
+        "a value that is not a number".to_string()
+    }
+}
+
+/// The error for a distribution where a number or formula is expected: name it with param.
+fn distribution_here(
+    ctx: &NativeCallContext,
+    what: &str,
+    v: &Dynamic,
+) -> Option<Box<EvalAltResult>> {
+    let d = v.clone().try_cast::<DistributionSpec>()?;
+    let call = d.written.split('(').next().unwrap_or_default().to_string();
+    Some(fail(
+        ctx,
+        format!(
+            "{what}: {d} is a distribution, not a number or a formula\nhelp: {call}(...) is a \
+             distribution: give it a name with param(\"name\", {call}(...)), as in \
+             let x = param(\"x\", {d}); and use x here"
+        ),
+    ))
 }
 
 fn origin(ctx: &NativeCallContext, b: &Builder) -> SourcePos {
@@ -456,12 +505,21 @@ fn to_expr(ctx: &NativeCallContext, what: &str, v: &Dynamic) -> FnResult<Expr> {
                  `year()`?"
             ),
         ))
+    } else if let Some(e) = distribution_here(ctx, what, v) {
+        Err(e)
     } else {
+        let unquoted = v
+            .clone()
+            .into_string()
+            .ok()
+            .filter(|t| t.trim().parse::<f64>().is_ok())
+            .map(|t| format!("\nhelp: a number has no quotes: write {}", t.trim()))
+            .unwrap_or_default();
         Err(fail(
             ctx,
             format!(
-                "{what}: expected a number or a formula of parameters, got {} `{v}`",
-                v.type_name()
+                "{what}: expected a number or a formula of parameters, got {}{unquoted}",
+                kind_of(v)
             ),
         ))
     }
@@ -522,10 +580,12 @@ fn to_number(ctx: &NativeCallContext, what: &str, v: &Dynamic) -> FnResult<f64> 
             ctx,
             format!("{what}: `()` has no value; did you forget the parentheses of a function?"),
         ))
+    } else if let Some(e) = distribution_here(ctx, what, v) {
+        Err(e)
     } else {
         Err(fail(
             ctx,
-            format!("{what}: expected a number, got {} `{v}`", v.type_name()),
+            format!("{what}: expected a number, got {}", kind_of(v)),
         ))
     }
 }
@@ -535,17 +595,17 @@ fn to_whole(ctx: &NativeCallContext, what: &str, v: &Dynamic, min: i64) -> FnRes
     if x.fract() != 0.0 || x < min as f64 || x > f64::from(u32::MAX) {
         return Err(fail(
             ctx,
-            format!("{what}: expected a whole number ≥ {min}, got {x}"),
+            format!("{what}: expected a whole number ≥ {min}, got {}", number(x)),
         ));
     }
     Ok(x as u32)
 }
 
 fn to_string(ctx: &NativeCallContext, what: &str, v: &Dynamic) -> FnResult<String> {
-    v.clone().into_string().map_err(|t| {
+    v.clone().into_string().map_err(|_| {
         fail(
             ctx,
-            format!("{what}: expected a string in quotes, got {t} `{v}`"),
+            format!("{what}: expected text in quotes, got {}", kind_of(v)),
         )
     })
 }
@@ -565,21 +625,31 @@ fn check_keys(ctx: &NativeCallContext, what: &str, map: &Map, allowed: &[&str]) 
     Ok(())
 }
 
+/// Where `name` is in `list`, comparing names in Unicode normal form C (a decomposed `ö` is
+/// the same letter).
 fn find(list: &[String], name: &str) -> Option<usize> {
-    list.iter().position(|x| x == name)
+    list.iter().position(|x| diagnostic::same_name(x, name))
 }
 
+/// The declared name of this kind, or an error that suggests the closest one (ignoring case
+/// and diacritics, a few edits away).
 fn lookup(ctx: &NativeCallContext, kind: &str, list: &[String], name: &str) -> FnResult<usize> {
     find(list, name).ok_or_else(|| {
-        let known = if list.is_empty() {
-            "none is declared yet".to_string()
-        } else {
-            format!("declared: {}", list.join(", "))
+        let declared = format!("declared {kind}s: {}", list.join(", "));
+        let message = match diagnostic::closest(name, list.iter().map(String::as_str)) {
+            Some(near) => format!(
+                "unknown {kind} \"{name}\": did you mean \"{near}\"?\nhelp: names must match \
+                 exactly, in case and accents too; {declared}"
+            ),
+            None if list.is_empty() => format!(
+                "unknown {kind} \"{name}\": no {kind} is declared yet\nhelp: declare it before \
+                 using it"
+            ),
+            None => {
+                format!("unknown {kind} \"{name}\"\nhelp: declare it before using it; {declared}")
+            }
         };
-        fail(
-            ctx,
-            format!("unknown {kind} \"{name}\" ({known}); declare it before using it"),
-        )
+        fail(ctx, message)
     })
 }
 
@@ -603,14 +673,14 @@ fn start_shares(ctx: &NativeCallContext, b: &Builder, map: &Map) -> FnResult<Vec
         if let Some(bad) = values.iter().find(|v| !(0.0..=1.0).contains(*v)) {
             return Err(fail(
                 ctx,
-                format!("a start share of {bad} is outside [0, 1]"),
+                format!("a start share of {} is outside [0, 1]", number(*bad)),
             ));
         }
         let sum: f64 = values.iter().sum();
         if (sum - 1.0).abs() > 1e-9 {
             return Err(fail(
                 ctx,
-                format!("the start shares add up to {sum}, not 1"),
+                format!("the start shares add up to {}, not 1", number(sum)),
             ));
         }
     }
@@ -878,7 +948,7 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
             if !(0.0..=1.0).contains(&share) {
                 return Err(fail(
                     &ctx,
-                    format!("subgroup share {share} is outside [0, 1]"),
+                    format!("subgroup share {} is outside [0, 1]", number(share)),
                 ));
             }
             b.add_subgroup(&ctx, name, share, None)
@@ -963,8 +1033,8 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
                 &ctx,
                 format!(
                     "param(\"{name}\", ...) needs a distribution such as beta_mean_sd(0.2, 0.05) \
-                     or fixed(0.2), got {} `{v}`",
-                    v.type_name()
+                     or fixed(0.2), got {}",
+                    kind_of(&v)
                 ),
             ))
         },
@@ -1014,10 +1084,26 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
             let startup = expr("startup", 0.0)?;
             let per_participant = expr("per_participant", 0.0)?;
             let uptake = expr("uptake", 1.0)?;
+            // A constant amount that can never be valid is refused here, at its line.
+            for (key, e) in [("startup", &startup), ("per_participant", &per_participant)] {
+                if let Some(x) = e.as_constant()
+                    && !(x.is_finite() && x >= 0.0)
+                {
+                    return Err(fail(
+                        &ctx,
+                        format!(
+                            "intervention \"{name}\": {key} must be ≥ 0, got {}\nhelp: a \
+                             program's costs are amounts of at least 0; a saving belongs in \
+                             the cost rules",
+                            amount_text(x)
+                        ),
+                    ));
+                }
+            }
             if let Some(u) = uptake.as_constant()
                 && !(0.0..=1.0).contains(&u)
             {
-                return Err(fail(&ctx, format!("intervention uptake {u} is outside [0, 1]")));
+                return Err(fail(&ctx, format!("intervention uptake {} is outside [0, 1]", number(u))));
             }
             let years = match map.get("years") {
                 Some(v) => to_whole(&ctx, "intervention years", v, 0)?,
@@ -1039,7 +1125,7 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
                     let a = actor_index(&ctx, &b, actor)?;
                     let s = to_number(&ctx, &format!("funded_by share of \"{actor}\""), share)?;
                     if !(0.0..=1.0).contains(&s) {
-                        return Err(fail(&ctx, format!("funded_by share {s} is outside [0, 1]")));
+                        return Err(fail(&ctx, format!("funded_by share {} is outside [0, 1]", number(s))));
                     }
                     funded_by.push((a, s));
                 }
@@ -1047,7 +1133,7 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
                 if (sum - 1.0).abs() > 1e-9 {
                     return Err(fail(
                         &ctx,
-                        format!("intervention funded_by: the shares add up to {sum}, not 1"),
+                        format!("intervention funded_by: the shares add up to {}, not 1", number(sum)),
                     ));
                 }
             }
@@ -1159,7 +1245,10 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
             {
                 return Err(fail(
                     &ctx,
-                    format!("transition \"{from}\" → \"{to}\": probability {x} is outside [0, 1]"),
+                    format!(
+                        "transition \"{from}\" → \"{to}\": probability {} is outside [0, 1]",
+                        number(x)
+                    ),
                 ));
             }
             let origin = origin(&ctx, &b);
@@ -1452,7 +1541,10 @@ fn register_formulas(engine: &mut Engine, builder: &SharedBuilder) {
             if let Some(x) = d.as_constant()
                 && !(0.0..=1.0).contains(&x)
             {
-                return Err(fail(&ctx, format!("effect dropoff {x} is outside [0, 1]")));
+                return Err(fail(
+                    &ctx,
+                    format!("effect dropoff {} is outside [0, 1]", number(x)),
+                ));
             }
             checked(&ctx, Expr::new(Node::Effect(m, d)))
         },

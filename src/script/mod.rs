@@ -10,6 +10,7 @@
 //! capped.
 
 mod api;
+mod diagnostic;
 mod sandbox;
 
 use crate::error::{Error, Result};
@@ -47,25 +48,59 @@ pub fn load_scenario(path: &Path) -> Result<Scenario> {
 /// may look.
 pub fn load_scenario_str(source: &str, file: &str, dir: &Path) -> Result<Scenario> {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
-    let builder = api::SharedBuilder::new(file, source);
     let sources: sandbox::SourceLog = Arc::new(Mutex::new(Vec::new()));
+    // Every message shows the line it points at, in the main script or an import.
+    let shown = |text: String| {
+        let mut all = vec![(file.to_string(), source.to_string())];
+        for (name, text) in sources.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+            let stem = name.strip_suffix(".rhai").unwrap_or(name);
+            all.push((stem.to_string(), text.clone()));
+            all.push((name.clone(), text.clone()));
+        }
+        Error::Script(diagnostic::render(&text, &all))
+    };
+    let builder = api::SharedBuilder::new(file, source);
     let stopped = sandbox::StopToken::default();
     let mut engine = sandbox::engine(file, dir, &sources, &stopped);
     api::register(&mut engine, &builder);
 
-    let mut ast = compile(&engine, source).map_err(|e| Error::Script(e.at(file)))?;
+    let mut ast = compile(&engine, source).map_err(|e| shown(e.at(file)))?;
     ast.set_source(file);
-    engine
-        .run_ast(&ast)
-        .map_err(|e| Error::Script(eval_message(file, &e, &stopped)))?;
+    if let Err(e) = engine.run_ast(&ast) {
+        let text = eval_message(file, &e, &stopped, &current_sources(file, source, &sources));
+        return Err(shown(text));
+    }
     // A limit reached inside a call that ignores errors (a sort comparator) still stops it.
     if let Some((token, _)) = stopped.get() {
         let stop = EvalAltResult::ErrorTerminated(token.to_string().into(), Position::NONE);
-        return Err(Error::Script(eval_message(file, &stop, &stopped)));
+        let text = eval_message(file, &stop, &stopped, &[]);
+        return Err(shown(text));
     }
     let imports = std::mem::take(&mut *sources.lock().unwrap_or_else(|p| p.into_inner()));
     builder.set_source_hash(source_hash(source, &imports));
-    builder.finish().map_err(Error::Script)
+    let finished = builder.finish();
+    sources
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .extend(imports);
+    finished.map_err(shown)
+}
+
+/// The main script and the imports read so far, by the names messages give them.
+fn current_sources(
+    file: &str,
+    source: &str,
+    sources: &sandbox::SourceLog,
+) -> Vec<(String, String)> {
+    let mut all = vec![(file.to_string(), source.to_string())];
+    all.extend(
+        sources
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .cloned(),
+    );
+    all
 }
 
 /// SHA-256 (hex) of the main script's text and every imported file's name and text, in the
@@ -178,8 +213,21 @@ fn decode(mut bytes: Vec<u8>) -> std::result::Result<String, LoadError> {
     })
 }
 
-/// Compiles a script after checking what rhai would silently accept (an unclosed comment).
+/// Compiles a script after checking what rhai would silently accept (an unclosed comment) or
+/// get wrong (lines beyond 65,535); a syntax error from a spreadsheet habit says what to write.
 pub(crate) fn compile(engine: &Engine, source: &str) -> std::result::Result<AST, LoadError> {
+    let lines = source.lines().count();
+    if lines > sandbox::MAX_LINES {
+        return Err(LoadError::new(
+            format!(
+                "has {} lines; a scenario script may have at most {} (move data or parts into \
+                 files it imports)",
+                count(lines),
+                count(sandbox::MAX_LINES)
+            ),
+            Position::NONE,
+        ));
+    }
     if let Some(pos) = unclosed_block_comment(source) {
         return Err(LoadError::new(
             "syntax error: this `/*` comment is never closed with `*/`, so it hides the rest of \
@@ -187,9 +235,63 @@ pub(crate) fn compile(engine: &Engine, source: &str) -> std::result::Result<AST,
             pos,
         ));
     }
-    engine
-        .compile(source)
-        .map_err(|e| LoadError::new(format!("syntax error: {}", e.err_type()), e.position()))
+    engine.compile(source).map_err(|e| {
+        let pos = e.position();
+        let line = pos
+            .line()
+            .and_then(|l| source.lines().nth(l - 1))
+            .unwrap_or_default();
+        if let Some(habit) = diagnostic::number_habit(line, pos.position().unwrap_or(0)) {
+            return LoadError::new(
+                format!("syntax error: {}\nhelp: {}", habit.message, habit.help),
+                Position::new(
+                    u16::try_from(pos.line().unwrap_or(1)).unwrap_or(u16::MAX),
+                    u16::try_from(habit.column).unwrap_or(u16::MAX),
+                ),
+            );
+        }
+        let message = match e.err_type() {
+            rhai::ParseErrorType::ExprTooDeep => format!(
+                "the expression nests more than {} levels deep (brackets or calls inside each \
+                 other)\nhelp: compute parts of it in variables with let",
+                sandbox::MAX_EXPR_DEPTH
+            ),
+            other => plain_types(&other.to_string()),
+        };
+        LoadError::new(format!("syntax error: {message}"), pos)
+    })
+}
+
+/// A count as limits are written in messages and docs/methods.md: `65,535`.
+fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// rhai's type names in a message replaced by the scenario language's words.
+fn plain_types(text: &str) -> String {
+    let mut text = text.to_string();
+    for (rhai, plain) in [
+        ("&str | ImmutableString | String", "text"),
+        ("ImmutableString", "text"),
+        ("socinv::dist::DistributionSpec", "distribution"),
+        ("socinv::expr::Expr", "formula"),
+        ("rhai::Array", "list"),
+        ("rhai::Map", "map"),
+        ("Dynamic", "value"),
+        ("i64", "number"),
+        ("f64", "number"),
+    ] {
+        text = text.replace(rhai, plain);
+    }
+    text
 }
 
 /// Where a `/*` starts that is still open at the end of the text (rhai nests block comments),
@@ -271,7 +373,12 @@ fn module_file(name: &str) -> String {
 }
 
 /// Formats a rhai runtime error as `file:line:col: message`, pointing at the innermost place.
-fn eval_message(file: &str, err: &EvalAltResult, stopped: &sandbox::StopToken) -> String {
+fn eval_message(
+    file: &str,
+    err: &EvalAltResult,
+    stopped: &sandbox::StopToken,
+    sources: &diagnostic::Sources,
+) -> String {
     let mut file = file.to_string();
     let mut err = err;
     let mut outer_file = file.clone();
@@ -341,24 +448,88 @@ fn eval_message(file: &str, err: &EvalAltResult, stopped: &sandbox::StopToken) -
                  stopped: is there an endless loop?"
             )
         }
-        EvalAltResult::ErrorStackOverflow(_) => {
-            "the script called functions too deeply (endless recursion?)".to_string()
-        }
-        EvalAltResult::ErrorDataTooLarge(what, _) => {
-            format!("{what} grew beyond the sandbox's limit")
-        }
-        EvalAltResult::ErrorMismatchDataType(_, actual, _) if actual.contains("Expr") => {
-            "a formula of parameters has no value while the script runs, so rhai's `if` cannot \
+        EvalAltResult::ErrorStackOverflow(_) => format!(
+            "functions call each other more than {} levels deep (an endless recursion?)",
+            sandbox::MAX_CALL_LEVELS
+        ),
+        EvalAltResult::ErrorDataTooLarge(what, _) => match what.as_str() {
+            "Size of array/BLOB" => format!(
+                "a list may hold at most {} elements",
+                count(sandbox::MAX_LIST_ELEMENTS)
+            ),
+            "Size of object map" => format!(
+                "a map may hold at most {} entries",
+                count(sandbox::MAX_MAP_ENTRIES)
+            ),
+            "Length of string" => format!(
+                "a text may be at most {} bytes long ({} letters such as a, or {} such as å, \
+                 which take two bytes)",
+                count(sandbox::MAX_TEXT_BYTES),
+                count(sandbox::MAX_TEXT_BYTES),
+                count(sandbox::MAX_TEXT_BYTES / 2)
+            ),
+            other => format!(
+                "{} is larger than a scenario script allows",
+                plain_types(other)
+            ),
+        },
+        EvalAltResult::ErrorTooManyModules(_) => format!(
+            "a script may import at most {} modules",
+            count(sandbox::MAX_MODULES)
+        ),
+        EvalAltResult::ErrorTooManyVariables(_) => format!(
+            "a script may declare at most {} variables",
+            count(sandbox::MAX_VARIABLES)
+        ),
+        EvalAltResult::ErrorMismatchDataType(_, actual, _)
+            if actual.contains("Expr") || actual.contains("Formula") =>
+        {
+            "a formula of parameters has no value while the script runs, so `if` cannot \
              test it; use if_else(condition, value_if_true, value_if_false)"
                 .to_string()
         }
+        EvalAltResult::ErrorMismatchDataType(expected, actual, _) => format!(
+            "expected {}, got {}",
+            diagnostic::plain_type(expected),
+            diagnostic::plain_type(actual)
+        ),
         EvalAltResult::ErrorFunctionNotFound(sig, _) if sig.starts_with("eval") => {
             "`eval` is disabled in scenario scripts".to_string()
+        }
+        EvalAltResult::ErrorFunctionNotFound(sig, _) => {
+            let call = sources
+                .iter()
+                .find(|(name, _)| *name == file)
+                .and_then(|(_, text)| diagnostic::text_from(text, pos.line()?, pos.position()?));
+            let (message, help) = diagnostic::function_not_found(sig, call);
+            match help {
+                Some(help) => format!("{message}\nhelp: {help}"),
+                None => message,
+            }
+        }
+        EvalAltResult::ErrorVariableNotFound(name, _) => {
+            let declared = declared_variables(sources);
+            match diagnostic::closest(name, declared.iter().map(String::as_str)) {
+                Some(near) => format!("unknown variable `{name}`: did you mean `{near}`?"),
+                None => format!(
+                    "unknown variable `{name}`\nhelp: declare it first with let {name} = ...; \
+                     a name of a state, actor or outcome is text in quotes: \"{name}\""
+                ),
+            }
+        }
+        EvalAltResult::ErrorPropertyNotFound(name, _) => {
+            format!("the map has no key `{name}`")
+        }
+        EvalAltResult::ErrorIndexingType(what, _) => {
+            format!(
+                "{} cannot be indexed with [...]",
+                diagnostic::plain_type(what)
+            )
         }
         other => {
             let text = other.to_string();
             let suffix = format!(" ({})", other.position());
-            text.strip_suffix(&suffix).unwrap_or(&text).to_string()
+            plain_types(text.strip_suffix(&suffix).unwrap_or(&text))
         }
     };
     let mut text = format!("{}: {message}", at(&file, pos));
@@ -367,6 +538,30 @@ fn eval_message(file: &str, err: &EvalAltResult, stopped: &sandbox::StopToken) -
         text.push_str(t);
     }
     text
+}
+
+/// The names a script declares with `let` or `const`, for suggestions.
+fn declared_variables(sources: &diagnostic::Sources) -> Vec<String> {
+    let mut names = Vec::new();
+    for (_, text) in sources {
+        for word in ["let ", "const "] {
+            for (i, _) in text.match_indices(word) {
+                let before = text[..i].chars().next_back();
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let name: String = text[i + word.len()..]
+                    .trim_start()
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() && !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+    }
+    names
 }
 
 /// `file:line:column`, or `file` alone where rhai gives no position (e.g. limit errors).

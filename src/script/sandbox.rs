@@ -28,6 +28,33 @@ pub const MAX_PRINT_LINES: usize = 100;
 /// Bytes that `print`/`debug` may write while a script loads; the rest is suppressed.
 pub const MAX_PRINT_BYTES: usize = 64 * 1024;
 
+/// How deep functions may call each other.
+pub const MAX_CALL_LEVELS: usize = 32;
+
+/// How deep an expression may nest (brackets, calls inside calls).
+pub const MAX_EXPR_DEPTH: usize = 64;
+
+/// The longest text a script may build, in bytes (å, ä and ö take two).
+pub const MAX_TEXT_BYTES: usize = 100_000;
+
+/// The most elements a list may hold. rhai re-measures a list at every push (quadratic):
+/// 10,000 elements keep an endless `a.push(x)` loop to well under a second and are ample for
+/// yearly values or data.
+pub const MAX_LIST_ELEMENTS: usize = 10_000;
+
+/// The most entries a map may hold.
+pub const MAX_MAP_ENTRIES: usize = 10_000;
+
+/// The most modules a script may import.
+pub const MAX_MODULES: usize = 32;
+
+/// The most variables a script may declare at once.
+pub const MAX_VARIABLES: usize = 10_000;
+
+/// The most lines a script file may have: rhai counts lines in 16 bits, so beyond this its
+/// positions would be wrong.
+pub const MAX_LINES: usize = u16::MAX as usize;
+
 /// The token `on_progress` stops a script with once [`MAX_LOAD_TIME`] has passed.
 pub const TIMEOUT_TOKEN: &str = "socinv: load time limit";
 
@@ -54,15 +81,13 @@ pub fn engine(file: &str, dir: &Path, sources: &SourceLog, stopped: &StopToken) 
     let progress = stopped.clone();
     engine
         .set_max_operations(MAX_OPERATIONS)
-        .set_max_call_levels(32)
-        .set_max_expr_depths(64, 32)
-        .set_max_string_size(100_000)
-        // rhai re-measures an array at every push (quadratic): 10,000 elements keep an endless
-        // `a.push(x)` loop to well under a second and are ample for yearly values or data.
-        .set_max_array_size(10_000)
-        .set_max_map_size(10_000)
-        .set_max_modules(32)
-        .set_max_variables(10_000)
+        .set_max_call_levels(MAX_CALL_LEVELS)
+        .set_max_expr_depths(MAX_EXPR_DEPTH, 32)
+        .set_max_string_size(MAX_TEXT_BYTES)
+        .set_max_array_size(MAX_LIST_ELEMENTS)
+        .set_max_map_size(MAX_MAP_ENTRIES)
+        .set_max_modules(MAX_MODULES)
+        .set_max_variables(MAX_VARIABLES)
         .set_max_functions(1_000)
         .set_fail_on_invalid_map_property(true)
         // Registered operators (e.g. `/` of two integers giving a fraction) take precedence over
@@ -300,6 +325,37 @@ impl FolderResolver {
     }
 }
 
+/// `import "helper"` of a file that is not there: where it was looked for, and a file of a
+/// similar name if the folder has one.
+fn missing_import(path: &str, dir: &Path, pos: Position) -> Box<EvalAltResult> {
+    let name = super::module_file(path);
+    let folder = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let others: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".rhai"))
+        .collect();
+    let help = match super::diagnostic::closest(&name, others.iter().map(String::as_str)) {
+        Some(near) => format!(
+            "\nhelp: did you mean \"{}\"?",
+            near.strip_suffix(".rhai").unwrap_or(near)
+        ),
+        None => "\nhelp: put the file next to the scenario; imports are read only from its folder"
+            .to_string(),
+    };
+    EvalAltResult::ErrorRuntime(
+        format!(
+            "import \"{path}\": no file {name} in the scenario's folder ({}){help}",
+            folder.display()
+        )
+        .into(),
+        pos,
+    )
+    .into()
+}
+
 impl ModuleResolver for FolderResolver {
     fn resolve(
         &self,
@@ -329,7 +385,7 @@ impl ModuleResolver for FolderResolver {
         }
         let with_ext = self.dir.join(relative).with_extension("rhai");
         let (Ok(real), Ok(root)) = (with_ext.canonicalize(), self.dir.canonicalize()) else {
-            return Err(refuse("no such file"));
+            return Err(missing_import(path, &self.dir, pos));
         };
         if !real.starts_with(&root) {
             return Err(refuse("the file lies outside the folder (a link?)"));
@@ -383,11 +439,12 @@ impl ModuleResolver for FolderResolver {
             };
             in_module(EvalAltResult::ErrorRuntime(message.into(), e.position).into())
         })?;
+        // Logged before compiling, so that a syntax error in it can show its line.
+        locked(&self.sources).push((name.clone(), text.clone()));
         let mut ast = super::compile(engine, &text).map_err(|e| {
             in_module(EvalAltResult::ErrorRuntime(e.message.into(), e.position).into())
         })?;
         ast.set_source(path);
-        locked(&self.sources).push((name.clone(), text));
         locked(&self.loading).push((name, real.clone()));
         let module = Module::eval_ast_as_new(Scope::new(), &ast, engine);
         locked(&self.loading).pop();

@@ -363,18 +363,19 @@ fn model_error(plan: &Plan, params: &[f64], iteration: usize, seed: u64, v: Viol
         .iter()
         .map(|&i| format!("{} = {}", sc.parameters[i].name, params[i]))
         .collect();
+    // A rule that reads no parameter fails in every iteration: its values say nothing.
     let values = if values.is_empty() {
-        "none".to_string()
+        String::new()
     } else {
-        values.join(", ")
+        format!("\n  parameter values: {}", values.join(", "))
     };
     let at = v
         .origin
         .map(|o| o.to_string())
         .unwrap_or_else(|| sc.file.clone());
     Error::Model(format!(
-        "{at}: invalid model: {}\n  in {practice}, subgroup \"{}\", year {}{tis}, iteration {iteration} (seed {seed})\n  \
-         parameter values: {values}\n  nothing is clamped: fix the formula or the distribution so the value stays valid",
+        "{at}: invalid model: {}\n  in {practice}, subgroup \"{}\", year {}{tis}, iteration {iteration} (seed {seed}){values}\n  \
+         nothing is clamped: fix the formula or the distribution so the value stays valid",
         v.message, sc.subgroups[v.group].name, v.year
     ))
 }

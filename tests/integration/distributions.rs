@@ -160,12 +160,15 @@ fn uniform_matches_statrs_and_its_moments() {
     assert_rejected(
         "uniform(2, 1)",
         Distribution::uniform(2.0, 1.0),
-        &["lo < hi", "2", "1"],
+        &[
+            "uniform(lo 2, hi 1)",
+            "lo (the first argument) must be below hi (the second)",
+        ],
     );
     assert_rejected(
         "uniform(1, 1)",
         Distribution::uniform(1.0, 1.0),
-        &["lo < hi"],
+        &["lo (the first argument) must be below hi"],
     );
     assert_rejected(
         "uniform(0, inf)",
@@ -239,7 +242,7 @@ fn truncated_normal_matches_its_cdf_moments_and_bounds() {
     assert_rejected(
         "truncated_normal(0, 1, 2, 1)",
         Distribution::truncated_normal(0.0, 1.0, 2.0, 1.0),
-        &["lo < hi"],
+        &["lo (the third argument) must be below hi (the fourth)"],
     );
     assert_rejected(
         "truncated_normal(0, 0, 0, 1)",
@@ -316,12 +319,15 @@ fn lognormal_ci_has_the_median_and_interval_it_was_given() {
     assert_rejected(
         "lognormal_ci(0.7, 0.8, 0.9)",
         Distribution::lognormal_ci(0.7, 0.8, 0.9),
-        &["p5 < median < p95"],
+        &[
+            "lognormal_ci(median 0.7, p5 0.8, p95 0.9)",
+            "p5 (the second argument, 0.8) must be below the median (the first, 0.7)",
+        ],
     );
     assert_rejected(
         "lognormal_ci(1, 0, 2)",
         Distribution::lognormal_ci(1.0, 0.0, 2.0),
-        &["0 < p5"],
+        &["p5 (the second argument) must be above 0, got 0"],
     );
 }
 
@@ -340,7 +346,7 @@ fn beta_matches_statrs_and_its_moments() {
     assert_rejected(
         "beta(0, 1)",
         Distribution::beta(0.0, 1.0),
-        &["alpha > 0", "beta > 0"],
+        &["beta(alpha 0, beta 1)", "both shapes must be above 0"],
     );
     assert_rejected("beta(1, -2)", Distribution::beta(1.0, -2.0), &["-2"]);
     // a shape below 0.01: nearly all draws practically 0 or 1
@@ -371,7 +377,7 @@ fn beta_mean_sd_reproduces_the_mean_and_sd_it_was_given() {
     assert_rejected(
         "beta_mean_sd(1.2, 0.1)",
         Distribution::beta_mean_sd(1.2, 0.1),
-        &["mean must be in (0, 1)", "1.2"],
+        &["mean must be between 0 and 1", "1.2"],
     );
     assert_rejected(
         "beta_mean_sd(0.3, 0)",
@@ -431,12 +437,12 @@ fn triangular_matches_statrs_the_closed_form_and_its_moments() {
     assert_rejected(
         "triangular(0, 2, 1)",
         Distribution::triangular(0.0, 2.0, 1.0),
-        &["min ≤ mode ≤ max"],
+        &["the mode (the second argument, 2) must be at most max (the third, 1)"],
     );
     assert_rejected(
         "triangular(1, 1, 1)",
         Distribution::triangular(1.0, 1.0, 1.0),
-        &["min < max"],
+        &["min and max (the first and third arguments) are both 1"],
     );
 }
 
@@ -462,12 +468,12 @@ fn pert_has_the_textbook_mean_and_sd() {
     assert_rejected(
         "pert(3, 1, 2)",
         Distribution::pert(3.0, 1.0, 2.0),
-        &["min ≤ mode ≤ max"],
+        &["min (the first argument, 3) must be at most the mode (the second, 1)"],
     );
     assert_rejected(
         "pert(1, 1, 1)",
         Distribution::pert(1.0, 1.0, 1.0),
-        &["min < max"],
+        &["min and max (the first and third arguments) are both 1"],
     );
 }
 
@@ -671,7 +677,10 @@ fn a_bad_distribution_in_a_script_names_the_place_and_the_reason() {
          let k = param(\"k\", triangular(5, 1, 3));\n",
     );
     assert!(e.starts_with("test.rhai:3:"), "{e}");
-    assert!(e.contains("min ≤ mode ≤ max"), "{e}");
+    assert!(
+        e.contains("min (the first argument, 5) must be at most the mode (the second, 1)"),
+        "{e}"
+    );
 
     let e = load_error(
         "scenario(#{ name: \"t\", horizon: 3, cohort: 10 });\n\
