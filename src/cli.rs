@@ -364,8 +364,11 @@ pub fn parse_fixed(scenario: &Scenario, set: &[String]) -> Result<Vec<(usize, f6
             let (name, value) = (name.trim(), value.trim());
             let index = scenario.parameter_index(name).ok_or_else(|| {
                 let known: Vec<&str> = scenario.parameters.iter().map(|p| p.name.as_str()).collect();
+                let guess = crate::script::closest_name(name, known.iter().copied())
+                    .map(|near| format!(" (did you mean \"{near}\"?)"))
+                    .unwrap_or_default();
                 Error::Usage(format!(
-                    "--set {item}: the scenario has no parameter \"{name}\"; its parameters are: {}",
+                    "--set {item}: the scenario has no parameter \"{name}\"{guess}; its parameters are: {}",
                     known.join(", ")
                 ))
             })?;

@@ -23,6 +23,12 @@ use std::sync::{Arc, Mutex};
 
 pub use sandbox::{MAX_FILE_BYTES, MAX_LOAD_TIME, MAX_OPERATIONS};
 
+/// The name among `known` that `name` was probably meant to be: the same ignoring case and
+/// diacritics, or a few edits away (for "did you mean" in messages).
+pub fn closest_name<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    diagnostic::closest(name, known)
+}
+
 /// Reads and runs a scenario script, returning the validated model.
 pub fn load_scenario(path: &Path) -> Result<Scenario> {
     let display = path.display().to_string();
@@ -256,6 +262,12 @@ pub(crate) fn compile(engine: &Engine, source: &str) -> std::result::Result<AST,
                  other)\nhelp: compute parts of it in variables with let",
                 sandbox::MAX_EXPR_DEPTH
             ),
+            rhai::ParseErrorType::LiteralTooLarge(what, _) if what == "Length of string" => {
+                format!(
+                    "a text may be at most {} bytes long (å, ä and ö take two)",
+                    count(sandbox::MAX_TEXT_BYTES)
+                )
+            }
             other => plain_types(&other.to_string()),
         };
         LoadError::new(format!("syntax error: {message}"), pos)
@@ -462,11 +474,8 @@ fn eval_message(
                 count(sandbox::MAX_MAP_ENTRIES)
             ),
             "Length of string" => format!(
-                "a text may be at most {} bytes long ({} letters such as a, or {} such as å, \
-                 which take two bytes)",
-                count(sandbox::MAX_TEXT_BYTES),
-                count(sandbox::MAX_TEXT_BYTES),
-                count(sandbox::MAX_TEXT_BYTES / 2)
+                "a text may be at most {} bytes long (å, ä and ö take two)",
+                count(sandbox::MAX_TEXT_BYTES)
             ),
             other => format!(
                 "{} is larger than a scenario script allows",

@@ -442,7 +442,12 @@ impl ModuleResolver for FolderResolver {
         // Logged before compiling, so that a syntax error in it can show its line.
         locked(&self.sources).push((name.clone(), text.clone()));
         let mut ast = super::compile(engine, &text).map_err(|e| {
-            in_module(EvalAltResult::ErrorRuntime(e.message.into(), e.position).into())
+            let message = if e.position.is_none() {
+                format!("import \"{path}\": {name} {}", e.message)
+            } else {
+                e.message
+            };
+            in_module(EvalAltResult::ErrorRuntime(message.into(), e.position).into())
         })?;
         ast.set_source(path);
         locked(&self.loading).push((name, real.clone()));

@@ -10,6 +10,7 @@ mod distributions;
 mod docs;
 mod engine;
 mod escaping;
+mod excel_habits;
 mod files;
 mod properties;
 mod report_html;
