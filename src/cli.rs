@@ -100,7 +100,7 @@ pub struct CheckArgs {
     /// The scenario script (.rhai).
     pub scenario: PathBuf,
     /// Parameter draws to evaluate the model at (the corners come on top).
-    #[arg(long, default_value_t = sim::check::DEFAULT_DRAWS as u64, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
+    #[arg(long, default_value_t = sim::check::DEFAULT_DRAWS as u64, value_parser = clap::value_parser!(u64).range(0..=100_000))]
     pub draws: u64,
     /// Random seed of the draws: draw i has the parameter values of iteration i of `run`
     /// with this seed.

@@ -249,13 +249,6 @@ struct DrawOutcome {
 pub fn check(scenario: &Scenario, draws: usize, seed: u64) -> CheckReport {
     let plan = Plan::new(scenario);
     let all = check_draws(scenario, draws, seed);
-    let outcomes: Vec<DrawOutcome> = all
-        .par_iter()
-        .map_init(Tables::default, |tables, d| {
-            evaluate(&plan, tables, &d.params)
-        })
-        .collect();
-
     let mut findings: BTreeMap<Rule, Finding> = BTreeMap::new();
     let mut failing = Vec::new();
     let (s_n, a_n) = (plan.states, plan.arms);
@@ -263,7 +256,22 @@ pub fn check(scenario: &Scenario, draws: usize, seed: u64) -> CheckReport {
     let mut start_positive = vec![false; s_n];
     let mut uptake_positive = vec![false; a_n];
     let mut differs = vec![false; a_n * s_n];
-    for (i, o) in outcomes.into_iter().enumerate() {
+    // In chunks, so that memory holds a chunk's outcomes, not every draw's; merged in draw
+    // order, so that the result does not depend on the threads.
+    const CHUNK: usize = 4_096;
+    let evaluated = all.chunks(CHUNK).enumerate().flat_map(|(c, chunk)| {
+        let outcomes: Vec<DrawOutcome> = chunk
+            .par_iter()
+            .map_init(Tables::default, |tables, d| {
+                evaluate(&plan, tables, &d.params)
+            })
+            .collect();
+        outcomes
+            .into_iter()
+            .enumerate()
+            .map(move |(i, o)| (c * CHUNK + i, o))
+    });
+    for (i, o) in evaluated {
         if !o.failures.is_empty() {
             failing.push(i);
         }

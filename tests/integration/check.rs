@@ -315,11 +315,22 @@ fn the_output_is_the_same_for_the_same_seed_on_any_number_of_threads() {
             r#"transition("a", "b", param("p_x", uniform(0.1, 0.6)) * 2 * eff);"#,
         ),
     ]);
-    let one = check(&script, &["--threads", "1", "--seed", "7"]);
-    let two = check(&script, &["--threads", "2", "--seed", "7"]);
+    // more draws than one chunk of the parallel evaluation (4,096)
+    let one = check(
+        &script,
+        &["--threads", "1", "--seed", "7", "--draws", "5000"],
+    );
+    let two = check(
+        &script,
+        &["--threads", "2", "--seed", "7", "--draws", "5000"],
+    );
     assert_eq!(one.code, Some(2));
+    assert!(one.stdout.contains("5,008 draws"), "{}", one.stdout);
     assert_eq!((&one.stdout, &one.stderr), (&two.stdout, &two.stderr));
-    let other = check(&script, &["--threads", "2", "--seed", "8"]);
+    let other = check(
+        &script,
+        &["--threads", "2", "--seed", "8", "--draws", "5000"],
+    );
     assert_ne!(one.stdout, other.stdout, "another seed draws other values");
 }
 
