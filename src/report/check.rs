@@ -307,7 +307,7 @@ fn rule_fix(rule: Rule) -> &'static str {
         Rule::Program { .. } => "keep program amounts ≥ 0 (and uptake ≤ 1) in every draw",
         _ => {
             "keep the value within [0, 1] in every draw: nothing is clamped (narrow the \
-             distribution, or bound the formula with min(..., 1))"
+             distribution, or bound the formula with min(..., 1) or max(..., 0))"
         }
     }
 }

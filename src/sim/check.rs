@@ -498,3 +498,76 @@ fn formulas(sc: &Scenario) -> Vec<(&crate::expr::Expr, FormulaRule)> {
     }
     all
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(source: &str) -> Scenario {
+        crate::script::load_scenario_str(source, "t.rhai", std::path::Path::new(".")).unwrap()
+    }
+
+    /// The collector sees what the engine's check stops at: the first failing draw is the
+    /// iteration a run stops at, with the same message.
+    #[test]
+    fn the_first_finding_is_where_and_what_a_run_stops_at() {
+        let sc = load(
+            r#"scenario(#{ name: "t", horizon: 4, cohort: 10 });
+actor("k");
+state("a"); state("b");
+start(#{ a: 1.0 });
+let p = param("p", uniform(0.1, 0.6));
+let eff = param("eff", uniform(0.5, 1.0));
+intervention("x", #{ startup: 1 , funded_by: #{ k: 1.0 } });
+transition("a", "b", p * 2 * eff * effect(0.9, 0.1));
+cost("a", "k", 1);
+"#,
+        );
+        let report = check(&sc, 200, 5);
+        let first = &report.findings[0];
+        let draw = report.failing[0];
+        assert_eq!(first.example.draw, draw);
+        assert_eq!(first.example.kind, DrawKind::Sampled { iteration: draw });
+        let settings = SimSettings {
+            iterations: 200,
+            seed: 5,
+            fixed: Vec::new(),
+        };
+        let err = super::super::simulate(&sc, &settings, &|| {})
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(&format!("iteration {draw} (seed 5)")), "{err}");
+        assert!(err.contains(&first.example.violation.message), "{err}");
+        assert_eq!(report.draws.len(), 200 + 2 + 4);
+        assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    }
+
+    #[test]
+    fn the_corners_are_every_parameter_at_p1_at_p99_and_each_alone() {
+        let sc = load(
+            r#"scenario(#{ name: "t", horizon: 2, cohort: 10 });
+actor("k");
+state("a");
+start(#{ a: 1.0 });
+let a = param("a", uniform(0, 1));
+let b = param("b", uniform(10, 20));
+intervention("x", #{});
+cost("a", "k", a + b);
+"#,
+        );
+        let draws = check_draws(&sc, 0, 1);
+        let values: Vec<Vec<f64>> = draws.iter().map(|d| d.params.clone()).collect();
+        let close = |x: &[f64], y: &[f64]| x.iter().zip(y).all(|(a, b)| (a - b).abs() < 1e-9);
+        for (got, want) in values.iter().zip([
+            [0.01, 10.1],
+            [0.99, 19.9],
+            [0.01, 15.0],
+            [0.99, 15.0],
+            [0.5, 10.1],
+            [0.5, 19.9],
+        ]) {
+            assert!(close(got, &want), "{got:?} vs {want:?}");
+        }
+        assert_eq!(draws.len(), 6);
+    }
+}

@@ -140,6 +140,56 @@ fn sampling_finds_a_probability_that_is_valid_at_the_medians_but_not_in_every_dr
     assert_contains(&ran.stderr, &[&format!("iteration {draw} (seed 1)")]);
 }
 
+/// Every kind of rule is checked in every draw, and all of them are counted (a run stops at
+/// the first): cost, outcome, program amounts, drop-off.
+#[test]
+fn every_kind_of_rule_is_counted_in_the_draws_where_it_fails() {
+    let script = model(&[
+        (
+            "{ARMS}",
+            r#"intervention("stöd", #{ per_participant: 1000 * (p - 0.12), uptake: p * 4, funded_by: #{ kommun: 1.0 } });"#,
+        ),
+        (
+            "{RULES}",
+            r#"transition("a", "b", 0.2 * effect(0.5, p * 4 - 0.5));
+cost("b", "kommun", ln(p - 0.15));
+outcome("o", "a", ln(p - 0.11));"#,
+        ),
+    ]);
+    let out = check(&script, &[]);
+    assert_eq!(out.code, Some(2), "{}{}", out.stdout, out.stderr);
+    let text = unwrapped(&out.stdout);
+    // p is uniform(0.1, 0.3); the share of the 1,000 draws where each rule fails
+    for (problem, share) in [
+        (
+            "the cost of \"b\" for \"kommun\" is not a finite number",
+            0.25_f64,
+        ),
+        ("the outcome \"o\" in \"a\" is not a finite number", 0.05),
+        (
+            "per_participant of intervention \"stöd\" is negative or not a finite number",
+            0.10,
+        ),
+        ("the uptake of intervention \"stöd\" leaves [0, 1]", 0.25),
+        ("the drop-off of an effect(...) leaves [0, 1]", 0.125),
+    ] {
+        let count: f64 = text
+            .split(&format!("{problem} in "))
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{problem:?} is not reported:\n{text}"));
+        // 4 binomial standard errors, and the 4 corners
+        let sd = (1000.0 * share * (1.0 - share)).sqrt();
+        assert!(
+            (count - 1000.0 * share).abs() <= 4.0 * sd + 4.0,
+            "{problem}: {count} draws, expected about {}",
+            1000.0 * share
+        );
+    }
+    assert_contains(&text, &["Problems: 5 rules give invalid values"]);
+}
+
 #[test]
 fn the_corners_find_what_the_draws_miss() {
     // above 1 only beyond P99.9 of p: 0 of 10 draws, but the P99 corners reach 1.0 + …
@@ -166,7 +216,7 @@ fn each_warning_is_reported_at_its_declaration_and_fails_only_with_strict() {
 intervention("annat stöd", #{ startup: 500, funded_by: #{ kommun: 1.0 } });"#;
     // (additions to the clean model, where the declaration starts, the warning)
     type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
-    let cases: [Case; 8] = [
+    let cases: [Case; 9] = [
         (
             &[(
                 "{PARAMS}",
@@ -182,6 +232,18 @@ intervention("annat stöd", #{ startup: 500, funded_by: #{ kommun: 1.0 } });"#;
         ),
         (
             &[("{STATES}", r#"state("c");"#)],
+            "state(\"c\")",
+            "state \"c\" is never reached",
+        ),
+        (
+            // a transition into it whose probability is 0 in every draw
+            &[
+                ("{STATES}", r#"state("c");"#),
+                (
+                    "{RULES}",
+                    &format!("{EFFECT}\ntransition(\"a\", \"c\", p * 0);"),
+                ),
+            ],
             "state(\"c\")",
             "state \"c\" is never reached",
         ),
