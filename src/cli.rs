@@ -28,11 +28,9 @@ pub struct Cli {
 pub enum Command {
     /// Simulate a scenario and print who pays, who gains, when it pays back and how likely a loss is.
     Run(RunArgs),
-    /// Validate a scenario without simulating and print the model.
-    Check {
-        /// The scenario script (.rhai).
-        scenario: PathBuf,
-    },
+    /// Validate a scenario without simulating: print the model, evaluate it at sampled
+    /// parameter draws and warn about parts that do nothing.
+    Check(CheckArgs),
     /// Write a commented scenario template that runs as it is.
     New {
         /// Name of the scenario; writes NAME.rhai.
@@ -94,6 +92,29 @@ pub enum Command {
     },
     /// Render the decision-maker report (HTML, and optionally Excel) from a results JSON.
     Report(ReportArgs),
+}
+
+/// `socinv check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The scenario script (.rhai).
+    pub scenario: PathBuf,
+    /// Parameter draws to evaluate the model at (the corners come on top).
+    #[arg(long, default_value_t = sim::check::DEFAULT_DRAWS as u64, value_parser = clap::value_parser!(u64).range(0..=100_000))]
+    pub draws: u64,
+    /// Random seed of the draws: draw i has the parameter values of iteration i of `run`
+    /// with this seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (default: all cores); the output is the same for any number.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Treat warnings as errors (exit code 2).
+    #[arg(long)]
+    pub strict: bool,
+    /// Also write the findings and warnings as JSON (schema "socinv.check/1").
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
 }
 
 /// `socinv report`.
@@ -189,14 +210,7 @@ pub struct RunArgs {
 pub fn execute(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run(&args),
-        Command::Check { scenario } => {
-            let sc = load_scenario(&scenario)?;
-            terminal::print(&report::model_description(&sc)?)?;
-            terminal::println(&format!(
-                "\nOK: {} is a valid scenario.",
-                scenario.display()
-            ))
-        }
+        Command::Check(args) => check(&args),
         Command::New { name } => new_scenario(&name),
         Command::Tornado {
             common,
@@ -278,6 +292,60 @@ pub fn execute(cli: Cli) -> Result<()> {
             })
         }
     }
+}
+
+/// `socinv check`: the description, then what the sampled check found; exit 2 on invalid
+/// values (as `run` would stop), and on warnings with `--strict`.
+fn check(args: &CheckArgs) -> Result<()> {
+    let sc = load_scenario(&args.scenario)?;
+    let plan = OutputPlan::check(
+        &[("--json", args.json.as_deref())],
+        &Inputs::scenario(&args.scenario),
+    )?;
+    let pool = thread_pool(args.threads)?;
+    let found = pool.install(|| sim::check::check(&sc, args.draws as usize, args.seed));
+    terminal::print(&report::model_description(&sc)?)?;
+    terminal::print(&report::check_findings(&sc, &found, args.seed))?;
+    if args.json.is_some() {
+        let json = report::check_json(&sc, &found, args.seed);
+        plan.commit(&[("--json", json.as_bytes())])?;
+    }
+    if let Some(first) = found.findings.first() {
+        let e = &first.example;
+        let rules = match found.findings.len() {
+            1 => "see above".to_string(),
+            n => format!("{n} rules fail, listed above"),
+        };
+        return Err(Error::Model(format!(
+            "{}, e.g. {} in {}; `socinv run --seed {}` would stop ({rules})",
+            report::finding_headline(&sc, &found, first),
+            report::check_value(e.value),
+            report::check_draw_name(&sc, e.kind),
+            args.seed,
+        )));
+    }
+    if args.strict && !found.warnings.is_empty() {
+        let lines: Vec<String> = found
+            .warnings
+            .iter()
+            .map(|w| format!("\n  {}", report::warning_line(&sc, w)))
+            .collect();
+        return Err(Error::Model(format!(
+            "{}: {} warnings, and --strict makes them errors:{}",
+            sc.file,
+            found.warnings.len(),
+            lines.concat()
+        )));
+    }
+    terminal::println(&format!(
+        "\nOK: {} is a valid scenario{}.",
+        args.scenario.display(),
+        match found.warnings.len() {
+            0 => String::new(),
+            1 => " (with 1 warning)".to_string(),
+            n => format!(" (with {n} warnings)"),
+        }
+    ))
 }
 
 /// What an analysis produced, rendered: the table, the JSON, the CSV.

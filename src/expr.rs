@@ -50,8 +50,13 @@ pub enum Node {
     InSubgroup { group: usize, name: String },
     /// Years since the current arm's program ended (0 during it and for the baseline).
     YearsSinceEnd,
-    /// The fading multiplier `effect(m, dropoff)`.
-    Effect(Expr, Expr),
+    /// The fading multiplier `effect(m, dropoff)`, or `effect(m, dropoff, arm)` for the
+    /// participants of one arm only (`arm`: its index and name; 1 in every other arm).
+    Effect {
+        multiplier: Expr,
+        dropoff: Expr,
+        arm: Option<(usize, String)>,
+    },
     /// A function of one value.
     Unary(UnaryOp, Expr),
     /// A function of two values.
@@ -210,7 +215,12 @@ impl Expr {
             Node::Treated => bool_value(cx.arm != 0),
             Node::InSubgroup { group, .. } => bool_value(cx.subgroup == *group),
             Node::YearsSinceEnd => f64::from(years_since_end(cx)),
-            Node::Effect(m, dropoff) => match cx.program {
+            Node::Effect {
+                multiplier: m,
+                dropoff,
+                arm,
+            } => match cx.program {
+                _ if arm.as_ref().is_some_and(|(a, _)| *a != cx.arm) => 1.0,
                 Some((start, end)) if cx.year >= start => {
                     let m = m.eval(cx);
                     if cx.year < end {
@@ -254,7 +264,11 @@ impl Expr {
                 return;
             }
             match e.node() {
-                Node::Effect(m, d) => {
+                Node::Effect {
+                    multiplier: m,
+                    dropoff: d,
+                    ..
+                } => {
                     out.push(d.clone());
                     walk(m, seen, out);
                     walk(d, seen, out);
@@ -283,6 +297,27 @@ impl Expr {
         out
     }
 
+    /// Whether `test` holds for a node of the expression (each shared part visited once).
+    pub fn any_node(&self, test: &dyn Fn(&Node) -> bool) -> bool {
+        fn walk(
+            e: &Expr,
+            test: &dyn Fn(&Node) -> bool,
+            seen: &mut HashSet<*const Measured>,
+        ) -> bool {
+            if !seen.insert(Arc::as_ptr(&e.0)) {
+                return false;
+            }
+            if test(e.node()) {
+                return true;
+            }
+            let mut found = false;
+            e.node()
+                .for_each_child(|c| found = found || walk(c, test, seen));
+            found
+        }
+        walk(self, test, &mut HashSet::new())
+    }
+
     /// What the expression reads.
     pub fn dependencies(&self) -> Dependencies {
         let mut deps = Dependencies::default();
@@ -304,7 +339,11 @@ impl Expr {
                 deps.arm = true;
                 deps.year = true;
             }
-            Node::Effect(m, d) => {
+            Node::Effect {
+                multiplier: m,
+                dropoff: d,
+                ..
+            } => {
                 deps.arm = true;
                 deps.year = true;
                 m.collect(deps);
@@ -342,7 +381,12 @@ impl Node {
             | Node::Treated
             | Node::InSubgroup { .. }
             | Node::YearsSinceEnd => {}
-            Node::Effect(a, b) | Node::Binary(_, a, b) => {
+            Node::Effect {
+                multiplier: a,
+                dropoff: b,
+                ..
+            }
+            | Node::Binary(_, a, b) => {
                 f(a);
                 f(b);
             }
@@ -450,7 +494,14 @@ impl fmt::Display for Expr {
             Node::Treated => write!(f, "treated()"),
             Node::InSubgroup { name, .. } => write!(f, "in_subgroup(\"{name}\")"),
             Node::YearsSinceEnd => write!(f, "years_since_end()"),
-            Node::Effect(m, d) => write!(f, "effect({m}, {d})"),
+            Node::Effect {
+                multiplier: m,
+                dropoff: d,
+                arm,
+            } => match arm {
+                None => write!(f, "effect({m}, {d})"),
+                Some((_, name)) => write!(f, "effect({m}, {d}, \"{name}\")"),
+            },
             Node::Unary(op, a) => match op {
                 UnaryOp::Neg => write!(f, "-({a})"),
                 UnaryOp::Not => write!(f, "not({a})"),
@@ -533,9 +584,35 @@ mod tests {
         assert_eq!(e.dependencies().params, vec![0]);
     }
 
+    fn effect(multiplier: Expr, dropoff: Expr) -> Expr {
+        Expr::new(Node::Effect {
+            multiplier,
+            dropoff,
+            arm: None,
+        })
+    }
+
+    #[test]
+    fn an_effect_tied_to_an_arm_is_1_in_the_others() {
+        let tied = Expr::new(Node::Effect {
+            multiplier: Expr::constant(0.5),
+            dropoff: Expr::constant(0.5),
+            arm: Some((2, "B".into())),
+        });
+        let in_arm = |arm: usize, year: u32| {
+            tied.eval(&EvalContext {
+                program: Some((0, 2)),
+                ..cx(&[], year, arm)
+            })
+        };
+        assert_eq!((in_arm(0, 1), in_arm(1, 1), in_arm(1, 3)), (1.0, 1.0, 1.0));
+        assert_eq!((in_arm(2, 1), in_arm(2, 2)), (0.5, 0.75));
+        assert_eq!(tied.to_string(), "effect(0.5, 0.5, \"B\")");
+    }
+
     #[test]
     fn effect_fades_after_the_program() {
-        let e = Expr::new(Node::Effect(Expr::constant(0.5), Expr::constant(0.5)));
+        let e = effect(Expr::constant(0.5), Expr::constant(0.5));
         assert_eq!(e.eval(&cx(&[], 0, 0)), 1.0, "baseline is untouched");
         assert_eq!(e.eval(&cx(&[], 1, 1)), 0.5, "full effect while it runs");
         assert_eq!(
@@ -636,7 +713,7 @@ mod tests {
         for _ in 0..MAX_FORMULA_DEPTH - 1 {
             deep = Expr::new(Node::IfElse(
                 Expr::constant(1.0),
-                Expr::new(Node::Effect(deep, Expr::constant(0.5))),
+                effect(deep, Expr::constant(0.5)),
                 Expr::new(Node::Lookup(
                     vec![Expr::constant(1.0)],
                     Expr::new(Node::Year),

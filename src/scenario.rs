@@ -44,8 +44,12 @@ pub struct Scenario {
     /// Whether subgroup sizes and starting states are drawn per person or known counts.
     pub composition: Composition,
     pub actors: Vec<String>,
+    /// Where each actor is declared.
+    pub actor_origins: Vec<SourcePos>,
     pub perspectives: Vec<Perspective>,
     pub states: Vec<String>,
+    /// Where each state is declared.
+    pub state_origins: Vec<SourcePos>,
     /// Subgroups; the last one is always the remainder group [`REMAINDER_GROUP`].
     pub subgroups: Vec<Subgroup>,
     pub parameters: Vec<Parameter>,

@@ -1,10 +1,11 @@
 //! `socinv check`: the model as declared, with parameter ranges and the first year's tables at
-//! the parameters' medians.
+//! the parameters' medians; then what the sampled check found (see [`crate::sim::check`]).
 
 use super::format::{amount, percent, table};
 use crate::error::Result;
-use crate::scenario::{Composition, Scenario};
-use crate::sim::year_table;
+use crate::scenario::{Composition, Scenario, SourcePos};
+use crate::sim::check::{CheckReport, DrawKind, Finding, FormulaRule, NoChange, Warning};
+use crate::sim::{ProgramAmount, Rule, Violation, year_table};
 use std::fmt::Write;
 
 /// Describes the scenario for an analyst checking it.
@@ -92,14 +93,16 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
             .iter()
             .map(|(a, s)| format!("{} {}", sc.actors[*a], percent(*s)))
             .collect();
-        let _ = writeln!(
-            out,
-            "  {}: start-up {}, per participant and year {}, years {}–{}, uptake {}, funded by {}{}",
+        let years = if p.years == 0 {
+            "no years".to_string()
+        } else {
+            format!("years {start}–{}", end - 1)
+        };
+        let line = format!(
+            "{}: start-up {}, per participant and year {}, {years}, uptake {}, funded by {}{}",
             arm.name,
             p.startup,
             p.per_participant,
-            start,
-            end.saturating_sub(1),
             p.uptake,
             if funders.is_empty() {
                 "nobody (no cost)".into()
@@ -108,27 +111,49 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
             },
             given_in(sc, p)
         );
+        wrapped(&mut out, &line, "  ", "    ");
     }
 
     let _ = writeln!(out, "\nTransition rules");
     for r in &sc.transitions {
-        let _ = writeln!(
-            out,
-            "  {} → {}: {}   ({})",
+        let line = format!(
+            "{} → {}: {}   ({})",
             sc.states[r.from], sc.states[r.to], r.probability, r.origin
         );
+        wrapped(&mut out, &line, "  ", "      ");
     }
 
+    let mut tables = String::new();
+    match median_tables(sc, &medians, &mut tables) {
+        Ok(()) => out.push_str(&tables),
+        Err(_) => out.push_str(
+            "\nThe tables at the parameters' medians are left out: the model gives invalid \
+             values there (see the problems below).\n",
+        ),
+    }
+    if !sc.outcomes.is_empty() {
+        let _ = writeln!(out, "\nOutcomes: {}", sc.outcomes.join(", "));
+    }
+    Ok(out)
+}
+
+/// The year 0 → 1 transition probabilities per arm and the year 0 costs, at the medians.
+fn median_tables(sc: &Scenario, medians: &[f64], out: &mut String) -> Result<()> {
     if sc.horizon > 1 {
         let group = sc.subgroups.len() - 1;
         for (a, arm) in sc.arms.iter().enumerate() {
-            let t = year_table(sc, &medians, a, group, 0)?;
+            let t = year_table(sc, medians, a, group, 0)?;
             let who = if a == 0 { "" } else { ", participants" };
-            let _ = writeln!(
+            out.push('\n');
+            wrapped(
                 out,
-                "\nYear 0 → 1 transition probabilities, {}{who} (subgroup \"{}\", parameters at \
-                 their medians, time in state 1)",
-                arm.name, sc.subgroups[group].name
+                &format!(
+                    "Year 0 → 1 transition probabilities, {}{who} (subgroup \"{}\", parameters \
+                     at their medians, time in state 1)",
+                    arm.name, sc.subgroups[group].name
+                ),
+                "",
+                "",
             );
             let mut header = vec!["from \\ to".to_string()];
             header.extend(sc.states.iter().cloned());
@@ -143,11 +168,16 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
     }
 
     let group = sc.subgroups.len() - 1;
-    let t = year_table(sc, &medians, 0, group, 0)?;
-    let _ = writeln!(
+    let t = year_table(sc, medians, 0, group, 0)?;
+    out.push('\n');
+    wrapped(
         out,
-        "\nYear 0 costs per person, {} (yearly; one-off on entry in brackets; {})",
-        sc.arms[0].name, sc.currency
+        &format!(
+            "Year 0 costs per person, {} (yearly; one-off on entry in brackets; {})",
+            sc.arms[0].name, sc.currency
+        ),
+        "",
+        "",
     );
     let mut header = vec!["state \\ actor".to_string()];
     header.extend(sc.actors.iter().cloned());
@@ -165,10 +195,7 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
         rows.push(cells);
     }
     out.push_str(&table(&rows, ""));
-    if !sc.outcomes.is_empty() {
-        let _ = writeln!(out, "\nOutcomes: {}", sc.outcomes.join(", "));
-    }
-    Ok(out)
+    Ok(())
 }
 
 /// ", given in: a, b" when the program is not given in every state.
@@ -184,4 +211,425 @@ fn given_in(sc: &Scenario, p: &crate::scenario::Program) -> String {
         .map(|(s, _)| s.as_str())
         .collect();
     format!(", given in: {}", states.join(", "))
+}
+
+/// The width the findings and warnings are wrapped to.
+const WIDTH: usize = 100;
+
+/// A number as `check` shows it: 6 significant digits, `NaN` and `inf` as such.
+pub(crate) fn value(x: f64) -> String {
+    if x.is_finite() {
+        super::format::round_sig(x, 6).to_string()
+    } else {
+        x.to_string()
+    }
+}
+
+/// `n` with thousands separated by commas, as in prose: 1,006.
+fn count(n: usize) -> String {
+    super::format::grouped_with(n as f64, 0, ',', '.', '-')
+}
+
+/// Wraps `text` to [`WIDTH`] columns, the first line indented by `first`, the others by `rest`.
+fn wrapped(out: &mut String, text: &str, first: &str, rest: &str) {
+    let options = textwrap::Options::new(WIDTH)
+        .initial_indent(first)
+        .subsequent_indent(rest)
+        .break_words(false);
+    for line in textwrap::wrap(&super::terminal::clean(text), options) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+}
+
+/// What a rule must satisfy, said of the rule that fails it.
+fn rule_problem(sc: &Scenario, rule: Rule) -> String {
+    match rule {
+        Rule::StartShare { group, state } => format!(
+            "the start share of \"{}\" (subgroup \"{}\") leaves [0, 1]",
+            sc.states[state], sc.subgroups[group].name
+        ),
+        Rule::StartSum { group } => format!(
+            "the start shares of subgroup \"{}\" do not add up to 1",
+            sc.subgroups[group].name
+        ),
+        Rule::Program { arm, amount } => match amount {
+            ProgramAmount::Uptake => format!(
+                "the uptake of intervention \"{}\" leaves [0, 1]",
+                sc.arms[arm].name
+            ),
+            _ => format!(
+                "{} of intervention \"{}\" is negative or not a finite number",
+                amount.key(),
+                sc.arms[arm].name
+            ),
+        },
+        Rule::Dropoff { .. } => "the drop-off of an effect(...) leaves [0, 1]".to_string(),
+        Rule::Transition { index } => {
+            let r = &sc.transitions[index];
+            format!(
+                "the probability of transition \"{}\" → \"{}\" leaves [0, 1]",
+                sc.states[r.from], sc.states[r.to]
+            )
+        }
+        Rule::RowSum { state } => format!(
+            "the transitions out of \"{}\" add up to more than 1",
+            sc.states[state]
+        ),
+        Rule::Cost { index } => {
+            let r = &sc.costs[index];
+            format!(
+                "the cost of \"{}\" for \"{}\" is not a finite number",
+                sc.states[r.state], sc.actors[r.actor]
+            )
+        }
+        Rule::Outcome { index } => {
+            let r = &sc.outcome_rules[index];
+            format!(
+                "the outcome \"{}\" in \"{}\" is not a finite number",
+                sc.outcomes[r.outcome], sc.states[r.state]
+            )
+        }
+    }
+}
+
+/// What to do about an invalid value of `rule`.
+fn rule_fix(rule: Rule) -> &'static str {
+    match rule {
+        Rule::RowSum { .. } => {
+            "make the exits of the state add up to at most 1 in every draw (e.g. min(...), or \
+             narrower distributions)"
+        }
+        Rule::Cost { .. } | Rule::Outcome { .. } => {
+            "look for a division by a parameter that can be 0, or ln/pow of a value that can \
+             be negative"
+        }
+        Rule::Program { .. } => "keep program amounts ≥ 0 (and uptake ≤ 1) in every draw",
+        _ => {
+            "keep the value within [0, 1] in every draw: nothing is clamped (narrow the \
+             distribution, or bound the formula with min(..., 1) or max(..., 0))"
+        }
+    }
+}
+
+/// The draw, described: `draw 28` (as iteration 28 of `run` with the seed) or a corner.
+pub(crate) fn draw_name(sc: &Scenario, kind: DrawKind) -> String {
+    let q = |q: f64| format!("P{}", value(q * 100.0));
+    match kind {
+        DrawKind::Sampled { iteration } => format!("draw {iteration}"),
+        DrawKind::AllAt { q: at } => format!("the corner with every parameter at {}", q(at)),
+        DrawKind::OneAt { parameter, q: at } => format!(
+            "the corner with \"{}\" at {} and the others at their medians",
+            sc.parameters[parameter].name,
+            q(at)
+        ),
+    }
+}
+
+/// Where in the model the example happened: arm, subgroup, year, time in state.
+fn example_place(sc: &Scenario, v: &Violation) -> String {
+    let arm = if v.variant == 0 {
+        format!("\"{}\"", sc.arms[0].name)
+    } else {
+        format!("\"{}\" (participants)", sc.arms[v.variant].name)
+    };
+    let tis = v
+        .time_in_state
+        .map(|t| format!(", time in state {t}"))
+        .unwrap_or_default();
+    format!(
+        "arm {arm}, subgroup \"{}\", year {}{tis}",
+        sc.subgroups[v.group].name, v.year
+    )
+}
+
+/// A warning in plain words, with what to do.
+fn warning_text(sc: &Scenario, w: &Warning) -> String {
+    match w {
+        Warning::UnusedParameter { parameter } => format!(
+            "parameter \"{}\" is read by no rule, so it changes nothing. If a rhai variable \
+             was reused (`let p = param(\"a\", ...); let p = param(\"b\", ...);`), the first \
+             parameter is lost: give each its own variable, or remove it.",
+            sc.parameters[*parameter].name
+        ),
+        Warning::ActorWithoutCost { actor } => format!(
+            "actor \"{0}\" has no cost rule and pays no share of a program: its costs are \
+             always 0. Add cost(state, \"{0}\", amount) or funded_by, or remove the actor.",
+            sc.actors[*actor]
+        ),
+        Warning::UnreachableState { state } => format!(
+            "state \"{}\" is never reached: no one starts in it, and no transition into it \
+             from a state someone is in has a probability above 0 in any draw. Add a start \
+             share or a transition into it, or remove it.",
+            sc.states[*state]
+        ),
+        Warning::InterventionChangesNothing { arm, why } => {
+            let name = &sc.arms[*arm].name;
+            let p = sc.arms[*arm]
+                .program
+                .as_ref()
+                .expect("interventions have a program");
+            let reason = match why {
+                NoChange::StartsAfterHorizon => format!(
+                    "its start_year {} is beyond the horizon (years 0–{}). Set start_year \
+                     below {} or lengthen the horizon.",
+                    p.start_year,
+                    sc.horizon - 1,
+                    sc.horizon
+                ),
+                NoChange::NoYears => {
+                    "it runs for years: 0, so no one receives the program (an effect(...) \
+                     acts as after a program that ended at once). Give years: 1 or more."
+                        .to_string()
+                }
+                NoChange::NoUptake => "its uptake is 0 in every draw and subgroup, so no one \
+                                       takes part. Give a share above 0."
+                    .to_string(),
+                NoChange::NoEffect => format!(
+                    "its participants' transitions, costs and outcomes equal ordinary \
+                     practice's in every draw, so it only costs. Give it an effect, e.g. \
+                     transition(from, to, p * effect(rr, dropoff, \"{name}\"))."
+                ),
+            };
+            format!("intervention \"{name}\" changes nothing: {reason}")
+        }
+        Warning::EffectForEveryArm { rule } => {
+            let names: Vec<String> = sc
+                .interventions()
+                .map(|(_, a)| format!("\"{}\"", a.name))
+                .collect();
+            format!(
+                "the effect(...) in {} applies to every intervention ({}). If it belongs to one, \
+                 tie it to it: effect(m, dropoff, \"{}\").",
+                formula_rule_name(sc, *rule),
+                names.join(", "),
+                sc.arms[1].name
+            )
+        }
+    }
+}
+
+fn formula_rule_name(sc: &Scenario, rule: FormulaRule) -> String {
+    match rule {
+        FormulaRule::Transition(i) => {
+            let r = &sc.transitions[i];
+            format!(
+                "transition \"{}\" → \"{}\"",
+                sc.states[r.from], sc.states[r.to]
+            )
+        }
+        FormulaRule::Cost(i) => {
+            let r = &sc.costs[i];
+            format!(
+                "the cost of \"{}\" for \"{}\"",
+                sc.states[r.state], sc.actors[r.actor]
+            )
+        }
+        FormulaRule::Outcome(i) => {
+            let r = &sc.outcome_rules[i];
+            format!(
+                "outcome \"{}\" in \"{}\"",
+                sc.outcomes[r.outcome], sc.states[r.state]
+            )
+        }
+        FormulaRule::Program(a) => format!("the program of \"{}\"", sc.arms[a].name),
+    }
+}
+
+/// One finding as a line: where, what, in how many draws.
+pub fn finding_headline(sc: &Scenario, r: &CheckReport, f: &Finding) -> String {
+    let at = f
+        .origin
+        .as_ref()
+        .map(|o| format!("{o}: "))
+        .unwrap_or_else(|| format!("{}: ", sc.file));
+    format!(
+        "{at}{} in {} of {} draws",
+        rule_problem(sc, f.rule),
+        count(f.failing_draws),
+        count(r.draws.len())
+    )
+}
+
+/// What the sampled check found, for the terminal: the draws, the problems with an example
+/// each, the warnings; each with where it is declared and what to do.
+pub fn check_findings(sc: &Scenario, r: &CheckReport, seed: u64) -> String {
+    let mut out = String::new();
+    let sampled = r
+        .draws
+        .iter()
+        .filter(|d| matches!(d.kind, DrawKind::Sampled { .. }))
+        .count();
+    out.push('\n');
+    wrapped(
+        &mut out,
+        &format!(
+            "Sampled check: {} draws of the parameters: {} as `socinv run --seed {seed}` draws \
+             them (draw i is iteration i), and {} corners (every parameter at P1, every one at \
+             P99, each alone at P1 and P99 with the others at their medians); in each, every \
+             arm, subgroup, year and time in state, during and after the programs.",
+            count(r.draws.len()),
+            count(sampled),
+            count(r.draws.len() - sampled)
+        ),
+        "",
+        "",
+    );
+    if r.findings.is_empty() {
+        out.push_str("\nNo invalid value in any draw.\n");
+    } else {
+        wrapped(
+            &mut out,
+            &format!(
+                "\nProblems: {} invalid values, in {} of {} draws; `socinv run` would \
+                 stop at the first.",
+                match r.findings.len() {
+                    1 => "1 rule gives".to_string(),
+                    n => format!("{n} rules give"),
+                },
+                count(r.failing.len()),
+                count(r.draws.len())
+            ),
+            "",
+            "",
+        );
+        for f in &r.findings {
+            let e = &f.example;
+            let reads: Vec<String> = e
+                .violation
+                .params
+                .iter()
+                .map(|&i| format!("{} = {}", sc.parameters[i].name, value(e.params[i])))
+                .collect();
+            let reads = if reads.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", reads.join(", "))
+            };
+            wrapped(&mut out, &finding_headline(sc, r, f), "  ", "    ");
+            wrapped(
+                &mut out,
+                &format!(
+                    "e.g. {}: {}{reads}; {}",
+                    draw_name(sc, e.kind),
+                    value(e.value),
+                    example_place(sc, &e.violation)
+                ),
+                "    ",
+                "      ",
+            );
+            wrapped(&mut out, rule_fix(f.rule), "    ", "    ");
+        }
+    }
+    if !r.warnings.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nWarnings ({}; they do not stop a run, --strict makes them errors):",
+            r.warnings.len()
+        );
+        for w in &r.warnings {
+            let at = w
+                .origin(sc)
+                .map(|o| format!("{o}: "))
+                .unwrap_or_else(|| format!("{}: ", sc.file));
+            wrapped(
+                &mut out,
+                &format!("{at}{}", warning_text(sc, w)),
+                "  ",
+                "    ",
+            );
+        }
+    }
+    out
+}
+
+/// A warning as one line with its position, for `--strict`'s error.
+pub fn warning_line(sc: &Scenario, w: &Warning) -> String {
+    let at = w
+        .origin(sc)
+        .map(|o| format!("{o}: "))
+        .unwrap_or_else(|| format!("{}: ", sc.file));
+    format!("{at}{}", warning_text(sc, w))
+}
+
+/// The findings and warnings as JSON (`schema` "socinv.check/1"), each with its position and
+/// the plain-words message of the terminal.
+pub fn check_json(sc: &Scenario, r: &CheckReport, seed: u64) -> String {
+    let position = |o: Option<&SourcePos>| -> serde_json::Value {
+        match o {
+            Some(o) => serde_json::json!({ "file": o.file, "line": o.line, "column": o.column }),
+            None => serde_json::Value::Null,
+        }
+    };
+    let number = |x: f64| -> serde_json::Value {
+        if x.is_finite() {
+            serde_json::json!(x)
+        } else {
+            serde_json::json!(x.to_string())
+        }
+    };
+    let findings: Vec<serde_json::Value> = r
+        .findings
+        .iter()
+        .map(|f| {
+            let e = &f.example;
+            let v = &e.violation;
+            let params: serde_json::Map<String, serde_json::Value> = v
+                .params
+                .iter()
+                .map(|&i| (sc.parameters[i].name.clone(), number(e.params[i])))
+                .collect();
+            serde_json::json!({
+                "problem": rule_problem(sc, f.rule),
+                "position": position(f.origin.as_ref()),
+                "failing_draws": f.failing_draws,
+                "example": {
+                    "draw": draw_name(sc, e.kind),
+                    "iteration": match e.kind {
+                        DrawKind::Sampled { iteration } => serde_json::json!(iteration),
+                        _ => serde_json::Value::Null,
+                    },
+                    "value": number(e.value),
+                    "arm": sc.arms[v.variant].name,
+                    "participants": v.variant != 0,
+                    "subgroup": sc.subgroups[v.group].name,
+                    "year": v.year,
+                    "time_in_state": v.time_in_state,
+                    "parameters": params,
+                    "message": v.message,
+                },
+            })
+        })
+        .collect();
+    let warnings: Vec<serde_json::Value> = r
+        .warnings
+        .iter()
+        .map(|w| {
+            serde_json::json!({
+                "kind": match w {
+                    Warning::UnusedParameter { .. } => "unused_parameter",
+                    Warning::ActorWithoutCost { .. } => "actor_without_cost",
+                    Warning::UnreachableState { .. } => "unreachable_state",
+                    Warning::InterventionChangesNothing { .. } => "intervention_changes_nothing",
+                    Warning::EffectForEveryArm { .. } => "effect_for_every_arm",
+                },
+                "position": position(w.origin(sc)),
+                "message": warning_text(sc, w),
+            })
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&serde_json::json!({
+        "schema": "socinv.check/1",
+        "scenario": sc.name,
+        "file": sc.file,
+        "source_hash": sc.source_hash,
+        "seed": seed,
+        "draws": r.draws.len(),
+        "failing_draws": r.failing.len(),
+        "findings": findings,
+        "warnings": warnings,
+    }))
+    .expect("the check serialises");
+    text.push('\n');
+    text
 }

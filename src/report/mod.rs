@@ -10,7 +10,8 @@ mod summary;
 pub mod terminal;
 pub mod xlsx;
 
-pub use check::model_description;
+pub use check::{check_findings, check_json, finding_headline, model_description, warning_line};
+pub(crate) use check::{draw_name as check_draw_name, value as check_value};
 pub use summary::summary_text;
 
 use crate::error::Result;

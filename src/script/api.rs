@@ -25,8 +25,10 @@ struct Builder {
     notes: String,
     settings: Option<Settings>,
     actors: Vec<String>,
+    actor_origins: Vec<SourcePos>,
     perspectives: Vec<Perspective>,
     states: Vec<String>,
+    state_origins: Vec<SourcePos>,
     /// Starting shares for everyone without a subgroup start of their own.
     start: Option<Vec<Expr>>,
     /// The people per state of `start_counts(...)` for everyone, if it was used.
@@ -193,8 +195,10 @@ impl SharedBuilder {
             cohort: settings.cohort,
             composition,
             actors: std::mem::take(&mut b.actors),
+            actor_origins: std::mem::take(&mut b.actor_origins),
             perspectives: std::mem::take(&mut b.perspectives),
             states: std::mem::take(&mut b.states),
+            state_origins: std::mem::take(&mut b.state_origins),
             subgroups,
             parameters: std::mem::take(&mut b.parameters),
             arms,
@@ -841,6 +845,8 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
                 return Err(fail(&ctx, format!("actor \"{name}\" is declared twice")));
             }
             b.actors.push(name.to_string());
+            let at = origin(&ctx, &b);
+            b.actor_origins.push(at);
             Ok(())
         },
     );
@@ -915,6 +921,8 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
                 ));
             }
             b.states.push(name.to_string());
+            let at = origin(&ctx, &b);
+            b.state_origins.push(at);
             Ok(())
         },
     );
@@ -1546,7 +1554,48 @@ fn register_formulas(engine: &mut Engine, builder: &SharedBuilder) {
                     format!("effect dropoff {} is outside [0, 1]", number(x)),
                 ));
             }
-            checked(&ctx, Expr::new(Node::Effect(m, d)))
+            checked(
+                &ctx,
+                Expr::new(Node::Effect {
+                    multiplier: m,
+                    dropoff: d,
+                    arm: None,
+                }),
+            )
+        },
+    );
+    let b = builder.clone();
+    engine.register_fn(
+        "effect",
+        move |ctx: NativeCallContext, m: Dynamic, dropoff: Dynamic, arm: &str| -> FnResult<Expr> {
+            let m = to_expr(&ctx, "effect multiplier", &m)?;
+            let d = to_expr(&ctx, "effect dropoff", &dropoff)?;
+            if let Some(x) = d.as_constant()
+                && !(0.0..=1.0).contains(&x)
+            {
+                return Err(fail(&ctx, format!("effect dropoff {x} is outside [0, 1]")));
+            }
+            let b = b.lock();
+            let names: Vec<String> = b.interventions.iter().map(|a| a.name.clone()).collect();
+            let baseline = b.baseline.as_deref().unwrap_or(DEFAULT_BASELINE);
+            if arm == baseline {
+                return Err(fail(
+                    &ctx,
+                    format!(
+                        "effect(..., \"{arm}\"): \"{arm}\" is ordinary practice, which has no \
+                         effect; name the intervention the effect belongs to"
+                    ),
+                ));
+            }
+            let index = lookup(&ctx, "intervention", &names, arm)?;
+            checked(
+                &ctx,
+                Expr::new(Node::Effect {
+                    multiplier: m,
+                    dropoff: d,
+                    arm: Some((index + 1, arm.to_string())),
+                }),
+            )
         },
     );
     engine.register_fn(

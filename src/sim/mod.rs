@@ -6,6 +6,7 @@
 //! Memory holds one [`IterationResult`] per iteration (actors × arms and years × arms numbers),
 //! never a trajectory.
 
+pub mod check;
 mod cohort;
 pub mod rng;
 mod tables;
@@ -15,7 +16,8 @@ use crate::scenario::Scenario;
 use cohort::ArmCounts;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use tables::{Plan, Tables, Violation};
+use tables::{Plan, Tables};
+pub use tables::{ProgramAmount, Rule, Violation};
 
 /// How to run the simulation.
 #[derive(Clone, Debug)]

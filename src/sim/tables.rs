@@ -176,6 +176,78 @@ pub struct Violation {
     pub origin: Option<SourcePos>,
 }
 
+/// A rule whose values `Tables::fill` checks, for grouping what `socinv check` finds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Rule {
+    /// The starting share of `state` in subgroup `group` (must lie in [0, 1]).
+    StartShare { group: usize, state: usize },
+    /// The starting shares of subgroup `group` (must add up to 1).
+    StartSum { group: usize },
+    /// An amount of intervention `arm`'s program.
+    Program { arm: usize, amount: ProgramAmount },
+    /// The drop-off of `Plan::dropoffs[index]` (must lie in [0, 1]).
+    Dropoff { index: usize },
+    /// `Scenario::transitions[index]` (a probability in [0, 1]).
+    Transition { index: usize },
+    /// The transitions out of `state` (must add up to at most 1).
+    RowSum { state: usize },
+    /// `Scenario::costs[index]` (a finite amount).
+    Cost { index: usize },
+    /// `Scenario::outcome_rules[index]` (a finite value).
+    Outcome { index: usize },
+}
+
+/// The amounts of a program, each checked per arm.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProgramAmount {
+    Startup,
+    Uptake,
+    PerParticipant,
+}
+
+impl ProgramAmount {
+    /// The key the script writes in `intervention(...)`.
+    pub fn key(self) -> &'static str {
+        match self {
+            ProgramAmount::Startup => "startup",
+            ProgramAmount::Uptake => "uptake",
+            ProgramAmount::PerParticipant => "per_participant",
+        }
+    }
+}
+
+/// What [`Tables::fill`] does with the values it checks: a run stops at the first invalid one
+/// ([`StopAtFirst`]); `socinv check` collects them all and looks at the values.
+pub trait Inspector {
+    /// An invalid `value` of `rule`; `violation` describes it. `Err` stops the fill.
+    fn invalid(
+        &mut self,
+        rule: Rule,
+        value: f64,
+        violation: impl FnOnce() -> Violation,
+    ) -> Result<(), Violation>;
+
+    /// A value of a starting share, transition or uptake, valid or not (in that order of
+    /// evaluation; the default ignores it).
+    #[inline(always)]
+    fn evaluated(&mut self, _rule: Rule, _value: f64) {}
+}
+
+/// The simulation's inspector: the first invalid value stops the iteration.
+pub struct StopAtFirst;
+
+impl Inspector for StopAtFirst {
+    #[inline(always)]
+    fn invalid(
+        &mut self,
+        _rule: Rule,
+        _value: f64,
+        violation: impl FnOnce() -> Violation,
+    ) -> Result<(), Violation> {
+        Err(violation())
+    }
+}
+
 /// One iteration's tables. Reused between iterations on a thread (buffers are overwritten).
 #[derive(Default)]
 pub struct Tables {
@@ -230,6 +302,17 @@ impl Tables {
 
     /// Evaluates every formula for this iteration's parameter values.
     pub fn fill(&mut self, plan: &Plan, params: &[f64]) -> Result<(), Violation> {
+        self.fill_inspected(plan, params, &mut StopAtFirst)
+    }
+
+    /// [`Tables::fill`], handing every checked value to `inspector`: the engine's one set of
+    /// rules, whether a run stops at the first invalid value or `check` collects them all.
+    pub fn fill_inspected(
+        &mut self,
+        plan: &Plan,
+        params: &[f64],
+        inspector: &mut impl Inspector,
+    ) -> Result<(), Violation> {
         let sc = plan.scenario;
         let (a_n, g_n, h, s_n) = (plan.arms, plan.groups, plan.years, plan.states);
         let blocks = a_n * g_n * h;
@@ -253,25 +336,27 @@ impl Tables {
             for (s, share) in group.start.iter().enumerate() {
                 let x = share.eval(&cx);
                 reads.extend(share.dependencies().params);
+                let rule = Rule::StartShare { group: g, state: s };
+                inspector.evaluated(rule, x);
                 if !(0.0..=1.0).contains(&x) {
-                    return Err(Violation {
+                    inspector.invalid(rule, x, || Violation {
                         message: format!(
                             "the start share of \"{}\" is {x}, outside [0, 1]",
                             sc.states[s]
                         ),
-                        params: reads,
+                        params: reads.clone(),
                         variant: 0,
                         group: g,
                         year: 0,
                         time_in_state: None,
                         origin: None,
-                    });
+                    })?;
                 }
                 acc += x;
                 self.start_cum[g * s_n + s] = acc;
             }
             if (acc - 1.0).abs() > 1e-9 && group.share > 0.0 {
-                return Err(Violation {
+                inspector.invalid(Rule::StartSum { group: g }, acc, || Violation {
                     message: format!("the start shares add up to {acc}, not 1"),
                     params: reads,
                     variant: 0,
@@ -279,7 +364,7 @@ impl Tables {
                     year: 0,
                     time_in_state: None,
                     origin: None,
-                });
+                })?;
             }
             self.start_cum[g * s_n + s_n - 1] = 1.0;
         }
@@ -292,43 +377,53 @@ impl Tables {
         self.uptake[..g_n].fill(1.0);
         for (a, arm) in sc.interventions() {
             let p = arm.program.as_ref().expect("interventions have a program");
-            let check = |what: &str, e: &Expr, g: usize, t: u32, max: Option<f64>| {
-                let x = e.eval(&plan.context(params, a, g, t as usize, 1));
-                let ok = x.is_finite() && x >= 0.0 && max.is_none_or(|m| x <= m);
-                if ok {
-                    return Ok(x);
-                }
-                let range = match max {
-                    Some(m) => format!("between 0 and {m}"),
-                    None => "a finite amount ≥ 0".to_string(),
+            let mut check = |amount: ProgramAmount, g: usize, t: u32| {
+                let (e, max) = match amount {
+                    ProgramAmount::Startup => (&p.startup, None),
+                    ProgramAmount::Uptake => (&p.uptake, Some(1.0)),
+                    ProgramAmount::PerParticipant => (&p.per_participant, None),
                 };
-                Err(Violation {
-                    message: format!(
-                        "intervention \"{}\": {what} must be {range}, got {x}",
-                        arm.name
-                    ),
-                    params: e.dependencies().params,
-                    variant: a,
-                    group: g,
-                    year: t as usize,
-                    time_in_state: None,
-                    origin: Some(p.origin.clone()),
-                })
+                let x = e.eval(&plan.context(params, a, g, t as usize, 1));
+                let rule = Rule::Program { arm: a, amount };
+                if amount == ProgramAmount::Uptake {
+                    inspector.evaluated(rule, x);
+                }
+                let ok = x.is_finite() && x >= 0.0 && max.is_none_or(|m| x <= m);
+                if !ok {
+                    let range = match max {
+                        Some(m) => format!("between 0 and {m}"),
+                        None => "a finite amount ≥ 0".to_string(),
+                    };
+                    inspector.invalid(rule, x, || Violation {
+                        message: format!(
+                            "intervention \"{}\": {} must be {range}, got {x}",
+                            arm.name,
+                            amount.key()
+                        ),
+                        params: e.dependencies().params,
+                        variant: a,
+                        group: g,
+                        year: t as usize,
+                        time_in_state: None,
+                        origin: Some(p.origin.clone()),
+                    })?;
+                }
+                Ok(x)
             };
             let remainder = g_n - 1;
-            self.startup[a] = check("startup", &p.startup, remainder, p.start_year, None)?;
+            self.startup[a] = check(ProgramAmount::Startup, remainder, p.start_year)?;
             for g in 0..g_n {
-                self.uptake[a * g_n + g] = check("uptake", &p.uptake, g, p.start_year, Some(1.0))?;
+                self.uptake[a * g_n + g] = check(ProgramAmount::Uptake, g, p.start_year)?;
                 let (start, end) = p.window();
                 for t in start..end.min(h as u32) {
                     self.per_participant[(a * g_n + g) * h + t as usize] =
-                        check("per_participant", &p.per_participant, g, t, None)?;
+                        check(ProgramAmount::PerParticipant, g, t)?;
                 }
             }
         }
 
         // Every effect's drop-off is a share in [0, 1] (else an effect grows after the program).
-        for (dropoff, origin) in &plan.dropoffs {
+        for (index, (dropoff, origin)) in plan.dropoffs.iter().enumerate() {
             let reads = dropoff.dependencies();
             let varies = reads.year || reads.arm || reads.subgroup;
             for v in 1..a_n {
@@ -339,18 +434,18 @@ impl Tables {
                         }
                         let x = dropoff.eval(&plan.context(params, v, g, t, 1));
                         if !(0.0..=1.0).contains(&x) {
-                            return Err(Violation {
+                            inspector.invalid(Rule::Dropoff { index }, x, || Violation {
                                 message: format!(
                                     "the drop-off of effect(..., {dropoff}) is {x}, outside [0, 1] \
                                      (a share of the effect lost each year after the program)"
                                 ),
-                                params: reads.params,
+                                params: reads.params.clone(),
                                 variant: v,
                                 group: g,
                                 year: t,
                                 time_in_state: None,
                                 origin: Some(origin.clone()),
-                            });
+                            })?;
                         }
                     }
                 }
@@ -389,6 +484,7 @@ impl Tables {
                                 None,
                                 &mut probs,
                                 &mut self.rows[row..row + s_n],
+                                inspector,
                             )?;
                         } else {
                             let from = (plan.block(sv, sg, st) * s_n + s) * s_n;
@@ -414,6 +510,7 @@ impl Tables {
                                         Some(tis),
                                         &mut probs,
                                         &mut self.tis_rows[row..row + s_n],
+                                        inspector,
                                     )?;
                                 } else {
                                     let from = tis_row(plan.block(sv, sg, st), tis);
@@ -437,10 +534,10 @@ impl Tables {
                 for t in 0..h {
                     let block = plan.block(v, g, t);
                     let cx = plan.context(params, v, g, t, 1);
-                    for rule in &sc.costs {
+                    for (index, rule) in sc.costs.iter().enumerate() {
                         let x = rule.amount.eval(&cx);
                         if !x.is_finite() {
-                            return Err(Violation {
+                            inspector.invalid(Rule::Cost { index }, x, || Violation {
                                 message: format!(
                                     "the cost of \"{}\" for \"{}\" is {x}, not a finite number",
                                     sc.states[rule.state], sc.actors[rule.actor]
@@ -451,7 +548,7 @@ impl Tables {
                                 year: t,
                                 time_in_state: None,
                                 origin: Some(rule.origin.clone()),
-                            });
+                            })?;
                         }
                         let cell = ((block * s_n + rule.state) * n_a + rule.actor) * 2
                             + usize::from(rule.transfer);
@@ -460,10 +557,10 @@ impl Tables {
                             Accrual::OnEntry => self.entry_cost[cell] += x,
                         }
                     }
-                    for rule in &sc.outcome_rules {
+                    for (index, rule) in sc.outcome_rules.iter().enumerate() {
                         let x = rule.value.eval(&cx);
                         if !x.is_finite() {
-                            return Err(Violation {
+                            inspector.invalid(Rule::Outcome { index }, x, || Violation {
                                 message: format!(
                                     "outcome \"{}\" in \"{}\" is {x}, not a finite number",
                                     sc.outcomes[rule.outcome], sc.states[rule.state]
@@ -474,7 +571,7 @@ impl Tables {
                                 year: t,
                                 time_in_state: None,
                                 origin: Some(rule.origin.clone()),
-                            });
+                            })?;
                         }
                         let cell = (block * s_n + rule.state) * n_o + rule.outcome;
                         match rule.accrual {
@@ -502,11 +599,14 @@ fn fill_row(
     tis: Option<u32>,
     probs: &mut [f64],
     row: &mut [f64],
+    inspector: &mut impl Inspector,
 ) -> Result<(), Violation> {
     let sc = plan.scenario;
     let cx = plan.context(params, v, g, t, tis.unwrap_or(1));
     probs.fill(0.0);
     let mut sum = 0.0;
+    // A sum over 1 is only reported when each probability is valid (else it follows).
+    let mut valid = true;
     let violation = |message: String, params: Vec<usize>, origin: &SourcePos| Violation {
         message,
         params,
@@ -519,43 +619,50 @@ fn fill_row(
     for &i in &plan.rules_from[s] {
         let rule = &sc.transitions[i];
         let p = rule.probability.eval(&cx);
+        inspector.evaluated(Rule::Transition { index: i }, p);
         if !(0.0..=1.0).contains(&p) {
-            return Err(violation(
-                format!(
-                    "{}: the probability is {p}, outside [0, 1]",
-                    sc.describe_transition(rule)
-                ),
-                rule.probability.dependencies().params,
-                &rule.origin,
-            ));
+            valid = false;
+            inspector.invalid(Rule::Transition { index: i }, p, || {
+                violation(
+                    format!(
+                        "{}: the probability is {p}, outside [0, 1]",
+                        sc.describe_transition(rule)
+                    ),
+                    rule.probability.dependencies().params,
+                    &rule.origin,
+                )
+            })?;
         }
         probs[rule.to] = p;
         sum += p;
     }
-    if sum > 1.0 + 1e-12 {
+    if valid && sum > 1.0 + 1e-12 {
         let rules = &plan.rules_from[s];
-        let parts: Vec<String> = rules
-            .iter()
-            .map(|&i| {
-                let r = &sc.transitions[i];
-                format!("\n    {} = {}", sc.describe_transition(r), probs[r.to])
-            })
-            .collect();
-        let mut reads: Vec<usize> = rules
-            .iter()
-            .flat_map(|&i| sc.transitions[i].probability.dependencies().params)
-            .collect();
-        reads.sort_unstable();
-        reads.dedup();
-        return Err(violation(
-            format!(
-                "the transitions out of \"{}\" add up to {sum}, more than 1:{}",
-                sc.states[s],
-                parts.concat()
-            ),
-            reads,
-            &sc.transitions[rules[0]].origin,
-        ));
+        let probs = &*probs;
+        inspector.invalid(Rule::RowSum { state: s }, sum, || {
+            let parts: Vec<String> = rules
+                .iter()
+                .map(|&i| {
+                    let r = &sc.transitions[i];
+                    format!("\n    {} = {}", sc.describe_transition(r), probs[r.to])
+                })
+                .collect();
+            let mut reads: Vec<usize> = rules
+                .iter()
+                .flat_map(|&i| sc.transitions[i].probability.dependencies().params)
+                .collect();
+            reads.sort_unstable();
+            reads.dedup();
+            violation(
+                format!(
+                    "the transitions out of \"{}\" add up to {sum}, more than 1:{}",
+                    sc.states[s],
+                    parts.concat()
+                ),
+                reads,
+                &sc.transitions[rules[0]].origin,
+            )
+        })?;
     }
     probs[s] = (1.0 - sum).max(0.0);
     let mut acc = 0.0;
@@ -604,7 +711,19 @@ transition("c", "b", 0.1);
                 for t in 0..h - 1 {
                     let block = plan.block(v, g, t);
                     for s in 0..s_n {
-                        fill_row(&plan, &params, v, g, t, s, None, &mut probs, &mut row).unwrap();
+                        fill_row(
+                            &plan,
+                            &params,
+                            v,
+                            g,
+                            t,
+                            s,
+                            None,
+                            &mut probs,
+                            &mut row,
+                            &mut StopAtFirst,
+                        )
+                        .unwrap();
                         let at = (block * s_n + s) * s_n;
                         assert_eq!(tables.rows[at..at + s_n], row[..], "{v} {g} {t} {s}");
                         if let Some(slot) = plan.tis_slot[s] {
@@ -619,6 +738,7 @@ transition("c", "b", 0.1);
                                     Some(tis),
                                     &mut probs,
                                     &mut row,
+                                    &mut StopAtFirst,
                                 )
                                 .unwrap();
                                 let at =

@@ -72,3 +72,34 @@ pub fn listing(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// What a run of the socinv binary gave: exit code, stdout, stderr.
+pub struct Ran {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs the socinv binary in `dir` (a hang of more than 60 s is a failure); asserts it did not
+/// panic.
+pub fn socinv_in(dir: &Path, args: &[&str]) -> Ran {
+    let out = assert_cmd::Command::cargo_bin("socinv")
+        .expect("the socinv binary is built")
+        .current_dir(dir)
+        .args(args)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap_or_else(|e| panic!("socinv {} did not end: {e}", args.join(" ")));
+    let ran = Ran {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(
+        !ran.stderr.contains("panicked"),
+        "socinv {} panicked:\n{}",
+        args.join(" "),
+        ran.stderr
+    );
+    ran
+}

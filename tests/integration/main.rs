@@ -3,6 +3,7 @@
 mod arms;
 mod bad_scripts;
 mod browser;
+mod check;
 mod cli;
 mod commands;
 mod common;

@@ -1,0 +1,573 @@
+//! `socinv check`'s analysis: the model evaluated at many parameter draws, as the simulation
+//! evaluates it, with every invalid value collected instead of stopping at the first, and the
+//! warnings about parts of the model that do nothing. Typed results; the report formats them.
+//!
+//! The draws are the run's own (iteration `i` of a run with the same seed has the parameter
+//! values of draw `i`) plus corners of the parameter space: every parameter at P1, every one at
+//! P99, and each alone at P1 and at P99 with the others at their medians. Each draw fills the
+//! per-iteration tables with [`Tables::fill_inspected`], the engine's one set of rules: every
+//! arm, subgroup, year, time in state, treated or not, during and after the program.
+
+use super::tables::{Inspector, Plan, Rule, Tables, Violation};
+use super::{SimSettings, sample_parameters};
+use crate::expr::Node;
+use crate::scenario::{Scenario, SourcePos};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+/// How many draws `check` samples unless told otherwise.
+pub const DEFAULT_DRAWS: usize = 1_000;
+
+/// The quantiles of the corner draws.
+pub const CORNER_LOW: f64 = 0.01;
+pub const CORNER_HIGH: f64 = 0.99;
+
+/// Where a draw's parameter values come from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum DrawKind {
+    /// Sampled as iteration `iteration` of a run with the same seed.
+    Sampled { iteration: usize },
+    /// Every parameter at the quantile `q`.
+    AllAt { q: f64 },
+    /// Parameter `parameter` at the quantile `q`, the others at their medians.
+    OneAt { parameter: usize, q: f64 },
+}
+
+/// One set of parameter values the model was evaluated at.
+#[derive(Clone, Debug)]
+pub struct CheckDraw {
+    pub kind: DrawKind,
+    pub params: Vec<f64>,
+}
+
+/// The draws of a check: `draws` sampled with `seed`, then the corners.
+pub fn check_draws(scenario: &Scenario, draws: usize, seed: u64) -> Vec<CheckDraw> {
+    let settings = SimSettings {
+        iterations: draws,
+        seed,
+        fixed: Vec::new(),
+    };
+    let mut out: Vec<CheckDraw> = (0..draws)
+        .map(|iteration| CheckDraw {
+            kind: DrawKind::Sampled { iteration },
+            params: sample_parameters(scenario, &settings, iteration),
+        })
+        .collect();
+    let at = |q: f64| -> Vec<f64> {
+        scenario
+            .parameters
+            .iter()
+            .map(|p| p.distribution.dist.quantile(q))
+            .collect()
+    };
+    let medians: Vec<f64> = scenario
+        .parameters
+        .iter()
+        .map(|p| p.distribution.dist.median())
+        .collect();
+    for q in [CORNER_LOW, CORNER_HIGH] {
+        out.push(CheckDraw {
+            kind: DrawKind::AllAt { q },
+            params: at(q),
+        });
+    }
+    for (parameter, p) in scenario.parameters.iter().enumerate() {
+        for q in [CORNER_LOW, CORNER_HIGH] {
+            let mut params = medians.clone();
+            params[parameter] = p.distribution.dist.quantile(q);
+            out.push(CheckDraw {
+                kind: DrawKind::OneAt { parameter, q },
+                params,
+            });
+        }
+    }
+    out
+}
+
+/// The first place a rule gave an invalid value, in draw order.
+#[derive(Debug)]
+pub struct FindingExample {
+    /// Index into [`CheckReport::draws`].
+    pub draw: usize,
+    pub kind: DrawKind,
+    pub value: f64,
+    /// The engine's description: arm variant, subgroup, year, time in state, the parameters
+    /// the rule reads, and the message `run` would give.
+    pub violation: Violation,
+    /// The draw's parameter values.
+    pub params: Vec<f64>,
+}
+
+/// A rule that gives an invalid value in some draws: `run` would stop there.
+#[derive(Debug)]
+pub struct Finding {
+    pub rule: Rule,
+    /// Where the rule is declared, where it is one declaration.
+    pub origin: Option<SourcePos>,
+    /// In how many draws the rule gives an invalid value.
+    pub failing_draws: usize,
+    pub example: FindingExample,
+}
+
+/// Why an intervention changes nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoChange {
+    /// `start_year` is at or beyond the horizon.
+    StartsAfterHorizon,
+    /// `years: 0`.
+    NoYears,
+    /// The uptake is 0 in every draw and subgroup.
+    NoUptake,
+    /// Its participants' transitions, costs and outcomes equal ordinary practice's in every
+    /// draw, in every state they can reach: only its cost differs.
+    NoEffect,
+}
+
+/// Something in the model that does nothing, or more than the analyst may mean: `check`
+/// reports it and goes on (`--strict` makes it an error).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Warning {
+    /// A parameter that no rule reads (e.g. a rhai variable reused for a second `param`).
+    UnusedParameter { parameter: usize },
+    /// An actor with no cost rule and no share of a program.
+    ActorWithoutCost { actor: usize },
+    /// A state no one starts in or can move to.
+    UnreachableState { state: usize },
+    /// An intervention that changes nothing.
+    InterventionChangesNothing { arm: usize, why: NoChange },
+    /// A rule with an `effect(...)` not tied to an arm, in a scenario with several
+    /// interventions: it applies to each of them.
+    EffectForEveryArm { rule: FormulaRule },
+}
+
+/// A declaration that holds a formula.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormulaRule {
+    Transition(usize),
+    Cost(usize),
+    Outcome(usize),
+    /// An intervention's program (by arm).
+    Program(usize),
+}
+
+impl Warning {
+    /// Where the declaration the warning is about is, if the scenario knows it.
+    pub fn origin<'a>(&self, sc: &'a Scenario) -> Option<&'a SourcePos> {
+        match *self {
+            Warning::UnusedParameter { parameter } => Some(&sc.parameters[parameter].origin),
+            Warning::ActorWithoutCost { actor } => sc.actor_origins.get(actor),
+            Warning::UnreachableState { state } => sc.state_origins.get(state),
+            Warning::InterventionChangesNothing { arm, .. } => {
+                sc.arms[arm].program.as_ref().map(|p| &p.origin)
+            }
+            Warning::EffectForEveryArm { rule } => Some(rule.origin(sc)),
+        }
+    }
+}
+
+impl FormulaRule {
+    pub fn origin<'a>(&self, sc: &'a Scenario) -> &'a SourcePos {
+        match *self {
+            FormulaRule::Transition(i) => &sc.transitions[i].origin,
+            FormulaRule::Cost(i) => &sc.costs[i].origin,
+            FormulaRule::Outcome(i) => &sc.outcome_rules[i].origin,
+            FormulaRule::Program(a) => {
+                &sc.arms[a]
+                    .program
+                    .as_ref()
+                    .expect("interventions have a program")
+                    .origin
+            }
+        }
+    }
+}
+
+/// What `check` found.
+#[derive(Debug)]
+pub struct CheckReport {
+    pub draws: Vec<CheckDraw>,
+    /// Per rule with invalid values, in the order of the first failing draw.
+    pub findings: Vec<Finding>,
+    pub warnings: Vec<Warning>,
+    /// The draws (indices into `draws`) in which at least one rule gives an invalid value.
+    pub failing: Vec<usize>,
+}
+
+/// Collects one draw's invalid values (the first per rule) and what the warnings need.
+struct Collector<'s> {
+    scenario: &'s Scenario,
+    failures: BTreeMap<Rule, (f64, Violation)>,
+    /// Per transition rule: a probability > 0 was seen.
+    transition_positive: Vec<bool>,
+    /// Per state: a subgroup with people starts there with a share > 0.
+    start_positive: Vec<bool>,
+    /// Per arm: an uptake > 0 was seen.
+    uptake_positive: Vec<bool>,
+}
+
+impl Inspector for Collector<'_> {
+    fn invalid(
+        &mut self,
+        rule: Rule,
+        value: f64,
+        violation: impl FnOnce() -> Violation,
+    ) -> Result<(), Violation> {
+        self.failures
+            .entry(rule)
+            .or_insert_with(|| (value, violation()));
+        Ok(())
+    }
+
+    fn evaluated(&mut self, rule: Rule, value: f64) {
+        if value.is_nan() || value <= 0.0 {
+            return;
+        }
+        match rule {
+            Rule::Transition { index } => self.transition_positive[index] = true,
+            Rule::StartShare { group, state } if self.scenario.subgroups[group].share > 0.0 => {
+                self.start_positive[state] = true;
+            }
+            Rule::Program { arm, .. } => self.uptake_positive[arm] = true,
+            _ => {}
+        }
+    }
+}
+
+/// What one draw gave.
+struct DrawOutcome {
+    failures: BTreeMap<Rule, (f64, Violation)>,
+    transition_positive: Vec<bool>,
+    start_positive: Vec<bool>,
+    uptake_positive: Vec<bool>,
+    /// `differs[arm * S + state]`: the participants' row, costs or outcomes of the state
+    /// differ from ordinary practice's somewhere.
+    differs: Vec<bool>,
+}
+
+/// Evaluates the model at `draws` sampled draws (with `seed`) and the corners, in parallel
+/// (the results do not depend on the number of threads), and looks for what does nothing.
+pub fn check(scenario: &Scenario, draws: usize, seed: u64) -> CheckReport {
+    let plan = Plan::new(scenario);
+    let all = check_draws(scenario, draws, seed);
+    let mut findings: BTreeMap<Rule, Finding> = BTreeMap::new();
+    let mut failing = Vec::new();
+    let (s_n, a_n) = (plan.states, plan.arms);
+    let mut transition_positive = vec![false; scenario.transitions.len()];
+    let mut start_positive = vec![false; s_n];
+    let mut uptake_positive = vec![false; a_n];
+    let mut differs = vec![false; a_n * s_n];
+    // In chunks, so that memory holds a chunk's outcomes, not every draw's; merged in draw
+    // order, so that the result does not depend on the threads.
+    const CHUNK: usize = 4_096;
+    let evaluated = all.chunks(CHUNK).enumerate().flat_map(|(c, chunk)| {
+        let outcomes: Vec<DrawOutcome> = chunk
+            .par_iter()
+            .map_init(Tables::default, |tables, d| {
+                evaluate(&plan, tables, &d.params)
+            })
+            .collect();
+        outcomes
+            .into_iter()
+            .enumerate()
+            .map(move |(i, o)| (c * CHUNK + i, o))
+    });
+    for (i, o) in evaluated {
+        if !o.failures.is_empty() {
+            failing.push(i);
+        }
+        for (rule, (value, violation)) in o.failures {
+            findings
+                .entry(rule)
+                .and_modify(|f| f.failing_draws += 1)
+                .or_insert_with(|| Finding {
+                    rule,
+                    origin: violation.origin.clone(),
+                    failing_draws: 1,
+                    example: FindingExample {
+                        draw: i,
+                        kind: all[i].kind,
+                        value,
+                        violation,
+                        params: all[i].params.clone(),
+                    },
+                });
+        }
+        let or = |acc: &mut [bool], x: &[bool]| acc.iter_mut().zip(x).for_each(|(a, b)| *a |= b);
+        or(&mut transition_positive, &o.transition_positive);
+        or(&mut start_positive, &o.start_positive);
+        or(&mut uptake_positive, &o.uptake_positive);
+        or(&mut differs, &o.differs);
+    }
+    let mut findings: Vec<Finding> = findings.into_values().collect();
+    findings.sort_by_key(|f| (f.example.draw, f.rule));
+
+    let reachable = reachable_states(scenario, &start_positive, &transition_positive);
+    let warnings = warnings(scenario, &reachable, &uptake_positive, &differs);
+    CheckReport {
+        draws: all,
+        findings,
+        warnings,
+        failing,
+    }
+}
+
+fn evaluate(plan: &Plan, tables: &mut Tables, params: &[f64]) -> DrawOutcome {
+    let sc = plan.scenario;
+    let mut c = Collector {
+        scenario: sc,
+        failures: BTreeMap::new(),
+        transition_positive: vec![false; sc.transitions.len()],
+        start_positive: vec![false; plan.states],
+        uptake_positive: vec![false; plan.arms],
+    };
+    tables
+        .fill_inspected(plan, params, &mut c)
+        .expect("the collector never stops the fill");
+    DrawOutcome {
+        differs: differences(plan, tables),
+        failures: c.failures,
+        transition_positive: c.transition_positive,
+        start_positive: c.start_positive,
+        uptake_positive: c.uptake_positive,
+    }
+}
+
+/// Per arm and state: whether the participants' tables differ from ordinary practice's.
+fn differences(plan: &Plan, tables: &Tables) -> Vec<bool> {
+    let (s_n, h, n_a, n_o) = (plan.states, plan.years, plan.actors, plan.outcomes);
+    let mut differs = vec![false; plan.arms * s_n];
+    for a in 1..plan.arms {
+        for g in 0..plan.groups {
+            for t in 0..h {
+                let (ours, theirs) = (plan.block(a, g, t), plan.block(0, g, t));
+                for s in 0..s_n {
+                    let slot = &mut differs[a * s_n + s];
+                    if *slot {
+                        continue;
+                    }
+                    let rows = if plan.tis_slot[s].is_some() { t + 1 } else { 1 };
+                    let row_differs = t + 1 < h
+                        && (1..=rows).any(|tis| {
+                            tables.row(plan, ours, s, tis) != tables.row(plan, theirs, s, tis)
+                        });
+                    let cells = |block: usize, width: usize| (block * s_n + s) * width;
+                    let cost = |v: &[f64]| {
+                        let (x, y) = (cells(ours, n_a * 2), cells(theirs, n_a * 2));
+                        v[x..x + n_a * 2] != v[y..y + n_a * 2]
+                    };
+                    let outcome = |v: &[f64]| {
+                        let (x, y) = (cells(ours, n_o), cells(theirs, n_o));
+                        v[x..x + n_o] != v[y..y + n_o]
+                    };
+                    *slot = row_differs
+                        || cost(&tables.yearly_cost)
+                        || cost(&tables.entry_cost)
+                        || outcome(&tables.yearly_outcome)
+                        || outcome(&tables.entry_outcome);
+                }
+            }
+        }
+    }
+    differs
+}
+
+/// The states someone can be in: a start state, or one a transition with a probability > 0
+/// in some draw leads to from a state someone can be in.
+fn reachable_states(sc: &Scenario, start: &[bool], positive: &[bool]) -> Vec<bool> {
+    let mut reached = start.to_vec();
+    loop {
+        let mut grew = false;
+        for (r, _) in sc.transitions.iter().zip(positive).filter(|(_, p)| **p) {
+            if reached[r.from] && !reached[r.to] {
+                reached[r.to] = true;
+                grew = true;
+            }
+        }
+        if !grew {
+            return reached;
+        }
+    }
+}
+
+fn warnings(sc: &Scenario, reachable: &[bool], uptake: &[bool], differs: &[bool]) -> Vec<Warning> {
+    let mut out = Vec::new();
+    let formulas = formulas(sc);
+
+    // Parameters no rule reads.
+    let mut read = vec![false; sc.parameters.len()];
+    for (e, _) in &formulas {
+        for p in e.dependencies().params {
+            read[p] = true;
+        }
+    }
+    for g in &sc.subgroups {
+        for e in &g.start {
+            for p in e.dependencies().params {
+                read[p] = true;
+            }
+        }
+    }
+    out.extend(
+        (0..sc.parameters.len())
+            .filter(|&p| !read[p])
+            .map(|parameter| Warning::UnusedParameter { parameter }),
+    );
+
+    // Actors that carry nothing.
+    let mut carries = vec![false; sc.actors.len()];
+    for r in &sc.costs {
+        carries[r.actor] = true;
+    }
+    for p in sc.arms.iter().filter_map(|a| a.program.as_ref()) {
+        for &(a, _) in &p.funded_by {
+            carries[a] = true;
+        }
+    }
+    out.extend(
+        (0..sc.actors.len())
+            .filter(|&a| !carries[a])
+            .map(|actor| Warning::ActorWithoutCost { actor }),
+    );
+
+    out.extend(
+        (0..sc.states.len())
+            .filter(|&s| !reachable[s])
+            .map(|state| Warning::UnreachableState { state }),
+    );
+
+    // Interventions that change nothing.
+    let s_n = sc.states.len();
+    for (a, arm) in sc.interventions() {
+        let p = arm.program.as_ref().expect("interventions have a program");
+        let why = if p.start_year >= sc.horizon {
+            Some(NoChange::StartsAfterHorizon)
+        } else if p.years == 0 {
+            Some(NoChange::NoYears)
+        } else if !uptake[a] {
+            Some(NoChange::NoUptake)
+        } else if !(0..s_n).any(|s| reachable[s] && differs[a * s_n + s]) {
+            Some(NoChange::NoEffect)
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            out.push(Warning::InterventionChangesNothing { arm: a, why });
+        }
+    }
+
+    // Effects that apply to every intervention.
+    if sc.arms.len() > 2 {
+        let mut seen: Vec<FormulaRule> = Vec::new();
+        for (e, rule) in &formulas {
+            let untied = e.any_node(&|n| matches!(n, Node::Effect { arm: None, .. }));
+            if untied && !seen.contains(rule) {
+                seen.push(*rule);
+                out.push(Warning::EffectForEveryArm { rule: *rule });
+            }
+        }
+    }
+    out
+}
+
+/// Every formula of the scenario but the starting shares, with its declaration.
+fn formulas(sc: &Scenario) -> Vec<(&crate::expr::Expr, FormulaRule)> {
+    let mut all = Vec::new();
+    all.extend(
+        sc.transitions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (&r.probability, FormulaRule::Transition(i))),
+    );
+    all.extend(
+        sc.costs
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (&r.amount, FormulaRule::Cost(i))),
+    );
+    all.extend(
+        sc.outcome_rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (&r.value, FormulaRule::Outcome(i))),
+    );
+    for (a, arm) in sc.interventions() {
+        let p = arm.program.as_ref().expect("interventions have a program");
+        for e in [&p.startup, &p.per_participant, &p.uptake] {
+            all.push((e, FormulaRule::Program(a)));
+        }
+    }
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(source: &str) -> Scenario {
+        crate::script::load_scenario_str(source, "t.rhai", std::path::Path::new(".")).unwrap()
+    }
+
+    /// The collector sees what the engine's check stops at: the first failing draw is the
+    /// iteration a run stops at, with the same message.
+    #[test]
+    fn the_first_finding_is_where_and_what_a_run_stops_at() {
+        let sc = load(
+            r#"scenario(#{ name: "t", horizon: 4, cohort: 10 });
+actor("k");
+state("a"); state("b");
+start(#{ a: 1.0 });
+let p = param("p", uniform(0.1, 0.6));
+let eff = param("eff", uniform(0.5, 1.0));
+intervention("x", #{ startup: 1 , funded_by: #{ k: 1.0 } });
+transition("a", "b", p * 2 * eff * effect(0.9, 0.1));
+cost("a", "k", 1);
+"#,
+        );
+        let report = check(&sc, 200, 5);
+        let first = &report.findings[0];
+        let draw = report.failing[0];
+        assert_eq!(first.example.draw, draw);
+        assert_eq!(first.example.kind, DrawKind::Sampled { iteration: draw });
+        let settings = SimSettings {
+            iterations: 200,
+            seed: 5,
+            fixed: Vec::new(),
+        };
+        let err = super::super::simulate(&sc, &settings, &|| {})
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(&format!("iteration {draw} (seed 5)")), "{err}");
+        assert!(err.contains(&first.example.violation.message), "{err}");
+        assert_eq!(report.draws.len(), 200 + 2 + 4);
+        assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    }
+
+    #[test]
+    fn the_corners_are_every_parameter_at_p1_at_p99_and_each_alone() {
+        let sc = load(
+            r#"scenario(#{ name: "t", horizon: 2, cohort: 10 });
+actor("k");
+state("a");
+start(#{ a: 1.0 });
+let a = param("a", uniform(0, 1));
+let b = param("b", uniform(10, 20));
+intervention("x", #{});
+cost("a", "k", a + b);
+"#,
+        );
+        let draws = check_draws(&sc, 0, 1);
+        let values: Vec<Vec<f64>> = draws.iter().map(|d| d.params.clone()).collect();
+        let close = |x: &[f64], y: &[f64]| x.iter().zip(y).all(|(a, b)| (a - b).abs() < 1e-9);
+        for (got, want) in values.iter().zip([
+            [0.01, 10.1],
+            [0.99, 19.9],
+            [0.01, 15.0],
+            [0.99, 15.0],
+            [0.5, 10.1],
+            [0.5, 19.9],
+        ]) {
+            assert!(close(got, &want), "{got:?} vs {want:?}");
+        }
+        assert_eq!(draws.len(), 6);
+    }
+}

@@ -1,0 +1,461 @@
+//! `socinv check` as an analyst meets it: it samples the parameters and finds the rules that
+//! `run` would stop at, with an example draw; it warns about parts of the model that do
+//! nothing (exit 0, or 2 with `--strict`); its output is the same for any number of threads; an
+//! effect can be tied to one intervention.
+
+use crate::common::{Ran, folder, run, scenario, socinv_in};
+use std::path::PathBuf;
+
+/// A clean model: no problem in any draw, no warning. `{ACTORS}`, `{STATES}`, `{PARAMS}`,
+/// `{ARMS}` and `{RULES}` are where a test adds declarations.
+const CLEAN: &str = r#"scenario(#{ name: "kontroll", horizon: 5, cohort: 20 });
+actor("kommun");
+{ACTORS}
+state("a");
+state("b");
+{STATES}
+start(#{ a: 1.0 });
+{PARAMS}
+let p = param("p", uniform(0.1, 0.3));
+{ARMS}
+{RULES}
+cost("a", "kommun", 1000);
+"#;
+
+const ONE_ARM: &str = r#"intervention("stöd", #{ startup: 1000, funded_by: #{ kommun: 1.0 } });"#;
+const EFFECT: &str = r#"transition("a", "b", p * effect(0.5, 0.0));"#;
+
+/// The clean model with these additions (by placeholder).
+fn model(parts: &[(&str, &str)]) -> String {
+    let mut text = CLEAN.to_string();
+    for (key, default) in [
+        ("{ACTORS}", ""),
+        ("{STATES}", ""),
+        ("{PARAMS}", ""),
+        ("{ARMS}", ONE_ARM),
+        ("{RULES}", EFFECT),
+    ] {
+        let given = parts.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+        text = text.replace(key, given.unwrap_or(default));
+    }
+    text
+}
+
+/// `check.rhai:LINE:COLUMN` where `needle` first starts in `script`.
+fn position_of(script: &str, needle: &str) -> String {
+    let (line, text) = script
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle:?} is not in the script:\n{script}"));
+    let column = text[..text.find(needle).unwrap()].chars().count() + 1;
+    format!("check.rhai:{}:{column}", line + 1)
+}
+
+/// `socinv check check.rhai ARGS` on `script`.
+fn check(script: &str, args: &[&str]) -> Ran {
+    let dir = folder(&[("check.rhai", script)]);
+    let mut all = vec!["check", "check.rhai"];
+    all.extend_from_slice(args);
+    socinv_in(dir.path(), &all)
+}
+
+fn assert_contains(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "expected {part:?} in:\n{text}");
+    }
+}
+
+/// The output with line breaks and indentation of the wrapped text removed.
+fn unwrapped(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn the_clean_model_checks_with_no_problem_and_no_warning() {
+    let script = model(&[]);
+    for args in [&[][..], &["--strict"]] {
+        let out = check(&script, args);
+        assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+        assert_contains(
+            &out.stdout,
+            &["No invalid value in any draw.", "OK: check.rhai"],
+        );
+        assert!(!out.stdout.contains("Warnings"), "{}", out.stdout);
+    }
+}
+
+/// The issue's case: `p * 2 * eff` is valid at the medians (0.525) but above 1 in a few
+/// per cent of the draws; `check` finds it and names the draw at which `run` stops.
+#[test]
+fn sampling_finds_a_probability_that_is_valid_at_the_medians_but_not_in_every_draw() {
+    let script = model(&[
+        ("{PARAMS}", r#"let eff = param("eff", uniform(0.5, 1.0));"#),
+        (
+            "{RULES}",
+            r#"transition("a", "b", param("p_x", uniform(0.1, 0.6)) * 2 * eff);"#,
+        ),
+    ])
+    .replace("let p = param(\"p\", uniform(0.1, 0.3));\n", "");
+    let rule = position_of(&script, "transition(");
+    let out = check(&script, &[]);
+    assert_eq!(out.code, Some(2), "{}{}", out.stdout, out.stderr);
+    // the medians' tables are shown: the model is valid there
+    assert_contains(&out.stdout, &["a         0.475   0.525"]);
+    let text = unwrapped(&out.stdout);
+    assert_contains(
+        &text,
+        &[
+            "1,006 draws",
+            &format!("{rule}: the probability of transition \"a\" → \"b\" leaves [0, 1] in"),
+        ],
+    );
+    assert!(
+        !text.contains("add up to more than 1"),
+        "a single rule above 1 is not reported again as its row: {text}"
+    );
+    // P(p_x·eff > 0.5) = 4·(0.1 − 0.5·ln 1.2) ≈ 3.5%: 35 of 1,000 expected
+    let failing: usize = text
+        .split(" leaves [0, 1] in ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count of failing draws: {text}"));
+    assert!((15..=60).contains(&failing), "{failing} failing draws");
+    let draw: usize = text
+        .split("e.g. draw ")
+        .nth(1)
+        .and_then(|rest| rest.split(':').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no example draw: {text}"));
+    assert_contains(
+        &out.stderr,
+        &["error: ", &rule, "`socinv run --seed 1` would stop"],
+    );
+
+    // `run` with the same seed stops at the example draw's iteration
+    let dir = folder(&[("check.rhai", &script)]);
+    let ran = socinv_in(dir.path(), &["run", "check.rhai", "-n", "1000"]);
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert_contains(&ran.stderr, &[&format!("iteration {draw} (seed 1)")]);
+}
+
+/// Every kind of rule is checked in every draw, and all of them are counted (a run stops at
+/// the first): cost, outcome, program amounts, drop-off.
+#[test]
+fn every_kind_of_rule_is_counted_in_the_draws_where_it_fails() {
+    let script = model(&[
+        (
+            "{ARMS}",
+            r#"intervention("stöd", #{ per_participant: 1000 * (p - 0.12), uptake: p * 4, funded_by: #{ kommun: 1.0 } });"#,
+        ),
+        (
+            "{RULES}",
+            r#"transition("a", "b", 0.2 * effect(0.5, p * 4 - 0.5));
+cost("b", "kommun", ln(p - 0.15));
+outcome("o", "a", ln(p - 0.11));"#,
+        ),
+    ]);
+    let out = check(&script, &[]);
+    assert_eq!(out.code, Some(2), "{}{}", out.stdout, out.stderr);
+    let text = unwrapped(&out.stdout);
+    // p is uniform(0.1, 0.3); the share of the 1,000 draws where each rule fails
+    for (problem, share) in [
+        (
+            "the cost of \"b\" for \"kommun\" is not a finite number",
+            0.25_f64,
+        ),
+        ("the outcome \"o\" in \"a\" is not a finite number", 0.05),
+        (
+            "per_participant of intervention \"stöd\" is negative or not a finite number",
+            0.10,
+        ),
+        ("the uptake of intervention \"stöd\" leaves [0, 1]", 0.25),
+        ("the drop-off of an effect(...) leaves [0, 1]", 0.125),
+    ] {
+        let count: f64 = text
+            .split(&format!("{problem} in "))
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{problem:?} is not reported:\n{text}"));
+        // 4 binomial standard errors, and the 4 corners
+        let sd = (1000.0 * share * (1.0 - share)).sqrt();
+        assert!(
+            (count - 1000.0 * share).abs() <= 4.0 * sd + 4.0,
+            "{problem}: {count} draws, expected about {}",
+            1000.0 * share
+        );
+    }
+    assert_contains(&text, &["Problems: 5 rules give invalid values"]);
+}
+
+#[test]
+fn the_corners_find_what_the_draws_miss() {
+    // above 1 only beyond P99.9 of p: 0 of 10 draws, but the P99 corners reach 1.0 + …
+    let script = model(&[("{RULES}", r#"transition("a", "b", p * 3.4);"#)]);
+    let out = check(&script, &["--draws", "10"]);
+    assert_eq!(out.code, Some(2), "{}{}", out.stdout, out.stderr);
+    let text = unwrapped(&out.stdout);
+    assert_contains(
+        &text,
+        &[
+            "14 draws",
+            "leaves [0, 1] in 2 of 14 draws",
+            "e.g. the corner with every parameter at P99: 1.0132",
+            "(p = 0.298)",
+        ],
+    );
+}
+
+/// Each warning: reported with the position of its declaration and what to do, exit 0;
+/// with `--strict`, exit 2 with the warning in the error.
+#[test]
+fn each_warning_is_reported_at_its_declaration_and_fails_only_with_strict() {
+    let two_arms = r#"intervention("stöd", #{ startup: 1000, funded_by: #{ kommun: 1.0 } });
+intervention("annat stöd", #{ startup: 500, funded_by: #{ kommun: 1.0 } });"#;
+    // (additions to the clean model, where the declaration starts, the warning)
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+    let cases: [Case; 9] = [
+        (
+            &[(
+                "{PARAMS}",
+                r#"let p = param("p_gammal", uniform(0.1, 0.2));"#,
+            )],
+            "param(\"p_gammal\"",
+            "parameter \"p_gammal\" is read by no rule",
+        ),
+        (
+            &[("{ACTORS}", r#"actor("region");"#)],
+            "actor(\"region\")",
+            "actor \"region\" has no cost rule and pays no share of a program",
+        ),
+        (
+            &[("{STATES}", r#"state("c");"#)],
+            "state(\"c\")",
+            "state \"c\" is never reached",
+        ),
+        (
+            // a transition into it whose probability is 0 in every draw
+            &[
+                ("{STATES}", r#"state("c");"#),
+                (
+                    "{RULES}",
+                    &format!("{EFFECT}\ntransition(\"a\", \"c\", p * 0);"),
+                ),
+            ],
+            "state(\"c\")",
+            "state \"c\" is never reached",
+        ),
+        (
+            &[(
+                "{ARMS}",
+                r#"intervention("stöd", #{ startup: 1000, start_year: 5, funded_by: #{ kommun: 1.0 } });"#,
+            )],
+            "intervention(",
+            "intervention \"stöd\" changes nothing: its start_year 5 is beyond the horizon",
+        ),
+        (
+            &[(
+                "{ARMS}",
+                r#"intervention("stöd", #{ startup: 1000, years: 0, funded_by: #{ kommun: 1.0 } });"#,
+            )],
+            "intervention(",
+            "intervention \"stöd\" changes nothing: it runs for years: 0",
+        ),
+        (
+            &[(
+                "{ARMS}",
+                r#"intervention("stöd", #{ startup: 1000, uptake: 0, funded_by: #{ kommun: 1.0 } });"#,
+            )],
+            "intervention(",
+            "intervention \"stöd\" changes nothing: its uptake is 0 in every draw",
+        ),
+        (
+            &[("{RULES}", r#"transition("a", "b", p);"#)],
+            "intervention(",
+            "intervention \"stöd\" changes nothing: its participants' transitions, costs and \
+             outcomes equal ordinary practice's in every draw",
+        ),
+        (
+            &[("{ARMS}", two_arms)],
+            "transition(",
+            "the effect(...) in transition \"a\" → \"b\" applies to every intervention \
+             (\"stöd\", \"annat stöd\")",
+        ),
+    ];
+    for (parts, declared_on, warning) in cases {
+        let script = model(parts);
+        let expected = format!("{}: {warning}", position_of(&script, declared_on));
+        let out = check(&script, &[]);
+        assert_eq!(
+            out.code,
+            Some(0),
+            "{warning}:\n{}{}",
+            out.stdout,
+            out.stderr
+        );
+        let text = unwrapped(&out.stdout);
+        assert_contains(&text, &["Warnings (1;", &expected, "(with 1 warning)"]);
+        let strict = check(&script, &["--strict"]);
+        assert_eq!(strict.code, Some(2), "{warning}:\n{}", strict.stderr);
+        assert_contains(
+            &unwrapped(&strict.stderr),
+            &["1 warnings, and --strict makes them errors", &expected],
+        );
+    }
+}
+
+/// `effect(m, dropoff, arm)` acts in that arm only: the other arm, with no effect of its own and
+/// no program cost, gives exactly what ordinary practice gives.
+#[test]
+fn an_effect_tied_to_an_arm_leaves_the_other_arm_equal_to_ordinary_practice() {
+    let script = model(&[
+        (
+            "{ARMS}",
+            r#"intervention("A", #{ uptake: 0.7 });
+intervention("B", #{ per_participant: 100, funded_by: #{ kommun: 1.0 } });"#,
+        ),
+        (
+            "{RULES}",
+            r#"transition("a", "b", p * effect(0.5, 0.2, "B"));"#,
+        ),
+    ]);
+    let sc = scenario(&script);
+    let (its, _) = run(&sc, 200, 3);
+    let mut b_differs = false;
+    for it in &its {
+        let (base, a, b) = (&it.arms[0], &it.arms[1], &it.arms[2]);
+        assert_eq!(a.cost_by_actor, base.cost_by_actor);
+        assert_eq!(a.cost_by_year, base.cost_by_year);
+        assert_eq!(a.outcomes, base.outcomes);
+        assert!(a.participants > 0);
+        b_differs |= b.cost_by_actor[0] - b.program() != base.cost_by_actor[0];
+    }
+    assert!(b_differs, "the effect acts in arm B");
+    assert_eq!(
+        sc.transitions[0].probability.to_string(),
+        "(p * effect(0.5, 0.2, \"B\"))"
+    );
+
+    // check: the untied-effect warning is gone, and A is flagged as changing nothing
+    let out = check(&script, &[]);
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+    let text = unwrapped(&out.stdout);
+    assert_contains(
+        &text,
+        &["intervention \"A\" changes nothing", "(with 1 warning)"],
+    );
+    assert!(!text.contains("applies to every intervention"), "{text}");
+}
+
+#[test]
+fn an_effect_tied_to_an_unknown_arm_or_ordinary_practice_is_an_error_at_the_call() {
+    for (arm, expected) in [
+        ("C", "unknown intervention \"C\" (declared: stöd)"),
+        (
+            "Ordinarie arbetssätt",
+            "is ordinary practice, which has no effect",
+        ),
+    ] {
+        let script = model(&[(
+            "{RULES}",
+            &format!("transition(\"a\", \"b\", p * effect(0.5, 0.2, \"{arm}\"));"),
+        )]);
+        let out = check(&script, &[]);
+        assert_eq!(out.code, Some(2), "{}", out.stderr);
+        assert_contains(&out.stderr, &[&position_of(&script, "effect("), expected]);
+    }
+}
+
+#[test]
+fn the_output_is_the_same_for_the_same_seed_on_any_number_of_threads() {
+    let script = model(&[
+        ("{PARAMS}", r#"let eff = param("eff", uniform(0.5, 1.0));"#),
+        (
+            "{RULES}",
+            r#"transition("a", "b", param("p_x", uniform(0.1, 0.6)) * 2 * eff);"#,
+        ),
+    ]);
+    // more draws than one chunk of the parallel evaluation (4,096)
+    let one = check(
+        &script,
+        &["--threads", "1", "--seed", "7", "--draws", "5000"],
+    );
+    let two = check(
+        &script,
+        &["--threads", "2", "--seed", "7", "--draws", "5000"],
+    );
+    assert_eq!(one.code, Some(2));
+    assert!(one.stdout.contains("5,008 draws"), "{}", one.stdout);
+    assert_eq!((&one.stdout, &one.stderr), (&two.stdout, &two.stderr));
+    let other = check(
+        &script,
+        &["--threads", "2", "--seed", "8", "--draws", "5000"],
+    );
+    assert_ne!(one.stdout, other.stdout, "another seed draws other values");
+}
+
+#[test]
+fn the_findings_are_written_as_json() {
+    let script = model(&[
+        ("{RULES}", r#"transition("a", "b", p * 3.4);"#),
+        ("{STATES}", "state(\"c\");"),
+    ]);
+    let dir = folder(&[("check.rhai", &script)]);
+    let out = socinv_in(
+        dir.path(),
+        &[
+            "check",
+            "check.rhai",
+            "--draws",
+            "10",
+            "--json",
+            "check.json",
+        ],
+    );
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("check.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["schema"], "socinv.check/1");
+    assert_eq!(json["draws"], 14);
+    let finding = &json["findings"][0];
+    assert_eq!(finding["failing_draws"], 2);
+    assert_eq!(finding["position"]["line"], 11);
+    let p = finding["example"]["parameters"]["p"].as_f64().unwrap();
+    assert!(
+        (p - 0.298).abs() < 1e-12,
+        "the P99 of uniform(0.1, 0.3): {p}"
+    );
+    assert_eq!(json["warnings"][0]["kind"], "unreachable_state");
+    assert_eq!(json["warnings"][0]["position"]["line"], 6);
+}
+
+/// The shipped scenarios have no invalid value in any draw and no warning.
+#[test]
+fn every_shipped_scenario_checks_clean() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir("scenarios")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rhai"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 4, "{files:?}");
+    for path in files {
+        let out = socinv_in(
+            std::path::Path::new("."),
+            &["check", "--strict", path.to_str().unwrap()],
+        );
+        assert_eq!(
+            out.code,
+            Some(0),
+            "{}:\n{}{}",
+            path.display(),
+            out.stdout,
+            out.stderr
+        );
+        assert_contains(&out.stdout, &["No invalid value in any draw."]);
+        assert!(!out.stdout.contains("Warnings"), "{}", out.stdout);
+    }
+}
