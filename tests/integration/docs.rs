@@ -282,3 +282,18 @@ fn the_scripting_reference_documents_every_function_with_an_example() {
         missing.join("; ")
     );
 }
+
+#[test]
+fn the_labels_example_of_the_scripting_guide_runs_with_its_labels() {
+    let text = std::fs::read_to_string("docs/scripting.md").unwrap();
+    let section = &text[text
+        .find("\n## Labels and units\n")
+        .expect("the guide has a labels section")..];
+    let example = &rhai_blocks(section)[0];
+    let sc = socinv::script::load_scenario_str(example, "docs/scripting.md", Path::new("docs"))
+        .unwrap_or_else(|e| panic!("the labels example must run: {e}"));
+    assert_eq!(sc.labels.state("hvb"), "Placerad på HVB");
+    assert_eq!(sc.labels.parameter_unit("p_hem"), Some("andel"));
+    let (_, r) = run(&sc, 50, 1);
+    assert!(r.comparisons[0].net.mean.is_finite());
+}

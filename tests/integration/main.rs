@@ -11,6 +11,7 @@ mod docs;
 mod engine;
 mod escaping;
 mod files;
+mod labels;
 mod properties;
 mod report_html;
 mod report_xlsx;
