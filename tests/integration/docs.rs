@@ -24,12 +24,17 @@ fn the_scripting_guide_example_runs() {
 }
 
 #[test]
-fn the_template_of_socinv_new_runs() {
-    let text = include_str!("../../src/templates/new_scenario.rhai");
-    let sc = socinv::script::load_scenario_str(text, "template.rhai", Path::new("."))
-        .unwrap_or_else(|e| panic!("the template must run: {e}"));
-    let (_, r) = run(&sc, 200, 1);
-    assert!(r.comparisons[0].net.mean.is_finite());
+fn the_templates_of_socinv_new_run() {
+    for text in [
+        include_str!("../../src/templates/new_scenario_sv.rhai"),
+        include_str!("../../src/templates/new_scenario_en.rhai"),
+    ] {
+        let sc = socinv::script::load_scenario_str(text, "template.rhai", Path::new("."))
+            .unwrap_or_else(|e| panic!("the template must run: {e}"));
+        assert!(!sc.labels.is_empty(), "the template shows how to label");
+        let (_, r) = run(&sc, 200, 1);
+        assert!(r.comparisons[0].net.mean.is_finite());
+    }
 }
 
 /// One row of a table in the guide's reference section.

@@ -256,3 +256,79 @@ fn a_label_given_once_holds_for_every_rule_of_the_outcome() {
     assert_eq!(sc.labels.outcome_with_unit("o"), "Utfall (st)");
     assert_eq!(sc.labels.state("a"), "a");
 }
+
+/// The command `socinv new` prints after "Check it with", split as a shell would.
+fn printed_check_command(stdout: &str) -> Vec<String> {
+    let start = stdout
+        .find("`socinv check ")
+        .expect("a check command is printed")
+        + 1;
+    let command = &stdout[start..start + stdout[start..].find('`').unwrap()];
+    shlex::split(command).unwrap_or_else(|| panic!("not a shell command: {command}"))
+}
+
+#[test]
+fn new_writes_a_swedish_template_that_checks_and_runs_and_quotes_its_file_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = succeeds(d, &["new", "Mitt projekt"]);
+    assert!(
+        out.contains("`socinv check 'Mitt projekt.rhai'`")
+            && out.contains("`socinv run 'Mitt projekt.rhai'`"),
+        "{out}"
+    );
+    assert_eq!(
+        printed_check_command(&out),
+        ["socinv", "check", "Mitt projekt.rhai"]
+    );
+    let text = std::fs::read_to_string(d.join("Mitt projekt.rhai")).unwrap();
+    assert!(
+        text.contains("Kör det:") && text.contains("socinv run 'Mitt projekt.rhai'"),
+        "{text}"
+    );
+    let check = succeeds(d, &["check", "Mitt projekt.rhai"]);
+    assert!(check.starts_with("Mitt projekt "), "{check}");
+    assert!(
+        check.contains("Placerad utanför hemmet [placerad]") && check.contains("OK"),
+        "{check}"
+    );
+    let run = succeeds(d, &["run", "Mitt projekt.rhai", "-n", "200"]);
+    assert!(
+        run.contains("Kommunen") && run.contains("Placeringar (antal)"),
+        "{run}"
+    );
+}
+
+#[test]
+fn new_with_lang_en_writes_the_english_template() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    succeeds(d, &["new", "project", "--lang", "en"]);
+    let text = std::fs::read_to_string(d.join("project.rhai")).unwrap();
+    assert!(
+        text.contains("Run it:") && !text.contains("Kör det"),
+        "{text}"
+    );
+    succeeds(d, &["check", "project.rhai"]);
+    let run = succeeds(d, &["run", "project.rhai", "-n", "200"]);
+    assert!(
+        run.contains("Intensive support  vs  Ordinary practice") && run.contains("Municipality"),
+        "{run}"
+    );
+}
+
+#[test]
+fn new_quotes_a_name_the_shell_would_split_or_expand() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let name = "it's \"$HOME\" \\ a";
+    let out = succeeds(d, &["new", name]);
+    let file = format!("{name}.rhai");
+    assert_eq!(
+        printed_check_command(&out),
+        ["socinv", "check", file.as_str()]
+    );
+    // the scenario's name is the file's, written as a rhai string
+    let check = succeeds(d, &["check", &file]);
+    assert!(check.starts_with(&format!("{name}  (")), "{check}");
+}
