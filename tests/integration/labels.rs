@@ -199,7 +199,12 @@ fn labels_are_shown_to_people_and_names_stay_the_identifiers() {
     }
 
     // tornado: labels, and units next to the values
-    let tornado = succeeds(d, &["tornado", "l.rhai", "-n", "100", "--csv", "t.csv"]);
+    let tornado = succeeds(
+        d,
+        &[
+            "tornado", "l.rhai", "-n", "100", "--csv", "t.csv", "--json", "t.json",
+        ],
+    );
     assert!(
         tornado.contains("Andel som återgår till skolan per år") && tornado.contains(" andel"),
         "{tornado}"
@@ -209,6 +214,58 @@ fn labels_are_shown_to_people_and_names_stay_the_identifiers() {
     assert!(
         csv.contains("p_åter") && !csv.contains("Andel som"),
         "{csv}"
+    );
+    // the other analyses' tables
+    for (args, shown) in [
+        (
+            &["sweep", "l.rhai", "-n", "50", "--vary", "p_åter=0.2..0.4:3"][..],
+            "Andel som återgår till skolan per år (andel)",
+        ),
+        (
+            &["threshold", "l.rhai", "-n", "50", "--param", "p_åter"][..],
+            "Andel som återgår till skolan per år (andel)",
+        ),
+        (
+            &["sobol", "l.rhai", "--base", "40", "--bootstrap", "0"][..],
+            "Andel som återgår till skolan per år",
+        ),
+        (
+            &["voi", "l.rhai", "-n", "300"][..],
+            "Andel som återgår till skolan per år",
+        ),
+    ] {
+        let out = succeeds(d, args);
+        assert!(
+            out.contains(shown),
+            "{args:?} should show {shown:?}:\n{out}"
+        );
+    }
+    // and in the report's tornado, with the units beside the values
+    succeeds(
+        d,
+        &[
+            "report",
+            "r.json",
+            "--sensitivity",
+            "t.json",
+            "-o",
+            "full.html",
+        ],
+    );
+    let page = std::fs::read_to_string(d.join("full.html")).unwrap();
+    let doc = scraper::Html::parse_document(&page);
+    let cells = scraper::Selector::parse("td").unwrap();
+    let texts: Vec<String> = doc
+        .select(&cells)
+        .map(|c| c.text().collect::<String>())
+        .collect();
+    let with_units = |row: usize| {
+        texts[row + 1].ends_with("\u{a0}andel") && texts[row + 2].ends_with("\u{a0}andel")
+    };
+    assert!(
+        (0..texts.len() - 2)
+            .any(|row| texts[row] == "Andel som återgår till skolan per år" && with_units(row)),
+        "the tornado table has a row with the label and the values in their unit: {texts:?}"
     );
 }
 

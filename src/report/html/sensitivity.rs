@@ -568,8 +568,8 @@ fn tornado(ctx: &Ctx, out: &mut String, a: &Loaded, t: &Tornado, c: &Comparison)
             parameter: label(ctx, &b.parameter).to_string(),
             values: format!(
                 "{pl} {} · {ph} {}",
-                b.low_value.map_or("–".into(), |v| fmt::sig(lang, v, 3)),
-                b.high_value.map_or("–".into(), |v| fmt::sig(lang, v, 3))
+                value_with_unit(ctx, &b.parameter, b.low_value),
+                value_with_unit(ctx, &b.parameter, b.high_value)
             ),
             at_low: b.at_low.value.unwrap_or(base),
             at_high: b.at_high.value.unwrap_or(base),
@@ -667,8 +667,8 @@ fn tornado(ctx: &Ctx, out: &mut String, a: &Loaded, t: &Tornado, c: &Comparison)
             "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
              <td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
             esc(label(ctx, &b.parameter)),
-            b.low_value.map_or("–".into(), |v| fmt::sig(lang, v, 3)),
-            b.high_value.map_or("–".into(), |v| fmt::sig(lang, v, 3)),
+            esc(&value_with_unit(ctx, &b.parameter, b.low_value)),
+            esc(&value_with_unit(ctx, &b.parameter, b.high_value)),
             show(ctx, metric, b.at_low),
             show(ctx, metric, b.at_high),
             show(ctx, metric, b.swing),
@@ -1217,6 +1217,15 @@ fn input_name(ctx: &Ctx, name: &str) -> String {
             .to_string()
     } else {
         label(ctx, name).to_string()
+    }
+}
+
+/// A parameter's value with the unit the scenario gives it ("0,15 andel"), or "–".
+fn value_with_unit(ctx: &Ctx, parameter: &str, value: Option<f64>) -> String {
+    match (value, ctx.r.scenario.labels.parameter_unit(parameter)) {
+        (None, _) => "–".into(),
+        (Some(v), None) => fmt::sig(ctx.lang, v, 3),
+        (Some(v), Some(unit)) => format!("{}{}{unit}", fmt::sig(ctx.lang, v, 3), fmt::NBSP),
     }
 }
 
