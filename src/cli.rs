@@ -35,6 +35,9 @@ pub enum Command {
     New {
         /// Name of the scenario; writes NAME.rhai.
         name: String,
+        /// The template's language: Swedish comments and labels, or English.
+        #[arg(long, value_enum, default_value = "sv")]
+        lang: Lang,
     },
     /// One-way sensitivity: each parameter at a low and a high quantile; the swings, sorted.
     Tornado {
@@ -211,7 +214,7 @@ pub fn execute(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run(&args),
         Command::Check(args) => check(&args),
-        Command::New { name } => new_scenario(&name),
+        Command::New { name, lang } => new_scenario(&name, lang),
         Command::Tornado {
             common,
             metric,
@@ -696,7 +699,8 @@ fn report_command(args: &ReportArgs) -> Result<()> {
     Ok(())
 }
 
-fn new_scenario(name: &str) -> Result<()> {
+/// Writes the template of `socinv new` (Swedish or English) as NAME.rhai.
+fn new_scenario(name: &str, lang: Lang) -> Result<()> {
     let path = if name.ends_with(".rhai") {
         PathBuf::from(name)
     } else {
@@ -706,12 +710,36 @@ fn new_scenario(name: &str) -> Result<()> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| name.to_string());
-    let text =
-        include_str!("templates/new_scenario.rhai").replace("\"NAME\"", &format!("{title:?}"));
+    let shown = path.display().to_string();
+    let quoted = shlex::try_quote(&shown)
+        .map_err(|_| Error::Usage(format!("{name:?}: a file name cannot hold a NUL character")))?;
+    let template = match lang {
+        Lang::Sv => include_str!("templates/new_scenario_sv.rhai"),
+        Lang::En => include_str!("templates/new_scenario_en.rhai"),
+    };
+    let text = template
+        .replace("\"NAME\"", &rhai_string(&title))
+        .replace("SCENARIO_FILE", &quoted.replace(['\n', '\r'], " "));
     files::write_new(&path, text.as_bytes())?;
     terminal::println(&format!(
-        "Wrote {}. Check it with `socinv check {0}`, run it with `socinv run {0}`.",
-        path.display()
+        "Wrote {shown}. Check it with `socinv check {quoted}`, run it with `socinv run {quoted}`."
     ))?;
     Ok(())
+}
+
+/// `text` as a rhai string literal: quotes, backslashes and control characters escaped.
+fn rhai_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }

@@ -3,7 +3,7 @@
 //! Sign convention: `net = baseline cost − intervention arm cost (program cost included)`,
 //! discounted to year 0; positive means the investment pays back.
 
-use crate::scenario::{Composition, Scenario};
+use crate::scenario::{Composition, Labels, Scenario};
 use crate::sensitivity::drivers::{Driver, drivers};
 use crate::sim::{ArmResult, IterationResult, SimSettings, year_table};
 use crate::stats::{
@@ -62,6 +62,10 @@ pub struct ScenarioInfo {
     pub rules: Vec<String>,
     /// The first year's tables at the parameters' medians (null if they cannot be evaluated).
     pub tables_at_medians: Option<TablesAtMedians>,
+    /// Labels, units and sources of the names above, by kind and name (absent when the script
+    /// gives none); the names stay the keys everywhere else.
+    #[serde(default, skip_serializing_if = "Labels::is_empty")]
+    pub labels: Labels,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -528,6 +532,7 @@ pub fn scenario_info(scenario: &Scenario, settings: &SimSettings) -> ScenarioInf
             })
             .collect(),
         outcomes: scenario.outcomes.clone(),
+        labels: scenario.labels.clone(),
         notes: scenario.notes.clone(),
         programs: scenario
             .interventions()

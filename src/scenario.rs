@@ -2,6 +2,8 @@
 
 use crate::dist::DistributionSpec;
 use crate::expr::Expr;
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Where in a script something was declared (`file:line:column`), for error messages.
@@ -67,6 +69,102 @@ pub struct Scenario {
     pub source_hash: String,
     /// The comment block at the top of the script (what it is, its sources), without `//`.
     pub notes: String,
+    /// Display names and units of parameters, states, actors and outcomes.
+    pub labels: Labels,
+}
+
+/// How a declared name is shown to people: a `label` instead of the name, the `unit` its values
+/// are in, and the `source` of its numbers; each optional. The name stays the identifier (JSON
+/// keys, CSV, `--set`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Described {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// The labels and units of a scenario's names, by kind and name; a name without one is shown as
+/// itself.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Labels {
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub parameters: IndexMap<String, Described>,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub states: IndexMap<String, Described>,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub actors: IndexMap<String, Described>,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub outcomes: IndexMap<String, Described>,
+}
+
+fn shown<'a>(map: &'a IndexMap<String, Described>, name: &'a str) -> &'a str {
+    map.get(name)
+        .and_then(|d| d.label.as_deref())
+        .unwrap_or(name)
+}
+
+fn unit_of<'a>(map: &'a IndexMap<String, Described>, name: &str) -> Option<&'a str> {
+    map.get(name).and_then(|d| d.unit.as_deref())
+}
+
+impl Labels {
+    pub fn is_empty(&self) -> bool {
+        self.parameters.is_empty()
+            && self.states.is_empty()
+            && self.actors.is_empty()
+            && self.outcomes.is_empty()
+    }
+
+    /// A parameter's label, or its name.
+    pub fn parameter<'a>(&'a self, name: &'a str) -> &'a str {
+        shown(&self.parameters, name)
+    }
+
+    /// A state's label, or its name.
+    pub fn state<'a>(&'a self, name: &'a str) -> &'a str {
+        shown(&self.states, name)
+    }
+
+    /// An actor's label, or its name.
+    pub fn actor<'a>(&'a self, name: &'a str) -> &'a str {
+        shown(&self.actors, name)
+    }
+
+    /// An outcome's label, or its name.
+    pub fn outcome<'a>(&'a self, name: &'a str) -> &'a str {
+        shown(&self.outcomes, name)
+    }
+
+    /// The unit of a parameter's values, if the script gave one.
+    pub fn parameter_unit(&self, name: &str) -> Option<&str> {
+        unit_of(&self.parameters, name)
+    }
+
+    /// The unit of an outcome's values, if the script gave one.
+    pub fn outcome_unit(&self, name: &str) -> Option<&str> {
+        unit_of(&self.outcomes, name)
+    }
+
+    /// A parameter's label with its unit in brackets, "Andel som återgår (andel)".
+    pub fn parameter_with_unit(&self, name: &str) -> String {
+        with_unit(self.parameter(name), self.parameter_unit(name))
+    }
+
+    /// An outcome's label with its unit in brackets.
+    pub fn outcome_with_unit(&self, name: &str) -> String {
+        with_unit(self.outcome(name), self.outcome_unit(name))
+    }
+}
+
+/// `"label (unit)"`, or the label alone.
+pub fn with_unit(label: &str, unit: Option<&str>) -> String {
+    match unit {
+        Some(u) => format!("{label} ({u})"),
+        None => label.to_string(),
+    }
 }
 
 /// How the cohort's subgroups and starting states are formed in each iteration.

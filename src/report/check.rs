@@ -3,7 +3,7 @@
 
 use super::format::{amount, percent, table};
 use crate::error::Result;
-use crate::scenario::{Composition, Scenario, SourcePos};
+use crate::scenario::{Composition, Scenario, SourcePos, with_unit};
 use crate::sim::check::{CheckReport, DrawKind, Finding, FormulaRule, NoChange, Warning};
 use crate::sim::{ProgramAmount, Rule, Violation, year_table};
 use std::fmt::Write;
@@ -28,10 +28,25 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
             .map(|y| format!(", price year {y}"))
             .unwrap_or_default()
     );
-    let _ = writeln!(out, "\nStates: {}", sc.states.join(", "));
-    let _ = writeln!(out, "Actors: {}", sc.actors.join(", "));
+    let labels = &sc.labels;
+    let states: Vec<String> = sc
+        .states
+        .iter()
+        .map(|s| labelled(labels.state(s), s))
+        .collect();
+    let actors: Vec<String> = sc
+        .actors
+        .iter()
+        .map(|a| labelled(labels.actor(a), a))
+        .collect();
+    let _ = writeln!(out, "\nStates: {}", states.join(", "));
+    let _ = writeln!(out, "Actors: {}", actors.join(", "));
     for p in &sc.perspectives {
-        let names: Vec<&str> = p.actors.iter().map(|&a| sc.actors[a].as_str()).collect();
+        let names: Vec<&str> = p
+            .actors
+            .iter()
+            .map(|&a| labels.actor(&sc.actors[a]))
+            .collect();
         let _ = writeln!(
             out,
             "Perspective \"{}\": {}{}",
@@ -59,22 +74,29 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
     let _ = writeln!(out, "Subgroups: {} ({composition})", groups.join(", "));
 
     let _ = writeln!(out, "\nParameters");
-    let mut rows = vec![vec![
-        String::new(),
-        "distribution".into(),
-        "P5".into(),
-        "P50".into(),
-        "P95".into(),
-    ]];
+    let with_units = sc
+        .parameters
+        .iter()
+        .any(|p| labels.parameter_unit(&p.name).is_some());
+    let mut header = vec![String::new(), "distribution".into()];
+    header.extend(["P5".into(), "P50".into(), "P95".into()]);
+    if with_units {
+        header.push("unit".into());
+    }
+    let mut rows = vec![header];
     for p in &sc.parameters {
         let d = &p.distribution.dist;
-        rows.push(vec![
-            format!("  {}", p.name),
+        let mut row = vec![
+            format!("  {}", labelled(labels.parameter(&p.name), &p.name)),
             p.distribution.written.clone(),
             amount(d.quantile(0.05)),
             amount(d.quantile(0.5)),
             amount(d.quantile(0.95)),
-        ]);
+        ];
+        if with_units {
+            row.push(labels.parameter_unit(&p.name).unwrap_or("").to_string());
+        }
+        rows.push(row);
     }
     out.push_str(&table(&rows, ""));
 
@@ -91,7 +113,7 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
         let funders: Vec<String> = p
             .funded_by
             .iter()
-            .map(|(a, s)| format!("{} {}", sc.actors[*a], percent(*s)))
+            .map(|(a, s)| format!("{} {}", labels.actor(&sc.actors[*a]), percent(*s)))
             .collect();
         let years = if p.years == 0 {
             "no years".to_string()
@@ -118,7 +140,10 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
     for r in &sc.transitions {
         let line = format!(
             "{} → {}: {}   ({})",
-            sc.states[r.from], sc.states[r.to], r.probability, r.origin
+            labels.state(&sc.states[r.from]),
+            labels.state(&sc.states[r.to]),
+            r.probability,
+            r.origin
         );
         wrapped(&mut out, &line, "  ", "      ");
     }
@@ -132,13 +157,19 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
         ),
     }
     if !sc.outcomes.is_empty() {
-        let _ = writeln!(out, "\nOutcomes: {}", sc.outcomes.join(", "));
+        let outcomes: Vec<String> = sc
+            .outcomes
+            .iter()
+            .map(|o| with_unit(&labelled(labels.outcome(o), o), labels.outcome_unit(o)))
+            .collect();
+        let _ = writeln!(out, "\nOutcomes: {}", outcomes.join(", "));
     }
     Ok(out)
 }
 
 /// The year 0 → 1 transition probabilities per arm and the year 0 costs, at the medians.
 fn median_tables(sc: &Scenario, medians: &[f64], out: &mut String) -> Result<()> {
+    let labels = &sc.labels;
     if sc.horizon > 1 {
         let group = sc.subgroups.len() - 1;
         for (a, arm) in sc.arms.iter().enumerate() {
@@ -156,10 +187,10 @@ fn median_tables(sc: &Scenario, medians: &[f64], out: &mut String) -> Result<()>
                 "",
             );
             let mut header = vec!["from \\ to".to_string()];
-            header.extend(sc.states.iter().cloned());
+            header.extend(sc.states.iter().map(|s| labels.state(s).to_string()));
             let mut rows = vec![header];
             for (s, row) in t.transitions.iter().enumerate() {
-                let mut cells = vec![format!("  {}", sc.states[s])];
+                let mut cells = vec![format!("  {}", labels.state(&sc.states[s]))];
                 cells.extend(row.iter().map(|p| format!("{p:.3}")));
                 rows.push(cells);
             }
@@ -180,10 +211,10 @@ fn median_tables(sc: &Scenario, medians: &[f64], out: &mut String) -> Result<()>
         "",
     );
     let mut header = vec!["state \\ actor".to_string()];
-    header.extend(sc.actors.iter().cloned());
+    header.extend(sc.actors.iter().map(|a| labels.actor(a).to_string()));
     let mut rows = vec![header];
     for s in 0..sc.states.len() {
-        let mut cells = vec![format!("  {}", sc.states[s])];
+        let mut cells = vec![format!("  {}", labels.state(&sc.states[s]))];
         for a in 0..sc.actors.len() {
             let (y, e) = (t.yearly_cost[s][a], t.entry_cost[s][a]);
             cells.push(if e != 0.0 {
@@ -208,7 +239,7 @@ fn given_in(sc: &Scenario, p: &crate::scenario::Program) -> String {
         .iter()
         .zip(&p.given_in)
         .filter(|(_, g)| **g)
-        .map(|(s, _)| s.as_str())
+        .map(|(s, _)| sc.labels.state(s))
         .collect();
     format!(", given in: {}", states.join(", "))
 }
@@ -632,4 +663,13 @@ pub fn check_json(sc: &Scenario, r: &CheckReport, seed: u64) -> String {
     .expect("the check serialises");
     text.push('\n');
     text
+}
+/// `label [name]` where the script gave a label, so that the name to write (`--set`, rules)
+/// stays visible; the name alone otherwise.
+fn labelled(label: &str, name: &str) -> String {
+    if label == name {
+        name.to_string()
+    } else {
+        format!("{label} [{name}]")
+    }
 }

@@ -349,12 +349,17 @@ impl Ctx<'_> {
             .programs
             .iter()
             .find(|p| p.arm == c.intervention)
-            .map(|p| p.funded_by.iter().map(|(a, s)| (a.clone(), *s)).collect())
+            .map(|p| {
+                p.funded_by
+                    .iter()
+                    .map(|(a, s)| (sc.labels.actor(a).to_string(), *s))
+                    .collect()
+            })
             .unwrap_or_default();
         let by_actor: Vec<(String, f64, f64)> = c
             .by_actor
             .iter()
-            .map(|(a, s)| (a.clone(), s.net.mean, s.net.mcse))
+            .map(|(a, s)| (sc.labels.actor(a).to_string(), s.net.mean, s.net.mcse))
             .collect();
         let _ = writeln!(
             out,
@@ -709,7 +714,8 @@ impl Ctx<'_> {
         let perspective = self.t("perspektiv", "perspective");
         let mut rows = Vec::new();
         for (name, s) in &c.by_actor {
-            rows.push((name.clone(), None, s, true));
+            let label = self.r.scenario.labels.actor(name).to_string();
+            rows.push((label, None, s, true));
         }
         for (i, (name, s)) in c.by_perspective.iter().enumerate() {
             rows.push((name.clone(), Some(perspective.to_string()), s, i == 0));
@@ -881,7 +887,7 @@ impl Ctx<'_> {
             let _ = writeln!(
                 out,
                 "<tr><td>{}</td>{}{}{}</tr>",
-                esc(name),
+                esc(&self.r.scenario.labels.outcome_with_unit(name)),
                 cells(base.and_then(|a| a.outcomes.get(name))),
                 cells(arm.and_then(|a| a.outcomes.get(name))),
                 cells(Some(diff)).replace("<td class=\"num\">", "<td class=\"num diff\">"),
@@ -925,7 +931,7 @@ impl Ctx<'_> {
             let _ = writeln!(
                 out,
                 "<tr><td>{}</td><td class=\"num\">{}</td><td>{direction}</td></tr>",
-                esc(&d.parameter),
+                esc(self.r.scenario.labels.parameter(&d.parameter)),
                 fmt::number(self.lang, d.spearman, 2)
             );
         }
@@ -973,8 +979,11 @@ impl Ctx<'_> {
             self.t("Jämförda alternativ", "Arms compared").into(),
             esc_list(&sc.arms),
         ));
-        facts.push((self.t("Tillstånd", "States").into(), esc_list(&sc.states)));
-        facts.push((self.t("Aktörer", "Actors").into(), esc_list(&sc.actors)));
+        let labels = &sc.labels;
+        let states: Vec<&str> = sc.states.iter().map(|s| labels.state(s)).collect();
+        let actors: Vec<&str> = sc.actors.iter().map(|a| labels.actor(a)).collect();
+        facts.push((self.t("Tillstånd", "States").into(), esc_list(&states)));
+        facts.push((self.t("Aktörer", "Actors").into(), esc_list(&actors)));
         if !sc.subgroups.is_empty() {
             facts.push((
                 self.t("Delgrupper", "Subgroups").into(),
@@ -990,7 +999,7 @@ impl Ctx<'_> {
                 format!("{} {}", self.t("Perspektiv", "Perspective"), esc(&p.name)),
                 format!(
                     "{}{}",
-                    esc_list(&p.actors),
+                    esc_list(&p.actors.iter().map(|a| labels.actor(a)).collect::<Vec<_>>()),
                     if p.excludes_transfers {
                         self.t("; transfereringar räknas inte", "; transfers left out")
                     } else {
@@ -1000,7 +1009,12 @@ impl Ctx<'_> {
             ));
         }
         if !sc.outcomes.is_empty() {
-            facts.push((self.t("Utfall", "Outcomes").into(), esc_list(&sc.outcomes)));
+            let outcomes: Vec<String> = sc
+                .outcomes
+                .iter()
+                .map(|o| labels.outcome_with_unit(o))
+                .collect();
+            facts.push((self.t("Utfall", "Outcomes").into(), esc_list(&outcomes)));
         }
         for (k, v) in facts {
             let _ = writeln!(out, "<dt>{k}</dt><dd>{v}</dd>");
@@ -1009,10 +1023,19 @@ impl Ctx<'_> {
 
         // parameters
         if !sc.parameters.is_empty() {
+            let described = |f: fn(&crate::scenario::Described) -> Option<&String>| {
+                sc.parameters
+                    .iter()
+                    .any(|p| labels.parameters.get(&p.name).and_then(f).is_some())
+            };
+            let (with_unit, with_source) = (
+                described(|d| d.unit.as_ref()),
+                described(|d| d.source.as_ref()),
+            );
             let _ = write!(
                 out,
                 "<h3>{}</h3>\n<div class=\"table-wrap\"><table>\n<thead><tr><th>{}</th><th>{}</th>\
-                 <th>P5</th><th>{}</th><th>P95</th></tr></thead><tbody>\n",
+                 <th>P5</th><th>{}</th><th>P95</th>{}{}</tr></thead><tbody>\n",
                 self.t(
                     "Osäkra antaganden (parametrar)",
                     "Uncertain assumptions (parameters)"
@@ -1020,6 +1043,16 @@ impl Ctx<'_> {
                 self.t("Parameter", "Parameter"),
                 self.t("Fördelning", "Distribution"),
                 self.t("Median", "Median"),
+                if with_unit {
+                    format!("<th>{}</th>", self.t("Enhet", "Unit"))
+                } else {
+                    String::new()
+                },
+                if with_source {
+                    format!("<th>{}</th>", self.t("Källa", "Source"))
+                } else {
+                    String::new()
+                },
             );
             for p in &sc.parameters {
                 let fixed = p
@@ -1032,15 +1065,32 @@ impl Ctx<'_> {
                         )
                     })
                     .unwrap_or_default();
+                let about = labels.parameters.get(&p.name);
+                let label = labels.parameter(&p.name);
+                // the name stays visible under a label: it is what `--set` takes
+                let name = if label == p.name {
+                    String::new()
+                } else {
+                    format!("<br><code class=\"muted\">{}</code>", esc(&p.name))
+                };
+                let optional = |on: bool, v: Option<&String>| {
+                    if on {
+                        format!("<td>{}</td>", esc(v.map_or("", String::as_str)))
+                    } else {
+                        String::new()
+                    }
+                };
                 let _ = writeln!(
                     out,
-                    "<tr><td>{}{fixed}</td><td><code>{}</code></td><td class=\"num\">{}</td>\
-                     <td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                    esc(&p.name),
+                    "<tr><td>{}{name}{fixed}</td><td><code>{}</code></td><td class=\"num\">{}</td>\
+                     <td class=\"num\">{}</td><td class=\"num\">{}</td>{}{}</tr>",
+                    esc(label),
                     esc(&p.distribution),
                     fmt::sig(lang, p.p5, 3),
                     fmt::sig(lang, p.p50, 3),
-                    fmt::sig(lang, p.p95, 3)
+                    fmt::sig(lang, p.p95, 3),
+                    optional(with_unit, about.and_then(|d| d.unit.as_ref())),
+                    optional(with_source, about.and_then(|d| d.source.as_ref())),
                 );
             }
             out.push_str("</tbody></table></div>\n");
@@ -1064,7 +1114,7 @@ impl Ctx<'_> {
                 let funded: Vec<String> = p
                     .funded_by
                     .iter()
-                    .map(|(a, s)| format!("{} {}", esc(a), self.pct(*s)))
+                    .map(|(a, s)| format!("{} {}", esc(labels.actor(a)), self.pct(*s)))
                     .collect();
                 let _ = writeln!(
                     out,
@@ -1135,8 +1185,12 @@ impl Ctx<'_> {
                 ),
             }
         );
-        let head: String = sc
+        let states: Vec<String> = sc
             .states
+            .iter()
+            .map(|s| sc.labels.state(s).to_string())
+            .collect();
+        let head: String = states
             .iter()
             .map(|s| format!("<th>{}</th>", esc(s)))
             .collect();
@@ -1146,7 +1200,7 @@ impl Ctx<'_> {
                 &esc(arm),
                 self.t("från \\ till", "from \\ to"),
                 &head,
-                &sc.states,
+                &states,
                 m,
                 |p| {
                     if p == 0.0 {
@@ -1160,7 +1214,7 @@ impl Ctx<'_> {
         let actors_head: String = sc
             .actors
             .iter()
-            .map(|a| format!("<th>{}</th>", esc(a)))
+            .map(|a| format!("<th>{}</th>", esc(sc.labels.actor(a))))
             .collect();
         let unit = self.money.unit(fmt::Scale::One);
         for (title, table) in [
@@ -1187,7 +1241,7 @@ impl Ctx<'_> {
                 &format!("{title} ({})", esc(&unit)),
                 self.t("Tillstånd", "State"),
                 &actors_head,
-                &sc.states,
+                &states,
                 table,
                 |v| format!("<td class=\"num\">{}</td>", fmt::sig(lang, v, 4)),
             );
@@ -1300,8 +1354,12 @@ fn matrix_table(
 }
 
 /// Names, escaped, separated by commas.
-fn esc_list(names: &[String]) -> String {
-    names.iter().map(|n| esc(n)).collect::<Vec<_>>().join(", ")
+fn esc_list(names: &[impl AsRef<str>]) -> String {
+    names
+        .iter()
+        .map(|n| esc(n.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A share as a percentage with up to one decimal: "3,5 %", "3.5%".

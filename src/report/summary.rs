@@ -131,7 +131,7 @@ pub fn summary_text(r: &RunResults) -> String {
         ]];
         for (name, n) in &c.by_actor {
             rows.push(vec![
-                format!("  {name}"),
+                format!("  {}", sc.labels.actor(name)),
                 mean_with_mcse(n.net.mean, n.net.mcse),
                 range(&n.net),
                 share(n.prob_net_positive, n.prob_net_positive_ci),
@@ -150,7 +150,7 @@ pub fn summary_text(r: &RunResults) -> String {
             rows.push(vec!["Outcomes, intervention − baseline".to_string()]);
             for (name, s) in &c.outcomes {
                 rows.push(vec![
-                    format!("  {name}"),
+                    format!("  {}", sc.labels.outcome_with_unit(name)),
                     mean_with_mcse(s.mean, s.mcse),
                     range(s),
                 ]);
@@ -162,7 +162,7 @@ pub fn summary_text(r: &RunResults) -> String {
             .drivers
             .iter()
             .take(5)
-            .map(|d| format!("{} ({:+.2})", d.parameter, d.spearman))
+            .map(|d| format!("{} ({:+.2})", sc.labels.parameter(&d.parameter), d.spearman))
             .collect();
         if !drivers.is_empty() {
             let _ = writeln!(
@@ -202,7 +202,7 @@ pub fn summary_text(r: &RunResults) -> String {
 
     let _ = writeln!(out, "\nPer arm (cohort totals over the horizon)");
     let mut header = vec![String::new(), format!("cost, {cur}")];
-    header.extend(sc.outcomes.iter().cloned());
+    header.extend(sc.outcomes.iter().map(|o| sc.labels.outcome_with_unit(o)));
     let mut rows = vec![header];
     for (name, arm) in &r.arms {
         let mut row = vec![

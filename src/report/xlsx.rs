@@ -372,7 +372,8 @@ fn summary_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
             s.nums(at, 10, &mean_ci(roi.ratio_of_means, roi.mcse), Num::Ratio)?;
         }
         for (name, summary) in &c.outcomes {
-            let at = line(&mut s, &format!("Outcome difference: {name}"))?;
+            let label = sc.labels.outcome_with_unit(name);
+            let at = line(&mut s, &format!("Outcome difference: {label}"))?;
             s.nums(at, 3, &spread(Some(summary)), Num::Decimal)?;
             s.nums(at, 10, &mean_ci(summary.mean, summary.mcse), Num::Decimal)?;
         }
@@ -432,7 +433,12 @@ fn by_actor_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
                 let n = &share.net;
                 s.text(row, 0, &c.intervention)?;
                 s.text(row, 1, kind)?;
-                s.text(row, 2, name)?;
+                let shown = if kind == "actor" {
+                    r.scenario.labels.actor(name)
+                } else {
+                    name
+                };
+                s.text(row, 2, shown)?;
                 s.nums(
                     row,
                     3,
@@ -501,7 +507,7 @@ fn arms_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
             .cost
             .by_actor
             .iter()
-            .map(|(n, v)| ("actor cost", n.as_str(), v));
+            .map(|(n, v)| ("actor cost", r.scenario.labels.actor(n), v));
         for (kind, name, summary) in costs.into_iter().chain(actors) {
             s.text(row, 0, arm)?;
             s.text(row, 1, kind)?;
@@ -512,7 +518,7 @@ fn arms_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
         for (name, summary) in &a.outcomes {
             s.text(row, 0, arm)?;
             s.text(row, 1, "outcome")?;
-            s.text(row, 2, name)?;
+            s.text(row, 2, &r.scenario.labels.outcome_with_unit(name))?;
             s.nums(row, 3, &spread(Some(summary)), Num::Decimal)?;
             row += 1;
         }
@@ -524,15 +530,33 @@ fn parameters_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError>
     let mut s = Sheet::new(SHEETS[4], f)?;
     s.header(
         0,
-        &["Name", "Distribution", "P5", "P50", "P95", "Fixed at"],
+        &[
+            "Name",
+            "Distribution",
+            "P5",
+            "P50",
+            "P95",
+            "Fixed at",
+            "Label",
+            "Unit",
+            "Source",
+        ],
         Some(0),
     )?;
+    let labels = &r.scenario.labels;
     for (row, p) in (1u32..).zip(&r.scenario.parameters) {
         s.text(row, 0, &p.name)?;
         s.text(row, 1, &p.distribution)?;
         let values = [Some(p.p5), Some(p.p50), Some(p.p95), p.fixed_at];
         for (col, v) in (2u16..).zip(values) {
             s.num(row, col, v, v.map_or(Num::General, param_num))?;
+        }
+        if let Some(about) = labels.parameters.get(&p.name) {
+            for (col, text) in (6u16..).zip([&about.label, &about.unit, &about.source]) {
+                if let Some(t) = text {
+                    s.text(row, col, t)?;
+                }
+            }
         }
     }
     s.finish()

@@ -6,8 +6,9 @@ use crate::dist::{Distribution, DistributionSpec};
 use crate::error::{amount as amount_text, number};
 use crate::expr::{BinaryOp, Expr, Node, UnaryOp};
 use crate::scenario::{
-    Accrual, Arm, Composition, CostRule, DEFAULT_BASELINE, DEFAULT_SOCIETY, OutcomeRule, Parameter,
-    Perspective, Program, REMAINDER_GROUP, Scenario, SourcePos, Subgroup, TransitionRule,
+    Accrual, Arm, Composition, CostRule, DEFAULT_BASELINE, DEFAULT_SOCIETY, Described, Labels,
+    OutcomeRule, Parameter, Perspective, Program, REMAINDER_GROUP, Scenario, SourcePos, Subgroup,
+    TransitionRule,
 };
 use rhai::{Array, Dynamic, Engine, EvalAltResult, FLOAT, INT, Map, NativeCallContext};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -46,6 +47,7 @@ struct Builder {
     costs: Vec<CostRule>,
     outcomes: Vec<String>,
     outcome_rules: Vec<OutcomeRule>,
+    labels: Labels,
 }
 
 struct Settings {
@@ -209,6 +211,7 @@ impl SharedBuilder {
             file,
             source_hash: b.source_hash.clone(),
             notes: b.notes.clone(),
+            labels: std::mem::take(&mut b.labels),
         })
     }
 }
@@ -629,6 +632,35 @@ fn check_keys(ctx: &NativeCallContext, what: &str, map: &Map, allowed: &[&str]) 
     Ok(())
 }
 
+/// The optional map of a declaration (`#{ label: "...", unit: "..." }`), with only the keys
+/// `allowed`, each a non-empty text.
+fn described(
+    ctx: &NativeCallContext,
+    what: &str,
+    map: &Map,
+    allowed: &[&str],
+) -> FnResult<Described> {
+    check_keys(ctx, what, map, allowed)?;
+    let text = |key: &str| -> FnResult<Option<String>> {
+        let Some(v) = map.get(key) else {
+            return Ok(None);
+        };
+        let t = to_string(ctx, &format!("{what} {key}"), v)?;
+        if t.trim().is_empty() {
+            return Err(fail(
+                ctx,
+                format!("{what} {key}: the text is empty; write one or leave the key out"),
+            ));
+        }
+        Ok(Some(t))
+    };
+    Ok(Described {
+        label: text("label")?,
+        unit: text("unit")?,
+        source: text("source")?,
+    })
+}
+
 /// Where `name` is in `list`, comparing names in Unicode normal form C (a decomposed `ö` is
 /// the same letter).
 fn find(list: &[String], name: &str) -> Option<usize> {
@@ -836,18 +868,34 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
         Ok(())
     });
 
-    let b = builder.clone();
+    let declare_actor = {
+        let b = builder.clone();
+        move |ctx: &NativeCallContext, name: &str, about: Described| -> FnResult<()> {
+            let mut b = b.lock();
+            if find(&b.actors, name).is_some() {
+                return Err(fail(ctx, format!("actor \"{name}\" is declared twice")));
+            }
+            b.actors.push(name.to_string());
+            let at = origin(ctx, &b);
+            b.actor_origins.push(at);
+            if about != Described::default() {
+                b.labels.actors.insert(name.to_string(), about);
+            }
+            Ok(())
+        }
+    };
+    let declare = declare_actor.clone();
     engine.register_fn(
         "actor",
         move |ctx: NativeCallContext, name: &str| -> FnResult<()> {
-            let mut b = b.lock();
-            if find(&b.actors, name).is_some() {
-                return Err(fail(&ctx, format!("actor \"{name}\" is declared twice")));
-            }
-            b.actors.push(name.to_string());
-            let at = origin(&ctx, &b);
-            b.actor_origins.push(at);
-            Ok(())
+            declare(&ctx, name, Described::default())
+        },
+    );
+    engine.register_fn(
+        "actor",
+        move |ctx: NativeCallContext, name: &str, map: Map| -> FnResult<()> {
+            let about = described(&ctx, "actor", &map, &["label"])?;
+            declare_actor(&ctx, name, about)
         },
     );
 
@@ -903,17 +951,16 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
         },
     );
 
-    let b = builder.clone();
-    engine.register_fn(
-        "state",
-        move |ctx: NativeCallContext, name: &str| -> FnResult<()> {
+    let declare_state = {
+        let b = builder.clone();
+        move |ctx: &NativeCallContext, name: &str, about: Described| -> FnResult<()> {
             let mut b = b.lock();
             if find(&b.states, name).is_some() {
-                return Err(fail(&ctx, format!("state \"{name}\" is declared twice")));
+                return Err(fail(ctx, format!("state \"{name}\" is declared twice")));
             }
             if b.start.is_some() || !b.transitions.is_empty() || b.given_in_named {
                 return Err(fail(
-                    &ctx,
+                    ctx,
                     format!(
                         "declare state \"{name}\" before start(...), the transitions and any \
                          intervention with given_in"
@@ -921,9 +968,26 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
                 ));
             }
             b.states.push(name.to_string());
-            let at = origin(&ctx, &b);
+            let at = origin(ctx, &b);
             b.state_origins.push(at);
+            if about != Described::default() {
+                b.labels.states.insert(name.to_string(), about);
+            }
             Ok(())
+        }
+    };
+    let declare = declare_state.clone();
+    engine.register_fn(
+        "state",
+        move |ctx: NativeCallContext, name: &str| -> FnResult<()> {
+            declare(&ctx, name, Described::default())
+        },
+    );
+    engine.register_fn(
+        "state",
+        move |ctx: NativeCallContext, name: &str, map: Map| -> FnResult<()> {
+            let about = described(&ctx, "state", &map, &["label"])?;
+            declare_state(&ctx, name, about)
         },
     );
 
@@ -1007,31 +1071,57 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
         },
     );
 
-    let b = builder.clone();
-    engine.register_fn(
-        "param",
-        move |ctx: NativeCallContext, name: &str, dist: DistributionSpec| -> FnResult<Expr> {
+    let declare_param = {
+        let b = builder.clone();
+        move |ctx: &NativeCallContext,
+              name: &str,
+              dist: DistributionSpec,
+              about: Described|
+              -> FnResult<Expr> {
             let mut b = b.lock();
             if b.parameters.iter().any(|p| p.name == name) {
-                return Err(fail(&ctx, format!("parameter \"{name}\" is declared twice")));
+                return Err(fail(ctx, format!("parameter \"{name}\" is declared twice")));
             }
             if name.contains(['=', ',']) || name.trim() != name || name.is_empty() {
                 return Err(fail(
-                    &ctx,
-                    format!("parameter name \"{name}\": use a name without '=', ',' or surrounding spaces"),
+                    ctx,
+                    format!(
+                        "parameter name \"{name}\": use a name without '=', ',' or surrounding spaces"
+                    ),
                 ));
             }
             let index = b.parameters.len();
-            let origin = origin(&ctx, &b);
+            let origin = origin(ctx, &b);
             b.parameters.push(Parameter {
                 name: name.to_string(),
                 distribution: dist,
                 origin,
             });
+            if about != Described::default() {
+                b.labels.parameters.insert(name.to_string(), about);
+            }
             Ok(Expr::new(Node::Param {
                 index,
                 name: name.to_string(),
             }))
+        }
+    };
+    let declare = declare_param.clone();
+    engine.register_fn(
+        "param",
+        move |ctx: NativeCallContext, name: &str, dist: DistributionSpec| -> FnResult<Expr> {
+            declare(&ctx, name, dist, Described::default())
+        },
+    );
+    engine.register_fn(
+        "param",
+        move |ctx: NativeCallContext,
+              name: &str,
+              dist: DistributionSpec,
+              map: Map|
+              -> FnResult<Expr> {
+            let about = described(&ctx, "param", &map, &["label", "unit", "source"])?;
+            declare_param(&ctx, name, dist, about)
         },
     );
     engine.register_fn(
@@ -1310,18 +1400,40 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
         ("outcome", Accrual::Yearly),
         ("entry_outcome", Accrual::OnEntry),
     ] {
-        let b = builder.clone();
-        engine.register_fn(
-            fname,
-            move |ctx: NativeCallContext, name: &str, state: &str, x: Dynamic| -> FnResult<()> {
+        let declare_outcome = {
+            let b = builder.clone();
+            move |ctx: &NativeCallContext,
+                  name: &str,
+                  state: &str,
+                  x: Dynamic,
+                  about: Described|
+                  -> FnResult<()> {
                 let mut b = b.lock();
-                let s = state_index(&ctx, &b, state)?;
-                let value = to_expr(&ctx, &format!("{fname} value"), &x)?;
+                let s = state_index(ctx, &b, state)?;
+                let value = to_expr(ctx, &format!("{fname} value"), &x)?;
                 if value.dependencies().time_in_state {
                     return Err(fail(
-                        &ctx,
-                        format!("{fname}: outcomes cannot depend on time_in_state(); only transitions can"),
+                        ctx,
+                        format!(
+                            "{fname}: outcomes cannot depend on time_in_state(); only transitions can"
+                        ),
                     ));
+                }
+                if about != Described::default() {
+                    match b.labels.outcomes.get(name) {
+                        Some(before) if *before != about => {
+                            return Err(fail(
+                                ctx,
+                                format!(
+                                    "{fname}(\"{name}\", ...): the outcome's label and unit are \
+                                     already given differently in an earlier call; give them once"
+                                ),
+                            ));
+                        }
+                        _ => {
+                            b.labels.outcomes.insert(name.to_string(), about);
+                        }
+                    }
                 }
                 let outcome = match find(&b.outcomes, name) {
                     Some(i) => i,
@@ -1330,7 +1442,7 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
                         b.outcomes.len() - 1
                     }
                 };
-                let origin = origin(&ctx, &b);
+                let origin = origin(ctx, &b);
                 b.outcome_rules.push(OutcomeRule {
                     outcome,
                     state: s,
@@ -1339,6 +1451,25 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
                     origin,
                 });
                 Ok(())
+            }
+        };
+        let declare = declare_outcome.clone();
+        engine.register_fn(
+            fname,
+            move |ctx: NativeCallContext, name: &str, state: &str, x: Dynamic| -> FnResult<()> {
+                declare(&ctx, name, state, x, Described::default())
+            },
+        );
+        engine.register_fn(
+            fname,
+            move |ctx: NativeCallContext,
+                  name: &str,
+                  state: &str,
+                  x: Dynamic,
+                  map: Map|
+                  -> FnResult<()> {
+                let about = described(&ctx, fname, &map, &["label", "unit"])?;
+                declare_outcome(&ctx, name, state, x, about)
             },
         );
     }

@@ -186,6 +186,7 @@ impl<'s> Analysis<'s> {
                 .iter()
                 .map(|(i, v)| (self.scenario.parameters[*i].name.clone(), *v))
                 .collect(),
+            labels: self.scenario.labels.clone(),
         }
     }
 }
@@ -202,6 +203,9 @@ pub struct Header {
     pub seed: u64,
     pub perspective: String,
     pub fixed: indexmap::IndexMap<String, f64>,
+    /// The scenario's labels and units, for the tables (absent when it gives none).
+    #[serde(skip_serializing_if = "crate::scenario::Labels::is_empty")]
+    pub labels: crate::scenario::Labels,
 }
 
 /// The metric's value for readers: amounts for net and ROI, percentages for probabilities.

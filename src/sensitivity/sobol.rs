@@ -385,7 +385,7 @@ impl SobolReport {
             ]];
             for i in &r.indices {
                 rows.push(vec![
-                    i.input.clone(),
+                    self.header.labels.parameter(&i.input).to_string(),
                     with_ci(i.first_order, i.first_order_ci),
                     with_ci(i.total, i.total_ci),
                 ]);

@@ -164,7 +164,12 @@ pub fn sweep(analysis: &Analysis, axes: Vec<Axis>) -> Result<SweepReport> {
 impl SweepReport {
     /// A table per intervention: one row per grid point.
     pub fn table(&self) -> String {
-        let names: Vec<String> = self.axes.iter().map(|a| a.parameter.clone()).collect();
+        let labels = &self.header.labels;
+        let names: Vec<String> = self
+            .axes
+            .iter()
+            .map(|a| labels.parameter_with_unit(&a.parameter))
+            .collect();
         let mut out = format!(
             "Sweep over {} ({}), {} iterations per point, seed {}; net in the scenario's currency.\n",
             names.join(" × "),

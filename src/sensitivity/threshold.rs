@@ -137,6 +137,7 @@ pub fn threshold(analysis: &Analysis, parameter: &str, target: Target) -> Result
         )));
     }
     let (lo, hi) = (dist.quantile(0.01), dist.quantile(0.99));
+    let shown = sc.labels.parameter(parameter);
     // metric − target at a value, per intervention, with the values' MCSE
     let eval = |value: f64| -> Result<Vec<Estimate>> {
         let its = analysis.run_with(&[(p, value)])?;
@@ -173,7 +174,7 @@ pub fn threshold(analysis: &Analysis, parameter: &str, target: Target) -> Result
                     value: None,
                     value_mcse: None,
                     statement: format!(
-                        "{} stays between {} and {} for {parameter} within its P1–P99 ({} … {}): \
+                        "{} stays between {} and {} for {shown} within its P1–P99 ({} … {}): \
                          the target {} is not met there",
                         super::metric_label(target.metric),
                         show(target.metric, min),
@@ -199,7 +200,7 @@ pub fn threshold(analysis: &Analysis, parameter: &str, target: Target) -> Result
                     value: Some(value),
                     value_mcse: Some(mcse),
                     statement: format!(
-                        "{} reaches {} at {parameter} = {} (± {} MCSE)",
+                        "{} reaches {} at {shown} = {} (± {} MCSE)",
                         super::metric_label(target.metric),
                         show(target.metric, target.value),
                         amount(value),
@@ -320,7 +321,7 @@ impl ThresholdReport {
         let mut out = format!(
             "Threshold of {} for {} = {} ({}), {} iterations per trial value, seed {}; searched \
              within P1–P99 = {} … {}\n",
-            self.parameter,
+            self.header.labels.parameter(&self.parameter),
             super::metric_label(m),
             show(m, self.target.value),
             self.header.perspective,
@@ -331,7 +332,8 @@ impl ThresholdReport {
         );
         for r in &self.results {
             out.push_str(&format!("\n{}: {}\n", r.intervention, r.statement));
-            let mut rows = vec![vec![self.parameter.clone(), "metric (± MCSE)".to_string()]];
+            let param = self.header.labels.parameter_with_unit(&self.parameter);
+            let mut rows = vec![vec![param, "metric (± MCSE)".to_string()]];
             for c in &r.curve {
                 rows.push(vec![
                     amount(c.value),
@@ -354,7 +356,11 @@ impl ThresholdReport {
             ]];
             for b in &self.break_even {
                 rows.push(vec![
-                    format!("{} · {}", b.intervention, b.outcome),
+                    format!(
+                        "{} · {}",
+                        b.intervention,
+                        self.header.labels.outcome(&b.outcome)
+                    ),
                     amount(b.cost_per_participant),
                     amount(b.value_per_avoided),
                     mean_with_mcse(

@@ -137,6 +137,7 @@ impl TornadoReport {
                 r.intervention,
                 show_with_mcse(m, r.base.value, r.base.mcse)
             ));
+            let labels = &self.header.labels;
             let mut rows = vec![vec![
                 "parameter".to_string(),
                 "low value".into(),
@@ -146,10 +147,17 @@ impl TornadoReport {
                 "swing (± MCSE)".into(),
             ]];
             for b in &r.bars {
+                let value = |v: f64| {
+                    let shown = crate::report::format::amount(v);
+                    match labels.parameter_unit(&b.parameter) {
+                        Some(unit) => format!("{shown} {unit}"),
+                        None => shown,
+                    }
+                };
                 rows.push(vec![
-                    b.parameter.clone(),
-                    crate::report::format::amount(b.low_value),
-                    crate::report::format::amount(b.high_value),
+                    labels.parameter(&b.parameter).to_string(),
+                    value(b.low_value),
+                    value(b.high_value),
                     show(m, b.at_low.value),
                     show(m, b.at_high.value),
                     show_with_mcse(m, b.swing.value, b.swing.mcse),

@@ -306,7 +306,7 @@ impl VoiReport {
         ]];
         for p in &self.evppi {
             rows.push(vec![
-                p.parameter.clone(),
+                h.labels.parameter(&p.parameter).to_string(),
                 mean_with_mcse(p.evppi, p.evppi_mcse),
                 if p.share_of_evpi.is_finite() {
                     percent(p.share_of_evpi)

@@ -24,12 +24,17 @@ fn the_scripting_guide_example_runs() {
 }
 
 #[test]
-fn the_template_of_socinv_new_runs() {
-    let text = include_str!("../../src/templates/new_scenario.rhai");
-    let sc = socinv::script::load_scenario_str(text, "template.rhai", Path::new("."))
-        .unwrap_or_else(|e| panic!("the template must run: {e}"));
-    let (_, r) = run(&sc, 200, 1);
-    assert!(r.comparisons[0].net.mean.is_finite());
+fn the_templates_of_socinv_new_run() {
+    for text in [
+        include_str!("../../src/templates/new_scenario_sv.rhai"),
+        include_str!("../../src/templates/new_scenario_en.rhai"),
+    ] {
+        let sc = socinv::script::load_scenario_str(text, "template.rhai", Path::new("."))
+            .unwrap_or_else(|e| panic!("the template must run: {e}"));
+        assert!(!sc.labels.is_empty(), "the template shows how to label");
+        let (_, r) = run(&sc, 200, 1);
+        assert!(r.comparisons[0].net.mean.is_finite());
+    }
 }
 
 /// One row of a table in the guide's reference section.
@@ -281,4 +286,142 @@ fn the_scripting_reference_documents_every_function_with_an_example() {
         "docs/scripting.md: {}",
         missing.join("; ")
     );
+}
+
+#[test]
+fn the_labels_example_of_the_scripting_guide_runs_with_its_labels() {
+    let text = std::fs::read_to_string("docs/scripting.md").unwrap();
+    let section = &text[text
+        .find("\n## Labels and units\n")
+        .expect("the guide has a labels section")..];
+    let example = &rhai_blocks(section)[0];
+    let sc = socinv::script::load_scenario_str(example, "docs/scripting.md", Path::new("docs"))
+        .unwrap_or_else(|e| panic!("the labels example must run: {e}"));
+    assert_eq!(sc.labels.state("hvb"), "Placerad på HVB");
+    assert_eq!(sc.labels.parameter_unit("p_hem"), Some("andel"));
+    let (_, r) = run(&sc, 50, 1);
+    assert!(r.comparisons[0].net.mean.is_finite());
+}
+
+/// The fenced code blocks of a markdown file: (language, text), in order.
+fn fenced_blocks(markdown: &str) -> Vec<(String, String)> {
+    let mut blocks = Vec::new();
+    let mut lines = markdown.lines();
+    while let Some(line) = lines.next() {
+        let Some(lang) = line.strip_prefix("```") else {
+            continue;
+        };
+        let body: Vec<&str> = lines.by_ref().take_while(|l| *l != "```").collect();
+        blocks.push((lang.to_string(), body.join("\n") + "\n"));
+    }
+    blocks
+}
+
+/// A line with its runs of spaces made one: output compared whatever the column widths.
+fn spaced(line: &str) -> String {
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The scenario file the tutorial builds, step by step.
+const TUTORIAL_FILE: &str = "uvas.rhai";
+
+/// Follows a tutorial in a fresh folder: each `rhai` block is the whole of [`TUTORIAL_FILE`] at
+/// that step (it must load and simulate), each `sh` block's lines are socinv commands run on it
+/// (each must succeed), and each `text` block is output of the command before it: every line
+/// but `...` must be a line of what it printed, spacing aside.
+fn follow_tutorial(markdown: &str) -> Result<(), String> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut last_output: Option<(String, String)> = None;
+    let mut steps = 0;
+    for (k, (lang, body)) in fenced_blocks(markdown).into_iter().enumerate() {
+        match lang.as_str() {
+            "rhai" => {
+                steps += 1;
+                let sc = socinv::script::load_scenario_str(&body, TUTORIAL_FILE, dir.path())
+                    .map_err(|e| format!("step {steps} (block {k}) does not load: {e}"))?;
+                socinv::sim::simulate(&sc, &settings(20, 1), &|| {})
+                    .map_err(|e| format!("step {steps} (block {k}) does not run: {e}"))?;
+                std::fs::write(dir.path().join(TUTORIAL_FILE), &body).unwrap();
+            }
+            "sh" => {
+                for line in body.lines().filter(|l| !l.trim().is_empty()) {
+                    let words = shlex::split(line).ok_or(format!("not a command: {line}"))?;
+                    let Some(("socinv", args)) = words.split_first().map(|(c, a)| (c.as_str(), a))
+                    else {
+                        return Err(format!("block {k}: not a socinv command: {line}"));
+                    };
+                    let out = assert_cmd::Command::cargo_bin("socinv")
+                        .unwrap()
+                        .timeout(std::time::Duration::from_secs(300))
+                        .current_dir(dir.path())
+                        .args(args)
+                        .output()
+                        .unwrap();
+                    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+                    if !out.status.success() {
+                        return Err(format!(
+                            "`{line}` fails:\n{}",
+                            String::from_utf8_lossy(&out.stderr)
+                        ));
+                    }
+                    last_output = Some((line.to_string(), stdout));
+                }
+            }
+            "text" => {
+                let (command, stdout) = last_output
+                    .as_ref()
+                    .ok_or(format!("block {k}: output shown before any command"))?;
+                let printed: BTreeSet<String> = stdout.lines().map(spaced).collect();
+                for line in body.lines().filter(|l| l.trim() != "...") {
+                    if !printed.contains(&spaced(line)) {
+                        return Err(format!(
+                            "`{command}` does not print the line the tutorial shows:\n{line}\n\
+                             It prints:\n{stdout}"
+                        ));
+                    }
+                }
+            }
+            other => return Err(format!("block {k}: a ```{other} block the test cannot run")),
+        }
+    }
+    if steps < 3 {
+        return Err(format!("only {steps} scenario steps found"));
+    }
+    Ok(())
+}
+
+#[test]
+fn the_tutorial_runs_step_by_step_with_the_output_it_shows() {
+    let text = std::fs::read_to_string("docs/tutorial.md").unwrap();
+    assert!(text.contains(&format!("`{TUTORIAL_FILE}`")));
+    follow_tutorial(&text).unwrap_or_else(|e| panic!("docs/tutorial.md: {e}"));
+}
+
+#[test]
+fn a_broken_tutorial_step_fails_the_tutorial_test() {
+    let text = std::fs::read_to_string("docs/tutorial.md").unwrap();
+    // a script error in the last step
+    let last = text.rfind("transition(\"uvas\"").unwrap();
+    let broken = format!("{}transition(\"uva\"{}", &text[..last], &text[last + 17..]);
+    let e = follow_tutorial(&broken).unwrap_err();
+    assert!(
+        e.contains("step 3") && e.contains("unknown state \"uva\""),
+        "{e}"
+    );
+    // an output line the command does not print
+    let stale = text.replacen("-522 000 (± 8 000)", "-521 000 (± 8 000)", 1);
+    assert_ne!(stale, text);
+    let e = follow_tutorial(&stale).unwrap_err();
+    assert!(
+        e.contains("does not print") && e.contains("-521 000"),
+        "{e}"
+    );
+    // a command that fails
+    let failing = text.replacen(
+        "socinv run uvas.rhai\n",
+        "socinv run uvas.rhai --set nope=1\n",
+        1,
+    );
+    let e = follow_tutorial(&failing).unwrap_err();
+    assert!(e.contains("fails") && e.contains("nope"), "{e}");
 }

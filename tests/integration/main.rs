@@ -13,6 +13,7 @@ mod engine;
 mod escaping;
 mod excel_habits;
 mod files;
+mod labels;
 mod properties;
 mod report_html;
 mod report_xlsx;

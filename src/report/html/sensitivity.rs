@@ -565,11 +565,11 @@ fn tornado(ctx: &Ctx, out: &mut String, a: &Loaded, t: &Tornado, c: &Comparison)
     let chart_bars: Vec<TornadoBar> = bars
         .iter()
         .map(|b| TornadoBar {
-            parameter: b.parameter.clone(),
+            parameter: label(ctx, &b.parameter).to_string(),
             values: format!(
                 "{pl} {} · {ph} {}",
-                b.low_value.map_or("–".into(), |v| fmt::sig(lang, v, 3)),
-                b.high_value.map_or("–".into(), |v| fmt::sig(lang, v, 3))
+                value_with_unit(ctx, &b.parameter, b.low_value),
+                value_with_unit(ctx, &b.parameter, b.high_value)
             ),
             at_low: b.at_low.value.unwrap_or(base),
             at_high: b.at_high.value.unwrap_or(base),
@@ -588,7 +588,7 @@ fn tornado(ctx: &Ctx, out: &mut String, a: &Loaded, t: &Tornado, c: &Comparison)
         .map(|b| {
             format!(
                 "{}: {} {} {} {}",
-                b.parameter,
+                label(ctx, &b.parameter),
                 show(ctx, metric, b.at_low),
                 ctx.t("vid", "at"),
                 pl,
@@ -666,9 +666,9 @@ fn tornado(ctx: &Ctx, out: &mut String, a: &Loaded, t: &Tornado, c: &Comparison)
             out,
             "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
              <td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            esc(&b.parameter),
-            b.low_value.map_or("–".into(), |v| fmt::sig(lang, v, 3)),
-            b.high_value.map_or("–".into(), |v| fmt::sig(lang, v, 3)),
+            esc(label(ctx, &b.parameter)),
+            esc(&value_with_unit(ctx, &b.parameter, b.low_value)),
+            esc(&value_with_unit(ctx, &b.parameter, b.high_value)),
             show(ctx, metric, b.at_low),
             show(ctx, metric, b.at_high),
             show(ctx, metric, b.swing),
@@ -713,7 +713,7 @@ fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &Sweep, c: &Comparison) -> 
             if rows.is_empty() {
                 return Ok(());
             }
-            let param = &axis.parameter;
+            let param = &label(ctx, &axis.parameter).to_string();
             let net: Vec<(f64, f64)> = rows
                 .iter()
                 .map(|(x, r)| (*x, r.net.value.unwrap_or(f64::NAN)))
@@ -856,11 +856,13 @@ fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &Sweep, c: &Comparison) -> 
             let title = match lang {
                 Lang::Sv => format!(
                     "Sannolikheten för positivt netto över {} och {}",
-                    ay.parameter, ax.parameter
+                    label(ctx, &ay.parameter),
+                    label(ctx, &ax.parameter)
                 ),
                 Lang::En => format!(
                     "The probability of a positive net over {} and {}",
-                    ay.parameter, ax.parameter
+                    label(ctx, &ay.parameter),
+                    label(ctx, &ax.parameter)
                 ),
             };
             let best = cells
@@ -880,8 +882,8 @@ fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &Sweep, c: &Comparison) -> 
                     "Värmekarta: {} på den lodräta axeln, {} på den vågräta; sannolikheten för \
                      positivt netto går från {} till {} över rutnätet. Blått: troligen lönsamt; \
                      rödorange: troligen förlust.",
-                    ay.parameter,
-                    ax.parameter,
+                    label(ctx, &ay.parameter),
+                    label(ctx, &ax.parameter),
                     ctx.pct(worst),
                     ctx.pct(best)
                 ),
@@ -889,8 +891,8 @@ fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &Sweep, c: &Comparison) -> 
                     "Heat map: {} on the vertical axis, {} on the horizontal; the probability of \
                      a positive net ranges from {} to {} over the grid. Blue: likely to pay; \
                      vermillion: likely a loss.",
-                    ay.parameter,
-                    ax.parameter,
+                    label(ctx, &ay.parameter),
+                    label(ctx, &ax.parameter),
                     ctx.pct(worst),
                     ctx.pct(best)
                 ),
@@ -901,8 +903,8 @@ fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &Sweep, c: &Comparison) -> 
                 &ay.values,
                 &cells,
                 lang,
-                &ax.parameter,
-                &ay.parameter,
+                label(ctx, &ax.parameter),
+                label(ctx, &ay.parameter),
             )?;
             let read = ctx.t(
                 "Varje ruta är en körning med de två antagandena fasta på radens och kolumnens \
@@ -940,7 +942,7 @@ fn threshold(ctx: &Ctx, out: &mut String, a: &Loaded, t: &Threshold, c: &Compari
             mcse: None,
         },
     );
-    let param = &t.parameter;
+    let param = label(ctx, &t.parameter);
     let subject = metric_words(ctx, metric);
     let statement = match (r.status.as_str(), r.value) {
         ("found", Some(v)) => {
@@ -984,7 +986,7 @@ fn threshold(ctx: &Ctx, out: &mut String, a: &Loaded, t: &Threshold, c: &Compari
         .scenario
         .parameters
         .iter()
-        .find(|p| &p.name == param)
+        .find(|p| p.name == t.parameter)
         .map(|p| match lang {
             Lang::Sv => format!(
                 " Antagandet i scenariot: median {}, 90 % mellan {} och {}.",
@@ -1054,7 +1056,7 @@ fn threshold(ctx: &Ctx, out: &mut String, a: &Loaded, t: &Threshold, c: &Compari
                     None
                 },
                 units: metric_units(ctx, metric),
-                x_desc: param.clone(),
+                x_desc: param.to_string(),
                 y_desc: metric_axis(ctx, metric).into(),
                 x_lang: lang,
                 line_label: capitalise(subject),
@@ -1115,7 +1117,7 @@ fn threshold(ctx: &Ctx, out: &mut String, a: &Loaded, t: &Threshold, c: &Compari
                 out,
                 "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
                  <td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                esc(&b.outcome),
+                esc(ctx.r.scenario.labels.outcome(&b.outcome)),
                 money(b.cost_per_participant),
                 money(b.value_per_avoided),
                 sig(b.break_even_per_participant),
@@ -1214,8 +1216,22 @@ fn input_name(ctx: &Ctx, name: &str) -> String {
         ctx.t("slumpen i målgruppen", "chance in the cohort")
             .to_string()
     } else {
-        name.to_string()
+        label(ctx, name).to_string()
     }
+}
+
+/// A parameter's value with the unit the scenario gives it ("0,15 andel"), or "–".
+fn value_with_unit(ctx: &Ctx, parameter: &str, value: Option<f64>) -> String {
+    match (value, ctx.r.scenario.labels.parameter_unit(parameter)) {
+        (None, _) => "–".into(),
+        (Some(v), None) => fmt::sig(ctx.lang, v, 3),
+        (Some(v), Some(unit)) => format!("{}{}{unit}", fmt::sig(ctx.lang, v, 3), fmt::NBSP),
+    }
+}
+
+/// A parameter's label (its name where the scenario gives none).
+fn label<'a>(ctx: &'a Ctx, name: &'a str) -> &'a str {
+    ctx.r.scenario.labels.parameter(name)
 }
 
 fn sobol(ctx: &Ctx, out: &mut String, a: &Loaded, r: &Value) -> Result<()> {
@@ -1399,16 +1415,17 @@ fn evpi_of(r: &Value) -> EvpiFigures {
 /// One EVPPI row: (name, value, MCSE, share of the EVPI).
 type EvppiRow = (String, Option<f64>, Option<f64>, Option<f64>);
 
-fn evppi_of(r: &Value) -> Vec<EvppiRow> {
+fn evppi_of(r: &Value, labels: &crate::scenario::Labels) -> Vec<EvppiRow> {
     let mut rows = Vec::new();
     match first_of(r, &["evppi", "EVPPI", "partial"]) {
         Some(Value::Array(items)) => {
             for e in items {
                 let name = match first_of(e, &["parameter", "parameters", "group", "name"]) {
-                    Some(Value::String(s)) => s.clone(),
+                    Some(Value::String(s)) => labels.parameter(s).to_string(),
                     Some(Value::Array(names)) => names
                         .iter()
                         .filter_map(Value::as_str)
+                        .map(|n| labels.parameter(n))
                         .collect::<Vec<_>>()
                         .join(" + "),
                     _ => continue,
@@ -1442,7 +1459,7 @@ fn voi(ctx: &Ctx, out: &mut String, a: &Loaded, r: &Value) {
         parameters_mcse: evpi_params_mcse,
         decision,
     } = evpi_of(r);
-    let mut partial = evppi_of(r);
+    let mut partial = evppi_of(r, &ctx.r.scenario.labels);
     if evpi.is_none() && partial.is_empty() {
         return;
     }
@@ -1587,10 +1604,16 @@ mod tests {
                 Some("x".into())
             )
         );
-        assert_eq!(evppi_of(&r), vec![("a".into(), Some(4.0), None, Some(0.4))]);
+        assert_eq!(
+            evppi_of(&r, &Default::default()),
+            vec![("a".into(), Some(4.0), None, Some(0.4))]
+        );
         let r = json!({"evpi": 3.0, "evppi": {"a": {"value": 2.0, "mcse": 0.1}}});
         assert_eq!(evpi_of(&r).value, Some(3.0));
-        assert_eq!(evppi_of(&r), vec![("a".into(), Some(2.0), Some(0.1), None)]);
+        assert_eq!(
+            evppi_of(&r, &Default::default()),
+            vec![("a".into(), Some(2.0), Some(0.1), None)]
+        );
     }
 
     #[test]
