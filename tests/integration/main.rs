@@ -4,6 +4,7 @@ mod arms;
 mod bad_scripts;
 mod browser;
 mod cli;
+mod command_line;
 mod commands;
 mod common;
 mod distributions;
