@@ -9,10 +9,9 @@ use crate::results::{ComparisonSamples, RunResults};
 use crate::scenario::Scenario;
 use crate::script::load_scenario;
 use crate::sensitivity::tornado::{self, Others};
-use crate::sensitivity::{Analysis, Metric, precision, sobol, sweep, threshold, voi};
+use crate::sensitivity::{Analysis, Metric, Progress, precision, sobol, sweep, threshold, voi};
 use crate::sim::{self, SimSettings};
 use clap::{Parser, Subcommand};
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -145,8 +144,7 @@ pub struct ReportArgs {
 pub struct AnalysisArgs {
     /// The scenario script (.rhai).
     pub scenario: PathBuf,
-    /// Monte Carlo iterations per run of the analysis [default: 1000; voi: 10000; sobol: see
-    /// --base].
+    /// Monte Carlo iterations (each subcommand's --help says per what, and its default).
     #[arg(long, short = 'n', value_parser = clap::value_parser!(u64).range(2..=10_000_000))]
     pub iterations: Option<u64>,
     /// Random seed: the same seed gives the same results on any number of threads.
@@ -161,10 +159,10 @@ pub struct AnalysisArgs {
     /// Fix a parameter at a value for the whole analysis (repeatable).
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub set: Vec<String>,
-    /// Write the results as JSON.
+    /// Write the results as JSON; `-` writes them to stdout instead of the table.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
-    /// Write the results as CSV.
+    /// Write the results as CSV; `-` writes them to stdout instead of the table.
     #[arg(long, value_name = "FILE.csv")]
     pub csv: Option<PathBuf>,
 }
@@ -173,7 +171,7 @@ pub struct AnalysisArgs {
 pub struct RunArgs {
     /// The scenario script (.rhai).
     pub scenario: PathBuf,
-    /// Number of Monte Carlo iterations.
+    /// Monte Carlo iterations (with --precision: ignored, see --max-iterations).
     #[arg(long, short = 'n', default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
     pub iterations: u64,
     /// Random seed: the same seed gives the same results on any number of threads.
@@ -182,7 +180,8 @@ pub struct RunArgs {
     /// Worker threads (default: all cores).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
-    /// Write the results as JSON (schema "socinv.result/1").
+    /// Write the results as JSON (schema "socinv.result/1"); `-` writes them to stdout instead
+    /// of the summary.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
     /// Write one CSV row per iteration: parameter draws and results.
@@ -207,6 +206,116 @@ pub struct RunArgs {
     /// Write an Excel workbook with the results and one row per iteration.
     #[arg(long, value_name = "FILE.xlsx")]
     pub xlsx: Option<PathBuf>,
+}
+
+/// Per subcommand: examples and where to read more (shown after `--help`), and what `-n` means
+/// there.
+const HELP: &[(&str, &str, Option<&str>)] = &[
+    (
+        "run",
+        "Examples:\n  socinv run scenarios/familjestod.rhai\n  \
+         socinv run scenarios/familjestod.rhai -n 20000 --report familjestod.html --xlsx familjestod.xlsx\n  \
+         socinv run scenarios/familjestod.rhai --json - | jq .comparisons\n\n\
+         How to read the summary: docs/report.md; the language: docs/scripting.md; the methods: docs/methods.md",
+        None,
+    ),
+    (
+        "check",
+        "Examples:\n  socinv check scenarios/familjestod.rhai\n\n\
+         The scenario language: docs/scripting.md",
+        None,
+    ),
+    (
+        "new",
+        "Examples:\n  socinv new familjestod\n  socinv check familjestod.rhai\n\n\
+         The scenario language: docs/scripting.md",
+        None,
+    ),
+    (
+        "tornado",
+        "Examples:\n  socinv tornado scenarios/familjestod.rhai\n  \
+         socinv tornado scenarios/familjestod.rhai --metric prob_net_positive -n 5000 --json tornado.json\n\n\
+         How to read it: docs/sensitivity.md",
+        Some(
+            "Monte Carlo iterations per run: the tornado makes 1 + 2·k runs for k uncertain \
+             parameters [default: 1000]",
+        ),
+    ),
+    (
+        "sweep",
+        "Examples:\n  socinv sweep scenarios/familjestod.rhai --vary or_familjestöd_placering=0.4..1.0:7\n  \
+         socinv sweep scenarios/familjestod.rhai --vary or_familjestöd_placering=0.4..1.0:5 \
+         --vary insatskostnad_per_familj=80000..160000:5\n\n\
+         How to read it: docs/sensitivity.md",
+        Some("Monte Carlo iterations per grid point [default: 1000]"),
+    ),
+    (
+        "threshold",
+        "Examples:\n  socinv threshold scenarios/familjestod.rhai --param or_familjestöd_placering\n  \
+         socinv threshold scenarios/familjestod.rhai --param insatskostnad_per_familj \
+         --target prob_net_positive=0.8\n\n\
+         How to read it: docs/sensitivity.md",
+        Some(
+            "Monte Carlo iterations per evaluation: 9 grid points over the parameter's P1–P99, \
+             at most 30 refining steps per intervention, and one break-even run [default: 1000]",
+        ),
+    ),
+    (
+        "sobol",
+        "Examples:\n  socinv sobol scenarios/familjestod.rhai\n  \
+         socinv sobol scenarios/familjestod.rhai --base 4000 --bootstrap 500 --json sobol.json\n\n\
+         The size is set by --base N (not -n): N·(k + 3) iterations for k uncertain parameters.\n\
+         How to read it: docs/sensitivity.md",
+        None,
+    ),
+    (
+        "voi",
+        "Examples:\n  socinv voi scenarios/familjestod.rhai\n  \
+         socinv voi scenarios/familjestod.rhai -n 50000 --perspective kommun\n\n\
+         How to read it: docs/sensitivity.md",
+        Some(
+            "Monte Carlo iterations of the one run whose draws the regressions use \
+             [default: 10000]",
+        ),
+    ),
+    (
+        "report",
+        "Examples:\n  socinv run scenarios/familjestod.rhai --json results.json\n  \
+         socinv tornado scenarios/familjestod.rhai --json tornado.json\n  \
+         socinv report results.json --sensitivity tornado.json -o report.html --lang en\n\n\
+         What the report shows: docs/report.md",
+        None,
+    ),
+];
+
+/// The command line, with each subcommand's examples, its pointer to the docs and its own
+/// `-n` help.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut command = Cli::command().after_help(
+        "Examples:\n  socinv run scenarios/familjestod.rhai\n  socinv <COMMAND> --help\n\n\
+         The docs: docs/scripting.md (the language), docs/sensitivity.md (the analyses), \
+         docs/report.md (the outputs)",
+    );
+    for &(name, after, n_help) in HELP {
+        command = command.mut_subcommand(name, |sub| {
+            let sub = sub.after_help(after);
+            match n_help {
+                Some(text) => sub.mut_arg("iterations", |a| a.help(text)),
+                None if name == "sobol" => sub.mut_arg("iterations", |a| a.hide(true)),
+                None => sub,
+            }
+        });
+    }
+    command
+}
+
+/// Parses the command line ([`command`]); clap's own messages (usage errors, `--help`) are
+/// returned as its error.
+pub fn parse() -> std::result::Result<Cli, clap::Error> {
+    use clap::FromArgMatches;
+    let matches = command().try_get_matches()?;
+    Cli::from_arg_matches(&matches)
 }
 
 /// Runs the parsed command.
@@ -403,26 +512,100 @@ fn analyse(
                 })?,
         ),
     };
-    let plan = OutputPlan::check(
-        &[
-            ("--json", args.json.as_deref()),
-            ("--csv", args.csv.as_deref()),
-        ],
-        &Inputs::scenario(&args.scenario),
-    )?;
+    let outputs = [
+        ("--json", args.json.as_deref()),
+        ("--csv", args.csv.as_deref()),
+    ];
+    let to_stdout = StdoutOutput::among(&outputs, &["--json", "--csv"])?;
+    let plan = OutputPlan::check(&files_only(&outputs), &Inputs::scenario(&args.scenario))?;
+    let progress = terminal::ProgressDisplay::on_stderr();
     let analysis = Analysis {
         scenario: &scenario,
         iterations: args.iterations.unwrap_or(default_iterations) as usize,
         seed: args.seed,
         fixed: parse_fixed(&scenario, &args.set)?,
         perspective,
+        progress: &progress,
     };
     let started = Instant::now();
     let outputs = thread_pool(args.threads)?.install(|| run(&analysis))?;
-    plan.commit(&[("--json", outputs.json.as_bytes()), ("--csv", &outputs.csv)])?;
-    terminal::print(&outputs.table)?;
+    progress.finish();
+    let contents: [(&str, &[u8]); 2] =
+        [("--json", outputs.json.as_bytes()), ("--csv", &outputs.csv)];
+    plan.commit(&contents)?;
+    match to_stdout.flag() {
+        Some(flag) => terminal::write_stdout(flag_content(&contents, flag))?,
+        None => terminal::print(&outputs.table)?,
+    }
+    for (_, path) in outputs_written(&[
+        ("--json", args.json.as_deref()),
+        ("--csv", args.csv.as_deref()),
+    ]) {
+        terminal::eprintln(&format!("Wrote {}", path.display()));
+    }
     terminal::eprintln(&format!("done in {:.1} s", started.elapsed().as_secs_f64()));
     Ok(())
+}
+
+/// Which output, if any, goes to stdout (`-` as its path) instead of the table or summary.
+struct StdoutOutput(Option<&'static str>);
+
+impl StdoutOutput {
+    /// Finds `-` among `outputs`; only the flags in `allowed` may take it, and only one.
+    fn among(outputs: &[(&'static str, Option<&Path>)], allowed: &[&str]) -> Result<StdoutOutput> {
+        let dashes: Vec<&'static str> = outputs
+            .iter()
+            .filter(|(_, p)| p.is_some_and(is_dash))
+            .map(|(flag, _)| *flag)
+            .collect();
+        if let Some(flag) = dashes.iter().find(|f| !allowed.contains(f)) {
+            return Err(Error::Usage(format!(
+                "{flag} -: {flag} cannot write to stdout; give it a file name (only {} take `-`)",
+                allowed.join(" and ")
+            )));
+        }
+        match dashes.as_slice() {
+            [] => Ok(StdoutOutput(None)),
+            [flag] => Ok(StdoutOutput(Some(flag))),
+            [a, b, ..] => Err(Error::Usage(format!(
+                "{a} - and {b} - would both write to stdout; send one of them to a file"
+            ))),
+        }
+    }
+
+    fn flag(&self) -> Option<&'static str> {
+        self.0
+    }
+}
+
+/// Whether an output path is `-`, stdout.
+fn is_dash(path: &Path) -> bool {
+    path == Path::new("-")
+}
+
+/// The outputs that go to files (not `-`).
+fn files_only<'a>(outputs: &[(&'a str, Option<&'a Path>)]) -> Vec<(&'a str, Option<&'a Path>)> {
+    outputs
+        .iter()
+        .map(|&(flag, path)| (flag, path.filter(|p| !is_dash(p))))
+        .collect()
+}
+
+/// The files given (not `-`), with their flags, in order.
+fn outputs_written<'a>(outputs: &[(&'a str, Option<&'a Path>)]) -> Vec<(&'a str, &'a Path)> {
+    outputs
+        .iter()
+        .filter_map(|&(flag, path)| Some((flag, path.filter(|p| !is_dash(p))?)))
+        .collect()
+}
+
+/// The rendered bytes of the output `flag`.
+fn flag_content<'a>(contents: &[(&str, &'a [u8])], flag: &str) -> &'a [u8] {
+    contents
+        .iter()
+        .find(|(f, _)| *f == flag)
+        .map(|(_, b)| *b)
+        .expect("every output flag has content")
 }
 
 /// Parses `--set NAME=VALUE` against the scenario's parameters.
@@ -462,15 +645,14 @@ fn run(args: &RunArgs) -> Result<()> {
         seed: args.seed,
         fixed: parse_fixed(&scenario, &args.set)?,
     };
-    let plan = OutputPlan::check(
-        &[
-            ("--json", args.json.as_deref()),
-            ("--samples", args.samples.as_deref()),
-            ("--report", args.report.as_deref()),
-            ("--xlsx", args.xlsx.as_deref()),
-        ],
-        &Inputs::scenario(&args.scenario),
-    )?;
+    let outputs = [
+        ("--json", args.json.as_deref()),
+        ("--samples", args.samples.as_deref()),
+        ("--report", args.report.as_deref()),
+        ("--xlsx", args.xlsx.as_deref()),
+    ];
+    let to_stdout = StdoutOutput::among(&outputs, &["--json"])?;
+    let plan = OutputPlan::check(&files_only(&outputs), &Inputs::scenario(&args.scenario))?;
     if args.lang != Lang::Sv && args.report.is_none() {
         return Err(Error::Usage(
             "--lang sets the language of --report; add --report FILE.html".to_string(),
@@ -485,18 +667,16 @@ fn run(args: &RunArgs) -> Result<()> {
         report::xlsx::check_iterations(most as usize)?;
     }
 
-    let progress = if std::io::stderr().is_terminal() {
-        indicatif::ProgressBar::new(args.iterations)
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let progress = terminal::ProgressDisplay::on_stderr();
     let started = Instant::now();
     let pool = thread_pool(args.threads)?;
     // printed once the progress bar is cleared, on a line of its own
     let mut stop_message = None;
     let (iterations, settings) = match args.precision {
         None => {
-            let its = pool.install(|| sim::simulate(&scenario, &settings, &|| progress.inc(1)))?;
+            progress.stage("run", Some(args.iterations), "iterations");
+            let its =
+                pool.install(|| sim::simulate(&scenario, &settings, &|| progress.advance(1)))?;
             (its, settings)
         }
         Some(target) => {
@@ -506,18 +686,17 @@ fn run(args: &RunArgs) -> Result<()> {
                 )));
             }
             let max = args.max_iterations as usize;
-            progress.set_length(precision::BATCH.min(max) as u64);
-            if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{bar:20} {pos}/~{len} iterations · MCSE {msg} · ETA {eta}",
-            ) {
-                progress.set_style(style);
-            }
-            progress.set_message(format!("? → {target}"));
             // the bar's length is the estimate of the iterations needed
+            progress.stage(
+                "run to precision",
+                Some(precision::BATCH.min(max) as u64),
+                "iterations (estimate)",
+            );
+            progress.set_note(format!("· MCSE ? → {target}"));
             let on_batch = |p: &precision::PrecisionProgress| {
-                progress.set_length(p.needed.max(p.next_end) as u64);
-                progress.set_message(format!(
-                    "{} → {target}",
+                progress.set_steps(p.needed.max(p.next_end) as u64);
+                progress.set_note(format!(
+                    "· MCSE {} → {target}",
                     report::format::grouped(report::format::round_sig(p.mcse, 2), 0)
                 ));
             };
@@ -527,7 +706,7 @@ fn run(args: &RunArgs) -> Result<()> {
                     &settings,
                     target,
                     max,
-                    &|| progress.inc(1),
+                    &|| progress.advance(1),
                     &on_batch,
                 )
             })?;
@@ -552,7 +731,7 @@ fn run(args: &RunArgs) -> Result<()> {
             )
         }
     };
-    progress.finish_and_clear();
+    progress.finish();
     if let Some(message) = stop_message {
         terminal::eprintln(&message);
     }
@@ -599,7 +778,13 @@ fn run(args: &RunArgs) -> Result<()> {
         }
     }
     plan.commit(&contents)?;
-    terminal::print(&report::summary_text(&results))?;
+    match to_stdout.flag() {
+        Some(flag) => terminal::write_stdout(flag_content(&contents, flag))?,
+        None => terminal::print(&report::summary_text(&results))?,
+    }
+    for (_, path) in outputs_written(&outputs) {
+        terminal::eprintln(&format!("Wrote {}", path.display()));
+    }
     let person_years = settings.iterations as f64
         * f64::from(scenario.cohort)
         * f64::from(scenario.horizon)

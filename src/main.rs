@@ -3,13 +3,13 @@
 // all terminal output goes through socinv::report::terminal
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
-use clap::Parser;
-use socinv::cli::{Cli, execute};
+use socinv::cli::execute;
+use socinv::report::terminal;
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = socinv::cli::parse().unwrap_or_else(|e| terminal::exit_with_clap_error(e));
     if let Err(err) = execute(cli) {
-        socinv::report::terminal::eprintln(&format!("error: {err}"));
+        terminal::eprint_error(&err.to_string());
         std::process::exit(err.exit_code());
     }
 }

@@ -112,6 +112,25 @@ impl Estimate {
     }
 }
 
+/// Where an analysis reports how far it has got: the command line shows it as a progress bar on
+/// a terminal; tests and library callers pass [`NoProgress`]. The analyses only count; they
+/// never format or print.
+pub trait Progress: Sync {
+    /// A new stage of work: what it is, how many steps it takes (`None`: not known ahead) and
+    /// what a step is ("iterations", "regressions").
+    fn stage(&self, label: &str, steps: Option<u64>, unit: &'static str);
+    /// `steps` more steps of the current stage are done (called from any thread).
+    fn advance(&self, steps: u64);
+}
+
+/// Progress nobody watches.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn stage(&self, _label: &str, _steps: Option<u64>, _unit: &'static str) {}
+    fn advance(&self, _steps: u64) {}
+}
+
 /// What every analysis needs: the scenario (built once), the run settings, the point of view.
 pub struct Analysis<'s> {
     pub scenario: &'s Scenario,
@@ -121,6 +140,8 @@ pub struct Analysis<'s> {
     pub fixed: Vec<(usize, f64)>,
     /// A perspective index, or None for the headline net over all actors.
     pub perspective: Option<usize>,
+    /// Told of every simulated iteration and of each stage of the analysis.
+    pub progress: &'s dyn Progress,
 }
 
 impl<'s> Analysis<'s> {
@@ -134,7 +155,7 @@ impl<'s> Analysis<'s> {
             seed: self.seed,
             fixed: all,
         };
-        simulate(self.scenario, &settings, &|| {})
+        simulate(self.scenario, &settings, &|| self.progress.advance(1))
     }
 
     /// The metric's per-iteration values for every intervention: `values[intervention - 1]`.

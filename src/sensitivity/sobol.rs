@@ -222,8 +222,12 @@ pub fn sobol(analysis: &Analysis, base: usize, bootstrap: usize) -> Result<Sobol
             cohort_stream: 2 * j as u64 + u64::from(from_b),
         }
     };
-    let iterations =
-        simulate_draws(sc, analysis.seed, 0..evaluations, &draw, &|| {}).map_err(|e| match e {
+    analysis
+        .progress
+        .stage("sobol", Some(evaluations as u64), "iterations");
+    let on_iteration = || analysis.progress.advance(1);
+    let iterations = simulate_draws(sc, analysis.seed, 0..evaluations, &draw, &on_iteration)
+        .map_err(|e| match e {
             Error::Model(message) => Error::Model(format!(
                 "{message}\n  (in `sobol`, iteration m·{n} + j is row j of sample matrix m: 0 = A, \
                  1 = B, 2..{} = AB for each uncertain parameter in order, {} = AB for cohort \
@@ -262,6 +266,9 @@ pub fn sobol(analysis: &Analysis, base: usize, bootstrap: usize) -> Result<Sobol
 
     // Bootstrap: resample b draws N row numbers from its own stream; the same rows serve every
     // intervention. `resampled[b][intervention]`.
+    analysis
+        .progress
+        .stage("sobol bootstrap", Some(bootstrap as u64), "resamples");
     let resampled: Vec<Vec<Indices>> = (0..bootstrap)
         .into_par_iter()
         .map(|b| {
@@ -269,7 +276,9 @@ pub fn sobol(analysis: &Analysis, base: usize, bootstrap: usize) -> Result<Sobol
             let rows: Vec<usize> = (0..n)
                 .map(|_| ((rng::unit(&mut s) * n as f64) as usize).min(n - 1))
                 .collect();
-            outputs.iter().map(|(_, o)| o.indices(&rows)).collect()
+            let indices = outputs.iter().map(|(_, o)| o.indices(&rows)).collect();
+            analysis.progress.advance(1);
+            indices
         })
         .collect();
 

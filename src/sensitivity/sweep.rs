@@ -122,6 +122,11 @@ pub fn sweep(analysis: &Analysis, axes: Vec<Axis>) -> Result<SweepReport> {
         _ => unreachable!("checked above"),
     };
     let sc = analysis.scenario;
+    analysis.progress.stage(
+        "sweep",
+        Some((grid.len() * analysis.iterations) as u64),
+        "iterations",
+    );
     let mut points = Vec::with_capacity(grid.len());
     for values in grid {
         let fixed: Vec<(usize, f64)> = axes

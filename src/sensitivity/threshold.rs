@@ -147,10 +147,21 @@ pub fn threshold(analysis: &Analysis, parameter: &str, target: Target) -> Result
             .map(|v| Estimate::mean(v))
             .collect())
     };
+    let runs = analysis.iterations as u64;
+    analysis
+        .progress
+        .stage("threshold grid", Some(GRID as u64 * runs), "iterations");
     let grid: Vec<f64> = (0..GRID)
         .map(|i| lo + (hi - lo) * i as f64 / (GRID - 1) as f64)
         .collect();
     let curves: Vec<Vec<Estimate>> = grid.iter().map(|v| eval(*v)).collect::<Result<_>>()?;
+    // at most MAX_REFINE runs per intervention, then the break-even run
+    let interventions = sc.interventions().count() as u64;
+    analysis.progress.stage(
+        "threshold search",
+        Some((MAX_REFINE as u64 * interventions + 1) * runs),
+        "iterations",
+    );
     let mut results = Vec::new();
     for (k, (_, arm)) in sc.interventions().enumerate() {
         let f = |i: usize| curves[i][k].value - target.value;

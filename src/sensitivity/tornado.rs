@@ -68,6 +68,12 @@ pub fn tornado(
             .map(|&i| (i, sc.parameters[i].distribution.dist.median()))
             .collect(),
     };
+    let runs = 1 + 2 * params.len() as u64;
+    analysis.progress.stage(
+        "tornado",
+        Some(runs * analysis.iterations as u64),
+        "iterations",
+    );
     let base = analysis.metric_values(metric, &analysis.run_with(&medians)?)?;
     let mut bars: Vec<Vec<Bar>> = base.iter().map(|_| Vec::new()).collect();
     for &p in &params {

@@ -180,6 +180,9 @@ pub fn evpi(scenario: &Scenario, iterations: &[IterationResult]) -> Vec<Evpi> {
 /// view. Runs `analysis.run_with(&[])` itself.
 pub fn voi(analysis: &Analysis) -> Result<VoiReport> {
     let sc = analysis.scenario;
+    analysis
+        .progress
+        .stage("voi", Some(analysis.iterations as u64), "iterations");
     let iterations = analysis.run_with(&[])?;
     let n = iterations.len();
     let nets = analysis.metric_values(Metric::Net, &iterations)?;
@@ -188,7 +191,13 @@ pub fn voi(analysis: &Analysis) -> Result<VoiReport> {
     let columns = parameter_columns(&iterations, &params);
     let columns: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
 
+    analysis.progress.stage(
+        "voi regressions",
+        Some(1 + params.len() as u64),
+        "regressions",
+    );
     let all = regress(&columns, &nets, n);
+    analysis.progress.advance(1);
     let evpi = assess(
         sc,
         analysis.perspective_name(),
@@ -202,6 +211,7 @@ pub fn voi(analysis: &Analysis) -> Result<VoiReport> {
         .zip(&columns)
         .map(|(&p, column)| {
             let fit = regress(std::slice::from_ref(column), &nets, n);
+            analysis.progress.advance(1);
             if let Some(f) = &fit {
                 single_knots.push(f.knots);
             }

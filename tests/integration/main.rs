@@ -5,6 +5,7 @@ mod bad_scripts;
 mod browser;
 mod check;
 mod cli;
+mod command_line;
 mod commands;
 mod common;
 mod distributions;

@@ -529,6 +529,7 @@ fn analysis(sc: &Scenario) -> Analysis<'_> {
         seed: 5,
         fixed: Vec::new(),
         perspective: None,
+        progress: &socinv::sensitivity::NoProgress,
     }
 }
 

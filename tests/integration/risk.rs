@@ -102,6 +102,7 @@ fn the_roi_is_the_ratio_of_the_means() {
         seed: 5,
         fixed: Vec::new(),
         perspective: None,
+        progress: &socinv::sensitivity::NoProgress,
     };
     let t = tornado(&analysis, Metric::Roi, 0.1, 0.9, Others::Vary).unwrap();
     let base = t.results[0].base;

@@ -28,6 +28,7 @@ fn analysis(sc: &socinv::scenario::Scenario, iterations: usize) -> Analysis<'_> 
         seed: 7,
         fixed: Vec::new(),
         perspective: None,
+        progress: &socinv::sensitivity::NoProgress,
     }
 }
 

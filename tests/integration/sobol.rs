@@ -43,6 +43,7 @@ fn analysis(sc: &Scenario, seed: u64) -> Analysis<'_> {
         seed,
         fixed: Vec::new(),
         perspective: None,
+        progress: &socinv::sensitivity::NoProgress,
     }
 }
 

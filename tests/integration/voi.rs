@@ -54,6 +54,7 @@ fn analysis(sc: &Scenario, iterations: usize, seed: u64) -> Analysis<'_> {
         seed,
         fixed: Vec::new(),
         perspective: None,
+        progress: &socinv::sensitivity::NoProgress,
     }
 }
 
