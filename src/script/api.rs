@@ -453,6 +453,8 @@ fn kind_of(v: &Dynamic) -> String {
         "a formula of parameters".to_string()
     } else if v.is_fnptr() {
         "a function".to_string()
+    } else if v.is_int() || v.is_float() {
+        format!("the number {v}")
     } else {
         "a value that is not a number".to_string()
     }

@@ -352,7 +352,7 @@ intervention("B", #{ per_participant: 100, funded_by: #{ kommun: 1.0 } });"#,
 #[test]
 fn an_effect_tied_to_an_unknown_arm_or_ordinary_practice_is_an_error_at_the_call() {
     for (arm, expected) in [
-        ("C", "unknown intervention \"C\" (declared: stöd)"),
+        ("C", "declared interventions: stöd"),
         (
             "Ordinarie arbetssätt",
             "is ordinary practice, which has no effect",

@@ -227,13 +227,25 @@ fn a_negative_constant_startup_is_refused_at_load_at_its_line() {
 
 #[test]
 fn a_run_time_error_of_a_rule_without_parameters_lists_no_parameter_values() {
-    let e =
-        refused(r#"intervention("X", #{}); transition("risk", "bistånd", 1.5 - 0.1 * year());"#);
+    let line = r#"intervention("X", #{}); transition("risk", "bistånd", 1.5 - 0.1 * year());"#;
+    // `check` finds it in its draws; `run` stops at it: both say where, neither lists parameters
+    let checked = refused(line);
+    assert!(
+        checked.contains("t.rhai:7:25: the probability of transition")
+            && checked.contains("leaves [0, 1]"),
+        "{checked}"
+    );
+    let dir = folder(&[("t.rhai", &format!("{BASE}{line}\n"))]);
+    let out = socinv(dir.path(), &["run", "-n", "20", "t.rhai"]);
+    let e = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{e}");
     assert!(
         e.contains("t.rhai:7:25: invalid model") && e.contains("outside [0, 1]"),
         "{e}"
     );
-    assert!(!e.contains("parameter values"), "{e}");
+    for text in [&checked, &e] {
+        assert!(!text.contains("parameter values"), "{text}");
+    }
 }
 
 #[test]

@@ -289,7 +289,10 @@ fn label_maps_accept_only_their_keys() {
     );
     assert!(e.contains("actor label: the text is empty"), "{e}");
     let e = load_error(&format!("{base} state(\"a\", #{{ label: 3 }});"));
-    assert!(e.contains("state label: expected a string"), "{e}");
+    assert!(
+        e.contains("state label: expected text in quotes, got the number 3"),
+        "{e}"
+    );
     let e = load_error(&format!(
         "{base} state(\"a\"); state(\"b\"); outcome(\"o\", \"a\", 1, #{{ label: \"O\" }}); \
          outcome(\"o\", \"b\", 1, #{{ label: \"Other\" }});"
