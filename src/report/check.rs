@@ -143,10 +143,16 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
     let mut tables = String::new();
     match median_tables(sc, &medians, &mut tables) {
         Ok(()) => out.push_str(&tables),
-        Err(_) => out.push_str(
-            "\nThe tables at the parameters' medians are left out: the model gives invalid \
-             values there (see the problems below).\n",
-        ),
+        Err(_) => {
+            out.push('\n');
+            wrapped(
+                &mut out,
+                "The tables at the parameters' medians are left out: the model gives invalid \
+                 values there (see the problems below).",
+                "",
+                "",
+            );
+        }
     }
     if !sc.outcomes.is_empty() {
         out.push('\n');

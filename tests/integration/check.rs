@@ -469,3 +469,21 @@ fn every_shipped_scenario_checks_clean() {
         }
     }
 }
+
+#[test]
+fn a_model_invalid_at_the_medians_is_described_without_its_tables() {
+    let script = model(&[("{RULES}", r#"transition("a", "b", p + 0.9);"#)]);
+    let out = check(&script, &[]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    let text = unwrapped(&out.stdout);
+    assert_contains(
+        &text,
+        &[
+            "Transition rules a → b: (p + 0.9)",
+            "The tables at the parameters' medians are left out",
+            "leaves [0, 1] in 1,004 of 1,004 draws",
+        ],
+    );
+    assert!(!text.contains("Year 0 costs per person"), "{text}");
+    assert!(out.stdout.lines().all(|l| l.chars().count() <= 100));
+}
