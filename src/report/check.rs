@@ -11,13 +11,13 @@ use std::fmt::Write;
 /// Describes the scenario for an analyst checking it.
 pub fn model_description(sc: &Scenario) -> Result<String> {
     let mut out = String::new();
-    let _ = writeln!(out, "{}  ({}, hash {})", sc.name, sc.file, sc.source_hash);
+    wrapped(&mut out, &format!("{}  ({})", sc.name, sc.file), "", "  ");
+    let _ = writeln!(out, "  hash {}", sc.source_hash);
     if !sc.description.is_empty() {
-        let _ = writeln!(out, "  {}", sc.description);
+        wrapped(&mut out, &sc.description, "  ", "  ");
     }
-    let _ = writeln!(
-        out,
-        "  cohort {} people · horizon {} years (year 0–{}) · discount rate {}% (outcomes {}%) · {}{}",
+    let settings = format!(
+        "cohort {} people · horizon {} years (year 0–{}) · discount rate {}% (outcomes {}%) · {}{}",
         sc.cohort,
         sc.horizon,
         sc.horizon - 1,
@@ -28,6 +28,8 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
             .map(|y| format!(", price year {y}"))
             .unwrap_or_default()
     );
+    wrapped(&mut out, &settings, "  ", "    ");
+    out.push('\n');
     let labels = &sc.labels;
     let states: Vec<String> = sc
         .states
@@ -39,16 +41,25 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
         .iter()
         .map(|a| labelled(labels.actor(a), a))
         .collect();
-    let _ = writeln!(out, "\nStates: {}", states.join(", "));
-    let _ = writeln!(out, "Actors: {}", actors.join(", "));
+    wrapped(
+        &mut out,
+        &format!("States: {}", states.join(", ")),
+        "",
+        "  ",
+    );
+    wrapped(
+        &mut out,
+        &format!("Actors: {}", actors.join(", ")),
+        "",
+        "  ",
+    );
     for p in &sc.perspectives {
         let names: Vec<&str> = p
             .actors
             .iter()
             .map(|&a| labels.actor(&sc.actors[a]))
             .collect();
-        let _ = writeln!(
-            out,
+        let line = format!(
             "Perspective \"{}\": {}{}",
             p.name,
             names.join(", "),
@@ -58,6 +69,7 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
                 ""
             }
         );
+        wrapped(&mut out, &line, "", "  ");
     }
     let groups: Vec<String> = sc
         .subgroups
@@ -71,7 +83,12 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
         Composition::Drawn => "each person drawn from the shares",
         Composition::Exact => "known counts, the same in every iteration",
     };
-    let _ = writeln!(out, "Subgroups: {} ({composition})", groups.join(", "));
+    wrapped(
+        &mut out,
+        &format!("Subgroups: {} ({composition})", groups.join(", ")),
+        "",
+        "  ",
+    );
 
     let _ = writeln!(out, "\nParameters");
     let with_units = sc
@@ -98,7 +115,7 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
         }
         rows.push(row);
     }
-    out.push_str(&table(&rows, ""));
+    out.push_str(&narrow_table(&rows));
 
     let medians: Vec<f64> = sc
         .parameters
@@ -151,10 +168,16 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
     let mut tables = String::new();
     match median_tables(sc, &medians, &mut tables) {
         Ok(()) => out.push_str(&tables),
-        Err(_) => out.push_str(
-            "\nThe tables at the parameters' medians are left out: the model gives invalid \
-             values there (see the problems below).\n",
-        ),
+        Err(_) => {
+            out.push('\n');
+            wrapped(
+                &mut out,
+                "The tables at the parameters' medians are left out: the model gives invalid \
+                 values there (see the problems below).",
+                "",
+                "",
+            );
+        }
     }
     if !sc.outcomes.is_empty() {
         let outcomes: Vec<String> = sc
@@ -162,7 +185,13 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
             .iter()
             .map(|o| with_unit(&labelled(labels.outcome(o), o), labels.outcome_unit(o)))
             .collect();
-        let _ = writeln!(out, "\nOutcomes: {}", outcomes.join(", "));
+        out.push('\n');
+        wrapped(
+            &mut out,
+            &format!("Outcomes: {}", outcomes.join(", ")),
+            "",
+            "  ",
+        );
     }
     Ok(out)
 }
@@ -194,7 +223,7 @@ fn median_tables(sc: &Scenario, medians: &[f64], out: &mut String) -> Result<()>
                 cells.extend(row.iter().map(|p| format!("{p:.3}")));
                 rows.push(cells);
             }
-            out.push_str(&table(&rows, ""));
+            out.push_str(&table_or_list(&rows, "0.000", " → "));
         }
     }
 
@@ -225,8 +254,62 @@ fn median_tables(sc: &Scenario, medians: &[f64], out: &mut String) -> Result<()>
         }
         rows.push(cells);
     }
-    out.push_str(&table(&rows, ""));
+    out.push_str(&table_or_list(&rows, "0", ": "));
     Ok(())
+}
+
+/// Whether every line of `text` fits in [`WIDTH`] columns.
+fn fits(text: &str) -> bool {
+    text.lines().all(|l| l.chars().count() <= WIDTH)
+}
+
+/// A table; where it is wider than [`WIDTH`], the first column on a line of its own above the
+/// others.
+fn narrow_table(rows: &[Vec<String>]) -> String {
+    let text = table(rows, "");
+    if fits(&text) {
+        return text;
+    }
+    let rest: Vec<Vec<String>> = rows.iter().map(|r| r[1..].to_vec()).collect();
+    let mut out = String::new();
+    for (i, line) in table(&rest, "      ").lines().enumerate() {
+        if i > 0 {
+            let _ = writeln!(out, "{}", super::terminal::clean(&rows[i][0]));
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    out
+}
+
+/// A table with a header row; where it is wider than [`WIDTH`], each row as a wrapped list
+/// `first{separator}column value, ...` without the cells equal to `omit`.
+fn table_or_list(rows: &[Vec<String>], omit: &str, separator: &str) -> String {
+    let text = table(rows, "");
+    if fits(&text) {
+        return text;
+    }
+    let mut out = String::new();
+    for row in &rows[1..] {
+        let cells: Vec<String> = rows[0]
+            .iter()
+            .zip(row)
+            .skip(1)
+            .filter(|(_, v)| v.as_str() != omit)
+            .map(|(h, v)| format!("{h} {v}"))
+            .collect();
+        let cells = if cells.is_empty() {
+            "none".to_string()
+        } else {
+            cells.join(", ")
+        };
+        wrapped(
+            &mut out,
+            &format!("{}{separator}{cells}", row[0].trim()),
+            "  ",
+            "      ",
+        );
+    }
+    out
 }
 
 /// ", given in: a, b" when the program is not given in every state.
@@ -664,6 +747,7 @@ pub fn check_json(sc: &Scenario, r: &CheckReport, seed: u64) -> String {
     text.push('\n');
     text
 }
+
 /// `label [name]` where the script gave a label, so that the name to write (`--set`, rules)
 /// stays visible; the name alone otherwise.
 fn labelled(label: &str, name: &str) -> String {

@@ -432,7 +432,8 @@ fn the_findings_are_written_as_json() {
     assert_eq!(json["warnings"][0]["position"]["line"], 6);
 }
 
-/// The shipped scenarios have no invalid value in any draw and no warning.
+/// The shipped scenarios have no invalid value in any draw and no warning, and their check
+/// fits in 100 columns.
 #[test]
 fn every_shipped_scenario_checks_clean() {
     let mut files: Vec<PathBuf> = std::fs::read_dir("scenarios")
@@ -457,5 +458,32 @@ fn every_shipped_scenario_checks_clean() {
         );
         assert_contains(&out.stdout, &["No invalid value in any draw."]);
         assert!(!out.stdout.contains("Warnings"), "{}", out.stdout);
+        // wide tables (7 states, long names) turn into lists
+        for line in out.stdout.lines() {
+            assert!(
+                line.chars().count() <= 100,
+                "{}: a line of {} columns:\n{line}",
+                path.display(),
+                line.chars().count()
+            );
+        }
     }
+}
+
+#[test]
+fn a_model_invalid_at_the_medians_is_described_without_its_tables() {
+    let script = model(&[("{RULES}", r#"transition("a", "b", p + 0.9);"#)]);
+    let out = check(&script, &[]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    let text = unwrapped(&out.stdout);
+    assert_contains(
+        &text,
+        &[
+            "Transition rules a → b: (p + 0.9)",
+            "The tables at the parameters' medians are left out",
+            "leaves [0, 1] in 1,004 of 1,004 draws",
+        ],
+    );
+    assert!(!text.contains("Year 0 costs per person"), "{text}");
+    assert!(out.stdout.lines().all(|l| l.chars().count() <= 100));
 }
