@@ -663,6 +663,35 @@ fn described(
     })
 }
 
+/// Refuses a declaration that would be shown as another of its kind is (the same label, or a
+/// label that is another's name): two rows of a table would read the same.
+fn distinct_display(
+    ctx: &NativeCallContext,
+    kind: &str,
+    names: &[String],
+    labels: &indexmap::IndexMap<String, Described>,
+    name: &str,
+    about: &Described,
+) -> FnResult<()> {
+    let shown = about.label.as_deref().unwrap_or(name);
+    for other in names.iter().filter(|o| *o != name) {
+        let other_shown = labels
+            .get(other)
+            .and_then(|d| d.label.as_deref())
+            .unwrap_or(other);
+        if other_shown == shown {
+            return Err(fail(
+                ctx,
+                format!(
+                    "{kind} \"{name}\" would be shown as \"{shown}\", as {kind} \"{other}\" is; \
+                     give each a label of its own"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Where `name` is in `list`, comparing names in Unicode normal form C (a decomposed `ö` is
 /// the same letter).
 fn find(list: &[String], name: &str) -> Option<usize> {
@@ -877,6 +906,7 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
             if find(&b.actors, name).is_some() {
                 return Err(fail(ctx, format!("actor \"{name}\" is declared twice")));
             }
+            distinct_display(ctx, "actor", &b.actors, &b.labels.actors, name, &about)?;
             b.actors.push(name.to_string());
             let at = origin(ctx, &b);
             b.actor_origins.push(at);
@@ -969,6 +999,7 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
                     ),
                 ));
             }
+            distinct_display(ctx, "state", &b.states, &b.labels.states, name, &about)?;
             b.states.push(name.to_string());
             let at = origin(ctx, &b);
             b.state_origins.push(at);
@@ -1092,6 +1123,8 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
                     ),
                 ));
             }
+            let names: Vec<String> = b.parameters.iter().map(|p| p.name.clone()).collect();
+            distinct_display(ctx, "parameter", &names, &b.labels.parameters, name, &about)?;
             let index = b.parameters.len();
             let origin = origin(ctx, &b);
             b.parameters.push(Parameter {
@@ -1420,6 +1453,16 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
                             "{fname}: outcomes cannot depend on time_in_state(); only transitions can"
                         ),
                     ));
+                }
+                if about != Described::default() || find(&b.outcomes, name).is_none() {
+                    distinct_display(
+                        ctx,
+                        "outcome",
+                        &b.outcomes,
+                        &b.labels.outcomes,
+                        name,
+                        &about,
+                    )?;
                 }
                 if about != Described::default() {
                     match b.labels.outcomes.get(name) {

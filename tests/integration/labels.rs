@@ -392,3 +392,31 @@ fn new_quotes_a_name_the_shell_would_split_or_expand() {
     let check = succeeds(d, &["check", &file]);
     assert!(check.starts_with(&format!("{name}  (")), "{check}");
 }
+
+#[test]
+fn two_names_that_would_read_the_same_are_refused() {
+    let base = r#"scenario(#{ name: "x", horizon: 2, cohort: 5 }); actor("kommun");"#;
+    let e = load_error(&format!(
+        "{base} state(\"a\", #{{ label: \"Hemma\" }}); state(\"b\", #{{ label: \"Hemma\" }});"
+    ));
+    assert!(
+        e.contains("state \"b\" would be shown as \"Hemma\", as state \"a\" is"),
+        "{e}"
+    );
+    let e = load_error(&format!(
+        "{base} actor(\"region\", #{{ label: \"kommun\" }});"
+    ));
+    assert!(
+        e.contains("actor \"region\" would be shown as \"kommun\""),
+        "{e}"
+    );
+    let e = load_error(&format!(
+        "{base} state(\"a\"); let p = param(\"p\", fixed(0.1), #{{ label: \"q\" }}); \
+         let q = param(\"q\", fixed(0.2));"
+    ));
+    assert!(e.contains("parameter \"q\" would be shown as \"q\""), "{e}");
+    let e = load_error(&format!(
+        "{base} state(\"a\"); outcome(\"o\", \"a\", 1, #{{ label: \"P\" }}); outcome(\"P\", \"a\", 1);"
+    ));
+    assert!(e.contains("outcome \"P\" would be shown as \"P\""), "{e}");
+}
