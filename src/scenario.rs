@@ -63,6 +63,9 @@ pub struct Scenario {
     pub source_hash: String,
     /// The comment block at the top of the script (what it is, its sources), without `//`.
     pub notes: String,
+    /// The texts of the files the script read, under the names messages give them, so that an
+    /// error found while simulating can show its rule's line.
+    pub sources: Vec<(String, String)>,
 }
 
 /// How the cohort's subgroups and starting states are formed in each iteration.

@@ -205,6 +205,7 @@ impl SharedBuilder {
             file,
             source_hash: b.source_hash.clone(),
             notes: b.notes.clone(),
+            sources: Vec::new(),
         })
     }
 }
@@ -613,10 +614,13 @@ fn to_string(ctx: &NativeCallContext, what: &str, v: &Dynamic) -> FnResult<Strin
 fn check_keys(ctx: &NativeCallContext, what: &str, map: &Map, allowed: &[&str]) -> FnResult<()> {
     for key in map.keys() {
         if !allowed.contains(&key.as_str()) {
+            let guess = diagnostic::closest(key, allowed.iter().copied())
+                .map(|near| format!(": did you mean `{near}`?"))
+                .unwrap_or_default();
             return Err(fail(
                 ctx,
                 format!(
-                    "{what}: unknown key `{key}`; the keys are: {}",
+                    "{what}: unknown key `{key}`{guess}\nhelp: the keys are: {}",
                     allowed.join(", ")
                 ),
             ));

@@ -459,17 +459,25 @@ pub(crate) fn function_not_found(signature: &str, call: Option<&str>) -> (String
 /// The decimal comma among the arguments of a call `name(a, b, ...)`: "use a decimal point:
 /// 0.15, not 0,15" for a whole number directly followed by `,` and digits.
 fn split_decimal(call: &str) -> Option<String> {
+    let (a, b) = split_decimal_parts(call)?;
+    Some(decimal_point_help(&format!("{a}.{b}"), &format!("{a},{b}")))
+}
+
+/// Where (in characters from the start of `call`) its first decimal comma's number starts.
+pub(crate) fn decimal_comma_offset(call: &str) -> Option<usize> {
+    let (a, _) = split_decimal_parts(call)?;
+    let byte = a.as_ptr() as usize - call.as_ptr() as usize;
+    Some(call[..byte].chars().count())
+}
+
+/// The two whole numbers of a call's first argument pair that reads as a decimal comma.
+fn split_decimal_parts(call: &str) -> Option<(&str, &str)> {
     let open = call.find('(')?;
     let args = top_level_arguments(&call[open + 1..]);
     args.windows(2).find_map(|pair| {
-        let (a, b) = (pair[0].trim_start(), pair[1]);
+        let (a, b) = (pair[0].trim_start(), pair[1].trim_end());
         let whole = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-        (whole(a.trim_start_matches('-')) && whole(b.trim_end())).then(|| {
-            decimal_point_help(
-                &format!("{a}.{}", b.trim_end()),
-                &format!("{a},{}", b.trim_end()),
-            )
-        })
+        (whole(a.trim_start_matches('-')) && whole(b)).then_some((a, b))
     })
 }
 
@@ -627,6 +635,10 @@ mod tests {
         );
         assert_eq!(m, "cost(state, actor, amount) takes 3 arguments, got 4");
         assert_eq!(h.unwrap(), "use a decimal point: 8000.50, not 8000,50");
+        assert_eq!(
+            decimal_comma_offset("cost(\"bistånd\", \"kommun\", 8000,50);"),
+            Some(26)
+        );
         let (m, _) = function_not_found("state (i64)", None);
         assert_eq!(
             m,

@@ -56,15 +56,16 @@ pub fn load_scenario_str(source: &str, file: &str, dir: &Path) -> Result<Scenari
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let sources: sandbox::SourceLog = Arc::new(Mutex::new(Vec::new()));
     // Every message shows the line it points at, in the main script or an import.
-    let shown = |text: String| {
+    let named = || {
         let mut all = vec![(file.to_string(), source.to_string())];
         for (name, text) in sources.lock().unwrap_or_else(|p| p.into_inner()).iter() {
             let stem = name.strip_suffix(".rhai").unwrap_or(name);
             all.push((stem.to_string(), text.clone()));
             all.push((name.clone(), text.clone()));
         }
-        Error::Script(diagnostic::render(&text, &all))
+        all
     };
+    let shown = |text: String| Error::Script(diagnostic::render(&text, &named()));
     let builder = api::SharedBuilder::new(file, source);
     let stopped = sandbox::StopToken::default();
     let mut engine = sandbox::engine(file, dir, &sources, &stopped);
@@ -89,7 +90,15 @@ pub fn load_scenario_str(source: &str, file: &str, dir: &Path) -> Result<Scenari
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .extend(imports);
-    finished.map_err(shown)
+    let mut scenario = finished.map_err(shown)?;
+    scenario.sources = named();
+    Ok(scenario)
+}
+
+/// An error text whose headline points into one of a scenario's files (see
+/// [`Scenario::sources`]) with that line and a caret under the column.
+pub(crate) fn with_source_line(text: &str, scenario: &Scenario) -> String {
+    diagnostic::render(text, &scenario.sources)
 }
 
 /// The main script and the imports read so far, by the names messages give them.
@@ -434,6 +443,26 @@ fn eval_message(
     } else {
         err.position()
     };
+    // The call's text, for a call that rhai found no function for.
+    let call = match err {
+        EvalAltResult::ErrorFunctionNotFound(..) => sources
+            .iter()
+            .find(|(name, _)| *name == file)
+            .and_then(|(_, text)| diagnostic::text_from(text, pos.line()?, pos.position()?)),
+        _ => None,
+    };
+    // A decimal comma is shown where it is, not at the call's name.
+    let spot = call.and_then(|c| {
+        let offset = diagnostic::decimal_comma_offset(c)?;
+        let before: String = c.chars().take(offset).collect();
+        if before.contains('\n') {
+            return None;
+        }
+        Some(Position::new(
+            u16::try_from(pos.line()?).ok()?,
+            u16::try_from(pos.position()? + offset).ok()?,
+        ))
+    });
     let message = match err {
         EvalAltResult::ErrorRuntime(value, _) => value.to_string(),
         EvalAltResult::ErrorParsing(p, _) => format!("syntax error: {p}"),
@@ -506,10 +535,6 @@ fn eval_message(
             "`eval` is disabled in scenario scripts".to_string()
         }
         EvalAltResult::ErrorFunctionNotFound(sig, _) => {
-            let call = sources
-                .iter()
-                .find(|(name, _)| *name == file)
-                .and_then(|(_, text)| diagnostic::text_from(text, pos.line()?, pos.position()?));
             let (message, help) = diagnostic::function_not_found(sig, call);
             match help {
                 Some(help) => format!("{message}\nhelp: {help}"),
@@ -541,7 +566,7 @@ fn eval_message(
             plain_types(text.strip_suffix(&suffix).unwrap_or(&text))
         }
     };
-    let mut text = format!("{}: {message}", at(&file, pos));
+    let mut text = format!("{}: {message}", at(&file, spot.unwrap_or(pos)));
     for t in trail.iter().rev() {
         text.push_str("\n  ");
         text.push_str(t);

@@ -6,6 +6,7 @@
 //! everyone in an intervention arm who does not take part); `a > 0` is intervention arm `a`'s
 //! participants.
 
+use crate::error::number;
 use crate::expr::{EvalContext, Expr};
 use crate::scenario::{Accrual, Scenario, SourcePos};
 
@@ -256,8 +257,9 @@ impl Tables {
                 if !(0.0..=1.0).contains(&x) {
                     return Err(Violation {
                         message: format!(
-                            "the start share of \"{}\" is {x}, outside [0, 1]",
-                            sc.states[s]
+                            "the start share of \"{}\" is {}, outside [0, 1]",
+                            sc.states[s],
+                            number(x)
                         ),
                         params: reads,
                         variant: 0,
@@ -272,7 +274,7 @@ impl Tables {
             }
             if (acc - 1.0).abs() > 1e-9 && group.share > 0.0 {
                 return Err(Violation {
-                    message: format!("the start shares add up to {acc}, not 1"),
+                    message: format!("the start shares add up to {}, not 1", number(acc)),
                     params: reads,
                     variant: 0,
                     group: g,
@@ -300,12 +302,13 @@ impl Tables {
                 }
                 let range = match max {
                     Some(m) => format!("between 0 and {m}"),
-                    None => "a finite amount ≥ 0".to_string(),
+                    None => "≥ 0".to_string(),
                 };
                 Err(Violation {
                     message: format!(
-                        "intervention \"{}\": {what} must be {range}, got {x}",
-                        arm.name
+                        "intervention \"{}\": {what} must be {range}, got {}",
+                        arm.name,
+                        number(x)
                     ),
                     params: e.dependencies().params,
                     variant: a,
@@ -341,8 +344,9 @@ impl Tables {
                         if !(0.0..=1.0).contains(&x) {
                             return Err(Violation {
                                 message: format!(
-                                    "the drop-off of effect(..., {dropoff}) is {x}, outside [0, 1] \
-                                     (a share of the effect lost each year after the program)"
+                                    "the drop-off of effect(..., {dropoff}) is {}, outside [0, 1] \
+                                     (a share of the effect lost each year after the program)",
+                                    number(x)
                                 ),
                                 params: reads.params,
                                 variant: v,
@@ -522,8 +526,9 @@ fn fill_row(
         if !(0.0..=1.0).contains(&p) {
             return Err(violation(
                 format!(
-                    "{}: the probability is {p}, outside [0, 1]",
-                    sc.describe_transition(rule)
+                    "{}: the probability is {}, outside [0, 1]",
+                    sc.describe_transition(rule),
+                    number(p)
                 ),
                 rule.probability.dependencies().params,
                 &rule.origin,
@@ -549,8 +554,9 @@ fn fill_row(
         reads.dedup();
         return Err(violation(
             format!(
-                "the transitions out of \"{}\" add up to {sum}, more than 1:{}",
+                "the transitions out of \"{}\" add up to {}, more than 1:{}",
                 sc.states[s],
+                number(sum),
                 parts.concat()
             ),
             reads,

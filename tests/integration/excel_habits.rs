@@ -112,7 +112,7 @@ fn a_decimal_comma_in_a_distribution_call() {
     let e = refused(r#"let p = param("p", beta_mean_sd(0,15, 0,04));"#);
     assert_diagnostic(
         &e,
-        "t.rhai:7:20",
+        "t.rhai:7:33",
         "beta_mean_sd(mean, sd) takes 2 arguments, got 4",
         "use a decimal point: 0.15, not 0,15",
     );
@@ -123,7 +123,7 @@ fn a_decimal_comma_in_an_amount_gives_the_arity_and_the_hint() {
     let e = refused(r#"cost("risk", "kommun", 8000,50);"#);
     assert_diagnostic(
         &e,
-        "t.rhai:7:1",
+        "t.rhai:7:24",
         "cost(state, actor, amount) takes 3 arguments, got 4",
         "use a decimal point: 8000.50, not 8000,50",
     );
@@ -358,11 +358,11 @@ fn an_error_in_an_imported_file_shows_that_files_line() {
         ),
     ]);
     assert!(
-        e.contains("kostnader.rhai:2:1: cost(state, actor, amount) takes 3"),
+        e.contains("kostnader.rhai:2:24: cost(state, actor, amount) takes 3"),
         "{e}"
     );
     assert!(
-        e.contains("  2 | cost(\"risk\", \"kommun\", 12,5);\n    | ^"),
+        e.contains("  2 | cost(\"risk\", \"kommun\", 12,5);\n    |                        ^"),
         "{e}"
     );
     assert!(
@@ -434,7 +434,7 @@ fn a_file_with_more_lines_than_positions_can_count_is_refused_with_the_reason() 
     );
     let e = refused_files(&[("t.rhai", &within)]);
     assert!(
-        e.contains("t.rhai:65007:1: cost(state, actor, amount)"),
+        e.contains("t.rhai:65007:24: cost(state, actor, amount)"),
         "{e}"
     );
 }
@@ -490,4 +490,27 @@ fn the_guides_example_message_is_the_real_one() {
     let dir = folder(&[("kalkyl.rhai", &format!("{BASE}{line}\n"))]);
     let out = socinv(dir.path(), &["check", "kalkyl.rhai"]);
     assert_eq!(String::from_utf8_lossy(&out.stderr), block);
+}
+
+#[test]
+fn an_error_found_while_simulating_shows_its_rules_line() {
+    let script = format!(
+        "{BASE}let c = param(\"c\", normal(100, 100)); intervention(\"X\", #{{ per_participant: c, \
+         funded_by: #{{ kommun: 1.0 }} }});\n"
+    );
+    let dir = folder(&[("t.rhai", &script)]);
+    let out = socinv(dir.path(), &["run", "-n", "200", "t.rhai"]);
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{e}");
+    assert_no_type_names(&e);
+    let lines: Vec<&str> = e.lines().collect();
+    assert!(
+        lines[0].starts_with(
+            "error: t.rhai:7:39: invalid model: intervention \"X\": per_participant must be ≥ 0, got -"
+        ),
+        "{e}"
+    );
+    assert!(lines[1].starts_with("  7 | let c = param"), "{e}");
+    assert_eq!(lines[2].chars().count(), "    | ".len() + 39, "{e}");
+    assert!(e.contains("parameter values: c = -"), "{e}");
 }
