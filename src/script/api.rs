@@ -226,7 +226,12 @@ impl Builder {
         share: f64,
         count: Option<u32>,
     ) -> FnResult<()> {
-        if name == REMAINDER_GROUP || self.subgroups.iter().any(|g| g.name == name) {
+        if name == REMAINDER_GROUP
+            || self
+                .subgroups
+                .iter()
+                .any(|g| diagnostic::same_name(&g.name, name))
+        {
             return Err(fail(ctx, format!("subgroup \"{name}\" is declared twice")));
         }
         if count.is_some() {
@@ -431,6 +436,10 @@ fn fail(ctx: &NativeCallContext, message: impl Into<String>) -> Box<EvalAltResul
 fn kind_of(v: &Dynamic) -> String {
     if let Some(d) = v.clone().try_cast::<DistributionSpec>() {
         format!("the distribution {d}")
+    } else if let Ok(x) = v.as_float() {
+        format!("the number {}", number(x))
+    } else if let Ok(i) = v.as_int() {
+        format!("the number {i}")
     } else if v.is_string() {
         format!("the text \"{v}\"")
     } else if v.is_array() {
@@ -854,7 +863,10 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
         "perspective",
         move |ctx: NativeCallContext, name: &str, actors: Array| -> FnResult<()> {
             let mut b = b.lock();
-            if b.perspectives.iter().any(|p| p.name == name) {
+            if b.perspectives
+                .iter()
+                .any(|p| diagnostic::same_name(&p.name, name))
+            {
                 return Err(fail(
                     &ctx,
                     format!("perspective \"{name}\" is declared twice"),
@@ -1008,7 +1020,7 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
         "param",
         move |ctx: NativeCallContext, name: &str, dist: DistributionSpec| -> FnResult<Expr> {
             let mut b = b.lock();
-            if b.parameters.iter().any(|p| p.name == name) {
+            if b.parameters.iter().any(|p| diagnostic::same_name(&p.name, name)) {
                 return Err(fail(&ctx, format!("parameter \"{name}\" is declared twice")));
             }
             if name.contains(['=', ',']) || name.trim() != name || name.is_empty() {
@@ -1052,7 +1064,10 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
             if b.baseline.is_some() {
                 return Err(fail(&ctx, "baseline(...) is called twice"));
             }
-            if b.interventions.iter().any(|a| a.name == name) {
+            if b.interventions
+                .iter()
+                .any(|a| diagnostic::same_name(&a.name, name))
+            {
                 return Err(fail(&ctx, format!("\"{name}\" is already an intervention")));
             }
             b.baseline = Some(name.to_string());
@@ -1066,7 +1081,7 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
         move |ctx: NativeCallContext, name: &str, map: Map| -> FnResult<()> {
             let mut b = b.lock();
             let baseline = b.baseline.clone().unwrap_or_else(|| DEFAULT_BASELINE.into());
-            if name == baseline || b.interventions.iter().any(|a| a.name == name) {
+            if diagnostic::same_name(name, &baseline) || b.interventions.iter().any(|a| diagnostic::same_name(&a.name, name)) {
                 return Err(fail(&ctx, format!("arm \"{name}\" is declared twice")));
             }
             let keys = [

@@ -551,6 +551,17 @@ fn eval_message(
                 ),
             }
         }
+        EvalAltResult::ErrorArrayBounds(0, index, _) => {
+            format!("index {index} is outside the list, which is empty")
+        }
+        EvalAltResult::ErrorArrayBounds(length, index, _) => format!(
+            "index {index} is outside the list of {length} values (the first is [0], the last \
+             [{}])",
+            length - 1
+        ),
+        EvalAltResult::ErrorFor(_) => {
+            "a for loop needs a list or a range such as 0..10".to_string()
+        }
         EvalAltResult::ErrorPropertyNotFound(name, _) => {
             format!("the map has no key `{name}`")
         }

@@ -514,3 +514,33 @@ fn an_error_found_while_simulating_shows_its_rules_line() {
     assert_eq!(lines[2].chars().count(), "    | ".len() + 39, "{e}");
     assert!(e.contains("parameter values: c = -"), "{e}");
 }
+
+#[test]
+fn other_first_mistakes_are_told_in_plain_words() {
+    let e = refused(r#"let p = param("p", 0.2);"#);
+    assert!(
+        e.contains("t.rhai:7:9: param(\"p\", ...) needs a distribution")
+            && e.contains("got the number 0.2"),
+        "{e}"
+    );
+    let e = refused("let v = [1, 2, 3]; let x = v[3];");
+    assert!(
+        e.contains("index 3 is outside the list of 3 values (the first is [0], the last [2])"),
+        "{e}"
+    );
+    let e = refused("let n = 5; for i in n { print(i); }");
+    assert!(
+        e.contains("a for loop needs a list or a range such as 0..10"),
+        "{e}"
+    );
+    let e = refused(r#"intervention("X", #{ uptak: 0.5 });"#);
+    assert!(
+        e.contains("intervention: unknown key `uptak`: did you mean `uptake`?")
+            && e.contains("help: the keys are: startup, per_participant"),
+        "{e}"
+    );
+    // A parameter declared twice, once with a decomposed letter, is declared twice.
+    let e =
+        refused("let a = param(\"p_ö\", beta(2, 8)); let b = param(\"p_o\u{308}\", beta(2, 8));");
+    assert!(e.contains("is declared twice"), "{e}");
+}
