@@ -474,10 +474,19 @@ pub(crate) fn decimal_comma_offset(call: &str) -> Option<usize> {
 fn split_decimal_parts(call: &str) -> Option<(&str, &str)> {
     let open = call.find('(')?;
     let args = top_level_arguments(&call[open + 1..]);
+    let word = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
     args.windows(2).find_map(|pair| {
-        let (a, b) = (pair[0].trim_start(), pair[1].trim_end());
-        let whole = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-        (whole(a.trim_start_matches('-')) && whole(b)).then_some((a, b))
+        // The whole number that ends the one argument and the one that starts the next,
+        // with nothing between them but the comma: `120000 + 0,1000 * year()`.
+        let before = pair[0].trim_end_matches(|c: char| c.is_ascii_digit());
+        let a = &pair[0][before.len()..];
+        let b_end = pair[1]
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(pair[1].len());
+        let b = &pair[1][..b_end];
+        let alone_before = !before.ends_with(word);
+        let alone_after = !pair[1][b_end..].starts_with(word);
+        (!a.is_empty() && !b.is_empty() && alone_before && alone_after).then_some((a, b))
     })
 }
 
@@ -635,6 +644,13 @@ mod tests {
         );
         assert_eq!(m, "cost(state, actor, amount) takes 3 arguments, got 4");
         assert_eq!(h.unwrap(), "use a decimal point: 8000.50, not 8000,50");
+        let (_, h) = function_not_found(
+            "cost (&str | ImmutableString | String, &str | ImmutableString | String, i64, Formula)",
+            Some("cost(\"a\", \"k\", 120000 + 0,1000 * year());"),
+        );
+        assert_eq!(h.unwrap(), "use a decimal point: 0.1000, not 0,1000");
+        let (_, h) = function_not_found("uniform (f64, i64, i64)", Some("uniform(0.5,3, 1)"));
+        assert_eq!(h, None);
         assert_eq!(
             decimal_comma_offset("cost(\"bistånd\", \"kommun\", 8000,50);"),
             Some(26)

@@ -277,6 +277,9 @@ pub(crate) fn compile(engine: &Engine, source: &str) -> std::result::Result<AST,
                     count(sandbox::MAX_TEXT_BYTES)
                 )
             }
+            rhai::ParseErrorType::UnexpectedEOF => "the script ends in the middle of a statement: \
+                                                    is a `)`, `]` or `}` missing?"
+                .to_string(),
             other => plain_types(&other.to_string()),
         };
         LoadError::new(format!("syntax error: {message}"), pos)
