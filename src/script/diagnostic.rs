@@ -456,9 +456,37 @@ pub(crate) fn function_not_found(signature: &str, call: Option<&str>) -> (String
     (message, help)
 }
 
+/// A call of a function the script defines itself (`fn f(x) { ... }`) with the wrong number of
+/// arguments: "f(x) takes 1 argument, got 2", from its definition in `sources`.
+pub(crate) fn script_function_call(signature: &str, sources: &Sources) -> Option<String> {
+    let (name, types) = signature.split_once(" (")?;
+    let given = types.trim_end_matches(')');
+    let given = if given.trim().is_empty() {
+        0
+    } else {
+        given.split(", ").count()
+    };
+    let needle = format!("fn {name}(");
+    sources.iter().find_map(|(_, text)| {
+        let at = text.find(&needle)?;
+        let rest = &text[at + needle.len()..];
+        let params = rest[..rest.find(')')?].trim();
+        let count = if params.is_empty() {
+            0
+        } else {
+            params.split(',').count()
+        };
+        let takes = match count {
+            1 => "1 argument".to_string(),
+            n => format!("{n} arguments"),
+        };
+        (count != given).then(|| format!("{name}({params}) takes {takes}, got {given}"))
+    })
+}
+
 /// The decimal comma among the arguments of a call `name(a, b, ...)`: "use a decimal point:
 /// 0.15, not 0,15" for a whole number directly followed by `,` and digits.
-fn split_decimal(call: &str) -> Option<String> {
+pub(crate) fn split_decimal(call: &str) -> Option<String> {
     let (a, b) = split_decimal_parts(call)?;
     Some(decimal_point_help(&format!("{a}.{b}"), &format!("{a},{b}")))
 }
@@ -674,6 +702,19 @@ mod tests {
             m,
             "start(shares) or start(shares, subgroup) takes 1 or 2 arguments, got 3"
         );
+    }
+
+    #[test]
+    fn a_call_of_the_scripts_own_function_gives_its_definition() {
+        let sources = vec![(
+            "t.rhai".to_string(),
+            "fn andel(x, y) { x / y }\n".to_string(),
+        )];
+        assert_eq!(
+            script_function_call("andel (i64)", &sources).unwrap(),
+            "andel(x, y) takes 2 arguments, got 1"
+        );
+        assert_eq!(script_function_call("other (i64)", &sources), None);
     }
 
     #[test]

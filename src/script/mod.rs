@@ -265,6 +265,12 @@ pub(crate) fn compile(engine: &Engine, source: &str) -> std::result::Result<AST,
                 ),
             );
         }
+        if let Some(hint) = pos
+            .position()
+            .and_then(|column| non_ascii_name(line, column))
+        {
+            return LoadError::new(format!("syntax error: {hint}"), pos);
+        }
         let message = match e.err_type() {
             rhai::ParseErrorType::ExprTooDeep => format!(
                 "the expression nests more than {} levels deep (brackets or calls inside each \
@@ -284,6 +290,41 @@ pub(crate) fn compile(engine: &Engine, source: &str) -> std::result::Result<AST,
         };
         LoadError::new(format!("syntax error: {message}"), pos)
     })
+}
+
+/// A variable name with a letter rhai does not allow in names (`let årskostnad`), where rhai
+/// stopped at `column`: the headline and what to write instead.
+fn non_ascii_name(line: &str, column: usize) -> Option<String> {
+    let chars: Vec<char> = line.chars().collect();
+    let letter = *chars.get(column.checked_sub(1)?)?;
+    if letter.is_ascii() || !letter.is_alphabetic() {
+        return None;
+    }
+    let word = |c: &char| c.is_alphanumeric() || *c == '_';
+    let start = chars[..column - 1]
+        .iter()
+        .rposition(|c| !word(c))
+        .map_or(0, |i| i + 1);
+    let end = chars[column - 1..]
+        .iter()
+        .position(|c| !word(c))
+        .map_or(chars.len(), |i| column - 1 + i);
+    let name: String = chars[start..end].iter().collect();
+    let plain: String = name
+        .chars()
+        .map(|c| match c {
+            'å' | 'ä' => 'a',
+            'Å' | 'Ä' => 'A',
+            'ö' => 'o',
+            'Ö' => 'O',
+            'é' => 'e',
+            other => other,
+        })
+        .collect();
+    Some(format!(
+        "a variable name cannot hold '{letter}' (`{name}`)\nhelp: write it without å, ä, ö \
+         (e.g. {plain}); names in quotes, of states, actors and parameters, may have them"
+    ))
 }
 
 /// A count as limits are written in messages and docs/methods.md: `65,535`.
@@ -538,7 +579,10 @@ fn eval_message(
             "`eval` is disabled in scenario scripts".to_string()
         }
         EvalAltResult::ErrorFunctionNotFound(sig, _) => {
-            let (message, help) = diagnostic::function_not_found(sig, call);
+            let (message, help) = match diagnostic::script_function_call(sig, sources) {
+                Some(own) => (own, call.and_then(diagnostic::split_decimal)),
+                None => diagnostic::function_not_found(sig, call),
+            };
             match help {
                 Some(help) => format!("{message}\nhelp: {help}"),
                 None => message,

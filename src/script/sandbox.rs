@@ -154,7 +154,10 @@ fn number_rules(engine: &mut Engine) {
         } else if let Ok(a) = x.as_float() {
             a
         } else {
-            return error(format!("cannot divide {} by a number", x.type_name()));
+            return error(format!(
+                "cannot divide {} by a number",
+                super::diagnostic::plain_type(x.type_name())
+            ));
         };
         *x = Dynamic::from_float(a / b as FLOAT);
         Ok(())

@@ -544,3 +544,35 @@ fn other_first_mistakes_are_told_in_plain_words() {
         refused("let a = param(\"p_ö\", beta(2, 8)); let b = param(\"p_o\u{308}\", beta(2, 8));");
     assert!(e.contains("is declared twice"), "{e}");
 }
+
+#[test]
+fn a_call_of_the_scripts_own_function_with_a_decimal_comma() {
+    let e = refused("fn halva(x) { x / 2 }\nlet h = halva(0,5);");
+    assert!(
+        e.contains("t.rhai:8:15: halva(x) takes 1 argument, got 2"),
+        "{e}"
+    );
+    assert!(e.contains("help: use a decimal point: 0.5, not 0,5"), "{e}");
+}
+
+#[test]
+fn columns_count_characters_not_bytes() {
+    let e = refused(r#"let x = "åäö"; let y = betta(1, 2);"#);
+    assert_diagnostic(
+        &e,
+        "t.rhai:7:24",
+        "unknown function `betta`: did you mean `beta`?",
+        "docs/scripting.md",
+    );
+}
+
+#[test]
+fn a_variable_name_with_a_swedish_letter_says_which_names_are_allowed() {
+    let e = refused("let årskostnad = 12000;");
+    assert_diagnostic(
+        &e,
+        "t.rhai:7:5",
+        "syntax error: a variable name cannot hold 'å'",
+        "write it without å, ä, ö (e.g. arskostnad)",
+    );
+}
