@@ -361,13 +361,7 @@ fn model_error(plan: &Plan, params: &[f64], iteration: usize, seed: u64, v: Viol
     let values: Vec<String> = v
         .params
         .iter()
-        .map(|&i| {
-            format!(
-                "{} = {}",
-                sc.parameters[i].name,
-                crate::error::number(params[i])
-            )
-        })
+        .map(|&i| format!("{} = {}", sc.parameters[i].name, params[i]))
         .collect();
     // A rule that reads no parameter fails in every iteration: its values say nothing.
     let values = if values.is_empty() {
