@@ -511,26 +511,28 @@ fn eval_message(
         EvalAltResult::ErrorRuntime(value, _) => value.to_string(),
         EvalAltResult::ErrorParsing(p, _) => format!("syntax error: {p}"),
         EvalAltResult::ErrorTooManyOperations(_) => format!(
-            "the script ran more than {MAX_OPERATIONS} operations and was stopped: \
-             is there an endless loop?"
+            "the script ran more than {} operations and was stopped: is there an endless loop?",
+            count(MAX_OPERATIONS as usize)
         ),
         EvalAltResult::ErrorTerminated(token, _)
             if token.clone().into_string().ok().as_deref() == Some(sandbox::TIMEOUT_TOKEN) =>
         {
             format!(
                 "loading the scenario took longer than {} s and was stopped after {} operations \
-                 (of the {MAX_OPERATIONS} a call may run): is there an endless loop (e.g. in a \
-                 sort comparator)?",
+                 (of the {} a call may run): is there an endless loop (e.g. in a sort \
+                 comparator)?",
                 MAX_LOAD_TIME.as_secs(),
-                stopped.get().map_or(0, |&(_, ops)| ops)
+                count(stopped.get().map_or(0, |&(_, ops)| ops as usize)),
+                count(MAX_OPERATIONS as usize)
             )
         }
         EvalAltResult::ErrorTerminated(token, _)
             if token.clone().into_string().ok().as_deref() == Some(sandbox::OPERATIONS_TOKEN) =>
         {
             format!(
-                "the script ran more than {MAX_OPERATIONS} operations (in one call) and was \
-                 stopped: is there an endless loop?"
+                "the script ran more than {} operations (in one call) and was stopped: is there \
+                 an endless loop?",
+                count(MAX_OPERATIONS as usize)
             )
         }
         EvalAltResult::ErrorStackOverflow(_) => format!(
