@@ -735,6 +735,43 @@ mod tests {
     }
 
     #[test]
+    fn every_plain_signature_is_a_registered_form() {
+        let dummy = |kind: Kind| match kind {
+            Kind::Text => "\"x\"",
+            Kind::Map => "#{}",
+            Kind::List => "[]",
+            Kind::Distribution => "fixed(1)",
+            // A formula: every function of the language takes one where it takes a value.
+            Kind::Value => "q",
+        };
+        for (name, forms) in SIGNATURES {
+            for form in *forms {
+                let args: Vec<&str> = arguments(form).iter().map(|(_, k)| dummy(*k)).collect();
+                let code = format!(
+                    "let q = param(\"q\", fixed(1));\n{name}({});",
+                    args.join(", ")
+                );
+                let sources = crate::script::sandbox::SourceLog::default();
+                let stopped = crate::script::sandbox::StopToken::default();
+                let mut engine = crate::script::sandbox::engine(
+                    "t.rhai",
+                    std::path::Path::new("."),
+                    &sources,
+                    &stopped,
+                );
+                let builder = crate::script::api::SharedBuilder::new("t.rhai", "");
+                crate::script::api::register(&mut engine, &builder);
+                if let Err(e) = engine.run(&code) {
+                    assert!(
+                        !matches!(*e, rhai::EvalAltResult::ErrorFunctionNotFound(..)),
+                        "{code}: {e} (SIGNATURES lists a form that is not registered)"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn names_are_compared_after_normalisation_and_suggested_when_close() {
         assert!(same_name("bistånd", "bista\u{30a}nd"));
         assert!(!same_name("bistånd", "bistand"));

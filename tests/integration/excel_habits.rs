@@ -576,3 +576,15 @@ fn a_variable_name_with_a_swedish_letter_says_which_names_are_allowed() {
         "write it without å, ä, ö (e.g. arskostnad)",
     );
 }
+
+#[test]
+fn exp_ln_and_pow_take_plain_numbers_as_documented() {
+    let sc = crate::common::scenario(&format!(
+        "{BASE}intervention(\"X\", #{{}});\ncost(\"risk\", \"kommun\", pow(2, 3) + pow(2.0, 0.5) * 0 + \
+         exp(0) + ln(1) + pow(4, 0.5) + pow(0.5, 2));\n"
+    ));
+    assert_eq!(
+        sc.costs[0].amount.as_constant(),
+        Some(8.0 + 1.0 + 0.0 + 2.0 + 0.25)
+    );
+}
