@@ -29,6 +29,12 @@ pub fn closest_name<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) ->
     diagnostic::closest(name, known)
 }
 
+/// Whether two names are the same after Unicode normalisation (NFC), as the script compares
+/// them.
+pub fn same_name(a: &str, b: &str) -> bool {
+    diagnostic::same_name(a, b)
+}
+
 /// Reads and runs a scenario script, returning the validated model.
 pub fn load_scenario(path: &Path) -> Result<Scenario> {
     let display = path.display().to_string();

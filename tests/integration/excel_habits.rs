@@ -467,6 +467,23 @@ fn set_of_a_misspelt_parameter_suggests_the_declared_one() {
     let e = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{e}");
     assert!(e.contains("did you mean \"p_återfall\"?"), "{e}");
+    // The name typed with a decomposed å is the same name.
+    let out = socinv(
+        dir.path(),
+        &[
+            "run",
+            "-n",
+            "10",
+            "--set",
+            "p_a\u{30a}terfall=0.2",
+            "t.rhai",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// The example of "When something is wrong" in docs/scripting.md is what socinv prints.
