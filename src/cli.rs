@@ -608,6 +608,16 @@ fn flag_content<'a>(contents: &[(&str, &'a [u8])], flag: &str) -> &'a [u8] {
         .expect("every output flag has content")
 }
 
+/// The parameter `name` names, compared as the script compares names (after NFC).
+fn parameter_named(scenario: &Scenario, name: &str) -> Option<usize> {
+    scenario.parameter_index(name).or_else(|| {
+        scenario
+            .parameters
+            .iter()
+            .position(|p| crate::script::same_name(&p.name, name))
+    })
+}
+
 /// Parses `--set NAME=VALUE` against the scenario's parameters.
 pub fn parse_fixed(scenario: &Scenario, set: &[String]) -> Result<Vec<(usize, f64)>> {
     set.iter()
@@ -616,7 +626,7 @@ pub fn parse_fixed(scenario: &Scenario, set: &[String]) -> Result<Vec<(usize, f6
                 Error::Usage(format!("--set {item}: write it as NAME=VALUE, e.g. --set rr=0.8"))
             })?;
             let (name, value) = (name.trim(), value.trim());
-            let index = scenario.parameter_index(name).ok_or_else(|| {
+            let index = parameter_named(scenario, name).ok_or_else(|| {
                 let known: Vec<&str> = scenario.parameters.iter().map(|p| p.name.as_str()).collect();
                 let guess = crate::script::closest_name(name, known.iter().copied())
                     .map(|near| format!(" (did you mean \"{near}\"?)"))

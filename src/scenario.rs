@@ -71,6 +71,9 @@ pub struct Scenario {
     pub notes: String,
     /// Display names and units of parameters, states, actors and outcomes.
     pub labels: Labels,
+    /// The texts of the files the script read, under the names messages give them, so that an
+    /// error found while simulating can show its rule's line.
+    pub sources: Vec<(String, String)>,
 }
 
 /// How a declared name is shown to people: a `label` instead of the name, the `unit` its values

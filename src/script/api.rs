@@ -212,6 +212,7 @@ impl SharedBuilder {
             source_hash: b.source_hash.clone(),
             notes: b.notes.clone(),
             labels: std::mem::take(&mut b.labels),
+            sources: Vec::new(),
         })
     }
 }
@@ -232,7 +233,12 @@ impl Builder {
         share: f64,
         count: Option<u32>,
     ) -> FnResult<()> {
-        if name == REMAINDER_GROUP || self.subgroups.iter().any(|g| g.name == name) {
+        if name == REMAINDER_GROUP
+            || self
+                .subgroups
+                .iter()
+                .any(|g| diagnostic::same_name(&g.name, name))
+        {
             return Err(fail(ctx, format!("subgroup \"{name}\" is declared twice")));
         }
         if count.is_some() {
@@ -437,6 +443,10 @@ fn fail(ctx: &NativeCallContext, message: impl Into<String>) -> Box<EvalAltResul
 fn kind_of(v: &Dynamic) -> String {
     if let Some(d) = v.clone().try_cast::<DistributionSpec>() {
         format!("the distribution {d}")
+    } else if let Ok(x) = v.as_float() {
+        format!("the number {}", number(x))
+    } else if let Ok(i) = v.as_int() {
+        format!("the number {i}")
     } else if v.is_string() {
         format!("the text \"{v}\"")
     } else if v.is_array() {
@@ -622,10 +632,13 @@ fn to_string(ctx: &NativeCallContext, what: &str, v: &Dynamic) -> FnResult<Strin
 fn check_keys(ctx: &NativeCallContext, what: &str, map: &Map, allowed: &[&str]) -> FnResult<()> {
     for key in map.keys() {
         if !allowed.contains(&key.as_str()) {
+            let guess = diagnostic::closest(key, allowed.iter().copied())
+                .map(|near| format!(": did you mean `{near}`?"))
+                .unwrap_or_default();
             return Err(fail(
                 ctx,
                 format!(
-                    "{what}: unknown key `{key}`; the keys are: {}",
+                    "{what}: unknown key `{key}`{guess}\nhelp: the keys are: {}",
                     allowed.join(", ")
                 ),
             ));
@@ -936,7 +949,10 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
         "perspective",
         move |ctx: NativeCallContext, name: &str, actors: Array| -> FnResult<()> {
             let mut b = b.lock();
-            if b.perspectives.iter().any(|p| p.name == name) {
+            if b.perspectives
+                .iter()
+                .any(|p| diagnostic::same_name(&p.name, name))
+            {
                 return Err(fail(
                     &ctx,
                     format!("perspective \"{name}\" is declared twice"),
@@ -1112,7 +1128,10 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
               about: Described|
               -> FnResult<Expr> {
             let mut b = b.lock();
-            if b.parameters.iter().any(|p| p.name == name) {
+            if b.parameters
+                .iter()
+                .any(|p| diagnostic::same_name(&p.name, name))
+            {
                 return Err(fail(ctx, format!("parameter \"{name}\" is declared twice")));
             }
             if name.contains(['=', ',']) || name.trim() != name || name.is_empty() {
@@ -1181,7 +1200,10 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
             if b.baseline.is_some() {
                 return Err(fail(&ctx, "baseline(...) is called twice"));
             }
-            if b.interventions.iter().any(|a| a.name == name) {
+            if b.interventions
+                .iter()
+                .any(|a| diagnostic::same_name(&a.name, name))
+            {
                 return Err(fail(&ctx, format!("\"{name}\" is already an intervention")));
             }
             b.baseline = Some(name.to_string());
@@ -1195,7 +1217,7 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
         move |ctx: NativeCallContext, name: &str, map: Map| -> FnResult<()> {
             let mut b = b.lock();
             let baseline = b.baseline.clone().unwrap_or_else(|| DEFAULT_BASELINE.into());
-            if name == baseline || b.interventions.iter().any(|a| a.name == name) {
+            if diagnostic::same_name(name, &baseline) || b.interventions.iter().any(|a| diagnostic::same_name(&a.name, name)) {
                 return Err(fail(&ctx, format!("arm \"{name}\" is declared twice")));
             }
             let keys = [

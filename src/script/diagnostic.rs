@@ -456,20 +456,65 @@ pub(crate) fn function_not_found(signature: &str, call: Option<&str>) -> (String
     (message, help)
 }
 
+/// A call of a function the script defines itself (`fn f(x) { ... }`) with the wrong number of
+/// arguments: "f(x) takes 1 argument, got 2", from its definition in `sources`.
+pub(crate) fn script_function_call(signature: &str, sources: &Sources) -> Option<String> {
+    let (name, types) = signature.split_once(" (")?;
+    let given = types.trim_end_matches(')');
+    let given = if given.trim().is_empty() {
+        0
+    } else {
+        given.split(", ").count()
+    };
+    let needle = format!("fn {name}(");
+    sources.iter().find_map(|(_, text)| {
+        let at = text.find(&needle)?;
+        let rest = &text[at + needle.len()..];
+        let params = rest[..rest.find(')')?].trim();
+        let count = if params.is_empty() {
+            0
+        } else {
+            params.split(',').count()
+        };
+        let takes = match count {
+            1 => "1 argument".to_string(),
+            n => format!("{n} arguments"),
+        };
+        (count != given).then(|| format!("{name}({params}) takes {takes}, got {given}"))
+    })
+}
+
 /// The decimal comma among the arguments of a call `name(a, b, ...)`: "use a decimal point:
 /// 0.15, not 0,15" for a whole number directly followed by `,` and digits.
-fn split_decimal(call: &str) -> Option<String> {
+pub(crate) fn split_decimal(call: &str) -> Option<String> {
+    let (a, b) = split_decimal_parts(call)?;
+    Some(decimal_point_help(&format!("{a}.{b}"), &format!("{a},{b}")))
+}
+
+/// Where (in characters from the start of `call`) its first decimal comma's number starts.
+pub(crate) fn decimal_comma_offset(call: &str) -> Option<usize> {
+    let (a, _) = split_decimal_parts(call)?;
+    let byte = a.as_ptr() as usize - call.as_ptr() as usize;
+    Some(call[..byte].chars().count())
+}
+
+/// The two whole numbers of a call's first argument pair that reads as a decimal comma.
+fn split_decimal_parts(call: &str) -> Option<(&str, &str)> {
     let open = call.find('(')?;
     let args = top_level_arguments(&call[open + 1..]);
+    let word = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
     args.windows(2).find_map(|pair| {
-        let (a, b) = (pair[0].trim_start(), pair[1]);
-        let whole = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-        (whole(a.trim_start_matches('-')) && whole(b.trim_end())).then(|| {
-            decimal_point_help(
-                &format!("{a}.{}", b.trim_end()),
-                &format!("{a},{}", b.trim_end()),
-            )
-        })
+        // The whole number that ends the one argument and the one that starts the next,
+        // with nothing between them but the comma: `120000 + 0,1000 * year()`.
+        let before = pair[0].trim_end_matches(|c: char| c.is_ascii_digit());
+        let a = &pair[0][before.len()..];
+        let b_end = pair[1]
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(pair[1].len());
+        let b = &pair[1][..b_end];
+        let alone_before = !before.ends_with(word);
+        let alone_after = !pair[1][b_end..].starts_with(word);
+        (!a.is_empty() && !b.is_empty() && alone_before && alone_after).then_some((a, b))
     })
 }
 
@@ -627,6 +672,17 @@ mod tests {
         );
         assert_eq!(m, "cost(state, actor, amount) takes 3 arguments, got 4");
         assert_eq!(h.unwrap(), "use a decimal point: 8000.50, not 8000,50");
+        let (_, h) = function_not_found(
+            "cost (&str | ImmutableString | String, &str | ImmutableString | String, i64, Formula)",
+            Some("cost(\"a\", \"k\", 120000 + 0,1000 * year());"),
+        );
+        assert_eq!(h.unwrap(), "use a decimal point: 0.1000, not 0,1000");
+        let (_, h) = function_not_found("uniform (f64, i64, i64)", Some("uniform(0.5,3, 1)"));
+        assert_eq!(h, None);
+        assert_eq!(
+            decimal_comma_offset("cost(\"bistånd\", \"kommun\", 8000,50);"),
+            Some(26)
+        );
         let (m, _) = function_not_found("state (i64)", None);
         assert_eq!(
             m,
@@ -649,6 +705,19 @@ mod tests {
     }
 
     #[test]
+    fn a_call_of_the_scripts_own_function_gives_its_definition() {
+        let sources = vec![(
+            "t.rhai".to_string(),
+            "fn andel(x, y) { x / y }\n".to_string(),
+        )];
+        assert_eq!(
+            script_function_call("andel (i64)", &sources).unwrap(),
+            "andel(x, y) takes 2 arguments, got 1"
+        );
+        assert_eq!(script_function_call("other (i64)", &sources), None);
+    }
+
+    #[test]
     fn every_registered_function_has_a_plain_signature() {
         let api = include_str!("api.rs");
         for piece in api.split("register_fn(\"").skip(1).chain(
@@ -662,6 +731,43 @@ mod tests {
                 !language || SIGNATURES.iter().any(|(n, _)| *n == name),
                 "{name} has no plain signature in SIGNATURES"
             );
+        }
+    }
+
+    #[test]
+    fn every_plain_signature_is_a_registered_form() {
+        let dummy = |kind: Kind| match kind {
+            Kind::Text => "\"x\"",
+            Kind::Map => "#{}",
+            Kind::List => "[]",
+            Kind::Distribution => "fixed(1)",
+            // A formula: every function of the language takes one where it takes a value.
+            Kind::Value => "q",
+        };
+        for (name, forms) in SIGNATURES {
+            for form in *forms {
+                let args: Vec<&str> = arguments(form).iter().map(|(_, k)| dummy(*k)).collect();
+                let code = format!(
+                    "let q = param(\"q\", fixed(1));\n{name}({});",
+                    args.join(", ")
+                );
+                let sources = crate::script::sandbox::SourceLog::default();
+                let stopped = crate::script::sandbox::StopToken::default();
+                let mut engine = crate::script::sandbox::engine(
+                    "t.rhai",
+                    std::path::Path::new("."),
+                    &sources,
+                    &stopped,
+                );
+                let builder = crate::script::api::SharedBuilder::new("t.rhai", "");
+                crate::script::api::register(&mut engine, &builder);
+                if let Err(e) = engine.run(&code) {
+                    assert!(
+                        !matches!(*e, rhai::EvalAltResult::ErrorFunctionNotFound(..)),
+                        "{code}: {e} (SIGNATURES lists a form that is not registered)"
+                    );
+                }
+            }
         }
     }
 

@@ -29,6 +29,12 @@ pub fn closest_name<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) ->
     diagnostic::closest(name, known)
 }
 
+/// Whether two names are the same after Unicode normalisation (NFC), as the script compares
+/// them.
+pub fn same_name(a: &str, b: &str) -> bool {
+    diagnostic::same_name(a, b)
+}
+
 /// Reads and runs a scenario script, returning the validated model.
 pub fn load_scenario(path: &Path) -> Result<Scenario> {
     let display = path.display().to_string();
@@ -56,15 +62,16 @@ pub fn load_scenario_str(source: &str, file: &str, dir: &Path) -> Result<Scenari
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let sources: sandbox::SourceLog = Arc::new(Mutex::new(Vec::new()));
     // Every message shows the line it points at, in the main script or an import.
-    let shown = |text: String| {
+    let named = || {
         let mut all = vec![(file.to_string(), source.to_string())];
         for (name, text) in sources.lock().unwrap_or_else(|p| p.into_inner()).iter() {
             let stem = name.strip_suffix(".rhai").unwrap_or(name);
             all.push((stem.to_string(), text.clone()));
             all.push((name.clone(), text.clone()));
         }
-        Error::Script(diagnostic::render(&text, &all))
+        all
     };
+    let shown = |text: String| Error::Script(diagnostic::render(&text, &named()));
     let builder = api::SharedBuilder::new(file, source);
     let stopped = sandbox::StopToken::default();
     let mut engine = sandbox::engine(file, dir, &sources, &stopped);
@@ -89,7 +96,15 @@ pub fn load_scenario_str(source: &str, file: &str, dir: &Path) -> Result<Scenari
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .extend(imports);
-    finished.map_err(shown)
+    let mut scenario = finished.map_err(shown)?;
+    scenario.sources = named();
+    Ok(scenario)
+}
+
+/// An error text whose headline points into one of a scenario's files (see
+/// [`Scenario::sources`]) with that line and a caret under the column.
+pub(crate) fn with_source_line(text: &str, scenario: &Scenario) -> String {
+    diagnostic::render(text, &scenario.sources)
 }
 
 /// The main script and the imports read so far, by the names messages give them.
@@ -256,6 +271,12 @@ pub(crate) fn compile(engine: &Engine, source: &str) -> std::result::Result<AST,
                 ),
             );
         }
+        if let Some(hint) = pos
+            .position()
+            .and_then(|column| non_ascii_name(line, column))
+        {
+            return LoadError::new(format!("syntax error: {hint}"), pos);
+        }
         let message = match e.err_type() {
             rhai::ParseErrorType::ExprTooDeep => format!(
                 "the expression nests more than {} levels deep (brackets or calls inside each \
@@ -268,10 +289,48 @@ pub(crate) fn compile(engine: &Engine, source: &str) -> std::result::Result<AST,
                     count(sandbox::MAX_TEXT_BYTES)
                 )
             }
+            rhai::ParseErrorType::UnexpectedEOF => "the script ends in the middle of a statement: \
+                                                    is a `)`, `]` or `}` missing?"
+                .to_string(),
             other => plain_types(&other.to_string()),
         };
         LoadError::new(format!("syntax error: {message}"), pos)
     })
+}
+
+/// A variable name with a letter rhai does not allow in names (`let årskostnad`), where rhai
+/// stopped at `column`: the headline and what to write instead.
+fn non_ascii_name(line: &str, column: usize) -> Option<String> {
+    let chars: Vec<char> = line.chars().collect();
+    let letter = *chars.get(column.checked_sub(1)?)?;
+    if letter.is_ascii() || !letter.is_alphabetic() {
+        return None;
+    }
+    let word = |c: &char| c.is_alphanumeric() || *c == '_';
+    let start = chars[..column - 1]
+        .iter()
+        .rposition(|c| !word(c))
+        .map_or(0, |i| i + 1);
+    let end = chars[column - 1..]
+        .iter()
+        .position(|c| !word(c))
+        .map_or(chars.len(), |i| column - 1 + i);
+    let name: String = chars[start..end].iter().collect();
+    let plain: String = name
+        .chars()
+        .map(|c| match c {
+            'å' | 'ä' => 'a',
+            'Å' | 'Ä' => 'A',
+            'ö' => 'o',
+            'Ö' => 'O',
+            'é' => 'e',
+            other => other,
+        })
+        .collect();
+    Some(format!(
+        "a variable name cannot hold '{letter}' (`{name}`)\nhelp: write it without å, ä, ö \
+         (e.g. {plain}); names in quotes, of states, actors and parameters, may have them"
+    ))
 }
 
 /// A count as limits are written in messages and docs/methods.md: `65,535`.
@@ -434,30 +493,52 @@ fn eval_message(
     } else {
         err.position()
     };
+    // The call's text, for a call that rhai found no function for.
+    let call = match err {
+        EvalAltResult::ErrorFunctionNotFound(..) => sources
+            .iter()
+            .find(|(name, _)| *name == file)
+            .and_then(|(_, text)| diagnostic::text_from(text, pos.line()?, pos.position()?)),
+        _ => None,
+    };
+    // A decimal comma is shown where it is, not at the call's name.
+    let spot = call.and_then(|c| {
+        let offset = diagnostic::decimal_comma_offset(c)?;
+        let before: String = c.chars().take(offset).collect();
+        if before.contains('\n') {
+            return None;
+        }
+        Some(Position::new(
+            u16::try_from(pos.line()?).ok()?,
+            u16::try_from(pos.position()? + offset).ok()?,
+        ))
+    });
     let message = match err {
         EvalAltResult::ErrorRuntime(value, _) => value.to_string(),
         EvalAltResult::ErrorParsing(p, _) => format!("syntax error: {p}"),
         EvalAltResult::ErrorTooManyOperations(_) => format!(
-            "the script ran more than {MAX_OPERATIONS} operations and was stopped: \
-             is there an endless loop?"
+            "the script ran more than {} operations and was stopped: is there an endless loop?",
+            count(MAX_OPERATIONS as usize)
         ),
         EvalAltResult::ErrorTerminated(token, _)
             if token.clone().into_string().ok().as_deref() == Some(sandbox::TIMEOUT_TOKEN) =>
         {
             format!(
                 "loading the scenario took longer than {} s and was stopped after {} operations \
-                 (of the {MAX_OPERATIONS} a call may run): is there an endless loop (e.g. in a \
-                 sort comparator)?",
+                 (of the {} a call may run): is there an endless loop (e.g. in a sort \
+                 comparator)?",
                 MAX_LOAD_TIME.as_secs(),
-                stopped.get().map_or(0, |&(_, ops)| ops)
+                count(stopped.get().map_or(0, |&(_, ops)| ops as usize)),
+                count(MAX_OPERATIONS as usize)
             )
         }
         EvalAltResult::ErrorTerminated(token, _)
             if token.clone().into_string().ok().as_deref() == Some(sandbox::OPERATIONS_TOKEN) =>
         {
             format!(
-                "the script ran more than {MAX_OPERATIONS} operations (in one call) and was \
-                 stopped: is there an endless loop?"
+                "the script ran more than {} operations (in one call) and was stopped: is there \
+                 an endless loop?",
+                count(MAX_OPERATIONS as usize)
             )
         }
         EvalAltResult::ErrorStackOverflow(_) => format!(
@@ -506,11 +587,10 @@ fn eval_message(
             "`eval` is disabled in scenario scripts".to_string()
         }
         EvalAltResult::ErrorFunctionNotFound(sig, _) => {
-            let call = sources
-                .iter()
-                .find(|(name, _)| *name == file)
-                .and_then(|(_, text)| diagnostic::text_from(text, pos.line()?, pos.position()?));
-            let (message, help) = diagnostic::function_not_found(sig, call);
+            let (message, help) = match diagnostic::script_function_call(sig, sources) {
+                Some(own) => (own, call.and_then(diagnostic::split_decimal)),
+                None => diagnostic::function_not_found(sig, call),
+            };
             match help {
                 Some(help) => format!("{message}\nhelp: {help}"),
                 None => message,
@@ -525,6 +605,17 @@ fn eval_message(
                      a name of a state, actor or outcome is text in quotes: \"{name}\""
                 ),
             }
+        }
+        EvalAltResult::ErrorArrayBounds(0, index, _) => {
+            format!("index {index} is outside the list, which is empty")
+        }
+        EvalAltResult::ErrorArrayBounds(length, index, _) => format!(
+            "index {index} is outside the list of {length} values (the first is [0], the last \
+             [{}])",
+            length - 1
+        ),
+        EvalAltResult::ErrorFor(_) => {
+            "a for loop needs a list or a range such as 0..10".to_string()
         }
         EvalAltResult::ErrorPropertyNotFound(name, _) => {
             format!("the map has no key `{name}`")
@@ -541,7 +632,7 @@ fn eval_message(
             plain_types(text.strip_suffix(&suffix).unwrap_or(&text))
         }
     };
-    let mut text = format!("{}: {message}", at(&file, pos));
+    let mut text = format!("{}: {message}", at(&file, spot.unwrap_or(pos)));
     for t in trail.iter().rev() {
         text.push_str("\n  ");
         text.push_str(t);

@@ -154,7 +154,10 @@ fn number_rules(engine: &mut Engine) {
         } else if let Ok(a) = x.as_float() {
             a
         } else {
-            return error(format!("cannot divide {} by a number", x.type_name()));
+            return error(format!(
+                "cannot divide {} by a number",
+                super::diagnostic::plain_type(x.type_name())
+            ));
         };
         *x = Dynamic::from_float(a / b as FLOAT);
         Ok(())
@@ -180,6 +183,14 @@ fn number_rules(engine: &mut Engine) {
             y
         }
     }
+    // exp, ln and pow of plain numbers, whole ones included (rhai has exp and ln of fractions
+    // only, and no pow).
+    engine.register_fn("exp", |x: INT| (x as FLOAT).exp());
+    engine.register_fn("ln", |x: INT| (x as FLOAT).ln());
+    engine.register_fn("pow", |x: FLOAT, y: FLOAT| x.powf(y));
+    engine.register_fn("pow", |x: INT, y: FLOAT| (x as FLOAT).powf(y));
+    engine.register_fn("pow", |x: FLOAT, y: INT| x.powf(y as FLOAT));
+    engine.register_fn("pow", |x: INT, y: INT| (x as FLOAT).powf(y as FLOAT));
     engine.register_fn("min", |x: FLOAT, y: FLOAT| nan_aware(x, y, x <= y));
     engine.register_fn("min", |x: INT, y: FLOAT| {
         nan_aware(x as FLOAT, y, x as FLOAT <= y)

@@ -375,11 +375,12 @@ fn model_error(plan: &Plan, params: &[f64], iteration: usize, seed: u64, v: Viol
         .origin
         .map(|o| o.to_string())
         .unwrap_or_else(|| sc.file.clone());
-    Error::Model(format!(
+    let text = format!(
         "{at}: invalid model: {}\n  in {practice}, subgroup \"{}\", year {}{tis}, iteration {iteration} (seed {seed}){values}\n  \
          nothing is clamped: fix the formula or the distribution so the value stays valid",
         v.message, sc.subgroups[v.group].name, v.year
-    ))
+    );
+    Error::Model(crate::script::with_source_line(&text, sc))
 }
 
 /// One year's model at given parameter values, for display (`socinv check`).

@@ -6,6 +6,7 @@
 //! everyone in an intervention arm who does not take part); `a > 0` is intervention arm `a`'s
 //! participants.
 
+use crate::error::number;
 use crate::expr::{EvalContext, Expr};
 use crate::scenario::{Accrual, Scenario, SourcePos};
 
@@ -341,8 +342,9 @@ impl Tables {
                 if !(0.0..=1.0).contains(&x) {
                     inspector.invalid(rule, x, || Violation {
                         message: format!(
-                            "the start share of \"{}\" is {x}, outside [0, 1]",
-                            sc.states[s]
+                            "the start share of \"{}\" is {}, outside [0, 1]",
+                            sc.states[s],
+                            number(x)
                         ),
                         params: reads.clone(),
                         variant: 0,
@@ -357,7 +359,7 @@ impl Tables {
             }
             if (acc - 1.0).abs() > 1e-9 && group.share > 0.0 {
                 inspector.invalid(Rule::StartSum { group: g }, acc, || Violation {
-                    message: format!("the start shares add up to {acc}, not 1"),
+                    message: format!("the start shares add up to {}, not 1", number(acc)),
                     params: reads,
                     variant: 0,
                     group: g,
@@ -392,13 +394,14 @@ impl Tables {
                 if !ok {
                     let range = match max {
                         Some(m) => format!("between 0 and {m}"),
-                        None => "a finite amount ≥ 0".to_string(),
+                        None => "≥ 0".to_string(),
                     };
                     inspector.invalid(rule, x, || Violation {
                         message: format!(
-                            "intervention \"{}\": {} must be {range}, got {x}",
+                            "intervention \"{}\": {} must be {range}, got {}",
                             arm.name,
-                            amount.key()
+                            amount.key(),
+                            number(x)
                         ),
                         params: e.dependencies().params,
                         variant: a,
@@ -436,8 +439,9 @@ impl Tables {
                         if !(0.0..=1.0).contains(&x) {
                             inspector.invalid(Rule::Dropoff { index }, x, || Violation {
                                 message: format!(
-                                    "the drop-off of effect(..., {dropoff}) is {x}, outside [0, 1] \
-                                     (a share of the effect lost each year after the program)"
+                                    "the drop-off of effect(..., {dropoff}) is {}, outside [0, 1] \
+                                     (a share of the effect lost each year after the program)",
+                                    number(x)
                                 ),
                                 params: reads.params.clone(),
                                 variant: v,
@@ -625,8 +629,9 @@ fn fill_row(
             inspector.invalid(Rule::Transition { index: i }, p, || {
                 violation(
                     format!(
-                        "{}: the probability is {p}, outside [0, 1]",
-                        sc.describe_transition(rule)
+                        "{}: the probability is {}, outside [0, 1]",
+                        sc.describe_transition(rule),
+                        number(p)
                     ),
                     rule.probability.dependencies().params,
                     &rule.origin,
@@ -655,8 +660,9 @@ fn fill_row(
             reads.dedup();
             violation(
                 format!(
-                    "the transitions out of \"{}\" add up to {sum}, more than 1:{}",
+                    "the transitions out of \"{}\" add up to {}, more than 1:{}",
                     sc.states[s],
+                    number(sum),
                     parts.concat()
                 ),
                 reads,

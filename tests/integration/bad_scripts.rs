@@ -18,6 +18,19 @@ const CASE_TIMEOUT: Duration = Duration::from_secs(60);
 
 const CORPUS: &str = "tests/bad_scripts";
 
+/// Words that must not appear in an error: the names of Rust's and rhai's types.
+const TYPE_NAMES: &[&str] = &[
+    "i64",
+    "f64",
+    "&str",
+    "ImmutableString",
+    "DistributionSpec",
+    "Expr",
+    "socinv::",
+    "Dynamic",
+    "rhai",
+];
+
 /// The corpus cases under `dir`: (name, folder holding the files, main file name).
 type Case = (String, PathBuf, String);
 
@@ -119,6 +132,13 @@ fn run_case(name: &str, folder: &Path, main: &str) -> Vec<String> {
         };
         if !located {
             problems.push(format!("{what}: no file:line:column in the error ({tail})"));
+        }
+        // The analyst never sees the names of Rust's or rhai's types.
+        let words = stderr.replace(".rhai", "");
+        for type_name in TYPE_NAMES {
+            if words.contains(type_name) {
+                problems.push(format!("{what}: the error names `{type_name}` ({tail})"));
+            }
         }
         for text in &expected {
             if !stderr.contains(text) {
@@ -316,9 +336,16 @@ fn generated_corpus() -> Vec<(String, String)> {
     (0..32)
         .map(|i| {
             let (label, text) = mutate(&mut rng, i % 8);
+            // What the message must say, where the mutation decides it.
+            let expect = match label.as_str() {
+                "decimal_comma" => "// expect: help: use a decimal point: 0.\n",
+                "long_string" => "// expect: a text may be at most 100,000 bytes long\n",
+                "deep_nesting" => "// expect: nests more than 64 levels deep\n",
+                _ => "",
+            };
             (
                 format!("gen_{i:02}_{label}.rhai"),
-                format!("// Generated bad script ({label}); regenerate with SOCINV_REGENERATE_CORPUS=1\n{text}"),
+                format!("// Generated bad script ({label}); regenerate with SOCINV_REGENERATE_CORPUS=1\n{expect}{text}"),
             )
         })
         .collect()

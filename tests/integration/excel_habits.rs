@@ -112,7 +112,7 @@ fn a_decimal_comma_in_a_distribution_call() {
     let e = refused(r#"let p = param("p", beta_mean_sd(0,15, 0,04));"#);
     assert_diagnostic(
         &e,
-        "t.rhai:7:20",
+        "t.rhai:7:33",
         "beta_mean_sd(mean, sd) takes 2 arguments, got 4",
         "use a decimal point: 0.15, not 0,15",
     );
@@ -123,7 +123,7 @@ fn a_decimal_comma_in_an_amount_gives_the_arity_and_the_hint() {
     let e = refused(r#"cost("risk", "kommun", 8000,50);"#);
     assert_diagnostic(
         &e,
-        "t.rhai:7:1",
+        "t.rhai:7:24",
         "cost(state, actor, amount) takes 3 arguments, got 4",
         "use a decimal point: 8000.50, not 8000,50",
     );
@@ -370,11 +370,11 @@ fn an_error_in_an_imported_file_shows_that_files_line() {
         ),
     ]);
     assert!(
-        e.contains("kostnader.rhai:2:1: cost(state, actor, amount) takes 3"),
+        e.contains("kostnader.rhai:2:24: cost(state, actor, amount) takes 3"),
         "{e}"
     );
     assert!(
-        e.contains("  2 | cost(\"risk\", \"kommun\", 12,5);\n    | ^"),
+        e.contains("  2 | cost(\"risk\", \"kommun\", 12,5);\n    |                        ^"),
         "{e}"
     );
     assert!(
@@ -446,7 +446,7 @@ fn a_file_with_more_lines_than_positions_can_count_is_refused_with_the_reason() 
     );
     let e = refused_files(&[("t.rhai", &within)]);
     assert!(
-        e.contains("t.rhai:65007:1: cost(state, actor, amount)"),
+        e.contains("t.rhai:65007:24: cost(state, actor, amount)"),
         "{e}"
     );
 }
@@ -479,6 +479,23 @@ fn set_of_a_misspelt_parameter_suggests_the_declared_one() {
     let e = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{e}");
     assert!(e.contains("did you mean \"p_återfall\"?"), "{e}");
+    // The name typed with a decomposed å is the same name.
+    let out = socinv(
+        dir.path(),
+        &[
+            "run",
+            "-n",
+            "10",
+            "--set",
+            "p_a\u{30a}terfall=0.2",
+            "t.rhai",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// The example of "When something is wrong" in docs/scripting.md is what socinv prints.
@@ -502,4 +519,101 @@ fn the_guides_example_message_is_the_real_one() {
     let dir = folder(&[("kalkyl.rhai", &format!("{BASE}{line}\n"))]);
     let out = socinv(dir.path(), &["check", "kalkyl.rhai"]);
     assert_eq!(String::from_utf8_lossy(&out.stderr), block);
+}
+
+#[test]
+fn an_error_found_while_simulating_shows_its_rules_line() {
+    let script = format!(
+        "{BASE}let c = param(\"c\", normal(100, 100)); intervention(\"X\", #{{ per_participant: c, \
+         funded_by: #{{ kommun: 1.0 }} }});\n"
+    );
+    let dir = folder(&[("t.rhai", &script)]);
+    let out = socinv(dir.path(), &["run", "-n", "200", "t.rhai"]);
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{e}");
+    assert_no_type_names(&e);
+    let lines: Vec<&str> = e.lines().collect();
+    assert!(
+        lines[0].starts_with(
+            "error: t.rhai:7:39: invalid model: intervention \"X\": per_participant must be ≥ 0, got -"
+        ),
+        "{e}"
+    );
+    assert!(lines[1].starts_with("  7 | let c = param"), "{e}");
+    assert_eq!(lines[2].chars().count(), "    | ".len() + 39, "{e}");
+    assert!(e.contains("parameter values: c = -"), "{e}");
+}
+
+#[test]
+fn other_first_mistakes_are_told_in_plain_words() {
+    let e = refused(r#"let p = param("p", 0.2);"#);
+    assert!(
+        e.contains("t.rhai:7:9: param(\"p\", ...) needs a distribution")
+            && e.contains("got the number 0.2"),
+        "{e}"
+    );
+    let e = refused("let v = [1, 2, 3]; let x = v[3];");
+    assert!(
+        e.contains("index 3 is outside the list of 3 values (the first is [0], the last [2])"),
+        "{e}"
+    );
+    let e = refused("let n = 5; for i in n { print(i); }");
+    assert!(
+        e.contains("a for loop needs a list or a range such as 0..10"),
+        "{e}"
+    );
+    let e = refused(r#"intervention("X", #{ uptak: 0.5 });"#);
+    assert!(
+        e.contains("intervention: unknown key `uptak`: did you mean `uptake`?")
+            && e.contains("help: the keys are: startup, per_participant"),
+        "{e}"
+    );
+    // A parameter declared twice, once with a decomposed letter, is declared twice.
+    let e =
+        refused("let a = param(\"p_ö\", beta(2, 8)); let b = param(\"p_o\u{308}\", beta(2, 8));");
+    assert!(e.contains("is declared twice"), "{e}");
+}
+
+#[test]
+fn a_call_of_the_scripts_own_function_with_a_decimal_comma() {
+    let e = refused("fn halva(x) { x / 2 }\nlet h = halva(0,5);");
+    assert!(
+        e.contains("t.rhai:8:15: halva(x) takes 1 argument, got 2"),
+        "{e}"
+    );
+    assert!(e.contains("help: use a decimal point: 0.5, not 0,5"), "{e}");
+}
+
+#[test]
+fn columns_count_characters_not_bytes() {
+    let e = refused(r#"let x = "åäö"; let y = betta(1, 2);"#);
+    assert_diagnostic(
+        &e,
+        "t.rhai:7:24",
+        "unknown function `betta`: did you mean `beta`?",
+        "docs/scripting.md",
+    );
+}
+
+#[test]
+fn a_variable_name_with_a_swedish_letter_says_which_names_are_allowed() {
+    let e = refused("let årskostnad = 12000;");
+    assert_diagnostic(
+        &e,
+        "t.rhai:7:5",
+        "syntax error: a variable name cannot hold 'å'",
+        "write it without å, ä, ö (e.g. arskostnad)",
+    );
+}
+
+#[test]
+fn exp_ln_and_pow_take_plain_numbers_as_documented() {
+    let sc = crate::common::scenario(&format!(
+        "{BASE}intervention(\"X\", #{{}});\ncost(\"risk\", \"kommun\", pow(2, 3) + pow(2.0, 0.5) * 0 + \
+         exp(0) + ln(1) + pow(4, 0.5) + pow(0.5, 2));\n"
+    ));
+    assert_eq!(
+        sc.costs[0].amount.as_constant(),
+        Some(8.0 + 1.0 + 0.0 + 2.0 + 0.25)
+    );
 }
