@@ -248,6 +248,18 @@ fn run_says_what_it_wrote() {
             path.display()
         );
     }
+    // `report` says it the same way: on stderr, stdout left for results
+    let page = dir.path().join("again.html");
+    let out = socinv()
+        .arg("report")
+        .arg(&json)
+        .arg("-o")
+        .arg(&page)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert_eq!(stderr, format!("Wrote {}\n", page.display()));
+    assert!(out.get_output().stdout.is_empty());
 }
 
 #[test]
