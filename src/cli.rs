@@ -889,7 +889,7 @@ fn report_command(args: &ReportArgs) -> Result<()> {
     }
     plan.commit(&contents)?;
     for path in args.output.iter().chain(&args.xlsx) {
-        terminal::println(&format!("Wrote {}", path.display()))?;
+        terminal::eprintln(&format!("Wrote {}", path.display()));
     }
     Ok(())
 }

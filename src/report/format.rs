@@ -189,7 +189,112 @@ pub fn percent(p: f64) -> String {
     }
 }
 
-/// Lays out rows as left-aligned first column and right-aligned others.
+/// The widest a line socinv writes to the terminal may be, in characters.
+pub const TERMINAL_WIDTH: usize = 100;
+
+/// The narrowest a text column is shortened to (its numbers are never shortened); the first
+/// column, which names the rows, keeps more.
+const NARROWEST_TEXT: usize = 8;
+const NARROWEST_FIRST: usize = 24;
+
+/// Whether a cell is text that may be shortened with an ellipsis: it has a letter (numbers,
+/// ranges and "(± MCSE)" have none).
+fn is_text(cell: &str) -> bool {
+    cell.chars().any(char::is_alphabetic)
+}
+
+/// `cell` cut to `width` characters, its last one `…`, when longer.
+pub fn abbreviate(cell: &str, width: usize) -> String {
+    if cell.chars().count() <= width {
+        return cell.to_string();
+    }
+    let mut out: String = cell.chars().take(width.saturating_sub(1)).collect();
+    out.truncate(out.trim_end().len());
+    out.push('…');
+    out
+}
+
+/// Column widths that fit `indent` + columns + gaps of `gap` into [`TERMINAL_WIDTH`]: the widest
+/// column that holds text gives up a character at a time, down to its widest number or
+/// [`NARROWEST_TEXT`] ([`NARROWEST_FIRST`] for the row names).
+fn fitted_widths(rows: &[Vec<String>], indent: usize, gap: usize) -> Vec<usize> {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let width_of = |c: usize, pick: &dyn Fn(&str) -> bool| {
+        rows.iter()
+            .filter_map(|r| r.get(c))
+            .filter(|s| pick(s))
+            .map(|s| s.chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let mut widths: Vec<usize> = (0..cols).map(|c| width_of(c, &|_| true)).collect();
+    let least: Vec<usize> = (0..cols)
+        .map(|c| {
+            let numbers = width_of(c, &|s| !is_text(s));
+            let narrowest = if c == 0 {
+                NARROWEST_FIRST
+            } else {
+                NARROWEST_TEXT
+            };
+            numbers.max(widths[c].min(narrowest))
+        })
+        .collect();
+    let total = |w: &[usize]| indent + w.iter().sum::<usize>() + gap * w.len().saturating_sub(1);
+    while total(&widths) > TERMINAL_WIDTH {
+        let Some(c) = (0..cols)
+            .filter(|&c| widths[c] > least[c])
+            .max_by_key(|&c| (widths[c], std::cmp::Reverse(c)))
+        else {
+            break;
+        };
+        widths[c] -= 1;
+    }
+    widths
+}
+
+/// Every line of `text` longer than [`TERMINAL_WIDTH`] characters wrapped at spaces (a word too
+/// long for a line is split), the continuation indented 4 more than the line.
+pub fn fit_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.lines().all(|l| l.chars().count() <= TERMINAL_WIDTH) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    for line in text.split_inclusive('\n') {
+        let (body, newline) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        if body.chars().count() <= TERMINAL_WIDTH {
+            out.push_str(line);
+            continue;
+        }
+        let rest = body.trim_start();
+        let indent = &body[..body.len() - rest.len()];
+        // a line that is all indent cannot be wrapped at a space: it only loses its indent
+        let indent = if indent.chars().count() + 8 > TERMINAL_WIDTH {
+            ""
+        } else {
+            indent
+        };
+        let more = format!("{indent}    ");
+        let options = textwrap::Options::new(TERMINAL_WIDTH)
+            .initial_indent(indent)
+            .subsequent_indent(&more);
+        let wrapped = textwrap::wrap(rest, &options);
+        for (i, l) in wrapped.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(l.trim_end());
+        }
+        out.push_str(newline);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Lays out rows as left-aligned first column and right-aligned others, within
+/// [`TERMINAL_WIDTH`]: when too wide, the text of the widest columns (names, headers) is cut
+/// with `…`; numbers are never cut.
 pub fn table(rows: &[Vec<String>], indent: &str) -> String {
     // cells as the terminal will show them, so the columns line up
     let rows: Vec<Vec<String>> = rows
@@ -200,19 +305,12 @@ pub fn table(rows: &[Vec<String>], indent: &str) -> String {
                 .collect()
         })
         .collect();
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let width = |c: usize| {
-        rows.iter()
-            .filter_map(|r| r.get(c))
-            .map(|s| s.chars().count())
-            .max()
-            .unwrap_or(0)
-    };
-    let widths: Vec<usize> = (0..cols).map(width).collect();
+    let widths = fitted_widths(&rows, indent.chars().count(), 3);
     let mut out = String::new();
     for row in rows {
         out.push_str(indent);
         for (c, cell) in row.iter().enumerate() {
+            let cell = &abbreviate(cell, widths[c]);
             let pad = widths[c] - cell.chars().count();
             if c == 0 {
                 out.push_str(cell);
@@ -288,6 +386,53 @@ mod tests {
         assert_eq!(share(0.0004, [0.0002, 0.006]), "< 0.1%");
         assert_eq!(share(0.99996, [0.9998, 0.99999]), "> 99.99%");
         assert_eq!(share(0.4, [f64::NAN; 2]), "40%");
+    }
+
+    #[test]
+    fn wide_tables_cut_their_text_not_their_numbers() {
+        let long = "nya långa sjukskrivningar/aktivitetsersättningar".repeat(2);
+        let rows = vec![
+            vec![String::new(), "mean (± MCSE)".into(), long.clone()],
+            vec![
+                long.clone(),
+                "1 230 000 (± 10 000)".into(),
+                "12 345 678".into(),
+            ],
+        ];
+        let text = table(&rows, "  ");
+        for line in text.lines() {
+            assert!(line.chars().count() <= TERMINAL_WIDTH, "{text}");
+        }
+        assert!(text.contains("1 230 000 (± 10 000)") && text.contains("12 345 678"));
+        assert!(
+            text.contains("nya långa sjukskrivningar/aktivitet…"),
+            "{text}"
+        );
+        // a table that fits is left alone
+        let small = vec![vec!["a".to_string(), "1".to_string()]];
+        assert_eq!(table(&small, ""), "a   1\n");
+    }
+
+    #[test]
+    fn long_lines_wrap_at_spaces_with_a_hanging_indent() {
+        let line = format!("  {}", "word ".repeat(60));
+        let input = format!("short\n{line}\nend");
+        let text = fit_lines(&input);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "short");
+        assert!(lines[1].starts_with("  word") && lines[2].starts_with("      word"));
+        assert!(
+            lines.iter().all(|l| l.chars().count() <= TERMINAL_WIDTH),
+            "{text}"
+        );
+        assert_eq!(*lines.last().unwrap(), "end");
+        assert_eq!(text.matches("word").count(), 60);
+        let one_word = "x".repeat(250);
+        assert!(
+            fit_lines(&one_word)
+                .lines()
+                .all(|l| l.chars().count() <= TERMINAL_WIDTH)
+        );
     }
 
     #[test]

@@ -33,10 +33,11 @@ pub fn clean(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Writes `text` to stdout, cleaned, and flushes.
+/// Writes `text` to stdout, cleaned, its lines wrapped to 100 columns
+/// ([`fit_lines`](super::format::fit_lines)), and flushes.
 pub fn print(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    out.write_all(clean(text).as_bytes())
+    out.write_all(super::format::fit_lines(&clean(text)).as_bytes())
         .and_then(|()| out.flush())
         .map_err(|e| Error::io("stdout", e))
 }

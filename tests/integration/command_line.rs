@@ -248,6 +248,18 @@ fn run_says_what_it_wrote() {
             path.display()
         );
     }
+    // `report` says it the same way: on stderr, stdout left for results
+    let page = dir.path().join("again.html");
+    let out = socinv()
+        .arg("report")
+        .arg(&json)
+        .arg("-o")
+        .arg(&page)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert_eq!(stderr, format!("Wrote {}\n", page.display()));
+    assert!(out.get_output().stdout.is_empty());
 }
 
 #[test]
@@ -360,5 +372,107 @@ fn control_characters_in_arguments_never_reach_the_terminal_raw() {
             "{args:?}: a raw sequence reached the terminal: {screen:?}"
         );
         assert!(screen.contains(RED_BOLD_ERROR), "{screen:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 100 columns
+
+/// familjestod.rhai with long names: a state, the intervention, a parameter and an outcome.
+fn long_names_scenario() -> String {
+    std::fs::read_to_string("scenarios/familjestod.rhai")
+        .unwrap()
+        .replace(
+            "\"HVB\"",
+            "\"HVB – hem för vård eller boende, institutionsplacering enligt SoL eller LVU\"",
+        )
+        .replace(
+            "\"Intensivt familjestöd\"",
+            "\"Intensivt familjestöd med familjebehandlare i hemmet, två besök i veckan under ett år\"",
+        )
+        .replace(
+            "\"p_placering_övriga\"",
+            "\"sannolikhet_för_placering_bland_övriga_familjer_utan_hög_risk_enligt_kartläggningen\"",
+        )
+        .replace(
+            "\"placeringar\"",
+            "\"placeringar utanför hemmet (HVB, familjehem eller SiS), räknade vid varje ny placering\"",
+        )
+}
+
+/// Every command on `scenario` (a path) with a small size; `vary` is a parameter to vary.
+fn every_command(scenario: &str, vary: &str) -> Vec<Vec<String>> {
+    let s = scenario.to_string();
+    let v = |x: &[&str]| x.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+    vec![
+        v(&["run", &s, "-n", "300"]),
+        v(&[
+            "run",
+            &s,
+            "--precision",
+            "1000000000",
+            "--max-iterations",
+            "2000",
+        ]),
+        v(&["check", &s]),
+        v(&["tornado", &s, "-n", "100"]),
+        v(&[
+            "sweep",
+            &s,
+            "-n",
+            "100",
+            "--vary",
+            &format!("{vary}=0.1..0.3:3"),
+        ]),
+        v(&["sobol", &s, "--base", "50", "--bootstrap", "50"]),
+        v(&["threshold", &s, "-n", "100", "--param", vary]),
+        v(&["voi", &s, "-n", "500"]),
+    ]
+}
+
+fn assert_fits_100_columns(dir: &Path, args: &[String]) {
+    let out = socinv().current_dir(dir).args(args).assert().success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(stdout.lines().count() > 3, "{args:?}: {stdout}");
+    for line in stdout.lines() {
+        assert!(
+            line.chars().count() <= 100,
+            "{args:?}: a line of {} characters:\n{line}",
+            line.chars().count()
+        );
+    }
+}
+
+#[test]
+fn every_table_fits_100_columns_on_the_shipped_scenarios() {
+    let repo = std::env::current_dir().unwrap();
+    for scenario in [
+        "scenarios/familjestod.rhai",
+        "scenarios/psykisk_ohalsa.rhai",
+        "scenarios/skolfranvaro.rhai",
+        "scenarios/uvas_jobbstod.rhai",
+    ] {
+        let text = std::fs::read_to_string(scenario).unwrap();
+        // a parameter with values in 0.1 … 0.3 to sweep and solve for: a probability's
+        let vary = text
+            .lines()
+            .filter_map(|l| l.split("param(\"").nth(1))
+            .filter_map(|rest| rest.split('"').next())
+            .find(|name| name.starts_with("p_"))
+            .unwrap_or_else(|| panic!("{scenario} has a parameter p_…"))
+            .to_string();
+        for args in every_command(scenario, &vary) {
+            assert_fits_100_columns(&repo, &args);
+        }
+    }
+}
+
+#[test]
+fn every_table_fits_100_columns_with_long_names() {
+    let dir = crate::common::folder(&[("long.rhai", &long_names_scenario())]);
+    let vary =
+        "sannolikhet_för_placering_bland_övriga_familjer_utan_hög_risk_enligt_kartläggningen";
+    for args in every_command("long.rhai", vary) {
+        assert_fits_100_columns(dir.path(), &args);
     }
 }
