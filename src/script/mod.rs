@@ -346,7 +346,7 @@ fn non_ascii_name(line: &str, column: usize) -> Option<String> {
 }
 
 /// A count as limits are written in messages and docs/methods.md: `65,535`.
-fn count(n: usize) -> String {
+pub(crate) fn count(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
