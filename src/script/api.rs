@@ -393,11 +393,13 @@ fn check_size(b: &Builder, groups: usize, horizon: u32) -> Result<(), String> {
     let cells = blocks * per_block;
     if cells > MAX_TABLE_CELLS {
         return Err(format!(
-            "the model is too large to simulate: its tables would hold {cells} numbers per \
-             iteration, more than {MAX_TABLE_CELLS} (about {} MB). They grow with arms × \
+            "the model is too large to simulate: its tables would hold {} numbers per \
+             iteration, more than {} (about {} MB). They grow with arms × \
              subgroups × years × states² (here {} × {} × {years} × {states}²), and with \
              time_in_state() in the exits of {tis_states} states by another factor of years; \
              use fewer states, a shorter horizon, fewer arms or subgroups",
+            super::count(usize::try_from(cells).unwrap_or(usize::MAX)),
+            super::count(MAX_TABLE_CELLS as usize),
             MAX_TABLE_CELLS * 8 / 1_000_000,
             b.interventions.len() + 1,
             groups,

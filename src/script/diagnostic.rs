@@ -28,6 +28,12 @@ pub(crate) fn render(text: &str, sources: &Sources) -> String {
     {
         out.push('\n');
         out.push_str(&snippet);
+        if column >= usize::from(u16::MAX) {
+            out.push_str(
+                "\n  (the place is at column 65,535 or later: positions count at most 65,535 \
+                 characters of a line; break the line to see where)",
+            );
+        }
     }
     for l in others {
         out.push('\n');
@@ -626,6 +632,14 @@ mod tests {
             "other.rhai:2:1: bad"
         );
         assert_eq!(render("t.rhai: bad", &sources), "t.rhai: bad");
+    }
+
+    #[test]
+    fn a_column_beyond_what_positions_count_says_so() {
+        let sources = vec![("t.rhai".to_string(), "x".repeat(70_000))];
+        let text = render("t.rhai:1:65535: here", &sources);
+        assert!(text.contains("column 65,535 or later"), "{text}");
+        assert!(!render("t.rhai:1:5: here", &sources).contains("or later"));
     }
 
     #[test]

@@ -277,6 +277,18 @@ pub(crate) fn compile(engine: &Engine, source: &str) -> std::result::Result<AST,
         {
             return LoadError::new(format!("syntax error: {hint}"), pos);
         }
+        // A spreadsheet's argument separator: `cost("risk"; "kommun"; 100)`.
+        let semicolon = pos.position().is_some_and(|column| {
+            line.chars().nth(column - 1) == Some(';')
+                && line.chars().take(column - 1).filter(|&c| c == '(').count()
+                    > line.chars().take(column - 1).filter(|&c| c == ')').count()
+        });
+        let separator = if semicolon {
+            "\nhelp: separate the arguments with commas, as in cost(\"risk\", \"kommun\", 100); \
+             a `;` ends a statement"
+        } else {
+            ""
+        };
         let message = match e.err_type() {
             rhai::ParseErrorType::ExprTooDeep => format!(
                 "the expression nests more than {} levels deep (brackets or calls inside each \
@@ -294,7 +306,7 @@ pub(crate) fn compile(engine: &Engine, source: &str) -> std::result::Result<AST,
                 .to_string(),
             other => plain_types(&other.to_string()),
         };
-        LoadError::new(format!("syntax error: {message}"), pos)
+        LoadError::new(format!("syntax error: {message}{separator}"), pos)
     })
 }
 
@@ -334,7 +346,7 @@ fn non_ascii_name(line: &str, column: usize) -> Option<String> {
 }
 
 /// A count as limits are written in messages and docs/methods.md: `65,535`.
-fn count(n: usize) -> String {
+pub(crate) fn count(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {

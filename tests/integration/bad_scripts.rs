@@ -567,6 +567,7 @@ fn models_too_large_to_simulate_are_refused_with_what_to_change() {
     let e = load_error(&source);
     assert!(
         e.starts_with("test.rhai: the model is too large")
+            && e.contains("more than 20,000,000 (about 160 MB)")
             && e.contains("states")
             && e.contains("shorter horizon"),
         "{e}"

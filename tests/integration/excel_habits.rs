@@ -617,3 +617,14 @@ fn exp_ln_and_pow_take_plain_numbers_as_documented() {
         Some(8.0 + 1.0 + 0.0 + 2.0 + 0.25)
     );
 }
+
+#[test]
+fn a_semicolon_between_arguments_as_in_swedish_excel() {
+    let e = refused(r#"cost("risk"; "kommun"; 100);"#);
+    assert_diagnostic(
+        &e,
+        "t.rhai:7:12",
+        "syntax error",
+        "separate the arguments with commas",
+    );
+}
