@@ -917,7 +917,7 @@ fn new_scenario(name: &str, lang: Lang) -> Result<()> {
         .replace("SCENARIO_FILE", &quoted.replace(['\n', '\r'], " "));
     files::write_new(&path, text.as_bytes())?;
     terminal::println(&format!(
-        "Wrote {shown}. Check it with `socinv check {quoted}`, run it with `socinv run {quoted}`."
+        "Wrote {shown}.\nCheck it with `socinv check {quoted}`,\nrun it with `socinv run {quoted}`."
     ))?;
     Ok(())
 }

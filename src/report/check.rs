@@ -1,7 +1,7 @@
 //! `socinv check`: the model as declared, with parameter ranges and the first year's tables at
 //! the parameters' medians; then what the sampled check found (see [`crate::sim::check`]).
 
-use super::format::{amount, percent, table};
+use super::format::{amount, percent, table_uncut, table_with_whole_names};
 use crate::error::Result;
 use crate::scenario::{Composition, Scenario, SourcePos, with_unit};
 use crate::sim::check::{CheckReport, DrawKind, Finding, FormulaRule, NoChange, Warning};
@@ -115,7 +115,7 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
         }
         rows.push(row);
     }
-    out.push_str(&narrow_table(&rows));
+    out.push_str(&table_with_whole_names(&rows, ""));
 
     let medians: Vec<f64> = sc
         .parameters
@@ -263,28 +263,10 @@ fn fits(text: &str) -> bool {
     text.lines().all(|l| l.chars().count() <= WIDTH)
 }
 
-/// A table; where it is wider than [`WIDTH`], the first column on a line of its own above the
-/// others.
-fn narrow_table(rows: &[Vec<String>]) -> String {
-    let text = table(rows, "");
-    if fits(&text) {
-        return text;
-    }
-    let rest: Vec<Vec<String>> = rows.iter().map(|r| r[1..].to_vec()).collect();
-    let mut out = String::new();
-    for (i, line) in table(&rest, "      ").lines().enumerate() {
-        if i > 0 {
-            let _ = writeln!(out, "{}", super::terminal::clean(&rows[i][0]));
-        }
-        let _ = writeln!(out, "{line}");
-    }
-    out
-}
-
 /// A table with a header row; where it is wider than [`WIDTH`], each row as a wrapped list
 /// `first{separator}column value, ...` without the cells equal to `omit`.
 fn table_or_list(rows: &[Vec<String>], omit: &str, separator: &str) -> String {
-    let text = table(rows, "");
+    let text = table_uncut(rows, "");
     if fits(&text) {
         return text;
     }

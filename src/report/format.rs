@@ -296,6 +296,58 @@ pub fn fit_lines(text: &str) -> std::borrow::Cow<'_, str> {
 /// [`TERMINAL_WIDTH`]: when too wide, the text of the widest columns (names, headers) is cut
 /// with `…`; numbers are never cut.
 pub fn table(rows: &[Vec<String>], indent: &str) -> String {
+    laid_out(rows, indent, true)
+}
+
+/// [`table`] for rows named in people's words (parameter labels): where the names would have
+/// to be cut to fit, each row's name goes on a line of its own above its values instead, so
+/// that no name is lost.
+pub fn table_with_whole_names(rows: &[Vec<String>], indent: &str) -> String {
+    let cleaned: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|s| super::terminal::clean(s).into_owned())
+                .collect()
+        })
+        .collect();
+    let fitted = fitted_widths(&cleaned, indent.chars().count(), 3);
+    let first_whole = cleaned
+        .iter()
+        .filter_map(|r| r.first())
+        .map(|s| s.chars().count())
+        .max()
+        .unwrap_or(0);
+    let stack = fitted.len() > 1 && fitted[0] < first_whole && cleaned.iter().all(|r| r.len() > 1);
+    if !stack {
+        return laid_out(rows, indent, true);
+    }
+    let rest: Vec<Vec<String>> = cleaned
+        .iter()
+        .map(|r| r[1.min(r.len())..].to_vec())
+        .collect();
+    let values = laid_out(&rest, &format!("{indent}    "), true);
+    let name_width = TERMINAL_WIDTH.saturating_sub(indent.chars().count());
+    let mut out = String::new();
+    for (i, line) in values.lines().enumerate() {
+        let name = cleaned[i].first().map(|s| s.trim()).unwrap_or("");
+        if i > 0 && !name.is_empty() {
+            let name = abbreviate(name, name_width.saturating_sub(2));
+            out.push_str(&format!("{indent}  {name}\n"));
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// [`table`] with every cell whole, however wide: for a caller that lays out a table too wide
+/// for the terminal in another way (the name on a line of its own) rather than cut its text.
+pub fn table_uncut(rows: &[Vec<String>], indent: &str) -> String {
+    laid_out(rows, indent, false)
+}
+
+fn laid_out(rows: &[Vec<String>], indent: &str, fit: bool) -> String {
     // cells as the terminal will show them, so the columns line up
     let rows: Vec<Vec<String>> = rows
         .iter()
@@ -305,7 +357,20 @@ pub fn table(rows: &[Vec<String>], indent: &str) -> String {
                 .collect()
         })
         .collect();
-    let widths = fitted_widths(&rows, indent.chars().count(), 3);
+    let widths = if fit {
+        fitted_widths(&rows, indent.chars().count(), 3)
+    } else {
+        let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+        (0..cols)
+            .map(|c| {
+                rows.iter()
+                    .filter_map(|r| r.get(c))
+                    .map(|s| s.chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect()
+    };
     let mut out = String::new();
     for row in rows {
         out.push_str(indent);

@@ -55,7 +55,7 @@
 use super::{Analysis, Estimate, Header, Metric};
 use crate::error::{Error, Result};
 use crate::report::csv_file::{Cell, CsvWriter};
-use crate::report::format::{amount, mean_with_mcse, table};
+use crate::report::format::{amount, mean_with_mcse, table_with_whole_names as table};
 use crate::sim::rng::{self, Purpose};
 use crate::sim::{Draw, simulate_draws};
 use crate::stats::quantile_sorted;

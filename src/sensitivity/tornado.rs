@@ -4,7 +4,7 @@
 use super::{Analysis, Estimate, Header, Metric, show, show_with_mcse};
 use crate::error::Result;
 use crate::report::csv_file::{Cell, CsvWriter};
-use crate::report::format::table;
+use crate::report::format::table_with_whole_names as table;
 use serde::Serialize;
 
 /// What the other parameters do while one is moved.

@@ -58,7 +58,7 @@
 use super::{Analysis, Header, Metric};
 use crate::error::Result;
 use crate::report::csv_file::{Cell, CsvWriter};
-use crate::report::format::{amount, mean_with_mcse, percent, table};
+use crate::report::format::{amount, mean_with_mcse, percent, table, table_with_whole_names};
 use crate::results::ComparisonSamples;
 use crate::scenario::Scenario;
 use crate::sim::IterationResult;
@@ -328,7 +328,7 @@ impl VoiReport {
         if self.evppi.is_empty() {
             rows.push(vec!["(no uncertain parameters)".to_string()]);
         }
-        out.push_str(&table(&rows, "  "));
+        out.push_str(&table_with_whole_names(&rows, "  "));
         out.push_str(&format!("\nMethod: {}\n", self.method));
         out
     }
