@@ -247,7 +247,7 @@ const HELP: &[(&str, &str, Option<&str>)] = &[
     (
         "voi",
         "Examples:\n  socinv voi scenarios/familjestod.rhai\n  \
-         socinv voi scenarios/familjestod.rhai -n 50000 --perspective kommun\n\n\
+         socinv voi scenarios/familjestod.rhai -n 50000 --perspective \"offentlig sektor\"\n\n\
          How to read it: docs/sensitivity.md",
         Some(
             "Monte Carlo iterations of the one run whose draws the regressions use \
