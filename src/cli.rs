@@ -271,7 +271,7 @@ const HELP: &[(&str, &str, Option<&str>)] = &[
     (
         "voi",
         "Examples:\n  socinv voi scenarios/familjestod.rhai\n  \
-         socinv voi scenarios/familjestod.rhai -n 50000 --perspective kommun\n\n\
+         socinv voi scenarios/familjestod.rhai -n 50000 --perspective \"offentlig sektor\"\n\n\
          How to read it: docs/sensitivity.md",
         Some(
             "Monte Carlo iterations of the one run whose draws the regressions use \
@@ -512,12 +512,12 @@ fn analyse(
                 })?,
         ),
     };
-    let outputs = [
+    let targets = [
         ("--json", args.json.as_deref()),
         ("--csv", args.csv.as_deref()),
     ];
-    let to_stdout = StdoutOutput::among(&outputs, &["--json", "--csv"])?;
-    let plan = OutputPlan::check(&files_only(&outputs), &Inputs::scenario(&args.scenario))?;
+    let to_stdout = StdoutOutput::among(&targets, &["--json", "--csv"])?;
+    let plan = OutputPlan::check(&files_only(&targets), &Inputs::scenario(&args.scenario))?;
     let progress = terminal::ProgressDisplay::on_stderr();
     let analysis = Analysis {
         scenario: &scenario,
@@ -537,10 +537,7 @@ fn analyse(
         Some(flag) => terminal::write_stdout(flag_content(&contents, flag))?,
         None => terminal::print(&outputs.table)?,
     }
-    for (_, path) in outputs_written(&[
-        ("--json", args.json.as_deref()),
-        ("--csv", args.csv.as_deref()),
-    ]) {
+    for path in files_written(&targets) {
         terminal::eprintln(&format!("Wrote {}", path.display()));
     }
     terminal::eprintln(&format!("done in {:.1} s", started.elapsed().as_secs_f64()));
@@ -591,11 +588,11 @@ fn files_only<'a>(outputs: &[(&'a str, Option<&'a Path>)]) -> Vec<(&'a str, Opti
         .collect()
 }
 
-/// The files given (not `-`), with their flags, in order.
-fn outputs_written<'a>(outputs: &[(&'a str, Option<&'a Path>)]) -> Vec<(&'a str, &'a Path)> {
+/// The files given (not `-`), in order.
+fn files_written<'a>(outputs: &[(&str, Option<&'a Path>)]) -> Vec<&'a Path> {
     outputs
         .iter()
-        .filter_map(|&(flag, path)| Some((flag, path.filter(|p| !is_dash(p))?)))
+        .filter_map(|&(_, path)| path.filter(|p| !is_dash(p)))
         .collect()
 }
 
@@ -792,7 +789,7 @@ fn run(args: &RunArgs) -> Result<()> {
         Some(flag) => terminal::write_stdout(flag_content(&contents, flag))?,
         None => terminal::print(&report::summary_text(&results))?,
     }
-    for (_, path) in outputs_written(&outputs) {
+    for path in files_written(&outputs) {
         terminal::eprintln(&format!("Wrote {}", path.display()));
     }
     let person_years = settings.iterations as f64
