@@ -219,9 +219,14 @@ fn the_reference_examples_scenario_rejects_a_wrong_example() {
     assert!(e.contains("syntax error"), "{e}");
 }
 
-/// The names of the functions src/script/api.rs registers for scripts, operators included.
+/// The names of the functions src/script/api.rs (and its part models.rs) registers for
+/// scripts, operators included.
 fn registered_functions() -> BTreeSet<String> {
-    let api = include_str!("../../src/script/api.rs");
+    let api = &[
+        include_str!("../../src/script/api.rs"),
+        include_str!("../../src/script/models.rs"),
+    ]
+    .concat();
     let literal = |s: &str| {
         s.strip_prefix('"')
             .and_then(|s| s.split('"').next())
@@ -245,6 +250,7 @@ fn registered_functions() -> BTreeSet<String> {
         "pert",
         "odds_ratio",
         "**",
+        "dirichlet_row",
     ] {
         assert!(names.contains(known), "{known} not found among {names:?}");
     }
