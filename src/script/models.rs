@@ -1,10 +1,13 @@
 //! Functions that declare a whole row of transitions at once: a Dirichlet row from observed
-//! counts (`dirichlet_row`) and competing risks from yearly rates (`competing_rates`).
+//! counts (`dirichlet_row`) and competing risks from yearly rates (`competing_rates`); and
+//! tables read from CSV files in the scenario's folder (`read_csv`, `read_csv_columns`).
 //! docs/scripting.md documents them for analysts, docs/methods.md their definitions.
 //!
 //! A child module of `api`: it fills the same builder with the same helpers.
 
 use super::*;
+use crate::script::sandbox::{self, SourceLog};
+use std::path::Path;
 
 /// The Dirichlet parameters α_i (count + prior) accepted: the shapes of the gamma weights that
 /// `gamma_mean_sd` samples accurately (see `crate::dist::GAMMA_SHAPES`).
@@ -335,4 +338,214 @@ fn competing_rates(
     }
     b.whole_rows.push((f, at, "competing_rates"));
     Ok(probabilities)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data files
+
+/// The most rows (and the most columns) a data file may have: a list's and a map's limit.
+pub const MAX_TABLE_ROWS: usize = crate::script::sandbox::MAX_LIST_ELEMENTS;
+
+/// Registers `read_csv` and `read_csv_columns`, which read from `dir` under the sandbox's rules
+/// and log each file's text in `sources` (so that it is part of the content hash).
+pub(in crate::script) fn register_data_files(engine: &mut Engine, dir: &Path, sources: &SourceLog) {
+    let (d, log) = (dir.to_path_buf(), sources.clone());
+    engine.register_fn(
+        "read_csv",
+        move |ctx: NativeCallContext, name: &str| -> FnResult<Array> {
+            let table = read_table(&ctx, &d, &log, "read_csv", name)?;
+            Ok(table
+                .rows
+                .into_iter()
+                .map(|row| {
+                    let map: Map = table
+                        .headers
+                        .iter()
+                        .map(|h| h.as_str().into())
+                        .zip(row)
+                        .collect();
+                    Dynamic::from(map)
+                })
+                .collect())
+        },
+    );
+    let (d, log) = (dir.to_path_buf(), sources.clone());
+    engine.register_fn(
+        "read_csv_columns",
+        move |ctx: NativeCallContext, name: &str| -> FnResult<Map> {
+            let table = read_table(&ctx, &d, &log, "read_csv_columns", name)?;
+            let mut columns: Vec<Array> = vec![Array::new(); table.headers.len()];
+            for row in table.rows {
+                for (column, cell) in columns.iter_mut().zip(row) {
+                    column.push(cell);
+                }
+            }
+            Ok(table
+                .headers
+                .iter()
+                .map(|h| h.as_str().into())
+                .zip(columns.into_iter().map(Dynamic::from))
+                .collect())
+        },
+    );
+}
+
+/// A CSV file's header and its rows of values (numbers or text).
+struct Table {
+    headers: Vec<String>,
+    rows: Vec<Vec<Dynamic>>,
+}
+
+/// Reads and parses data file `name`: comma- or semicolon-separated (a header line with a `;`
+/// makes it semicolon-separated, as Excel saves CSV in Swedish), a header of distinct names,
+/// every row as long as the header, every cell a number or text.
+fn read_table(
+    ctx: &NativeCallContext,
+    dir: &Path,
+    sources: &SourceLog,
+    function: &str,
+    name: &str,
+) -> FnResult<Table> {
+    let at = |m: String| fail(ctx, format!("{function}(\"{name}\"): {m}"));
+    let text = sandbox::read_data_file(dir, name).map_err(at)?;
+    sources
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push((name.to_string(), text.clone()));
+    let header_line = text.lines().next().unwrap_or_default();
+    let semicolons = header_line.contains(';');
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(if semicolons { b';' } else { b',' })
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let csv_error = |e: csv::Error| -> Box<EvalAltResult> {
+        match e.kind() {
+            csv::ErrorKind::UnequalLengths {
+                pos,
+                expected_len,
+                len,
+            } => at(format!(
+                "row {} has {len} cells, the header {expected_len}\nhelp: every row needs a \
+                 cell for each column (a {} inside a value must be in quotes)",
+                pos.as_ref().map_or(0, |p| p.line()),
+                if semicolons { "';'" } else { "','" }
+            )),
+            _ => at(format!("is not a CSV file that can be read: {e}")),
+        }
+    };
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(csv_error)?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    if headers.is_empty() || text.trim().is_empty() {
+        return Err(at(
+            "the file is empty; its first row names the columns".into()
+        ));
+    }
+    if headers.len() > MAX_TABLE_ROWS {
+        return Err(at(format!("more than {MAX_TABLE_ROWS} columns")));
+    }
+    for (c, h) in headers.iter().enumerate() {
+        if h.is_empty() {
+            return Err(at(format!(
+                "column {} of the header (row 1) has no name; the first row names the columns",
+                c + 1
+            )));
+        }
+        if let Some(first) = headers[..c].iter().position(|o| o == h) {
+            return Err(at(format!(
+                "columns {} and {} of the header (row 1) are both named \"{h}\"",
+                first + 1,
+                c + 1
+            )));
+        }
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(csv_error)?;
+        let line = record.position().map_or(0, |p| p.line());
+        if rows.len() == MAX_TABLE_ROWS {
+            return Err(at(format!("more than {MAX_TABLE_ROWS} rows of data")));
+        }
+        let row = record
+            .iter()
+            .zip(&headers)
+            .enumerate()
+            .map(|(c, (cell, header))| {
+                cell_value(cell, semicolons).map_err(|m| {
+                    at(format!(
+                        "row {line}, column \"{header}\" (column {}): {m}",
+                        c + 1
+                    ))
+                })
+            })
+            .collect::<FnResult<Vec<Dynamic>>>()?;
+        rows.push(row);
+    }
+    if rows.is_empty() {
+        return Err(at("the file has a header but no rows of data".into()));
+    }
+    Ok(Table { headers, rows })
+}
+
+/// A number as a CSV cell writes it: a decimal point, or in a semicolon-separated file a decimal
+/// comma; `None` if it is not one.
+fn parse_number(cell: &str, semicolons: bool) -> Option<f64> {
+    let plain = |t: &str| {
+        let first = t.trim_start_matches(['-', '+']).chars().next();
+        // Rust also reads "inf" and "NaN"; a cell of text should stay text.
+        if first.is_some_and(|c| c.is_ascii_digit() || c == '.') {
+            t.parse::<f64>().ok()
+        } else {
+            None
+        }
+    };
+    plain(cell).or_else(|| {
+        (semicolons && cell.matches(',').count() == 1 && !cell.contains('.'))
+            .then(|| plain(&cell.replace(',', ".")))
+            .flatten()
+    })
+}
+
+/// The value of a cell: a number, or text; a number written as a spreadsheet shows it (with
+/// spaces, a percent sign, a decimal comma in a comma-separated file) or an empty cell is an
+/// error that says what to write.
+fn cell_value(cell: &str, semicolons: bool) -> Result<Dynamic, String> {
+    if cell.is_empty() {
+        return Err("the cell is empty; write a number or a text (a 0 if that is meant)".into());
+    }
+    if let Some(x) = parse_number(cell, semicolons) {
+        if !x.is_finite() || x.abs() > crate::dist::MAX_AMOUNT {
+            return Err(format!(
+                "{cell} is beyond ±10^15, more than any amount in a model"
+            ));
+        }
+        return Ok(Dynamic::from_float(x));
+    }
+    let squeezed: String = cell
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .collect();
+    if squeezed != cell && parse_number(&squeezed, semicolons).is_some() {
+        return Err(format!(
+            "\"{cell}\" is a number with spaces; write {}",
+            squeezed.replace(',', ".")
+        ));
+    }
+    if let Some(percent) = squeezed.strip_suffix('%')
+        && let Some(x) = parse_number(percent, semicolons)
+    {
+        return Err(format!("\"{cell}\": write {cell} as {}", number(x / 100.0)));
+    }
+    if !semicolons && parse_number(&squeezed.replace(',', "."), false).is_some() {
+        return Err(format!(
+            "\"{cell}\" has a decimal comma in a file separated by commas; write {}, or save \
+             the file separated by semicolons (as Excel does in Swedish), where a decimal comma \
+             is read",
+            squeezed.replace(',', ".")
+        ));
+    }
+    Ok(Dynamic::from(cell.to_string()))
 }

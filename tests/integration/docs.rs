@@ -192,7 +192,8 @@ fn every_example_of_the_scripting_reference_loads_and_runs() {
         for example in &row.examples {
             count += 1;
             let source = with_prelude(example);
-            let outcome = socinv::script::load_scenario_str(&source, "doc.rhai", Path::new("."))
+            // Data files of the examples (read_csv) lie in docs/.
+            let outcome = socinv::script::load_scenario_str(&source, "doc.rhai", Path::new("docs"))
                 .map_err(|e| e.to_string())
                 .and_then(|sc| {
                     socinv::sim::simulate(&sc, &settings(5, 1), &|| {}).map_err(|e| e.to_string())

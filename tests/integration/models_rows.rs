@@ -442,3 +442,186 @@ fn competing_rates_refuse_what_they_cannot_mean() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Data files
+
+/// A life table by year (the cohort ages one year a year) and a unit-cost list saved by a
+/// Swedish Excel: semicolons, decimal commas.
+const LIFE_TABLE: &str = "år,q\n0,0.1\n1,0.2\n2,0.3\n";
+const UNIT_COSTS: &str = "\u{feff}tillstånd;kostnad;källa\nlevande;1200,5;SCB 2024\ndöd;0;-\n";
+
+const DATA: &str = r#"
+scenario(#{ name: "data", horizon: 5, cohort: 50, discount_rate: 0.0 });
+actor("kommun");
+state("levande");
+state("död");
+start(#{ levande: 1.0 });
+intervention("x", #{});
+let t = read_csv_columns("dodlighet.csv");
+transition("levande", "död", by_year(t.q));
+for r in read_csv("kostnader.csv") { cost(r["tillstånd"], "kommun", r.kostnad); }
+outcome("levnadsår", "levande", 1);
+"#;
+
+fn load_in(dir: &std::path::Path, source: &str) -> Result<socinv::scenario::Scenario, String> {
+    socinv::script::load_scenario_str(source, "test.rhai", dir).map_err(|e| e.to_string())
+}
+
+/// Expected years alive per person over `horizon` years with yearly death probabilities `q`
+/// (the last holding on).
+fn years_alive(q: &[f64], horizon: usize) -> f64 {
+    let mut alive = 1.0;
+    let mut years = 0.0;
+    for t in 0..horizon {
+        years += alive;
+        alive *= 1.0 - q[t.min(q.len() - 1)];
+    }
+    years
+}
+
+#[test]
+fn a_life_table_and_a_cost_list_read_from_csv_match_the_exact_expectation() {
+    let dir = folder(&[("dodlighet.csv", LIFE_TABLE), ("kostnader.csv", UNIT_COSTS)]);
+    let sc = load_in(dir.path(), DATA).unwrap();
+    assert_eq!(
+        sc.costs[0].amount.as_constant(),
+        Some(1200.5),
+        "decimal comma read"
+    );
+    let (its, _) = run(&sc, 4_000, 9);
+    let q = [0.1, 0.2, 0.3];
+    let exact = 50.0 * years_alive(&q, 5);
+    let years = mean_mcse(its.iter().map(|it| it.arms[0].outcomes[0]));
+    assert_within_4_mcse("years alive", years, exact);
+    assert_within_4_mcse(
+        "cost",
+        mean_mcse(its.iter().map(|it| it.arms[0].cost_by_actor[0])),
+        1200.5 * exact,
+    );
+    // The table read a row off (the header taken as data, or year 1 for year 0) is far away.
+    let shifted = 50.0 * years_alive(&q[1..], 5);
+    assert!(
+        (years.0 - shifted).abs() > 10.0 * years.1,
+        "{years:?} vs {shifted}"
+    );
+}
+
+#[test]
+fn a_changed_data_file_changes_the_source_hash() {
+    let dir = folder(&[("dodlighet.csv", LIFE_TABLE), ("kostnader.csv", UNIT_COSTS)]);
+    let first = load_in(dir.path(), DATA).unwrap().source_hash;
+    assert_eq!(load_in(dir.path(), DATA).unwrap().source_hash, first);
+    std::fs::write(
+        dir.path().join("dodlighet.csv"),
+        "år,q\n0,0.1\n1,0.2\n2,0.31\n",
+    )
+    .unwrap();
+    assert_ne!(load_in(dir.path(), DATA).unwrap().source_hash, first);
+}
+
+#[test]
+fn read_csv_errors_name_the_file_row_and_column_and_the_call() {
+    let cases: [(&str, &[u8], &str); 10] = [
+        (
+            "år,q\n0,0.1\n1,0.2,7\n",
+            b"",
+            "row 3 has 3 cells, the header 2",
+        ),
+        (
+            "år,q\n0,0.1\n1,\n",
+            b"",
+            "row 3, column \"q\" (column 2): the cell is empty",
+        ),
+        (
+            "år,q\n0,\"0,1\"\n",
+            b"",
+            "has a decimal comma in a file separated by commas; write 0.1",
+        ),
+        (
+            "år;q\n0;1 200\n",
+            b"",
+            "\"1 200\" is a number with spaces; write 1200",
+        ),
+        ("år;q\n0;5%\n", b"", "write 5% as 0.05"),
+        (
+            "år,år\n0,1\n",
+            b"",
+            "columns 1 and 2 of the header (row 1) are both named \"år\"",
+        ),
+        ("år,q\n", b"", "a header but no rows"),
+        ("", b"", "the file is empty"),
+        ("", b"\xe5r,q\n0,0.1\n", "is not UTF-8"),
+        ("år,q\n0,1e400\n", b"", "beyond ±10^15"),
+    ];
+    for (text, bytes, expected) in cases {
+        let dir = folder(&[("kostnader.csv", UNIT_COSTS)]);
+        let data: &[u8] = if bytes.is_empty() {
+            text.as_bytes()
+        } else {
+            bytes
+        };
+        std::fs::write(dir.path().join("dodlighet.csv"), data).unwrap();
+        let e = load_in(dir.path(), DATA).unwrap_err();
+        assert!(e.contains(expected), "{text:?}:\n{e}");
+        assert!(
+            e.contains("test.rhai:8:9:") && e.contains("read_csv_columns(\"dodlighet.csv\")"),
+            "names the call and the file: {e}"
+        );
+    }
+}
+
+#[test]
+fn read_csv_reads_only_regular_files_inside_the_scenario_folder() {
+    let dir = folder(&[("kostnader.csv", UNIT_COSTS), ("dodlighet.csv", LIFE_TABLE)]);
+    std::fs::create_dir(dir.path().join("mapp.csv")).unwrap();
+    for (name, expected) in [
+        ("../dodlighet.csv", "the path leaves the scenario's folder"),
+        ("/etc/passwd", "the path leaves the scenario's folder"),
+        ("dodlighed.csv", "did you mean \"dodlighet.csv\"?"),
+        ("mapp.csv", "is not a regular file"),
+    ] {
+        let e = load_in(
+            dir.path(),
+            &DATA.replace("\"dodlighet.csv\"", &format!("{name:?}")),
+        )
+        .unwrap_err();
+        assert!(e.contains(expected), "{name}: {e}");
+        assert!(e.contains("test.rhai:8:9:"), "{e}");
+    }
+    #[cfg(unix)]
+    {
+        let outside = folder(&[("hemlig.csv", LIFE_TABLE)]);
+        std::os::unix::fs::symlink(
+            outside.path().join("hemlig.csv"),
+            dir.path().join("länk.csv"),
+        )
+        .unwrap();
+        let e = load_in(dir.path(), &DATA.replace("dodlighet.csv", "länk.csv")).unwrap_err();
+        assert!(e.contains("lies outside the scenario's folder"), "{e}");
+    }
+    // A subfolder is inside the folder.
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    std::fs::write(dir.path().join("data/q.csv"), LIFE_TABLE).unwrap();
+    load_in(dir.path(), &DATA.replace("dodlighet.csv", "data/q.csv")).unwrap();
+}
+
+#[test]
+fn check_reads_the_data_files_and_a_bad_one_exits_with_2() {
+    let dir = folder(&[
+        ("d.rhai", DATA),
+        ("dodlighet.csv", LIFE_TABLE),
+        ("kostnader.csv", UNIT_COSTS),
+    ]);
+    let out = socinv_in(dir.path(), &["check", "d.rhai"]);
+    assert_eq!(out.code, Some(0), "{}{}", out.stderr, out.stdout);
+    assert!(
+        out.stdout.contains("lookup([0.1, 0.2, 0.3], year())"),
+        "{}",
+        out.stdout
+    );
+    std::fs::write(dir.path().join("dodlighet.csv"), "år,q\n0,0,1\n").unwrap();
+    let out = socinv_in(dir.path(), &["run", "d.rhai"]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(out.stderr.contains("row 2 has 3 cells"), "{}", out.stderr);
+}
