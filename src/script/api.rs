@@ -13,6 +13,9 @@ use crate::scenario::{
 use rhai::{Array, Dynamic, Engine, EvalAltResult, FLOAT, INT, Map, NativeCallContext};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+#[path = "models.rs"]
+pub(super) mod models;
+
 type FnResult<T> = Result<T, Box<EvalAltResult>>;
 
 /// The model as declared so far, shared by the registered functions.
@@ -48,6 +51,9 @@ struct Builder {
     outcomes: Vec<String>,
     outcome_rules: Vec<OutcomeRule>,
     labels: Labels,
+    /// States whose whole row a row function (`dirichlet_row`, `competing_rates`) declared:
+    /// (state, where, function); no other transition may leave them.
+    whole_rows: Vec<(usize, SourcePos, &'static str)>,
 }
 
 struct Settings {
@@ -806,6 +812,7 @@ pub fn register(engine: &mut Engine, builder: &SharedBuilder) {
     register_declarations(engine, builder);
     register_distributions(engine);
     register_formulas(engine, builder);
+    models::register(engine, builder);
 }
 
 fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
@@ -1384,6 +1391,15 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
                 return Err(fail(
                     &ctx,
                     format!("transition from \"{from}\" to itself: staying is what is left over"),
+                ));
+            }
+            if let Some((_, at, function)) = b.whole_rows.iter().find(|(s, _, _)| *s == f) {
+                return Err(fail(
+                    &ctx,
+                    format!(
+                        "transition \"{from}\" → \"{to}\": the row of \"{from}\" is declared \
+                         whole by {function}(...) at {at}; add the destination there"
+                    ),
                 ));
             }
             if let Some(prev) = b.transitions.iter().find(|r| r.from == f && r.to == t) {

@@ -126,6 +126,7 @@ pub fn engine(file: &str, dir: &Path, sources: &SourceLog, stopped: &StopToken) 
     });
     forbid_clock(&mut engine);
     number_rules(&mut engine);
+    super::api::models::register_data_files(&mut engine, dir, sources);
     engine
 }
 
@@ -468,4 +469,72 @@ impl ModuleResolver for FolderResolver {
         locked(&self.cache).insert(real, module.clone());
         Ok(module)
     }
+}
+
+/// The text of a data file `name` that a script reads (`read_csv`), under the rules of imports:
+/// a path inside `dir` (no `..`, no absolute path, no link leading out), a regular file of at
+/// most [`MAX_FILE_BYTES`], UTF-8 (a byte-order mark is skipped). The error says what to fix.
+pub fn read_data_file(dir: &Path, name: &str) -> Result<String, String> {
+    let relative = Path::new(name);
+    let plain = !name.is_empty()
+        && relative
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+    if !plain {
+        return Err(format!(
+            "the path leaves the scenario's folder ({}); data files are read only from it and \
+             its subfolders",
+            dir.display()
+        ));
+    }
+    let path = dir.join(relative);
+    let (Ok(real), Ok(root)) = (path.canonicalize(), dir.canonicalize()) else {
+        let others: Vec<String> = std::fs::read_dir(path.parent().unwrap_or(dir))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect();
+        let file = relative
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let help = match super::diagnostic::closest(&file, others.iter().map(String::as_str)) {
+            Some(near) => format!("\nhelp: did you mean \"{near}\"?"),
+            None => "\nhelp: put the file next to the scenario".to_string(),
+        };
+        return Err(format!(
+            "no file {name} in the scenario's folder ({}){help}",
+            dir.display()
+        ));
+    };
+    if !real.starts_with(&root) {
+        return Err(format!(
+            "{name} lies outside the scenario's folder (a link?); data files are read only from it"
+        ));
+    }
+    match std::fs::metadata(&real) {
+        Ok(m) if !m.is_file() => {
+            return Err(format!(
+                "{name} is not a regular file (a folder, pipe or device?); give a CSV file"
+            ));
+        }
+        Ok(m) if m.len() > MAX_FILE_BYTES => {
+            return Err(format!(
+                "{name} is larger than {} MB, the most a data file may hold",
+                MAX_FILE_BYTES / 1_000_000
+            ));
+        }
+        _ => {}
+    }
+    super::read_script(&real).map_err(|e| match e {
+        super::ReadError::Io(e) => format!("{name} cannot be read: {e}"),
+        super::ReadError::Bad(e) if e.position.is_none() => format!("{name} {}", e.message),
+        super::ReadError::Bad(e) => format!(
+            "{name}:{}:{}: {}",
+            e.position.line().unwrap_or(0),
+            e.position.position().unwrap_or(0),
+            e.message
+        ),
+    })
 }

@@ -192,7 +192,8 @@ fn every_example_of_the_scripting_reference_loads_and_runs() {
         for example in &row.examples {
             count += 1;
             let source = with_prelude(example);
-            let outcome = socinv::script::load_scenario_str(&source, "doc.rhai", Path::new("."))
+            // Data files of the examples (read_csv) lie in docs/.
+            let outcome = socinv::script::load_scenario_str(&source, "doc.rhai", Path::new("docs"))
                 .map_err(|e| e.to_string())
                 .and_then(|sc| {
                     socinv::sim::simulate(&sc, &settings(5, 1), &|| {}).map_err(|e| e.to_string())
@@ -219,9 +220,14 @@ fn the_reference_examples_scenario_rejects_a_wrong_example() {
     assert!(e.contains("syntax error"), "{e}");
 }
 
-/// The names of the functions src/script/api.rs registers for scripts, operators included.
+/// The names of the functions src/script/api.rs (and its part models.rs) registers for
+/// scripts, operators included.
 fn registered_functions() -> BTreeSet<String> {
-    let api = include_str!("../../src/script/api.rs");
+    let api = &[
+        include_str!("../../src/script/api.rs"),
+        include_str!("../../src/script/models.rs"),
+    ]
+    .concat();
     let literal = |s: &str| {
         s.strip_prefix('"')
             .and_then(|s| s.split('"').next())
@@ -245,6 +251,7 @@ fn registered_functions() -> BTreeSet<String> {
         "pert",
         "odds_ratio",
         "**",
+        "dirichlet_row",
     ] {
         assert!(names.contains(known), "{known} not found among {names:?}");
     }

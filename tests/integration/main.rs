@@ -15,6 +15,7 @@ mod escaping;
 mod excel_habits;
 mod files;
 mod labels;
+mod models_rows;
 mod properties;
 mod report_html;
 mod report_xlsx;
