@@ -28,6 +28,10 @@ pub struct RunResults {
     /// first for all actors, then per perspective (empty without interventions).
     #[serde(default)]
     pub value_of_information: Vec<crate::sensitivity::voi::Evpi>,
+    /// The options compared with each other (decision tables, pairwise differences); absent
+    /// with fewer than two interventions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub option_comparison: Option<crate::compare::OptionComparison>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -462,6 +466,7 @@ impl RunResults {
             } else {
                 Vec::new()
             },
+            option_comparison: crate::compare::OptionComparison::of(scenario, iterations),
         }
     }
 }
