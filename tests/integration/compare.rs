@@ -391,3 +391,52 @@ fn the_report_and_the_workbook_show_the_options_compared() {
     let html = socinv::report::html::render(&r1, &[], socinv::report::html::Lang::En).unwrap();
     assert!(!html.contains("id=\"val\""));
 }
+
+/// 50 people in a Markov model with cohort chance: from "a" to "b" (cost 1000 a year) with
+/// probability 0.3 under ordinary practice, 0.2 with A and 0.1 with B, no program cost.
+const COHORT: &str = r#"
+scenario(#{ name: "cohort", horizon: 2, cohort: 50, discount_rate: 0.0 });
+actor("kommun");
+state("a");
+state("b");
+start(#{ a: 1.0 });
+intervention("A", #{});
+intervention("B", #{});
+transition("a", "b", 0.3 - 0.1 * arm_is("A") - 0.2 * arm_is("B"));
+cost("b", "kommun", 1000);
+"#;
+
+#[test]
+fn a_markov_cohort_matches_its_exact_expectation_and_pairs_by_iteration() {
+    let sc = scenario(COHORT);
+    let (its, r) = run(&sc, 4_000, 11);
+    let oc = r.option_comparison.as_ref().unwrap();
+    let d = &oc.decisions[0];
+    // exact: 50 people × 1000 × the lowered probability, in year 1 (undiscounted)
+    for (name, exact) in [("A", 5_000.0), ("B", 10_000.0)] {
+        let o = option(d, name);
+        assert_within_4_mcse(name, (o.expected_net, o.expected_net_mcse), exact);
+    }
+    let ab = oc
+        .pairwise
+        .iter()
+        .find(|p| p.point_of_view == "all actors" && p.a == "A" && p.b == "B")
+        .unwrap();
+    assert_within_4_mcse("A − B", (ab.difference.mean, ab.difference.mcse), -5_000.0);
+    // the MCSE is that of the per-iteration difference (common random numbers), not of two
+    // independent means
+    let a = socinv::results::ComparisonSamples::new(&sc, &its, 1).net;
+    let b = socinv::results::ComparisonSamples::new(&sc, &its, 2).net;
+    let (mean, mcse) = crate::common::mean_mcse(a.iter().zip(&b).map(|(x, y)| x - y));
+    assert!((ab.difference.mean - mean).abs() < 1e-9 * mean.abs());
+    assert!((ab.difference.mcse - mcse).abs() < 1e-9 * mcse);
+    let unpaired = (option(d, "A").expected_net_mcse.powi(2)
+        + option(d, "B").expected_net_mcse.powi(2))
+    .sqrt();
+    assert!(mcse < unpaired, "paired {mcse} vs unpaired {unpaired}");
+    // the decision table agrees with the comparisons against ordinary practice
+    let net_a = r.comparisons[0].net.mean;
+    assert!((option(d, "A").expected_net - net_a).abs() < 1e-9 * net_a.abs());
+    let sum: f64 = d.options.iter().map(|o| o.prob_best.p).sum();
+    assert!((sum - 1.0).abs() < 1e-12, "P(best) adds up to 1: {sum}");
+}
