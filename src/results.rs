@@ -24,7 +24,8 @@ pub struct RunResults {
     pub settings: SettingsInfo,
     pub comparisons: Vec<Comparison>,
     pub arms: IndexMap<String, ArmSummary>,
-    /// The expected value of perfect information for the decision invest / don't invest:
+    /// The expected value of perfect information for the decision invest / don't invest (with
+    /// several interventions: the choice among all options, as in `option_comparison`):
     /// first for all actors, then per perspective (empty without interventions).
     #[serde(default)]
     pub value_of_information: Vec<crate::sensitivity::voi::Evpi>,

@@ -187,7 +187,12 @@ pub fn summary_text_comparing(r: &RunResults, pair: Option<(&str, &str)>) -> Str
     if !r.value_of_information.is_empty() {
         let _ = writeln!(
             out,
-            "\nValue of perfect information for invest / don't invest ({cur}, whole cohort)"
+            "\nValue of perfect information for {} ({cur}, whole cohort)",
+            if r.comparisons.len() > 1 {
+                "the choice among all options"
+            } else {
+                "invest / don't invest"
+            }
         );
         let mut rows = vec![vec![
             String::new(),

@@ -268,7 +268,10 @@ fn the_summary_shows_the_decision_table_within_100_columns() {
     );
     assert!(text.contains("A  −  B"), "{text}");
     let start = text.find("Comparing the options").unwrap();
-    let end = start + text[start..].find("Value of perfect information").unwrap();
+    let end = start
+        + text[start..]
+            .find("Value of perfect information for the choice among all options")
+            .unwrap();
     for line in text[start..end].lines() {
         assert!(line.chars().count() <= 100, "too wide: {line}");
     }
