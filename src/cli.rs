@@ -206,6 +206,10 @@ pub struct RunArgs {
     /// Write an Excel workbook with the results and one row per iteration.
     #[arg(long, value_name = "FILE.xlsx")]
     pub xlsx: Option<PathBuf>,
+    /// Compare two options (interventions or ordinary practice) iteration by iteration: the
+    /// net of A − the net of B, per point of view.
+    #[arg(long, num_args = 2, value_names = ["A", "B"])]
+    pub compare: Option<Vec<String>>,
 }
 
 /// Per subcommand: examples and where to read more (shown after `--help`), and what `-n` means
@@ -647,6 +651,7 @@ pub fn parse_fixed(scenario: &Scenario, set: &[String]) -> Result<Vec<(usize, f6
 
 fn run(args: &RunArgs) -> Result<()> {
     let scenario = load_scenario(&args.scenario)?;
+    let pair = compare_pair(&scenario, args.compare.as_deref())?;
     let settings = SimSettings {
         iterations: args.iterations as usize,
         seed: args.seed,
@@ -787,7 +792,7 @@ fn run(args: &RunArgs) -> Result<()> {
     plan.commit(&contents)?;
     match to_stdout.flag() {
         Some(flag) => terminal::write_stdout(flag_content(&contents, flag))?,
-        None => terminal::print(&report::summary_text(&results))?,
+        None => terminal::print(&report::summary_text_comparing(&results, pair))?,
     }
     for path in files_written(&outputs) {
         terminal::eprintln(&format!("Wrote {}", path.display()));
@@ -802,6 +807,42 @@ fn run(args: &RunArgs) -> Result<()> {
         pool.current_num_threads()
     ));
     Ok(())
+}
+
+/// The options named by `run --compare A B`, checked against the scenario's arms.
+fn compare_pair<'a>(
+    scenario: &Scenario,
+    names: Option<&'a [String]>,
+) -> Result<Option<(&'a str, &'a str)>> {
+    let Some([a, b]) = names else {
+        return Ok(None);
+    };
+    let options: Vec<&str> = scenario.arms.iter().map(|arm| arm.name.as_str()).collect();
+    for name in [a, b] {
+        if !options.contains(&name.as_str()) {
+            return Err(Error::Usage(format!(
+                "--compare: \"{name}\" is not an option of this scenario; the options are {}",
+                options
+                    .iter()
+                    .map(|o| format!("\"{o}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    }
+    if a == b {
+        return Err(Error::Usage(format!(
+            "--compare: give two different options (both are \"{a}\")"
+        )));
+    }
+    if scenario.arms.len() < 3 {
+        return Err(Error::Usage(
+            "--compare needs two or more interventions; with one, the summary already compares \
+             it with ordinary practice"
+                .to_string(),
+        ));
+    }
+    Ok(Some((a.as_str(), b.as_str())))
 }
 
 /// `socinv report`: renders the HTML report (and workbook) from JSON files.

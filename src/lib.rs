@@ -24,6 +24,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod cli;
+pub mod compare;
 pub mod dist;
 pub mod error;
 pub mod expr;

@@ -24,10 +24,15 @@ pub struct RunResults {
     pub settings: SettingsInfo,
     pub comparisons: Vec<Comparison>,
     pub arms: IndexMap<String, ArmSummary>,
-    /// The expected value of perfect information for the decision invest / don't invest:
+    /// The expected value of perfect information for the decision invest / don't invest (with
+    /// several interventions: the choice among all options, as in `option_comparison`):
     /// first for all actors, then per perspective (empty without interventions).
     #[serde(default)]
     pub value_of_information: Vec<crate::sensitivity::voi::Evpi>,
+    /// The options compared with each other (decision tables, pairwise differences); absent
+    /// with fewer than two interventions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub option_comparison: Option<crate::compare::OptionComparison>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -462,6 +467,7 @@ impl RunResults {
             } else {
                 Vec::new()
             },
+            option_comparison: crate::compare::OptionComparison::of(scenario, iterations),
         }
     }
 }

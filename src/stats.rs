@@ -61,10 +61,15 @@ pub fn interval_mcse(ci: Interval) -> f64 {
 /// Wilson's score interval for `successes` of `n`: never "± 0", also at 0 and n
 /// (for 0 of 100 it is 0–3.7%).
 pub fn wilson(successes: usize, n: usize) -> Interval {
+    wilson_fraction(successes as f64, n)
+}
+
+/// [`wilson`] for a count that need not be whole (e.g. ties split between options).
+pub fn wilson_fraction(successes: f64, n: usize) -> Interval {
     if n == 0 {
         return UNKNOWN;
     }
-    let (k, n) = (successes as f64, n as f64);
+    let (k, n) = (successes, n as f64);
     let z = z_level();
     let p = k / n;
     let z2n = z * z / n;

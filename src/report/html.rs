@@ -20,6 +20,7 @@
 //! them, and then adds a histogram.
 
 mod charts;
+mod decision;
 pub mod fmt;
 mod i18n;
 mod sensitivity;
@@ -226,6 +227,7 @@ impl Ctx<'_> {
             self.intervention(out, k, c, samples.map(Vec::as_slice))?;
             sensitivity::section(self, out, k, c, analyses)?;
         }
+        decision::section(self, out);
         sensitivity::general_section(self, out, analyses)?;
         self.appendix(out);
         out.push_str("</main>\n");
@@ -281,6 +283,13 @@ impl Ctx<'_> {
                 "<li><a href=\"#insats-{}\">{}</a></li>",
                 k + 1,
                 esc(&c.intervention)
+            );
+        }
+        if self.r.option_comparison.is_some() {
+            let _ = write!(
+                out,
+                "<li><a href=\"#val\">{}</a></li>",
+                self.t("Vilket alternativ är bäst?", "Which option is best?")
             );
         }
         let _ = write!(

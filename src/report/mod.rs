@@ -12,7 +12,7 @@ pub mod xlsx;
 
 pub use check::{check_findings, check_json, finding_headline, model_description, warning_line};
 pub(crate) use check::{draw_name as check_draw_name, value as check_value};
-pub use summary::summary_text;
+pub use summary::{summary_text, summary_text_comparing};
 
 use crate::error::Result;
 use crate::results::{ComparisonSamples, RunResults};

@@ -1,6 +1,7 @@
 //! The readable summary `socinv run` prints.
 
 use super::format::{amount, amount_ci, mean_with_mcse, share, table};
+use crate::compare::{OptionComparison, PairwiseComparison};
 use crate::results::RunResults;
 use crate::stats::{Payback, Summary};
 use std::fmt::Write;
@@ -34,6 +35,12 @@ fn median_payback(p: &Payback) -> String {
 
 /// The summary of a run, for the terminal.
 pub fn summary_text(r: &RunResults) -> String {
+    summary_text_comparing(r, None)
+}
+
+/// The summary, with the pairwise comparison of options `(a, b)` (net of a − net of b) in
+/// place of the default pairs (every two interventions); the names must be options of the run.
+pub fn summary_text_comparing(r: &RunResults, pair: Option<(&str, &str)>) -> String {
     let sc = &r.scenario;
     let cur = &sc.currency;
     let mut out = String::new();
@@ -173,10 +180,19 @@ pub fn summary_text(r: &RunResults) -> String {
         }
     }
 
+    if let Some(oc) = &r.option_comparison {
+        out.push_str(&decision_text(r, oc, pair));
+    }
+
     if !r.value_of_information.is_empty() {
         let _ = writeln!(
             out,
-            "\nValue of perfect information for invest / don't invest ({cur}, whole cohort)"
+            "\nValue of perfect information for {} ({cur}, whole cohort)",
+            if r.comparisons.len() > 1 {
+                "the choice among all options"
+            } else {
+                "invest / don't invest"
+            }
         );
         let mut rows = vec![vec![
             String::new(),
@@ -217,5 +233,98 @@ pub fn summary_text(r: &RunResults) -> String {
         rows.push(row);
     }
     out.push_str(&table(&rows, "  "));
+    out
+}
+
+/// The decision table per point of view and the pairwise comparisons.
+fn decision_text(r: &RunResults, oc: &OptionComparison, pair: Option<(&str, &str)>) -> String {
+    let cur = &r.scenario.currency;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\nComparing the options with each other (net against {}, {cur}, whole cohort)",
+        r.scenario.arms[0]
+    );
+    let mut rows = vec![vec![
+        String::new(),
+        "expected net (± MCSE)".to_string(),
+        "P(best)".to_string(),
+        "expected loss (± MCSE)".to_string(),
+        String::new(),
+    ]];
+    for d in &oc.decisions {
+        rows.push(vec![d.point_of_view.clone()]);
+        for o in &d.options {
+            rows.push(vec![
+                format!("  {}", o.name),
+                mean_with_mcse(o.expected_net, o.expected_net_mcse),
+                share(o.prob_best.p, o.prob_best.ci),
+                mean_with_mcse(o.expected_loss, o.expected_loss_mcse),
+                if o.name == d.best { "best" } else { "" }.to_string(),
+            ]);
+        }
+    }
+    out.push_str(&table(&rows, "  "));
+    for d in oc.decisions.iter().filter(|d| d.prob_tie.p > 0.0) {
+        let _ = writeln!(
+            out,
+            "  {}: options share the highest net in {} of iterations (P(best) split)",
+            d.point_of_view,
+            share(d.prob_tie.p, d.prob_tie.ci)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  P(best): share of iterations with the highest net; expected loss: mean shortfall from\n  \
+         the best net of each iteration. The best option's expected loss is the EVPI."
+    );
+    let pairs: Vec<&PairwiseComparison> = match pair {
+        Some((a, b)) => oc
+            .decisions
+            .iter()
+            .filter_map(|d| {
+                oc.pairwise.iter().find(|p| {
+                    p.point_of_view == d.point_of_view
+                        && ((p.a == a && p.b == b) || (p.a == b && p.b == a))
+                })
+            })
+            .collect(),
+        None => oc
+            .pairwise
+            .iter()
+            .filter(|p| p.a != r.scenario.arms[0] && p.b != r.scenario.arms[0])
+            .collect(),
+    };
+    let mut title = None;
+    let mut rows = Vec::new();
+    for p in pairs {
+        let p = match pair {
+            Some((a, _)) if p.a != a => p.reversed(),
+            _ => p.clone(),
+        };
+        let heading = format!("{}  −  {}", p.a, p.b);
+        if title.as_ref() != Some(&heading) {
+            rows.push(vec![
+                heading.clone(),
+                "mean (± MCSE)".to_string(),
+                "P5 … P95".to_string(),
+                "P(better)".to_string(),
+            ]);
+            title = Some(heading);
+        }
+        rows.push(vec![
+            format!("  {}", p.point_of_view),
+            mean_with_mcse(p.difference.mean, p.difference.mcse),
+            range(&p.difference),
+            share(p.prob_a_better.p, p.prob_a_better.ci),
+        ]);
+    }
+    if !rows.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nPairwise, per iteration (common random numbers): net of the first − net of the second"
+        );
+        out.push_str(&table(&rows, "  "));
+    }
     out
 }

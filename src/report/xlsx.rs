@@ -10,6 +10,7 @@
 //! | `Per year` | intervention × year | `Intervention, Year, Cumulative net mean, P5, P25, P50, P75, P95, P(paid back by year)` (the payback CDF), `CI low, CI high` (its Wilson 95% interval) |
 //! | `Arms` | arm × item | `Arm, Kind` (`total cost` / `program cost` / `actor cost` / `outcome`), `Name` (`all actors`, `program`, the actor or the outcome), `Mean, MCSE, P5, P25, P50, P75, P95` |
 //! | `Parameters` | parameter | `Name, Distribution, P5, P50, P95, Fixed at` (the `--set` value, else empty) |
+//! | `Options` (only with two or more interventions) | point of view × option, then point of view × pair | the decision table `Point of view, Kind` (`all actors` / `perspective` / `actor`), `Option, Best` (1 for the option with the highest expected net), `Expected net, MCSE, P(best), CI low, CI high` (its Wilson 95% interval, ties split), `Expected loss, MCSE`; after an empty row, the pairs `Point of view, A, B, Mean A − B, MCSE, P5, P50, P95, P(A better), CI low, CI high` |
 //! | `Iterations` | iteration (only when the per-iteration values are at hand, i.e. from `run`) | the columns of the samples CSV ([`super::samples_csv`]) |
 //!
 //! Amounts are discounted to year 0 in the scenario's currency and price year, shown with
@@ -38,6 +39,10 @@ pub const SHEETS: [&str; 6] = [
     "Parameters",
     "Iterations",
 ];
+
+/// The sheet comparing the options with each other, before `Iterations`, only with two or
+/// more interventions.
+pub const OPTIONS_SHEET: &str = "Options";
 
 /// Excel's limit of rows on a sheet.
 const MAX_ROWS: usize = 1_048_576;
@@ -85,6 +90,9 @@ fn build(
     wb.push_worksheet(per_year_sheet(results, &f)?);
     wb.push_worksheet(arms_sheet(results, &f)?);
     wb.push_worksheet(parameters_sheet(results, &f)?);
+    if let Some(oc) = &results.option_comparison {
+        wb.push_worksheet(options_sheet(oc, &f)?);
+    }
     if let Some((scenario, iterations)) = samples {
         wb.push_worksheet(iterations_sheet(scenario, iterations, &f)?);
     }
@@ -581,6 +589,107 @@ fn iterations_sheet(
             };
             s.num(row, col, v, n)?;
         }
+    }
+    s.finish()
+}
+
+fn options_sheet(
+    oc: &crate::compare::OptionComparison,
+    f: &Formats,
+) -> Result<Worksheet, XlsxError> {
+    let mut s = Sheet::new(OPTIONS_SHEET, f)?;
+    s.header(
+        0,
+        &[
+            "Point of view",
+            "Kind",
+            "Option",
+            "Best",
+            "Expected net",
+            "MCSE",
+            "P(best)",
+            "CI low",
+            "CI high",
+            "Expected loss",
+            "MCSE",
+        ],
+        Some(0),
+    )?;
+    let mut row = 1;
+    let kinds = oc
+        .decisions
+        .iter()
+        .enumerate()
+        .map(|(k, d)| (if k == 0 { "all actors" } else { "perspective" }, d));
+    for (kind, d) in kinds.chain(oc.decisions_by_actor.iter().map(|d| ("actor", d))) {
+        for o in &d.options {
+            s.text(row, 0, &d.point_of_view)?;
+            s.text(row, 1, kind)?;
+            s.text(row, 2, &o.name)?;
+            s.num(row, 3, f64::from(u8::from(o.name == d.best)), Num::Integer)?;
+            s.nums(
+                row,
+                4,
+                &[Some(o.expected_net), Some(o.expected_net_mcse)],
+                Num::Amount,
+            )?;
+            s.nums(
+                row,
+                6,
+                &[o.prob_best.p, o.prob_best.ci[0], o.prob_best.ci[1]].map(Some),
+                Num::Percent1,
+            )?;
+            s.nums(
+                row,
+                9,
+                &[Some(o.expected_loss), Some(o.expected_loss_mcse)],
+                Num::Amount,
+            )?;
+            row += 1;
+        }
+    }
+    row += 1;
+    s.header(
+        row,
+        &[
+            "Point of view",
+            "A",
+            "B",
+            "Mean A − B",
+            "MCSE",
+            "P5",
+            "P50",
+            "P95",
+            "P(A better)",
+            "CI low",
+            "CI high",
+        ],
+        None,
+    )?;
+    row += 1;
+    for p in &oc.pairwise {
+        let d = &p.difference;
+        s.text(row, 0, &p.point_of_view)?;
+        s.text(row, 1, &p.a)?;
+        s.text(row, 2, &p.b)?;
+        s.nums(
+            row,
+            3,
+            &[d.mean, d.mcse, d.p5, d.p50, d.p95].map(Some),
+            Num::Amount,
+        )?;
+        s.nums(
+            row,
+            8,
+            &[
+                p.prob_a_better.p,
+                p.prob_a_better.ci[0],
+                p.prob_a_better.ci[1],
+            ]
+            .map(Some),
+            Num::Percent1,
+        )?;
+        row += 1;
     }
     s.finish()
 }

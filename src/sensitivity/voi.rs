@@ -12,6 +12,10 @@
 //!
 //! # EVPI
 //!
+//! With several interventions the decision is the choice among all options at once (not each
+//! against ordinary practice), and the EVPI equals the expected loss of the best option in the
+//! decision table of [`crate::compare`].
+//!
 //! `EVPI = mean_i max_a NB_a,i − max_a mean_i NB_a,i`, the expected gain of choosing with
 //! everything known. It equals the mean of the per-iteration loss
 //! `L_i = max_a NB_a,i − NB_a*,i ≥ 0`, so its Monte Carlo standard error is reported as
