@@ -8,6 +8,7 @@ mod cli;
 mod command_line;
 mod commands;
 mod common;
+mod correlation;
 mod distributions;
 mod docs;
 mod engine;
