@@ -230,3 +230,134 @@ fn invalid_correlations_are_refused_with_their_place() {
     let e = load_error(&with("correlation([\"x\", \"y\"], [[1, 0.5]]);"));
     assert!(e.contains("2 rows of 2 numbers"), "{e}");
 }
+
+/// The net is exactly −(100 + a + 2b + c) with b and c correlated (Spearman 0.5, normal
+/// r = 2·sin(π/12)); with normal marginals the copula makes (b, c) bivariate normal, so
+/// V(2b + c) = 5 + 4r and V(a) = 3 exactly.
+const ADDITIVE: &str = r#"
+scenario(#{ name: "additive", horizon: 1, cohort: 1 });
+actor("kommun");
+state("s");
+start(#{ s: 1.0 });
+let a = param("a", uniform(0, 6));
+let b = param("b", normal(0, 1));
+let c = param("c", normal(10, 1));
+correlate("b", "c", 0.5);
+intervention("x", #{ startup: 100 + a + 2 * b + c, funded_by: #{ kommun: 1.0 } });
+"#;
+
+fn analysis(
+    sc: &socinv::scenario::Scenario,
+    iterations: usize,
+) -> socinv::sensitivity::Analysis<'_> {
+    socinv::sensitivity::Analysis {
+        scenario: sc,
+        iterations,
+        seed: 3,
+        fixed: Vec::new(),
+        perspective: None,
+        progress: &socinv::sensitivity::NoProgress,
+    }
+}
+
+#[test]
+fn sobol_indices_of_correlated_parameters_are_grouped() {
+    let sc = scenario(ADDITIVE);
+    let report = socinv::sensitivity::sobol::sobol(&analysis(&sc, 0), 4_000, 200).unwrap();
+    let indices = &report.results[0].indices;
+    let names: Vec<&str> = indices.iter().map(|i| i.input.as_str()).collect();
+    assert!(
+        names.contains(&"b + c") && names.contains(&"a"),
+        "{names:?}"
+    );
+    assert!(!names.contains(&"b") && !names.contains(&"c"), "{names:?}");
+    let r = 2.0 * (std::f64::consts::PI / 12.0).sin();
+    let total = 8.0 + 4.0 * r;
+    for (name, truth, wrong) in [
+        ("b + c", (5.0 + 4.0 * r) / total, 5.0 / 8.0),
+        ("a", 3.0 / total, 3.0 / 8.0),
+    ] {
+        let i = indices.iter().find(|i| i.input == name).unwrap();
+        for (what, estimate, ci) in [
+            ("first order", i.first_order, i.first_order_ci),
+            ("total", i.total, i.total_ci),
+        ] {
+            let width = ci[1] - ci[0];
+            assert!(
+                (estimate - truth).abs() <= width && width < 0.1,
+                "{name} {what}: {estimate} {ci:?}, exact {truth}"
+            );
+            // ignoring the correlation (independent b and c) would give `wrong`
+            assert!(
+                (truth - wrong).abs() > width,
+                "{name} {what}: {ci:?} vs {wrong}"
+            );
+        }
+    }
+}
+
+#[test]
+fn tornado_at_medians_puts_correlated_partners_at_their_conditional_medians() {
+    use socinv::sensitivity::Metric;
+    use socinv::sensitivity::tornado::{Others, tornado};
+    let sc = scenario(ADDITIVE);
+    let report = tornado(&analysis(&sc, 20), Metric::Net, 0.1, 0.9, Others::Median).unwrap();
+    let bar = report.results[0]
+        .bars
+        .iter()
+        .find(|b| b.parameter == "b")
+        .unwrap();
+    // b at its 90th percentile: c's median given b is 10 + r·z₀.₉ (bivariate normal), a at 3
+    let normal = statrs::distribution::Normal::new(0.0, 1.0).unwrap();
+    let z = normal.inverse_cdf(0.9);
+    let r = 2.0 * (std::f64::consts::PI / 12.0).sin();
+    let exact = -(100.0 + 3.0 + 2.0 * z + 10.0 + r * z);
+    assert!(
+        (bar.at_high.value - exact).abs() < 1e-6,
+        "{} vs {exact}",
+        bar.at_high.value
+    );
+    // c held at its marginal median would give −(113 + 2z)
+    assert!((bar.at_high.value + 113.0 + 2.0 * z).abs() > 0.5);
+}
+
+/// A decision that could go either way: the intervention halves the move into the costly
+/// state "t", whose price rises with b + c (correlated).
+const DECISION: &str = r#"
+scenario(#{ name: "decision", horizon: 2, cohort: 200, discount_rate: 0.0 });
+actor("kommun");
+state("s");
+state("t");
+start(#{ s: 1.0 });
+let b = param("b", normal(0, 1));
+let c = param("c", normal(10, 1));
+let d = param("d", uniform(0, 1));
+correlate("b", "c", 0.5);
+intervention("x", #{ startup: 5000, funded_by: #{ kommun: 1.0 } });
+transition("s", "t", 0.5 * effect(0.5, 0));
+cost("t", "kommun", max(100 * (b + c - 7), 0) + 0 * d);
+"#;
+
+#[test]
+fn evppi_of_a_correlated_group_is_reported_and_bounded_by_evpi() {
+    let sc = scenario(DECISION);
+    let report = socinv::sensitivity::voi::voi(&analysis(&sc, 4_000)).unwrap();
+    let group = report
+        .evppi
+        .iter()
+        .find(|e| e.parameter == "b + c")
+        .unwrap_or_else(|| panic!("no group row in {:?}", report.evppi));
+    let single = |name: &str| report.evppi.iter().find(|e| e.parameter == name).unwrap();
+    assert!(report.evpi.evpi > 0.0, "the decision must be uncertain");
+    // learning b and c is worth about as much as learning everything (d does nothing), more
+    // than learning either alone
+    assert!(group.evppi <= report.evpi.evpi + 1e-9);
+    assert!(
+        group.evppi > 0.8 * report.evpi.evpi,
+        "{group:?} vs {:?}",
+        report.evpi
+    );
+    assert!(group.evppi >= single("b").evppi && group.evppi >= single("c").evppi);
+    assert!(single("d").evppi < 0.1 * report.evpi.evpi);
+    assert!(report.method.contains("correlated group"));
+}
