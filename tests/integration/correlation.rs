@@ -361,3 +361,54 @@ fn evppi_of_a_correlated_group_is_reported_and_bounded_by_evpi() {
     assert!(single("d").evppi < 0.1 * report.evpi.evpi);
     assert!(report.method.contains("correlated group"));
 }
+
+#[test]
+fn check_shows_the_correlations_and_the_json_carries_them() {
+    let bad = PAIR.replace(
+        "correlate(\"x\", \"w\", 0.3);",
+        "correlate(\"x\", \"w\", 0.9);\ncorrelate(\"y\", \"w\", -0.9);\ncorrelate(\"x\", \"y\", 0.9);",
+    )
+    .replace("correlate(\"x\", \"y\", 0.6);\n", "");
+    let dir = crate::common::folder(&[("pair.rhai", PAIR), ("bad.rhai", &bad)]);
+    let check = crate::common::socinv_in(dir.path(), &["check", "pair.rhai"]);
+    assert_eq!(check.code, Some(0), "{}", check.stderr);
+    assert!(
+        check.stdout.contains("Rank correlations"),
+        "{}",
+        check.stdout
+    );
+    assert!(
+        check.stdout.contains("0.618"),
+        "r of ρ = 0.6: {}",
+        check.stdout
+    );
+    let run = crate::common::socinv_in(
+        dir.path(),
+        &["run", "pair.rhai", "-n", "200", "--json", "out.json"],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out.json")).unwrap())
+            .unwrap();
+    let c = &json["scenario"]["correlations"];
+    assert_eq!(c[0]["first"], "x");
+    assert_eq!(c[0]["second"], "y");
+    assert_eq!(c[0]["spearman"], 0.6);
+    assert!(
+        c[0]["declared_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("pair.rhai:")
+    );
+    let refused = crate::common::socinv_in(
+        dir.path(),
+        &["run", "bad.rhai", "-n", "200", "--json", "bad.json"],
+    );
+    assert_eq!(refused.code, Some(2), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("bad.rhai:") && refused.stderr.contains("not positive definite"),
+        "{}",
+        refused.stderr
+    );
+    assert!(!dir.path().join("bad.json").exists());
+}
