@@ -34,6 +34,10 @@ pub struct TornadoReport {
     pub low: f64,
     pub high: f64,
     pub others: Others,
+    /// Correlated parameters, by group: moving one conditions the others of its group (absent
+    /// when the scenario has no correlations).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub correlated: Vec<Vec<String>>,
     pub results: Vec<TornadoResult>,
 }
 
@@ -133,6 +137,16 @@ pub fn tornado(
         low,
         high,
         others,
+        correlated: sc
+            .correlated_groups
+            .iter()
+            .map(|g| {
+                g.members
+                    .iter()
+                    .map(|&m| sc.parameters[m].name.clone())
+                    .collect()
+            })
+            .collect(),
         results,
     })
 }
@@ -155,6 +169,16 @@ impl TornadoReport {
                 Others::Median => "at their medians",
             }
         );
+        for group in &self.correlated {
+            out.push_str(&format!(
+                "Correlated: {}; moving one moves the others to their {} given it.\n",
+                group.join(", "),
+                match self.others {
+                    Others::Vary => "distribution",
+                    Others::Median => "median",
+                }
+            ));
+        }
         for r in &self.results {
             out.push_str(&format!(
                 "\n{}: base {}\n",

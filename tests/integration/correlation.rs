@@ -319,6 +319,11 @@ fn tornado_at_medians_puts_correlated_partners_at_their_conditional_medians() {
     );
     // c held at its marginal median would give −(113 + 2z)
     assert!((bar.at_high.value + 113.0 + 2.0 * z).abs() > 0.5);
+    assert_eq!(
+        report.correlated,
+        vec![vec!["b".to_string(), "c".to_string()]]
+    );
+    assert!(report.table().contains("Correlated: b, c"));
 }
 
 /// A decision that could go either way: the intervention halves the move into the costly
