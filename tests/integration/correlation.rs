@@ -417,3 +417,22 @@ fn check_shows_the_correlations_and_the_json_carries_them() {
     );
     assert!(!dir.path().join("bad.json").exists());
 }
+
+#[test]
+fn threshold_of_a_correlated_parameter_counts_what_it_implies_for_its_partner() {
+    use socinv::sensitivity::threshold::{Target, threshold};
+    // E[net | b = v] = −(100 + 3 + 2v + 10 + r·v): the net reaches −115 at v = 2 / (2 + r);
+    // with c held independent of b it would be at v = 1
+    let sc = scenario(ADDITIVE);
+    let report = threshold(
+        &analysis(&sc, 4_000),
+        "b",
+        Target::parse("net=-115").unwrap(),
+    )
+    .unwrap();
+    let result = &report.results[0];
+    let (value, mcse) = (result.value.unwrap(), result.value_mcse.unwrap());
+    let r = 2.0 * (std::f64::consts::PI / 12.0).sin();
+    assert_within_4_mcse("threshold of b", (value, mcse), 2.0 / (2.0 + r));
+    assert!((value - 1.0).abs() > 4.0 * mcse, "{value} ± {mcse}");
+}
