@@ -128,7 +128,7 @@ pub fn groups(
 /// equals it (its CDF for a continuous distribution, the middle of the jump for a discrete one),
 /// found by bisection on the quantile function, within the open interval the draws use.
 pub fn level_of(dist: &Distribution, value: f64) -> f64 {
-    const LO: f64 = 1.0 / (1u64 << 53) as f64;
+    const LO: f64 = U_MIN;
     let bisect = |below: &dyn Fn(f64) -> bool| {
         // the largest u in (LO, 1 − LO) with below(u)
         let (mut lo, mut hi) = (LO, 1.0 - LO);
@@ -148,6 +148,9 @@ pub fn level_of(dist: &Distribution, value: f64) -> f64 {
     let upper = bisect(&|u| dist.quantile(u) <= value);
     (0.5 * (lower + upper)).clamp(LO, 1.0 - LO)
 }
+
+/// The smallest uniform `rng::open01` gives, 2⁻⁵³ (its largest is 1 − 2⁻⁵³).
+const U_MIN: f64 = 1.0 / (1u64 << 53) as f64;
 
 /// How one group is drawn given which of its members are fixed.
 #[derive(Clone, Debug)]
@@ -251,9 +254,8 @@ impl Copula {
                 for (col, zc) in z.iter().enumerate().take(row + 1) {
                     mixed += g.lower[(row, col)] * zc;
                 }
-                uniforms[p] = phi
-                    .cdf(mixed)
-                    .clamp(f64::MIN_POSITIVE, 1.0 - f64::EPSILON / 2.0);
+                // within open01's range, where every quantile function is tested
+                uniforms[p] = phi.cdf(mixed).clamp(U_MIN, 1.0 - U_MIN);
             }
         }
     }
