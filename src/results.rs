@@ -58,6 +58,9 @@ pub struct ScenarioInfo {
     pub subgroups: Vec<SubgroupInfo>,
     pub arms: Vec<String>,
     pub parameters: Vec<ParameterInfo>,
+    /// Declared rank correlations between parameters (absent when there are none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub correlations: Vec<CorrelationInfo>,
     pub outcomes: Vec<String>,
     /// The comment block at the top of the script: what the intervention is, the sources.
     pub notes: String,
@@ -71,6 +74,19 @@ pub struct ScenarioInfo {
     /// gives none); the names stay the keys everywhere else.
     #[serde(default, skip_serializing_if = "Labels::is_empty")]
     pub labels: Labels,
+}
+
+/// A rank correlation between two parameters, and the normal correlation of its copula.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CorrelationInfo {
+    pub first: String,
+    pub second: String,
+    /// Spearman's ρ as declared.
+    pub spearman: f64,
+    /// The Gaussian copula's correlation, 2·sin(π·ρ/6).
+    pub normal: f64,
+    /// Where it is declared (`file:line:column`).
+    pub declared_at: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -535,6 +551,17 @@ pub fn scenario_info(scenario: &Scenario, settings: &SimSettings) -> ScenarioInf
                         .find(|(j, _)| *j == i)
                         .map(|(_, v)| *v),
                 }
+            })
+            .collect(),
+        correlations: scenario
+            .correlations
+            .iter()
+            .map(|c| CorrelationInfo {
+                first: scenario.parameters[c.first].name.clone(),
+                second: scenario.parameters[c.second].name.clone(),
+                spearman: c.spearman,
+                normal: crate::sim::correlation::normal_correlation(c.spearman),
+                declared_at: c.origin.to_string(),
             })
             .collect(),
         outcomes: scenario.outcomes.clone(),

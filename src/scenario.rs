@@ -2,6 +2,7 @@
 
 use crate::dist::DistributionSpec;
 use crate::expr::Expr;
+pub use crate::sim::correlation::{CorrelatedGroup, RankCorrelation};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -55,6 +56,10 @@ pub struct Scenario {
     /// Subgroups; the last one is always the remainder group [`REMAINDER_GROUP`].
     pub subgroups: Vec<Subgroup>,
     pub parameters: Vec<Parameter>,
+    /// Declared rank correlations between parameters (`correlate`, `correlation`).
+    pub correlations: Vec<RankCorrelation>,
+    /// The correlations' groups of parameters, checked positive definite at load.
+    pub correlated_groups: Vec<CorrelatedGroup>,
     /// `arms[0]` is ordinary practice; the others are interventions.
     pub arms: Vec<Arm>,
     pub transitions: Vec<TransitionRule>,

@@ -116,6 +116,34 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
         rows.push(row);
     }
     out.push_str(&table_with_whole_names(&rows, ""));
+    if !sc.correlations.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nRank correlations (Spearman's ρ; a Gaussian copula with r = 2·sin(π·ρ/6))"
+        );
+        let mut rows = vec![vec![
+            String::new(),
+            String::new(),
+            "ρ".to_string(),
+            "r".to_string(),
+        ]];
+        for c in &sc.correlations {
+            let name = |i: usize| {
+                let n = &sc.parameters[i].name;
+                labelled(labels.parameter(n), n)
+            };
+            rows.push(vec![
+                format!("  {}", name(c.first)),
+                name(c.second),
+                value(c.spearman),
+                format!(
+                    "{:.3}",
+                    crate::sim::correlation::normal_correlation(c.spearman)
+                ),
+            ]);
+        }
+        out.push_str(&table_with_whole_names(&rows, ""));
+    }
 
     let medians: Vec<f64> = sc
         .parameters

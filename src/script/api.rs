@@ -7,8 +7,8 @@ use crate::error::{amount as amount_text, number};
 use crate::expr::{BinaryOp, Expr, Node, UnaryOp};
 use crate::scenario::{
     Accrual, Arm, Composition, CostRule, DEFAULT_BASELINE, DEFAULT_SOCIETY, Described, Labels,
-    OutcomeRule, Parameter, Perspective, Program, REMAINDER_GROUP, Scenario, SourcePos, Subgroup,
-    TransitionRule,
+    OutcomeRule, Parameter, Perspective, Program, REMAINDER_GROUP, RankCorrelation, Scenario,
+    SourcePos, Subgroup, TransitionRule,
 };
 use rhai::{Array, Dynamic, Engine, EvalAltResult, FLOAT, INT, Map, NativeCallContext};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -44,6 +44,7 @@ struct Builder {
     given_in_named: bool,
     subgroups: Vec<DeclaredSubgroup>,
     parameters: Vec<Parameter>,
+    correlations: Vec<RankCorrelation>,
     baseline: Option<String>,
     interventions: Vec<Arm>,
     transitions: Vec<TransitionRule>,
@@ -192,6 +193,7 @@ impl SharedBuilder {
         for p in arms.iter_mut().filter_map(|a| a.program.as_mut()) {
             p.given_in.resize(n_states, true);
         }
+        let correlated_groups = crate::sim::correlation::groups(&b.parameters, &b.correlations)?;
         Ok(Scenario {
             name: settings.name,
             description: settings.description,
@@ -209,6 +211,8 @@ impl SharedBuilder {
             state_origins: std::mem::take(&mut b.state_origins),
             subgroups,
             parameters: std::mem::take(&mut b.parameters),
+            correlations: std::mem::take(&mut b.correlations),
+            correlated_groups,
             arms,
             transitions: std::mem::take(&mut b.transitions),
             costs: std::mem::take(&mut b.costs),
@@ -224,6 +228,74 @@ impl SharedBuilder {
 }
 
 impl Builder {
+    /// Adds a rank correlation between two declared parameters.
+    fn add_correlation(
+        &mut self,
+        ctx: &NativeCallContext,
+        first: &str,
+        second: &str,
+        spearman: f64,
+    ) -> FnResult<()> {
+        let index =
+            |name: &str| -> FnResult<usize> {
+                let i = self.parameters.iter().position(|p| p.name == name).ok_or_else(|| {
+                fail(
+                    ctx,
+                    format!(
+                        "correlate: no parameter \"{name}\" is declared yet\nhelp: declare it \
+                         with param(\"{name}\", ...) before correlating it"
+                    ),
+                )
+            })?;
+                if self.parameters[i].distribution.dist.is_fixed() {
+                    return Err(fail(
+                        ctx,
+                        format!(
+                            "correlate: parameter \"{name}\" is fixed ({}); only uncertain \
+                         parameters can be correlated",
+                            self.parameters[i].distribution
+                        ),
+                    ));
+                }
+                Ok(i)
+            };
+        let (a, b) = (index(first)?, index(second)?);
+        if a == b {
+            return Err(fail(
+                ctx,
+                format!("correlate: \"{first}\" with itself; name two different parameters"),
+            ));
+        }
+        if !(spearman > -1.0 && spearman < 1.0) {
+            return Err(fail(
+                ctx,
+                format!(
+                    "correlate: the rank correlation must lie strictly between -1 and 1, got {}",
+                    number(spearman)
+                ),
+            ));
+        }
+        let (first_index, second_index) = (a.min(b), a.max(b));
+        if self
+            .correlations
+            .iter()
+            .any(|c| c.first == first_index && c.second == second_index)
+        {
+            return Err(fail(
+                ctx,
+                format!("correlate: \"{first}\" and \"{second}\" are correlated twice"),
+            ));
+        }
+        let origin = origin(ctx, self);
+        self.correlations.push(RankCorrelation {
+            first: first_index,
+            second: second_index,
+            spearman,
+            origin,
+        });
+        Ok(())
+    }
+
     /// Notes where a count was first used: counts make the composition exact.
     fn mark_counts_used(&mut self, ctx: &NativeCallContext) {
         if self.counts_used_at.is_none() {
@@ -1198,6 +1270,75 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
                     kind_of(&v)
                 ),
             ))
+        },
+    );
+
+    let b = builder.clone();
+    engine.register_fn(
+        "correlate",
+        move |ctx: NativeCallContext, first: &str, second: &str, rho: Dynamic| -> FnResult<()> {
+            let rho = to_number(&ctx, "correlate(...)'s rank correlation", &rho)?;
+            b.lock().add_correlation(&ctx, first, second, rho)
+        },
+    );
+    let b = builder.clone();
+    engine.register_fn(
+        "correlation",
+        move |ctx: NativeCallContext, names: Array, matrix: Array| -> FnResult<()> {
+            let names: Vec<String> = names
+                .iter()
+                .map(|n| to_string(&ctx, "correlation(...)'s parameter names", n))
+                .collect::<FnResult<_>>()?;
+            let k = names.len();
+            let what = format!("correlation(...)'s matrix: give {k} rows of {k} numbers");
+            let rows: Vec<Vec<f64>> = matrix
+                .iter()
+                .map(|row| {
+                    let row = row
+                        .clone()
+                        .try_cast::<Array>()
+                        .ok_or_else(|| fail(&ctx, format!("{what}; a row is {}", kind_of(row))))?;
+                    row.iter().map(|x| to_number(&ctx, &what, x)).collect()
+                })
+                .collect::<FnResult<_>>()?;
+            if rows.len() != k || rows.iter().any(|r| r.len() != k) {
+                return Err(fail(&ctx, what));
+            }
+            let mut b = b.lock();
+            for i in 0..k {
+                if rows[i][i] != 1.0 {
+                    return Err(fail(
+                        &ctx,
+                        format!(
+                            "correlation(...): the diagonal must be 1 (a parameter's correlation \
+                             with itself), row {} has {}",
+                            i + 1,
+                            number(rows[i][i])
+                        ),
+                    ));
+                }
+                for j in i + 1..k {
+                    if rows[i][j] != rows[j][i] {
+                        return Err(fail(
+                            &ctx,
+                            format!(
+                                "correlation(...): the matrix must be symmetric, row {} column {} \
+                                 is {} but row {} column {} is {}",
+                                i + 1,
+                                j + 1,
+                                number(rows[i][j]),
+                                j + 1,
+                                i + 1,
+                                number(rows[j][i])
+                            ),
+                        ));
+                    }
+                    if rows[i][j] != 0.0 {
+                        b.add_correlation(&ctx, &names[i], &names[j], rows[i][j])?;
+                    }
+                }
+            }
+            Ok(())
         },
     );
 

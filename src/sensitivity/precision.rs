@@ -12,7 +12,7 @@
 use crate::error::Result;
 use crate::results::net_of;
 use crate::scenario::Scenario;
-use crate::sim::{Draw, IterationResult, SimSettings, sample_parameters, simulate_draws};
+use crate::sim::{Draw, IterationResult, ParameterSampler, SimSettings, simulate_draws};
 
 /// Iterations of the first batch, and the granularity of the later ones.
 pub const BATCH: usize = 1_000;
@@ -101,6 +101,7 @@ pub fn run_to_precision(
     let mut nets = vec![RunningMean::default(); arms.len()];
     let mut iterations: Vec<IterationResult> = Vec::new();
     let mut end = BATCH.min(max_iterations);
+    let sampler = ParameterSampler::new(scenario, settings);
     loop {
         let start = iterations.len();
         let batch = simulate_draws(
@@ -108,7 +109,7 @@ pub fn run_to_precision(
             settings.seed,
             start..end,
             &|it| Draw {
-                params: sample_parameters(scenario, settings, it),
+                params: sampler.sample(it),
                 cohort_stream: it as u64,
             },
             on_iteration,

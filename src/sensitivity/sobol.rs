@@ -49,6 +49,15 @@
 //! gives the same draws, yet some people take other paths, so a parameter's total also counts
 //! this interaction with chance, and in a small cohort the totals can add up to well over 1.
 //!
+//! # Correlated parameters
+//!
+//! Saltelli's estimators need independent inputs. Parameters joined by correlations
+//! (`correlate`) are therefore one input, a *group* (grouped Sobol indices, e.g. "x + y"): a row's
+//! uniforms are correlated by the scenario's copula before their quantiles, and AB_g takes every
+//! member of group g from B. Groups are independent of each other and of cohort chance, so the
+//! grouped indices are ordinary Sobol indices of the inputs (groups and single parameters).
+//! Parameters in no group draw the same uniforms as without correlations.
+//!
 //! Everything is keyed by the seed and collected in order, so the same seed gives the same
 //! report on any thread count.
 
@@ -56,6 +65,8 @@ use super::{Analysis, Estimate, Header, Metric};
 use crate::error::{Error, Result};
 use crate::report::csv_file::{Cell, CsvWriter};
 use crate::report::format::{amount, mean_with_mcse, table_with_whole_names as table};
+use crate::scenario::Scenario;
+use crate::sim::correlation::Copula;
 use crate::sim::rng::{self, Purpose};
 use crate::sim::{Draw, simulate_draws};
 use crate::stats::quantile_sorted;
@@ -72,7 +83,8 @@ pub struct SobolReport {
     pub header: Header,
     /// N, the rows of each sample matrix.
     pub base: usize,
-    /// Model evaluations: N·(k + 3) for k uncertain parameters.
+    /// Model evaluations: N·(k + 3) for k inputs (uncertain parameters, a correlated group
+    /// counting as one).
     pub evaluations: usize,
     /// Bootstrap resamples behind the confidence intervals.
     pub bootstrap: usize,
@@ -185,36 +197,48 @@ pub fn sobol(analysis: &Analysis, base: usize, bootstrap: usize) -> Result<Sobol
     for &(i, v) in &analysis.fixed {
         constant[i] = v;
     }
-    // A and B as parameter values, row-major: row j, column c ↔ parameter uncertain[c].
+    // The inputs: each uncertain parameter alone, except that correlated parameters form one
+    // input together (grouped indices); positions into `uncertain`, by their first member.
+    let factors = factors(sc, &uncertain);
+    let f_count = factors.len();
+    let copula = Copula::new(&sc.parameters, &sc.correlated_groups, &analysis.fixed);
+    // A and B as parameter values, row-major: row j, column c ↔ parameter uncertain[c]; a row's
+    // uniforms are correlated by the copula (within each group) before their quantiles.
     let mut a_values = vec![0.0; n * k];
     let mut b_values = vec![0.0; n * k];
+    let mut uniforms = vec![0.5; sc.parameters.len()];
     for j in 0..n {
         let mut s = rng::stream(analysis.seed, j as u64, Purpose::Design);
         for matrix in [&mut a_values, &mut b_values] {
+            for &p in &uncertain {
+                uniforms[p] = rng::open01(&mut s);
+            }
+            copula.correlate(&mut uniforms);
             for (c, &p) in uncertain.iter().enumerate() {
-                matrix[j * k + c] = sc.parameters[p]
-                    .distribution
-                    .dist
-                    .quantile(rng::open01(&mut s));
+                matrix[j * k + c] = sc.parameters[p].distribution.dist.quantile(uniforms[p]);
             }
         }
     }
 
-    // Evaluation m·N + j is row j of matrix m: 0 = A, 1 = B, 2 + i = AB_i, 2 + k = AB_chance.
+    // Evaluation m·N + j is row j of matrix m: 0 = A, 1 = B, 2 + i = AB_i for input i,
+    // 2 + F = AB_chance.
+    let width = uncertain.len();
+    let k = f_count;
     let matrices = k + 3;
     let evaluations = n * matrices;
     let draw = |index: usize| {
         let (m, j) = (index / n, index % n);
         let row = |values: &[f64], params: &mut Vec<f64>| {
             for (c, &p) in uncertain.iter().enumerate() {
-                params[p] = values[j * k + c];
+                params[p] = values[j * width + c];
             }
         };
         let mut params = constant.clone();
         row(if m == 1 { &b_values } else { &a_values }, &mut params);
         if (2..2 + k).contains(&m) {
-            let c = m - 2;
-            params[uncertain[c]] = b_values[j * k + c];
+            for &c in &factors[m - 2] {
+                params[uncertain[c]] = b_values[j * width + c];
+            }
         }
         let from_b = m == 1 || m == 2 + k;
         Draw {
@@ -230,7 +254,7 @@ pub fn sobol(analysis: &Analysis, base: usize, bootstrap: usize) -> Result<Sobol
         .map_err(|e| match e {
             Error::Model(message) => Error::Model(format!(
                 "{message}\n  (in `sobol`, iteration m·{n} + j is row j of sample matrix m: 0 = A, \
-                 1 = B, 2..{} = AB for each uncertain parameter in order, {} = AB for cohort \
+                 1 = B, 2..{} = AB for each input in order (an uncertain parameter, or a correlated group), {} = AB for cohort \
                  chance)",
                 k + 1,
                 k + 2
@@ -239,9 +263,14 @@ pub fn sobol(analysis: &Analysis, base: usize, bootstrap: usize) -> Result<Sobol
         })?;
 
     // Inputs: the uncertain parameters in declaration order, then cohort chance.
-    let inputs: Vec<String> = uncertain
+    let inputs: Vec<String> = factors
         .iter()
-        .map(|&p| sc.parameters[p].name.clone())
+        .map(|f| {
+            f.iter()
+                .map(|&c| sc.parameters[uncertain[c]].name.clone())
+                .collect::<Vec<_>>()
+                .join(" + ")
+        })
         .chain(std::iter::once(COHORT_CHANCE.to_string()))
         .collect();
     let outputs: Vec<(String, Outputs)> = sc
@@ -333,6 +362,30 @@ pub fn sobol(analysis: &Analysis, base: usize, bootstrap: usize) -> Result<Sobol
         ),
         results,
     })
+}
+
+/// The inputs of the indices, as positions into `uncertain`: a parameter alone, or the
+/// uncertain members of a correlated group together (dependent inputs have no separate
+/// Saltelli indices; a group's are those of the group as one input, the groups being
+/// independent of each other).
+fn factors(sc: &Scenario, uncertain: &[usize]) -> Vec<Vec<usize>> {
+    let mut factors: Vec<Vec<usize>> = Vec::new();
+    for (c, &p) in uncertain.iter().enumerate() {
+        let group = sc
+            .correlated_groups
+            .iter()
+            .position(|g| g.members.contains(&p));
+        let joined = group.and_then(|g| {
+            factors
+                .iter()
+                .position(|f| sc.correlated_groups[g].members.contains(&uncertain[f[0]]))
+        });
+        match joined {
+            Some(f) => factors[f].push(c),
+            None => factors.push(vec![c]),
+        }
+    }
+    factors
 }
 
 /// An index for the table: 2 decimals, "–" when undefined.

@@ -1,19 +1,26 @@
 //! One-way sensitivity (tornado): each parameter in turn at a low and a high quantile while the
 //! others keep their distributions (or sit at their medians); the swing of the metric, sorted.
+//!
+//! With correlated parameters the move is *conditional*: the parameters correlated with the one
+//! moved are drawn from their distribution given it (`Vary`) or sit at their median given it
+//! (`Median`), so a bar shows the effect of learning that value, partners included.
 
 use super::{Analysis, Estimate, Header, Metric, show, show_with_mcse};
 use crate::error::Result;
 use crate::report::csv_file::{Cell, CsvWriter};
 use crate::report::format::table_with_whole_names as table;
+use crate::sim::correlation;
 use serde::Serialize;
 
 /// What the other parameters do while one is moved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum Others {
-    /// Keep their distributions (the metric is an expectation over them).
+    /// Keep their distributions (the metric is an expectation over them); parameters correlated
+    /// with the one moved are drawn given it.
     Vary,
-    /// Sit at their medians (a classic deterministic one-way analysis, cohort chance aside).
+    /// Sit at their medians (a classic deterministic one-way analysis, cohort chance aside);
+    /// parameters correlated with the one moved sit at their medians given it.
     Median,
 }
 
@@ -27,6 +34,10 @@ pub struct TornadoReport {
     pub low: f64,
     pub high: f64,
     pub others: Others,
+    /// Correlated parameters, by group: moving one conditions the others of its group (absent
+    /// when the scenario has no correlations).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub correlated: Vec<Vec<String>>,
     pub results: Vec<TornadoResult>,
 }
 
@@ -80,8 +91,19 @@ pub fn tornado(
         let dist = &sc.parameters[p].distribution.dist;
         let (low_value, high_value) = (dist.quantile(low), dist.quantile(high));
         let at = |value: f64| -> Result<Vec<Vec<f64>>> {
-            let mut fixed: Vec<(usize, f64)> =
-                medians.iter().copied().filter(|(i, _)| *i != p).collect();
+            // Parameters correlated with p sit at their medians given p (conditional medians);
+            // with `Vary` they are drawn given p by the copula (see `sim::correlation`).
+            let partners =
+                correlation::conditional_medians(&sc.parameters, &sc.correlated_groups, p, value);
+            let mut fixed: Vec<(usize, f64)> = medians
+                .iter()
+                .copied()
+                .filter(|(i, _)| *i != p)
+                .map(|(i, m)| match partners.iter().find(|(j, _)| *j == i) {
+                    Some(&(_, conditional)) => (i, conditional),
+                    None => (i, m),
+                })
+                .collect();
             fixed.push((p, value));
             analysis.metric_values(metric, &analysis.run_with(&fixed)?)
         };
@@ -115,6 +137,16 @@ pub fn tornado(
         low,
         high,
         others,
+        correlated: sc
+            .correlated_groups
+            .iter()
+            .map(|g| {
+                g.members
+                    .iter()
+                    .map(|&m| sc.parameters[m].name.clone())
+                    .collect()
+            })
+            .collect(),
         results,
     })
 }
@@ -137,6 +169,16 @@ impl TornadoReport {
                 Others::Median => "at their medians",
             }
         );
+        for group in &self.correlated {
+            out.push_str(&format!(
+                "Correlated: {}; moving one moves the others to their {} given it.\n",
+                group.join(", "),
+                match self.others {
+                    Others::Vary => "distribution",
+                    Others::Median => "median",
+                }
+            ));
+        }
         for r in &self.results {
             out.push_str(&format!(
                 "\n{}: base {}\n",

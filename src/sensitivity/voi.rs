@@ -240,6 +240,40 @@ pub fn voi(analysis: &Analysis) -> Result<VoiReport> {
             }
         })
         .collect();
+    // Correlated parameters: besides each one alone (the value of learning it, its partners
+    // then known only through the copula), the value of learning the whole group.
+    for g in &sc.correlated_groups {
+        let members: Vec<usize> = (0..params.len())
+            .filter(|&c| g.members.contains(&params[c]))
+            .collect();
+        if members.len() < 2 {
+            continue;
+        }
+        let group_columns: Vec<&[f64]> = members.iter().map(|&c| columns[c]).collect();
+        let value = regress(&group_columns, &nets, n).as_ref().map_or(
+            super::Estimate {
+                value: f64::NAN,
+                mcse: f64::NAN,
+            },
+            |f| value_of_fitted(&f.fitted),
+        );
+        evppi.push(Evppi {
+            parameter: members
+                .iter()
+                .map(|&c| sc.parameters[params[c]].name.clone())
+                .collect::<Vec<_>>()
+                .join(" + "),
+            evppi: value.value,
+            evppi_mcse: value.mcse,
+            share_of_evpi: if value.value.is_nan() {
+                f64::NAN
+            } else if evpi.evpi > 0.0 {
+                value.value / evpi.evpi
+            } else {
+                0.0
+            },
+        });
+    }
     evppi.sort_by(|a, b| b.evppi.total_cmp(&a.evppi));
 
     let options = std::iter::once(DecisionOption {
@@ -262,7 +296,12 @@ pub fn voi(analysis: &Analysis) -> Result<VoiReport> {
         options,
         evpi,
         evppi,
-        method: method(all.as_ref().map(|f| f.knots), &single_knots),
+        method: method(all.as_ref().map(|f| f.knots), &single_knots)
+            + if sc.correlated_groups.is_empty() {
+                ""
+            } else {
+                CORRELATED_METHOD
+            },
     })
 }
 
@@ -392,6 +431,11 @@ fn method(all_knots: Option<usize>, single_knots: &[usize]) -> String {
          iterations)."
     )
 }
+
+/// What the EVPPI means with correlated parameters, for the method text.
+const CORRELATED_METHOD: &str = " With correlated parameters the regression is on their joint \
+     draws: a parameter's EVPPI is the value of learning it alone (its partners known only \
+     through the copula), and each correlated group has a row \"a + b\" for learning the group.";
 
 /// The values of the parameters `params` in each iteration: `columns[k][i]`.
 fn parameter_columns(iterations: &[IterationResult], params: &[usize]) -> Vec<Vec<f64>> {

@@ -9,7 +9,7 @@
 //! arm, subgroup, year, time in state, treated or not, during and after the program.
 
 use super::tables::{Inspector, Plan, Rule, Tables, Violation};
-use super::{SimSettings, sample_parameters};
+use super::{ParameterSampler, SimSettings};
 use crate::expr::Node;
 use crate::scenario::{Scenario, SourcePos};
 use rayon::prelude::*;
@@ -47,10 +47,11 @@ pub fn check_draws(scenario: &Scenario, draws: usize, seed: u64) -> Vec<CheckDra
         seed,
         fixed: Vec::new(),
     };
+    let sampler = ParameterSampler::new(scenario, &settings);
     let mut out: Vec<CheckDraw> = (0..draws)
         .map(|iteration| CheckDraw {
             kind: DrawKind::Sampled { iteration },
-            params: sample_parameters(scenario, &settings, iteration),
+            params: sampler.sample(iteration),
         })
         .collect();
     let at = |q: f64| -> Vec<f64> {

@@ -8,6 +8,7 @@
 
 pub mod check;
 mod cohort;
+pub mod correlation;
 pub mod rng;
 mod tables;
 
@@ -90,12 +91,13 @@ pub fn simulate(
     settings: &SimSettings,
     on_iteration: &(dyn Fn() + Sync),
 ) -> Result<Vec<IterationResult>> {
+    let sampler = ParameterSampler::new(scenario, settings);
     simulate_draws(
         scenario,
         settings.seed,
         0..settings.iterations,
         &|it| Draw {
-            params: sample_parameters(scenario, settings, it),
+            params: sampler.sample(it),
             cohort_stream: it as u64,
         },
         on_iteration,
@@ -147,16 +149,69 @@ pub fn sample_parameters(
     settings: &SimSettings,
     iteration: usize,
 ) -> Vec<f64> {
-    let mut rng = rng::stream(settings.seed, iteration as u64, rng::Purpose::Parameters);
-    let mut values: Vec<f64> = scenario
-        .parameters
-        .iter()
-        .map(|p| p.distribution.dist.quantile(rng::open01(&mut rng)))
-        .collect();
-    for &(i, v) in &settings.fixed {
-        values[i] = v;
+    if scenario.correlated_groups.is_empty() {
+        return ParameterSampler::independent(scenario, settings).sample(iteration);
     }
-    values
+    ParameterSampler::new(scenario, settings).sample(iteration)
+}
+
+/// Draws parameter values per iteration: each parameter's uniform from the parameter stream in
+/// declaration order, correlated by the scenario's copula (conditioned on fixed parameters),
+/// then its quantile. Build it once per run.
+pub struct ParameterSampler<'s> {
+    scenario: &'s Scenario,
+    seed: u64,
+    fixed: Vec<(usize, f64)>,
+    copula: correlation::Copula,
+}
+
+impl<'s> ParameterSampler<'s> {
+    pub fn new(scenario: &'s Scenario, settings: &SimSettings) -> Self {
+        ParameterSampler {
+            scenario,
+            seed: settings.seed,
+            fixed: settings.fixed.clone(),
+            copula: correlation::Copula::new(
+                &scenario.parameters,
+                &scenario.correlated_groups,
+                &settings.fixed,
+            ),
+        }
+    }
+
+    fn independent(scenario: &'s Scenario, settings: &SimSettings) -> Self {
+        ParameterSampler {
+            scenario,
+            seed: settings.seed,
+            fixed: settings.fixed.clone(),
+            copula: correlation::Copula::default(),
+        }
+    }
+
+    /// The parameter values of one iteration (fixed ones keep their draw unused, so the other
+    /// parameters' draws do not move).
+    pub fn sample(&self, iteration: usize) -> Vec<f64> {
+        let mut rng = rng::stream(self.seed, iteration as u64, rng::Purpose::Parameters);
+        let params = &self.scenario.parameters;
+        let mut values: Vec<f64> = if self.copula.is_empty() {
+            params
+                .iter()
+                .map(|p| p.distribution.dist.quantile(rng::open01(&mut rng)))
+                .collect()
+        } else {
+            let mut uniforms: Vec<f64> = params.iter().map(|_| rng::open01(&mut rng)).collect();
+            self.copula.correlate(&mut uniforms);
+            params
+                .iter()
+                .zip(&uniforms)
+                .map(|(p, &u)| p.distribution.dist.quantile(u))
+                .collect()
+        };
+        for &(i, v) in &self.fixed {
+            values[i] = v;
+        }
+        values
+    }
 }
 
 fn run_iteration(ws: &mut Workspace, seed: u64, it: usize, draw: Draw) -> Result<IterationResult> {

@@ -9,6 +9,7 @@ mod command_line;
 mod commands;
 mod common;
 mod compare;
+mod correlation;
 mod distributions;
 mod docs;
 mod engine;
