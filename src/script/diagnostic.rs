@@ -253,15 +253,21 @@ enum Kind {
 /// number or formula.
 const SIGNATURES: &[(&str, &[&str])] = &[
     ("scenario", &["settings:map"]),
-    ("actor", &["name:text"]),
+    ("actor", &["name:text", "name:text, about:map"]),
     ("perspective", &["name:text, actors:list"]),
     ("society_perspective", &["name:text"]),
-    ("state", &["name:text"]),
+    ("state", &["name:text", "name:text, about:map"]),
     ("start", &["shares:map", "shares:map, subgroup:text"]),
     ("subgroup", &["name:text, share"]),
     ("subgroup_count", &["name:text, people"]),
     ("start_counts", &["counts:map", "counts:map, subgroup:text"]),
-    ("param", &["name:text, distribution:distribution"]),
+    (
+        "param",
+        &[
+            "name:text, distribution:distribution",
+            "name:text, distribution:distribution, about:map",
+        ],
+    ),
     ("baseline", &["name:text"]),
     ("intervention", &["name:text, settings:map"]),
     ("transition", &["from:text, to:text, probability"]),
@@ -269,8 +275,20 @@ const SIGNATURES: &[(&str, &[&str])] = &[
     ("transfer", &["state:text, actor:text, amount"]),
     ("entry_cost", &["state:text, actor:text, amount"]),
     ("entry_transfer", &["state:text, actor:text, amount"]),
-    ("outcome", &["name:text, state:text, value"]),
-    ("entry_outcome", &["name:text, state:text, value"]),
+    (
+        "outcome",
+        &[
+            "name:text, state:text, value",
+            "name:text, state:text, value, about:map",
+        ],
+    ),
+    (
+        "entry_outcome",
+        &[
+            "name:text, state:text, value",
+            "name:text, state:text, value, about:map",
+        ],
+    ),
     ("fixed", &["value"]),
     ("uniform", &["lo, hi"]),
     ("normal", &["mean, sd"]),
@@ -285,7 +303,22 @@ const SIGNATURES: &[(&str, &[&str])] = &[
     ("discrete", &["values:list, weights:list"]),
     ("empirical", &["values:list"]),
     ("if_else", &["condition, value_if_true, value_if_false"]),
-    ("effect", &["multiplier, dropoff"]),
+    (
+        "effect",
+        &["multiplier, dropoff", "multiplier, dropoff, arm:text"],
+    ),
+    ("correlate", &["first:text, second:text, rho"]),
+    ("correlation", &["names:list, matrix:list"]),
+    (
+        "dirichlet_row",
+        &[
+            "from:text, counts:map",
+            "from:text, counts:map, options:map",
+        ],
+    ),
+    ("competing_rates", &["from:text, rates:map"]),
+    ("read_csv", &["file:text"]),
+    ("read_csv_columns", &["file:text"]),
     ("lookup", &["values:list, index"]),
     ("by_year", &["values:list"]),
     ("year", &[""]),
@@ -733,7 +766,7 @@ mod tests {
 
     #[test]
     fn every_registered_function_has_a_plain_signature() {
-        let api = include_str!("api.rs");
+        let api = [include_str!("api.rs"), include_str!("models.rs")].concat();
         for piece in api.split("register_fn(\"").skip(1).chain(
             api.lines()
                 .filter_map(|l| l.trim_start().strip_prefix("(\"")),

@@ -5,7 +5,7 @@
 //! The draws are the run's own (iteration `i` of a run with the same seed has the parameter
 //! values of draw `i`) plus corners of the parameter space: every parameter at P1, every one at
 //! P99, and each alone at P1 and at P99 with the others at their medians. Each draw fills the
-//! per-iteration tables with [`Tables::fill_inspected`], the engine's one set of rules: every
+//! per-iteration tables with `Tables::fill_inspected`, the engine's one set of rules: every
 //! arm, subgroup, year, time in state, treated or not, during and after the program.
 
 use super::tables::{Inspector, Plan, Rule, Tables, Violation};
