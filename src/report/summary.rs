@@ -6,14 +6,26 @@ use crate::results::RunResults;
 use crate::stats::{Payback, Summary};
 use std::fmt::Write;
 
-/// P5 … P95, each end rounded to what its confidence interval supports.
+/// P5 … P95, each end rounded to what its confidence interval supports. An end that is 0 up to
+/// the rounding of sums of the other end's size (e.g. savings of −0.0000000009 where nobody's
+/// path changed) reads 0.
 fn range(s: &Summary) -> String {
-    format!(
-        "{} … {}",
-        amount_ci(s.p5, s.p5_ci),
-        amount_ci(s.p95, s.p95_ci)
-    )
+    let scale = s.p5.abs().max(s.p95.abs()).max(s.mean.abs());
+    let zeroed = |v: f64| {
+        if v.abs() <= scale * ROUNDING_NOISE {
+            0.0
+        } else {
+            v
+        }
+    };
+    let end = |v: f64, ci: [f64; 2]| amount_ci(zeroed(v), ci.map(zeroed));
+    format!("{} … {}", end(s.p5, s.p5_ci), end(s.p95, s.p95_ci))
 }
+
+/// The relative size below which a sum of amounts is indistinguishable from 0: far above the
+/// rounding of adding some thousand person-years' costs in f64 (about 10⁻¹³), far below any
+/// amount shown (three significant digits).
+const ROUNDING_NOISE: f64 = 1e-9;
 
 /// The median payback year with its 95% interval, in words.
 fn median_payback(p: &Payback) -> String {
@@ -327,4 +339,22 @@ fn decision_text(r: &RunResults, oc: &OptionComparison, pair: Option<(&str, &str
         out.push_str(&table(&rows, "  "));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_end_that_is_zero_up_to_rounding_reads_zero() {
+        // a third of the iterations change nothing: their savings are 0 up to rounding
+        let mut values: Vec<f64> = (0..300).map(|i| -1e-9 + 1e-12 * i as f64).collect();
+        values.extend((1..=700).map(|i| 5_000.0 * i as f64));
+        let s = Summary::of(&values).unwrap();
+        assert!(s.p5 < 0.0 && s.p5 > -1e-8, "{}", s.p5);
+        assert!(range(&s).starts_with("0 … "), "{}", range(&s));
+        // small amounts that are not noise stay
+        let small: Vec<f64> = (0..1000).map(|i| 0.01 + 0.001 * i as f64).collect();
+        assert!(!range(&Summary::of(&small).unwrap()).starts_with("0 "));
+    }
 }
