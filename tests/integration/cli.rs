@@ -330,16 +330,16 @@ fn growing_a_string_or_an_array_without_end_hits_a_limit() {
 /// An endless loop that appends to an array is stopped by the array limit (10,000 elements; rhai
 /// re-measures the array at every push, so the limit must stay small for this to end soon).
 #[test]
-fn an_endless_loop_appending_to_an_array_stops_within_a_few_seconds() {
+fn an_endless_loop_appending_to_an_array_is_stopped_by_the_list_limit() {
+    // stopped by the size limit at the 10,001st element, not by the 10 s load limit (whose
+    // message is another): no timing needed
     let dir = folder(&[("push.rhai", "let a = [];\nloop { a.push(1); }\n")]);
-    let started = Instant::now();
     let err = fails(dir.path(), &["check", "push.rhai"]);
-    assert_contains(&err, &["push.rhai:2:"]);
-    let took = started.elapsed();
-    assert!(
-        took < Duration::from_secs(3),
-        "the loop ran {took:?} before it was stopped"
+    assert_contains(
+        &err,
+        &["push.rhai:2:", "a list may hold at most 10,000 elements"],
     );
+    assert!(!err.contains("took longer than"), "{err}");
 }
 
 #[test]
