@@ -303,14 +303,7 @@ pub fn table(rows: &[Vec<String>], indent: &str) -> String {
 /// to be cut to fit, each row's name goes on a line of its own above its values instead, so
 /// that no name is lost.
 pub fn table_with_whole_names(rows: &[Vec<String>], indent: &str) -> String {
-    let cleaned: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| {
-            r.iter()
-                .map(|s| super::terminal::clean(s).into_owned())
-                .collect()
-        })
-        .collect();
+    let cleaned = cleaned(rows);
     let fitted = fitted_widths(&cleaned, indent.chars().count(), 3);
     let first_whole = cleaned
         .iter()
@@ -347,16 +340,19 @@ pub fn table_uncut(rows: &[Vec<String>], indent: &str) -> String {
     laid_out(rows, indent, false)
 }
 
-fn laid_out(rows: &[Vec<String>], indent: &str, fit: bool) -> String {
-    // cells as the terminal will show them, so the columns line up
-    let rows: Vec<Vec<String>> = rows
-        .iter()
+/// The cells as the terminal will show them, so that the columns line up.
+fn cleaned(rows: &[Vec<String>]) -> Vec<Vec<String>> {
+    rows.iter()
         .map(|r| {
             r.iter()
                 .map(|s| super::terminal::clean(s).into_owned())
                 .collect()
         })
-        .collect();
+        .collect()
+}
+
+fn laid_out(rows: &[Vec<String>], indent: &str, fit: bool) -> String {
+    let rows = cleaned(rows);
     let widths = if fit {
         fitted_widths(&rows, indent.chars().count(), 3)
     } else {

@@ -219,25 +219,7 @@ pub fn voi(analysis: &Analysis) -> Result<VoiReport> {
             if let Some(f) = &fit {
                 single_knots.push(f.knots);
             }
-            let value = fit.as_ref().map_or(
-                super::Estimate {
-                    value: f64::NAN,
-                    mcse: f64::NAN,
-                },
-                |f| value_of_fitted(&f.fitted),
-            );
-            Evppi {
-                parameter: sc.parameters[p].name.clone(),
-                evppi: value.value,
-                evppi_mcse: value.mcse,
-                share_of_evpi: if value.value.is_nan() {
-                    f64::NAN
-                } else if evpi.evpi > 0.0 {
-                    value.value / evpi.evpi
-                } else {
-                    0.0
-                },
-            }
+            evppi_of(sc.parameters[p].name.clone(), fit.as_ref(), evpi.evpi)
         })
         .collect();
     // Correlated parameters: besides each one alone (the value of learning it, its partners
@@ -250,29 +232,13 @@ pub fn voi(analysis: &Analysis) -> Result<VoiReport> {
             continue;
         }
         let group_columns: Vec<&[f64]> = members.iter().map(|&c| columns[c]).collect();
-        let value = regress(&group_columns, &nets, n).as_ref().map_or(
-            super::Estimate {
-                value: f64::NAN,
-                mcse: f64::NAN,
-            },
-            |f| value_of_fitted(&f.fitted),
-        );
-        evppi.push(Evppi {
-            parameter: members
-                .iter()
-                .map(|&c| sc.parameters[params[c]].name.clone())
-                .collect::<Vec<_>>()
-                .join(" + "),
-            evppi: value.value,
-            evppi_mcse: value.mcse,
-            share_of_evpi: if value.value.is_nan() {
-                f64::NAN
-            } else if evpi.evpi > 0.0 {
-                value.value / evpi.evpi
-            } else {
-                0.0
-            },
-        });
+        let name = members
+            .iter()
+            .map(|&c| sc.parameters[params[c]].name.clone())
+            .collect::<Vec<_>>()
+            .join(" + ");
+        let fit = regress(&group_columns, &nets, n);
+        evppi.push(evppi_of(name, fit.as_ref(), evpi.evpi));
     }
     evppi.sort_by(|a, b| b.evppi.total_cmp(&a.evppi));
 
@@ -482,6 +448,30 @@ fn losses(nets: &[impl AsRef<[f64]>], n: usize) -> (usize, Vec<f64>) {
 }
 
 /// `mean_i max_a g_a,i − max_a mean_i g_a,i` for fitted values g (ordinary practice 0).
+/// The EVPPI of what `fit` regressed on (NaN where the regression failed), with its share of
+/// the EVPI.
+fn evppi_of(parameter: String, fit: Option<&Fit>, evpi: f64) -> Evppi {
+    let value = fit.map_or(
+        super::Estimate {
+            value: f64::NAN,
+            mcse: f64::NAN,
+        },
+        |f| value_of_fitted(&f.fitted),
+    );
+    Evppi {
+        parameter,
+        evppi: value.value,
+        evppi_mcse: value.mcse,
+        share_of_evpi: if value.value.is_nan() {
+            f64::NAN
+        } else if evpi > 0.0 {
+            value.value / evpi
+        } else {
+            0.0
+        },
+    }
+}
+
 fn value_of_fitted(fitted: &[Vec<f64>]) -> super::Estimate {
     let n = fitted.first().map_or(0, Vec::len);
     if n == 0 {

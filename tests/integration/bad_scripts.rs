@@ -7,7 +7,7 @@
 //! `// expect: TEXT` list text the error must contain; `// position: none` marks an error about
 //! the whole model (no line to point at).
 
-use crate::common::{listing, load_error, scenario, settings};
+use crate::common::{TYPE_NAMES, listing, load_error, scenario, settings};
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -17,19 +17,6 @@ use std::time::{Duration, Instant};
 const CASE_TIMEOUT: Duration = Duration::from_secs(60);
 
 const CORPUS: &str = "tests/bad_scripts";
-
-/// Words that must not appear in an error: the names of Rust's and rhai's types.
-const TYPE_NAMES: &[&str] = &[
-    "i64",
-    "f64",
-    "&str",
-    "ImmutableString",
-    "DistributionSpec",
-    "Expr",
-    "socinv::",
-    "Dynamic",
-    "rhai",
-];
 
 /// The corpus cases under `dir`: (name, folder holding the files, main file name).
 type Case = (String, PathBuf, String);

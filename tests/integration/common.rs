@@ -103,3 +103,16 @@ pub fn socinv_in(dir: &Path, args: &[&str]) -> Ran {
     );
     ran
 }
+
+/// What an analyst must never see in an error: the names of Rust's and rhai's types.
+pub const TYPE_NAMES: &[&str] = &[
+    "i64",
+    "f64",
+    "&str",
+    "ImmutableString",
+    "DistributionSpec",
+    "Expr",
+    "socinv::",
+    "Dynamic",
+    "rhai",
+];

@@ -3,7 +3,7 @@
 //! source line and a caret under the column), what is wrong and what to write instead, in the
 //! words of the scenario language, never a Rust or rhai type name.
 
-use crate::common::{folder, listing};
+use crate::common::{TYPE_NAMES, folder, listing};
 use assert_cmd::Command;
 use std::path::Path;
 use std::time::Duration;
@@ -16,19 +16,6 @@ state("risk");
 state("bistånd");
 start(#{ "risk": 1.0 });
 "#;
-
-/// What an analyst must never see: the names of Rust's and rhai's types.
-const TYPE_NAMES: &[&str] = &[
-    "i64",
-    "f64",
-    "&str",
-    "ImmutableString",
-    "DistributionSpec",
-    "Expr",
-    "socinv::",
-    "Dynamic",
-    "rhai",
-];
 
 fn socinv(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::cargo_bin("socinv")
