@@ -40,8 +40,16 @@ pub enum Node {
     Param { index: usize, name: String },
     /// The current year (0-based).
     Year,
-    /// Years in the current state, counting the current year (transitions only).
+    /// Years in the current state, counting the current year.
     TimeInState,
+    /// Years in the declared episode (a set of states) with this index, counting the current
+    /// year; 0 when the person is in none of its states.
+    EpisodeTime { episode: usize, name: String },
+    /// The person's age: their start age plus the year.
+    Age,
+    /// A value drawn once per person (`attribute("x", uniform(0.95, 1.05))`), by its index in
+    /// the scenario's attribute list.
+    Attribute { index: usize, name: String },
     /// 1 if the person receives the arm with this index, else 0.
     ArmIs { arm: usize, name: String },
     /// 1 if the person takes part in an intervention, else 0.
@@ -108,6 +116,13 @@ pub struct EvalContext<'a> {
     pub year: u32,
     /// Years in the current state, counting the current one (≥ 1); 1 where not relevant.
     pub time_in_state: u32,
+    /// Years in each declared episode, counting the current one; 0 outside it. Shorter than
+    /// the episodes (e.g. empty) reads as 0.
+    pub episode_time: &'a [u32],
+    /// The person's attributes; empty where a rule is evaluated for the tables.
+    pub attributes: &'a [f64],
+    /// The person's age this year (start age + year); NaN where the scenario gives none.
+    pub age: f64,
     /// The arm whose practice the person receives (0 = baseline; non-participants get 0).
     pub arm: usize,
     /// The person's subgroup index (the last index is the remainder group).
@@ -123,6 +138,11 @@ pub struct Dependencies {
     pub params: Vec<usize>,
     pub year: bool,
     pub time_in_state: bool,
+    /// Indices of the episodes whose time is read.
+    pub episodes: Vec<usize>,
+    pub age: bool,
+    /// Whether an attribute drawn per person is read.
+    pub attributes: bool,
     pub arm: bool,
     pub subgroup: bool,
 }
@@ -211,6 +231,11 @@ impl Expr {
             Node::Param { index, .. } => cx.params[*index],
             Node::Year => f64::from(cx.year),
             Node::TimeInState => f64::from(cx.time_in_state),
+            Node::EpisodeTime { episode, .. } => {
+                f64::from(cx.episode_time.get(*episode).copied().unwrap_or(0))
+            }
+            Node::Age => cx.age,
+            Node::Attribute { index, .. } => cx.attributes.get(*index).copied().unwrap_or(f64::NAN),
             Node::ArmIs { arm, .. } => bool_value(cx.arm == *arm),
             Node::Treated => bool_value(cx.arm != 0),
             Node::InSubgroup { group, .. } => bool_value(cx.subgroup == *group),
@@ -324,6 +349,8 @@ impl Expr {
         self.collect(&mut deps);
         deps.params.sort_unstable();
         deps.params.dedup();
+        deps.episodes.sort_unstable();
+        deps.episodes.dedup();
         deps
     }
 
@@ -333,6 +360,14 @@ impl Expr {
             Node::Param { index, .. } => deps.params.push(*index),
             Node::Year => deps.year = true,
             Node::TimeInState => deps.time_in_state = true,
+            Node::EpisodeTime { episode, .. } => deps.episodes.push(*episode),
+            // The age is the start age (by subgroup, or per person) plus the year.
+            Node::Age => {
+                deps.age = true;
+                deps.year = true;
+                deps.subgroup = true;
+            }
+            Node::Attribute { .. } => deps.attributes = true,
             Node::ArmIs { .. } | Node::Treated => deps.arm = true,
             Node::InSubgroup { .. } => deps.subgroup = true,
             Node::YearsSinceEnd => {
@@ -377,6 +412,9 @@ impl Node {
             | Node::Param { .. }
             | Node::Year
             | Node::TimeInState
+            | Node::EpisodeTime { .. }
+            | Node::Age
+            | Node::Attribute { .. }
             | Node::ArmIs { .. }
             | Node::Treated
             | Node::InSubgroup { .. }
@@ -490,6 +528,9 @@ impl fmt::Display for Expr {
             Node::Param { name, .. } => write!(f, "{name}"),
             Node::Year => write!(f, "year()"),
             Node::TimeInState => write!(f, "time_in_state()"),
+            Node::EpisodeTime { name, .. } => write!(f, "time_in_episode(\"{name}\")"),
+            Node::Age => write!(f, "age()"),
+            Node::Attribute { name, .. } => write!(f, "{name}"),
             Node::ArmIs { name, .. } => write!(f, "arm_is(\"{name}\")"),
             Node::Treated => write!(f, "treated()"),
             Node::InSubgroup { name, .. } => write!(f, "in_subgroup(\"{name}\")"),
@@ -562,6 +603,9 @@ mod tests {
             params,
             year,
             time_in_state: 1,
+            episode_time: &[],
+            attributes: &[],
+            age: f64::NAN,
             arm,
             subgroup: 0,
             program: if arm == 0 { None } else { Some((0, 2)) },

@@ -56,6 +56,10 @@ pub struct Scenario {
     /// Subgroups; the last one is always the remainder group [`REMAINDER_GROUP`].
     pub subgroups: Vec<Subgroup>,
     pub parameters: Vec<Parameter>,
+    /// Values drawn once per person (`attribute`), read by rules as formulas.
+    pub attributes: Vec<Attribute>,
+    /// Named sets of states whose time is counted together (`episode`).
+    pub episodes: Vec<Episode>,
     /// Declared rank correlations between parameters (`correlate`, `correlation`).
     pub correlations: Vec<RankCorrelation>,
     /// The correlations' groups of parameters, checked positive definite at load.
@@ -210,6 +214,35 @@ pub struct Subgroup {
     pub count: Option<u32>,
     /// The known number of people per starting state (`start_counts`), adding up to `count`.
     pub start_counts: Option<Vec<u32>>,
+    /// The age people of this group start at (`start_age`), if the script gives one.
+    pub start_age: Option<StartAge>,
+}
+
+/// The age a subgroup's people have in year 0; `age()` adds the year.
+#[derive(Clone, Debug)]
+pub enum StartAge {
+    /// The same for everyone in the group: a number or a formula of parameters.
+    Fixed(Expr),
+    /// Drawn once per person from a distribution (an age distribution).
+    Drawn(DistributionSpec),
+}
+
+/// A value drawn once per person, e.g. an effect modifier `X ~ U(0.95, 1.05)`.
+#[derive(Clone, Debug)]
+pub struct Attribute {
+    pub name: String,
+    pub distribution: DistributionSpec,
+    pub origin: SourcePos,
+}
+
+/// A named set of states whose time is counted together: `time_in_episode(name)` is the years
+/// since the person entered the set, counting the current year, and 0 outside it.
+#[derive(Clone, Debug)]
+pub struct Episode {
+    pub name: String,
+    /// `states[state]`: whether the state belongs to the episode.
+    pub states: Vec<bool>,
+    pub origin: SourcePos,
 }
 
 /// One uncertain input.
@@ -297,6 +330,13 @@ pub struct OutcomeRule {
 }
 
 impl Scenario {
+    /// Whether some subgroup draws its people's start age per person.
+    pub fn draws_start_age(&self) -> bool {
+        self.subgroups
+            .iter()
+            .any(|g| matches!(g.start_age, Some(StartAge::Drawn(_))))
+    }
+
     /// Index of a parameter by name.
     pub fn parameter_index(&self, name: &str) -> Option<usize> {
         self.parameters.iter().position(|p| p.name == name)

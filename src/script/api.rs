@@ -6,9 +6,9 @@ use crate::dist::{Distribution, DistributionSpec};
 use crate::error::{amount as amount_text, number};
 use crate::expr::{BinaryOp, Expr, Node, UnaryOp};
 use crate::scenario::{
-    Accrual, Arm, Composition, CostRule, DEFAULT_BASELINE, DEFAULT_SOCIETY, Described, Labels,
-    OutcomeRule, Parameter, Perspective, Program, REMAINDER_GROUP, RankCorrelation, Scenario,
-    SourcePos, Subgroup, TransitionRule,
+    Accrual, Arm, Attribute, Composition, CostRule, DEFAULT_BASELINE, DEFAULT_SOCIETY, Described,
+    Episode, Labels, OutcomeRule, Parameter, Perspective, Program, REMAINDER_GROUP,
+    RankCorrelation, Scenario, SourcePos, StartAge, Subgroup, TransitionRule,
 };
 use rhai::{Array, Dynamic, Engine, EvalAltResult, FLOAT, INT, Map, NativeCallContext};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -43,7 +43,11 @@ struct Builder {
     /// Whether an intervention named the states it is given in (later states would be missing).
     given_in_named: bool,
     subgroups: Vec<DeclaredSubgroup>,
+    /// The start age for everyone without one of their own (`start_age(x)`).
+    start_age: Option<StartAge>,
     parameters: Vec<Parameter>,
+    attributes: Vec<Attribute>,
+    episodes: Vec<Episode>,
     correlations: Vec<RankCorrelation>,
     baseline: Option<String>,
     interventions: Vec<Arm>,
@@ -77,6 +81,7 @@ struct DeclaredSubgroup {
     start: Option<Vec<Expr>>,
     /// The people per state of its `start_counts(...)`, if used.
     start_counts: Option<Vec<u32>>,
+    start_age: Option<StartAge>,
 }
 
 impl SharedBuilder {
@@ -156,6 +161,7 @@ impl SharedBuilder {
                 start,
                 count: g.count,
                 start_counts,
+                start_age: g.start_age.or_else(|| b.start_age.clone()),
             });
         }
         let rest_start = b
@@ -169,7 +175,9 @@ impl SharedBuilder {
             start: rest_start,
             count: counted.map(|c| settings.cohort - c),
             start_counts: b.start_counts.clone(),
+            start_age: b.start_age.clone(),
         });
+        check_durations_and_ages(&b, &subgroups)?;
         if !b.perspectives.iter().any(|p| p.exclude_transfers) {
             let all = (0..b.actors.len()).collect();
             b.perspectives.push(Perspective {
@@ -211,6 +219,8 @@ impl SharedBuilder {
             state_origins: std::mem::take(&mut b.state_origins),
             subgroups,
             parameters: std::mem::take(&mut b.parameters),
+            attributes: std::mem::take(&mut b.attributes),
+            episodes: std::mem::take(&mut b.episodes),
             correlations: std::mem::take(&mut b.correlations),
             correlated_groups,
             arms,
@@ -224,6 +234,90 @@ impl SharedBuilder {
             labels: std::mem::take(&mut b.labels),
             sources: Vec::new(),
         })
+    }
+}
+
+/// Refuses what the engine cannot table: the exits of a state reading two durations (time in
+/// state and an episode's time, or two episodes), and `age()` read where a subgroup has no
+/// start age. Messages point at the rule.
+fn check_durations_and_ages(b: &Builder, subgroups: &[Subgroup]) -> Result<(), String> {
+    let duration_names = |state: usize, d: &crate::expr::Dependencies| -> Vec<String> {
+        let mut names = Vec::new();
+        if d.time_in_state {
+            names.push("time_in_state()".to_string());
+        }
+        for &e in &d.episodes {
+            if b.episodes[e].states[state] {
+                names.push(format!("time_in_episode(\"{}\")", b.episodes[e].name));
+            }
+        }
+        names
+    };
+    for s in 0..b.states.len() {
+        let mut read: Vec<String> = Vec::new();
+        for r in b.transitions.iter().filter(|r| r.from == s) {
+            for name in duration_names(s, &r.probability.dependencies()) {
+                if !read.contains(&name) {
+                    read.push(name);
+                }
+            }
+            if read.len() > 1 {
+                return Err(format!(
+                    "{}: the transitions out of \"{}\" read {} and {}; the exits of one state \
+                     may read one duration: use one of them in all of its exits",
+                    r.origin, b.states[s], read[0], read[1]
+                ));
+            }
+        }
+    }
+    let reads_age = b
+        .transitions
+        .iter()
+        .map(|r| (&r.probability, &r.origin))
+        .chain(b.costs.iter().map(|r| (&r.amount, &r.origin)))
+        .chain(b.outcome_rules.iter().map(|r| (&r.value, &r.origin)))
+        .find(|(e, _)| e.dependencies().age);
+    if let Some((_, at)) = reads_age {
+        if let Some(g) = subgroups.iter().find(|g| g.start_age.is_none()) {
+            let whom = if g.name == REMAINDER_GROUP {
+                "everyone".to_string()
+            } else {
+                format!("subgroup \"{}\"", g.name)
+            };
+            return Err(format!(
+                "{at}: age() needs the age people start at, and {whom} has none: call \
+                 start_age(15) for everyone, or start_age(15, \"subgroup\") per subgroup \
+                 (a distribution such as uniform(13, 16) draws it per person)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// An error if a formula that is the same for every person of a subgroup (start shares,
+/// program amounts, start ages) reads a value of the person.
+fn refuse_person_values(ctx: &NativeCallContext, what: &str, e: &Expr) -> FnResult<()> {
+    let d = e.dependencies();
+    let read = if d.attributes {
+        Some("an attribute")
+    } else if !d.episodes.is_empty() {
+        Some("time_in_episode(...)")
+    } else if d.time_in_state {
+        Some("time_in_state()")
+    } else if d.age {
+        Some("age()")
+    } else {
+        None
+    };
+    match read {
+        Some(read) => Err(fail(
+            ctx,
+            format!(
+                "{what} cannot read {read}: it is one value for everyone it applies to; \
+                 person values are for transitions, costs and outcomes"
+            ),
+        )),
+        None => Ok(()),
     }
 }
 
@@ -328,6 +422,7 @@ impl Builder {
             count,
             start: None,
             start_counts: None,
+            start_age: None,
         });
         Ok(())
     }
@@ -827,6 +922,7 @@ fn start_shares(ctx: &NativeCallContext, b: &Builder, map: &Map) -> FnResult<Vec
     for (state, share) in map {
         let i = state_index(ctx, b, state)?;
         shares[i] = to_expr(ctx, &format!("start share of \"{state}\""), share)?;
+        refuse_person_values(ctx, &format!("the start share of \"{state}\""), &shares[i])?;
     }
     let constants: Option<Vec<f64>> = shares.iter().map(Expr::as_constant).collect();
     if let Some(values) = constants {
@@ -1450,10 +1546,9 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
                 (&uptake, "uptake", false, true),
                 (&per_participant, "per_participant", true, true),
             ] {
+                refuse_person_values(&ctx, &format!("intervention {key}"), e)?;
                 let d = e.dependencies();
-                let what = if d.time_in_state {
-                    Some("time_in_state()")
-                } else if d.year && !year_ok {
+                let what = if d.year && !year_ok {
                     Some("year()")
                 } else if d.subgroup && !subgroup_ok {
                     Some("in_subgroup(...)")
@@ -1590,14 +1685,6 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
                 let s = state_index(&ctx, &b, state)?;
                 let a = actor_index(&ctx, &b, actor)?;
                 let amount = to_expr(&ctx, &format!("{fname} amount"), &x)?;
-                if amount.dependencies().time_in_state {
-                    return Err(fail(
-                        &ctx,
-                        format!(
-                            "{fname}: costs cannot depend on time_in_state(); only transitions can"
-                        ),
-                    ));
-                }
                 let origin = origin(&ctx, &b);
                 b.costs.push(CostRule {
                     state: s,
@@ -1627,14 +1714,6 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
                 let mut b = b.lock();
                 let s = state_index(ctx, &b, state)?;
                 let value = to_expr(ctx, &format!("{fname} value"), &x)?;
-                if value.dependencies().time_in_state {
-                    return Err(fail(
-                        ctx,
-                        format!(
-                            "{fname}: outcomes cannot depend on time_in_state(); only transitions can"
-                        ),
-                    ));
-                }
                 if about != Described::default() || find(&b.outcomes, name).is_none() {
                     distinct_display(
                         ctx,
@@ -1970,6 +2049,8 @@ fn register_formulas(engine: &mut Engine, builder: &SharedBuilder) {
     );
     engine.register_fn("year", || Expr::new(Node::Year));
     engine.register_fn("time_in_state", || Expr::new(Node::TimeInState));
+    engine.register_fn("age", || Expr::new(Node::Age));
+    register_person_values(engine, builder);
     engine.register_fn("treated", || Expr::new(Node::Treated));
     engine.register_fn("years_since_end", || Expr::new(Node::YearsSinceEnd));
 
@@ -2011,6 +2092,178 @@ fn register_formulas(engine: &mut Engine, builder: &SharedBuilder) {
                 group,
                 name: name.to_string(),
             }))
+        },
+    );
+}
+
+/// `episode`, `time_in_episode`, `attribute` and `start_age`: what the walk follows per person.
+fn register_person_values(engine: &mut Engine, builder: &SharedBuilder) {
+    let b = builder.clone();
+    engine.register_fn(
+        "episode",
+        move |ctx: NativeCallContext, name: &str, states: rhai::Array| -> FnResult<Expr> {
+            let mut b = b.lock();
+            if b.episodes
+                .iter()
+                .any(|e| diagnostic::same_name(&e.name, name))
+            {
+                return Err(fail(&ctx, format!("episode \"{name}\" is declared twice")));
+            }
+            if states.is_empty() {
+                return Err(fail(
+                    &ctx,
+                    format!("episode \"{name}\" needs its states, e.g. [\"S1\", \"S2\"]"),
+                ));
+            }
+            let mut members = vec![false; b.states.len()];
+            for v in &states {
+                let Some(state) = v.clone().into_string().ok() else {
+                    return Err(fail(
+                        &ctx,
+                        format!(
+                            "episode \"{name}\": its states are names in quotes, got {}",
+                            kind_of(v)
+                        ),
+                    ));
+                };
+                members[state_index(&ctx, &b, &state)?] = true;
+            }
+            let origin = origin(&ctx, &b);
+            let episode = b.episodes.len();
+            b.episodes.push(Episode {
+                name: name.to_string(),
+                states: members,
+                origin,
+            });
+            Ok(Expr::new(Node::EpisodeTime {
+                episode,
+                name: name.to_string(),
+            }))
+        },
+    );
+
+    let b = builder.clone();
+    engine.register_fn(
+        "time_in_episode",
+        move |ctx: NativeCallContext, name: &str| -> FnResult<Expr> {
+            let b = b.lock();
+            let names: Vec<String> = b.episodes.iter().map(|e| e.name.clone()).collect();
+            let episode = lookup(&ctx, "episode", &names, name)?;
+            Ok(Expr::new(Node::EpisodeTime {
+                episode,
+                name: name.to_string(),
+            }))
+        },
+    );
+
+    let declare_attribute = {
+        let b = builder.clone();
+        move |ctx: &NativeCallContext,
+              name: &str,
+              dist: DistributionSpec,
+              about: Described|
+              -> FnResult<Expr> {
+            let mut b = b.lock();
+            if b.attributes
+                .iter()
+                .any(|a| diagnostic::same_name(&a.name, name))
+                || b.parameters
+                    .iter()
+                    .any(|p| diagnostic::same_name(&p.name, name))
+            {
+                return Err(fail(
+                    ctx,
+                    format!("\"{name}\" is already declared as a parameter or attribute"),
+                ));
+            }
+            let index = b.attributes.len();
+            let origin = origin(ctx, &b);
+            b.attributes.push(Attribute {
+                name: name.to_string(),
+                distribution: dist,
+                origin,
+            });
+            if about != Described::default() {
+                b.labels.parameters.insert(name.to_string(), about);
+            }
+            Ok(Expr::new(Node::Attribute {
+                index,
+                name: name.to_string(),
+            }))
+        }
+    };
+    let declare = declare_attribute.clone();
+    engine.register_fn(
+        "attribute",
+        move |ctx: NativeCallContext, name: &str, dist: DistributionSpec| -> FnResult<Expr> {
+            declare(&ctx, name, dist, Described::default())
+        },
+    );
+    engine.register_fn(
+        "attribute",
+        move |ctx: NativeCallContext,
+              name: &str,
+              dist: DistributionSpec,
+              map: Map|
+              -> FnResult<Expr> {
+            let about = described(&ctx, "attribute", &map, &["label", "unit", "source"])?;
+            declare_attribute(&ctx, name, dist, about)
+        },
+    );
+
+    let set_start_age = {
+        let b = builder.clone();
+        move |ctx: &NativeCallContext, age: Dynamic, group: Option<&str>| -> FnResult<()> {
+            let mut b = b.lock();
+            let age = match age.clone().try_cast::<DistributionSpec>() {
+                Some(d) => StartAge::Drawn(d),
+                None => {
+                    let e = to_expr(ctx, "start_age", &age)?;
+                    refuse_person_values(ctx, "start_age", &e)?;
+                    let d = e.dependencies();
+                    if d.year || d.arm || d.subgroup {
+                        return Err(fail(
+                            ctx,
+                            "start_age: the age in year 0 may read parameters only (age() \
+                             adds the year)",
+                        ));
+                    }
+                    if let Some(x) = e.as_constant().filter(|x| !(x.is_finite() && *x >= 0.0)) {
+                        return Err(fail(
+                            ctx,
+                            format!("start_age must be ≥ 0, got {}", number(x)),
+                        ));
+                    }
+                    StartAge::Fixed(e)
+                }
+            };
+            let slot = match group {
+                None => &mut b.start_age,
+                Some(group) => {
+                    let names: Vec<String> = b.subgroups.iter().map(|g| g.name.clone()).collect();
+                    let i = lookup(ctx, "subgroup", &names, group)?;
+                    &mut b.subgroups[i].start_age
+                }
+            };
+            if slot.is_some() {
+                return Err(fail(
+                    ctx,
+                    "start_age(...) is given twice for the same people",
+                ));
+            }
+            *slot = Some(age);
+            Ok(())
+        }
+    };
+    let set = set_start_age.clone();
+    engine.register_fn(
+        "start_age",
+        move |ctx: NativeCallContext, age: Dynamic| -> FnResult<()> { set(&ctx, age, None) },
+    );
+    engine.register_fn(
+        "start_age",
+        move |ctx: NativeCallContext, age: Dynamic, group: &str| -> FnResult<()> {
+            set_start_age(&ctx, age, Some(group))
         },
     );
 }

@@ -323,6 +323,17 @@ const SIGNATURES: &[(&str, &[&str])] = &[
     ("by_year", &["values:list"]),
     ("year", &[""]),
     ("time_in_state", &[""]),
+    ("age", &[""]),
+    ("episode", &["name:text, states:list"]),
+    ("time_in_episode", &["episode:text"]),
+    (
+        "attribute",
+        &[
+            "name:text, distribution:distribution",
+            "name:text, distribution:distribution, about:map",
+        ],
+    ),
+    ("start_age", &["age", "age, subgroup:text"]),
     ("treated", &[""]),
     ("years_since_end", &[""]),
     ("arm_is", &["arm:text"]),

@@ -15,9 +15,20 @@
 //! identical path. People who do not take part follow their ordinary-practice path, so they are
 //! not walked again: their counts are the baseline's minus those of the participants.
 
-use super::rng::{Stream, unit};
-use super::tables::{Plan, Tables};
-use crate::scenario::Composition;
+//!
+//! **Values of the person.** Where a rule reads a value of the person (an attribute, an
+//! episode's time, a start age drawn per person) or a cost or outcome reads a duration, the
+//! walk follows those values too (`PERSON = true`; the plain walk is compiled without them).
+//! Rows that read a value of the person are evaluated per person-year; costs and outcomes that
+//! read one are evaluated per person-year into the person's own amounts, which are added to
+//! each arm in person order: a non-participant adds the very amounts of their ordinary-practice
+//! path, so an intervention identical to ordinary practice still gives a net of exactly 0.
+
+use super::rng::{Stream, open01, unit};
+use super::tables::{Clock, Plan, StopAtFirst, Tables, Violation, fill_row};
+use crate::error::number;
+use crate::expr::EvalContext;
+use crate::scenario::{Accrual, Composition, StartAge};
 
 /// Counts of one arm: `occupancy[(class * H + t) * S + s]`, where `class = group * 2 + treated`.
 #[derive(Default)]
@@ -25,15 +36,21 @@ pub struct ArmCounts {
     pub occupancy: Vec<u32>,
     pub entries: Vec<u32>,
     pub participants: u32,
+    /// Amounts of the rules evaluated per person-year, undiscounted, summed over the people:
+    /// `person_amounts[t * W + k]` with `W = Plan::amount_width()`: (actor, transfer) cost
+    /// cells first, `actor * 2 + transfer`, then one per outcome.
+    pub person_amounts: Vec<f64>,
 }
 
 impl ArmCounts {
-    fn reset(&mut self, cells: usize) {
+    fn reset(&mut self, cells: usize, amounts: usize) {
         self.occupancy.clear();
         self.occupancy.resize(cells, 0);
         self.entries.clear();
         self.entries.resize(cells, 0);
         self.participants = 0;
+        self.person_amounts.clear();
+        self.person_amounts.resize(amounts, 0.0);
     }
 }
 
@@ -48,6 +65,29 @@ pub struct Buffers {
     path_time: Vec<usize>,
     /// With a known composition: each person's (subgroup, starting state), in person order.
     assigned: Vec<(usize, usize)>,
+    /// Values of the person (only where `plan.person.any()`): their attributes, ...
+    attributes: Vec<f64>,
+    /// ... the episode times of the path being walked, ...
+    episode: Vec<u32>,
+    /// ... those of the ordinary-practice path, `path_episode[t * E + e]`, ...
+    path_episode: Vec<u32>,
+    /// ... the duration its state's rows read, per year (1 where none), ...
+    path_clock: Vec<u32>,
+    /// ... its rows evaluated per person, `path_rows[t * S ..][..S]`, ...
+    path_rows: Vec<f64>,
+    /// ... a participant's row evaluated per person, scratch for `fill_row`, ...
+    row: Vec<f64>,
+    probs: Vec<f64>,
+    /// ... and the person's amounts on the ordinary-practice path and on a participant's.
+    amounts_baseline: Vec<f64>,
+    amounts_arm: Vec<f64>,
+}
+
+/// Who is walked: the person's subgroup, start age and attributes (in `Buffers::attributes`).
+#[derive(Clone, Copy)]
+struct Person {
+    group: usize,
+    start_age: f64,
 }
 
 /// Picks the index whose cumulative share first exceeds `u`.
@@ -177,26 +217,62 @@ fn assign_exactly(
     debug_assert_eq!(assigned.len(), plan.scenario.cohort as usize);
 }
 
-/// Simulates the cohort once and fills `counts` (one per arm).
+/// Simulates the cohort once and fills `counts` (one per arm). A rule evaluated per person
+/// that gives an invalid value stops the iteration.
 ///
 /// Per person, the draws are: subgroup, uptake, starting state, then one per year, whatever the
-/// arms and the composition, so that one person's draws never shift another's.
+/// arms and the composition, so that one person's draws never shift another's; then, only in a
+/// scenario that declares them, one per attribute and one for a start age drawn per person.
 pub fn simulate(
     plan: &Plan,
     tables: &Tables,
+    params: &[f64],
     rng: &mut Stream,
     buf: &mut Buffers,
     counts: &mut [ArmCounts],
-) {
+) -> Result<(), Violation> {
+    if plan.person.any() {
+        simulate_people::<true>(plan, tables, params, rng, buf, counts)
+    } else {
+        simulate_people::<false>(plan, tables, params, rng, buf, counts)
+    }
+}
+
+fn simulate_people<const PERSON: bool>(
+    plan: &Plan,
+    tables: &Tables,
+    params: &[f64],
+    rng: &mut Stream,
+    buf: &mut Buffers,
+    counts: &mut [ArmCounts],
+) -> Result<(), Violation> {
     let (h, s_n, g_n) = (plan.years, plan.states, plan.groups);
     let cells = g_n * 2 * h * s_n;
+    let amounts = if plan.person.amounts {
+        h * plan.amount_width()
+    } else {
+        0
+    };
     for c in counts.iter_mut() {
-        c.reset(cells);
+        c.reset(cells, amounts);
     }
     let steps = h.saturating_sub(1);
     buf.path_draws.resize(steps, 0.0);
     buf.path_state.resize(h, 0);
     buf.path_time.resize(h, 0);
+    if PERSON {
+        let e_n = plan.scenario.episodes.len();
+        buf.attributes.resize(plan.person.attributes, 0.0);
+        buf.episode.resize(e_n, 0);
+        buf.path_episode.resize(h * e_n, 0);
+        buf.path_clock.resize(h, 1);
+        buf.path_rows
+            .resize(if plan.person.rows { h * s_n } else { 0 }, 0.0);
+        buf.row.resize(s_n, 0.0);
+        buf.probs.resize(s_n, 0.0);
+        buf.amounts_baseline.resize(amounts, 0.0);
+        buf.amounts_arm.resize(amounts, 0.0);
+    }
     let exact = plan.scenario.composition == Composition::Exact;
     if exact {
         assign_exactly(plan, tables, rng, &mut buf.assigned);
@@ -218,14 +294,40 @@ pub fn simulate(
                 pick(&tables.start_cum[group * s_n..(group + 1) * s_n], u_start),
             )
         };
-        walk_baseline(plan, tables, group, start, buf, baseline);
+        let mut who = Person {
+            group,
+            start_age: f64::NAN,
+        };
+        if PERSON {
+            for (x, a) in buf.attributes.iter_mut().zip(&plan.scenario.attributes) {
+                *x = a.distribution.dist.quantile(open01(rng));
+            }
+            let u_age = if plan.person.drawn_age {
+                open01(rng)
+            } else {
+                0.5
+            };
+            who.start_age = match &plan.scenario.subgroups[group].start_age {
+                Some(StartAge::Drawn(d)) => d.dist.quantile(u_age),
+                _ => tables.start_age[group],
+            };
+        }
+        walk_baseline::<PERSON>(plan, tables, params, who, start, buf, baseline)?;
+        if PERSON && amounts > 0 {
+            add_amounts(&mut baseline.person_amounts, &buf.amounts_baseline);
+        }
         for (i, c) in interventions.iter_mut().enumerate() {
             let arm = i + 1;
             if u_uptake < tables.uptake[arm * g_n + group] {
                 c.participants += 1;
                 // The participants' baseline paths, subtracted from the baseline's counts below.
                 add_path(plan, group * 2, buf, c);
-                walk_coupled(plan, tables, arm, group, buf, c);
+                walk_coupled::<PERSON>(plan, tables, params, arm, who, buf, c)?;
+                if PERSON && amounts > 0 {
+                    add_amounts(&mut c.person_amounts, &buf.amounts_arm);
+                }
+            } else if PERSON && amounts > 0 {
+                add_amounts(&mut c.person_amounts, &buf.amounts_baseline);
             }
         }
     }
@@ -239,20 +341,136 @@ pub fn simulate(
             }
         }
     }
+    Ok(())
+}
+
+fn add_amounts(total: &mut [f64], person: &[f64]) {
+    for (t, p) in total.iter_mut().zip(person) {
+        *t += p;
+    }
+}
+
+/// The evaluation context of one person-year: `variant`'s practice, year `t`, the person's
+/// values and the walked path's time in state and episode times.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn person_context<'a>(
+    plan: &'a Plan,
+    params: &'a [f64],
+    variant: usize,
+    who: Person,
+    t: usize,
+    time: usize,
+    episode: &'a [u32],
+    attributes: &'a [f64],
+) -> EvalContext<'a> {
+    EvalContext {
+        time_in_state: time as u32,
+        episode_time: episode,
+        attributes,
+        age: who.start_age + t as f64,
+        ..plan.context(params, variant, who.group, t, 1)
+    }
+}
+
+/// The duration state `s`'s rows are tabled by, for a person `time` years in it with these
+/// episode times (1 where the rows read none).
+#[inline(always)]
+fn clock(plan: &Plan, s: usize, time: usize, episode: &[u32]) -> u32 {
+    match plan.row_clock[s] {
+        None => 1,
+        Some(Clock::TimeInState) => time as u32,
+        Some(Clock::Episode(e)) => episode[e],
+    }
+}
+
+/// The episode times after a move from `from` to `to` (the first year: `from == None`).
+#[inline(always)]
+fn update_episodes(plan: &Plan, episode: &mut [u32], from: Option<usize>, to: usize) {
+    for (time, e) in episode.iter_mut().zip(&plan.scenario.episodes) {
+        *time = match (e.states[to], from) {
+            (false, _) => 0,
+            (true, Some(f)) if e.states[f] => *time + 1,
+            (true, _) => 1,
+        };
+    }
+}
+
+/// Adds the amounts of the rules evaluated per person-year in state `s` (the one-off ones when
+/// `entered`) to `out`, this year's cells.
+fn person_amounts(
+    plan: &Plan,
+    cx: &EvalContext,
+    s: usize,
+    entered: bool,
+    out: &mut [f64],
+) -> Result<(), Violation> {
+    let sc = plan.scenario;
+    let violation = |message: String, reads: Vec<usize>, origin| Violation {
+        message,
+        params: reads,
+        variant: cx.arm,
+        group: cx.subgroup,
+        year: cx.year as usize,
+        time_in_state: Some(cx.time_in_state),
+        origin: Some(origin),
+    };
+    for &index in &plan.person_costs_in[s] {
+        let rule = &sc.costs[index];
+        if rule.accrual == Accrual::OnEntry && !entered {
+            continue;
+        }
+        let x = rule.amount.eval(cx);
+        if !x.is_finite() {
+            return Err(violation(
+                format!(
+                    "the cost of \"{}\" for \"{}\" is {x} for a person, not a finite number",
+                    sc.states[rule.state], sc.actors[rule.actor]
+                ),
+                rule.amount.dependencies().params,
+                rule.origin.clone(),
+            ));
+        }
+        out[rule.actor * 2 + usize::from(rule.transfer)] += x;
+    }
+    let first_outcome = plan.actors * 2;
+    for &index in &plan.person_outcomes_in[s] {
+        let rule = &sc.outcome_rules[index];
+        if rule.accrual == Accrual::OnEntry && !entered {
+            continue;
+        }
+        let x = rule.value.eval(cx);
+        if !x.is_finite() {
+            return Err(violation(
+                format!(
+                    "outcome \"{}\" in \"{}\" is {} for a person, not a finite number",
+                    sc.outcomes[rule.outcome],
+                    sc.states[rule.state],
+                    number(x)
+                ),
+                rule.value.dependencies().params,
+                rule.origin.clone(),
+            ));
+        }
+        out[first_outcome + rule.outcome] += x;
+    }
+    Ok(())
 }
 
 /// The ordinary-practice path of one person, counted in the baseline's class of its subgroup
-/// and recorded in `buf`.
+/// and recorded in `buf` (with the person's amounts, where `PERSON`).
 #[inline(always)]
-fn walk_baseline(
+fn walk_baseline<const PERSON: bool>(
     plan: &Plan,
     tables: &Tables,
-    group: usize,
+    params: &[f64],
+    who: Person,
     start: usize,
     buf: &mut Buffers,
     counts: &mut ArmCounts,
-) {
+) -> Result<(), Violation> {
     let (h, s_n) = (plan.years, plan.states);
+    let group = who.group;
     let base = group * 2 * h * s_n;
     let occupancy = &mut counts.occupancy[base..base + h * s_n];
     let entries = &mut counts.entries[base..base + h * s_n];
@@ -261,12 +479,56 @@ fn walk_baseline(
     occupancy[s] += 1;
     buf.path_state[0] = s;
     buf.path_time[0] = 1;
-    for (t, &u) in buf.path_draws.iter().enumerate() {
-        let next = pick(tables.row(plan, first_block + t, s, time), u);
+    let e_n = plan.scenario.episodes.len();
+    let width = plan.amount_width();
+    if PERSON {
+        update_episodes(plan, &mut buf.episode, None, s);
+        buf.path_episode[..e_n].copy_from_slice(&buf.episode);
+        buf.path_clock[0] = clock(plan, s, 1, &buf.episode);
+        if plan.person.amounts {
+            buf.amounts_baseline.fill(0.0);
+            let cx = person_context(plan, params, 0, who, 0, 1, &buf.episode, &buf.attributes);
+            person_amounts(plan, &cx, s, false, &mut buf.amounts_baseline[..width])?;
+        }
+    }
+    for t in 0..buf.path_draws.len() {
+        let u = buf.path_draws[t];
+        let next = if PERSON && plan.person_rows[s] {
+            let cx = person_context(plan, params, 0, who, t, time, &buf.episode, &buf.attributes);
+            let row = &mut buf.path_rows[t * s_n..(t + 1) * s_n];
+            fill_row(plan, &cx, s, None, &mut buf.probs, row, &mut StopAtFirst)?;
+            pick(row, u)
+        } else if PERSON {
+            let c = buf.path_clock[t] as usize;
+            pick(tables.row(plan, first_block + t, s, c), u)
+        } else {
+            pick(tables.row(plan, first_block + t, s, time), u)
+        };
+        let from = s;
         count_move(occupancy, entries, (t + 1) * s_n, next, &mut s, &mut time);
         buf.path_state[t + 1] = s;
         buf.path_time[t + 1] = time;
+        if PERSON {
+            update_episodes(plan, &mut buf.episode, Some(from), s);
+            buf.path_episode[(t + 1) * e_n..(t + 2) * e_n].copy_from_slice(&buf.episode);
+            buf.path_clock[t + 1] = clock(plan, s, time, &buf.episode);
+            if plan.person.amounts {
+                let cx = person_context(
+                    plan,
+                    params,
+                    0,
+                    who,
+                    t + 1,
+                    time,
+                    &buf.episode,
+                    &buf.attributes,
+                );
+                let out = &mut buf.amounts_baseline[(t + 1) * width..(t + 2) * width];
+                person_amounts(plan, &cx, s, from != s, out)?;
+            }
+        }
     }
+    Ok(())
 }
 
 /// Counts a person's move to `next` in the year whose cells start at `year_cell` (an entry when
@@ -305,36 +567,91 @@ fn add_path(plan: &Plan, class: usize, buf: &Buffers, counts: &mut ArmCounts) {
 }
 
 /// One participant's path under intervention `arm`, coupled with the recorded ordinary-practice
-/// path, counted in the participants' class of its subgroup.
+/// path, counted in the participants' class of its subgroup (with the person's amounts under
+/// the intervention, where `PERSON`).
 #[inline(always)]
-fn walk_coupled(
+fn walk_coupled<const PERSON: bool>(
     plan: &Plan,
     tables: &Tables,
+    params: &[f64],
     arm: usize,
-    group: usize,
-    buf: &Buffers,
+    who: Person,
+    buf: &mut Buffers,
     counts: &mut ArmCounts,
-) {
+) -> Result<(), Violation> {
     let (h, s_n) = (plan.years, plan.states);
+    let group = who.group;
     let base = (group * 2 + 1) * h * s_n;
     let occupancy = &mut counts.occupancy[base..base + h * s_n];
     let entries = &mut counts.entries[base..base + h * s_n];
     let (first_p, first_q) = (plan.block(0, group, 0), plan.block(arm, group, 0));
-    let (mut s, mut time) = (buf.path_state[0], 1usize);
+    let Buffers {
+        path_draws,
+        path_state,
+        path_time,
+        path_clock,
+        path_rows,
+        episode,
+        attributes,
+        row,
+        probs,
+        amounts_arm,
+        ..
+    } = buf;
+    let (mut s, mut time) = (path_state[0], 1usize);
     occupancy[s] += 1;
-    for (t, &u) in buf.path_draws.iter().enumerate() {
-        let (s_b, j) = (buf.path_state[t], buf.path_state[t + 1]);
-        // Where both paths are in the same state and time, and its exits do not read the arm,
-        // the two rows are the same row: the coupling keeps the path without looking.
-        let next = if s == s_b && time == buf.path_time[t] && !plan.row_reads[s].arm {
+    let width = plan.amount_width();
+    if PERSON {
+        update_episodes(plan, episode, None, s);
+        if plan.person.amounts {
+            amounts_arm.fill(0.0);
+            let cx = person_context(plan, params, arm, who, 0, 1, episode, attributes);
+            person_amounts(plan, &cx, s, false, &mut amounts_arm[..width])?;
+        }
+    }
+    for (t, &u) in path_draws.iter().enumerate() {
+        let (s_b, j) = (path_state[t], path_state[t + 1]);
+        let c = if PERSON {
+            clock(plan, s, time, episode)
+        } else {
+            time as u32
+        };
+        let c_b = if PERSON {
+            path_clock[t]
+        } else {
+            path_time[t] as u32
+        };
+        // Where both paths are in the same state, time and duration, and its exits do not read
+        // the arm, the two rows are the same row: the coupling keeps the path without looking.
+        let next = if s == s_b && time == path_time[t] && c == c_b && !plan.row_reads[s].arm {
             j
         } else {
-            let p = tables.row(plan, first_p + t, s_b, buf.path_time[t]);
-            let q = tables.row(plan, first_q + t, s, time);
+            let p = if PERSON && plan.person_rows[s_b] {
+                &path_rows[t * s_n..(t + 1) * s_n]
+            } else {
+                tables.row(plan, first_p + t, s_b, c_b as usize)
+            };
+            let q = if PERSON && plan.person_rows[s] {
+                let cx = person_context(plan, params, arm, who, t, time, episode, attributes);
+                fill_row(plan, &cx, s, None, probs, row, &mut StopAtFirst)?;
+                &row[..]
+            } else {
+                tables.row(plan, first_q + t, s, c as usize)
+            };
             coupled_move(p, q, j, u)
         };
+        let from = s;
         count_move(occupancy, entries, (t + 1) * s_n, next, &mut s, &mut time);
+        if PERSON {
+            update_episodes(plan, episode, Some(from), s);
+            if plan.person.amounts {
+                let cx = person_context(plan, params, arm, who, t + 1, time, episode, attributes);
+                let out = &mut amounts_arm[(t + 1) * width..(t + 2) * width];
+                person_amounts(plan, &cx, s, from != s, out)?;
+            }
+        }
     }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -221,7 +221,15 @@ fn run_iteration(ws: &mut Workspace, seed: u64, it: usize, draw: Draw) -> Result
         .fill(plan, &params)
         .map_err(|v| model_error(plan, &params, it, seed, v))?;
     let mut rng = rng::stream(seed, draw.cohort_stream, rng::Purpose::Cohort);
-    cohort::simulate(plan, &ws.tables, &mut rng, &mut ws.buffers, &mut ws.counts);
+    cohort::simulate(
+        plan,
+        &ws.tables,
+        &params,
+        &mut rng,
+        &mut ws.buffers,
+        &mut ws.counts,
+    )
+    .map_err(|v| model_error(plan, &params, it, seed, v))?;
     let arms: Vec<ArmResult> = (0..plan.arms)
         .map(|a| apply_costs(plan, &ws.tables, a, &ws.counts[a]))
         .collect();
@@ -299,6 +307,27 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
                             tables.entry_outcome[ct],
                         ));
                 }
+            }
+        }
+    }
+    // The amounts evaluated per person-year, in the same order in every arm.
+    if plan.person.amounts {
+        let width = plan.amount_width();
+        for t in 0..h {
+            let (d, d_outcome) = (plan.discount[t], plan.outcome_discount[t]);
+            let cells = &counts.person_amounts[t * width..(t + 1) * width];
+            for actor in 0..n_a {
+                for k in 0..2 {
+                    let amount = d * cells[actor * 2 + k];
+                    cost_by_actor[actor] += amount;
+                    cost_by_year[t] += amount;
+                    if k == 1 {
+                        transfer_by_actor[actor] += amount;
+                    }
+                }
+            }
+            for (o, total) in outcomes.iter_mut().enumerate() {
+                *total += d_outcome * cells[n_a * 2 + o];
             }
         }
     }

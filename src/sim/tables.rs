@@ -7,8 +7,8 @@
 //! participants.
 
 use crate::error::number;
-use crate::expr::{EvalContext, Expr};
-use crate::scenario::{Accrual, Scenario, SourcePos};
+use crate::expr::{Dependencies, EvalContext, Expr};
+use crate::scenario::{Accrual, Scenario, SourcePos, StartAge};
 
 /// What does not change between iterations: dimensions, rule lookups, discount factors.
 pub struct Plan<'s> {
@@ -22,9 +22,29 @@ pub struct Plan<'s> {
     pub outcomes: usize,
     /// For each state, the transition rules out of it (indices into `scenario.transitions`).
     pub rules_from: Vec<Vec<usize>>,
-    /// For each state, its slot among the states whose exits read `time_in_state()`.
+    /// For each state, its slot among the states whose exits read a duration (time in state
+    /// or an episode's time): their rows are tabled by that duration.
     pub tis_slot: Vec<Option<usize>>,
     pub tis_states: usize,
+    /// For each state, the duration its exits read (at most one, checked at load).
+    pub row_clock: Vec<Option<Clock>>,
+    /// States whose exits read a value of the person (an attribute, or the age where start
+    /// ages are drawn per person): their rows are evaluated per person-year in the walk.
+    pub person_rows: Vec<bool>,
+    /// `person_cost[rule]`: whether `scenario.costs[rule]` is evaluated per person-year (it
+    /// reads a duration or a value of the person) instead of being tabled and applied to counts.
+    pub person_cost: Vec<bool>,
+    /// The same for `scenario.outcome_rules`.
+    pub person_outcome: Vec<bool>,
+    /// Per state, the cost rules evaluated per person-year in it.
+    pub person_costs_in: Vec<Vec<usize>>,
+    /// Per state, the outcome rules evaluated per person-year in it.
+    pub person_outcomes_in: Vec<Vec<usize>>,
+    /// What the walk must follow per person besides the state.
+    pub person: PersonNeeds,
+    /// Each attribute's median: rows evaluated per person are also tabled (and checked) at
+    /// the medians, for display and `check`.
+    pub attribute_medians: Vec<f64>,
     /// For each state, what its exits read besides parameters: a row that reads neither the arm,
     /// the subgroup nor the year is evaluated once per iteration and copied.
     pub row_reads: Vec<RowReads>,
@@ -35,6 +55,60 @@ pub struct Plan<'s> {
     /// The drop-off formula of every `effect(m, dropoff)` that is not a plain number, with the
     /// rule it appears in: checked to lie in [0, 1] in every iteration.
     pub dropoffs: Vec<(Expr, SourcePos)>,
+}
+
+/// A duration a state's rules read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Clock {
+    TimeInState,
+    /// The time in the episode with this index (which contains the state).
+    Episode(usize),
+}
+
+/// What the cohort walk follows per person besides state and time in state; all false and 0
+/// for a scenario that uses none of it, whose walk is then the plain one.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PersonNeeds {
+    /// Episode times (some rule reads one).
+    pub episodes: bool,
+    /// Number of attributes drawn per person.
+    pub attributes: usize,
+    /// A start age drawn per person (some subgroup has an age distribution).
+    pub drawn_age: bool,
+    /// Some state's rows are evaluated per person.
+    pub rows: bool,
+    /// Some cost or outcome is evaluated per person-year.
+    pub amounts: bool,
+}
+
+impl PersonNeeds {
+    /// Whether the walk needs anything beyond the plain state and time in state.
+    pub fn any(&self) -> bool {
+        self.episodes || self.attributes > 0 || self.drawn_age || self.rows || self.amounts
+    }
+}
+
+/// The duration that `reads` (the rules out of, or in, `state`) read there, if any: time in
+/// state, or the time of an episode containing the state (an episode the state is not in reads
+/// 0 there). At most one; the script refuses rules that read two.
+pub fn clock_read(sc: &Scenario, state: usize, reads: &Dependencies) -> Option<Clock> {
+    if reads.time_in_state {
+        return Some(Clock::TimeInState);
+    }
+    reads
+        .episodes
+        .iter()
+        .find(|&&e| sc.episodes[e].states[state])
+        .map(|&e| Clock::Episode(e))
+}
+
+/// Whether a rule in `state` reading `reads` must be evaluated per person: it reads an
+/// attribute, or the age where start ages are drawn per person, or (for amounts, `duration`)
+/// a duration.
+fn per_person(sc: &Scenario, state: usize, reads: &Dependencies, duration: bool) -> bool {
+    reads.attributes
+        || (reads.age && sc.draws_start_age())
+        || (duration && clock_read(sc, state, reads).is_some())
 }
 
 /// What the transition rules out of one state read, for sharing rows between arms, subgroups
@@ -54,18 +128,58 @@ impl<'s> Plan<'s> {
             rules_from[r.from].push(i);
         }
         let mut tis_slot = vec![None; states];
+        let mut row_clock = vec![None; states];
+        let mut person_rows = vec![false; states];
         let mut tis_states = 0;
         for (s, rules) in rules_from.iter().enumerate() {
-            if rules.iter().any(|&i| {
-                scenario.transitions[i]
-                    .probability
-                    .dependencies()
-                    .time_in_state
-            }) {
+            let reads: Vec<Dependencies> = rules
+                .iter()
+                .map(|&i| scenario.transitions[i].probability.dependencies())
+                .collect();
+            if let Some(clock) = reads.iter().find_map(|d| clock_read(scenario, s, d)) {
+                row_clock[s] = Some(clock);
                 tis_slot[s] = Some(tis_states);
                 tis_states += 1;
             }
+            person_rows[s] = reads.iter().any(|d| per_person(scenario, s, d, false));
         }
+        let person_cost: Vec<bool> = scenario
+            .costs
+            .iter()
+            .map(|r| per_person(scenario, r.state, &r.amount.dependencies(), true))
+            .collect();
+        let person_outcome: Vec<bool> = scenario
+            .outcome_rules
+            .iter()
+            .map(|r| per_person(scenario, r.state, &r.value.dependencies(), true))
+            .collect();
+        let mut person_costs_in = vec![Vec::new(); states];
+        for (i, r) in scenario.costs.iter().enumerate() {
+            if person_cost[i] {
+                person_costs_in[r.state].push(i);
+            }
+        }
+        let mut person_outcomes_in = vec![Vec::new(); states];
+        for (i, r) in scenario.outcome_rules.iter().enumerate() {
+            if person_outcome[i] {
+                person_outcomes_in[r.state].push(i);
+            }
+        }
+        let reads_episode = sc_formulas(scenario)
+            .iter()
+            .any(|(e, _)| !e.dependencies().episodes.is_empty());
+        let person = PersonNeeds {
+            episodes: reads_episode,
+            attributes: scenario.attributes.len(),
+            drawn_age: scenario.draws_start_age(),
+            rows: person_rows.contains(&true),
+            amounts: person_cost.contains(&true) || person_outcome.contains(&true),
+        };
+        let attribute_medians = scenario
+            .attributes
+            .iter()
+            .map(|a| a.distribution.dist.quantile(0.5))
+            .collect();
         let row_reads = rules_from
             .iter()
             .map(|rules| {
@@ -107,10 +221,23 @@ impl<'s> Plan<'s> {
             rules_from,
             tis_slot,
             tis_states,
+            row_clock,
+            person_rows,
+            person_cost,
+            person_outcome,
+            person_costs_in,
+            person_outcomes_in,
+            person,
+            attribute_medians,
             row_reads,
             discount,
             outcome_discount,
         }
+    }
+
+    /// Cells per year of a person's amounts: (actor, transfer) costs, then outcomes.
+    pub fn amount_width(&self) -> usize {
+        self.actors * 2 + self.outcomes
     }
 
     /// Index of the (variant, group, year) block; rows and cost cells are laid out under it.
@@ -130,8 +257,10 @@ impl<'s> Plan<'s> {
             .map(|p| p.window())
     }
 
+    /// Where the tables' formulas are evaluated: no person's episodes or attributes (episode
+    /// times read 0, attributes their medians is for the caller to set), no age.
     pub fn context<'p>(
-        &self,
+        &'p self,
         params: &'p [f64],
         variant: usize,
         group: usize,
@@ -142,6 +271,9 @@ impl<'s> Plan<'s> {
             params,
             year: year as u32,
             time_in_state,
+            episode_time: &[],
+            attributes: &self.attribute_medians,
+            age: f64::NAN,
             arm: variant,
             subgroup: group,
             program: self.program_window(variant),
@@ -265,6 +397,8 @@ pub struct Tables {
     pub yearly_outcome: Vec<f64>,
     /// Outcome per entry, same layout.
     pub entry_outcome: Vec<f64>,
+    /// Each subgroup's start age (the median where it is drawn per person; NaN where none).
+    pub start_age: Vec<f64>,
     /// Cumulative subgroup shares.
     pub group_cum: Vec<f64>,
     /// Cumulative starting shares per group: `start_cum[g * S + s]`.
@@ -318,6 +452,18 @@ impl Tables {
         let (a_n, g_n, h, s_n) = (plan.arms, plan.groups, plan.years, plan.states);
         let blocks = a_n * g_n * h;
 
+        // Start ages (formulas of the parameters alone, checked at load).
+        self.start_age.clear();
+        for g in &sc.subgroups {
+            self.start_age.push(match &g.start_age {
+                None => f64::NAN,
+                Some(StartAge::Fixed(e)) => e.eval(&plan.context(params, 0, 0, 0, 1)),
+                Some(StartAge::Drawn(d)) => d.dist.quantile(0.5),
+            });
+        }
+        let start_age = self.start_age.clone();
+        let age = |g: usize, t: usize| start_age[g] + t as f64;
+
         // Subgroups and starting shares (the same in every arm: people start alike).
         self.group_cum.clear();
         let mut acc = 0.0;
@@ -331,7 +477,10 @@ impl Tables {
             .expect("the remainder group exists") = 1.0;
         resize(&mut self.start_cum, g_n * s_n);
         for (g, group) in sc.subgroups.iter().enumerate() {
-            let cx = plan.context(params, 0, g, 0, 1);
+            let cx = EvalContext {
+                age: age(g, 0),
+                ..plan.context(params, 0, g, 0, 1)
+            };
             let mut acc = 0.0;
             let mut reads = Vec::new();
             for (s, share) in group.start.iter().enumerate() {
@@ -385,7 +534,10 @@ impl Tables {
                     ProgramAmount::Uptake => (&p.uptake, Some(1.0)),
                     ProgramAmount::PerParticipant => (&p.per_participant, None),
                 };
-                let x = e.eval(&plan.context(params, a, g, t as usize, 1));
+                let x = e.eval(&EvalContext {
+                    age: age(g, t as usize),
+                    ..plan.context(params, a, g, t as usize, 1)
+                });
                 let rule = Rule::Program { arm: a, amount };
                 if amount == ProgramAmount::Uptake {
                     inspector.evaluated(rule, x);
@@ -435,7 +587,10 @@ impl Tables {
                         if !varies && (v, g, t) != (1, 0, 0) {
                             continue;
                         }
-                        let x = dropoff.eval(&plan.context(params, v, g, t, 1));
+                        let x = dropoff.eval(&EvalContext {
+                            age: age(g, t),
+                            ..plan.context(params, v, g, t, 1)
+                        });
                         if !(0.0..=1.0).contains(&x) {
                             inspector.invalid(Rule::Dropoff { index }, x, || Violation {
                                 message: format!(
@@ -460,6 +615,8 @@ impl Tables {
         resize(&mut self.rows, blocks * s_n * s_n);
         resize(&mut self.tis_rows, blocks * plan.tis_states * h * s_n);
         let mut probs = vec![0.0; s_n];
+        let mut episode_time = vec![0_u32; sc.episodes.len()];
+        let mut first_year = episode_time.clone();
         for v in 0..a_n {
             for g in 0..g_n {
                 for t in 0..h.saturating_sub(1) {
@@ -477,13 +634,20 @@ impl Tables {
                         };
                         let row = (block * s_n + s) * s_n;
                         let (sv, sg, st) = same(0);
+                        let mut cx = EvalContext {
+                            age: age(g, t),
+                            ..plan.context(params, v, g, t, 1)
+                        };
+                        // A state's plain row is its row at duration 1 (as for time in state).
+                        if let Some(Clock::Episode(e)) = plan.row_clock[s] {
+                            first_year.fill(0);
+                            first_year[e] = 1;
+                            cx.episode_time = &first_year;
+                        }
                         if (sv, sg, st) == (v, g, t) {
                             fill_row(
                                 plan,
-                                params,
-                                v,
-                                g,
-                                t,
+                                &cx,
                                 s,
                                 None,
                                 &mut probs,
@@ -504,12 +668,18 @@ impl Tables {
                                 let row = tis_row(block, tis);
                                 let (sv, sg, st) = same(tis as usize - 1);
                                 if (sv, sg, st) == (v, g, t) {
+                                    let mut cx = cx;
+                                    match plan.row_clock[s] {
+                                        Some(Clock::Episode(e)) => {
+                                            episode_time.fill(0);
+                                            episode_time[e] = tis;
+                                            cx.episode_time = &episode_time;
+                                        }
+                                        _ => cx.time_in_state = tis,
+                                    }
                                     fill_row(
                                         plan,
-                                        params,
-                                        v,
-                                        g,
-                                        t,
+                                        &cx,
                                         s,
                                         Some(tis),
                                         &mut probs,
@@ -537,8 +707,14 @@ impl Tables {
             for g in 0..g_n {
                 for t in 0..h {
                     let block = plan.block(v, g, t);
-                    let cx = plan.context(params, v, g, t, 1);
+                    let cx = EvalContext {
+                        age: age(g, t),
+                        ..plan.context(params, v, g, t, 1)
+                    };
                     for (index, rule) in sc.costs.iter().enumerate() {
+                        if plan.person_cost[index] {
+                            continue; // evaluated per person-year in the walk
+                        }
                         let x = rule.amount.eval(&cx);
                         if !x.is_finite() {
                             inspector.invalid(Rule::Cost { index }, x, || Violation {
@@ -562,6 +738,9 @@ impl Tables {
                         }
                     }
                     for (index, rule) in sc.outcome_rules.iter().enumerate() {
+                        if plan.person_outcome[index] {
+                            continue; // evaluated per person-year in the walk
+                        }
                         let x = rule.value.eval(&cx);
                         if !x.is_finite() {
                             inspector.invalid(Rule::Outcome { index }, x, || Violation {
@@ -590,15 +769,12 @@ impl Tables {
     }
 }
 
-/// Evaluates the transitions out of state `s` and writes the cumulative row (staying fills the
-/// gap at position `s`; the last entry is exactly 1).
-#[allow(clippy::too_many_arguments)]
-fn fill_row(
+/// Evaluates the transitions out of state `s` in the context `cx` and writes the cumulative
+/// row (staying fills the gap at position `s`; the last entry is exactly 1). `tis` is the
+/// duration the row is tabled by, for messages.
+pub fn fill_row(
     plan: &Plan,
-    params: &[f64],
-    v: usize,
-    g: usize,
-    t: usize,
+    cx: &EvalContext,
     s: usize,
     tis: Option<u32>,
     probs: &mut [f64],
@@ -606,7 +782,7 @@ fn fill_row(
     inspector: &mut impl Inspector,
 ) -> Result<(), Violation> {
     let sc = plan.scenario;
-    let cx = plan.context(params, v, g, t, tis.unwrap_or(1));
+    let (v, g, t) = (cx.arm, cx.subgroup, cx.year as usize);
     probs.fill(0.0);
     let mut sum = 0.0;
     // A sum over 1 is only reported when each probability is valid (else it follows).
@@ -622,7 +798,7 @@ fn fill_row(
     };
     for &i in &plan.rules_from[s] {
         let rule = &sc.transitions[i];
-        let p = rule.probability.eval(&cx);
+        let p = rule.probability.eval(cx);
         inspector.evaluated(Rule::Transition { index: i }, p);
         if !(0.0..=1.0).contains(&p) {
             valid = false;
@@ -717,29 +893,17 @@ transition("c", "b", 0.1);
                 for t in 0..h - 1 {
                     let block = plan.block(v, g, t);
                     for s in 0..s_n {
-                        fill_row(
-                            &plan,
-                            &params,
-                            v,
-                            g,
-                            t,
-                            s,
-                            None,
-                            &mut probs,
-                            &mut row,
-                            &mut StopAtFirst,
-                        )
-                        .unwrap();
+                        let cx = plan.context(&params, v, g, t, 1);
+                        fill_row(&plan, &cx, s, None, &mut probs, &mut row, &mut StopAtFirst)
+                            .unwrap();
                         let at = (block * s_n + s) * s_n;
                         assert_eq!(tables.rows[at..at + s_n], row[..], "{v} {g} {t} {s}");
                         if let Some(slot) = plan.tis_slot[s] {
                             for tis in 1..=(t as u32 + 1) {
+                                let cx = plan.context(&params, v, g, t, tis);
                                 fill_row(
                                     &plan,
-                                    &params,
-                                    v,
-                                    g,
-                                    t,
+                                    &cx,
                                     s,
                                     Some(tis),
                                     &mut probs,

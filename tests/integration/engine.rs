@@ -291,16 +291,6 @@ fn a_small_cohort_carries_chance_even_with_fixed_parameters() {
     assert!(net.p95 > net.p5, "the range must show chance: {net:?}");
 }
 
-#[test]
-fn costs_cannot_read_time_in_state() {
-    let e = load_error(
-        "scenario(#{ name: \"x\", horizon: 2, cohort: 1 });\nactor(\"k\");\nstate(\"a\");\n\
-         start(#{ a: 1.0 });\nintervention(\"x\", #{});\ncost(\"a\", \"k\", time_in_state());\n",
-    );
-    assert!(e.starts_with("test.rhai:6:1:"), "{e}");
-    assert!(e.contains("time_in_state"), "{e}");
-}
-
 /// A net of exactly 0 is neither a loss nor a gain: the probability of a loss counts nets below
 /// 0 only, and the summary says so.
 #[test]
