@@ -448,3 +448,48 @@ fn an_exact_composition_splits_each_intake() {
     let its = simulate(&sc, &settings(50, 1), &|| {}).unwrap();
     assert!(its.iter().all(|it| it.arms[1].participants == 100));
 }
+
+#[test]
+fn the_shipped_programme_scenario_has_correlated_placement_costs_and_five_intakes() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let path = root.join("scenarios/familjestod_program.rhai");
+    let sc = socinv::script::load_scenario(&path).unwrap_or_else(|e| panic!("{e}"));
+    let years: Vec<u32> = sc.intakes.iter().map(|i| i.year).collect();
+    assert_eq!(years, [0, 1, 2, 3, 4]);
+    assert!(
+        sc.intakes.iter().any(|i| i.count.as_constant().is_none()),
+        "an uncertain intake"
+    );
+    let named = |i: usize| sc.parameters[i].name.as_str();
+    let pairs: Vec<(&str, &str)> = sc
+        .correlations
+        .iter()
+        .map(|c| (named(c.first), named(c.second)))
+        .collect();
+    assert!(
+        pairs.contains(&("kostnad_hvb_per_år", "kostnad_sis_per_år")),
+        "{pairs:?}"
+    );
+    // `check` is clean (no warning: --strict passes) and `run` works, from the CLI.
+    let dir = tempfile::tempdir().unwrap();
+    let file = path.to_str().unwrap();
+    let ran = socinv_in(dir.path(), &["check", file, "--strict"]);
+    assert_eq!(ran.code, Some(0), "{}", ran.stdout);
+    let ran = socinv_in(dir.path(), &["run", file, "-n", "300", "--json", "r.json"]);
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert!(
+        ran.stdout.contains("5 intakes over years 0–4"),
+        "{}",
+        ran.stdout
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
+    assert_eq!(json["scenario"]["intakes"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        json["scenario"]["correlations"].as_array().unwrap().len(),
+        2
+    );
+    // The results are per calendar year of the whole programme.
+    let per_year = json["comparisons"][0]["per_year"].as_array().unwrap();
+    assert_eq!(per_year.len(), 11);
+}
