@@ -42,8 +42,8 @@ pub struct Scenario {
     /// Yearly discount rate of the non-monetary outcomes (0: undiscounted, the default; e.g.
     /// 0.03 for QALYs as TLV asks).
     pub outcome_discount_rate: f64,
-    /// Number of people in the target group; with intakes, their total at the parameters'
-    /// medians (for display: each iteration draws its own counts).
+    /// Number of people in the target group; with intakes, the total of those within the
+    /// horizon at the parameters' medians (for display: each iteration draws its own counts).
     pub cohort: u32,
     /// The intakes of an open cohort (`intake`, `intakes`), in calendar-year order; empty for
     /// the single cohort of `cohort` people starting in year 0.
