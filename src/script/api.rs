@@ -380,7 +380,8 @@ impl Builder {
 }
 
 /// The target group's size: the scenario's `cohort`, or with intakes (which replace it) the
-/// total of those within the horizon at the parameters' medians. Sorts the intakes by calendar year (stable).
+/// total of those within the horizon at the parameters' medians. Sorts the intakes by calendar
+/// year (stably: intakes of one year keep their order).
 fn cohort_or_intakes(b: &mut Builder, settings: &Settings) -> Result<u32, String> {
     let Some(first) = b.intakes.first() else {
         return settings.cohort.ok_or_else(|| {

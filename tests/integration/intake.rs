@@ -493,3 +493,32 @@ fn the_shipped_programme_scenario_has_correlated_placement_costs_and_five_intake
     let per_year = json["comparisons"][0]["per_year"].as_array().unwrap();
     assert_eq!(per_year.len(), 11);
 }
+
+#[test]
+fn the_start_up_is_charged_once_in_the_first_intakes_program_start() {
+    let script = |intakes: &str| {
+        format!(
+            r#"
+scenario(#{{ name: "s", horizon: 6, discount_rate: 0.05 }});
+{intakes}
+actor("kommun");
+state("a");
+start(#{{ a: 1.0 }});
+intervention("x", #{{ startup: 1000, per_participant: 10, start_year: 2, years: 2, uptake: 1,
+                     funded_by: #{{ kommun: 1.0 }} }});
+"#
+        )
+    };
+    let program = |intakes: &str| -> f64 {
+        let (its, _) = run(&scenario(&script(intakes)), 3, 1);
+        its[0].arms[1].program()
+    };
+    let d = |t: i32| 1.05f64.powi(-t);
+    // Intakes in years 1 and 3: start-up in year 1 + 2; per participant in years 3, 4 (first
+    // intake) and 5 (the second, cut at the horizon).
+    let exact = 1000.0 * d(3) + 10.0 * 4.0 * (d(3) + d(4)) + 10.0 * 6.0 * d(5);
+    let got = program("intake(3, 6); intake(1, 4);");
+    assert!((got - exact).abs() < 1e-9 * exact, "{got} vs {exact}");
+    // The first intake's program starts beyond the horizon: no start-up, no cost at all.
+    assert_eq!(program("intake(4, 6);"), 0.0);
+}
