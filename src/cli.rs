@@ -797,10 +797,8 @@ fn run(args: &RunArgs) -> Result<()> {
     for path in files_written(&outputs) {
         terminal::eprintln(&format!("Wrote {}", path.display()));
     }
-    let person_years = settings.iterations as f64
-        * f64::from(scenario.cohort)
-        * f64::from(scenario.horizon)
-        * scenario.arms.len() as f64;
+    let person_years =
+        settings.iterations as f64 * scenario.person_years() * scenario.arms.len() as f64;
     terminal::eprintln(&format!(
         "simulated {person_years:.2e} individual-years in {elapsed:.2} s ({:.1} M/s, {} threads)",
         person_years / elapsed / 1e6,

@@ -131,6 +131,24 @@ pub struct EvalContext<'a> {
     pub program: Option<(u32, u32)>,
 }
 
+impl<'a> EvalContext<'a> {
+    /// Year 0 of ordinary practice for the remainder group `subgroup`, no person: for formulas
+    /// of the parameters alone.
+    pub fn of_parameters(params: &'a [f64], subgroup: usize) -> Self {
+        EvalContext {
+            params,
+            year: 0,
+            time_in_state: 1,
+            episode_time: &[],
+            attributes: &[],
+            age: f64::NAN,
+            arm: 0,
+            subgroup,
+            program: None,
+        }
+    }
+}
+
 /// What an expression reads besides constants; decides how often it must be evaluated.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Dependencies {

@@ -48,7 +48,16 @@ pub struct ScenarioInfo {
     /// The outcomes' discount rate (0: undiscounted).
     #[serde(default)]
     pub outcome_discount_rate: f64,
+    /// The people of the target group; with intakes, their total at the parameters' medians.
     pub cohort: u32,
+    /// The intakes of an open cohort (absent for a single cohort starting in year 0).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub intakes: Vec<IntakeInfo>,
+    /// What the years of the results (`per_year`, the payback year) count: "calendar" (years
+    /// of the programme, with intakes arriving in them); absent for a single cohort, whose
+    /// years are years since its start (the same numbers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year_basis: Option<String>,
     /// "drawn" (subgroups and starting states drawn per person) or "exact" (known counts).
     #[serde(default = "drawn")]
     pub composition: String,
@@ -74,6 +83,19 @@ pub struct ScenarioInfo {
     /// gives none); the names stay the keys everywhere else.
     #[serde(default, skip_serializing_if = "Labels::is_empty")]
     pub labels: Labels,
+}
+
+/// One intake of an open cohort.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct IntakeInfo {
+    /// The calendar year it arrives in (0 = the first year of the horizon).
+    pub year: u32,
+    /// Its number of people as written: a number or a formula of parameters.
+    pub count: String,
+    /// The number at the parameters' medians, rounded to whole people (null when invalid).
+    pub people_at_medians: Option<u32>,
+    /// Where it is declared (`file:line:column`).
+    pub declared_at: String,
 }
 
 /// A rank correlation between two parameters, and the normal correlation of its copula.
@@ -501,6 +523,18 @@ pub fn scenario_info(scenario: &Scenario, settings: &SimSettings) -> ScenarioInf
         discount_rate: scenario.discount_rate,
         outcome_discount_rate: scenario.outcome_discount_rate,
         cohort: scenario.cohort,
+        intakes: scenario
+            .intakes
+            .iter()
+            .zip(scenario.intake_people_at_medians())
+            .map(|(i, people)| IntakeInfo {
+                year: i.year,
+                count: i.count.to_string(),
+                people_at_medians: people,
+                declared_at: i.origin.to_string(),
+            })
+            .collect(),
+        year_basis: (!scenario.intakes.is_empty()).then(|| "calendar".to_string()),
         composition: match scenario.composition {
             Composition::Drawn => "drawn",
             Composition::Exact => "exact",

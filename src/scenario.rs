@@ -42,8 +42,12 @@ pub struct Scenario {
     /// Yearly discount rate of the non-monetary outcomes (0: undiscounted, the default; e.g.
     /// 0.03 for QALYs as TLV asks).
     pub outcome_discount_rate: f64,
-    /// Number of people in the target group.
+    /// Number of people in the target group; with intakes, the total of those within the
+    /// horizon at the parameters' medians (for display: each iteration draws its own counts).
     pub cohort: u32,
+    /// The intakes of an open cohort (`intake`, `intakes`), in calendar-year order; empty for
+    /// the single cohort of `cohort` people starting in year 0.
+    pub intakes: Vec<Intake>,
     /// Whether subgroup sizes and starting states are drawn per person or known counts.
     pub composition: Composition,
     pub actors: Vec<String>,
@@ -245,6 +249,27 @@ pub struct Episode {
     pub origin: SourcePos,
 }
 
+/// People entering the programme in one calendar year: a closed cohort of its own, whose
+/// year 0 is calendar year `year`, followed to the end of the horizon.
+#[derive(Clone, Debug)]
+pub struct Intake {
+    /// The calendar year of arrival (0 = the first year of the horizon).
+    pub year: u32,
+    /// The number of people: a formula of parameters, rounded to a whole number in each
+    /// iteration.
+    pub count: Expr,
+    pub origin: SourcePos,
+}
+
+impl Intake {
+    /// A count as a whole number of people: rounded to the nearest (halves away from 0);
+    /// `None` when it is negative, not finite or beyond `u32`.
+    pub fn whole_people(x: f64) -> Option<u32> {
+        let n = x.round();
+        (n.is_finite() && n >= 0.0 && n <= f64::from(u32::MAX)).then_some(n as u32)
+    }
+}
+
 /// One uncertain input.
 #[derive(Clone, Debug)]
 pub struct Parameter {
@@ -345,6 +370,43 @@ impl Scenario {
     /// The interventions (all arms but the baseline), with their arm index.
     pub fn interventions(&self) -> impl Iterator<Item = (usize, &Arm)> {
         self.arms.iter().enumerate().skip(1)
+    }
+
+    /// Each intake's people at the parameters' medians (`None` where the count is invalid).
+    pub fn intake_people_at_medians(&self) -> Vec<Option<u32>> {
+        let medians: Vec<f64> = self
+            .parameters
+            .iter()
+            .map(|p| p.distribution.dist.median())
+            .collect();
+        let cx = crate::expr::EvalContext::of_parameters(
+            &medians,
+            self.subgroups.len().saturating_sub(1),
+        );
+        self.intakes
+            .iter()
+            .map(|i| Intake::whole_people(i.count.eval(&cx)))
+            .collect()
+    }
+
+    /// The person-years a run simulates per arm and iteration (at the medians, with intakes):
+    /// each intake is followed from its year to the end of the horizon.
+    pub fn person_years(&self) -> f64 {
+        if self.intakes.is_empty() {
+            return f64::from(self.cohort) * f64::from(self.horizon);
+        }
+        self.intakes
+            .iter()
+            .zip(self.intake_people_at_medians())
+            .map(|(i, n)| {
+                f64::from(n.unwrap_or(0)) * f64::from(self.horizon.saturating_sub(i.year))
+            })
+            .sum()
+    }
+
+    /// The calendar years `first..=last` of the intakes, if there are any.
+    pub fn intake_years(&self) -> Option<(u32, u32)> {
+        Some((self.intakes.first()?.year, self.intakes.last()?.year))
     }
 
     /// Describes a transition rule for messages: `"a" → "b" (file:line:col)`.

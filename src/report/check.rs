@@ -29,6 +29,9 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
             .unwrap_or_default()
     );
     wrapped(&mut out, &settings, "  ", "    ");
+    if !sc.intakes.is_empty() {
+        intakes_table(&mut out, sc);
+    }
     out.push('\n');
     let labels = &sc.labels;
     let states: Vec<String> = sc
@@ -414,6 +417,10 @@ fn rule_problem(sc: &Scenario, rule: Rule) -> String {
                 sc.outcomes[r.outcome], sc.states[r.state]
             )
         }
+        Rule::IntakeCount { index } => format!(
+            "the count of the intake of year {} is negative or not finite",
+            sc.intakes[index].year
+        ),
     }
 }
 
@@ -429,6 +436,10 @@ fn rule_fix(rule: Rule) -> &'static str {
              be negative"
         }
         Rule::Program { .. } => "keep program amounts ≥ 0 (and uptake ≤ 1) in every draw",
+        Rule::IntakeCount { .. } => {
+            "keep the count ≥ 0 in every draw, e.g. max(0, ...) or a distribution that cannot go \
+             below 0 (poisson, gamma)"
+        }
         _ => {
             "keep the value within [0, 1] in every draw: nothing is clamped (narrow the \
              distribution, or bound the formula with min(..., 1) or max(..., 0))"
@@ -465,6 +476,31 @@ fn example_place(sc: &Scenario, v: &Violation) -> String {
         "arm {arm}, subgroup \"{}\", year {}{tis}",
         sc.subgroups[v.group].name, v.year
     )
+}
+
+/// The intakes of an open cohort: year, count as written, people at the medians, where.
+fn intakes_table(out: &mut String, sc: &Scenario) {
+    let _ = writeln!(
+        out,
+        "  {} intakes (an open cohort; each followed from its year to the end of the horizon; \
+         the results' years are calendar years):",
+        sc.intakes.len()
+    );
+    let mut rows = vec![vec![
+        "    year".to_string(),
+        "count".to_string(),
+        "people at the medians".to_string(),
+        "declared at".to_string(),
+    ]];
+    for (i, people) in sc.intakes.iter().zip(sc.intake_people_at_medians()) {
+        rows.push(vec![
+            format!("    {}", i.year),
+            i.count.to_string(),
+            people.map_or_else(|| "invalid".to_string(), |n| n.to_string()),
+            i.origin.to_string(),
+        ]);
+    }
+    out.push_str(&table_with_whole_names(&rows, ""));
 }
 
 /// A warning in plain words, with what to do.
@@ -530,6 +566,12 @@ fn warning_text(sc: &Scenario, w: &Warning) -> String {
                 sc.arms[1].name
             )
         }
+        Warning::IntakeAfterHorizon { intake } => format!(
+            "the intake of year {} arrives at or after the end of the horizon (years 0–{}), so \
+             it is never simulated. Lengthen the horizon or remove the intake.",
+            sc.intakes[*intake].year,
+            sc.horizon - 1
+        ),
     }
 }
 
@@ -736,6 +778,7 @@ pub fn check_json(sc: &Scenario, r: &CheckReport, seed: u64) -> String {
                     Warning::UnreachableState { .. } => "unreachable_state",
                     Warning::InterventionChangesNothing { .. } => "intervention_changes_nothing",
                     Warning::EffectForEveryArm { .. } => "effect_for_every_arm",
+                    Warning::IntakeAfterHorizon { .. } => "intake_after_horizon",
                 },
                 "position": position(w.origin(sc)),
                 "message": warning_text(sc, w),

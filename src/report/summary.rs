@@ -50,6 +50,25 @@ pub fn summary_text(r: &RunResults) -> String {
     summary_text_comparing(r, None)
 }
 
+/// With intakes, one line: how many, over which years, how many people; and that the years are
+/// calendar years.
+pub fn intakes_line(sc: &crate::results::ScenarioInfo) -> Option<String> {
+    let (first, last) = (sc.intakes.first()?, sc.intakes.last()?);
+    let years = if first.year == last.year {
+        format!("year {}", first.year)
+    } else {
+        format!("years {}–{}", first.year, last.year)
+    };
+    let fixed = sc.intakes.iter().all(|i| i.count.parse::<f64>().is_ok());
+    Some(format!(
+        "{} intake{} over {years} ({} people{}) · the years are calendar years",
+        sc.intakes.len(),
+        if sc.intakes.len() == 1 { "" } else { "s" },
+        sc.cohort,
+        if fixed { "" } else { " at the medians" },
+    ))
+}
+
 /// The summary, with the pairwise comparison of options `(a, b)` (net of a − net of b) in
 /// place of the default pairs (every two interventions); the names must be options of the run.
 pub fn summary_text_comparing(r: &RunResults, pair: Option<(&str, &str)>) -> String {
@@ -77,6 +96,9 @@ pub fn summary_text_comparing(r: &RunResults, pair: Option<(&str, &str)>) -> Str
             String::new()
         }
     );
+    if let Some(line) = intakes_line(sc) {
+        let _ = writeln!(out, "  {line}");
+    }
     let fixed: Vec<String> = sc
         .parameters
         .iter()

@@ -7,7 +7,7 @@ use crate::error::{amount as amount_text, number};
 use crate::expr::{BinaryOp, Expr, Node, UnaryOp};
 use crate::scenario::{
     Accrual, Arm, Attribute, Composition, CostRule, DEFAULT_BASELINE, DEFAULT_SOCIETY, Described,
-    Episode, Labels, OutcomeRule, Parameter, Perspective, Program, REMAINDER_GROUP,
+    Episode, Intake, Labels, OutcomeRule, Parameter, Perspective, Program, REMAINDER_GROUP,
     RankCorrelation, Scenario, SourcePos, StartAge, Subgroup, TransitionRule,
 };
 use rhai::{Array, Dynamic, Engine, EvalAltResult, FLOAT, INT, Map, NativeCallContext};
@@ -56,6 +56,8 @@ struct Builder {
     outcomes: Vec<String>,
     outcome_rules: Vec<OutcomeRule>,
     labels: Labels,
+    /// The intakes of an open cohort, in declaration order.
+    intakes: Vec<Intake>,
     /// States whose whole row a row function (`dirichlet_row`, `competing_rates`) declared:
     /// (state, where, function); no other transition may leave them.
     whole_rows: Vec<(usize, SourcePos, &'static str)>,
@@ -69,8 +71,11 @@ struct Settings {
     horizon: u32,
     discount_rate: f64,
     outcome_discount_rate: f64,
-    cohort: u32,
+    /// `None` where the script declares intakes instead.
+    cohort: Option<u32>,
     composition: Option<Composition>,
+    /// Where `scenario(...)` is called.
+    origin: SourcePos,
 }
 
 struct DeclaredSubgroup {
@@ -134,7 +139,8 @@ impl SharedBuilder {
             (None, Some(_)) => Composition::Exact,
             (None, None) => Composition::Drawn,
         };
-        check_counts(&b, settings.cohort).map_err(|e| missing(&e))?;
+        let cohort = cohort_or_intakes(&mut b, &settings)?;
+        check_counts(&b, cohort).map_err(|e| missing(&e))?;
         let total_share: f64 = b.subgroups.iter().map(|g| g.share).sum();
         if total_share > 1.0 + 1e-9 {
             return Err(missing(&format!(
@@ -173,7 +179,8 @@ impl SharedBuilder {
             name: REMAINDER_GROUP.to_string(),
             share: (1.0 - total_share).max(0.0),
             start: rest_start,
-            count: counted.map(|c| settings.cohort - c),
+            // With intakes no count is known: each intake is split by the shares.
+            count: counted.filter(|_| b.intakes.is_empty()).map(|c| cohort - c),
             start_counts: b.start_counts.clone(),
             start_age: b.start_age.clone(),
         });
@@ -210,7 +217,8 @@ impl SharedBuilder {
             horizon: settings.horizon,
             discount_rate: settings.discount_rate,
             outcome_discount_rate: settings.outcome_discount_rate,
-            cohort: settings.cohort,
+            cohort,
+            intakes: std::mem::take(&mut b.intakes),
             composition,
             actors: std::mem::take(&mut b.actors),
             actor_origins: std::mem::take(&mut b.actor_origins),
@@ -466,6 +474,51 @@ impl Builder {
     }
 }
 
+/// The target group's size: the scenario's `cohort`, or with intakes (which replace it) the
+/// total of those within the horizon at the parameters' medians. Sorts the intakes by calendar
+/// year (stably: intakes of one year keep their order).
+fn cohort_or_intakes(b: &mut Builder, settings: &Settings) -> Result<u32, String> {
+    let Some(first) = b.intakes.first() else {
+        return settings.cohort.ok_or_else(|| {
+            format!(
+                "{}: scenario: `cohort` (the number of people in the target group) is required\n\
+                 help: write cohort: 100 in scenario(#{{ ... }}), or declare the intakes of an \
+                 open cohort with intake(year, count)",
+                settings.origin
+            )
+        });
+    };
+    if let Some(cohort) = settings.cohort {
+        return Err(format!(
+            "{}: intake(...): the scenario also gives cohort: {cohort}; with intakes the target \
+             group is the people of all intakes\nhelp: remove `cohort` from scenario(#{{ ... }}) \
+             ({})",
+            first.origin, settings.origin
+        ));
+    }
+    if let Some(at) = &b.counts_used_at {
+        return Err(format!(
+            "{at}: counts (subgroup_count, start_counts) fix the people of one cohort, but the \
+             scenario has intakes\nhelp: give the subgroups shares (subgroup(name, share), \
+             start(...)); composition: \"exact\" splits each intake by the shares"
+        ));
+    }
+    b.intakes.sort_by_key(|i| i.year);
+    let medians: Vec<f64> = b
+        .parameters
+        .iter()
+        .map(|p| p.distribution.dist.median())
+        .collect();
+    let cx = crate::expr::EvalContext::of_parameters(&medians, 0);
+    let total: f64 = b
+        .intakes
+        .iter()
+        .filter(|i| i.year < settings.horizon)
+        .map(|i| Intake::whole_people(i.count.eval(&cx)).map_or(0.0, f64::from))
+        .sum();
+    Ok(total.min(f64::from(u32::MAX)) as u32)
+}
+
 /// Checks that the counts given with `subgroup_count` and `start_counts` add up: the subgroups
 /// to at most the cohort, and each group's starting counts to the group's size, which must be
 /// known (a counted subgroup, or the people outside the subgroups when every subgroup is
@@ -717,6 +770,39 @@ fn to_expr(ctx: &NativeCallContext, what: &str, v: &Dynamic) -> FnResult<Expr> {
             ),
         ))
     }
+}
+
+/// An intake's number of people: a plain number (a whole number ≥ 0) or a formula that reads
+/// parameters only (rounded in each iteration).
+fn intake_count(ctx: &NativeCallContext, what: &str, v: &Dynamic) -> FnResult<Expr> {
+    let e = to_expr(ctx, what, v)?;
+    if let Some(x) = e.as_constant() {
+        if Intake::whole_people(x).is_none_or(|n| f64::from(n) != x) {
+            return Err(fail(
+                ctx,
+                format!(
+                    "{what}: expected a whole number of people ≥ 0, got {}",
+                    number(x)
+                ),
+            ));
+        }
+        return Ok(e);
+    }
+    let reads = e.dependencies();
+    let params_only = crate::expr::Dependencies {
+        params: reads.params.clone(),
+        ..Default::default()
+    };
+    if reads != params_only {
+        return Err(fail(
+            ctx,
+            format!(
+                "{what}: the formula reads the year, the arm, the subgroup or the time in state; \
+                 an intake's count is drawn once per iteration and may read parameters only"
+            ),
+        ));
+    }
+    Ok(e)
 }
 
 /// A condition: a number, a formula, or a truth value of plain rhai (`true` is 1).
@@ -1014,14 +1100,10 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
         if horizon > 200 {
             return Err(fail(&ctx, format!("scenario horizon: {horizon} years is more than 200")));
         }
+        // Required unless the script declares intakes (checked at the end).
         let cohort = match get("cohort") {
-            Some(v) => to_whole(&ctx, "scenario cohort (people)", &v, 1)?,
-            None => {
-                return Err(fail(
-                    &ctx,
-                    "scenario: `cohort` (the number of people in the target group) is required",
-                ));
-            }
+            Some(v) => Some(to_whole(&ctx, "scenario cohort (people)", &v, 1)?),
+            None => None,
         };
         let discount_rate = match get("discount_rate") {
             Some(v) => to_number(&ctx, "scenario discount_rate", &v)?,
@@ -1085,9 +1167,51 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
             outcome_discount_rate,
             cohort,
             composition,
+            origin: origin(&ctx, &b),
         });
         Ok(())
     });
+
+    let b = builder.clone();
+    engine.register_fn(
+        "intake",
+        move |ctx: NativeCallContext, year: Dynamic, count: Dynamic| -> FnResult<()> {
+            let year = to_whole(&ctx, "intake year", &year, 0)?;
+            let count = intake_count(&ctx, "intake count (people)", &count)?;
+            let mut b = b.lock();
+            let origin = origin(&ctx, &b);
+            b.intakes.push(Intake {
+                year,
+                count,
+                origin,
+            });
+            Ok(())
+        },
+    );
+    let b = builder.clone();
+    engine.register_fn(
+        "intakes",
+        move |ctx: NativeCallContext, counts: Array| -> FnResult<()> {
+            if counts.is_empty() {
+                return Err(fail(&ctx, "intakes: the list of counts is empty"));
+            }
+            let counts = counts
+                .iter()
+                .enumerate()
+                .map(|(i, c)| intake_count(&ctx, &format!("intakes: the count of year {i}"), c))
+                .collect::<FnResult<Vec<Expr>>>()?;
+            let mut b = b.lock();
+            let origin = origin(&ctx, &b);
+            for (year, count) in (0..).zip(counts) {
+                b.intakes.push(Intake {
+                    year,
+                    count,
+                    origin: origin.clone(),
+                });
+            }
+            Ok(())
+        },
+    );
 
     let declare_actor = {
         let b = builder.clone();
@@ -1258,7 +1382,15 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
         "subgroup_count",
         move |ctx: NativeCallContext, name: &str, people: Dynamic| -> FnResult<()> {
             let mut b = b.lock();
-            let Some(cohort) = b.settings.as_ref().map(|s| s.cohort) else {
+            if b.settings.as_ref().is_some_and(|s| s.cohort.is_none()) {
+                return Err(fail(
+                    &ctx,
+                    "subgroup_count(...): the scenario gives no cohort (it has intakes, or \
+                     forgot `cohort`); a count is a part of one cohort\nhelp: with intakes give \
+                     the subgroup a share: subgroup(name, share)",
+                ));
+            }
+            let Some(cohort) = b.settings.as_ref().and_then(|s| s.cohort) else {
                 return Err(fail(
                     &ctx,
                     "call scenario(#{ ..., cohort: ... }) before subgroup_count(...): a count is \

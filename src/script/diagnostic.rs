@@ -253,6 +253,8 @@ enum Kind {
 /// number or formula.
 const SIGNATURES: &[(&str, &[&str])] = &[
     ("scenario", &["settings:map"]),
+    ("intake", &["year, people"]),
+    ("intakes", &["counts:list"]),
     ("actor", &["name:text", "name:text, about:map"]),
     ("perspective", &["name:text, actors:list"]),
     ("society_perspective", &["name:text"]),

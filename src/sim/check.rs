@@ -139,6 +139,8 @@ pub enum Warning {
     /// A rule with an `effect(...)` not tied to an arm, in a scenario with several
     /// interventions: it applies to each of them.
     EffectForEveryArm { rule: FormulaRule },
+    /// An intake arriving at or after the horizon: it is never simulated.
+    IntakeAfterHorizon { intake: usize },
 }
 
 /// A declaration that holds a formula.
@@ -162,6 +164,7 @@ impl Warning {
                 sc.arms[arm].program.as_ref().map(|p| &p.origin)
             }
             Warning::EffectForEveryArm { rule } => Some(rule.origin(sc)),
+            Warning::IntakeAfterHorizon { intake } => Some(&sc.intakes[intake].origin),
         }
     }
 }
@@ -408,6 +411,11 @@ fn warnings(sc: &Scenario, reachable: &[bool], uptake: &[bool], differs: &[bool]
             }
         }
     }
+    for i in &sc.intakes {
+        for p in i.count.dependencies().params {
+            read[p] = true;
+        }
+    }
     out.extend(
         (0..sc.parameters.len())
             .filter(|&p| !read[p])
@@ -455,6 +463,12 @@ fn warnings(sc: &Scenario, reachable: &[bool], uptake: &[bool], differs: &[bool]
             out.push(Warning::InterventionChangesNothing { arm: a, why });
         }
     }
+
+    out.extend(
+        (0..sc.intakes.len())
+            .filter(|&i| sc.intakes[i].year >= sc.horizon)
+            .map(|intake| Warning::IntakeAfterHorizon { intake }),
+    );
 
     // Effects that apply to every intervention.
     if sc.arms.len() > 2 {

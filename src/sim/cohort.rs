@@ -170,6 +170,7 @@ pub fn largest_remainder(n: u32, shares: &[f64], ties: &[f64]) -> Vec<u32> {
 fn assign_exactly(
     plan: &Plan,
     tables: &Tables,
+    people: u32,
     rng: &mut Stream,
     assigned: &mut Vec<(usize, usize)>,
 ) {
@@ -184,7 +185,7 @@ fn assign_exactly(
         .map(|(&s, g)| if g.count.is_some() { 0.0 } else { s })
         .collect();
     let total: f64 = uncounted.iter().sum();
-    let rest = plan.scenario.cohort - counted;
+    let rest = people - counted;
     let mut sizes = if total > 0.0 {
         let normalised: Vec<f64> = uncounted.iter().map(|s| s / total).collect();
         largest_remainder(rest, &normalised, &group_ties)
@@ -214,11 +215,12 @@ fn assign_exactly(
             assigned.extend(std::iter::repeat_n((g, s), count as usize));
         }
     }
-    debug_assert_eq!(assigned.len(), plan.scenario.cohort as usize);
+    debug_assert_eq!(assigned.len(), people as usize);
 }
 
-/// Simulates the cohort once and fills `counts` (one per arm). A rule evaluated per person
-/// that gives an invalid value stops the iteration.
+/// Simulates a closed cohort of `people` once over its first `years` years (at most the
+/// horizon; the counts of later years stay 0) and fills `counts` (one per arm). A rule
+/// evaluated per person that gives an invalid value stops the iteration.
 ///
 /// Per person, the draws are: subgroup, uptake, starting state, then one per year, whatever the
 /// arms and the composition, so that one person's draws never shift another's; then, only in a
@@ -227,14 +229,15 @@ pub fn simulate(
     plan: &Plan,
     tables: &Tables,
     params: &[f64],
+    cohort: (u32, usize),
     rng: &mut Stream,
     buf: &mut Buffers,
     counts: &mut [ArmCounts],
 ) -> Result<(), Violation> {
     if plan.person.any() {
-        simulate_people::<true>(plan, tables, params, rng, buf, counts)
+        simulate_people::<true>(plan, tables, params, cohort, rng, buf, counts)
     } else {
-        simulate_people::<false>(plan, tables, params, rng, buf, counts)
+        simulate_people::<false>(plan, tables, params, cohort, rng, buf, counts)
     }
 }
 
@@ -242,11 +245,13 @@ fn simulate_people<const PERSON: bool>(
     plan: &Plan,
     tables: &Tables,
     params: &[f64],
+    (people, years): (u32, usize),
     rng: &mut Stream,
     buf: &mut Buffers,
     counts: &mut [ArmCounts],
 ) -> Result<(), Violation> {
     let (h, s_n, g_n) = (plan.years, plan.states, plan.groups);
+    debug_assert!(years >= 1 && years <= h);
     let cells = g_n * 2 * h * s_n;
     let amounts = if plan.person.amounts {
         h * plan.amount_width()
@@ -256,10 +261,10 @@ fn simulate_people<const PERSON: bool>(
     for c in counts.iter_mut() {
         c.reset(cells, amounts);
     }
-    let steps = h.saturating_sub(1);
+    let steps = years.saturating_sub(1);
     buf.path_draws.resize(steps, 0.0);
-    buf.path_state.resize(h, 0);
-    buf.path_time.resize(h, 0);
+    buf.path_state.resize(years, 0);
+    buf.path_time.resize(years, 0);
     if PERSON {
         let e_n = plan.scenario.episodes.len();
         buf.attributes.resize(plan.person.attributes, 0.0);
@@ -275,10 +280,10 @@ fn simulate_people<const PERSON: bool>(
     }
     let exact = plan.scenario.composition == Composition::Exact;
     if exact {
-        assign_exactly(plan, tables, rng, &mut buf.assigned);
+        assign_exactly(plan, tables, people, rng, &mut buf.assigned);
     }
     let (baseline, interventions) = counts.split_first_mut().expect("the baseline arm exists");
-    for person in 0..plan.scenario.cohort as usize {
+    for person in 0..people as usize {
         let u_group = unit(rng);
         let u_uptake = unit(rng);
         let u_start = unit(rng);

@@ -221,20 +221,92 @@ fn run_iteration(ws: &mut Workspace, seed: u64, it: usize, draw: Draw) -> Result
         .fill(plan, &params)
         .map_err(|v| model_error(plan, &params, it, seed, v))?;
     let mut rng = rng::stream(seed, draw.cohort_stream, rng::Purpose::Cohort);
-    cohort::simulate(
-        plan,
-        &ws.tables,
-        &params,
-        &mut rng,
-        &mut ws.buffers,
-        &mut ws.counts,
-    )
-    .map_err(|v| model_error(plan, &params, it, seed, v))?;
-    let arms: Vec<ArmResult> = (0..plan.arms)
-        .map(|a| apply_costs(plan, &ws.tables, a, &ws.counts[a]))
-        .collect();
+    let arms: Vec<ArmResult> = if plan.scenario.intakes.is_empty() {
+        let cohort = (plan.scenario.cohort, plan.years);
+        cohort::simulate(
+            plan,
+            &ws.tables,
+            &params,
+            cohort,
+            &mut rng,
+            &mut ws.buffers,
+            &mut ws.counts,
+        )
+        .map_err(|v| model_error(plan, &params, it, seed, v))?;
+        (0..plan.arms)
+            .map(|a| apply_costs(plan, &ws.tables, a, &ws.counts[a]))
+            .collect()
+    } else {
+        simulate_intakes(ws, &params, &mut rng)
+            .map_err(|v| model_error(plan, &params, it, seed, v))?
+    };
     check_totals(plan, &arms, &params, it, seed)?;
     Ok(IterationResult { params, arms })
+}
+
+/// An open cohort: each intake is a closed cohort whose year 0 is its calendar year `k`,
+/// simulated over the `H − k` years left of the horizon with this iteration's tables (read by
+/// years since intake), one intake after the other from the one random stream (so people are
+/// numbered across intakes and the draws do not depend on threads). Each intake is priced as a
+/// cohort of its own and added to the programme's totals `k` years later: discounted by calendar
+/// year, its costs by year put in calendar years `k + t`. A program's start-up is charged once,
+/// with the first intake; an intake arriving at or after the horizon is never simulated.
+fn simulate_intakes(
+    ws: &mut Workspace,
+    params: &[f64],
+    rng: &mut rng::Stream,
+) -> std::result::Result<Vec<ArmResult>, Violation> {
+    let plan = ws.plan;
+    let h = plan.years;
+    let mut totals: Vec<ArmResult> = (0..plan.arms)
+        .map(|_| ArmResult {
+            cost_by_actor: vec![0.0; plan.actors],
+            transfer_by_actor: vec![0.0; plan.actors],
+            program_by_actor: vec![0.0; plan.actors],
+            cost_by_year: vec![0.0; h],
+            outcomes: vec![0.0; plan.outcomes],
+            participants: 0,
+        })
+        .collect();
+    for (i, intake) in plan.scenario.intakes.iter().enumerate() {
+        let k = intake.year as usize;
+        if k >= h {
+            continue;
+        }
+        // The start-up belongs to the first intake, and only where its program starts within
+        // the horizon (the tables are filled again in the next iteration).
+        for (a, arm) in plan.scenario.interventions() {
+            let start = arm.program.as_ref().map_or(0, |p| p.start_year as usize);
+            if i > 0 || k + start >= h {
+                ws.tables.startup[a] = 0.0;
+            }
+        }
+        let people = ws.tables.intake_counts[i];
+        cohort::simulate(
+            plan,
+            &ws.tables,
+            params,
+            (people, h - k),
+            rng,
+            &mut ws.buffers,
+            &mut ws.counts,
+        )?;
+        let (d, d_outcome) = (plan.discount[k], plan.outcome_discount[k]);
+        for (a, total) in totals.iter_mut().enumerate() {
+            let r = apply_costs(plan, &ws.tables, a, &ws.counts[a]);
+            let add = |sum: &mut [f64], part: &[f64], factor: f64| {
+                sum.iter_mut().zip(part).for_each(|(s, x)| *s += factor * x);
+            };
+            add(&mut total.cost_by_actor, &r.cost_by_actor, d);
+            add(&mut total.transfer_by_actor, &r.transfer_by_actor, d);
+            add(&mut total.program_by_actor, &r.program_by_actor, d);
+            add(&mut total.outcomes, &r.outcomes, d_outcome);
+            debug_assert!(r.cost_by_year[h - k..].iter().all(|&x| x == 0.0));
+            add(&mut total.cost_by_year[k..], &r.cost_by_year, d);
+            total.participants += r.participants;
+        }
+    }
+    Ok(totals)
 }
 
 /// Turns the counts of one arm into discounted costs per actor and year, and outcome totals.

@@ -8,7 +8,7 @@
 
 use crate::error::number;
 use crate::expr::{Dependencies, EvalContext, Expr};
-use crate::scenario::{Accrual, Scenario, SourcePos, StartAge};
+use crate::scenario::{Accrual, Intake, Scenario, SourcePos, StartAge};
 
 /// What does not change between iterations: dimensions, rule lookups, discount factors.
 pub struct Plan<'s> {
@@ -328,6 +328,8 @@ pub enum Rule {
     Cost { index: usize },
     /// `Scenario::outcome_rules[index]` (a finite value).
     Outcome { index: usize },
+    /// The count of `Scenario::intakes[index]` (a whole number ≥ 0 once rounded).
+    IntakeCount { index: usize },
 }
 
 /// The amounts of a program, each checked per arm.
@@ -410,6 +412,8 @@ pub struct Tables {
     /// Cost per participant-year: `per_participant[(arm * G + group) * H + year]`, 0 outside
     /// the program years.
     pub per_participant: Vec<f64>,
+    /// The people of each intake (`Scenario::intakes`) in this iteration.
+    pub intake_counts: Vec<u32>,
 }
 
 fn resize(v: &mut Vec<f64>, n: usize) {
@@ -764,6 +768,43 @@ impl Tables {
                     }
                 }
             }
+        }
+        self.fill_intakes(plan, params, inspector)
+    }
+
+    /// The people of each intake in this iteration: its count rounded to the nearest whole
+    /// number, which must be ≥ 0 and finite.
+    fn fill_intakes(
+        &mut self,
+        plan: &Plan,
+        params: &[f64],
+        inspector: &mut impl Inspector,
+    ) -> Result<(), Violation> {
+        self.intake_counts.clear();
+        let remainder = plan.groups - 1;
+        for (index, intake) in plan.scenario.intakes.iter().enumerate() {
+            let x = intake.count.eval(&plan.context(params, 0, remainder, 0, 1));
+            let people = match Intake::whole_people(x) {
+                Some(n) => n,
+                None => {
+                    inspector.invalid(Rule::IntakeCount { index }, x, || Violation {
+                        message: format!(
+                            "the intake of year {} has {} people; a count must be a finite \
+                             number ≥ 0 (it is rounded to whole people)",
+                            intake.year,
+                            number(x)
+                        ),
+                        params: intake.count.dependencies().params,
+                        variant: 0,
+                        group: remainder,
+                        year: intake.year as usize,
+                        time_in_state: None,
+                        origin: Some(intake.origin.clone()),
+                    })?;
+                    0
+                }
+            };
+            self.intake_counts.push(people);
         }
         Ok(())
     }

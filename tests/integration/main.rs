@@ -16,6 +16,7 @@ mod engine;
 mod escaping;
 mod excel_habits;
 mod files;
+mod intake;
 mod labels;
 mod models_rows;
 mod properties;
