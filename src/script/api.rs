@@ -285,19 +285,19 @@ fn check_durations_and_ages(b: &Builder, subgroups: &[Subgroup]) -> Result<(), S
         .chain(b.costs.iter().map(|r| (&r.amount, &r.origin)))
         .chain(b.outcome_rules.iter().map(|r| (&r.value, &r.origin)))
         .find(|(e, _)| e.dependencies().age);
-    if let Some((_, at)) = reads_age {
-        if let Some(g) = subgroups.iter().find(|g| g.start_age.is_none()) {
-            let whom = if g.name == REMAINDER_GROUP {
-                "everyone".to_string()
-            } else {
-                format!("subgroup \"{}\"", g.name)
-            };
-            return Err(format!(
-                "{at}: age() needs the age people start at, and {whom} has none: call \
-                 start_age(15) for everyone, or start_age(15, \"subgroup\") per subgroup \
-                 (a distribution such as uniform(13, 16) draws it per person)"
-            ));
-        }
+    if let Some((_, at)) = reads_age
+        && let Some(g) = subgroups.iter().find(|g| g.start_age.is_none())
+    {
+        let whom = if g.name == REMAINDER_GROUP {
+            "everyone".to_string()
+        } else {
+            format!("subgroup \"{}\"", g.name)
+        };
+        return Err(format!(
+            "{at}: age() needs the age people start at, and {whom} has none: call \
+             start_age(15) for everyone, or start_age(15, \"subgroup\") per subgroup \
+             (a distribution such as uniform(13, 16) draws it per person)"
+        ));
     }
     Ok(())
 }

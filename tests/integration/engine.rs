@@ -1,7 +1,7 @@
 //! The engine's numbers against exact expectations: a Markov cohort calculation, a model with
 //! time in state (expanded state space), a null intervention, reproducibility across threads.
 
-use crate::common::{assert_within_4_mcse, load_error, mean_mcse, run, scenario, settings};
+use crate::common::{assert_within_4_mcse, mean_mcse, run, scenario, settings};
 use socinv::results::ComparisonSamples;
 use socinv::sim::simulate;
 

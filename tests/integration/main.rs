@@ -19,6 +19,7 @@ mod files;
 mod intake;
 mod labels;
 mod models_rows;
+mod persons;
 mod properties;
 mod report_html;
 mod report_xlsx;
