@@ -3,6 +3,10 @@
 //! individual-years per second, on one thread and on all threads. Compare with the hand-written
 //! floor in benches/floor (see README "Performance").
 //!
+//! The shipped scenarios (scenarios/*.rhai) and the extended Sick-Sicker example
+//! (examples/sick_sicker.rhai, which follows durations and attributes per person) are timed
+//! per iteration on one thread.
+//!
 //! Run: `cargo bench --bench engine`
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -45,5 +49,37 @@ fn reference(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, reference);
+/// One thread, `SHIPPED_ITERATIONS` iterations of each shipped scenario and the example.
+fn shipped(c: &mut Criterion) {
+    const SHIPPED_ITERATIONS: usize = 200;
+    let mut files: Vec<_> = std::fs::read_dir("scenarios")
+        .expect("the scenarios folder")
+        .map(|e| e.expect("a scenario file").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rhai"))
+        .collect();
+    files.sort();
+    files.push(Path::new("examples/sick_sicker.rhai").to_path_buf());
+    let settings = SimSettings {
+        iterations: SHIPPED_ITERATIONS,
+        seed: 1,
+        fixed: Vec::new(),
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("thread pool");
+    let mut group = c.benchmark_group("shipped");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(SHIPPED_ITERATIONS as u64));
+    for file in &files {
+        let scenario = load_scenario(file).expect("a shipped scenario loads");
+        let name = file.file_stem().expect("a file name").to_string_lossy();
+        group.bench_function(name.as_ref(), |b| {
+            b.iter(|| pool.install(|| black_box(simulate(&scenario, &settings, &|| {}).unwrap())))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, reference, shipped);
 criterion_main!(benches);
