@@ -558,6 +558,50 @@ impl RunResults {
     }
 }
 
+/// The attributes for outputs, with their spread between people and labels.
+pub fn attribute_infos(scenario: &Scenario) -> Vec<AttributeInfo> {
+    scenario
+        .attributes
+        .iter()
+        .map(|a| {
+            let d = &a.distribution.dist;
+            AttributeInfo {
+                name: a.name.clone(),
+                distribution: a.distribution.written.clone(),
+                p1: d.quantile(0.01),
+                p50: d.quantile(0.5),
+                p99: d.quantile(0.99),
+                described: scenario
+                    .labels
+                    .parameters
+                    .get(&a.name)
+                    .cloned()
+                    .unwrap_or_default(),
+                declared_at: a.origin.to_string(),
+            }
+        })
+        .collect()
+}
+
+/// The episodes for outputs, with their states.
+pub fn episode_infos(scenario: &Scenario) -> Vec<EpisodeInfo> {
+    scenario
+        .episodes
+        .iter()
+        .map(|e| EpisodeInfo {
+            name: e.name.clone(),
+            states: scenario
+                .states
+                .iter()
+                .zip(&e.states)
+                .filter(|(_, within)| **within)
+                .map(|(s, _)| s.clone())
+                .collect(),
+            declared_at: e.origin.to_string(),
+        })
+        .collect()
+}
+
 /// A subgroup's start age for outputs: a fixed one evaluated at the parameters' medians.
 pub fn start_age_info(scenario: &Scenario, group: usize, age: &StartAge) -> StartAgeInfo {
     match age {
@@ -672,42 +716,8 @@ pub fn scenario_info(scenario: &Scenario, settings: &SimSettings) -> ScenarioInf
                 declared_at: c.origin.to_string(),
             })
             .collect(),
-        attributes: scenario
-            .attributes
-            .iter()
-            .map(|a| {
-                let d = &a.distribution.dist;
-                AttributeInfo {
-                    name: a.name.clone(),
-                    distribution: a.distribution.written.clone(),
-                    p1: d.quantile(0.01),
-                    p50: d.quantile(0.5),
-                    p99: d.quantile(0.99),
-                    described: scenario
-                        .labels
-                        .parameters
-                        .get(&a.name)
-                        .cloned()
-                        .unwrap_or_default(),
-                    declared_at: a.origin.to_string(),
-                }
-            })
-            .collect(),
-        episodes: scenario
-            .episodes
-            .iter()
-            .map(|e| EpisodeInfo {
-                name: e.name.clone(),
-                states: scenario
-                    .states
-                    .iter()
-                    .zip(&e.states)
-                    .filter(|(_, within)| **within)
-                    .map(|(s, _)| s.clone())
-                    .collect(),
-                declared_at: e.origin.to_string(),
-            })
-            .collect(),
+        attributes: attribute_infos(scenario),
+        episodes: episode_infos(scenario),
         outcomes: scenario.outcomes.clone(),
         labels: scenario.labels.clone(),
         notes: scenario.notes.clone(),
