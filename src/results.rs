@@ -176,7 +176,8 @@ pub struct TablesAtMedians {
     pub subgroup: String,
     /// Arm → `[from][to]` yearly transition probabilities (participants for interventions).
     pub transitions: IndexMap<String, Vec<Vec<f64>>>,
-    /// `[state][actor]` yearly cost per person under ordinary practice.
+    /// `[state][actor]` yearly cost per person under ordinary practice (0 from the cost rules
+    /// evaluated per person and year, which no table holds).
     pub yearly_cost: Vec<Vec<f64>>,
     /// `[state][actor]` one-off cost on entering the state.
     pub entry_cost: Vec<Vec<f64>>,

@@ -290,6 +290,22 @@ fn median_tables(sc: &Scenario, medians: &[f64], out: &mut String) -> Result<()>
         rows.push(cells);
     }
     out.push_str(&table_or_list(&rows, "0", ": "));
+    let per_person: Vec<String> = person_rules(sc)
+        .iter()
+        .filter(|r| matches!(r.rule, PersonRuleKind::Cost(_)))
+        .map(|r| person_rule_text(sc, r))
+        .collect();
+    if !per_person.is_empty() {
+        wrapped(
+            out,
+            &format!(
+                "Not in this table (evaluated per person and year): {}",
+                per_person.join("; ")
+            ),
+            "  ",
+            "    ",
+        );
+    }
     Ok(())
 }
 

@@ -7,6 +7,13 @@
 //! P99, and each alone at P1 and at P99 with the others at their medians. Each draw fills the
 //! per-iteration tables with `Tables::fill_inspected`, the engine's one set of rules: every
 //! arm, subgroup, year, time in state, treated or not, during and after the program.
+//!
+//! Values of the person: attributes are not parameters. The rules that read them are evaluated
+//! at the attributes' medians, except in the corners with every parameter at P1 (P99), which
+//! move every attribute to its P1 (P99) too, and in one more pair of corners per attribute (it
+//! alone at P1 and P99). The costs and outcomes the walk evaluates per person-year (no table
+//! holds them) are evaluated here as the walk would, at every duration a person can have; a
+//! start age drawn per person is taken at its median.
 
 use super::tables::{Inspector, Plan, Rule, Tables, Violation};
 use super::{ParameterSampler, SimSettings};
@@ -523,12 +530,102 @@ fn evaluate(plan: &Plan, tables: &mut Tables, params: &[f64]) -> DrawOutcome {
     tables
         .fill_inspected(plan, params, &mut c)
         .expect("the collector never stops the fill");
+    let mut differs = differences(plan, tables);
+    person_amounts(plan, tables, params, &mut c, &mut differs);
     DrawOutcome {
-        differs: differences(plan, tables),
+        differs,
         failures: c.failures,
         transition_positive: c.transition_positive,
         start_positive: c.start_positive,
         uptake_positive: c.uptake_positive,
+    }
+}
+
+/// The costs and outcomes the walk evaluates per person-year (the tables leave them out), as
+/// the walk evaluates them: every arm, subgroup and year, every duration a person can have
+/// there (1 to year + 1, where the rule reads one), the draw's attribute values, the subgroup's
+/// start age (the median of a drawn one) plus the year. Invalid values go to the collector;
+/// where a participant's amount differs from ordinary practice's, `differs` is set.
+fn person_amounts(
+    plan: &Plan,
+    tables: &Tables,
+    params: &[f64],
+    c: &mut Collector,
+    differs: &mut [bool],
+) {
+    let sc = plan.scenario;
+    let (s_n, e_n) = (plan.states, sc.episodes.len());
+    let amounts = sc
+        .costs
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| plan.person_cost[*i])
+        .map(|(index, r)| {
+            let what = format!(
+                "the cost of \"{}\" for \"{}\"",
+                sc.states[r.state], sc.actors[r.actor]
+            );
+            (Rule::Cost { index }, r.state, &r.amount, &r.origin, what)
+        })
+        .chain(
+            sc.outcome_rules
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| plan.person_outcome[*i])
+                .map(|(index, r)| {
+                    let what = format!(
+                        "outcome \"{}\" in \"{}\"",
+                        sc.outcomes[r.outcome], sc.states[r.state]
+                    );
+                    (Rule::Outcome { index }, r.state, &r.value, &r.origin, what)
+                }),
+        );
+    let mut episode = vec![0_u32; e_n];
+    for (rule, state, e, origin, what) in amounts {
+        let clock = super::tables::clock_read(sc, state, &e.dependencies());
+        for g in 0..plan.groups {
+            for t in 0..plan.years {
+                let durations = if clock.is_some() { t as u32 + 1 } else { 1 };
+                for d in 1..=durations {
+                    episode.iter_mut().for_each(|x| *x = 0);
+                    let time_in_state = match clock {
+                        Some(super::tables::Clock::Episode(i)) => {
+                            episode[i] = d;
+                            1
+                        }
+                        _ => d,
+                    };
+                    let mut baseline = f64::NAN;
+                    for v in 0..plan.arms {
+                        let cx = crate::expr::EvalContext {
+                            episode_time: &episode,
+                            age: tables.start_age[g] + t as f64,
+                            ..plan.context(params, v, g, t, time_in_state)
+                        };
+                        let x = e.eval(&cx);
+                        if v == 0 {
+                            baseline = x;
+                        } else if x.to_bits() != baseline.to_bits() {
+                            differs[v * s_n + state] = true;
+                        }
+                        if !x.is_finite() {
+                            let _ = c.invalid(rule, x, || Violation {
+                                message: format!(
+                                    "{what} is {} for a person, not a finite number",
+                                    crate::error::number(x)
+                                ),
+                                params: e.dependencies().params,
+                                variant: v,
+                                group: g,
+                                year: t,
+                                time_in_state: clock.map(|_| d),
+                                origin: Some(origin.clone()),
+                            });
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -738,3 +738,59 @@ cost("b", "kommun", 10 * borta + age());"#,
     let out = check(&read, &["--strict"]);
     assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
 }
+
+/// Costs and outcomes evaluated per person-year are left out of the tables: check evaluates
+/// them as the walk does, at every duration a person can have and at the attributes' corners,
+/// and counts an intervention whose only change is such an outcome as changing something.
+#[test]
+fn costs_and_outcomes_evaluated_per_person_are_checked_and_count_as_effects() {
+    let script = model(&[
+        ("{ARMS}", r#"intervention("stöd", #{});"#),
+        (
+            "{RULES}",
+            r#"let risk = attribute("risk", uniform(0.5, 1.5));
+cost("b", "kommun", 1000 * ln(5 - time_in_state()));
+outcome("QALY", "a", if_else(treated(), ln(risk - 0.52), 0.5));
+transition("a", "b", p);"#,
+        ),
+    ]);
+    let cost = position_of(&script, "cost(\"b\"");
+    let outcome = position_of(&script, "outcome(");
+    let out = check(&script, &["--draws", "10"]);
+    assert_eq!(out.code, Some(2), "{}{}", out.stdout, out.stderr);
+    let text = unwrapped(&out.stdout);
+    assert_contains(
+        &text,
+        &[
+            // time in state 5 exists only in year 4, the last of the horizon
+            &format!(
+                "{cost}: the cost of \"b\" for \"kommun\" is not a finite number in 16 of 16 draws"
+            ),
+            "arm \"Ordinarie arbetssätt\", subgroup \"övriga\", year 4, time in state 5",
+            // ln(0.51 − 0.52): the two corners with risk at P1, for participants
+            &format!(
+                "{outcome}: the outcome \"QALY\" in \"a\" is not a finite number in 2 of 16 draws"
+            ),
+            "risk = 0.51",
+            "arm \"stöd\" (participants)",
+        ],
+    );
+    assert!(!text.contains("changes nothing"), "{text}");
+    assert_contains(
+        &text,
+        &[
+            "Not in this table (evaluated per person and year): cost of b for kommun (reads time_in_state())",
+        ],
+    );
+
+    // Without the per-person outcome the intervention changes nothing, and says so.
+    let same = model(&[
+        ("{ARMS}", r#"intervention("stöd", #{});"#),
+        ("{RULES}", r#"cost("b", "kommun", 1000 * time_in_state());"#),
+    ]);
+    let out = check(&same, &[]);
+    assert_contains(
+        &unwrapped(&out.stdout),
+        &["intervention \"stöd\" changes nothing"],
+    );
+}
