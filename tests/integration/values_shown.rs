@@ -113,3 +113,77 @@ cost("a", "k", 100);
         assert!(g.get("start_age").is_none(), "{g}");
     }
 }
+
+/// The report's appendix lists the attributes (label, distribution, P1–P99), episodes and start
+/// ages, escaped; a scenario without them has no such lines.
+#[test]
+fn the_report_appendix_lists_the_values_of_the_person_escaped() {
+    use socinv::report::html::{Lang, Options, render_with};
+    let sc = scenario(
+        r#"scenario(#{ name: "t", horizon: 3, cohort: 20 });
+actor("k");
+state("a"); state("b");
+start(#{ a: 1.0 });
+intervention("x", #{});
+start_age(uniform(13, 17));
+let borta = episode("<b>borta</b>", ["a", "b"]);
+let risk = attribute("risk", uniform(0.5, 1.5), #{ label: "<i>risk</i>" });
+transition("a", "b", min(0.2 * risk, 1));
+cost("a", "k", 100 + age() + borta);
+"#,
+    );
+    let (_, r) = run(&sc, 5, 1);
+    for (lang, attributes, episode, age) in [
+        (
+            Lang::En,
+            "Attributes drawn per person (not parameters)",
+            "Episode",
+            "Start age",
+        ),
+        (
+            Lang::Sv,
+            "Egenskaper som dras per person (inte parametrar)",
+            "Episod",
+            "Startålder",
+        ),
+    ] {
+        let options = Options {
+            lang,
+            date: None,
+            net_samples: Vec::new(),
+        };
+        let html = render_with(&r, &[], &options).unwrap();
+        assert!(!html.contains("<i>risk"), "the label became markup");
+        assert!(!html.contains("<b>borta"), "the episode name became markup");
+        let p1 = if lang == Lang::Sv { "0,51" } else { "0.51" };
+        for part in [
+            format!(
+                "<dt>{attributes}</dt><dd>&lt;i&gt;risk&lt;/i&gt; <code>uniform(0.5, 1.5)</code> (P1 {p1}"
+            ),
+            format!("<dt>{episode} &lt;b&gt;borta&lt;/b&gt;</dt><dd>a, b</dd>"),
+            format!("<dt>{age}</dt><dd>övriga: <code>uniform(13, 17)</code>"),
+        ] {
+            assert!(html.contains(&part), "{part} not in the appendix");
+        }
+    }
+    let plain = scenario(
+        r#"scenario(#{ name: "t", horizon: 3, cohort: 20 });
+actor("k");
+state("a"); state("b");
+start(#{ a: 1.0 });
+intervention("x", #{});
+transition("a", "b", 0.2);
+cost("a", "k", 100);
+"#,
+    );
+    let (_, r) = run(&plain, 5, 1);
+    let options = Options {
+        lang: Lang::En,
+        date: None,
+        net_samples: Vec::new(),
+    };
+    let html = render_with(&r, &[], &options).unwrap();
+    for absent in ["Attributes drawn", "<dt>Episode", "<dt>Start age"] {
+        assert!(!html.contains(absent), "{absent} in a report without them");
+    }
+}
