@@ -896,4 +896,83 @@ cost("a", "k", a + b);
         }
         assert_eq!(draws.len(), 6);
     }
+
+    /// With attributes: the all-parameters corners move them too, each parameter's corners
+    /// keep them at their medians, and each attribute gets its own pair of corners.
+    #[test]
+    fn the_attributes_move_with_the_all_corners_and_each_alone() {
+        let sc = load(
+            r#"scenario(#{ name: "t", horizon: 2, cohort: 10 });
+actor("k");
+state("a"); state("b");
+start(#{ a: 1.0 });
+let a = param("a", uniform(0, 1));
+let x = attribute("x", uniform(0, 10));
+let y = attribute("y", uniform(100, 200));
+intervention("v", #{});
+transition("a", "b", a * x / 10 * y / 200);
+"#,
+        );
+        let draws = check_draws(&sc, 1, 1);
+        let got: Vec<(DrawKind, Vec<f64>)> = draws
+            .iter()
+            .map(|d| (d.kind, d.attributes.clone()))
+            .collect();
+        let close = |x: &[f64], y: &[f64]| x.iter().zip(y).all(|(a, b)| (a - b).abs() < 1e-9);
+        let want: [(DrawKind, [f64; 2]); 9] = [
+            (DrawKind::Sampled { iteration: 0 }, [5.0, 150.0]),
+            (DrawKind::AllAt { q: 0.01 }, [0.1, 101.0]),
+            (DrawKind::AllAt { q: 0.99 }, [9.9, 199.0]),
+            (
+                DrawKind::OneAt {
+                    parameter: 0,
+                    q: 0.01,
+                },
+                [5.0, 150.0],
+            ),
+            (
+                DrawKind::OneAt {
+                    parameter: 0,
+                    q: 0.99,
+                },
+                [5.0, 150.0],
+            ),
+            (
+                DrawKind::AttributeAt {
+                    attribute: 0,
+                    q: 0.01,
+                },
+                [0.1, 150.0],
+            ),
+            (
+                DrawKind::AttributeAt {
+                    attribute: 0,
+                    q: 0.99,
+                },
+                [9.9, 150.0],
+            ),
+            (
+                DrawKind::AttributeAt {
+                    attribute: 1,
+                    q: 0.01,
+                },
+                [5.0, 101.0],
+            ),
+            (
+                DrawKind::AttributeAt {
+                    attribute: 1,
+                    q: 0.99,
+                },
+                [5.0, 199.0],
+            ),
+        ];
+        assert_eq!(got.len(), want.len());
+        for ((kind, values), (want_kind, want_values)) in got.iter().zip(&want) {
+            assert_eq!(kind, want_kind);
+            assert!(close(values, want_values), "{kind:?}: {values:?}");
+        }
+        for d in &draws[5..] {
+            assert!(close(&d.params, &[0.5]), "{:?}", d.kind);
+        }
+    }
 }

@@ -529,6 +529,12 @@ fn check_shows_the_values_of_the_person_and_the_rules_evaluated_per_person() {
         ],
     );
     assert!(!out.stdout.contains("Start ages"), "{}", out.stdout);
+    for line in out.stdout.lines() {
+        assert!(
+            line.chars().count() <= 100,
+            "a line wider than 100 columns:\n{line}"
+        );
+    }
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("c.json")).unwrap()).unwrap();
     // 20 sampled, 2 corners for all (no parameter), 2 for the attribute alone

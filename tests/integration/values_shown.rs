@@ -187,3 +187,60 @@ cost("a", "k", 100);
         assert!(!html.contains(absent), "{absent} in a report without them");
     }
 }
+
+/// An attribute is not a parameter: `--set`, `--vary` and `--param` refuse its name and say
+/// why (exit 2, no output written).
+#[test]
+fn the_analyses_refuse_an_attribute_and_say_it_is_one() {
+    use crate::common::{folder, socinv_in};
+    let script = r#"scenario(#{ name: "t", horizon: 3, cohort: 20 });
+actor("k");
+state("a"); state("b");
+start(#{ a: 1.0 });
+intervention("x", #{});
+let p = param("p", uniform(0.1, 0.3));
+let risk = attribute("risk", uniform(0.5, 1.5));
+transition("a", "b", min(p * risk, 1) * effect(0.5, 0.0));
+cost("a", "k", 100);
+"#;
+    let dir = folder(&[("t.rhai", script)]);
+    for args in [
+        &[
+            "run", "t.rhai", "-n", "5", "--set", "risk=1", "--json", "r.json",
+        ][..],
+        &[
+            "sweep",
+            "t.rhai",
+            "-n",
+            "5",
+            "--vary",
+            "risk=0.5..1",
+            "--json",
+            "r.json",
+        ],
+        &[
+            "threshold",
+            "t.rhai",
+            "-n",
+            "5",
+            "--param",
+            "risk",
+            "--json",
+            "r.json",
+        ],
+    ] {
+        let out = socinv_in(dir.path(), args);
+        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr
+                .contains("\"risk\" is an attribute, drawn once per person")
+                && out.stderr.contains("its parameters are: p"),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert!(
+            !dir.path().join("r.json").exists(),
+            "{args:?} wrote an output"
+        );
+    }
+}
