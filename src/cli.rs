@@ -633,7 +633,8 @@ pub fn parse_fixed(scenario: &Scenario, set: &[String]) -> Result<Vec<(usize, f6
                     .map(|near| format!(" (did you mean \"{near}\"?)"))
                     .unwrap_or_default();
                 Error::Usage(format!(
-                    "--set {item}: the scenario has no parameter \"{name}\"{guess}; its parameters are: {}",
+                    "--set {item}: the scenario has no parameter \"{name}\"{guess}{}; its parameters are: {}",
+                    scenario.attribute_note(name),
                     known.join(", ")
                 ))
             })?;

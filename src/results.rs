@@ -3,7 +3,7 @@
 //! Sign convention: `net = baseline cost − intervention arm cost (program cost included)`,
 //! discounted to year 0; positive means the investment pays back.
 
-use crate::scenario::{Composition, Labels, Scenario};
+use crate::scenario::{Composition, Described, Labels, Scenario, StartAge};
 use crate::sensitivity::drivers::{Driver, drivers};
 use crate::sim::{ArmResult, IterationResult, SimSettings, year_table};
 use crate::stats::{
@@ -70,6 +70,12 @@ pub struct ScenarioInfo {
     /// Declared rank correlations between parameters (absent when there are none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub correlations: Vec<CorrelationInfo>,
+    /// Values drawn once per person (`attribute`; absent when there are none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<AttributeInfo>,
+    /// Sets of states whose time is counted together (`episode`; absent when there are none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub episodes: Vec<EpisodeInfo>,
     pub outcomes: Vec<String>,
     /// The comment block at the top of the script: what the intervention is, the sources.
     pub notes: String,
@@ -96,6 +102,45 @@ pub struct IntakeInfo {
     pub people_at_medians: Option<u32>,
     /// Where it is declared (`file:line:column`).
     pub declared_at: String,
+}
+
+/// A value drawn once per person: heterogeneity between people, not a parameter.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AttributeInfo {
+    pub name: String,
+    /// The distribution as written, e.g. `uniform(0.95, 1.05)`.
+    pub distribution: String,
+    /// The spread between people: P1, P50 and P99 of the distribution.
+    pub p1: f64,
+    pub p50: f64,
+    pub p99: f64,
+    /// Its label, unit and source where the script gives them (also in `labels.parameters`).
+    #[serde(flatten)]
+    pub described: Described,
+    /// Where it is declared (`file:line:column`).
+    pub declared_at: String,
+}
+
+/// An episode: the states whose time `time_in_episode(name)` counts together.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct EpisodeInfo {
+    pub name: String,
+    pub states: Vec<String>,
+    /// Where it is declared (`file:line:column`).
+    pub declared_at: String,
+}
+
+/// The age a subgroup's people have in year 0 (`start_age`); `age()` adds the year.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct StartAgeInfo {
+    /// "fixed" (a number or a formula of parameters, the same for everyone in the group) or
+    /// "drawn" (a distribution, drawn once per person).
+    pub kind: String,
+    /// As written: the number, the formula or the distribution.
+    pub written: String,
+    /// A fixed age at the parameters' medians (null when it cannot be evaluated); the median
+    /// of a drawn one.
+    pub median: Option<f64>,
 }
 
 /// A rank correlation between two parameters, and the normal correlation of its copula.
@@ -131,7 +176,8 @@ pub struct TablesAtMedians {
     pub subgroup: String,
     /// Arm → `[from][to]` yearly transition probabilities (participants for interventions).
     pub transitions: IndexMap<String, Vec<Vec<f64>>>,
-    /// `[state][actor]` yearly cost per person under ordinary practice.
+    /// `[state][actor]` yearly cost per person under ordinary practice (0 from the cost rules
+    /// evaluated per person and year, which no table holds).
     pub yearly_cost: Vec<Vec<f64>>,
     /// `[state][actor]` one-off cost on entering the state.
     pub entry_cost: Vec<Vec<f64>>,
@@ -151,6 +197,9 @@ pub struct SubgroupInfo {
     /// The known number of people, where the composition is exact (absent otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<u32>,
+    /// The age its people start at (absent when the script gives none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_age: Option<StartAgeInfo>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -510,6 +559,74 @@ impl RunResults {
     }
 }
 
+/// The attributes for outputs, with their spread between people and labels.
+pub fn attribute_infos(scenario: &Scenario) -> Vec<AttributeInfo> {
+    scenario
+        .attributes
+        .iter()
+        .map(|a| {
+            let d = &a.distribution.dist;
+            AttributeInfo {
+                name: a.name.clone(),
+                distribution: a.distribution.written.clone(),
+                p1: d.quantile(0.01),
+                p50: d.quantile(0.5),
+                p99: d.quantile(0.99),
+                described: scenario
+                    .labels
+                    .parameters
+                    .get(&a.name)
+                    .cloned()
+                    .unwrap_or_default(),
+                declared_at: a.origin.to_string(),
+            }
+        })
+        .collect()
+}
+
+/// The episodes for outputs, with their states.
+pub fn episode_infos(scenario: &Scenario) -> Vec<EpisodeInfo> {
+    scenario
+        .episodes
+        .iter()
+        .map(|e| EpisodeInfo {
+            name: e.name.clone(),
+            states: scenario
+                .states
+                .iter()
+                .zip(&e.states)
+                .filter(|(_, within)| **within)
+                .map(|(s, _)| s.clone())
+                .collect(),
+            declared_at: e.origin.to_string(),
+        })
+        .collect()
+}
+
+/// A subgroup's start age for outputs: a fixed one evaluated at the parameters' medians.
+pub fn start_age_info(scenario: &Scenario, group: usize, age: &StartAge) -> StartAgeInfo {
+    match age {
+        StartAge::Fixed(e) => {
+            let medians: Vec<f64> = scenario
+                .parameters
+                .iter()
+                .map(|p| p.distribution.dist.median())
+                .collect();
+            let cx = crate::expr::EvalContext::of_parameters(&medians, group);
+            StartAgeInfo {
+                kind: "fixed".to_string(),
+                written: e.to_string(),
+                median: Some(e.eval(&cx)).filter(|x| x.is_finite()),
+            }
+        }
+        StartAge::Drawn(d) => StartAgeInfo {
+            kind: "drawn".to_string(),
+            written: d.written.clone(),
+            median: Some(d.dist.median()),
+        },
+    }
+}
+
 /// Describes the scenario for outputs (parameters with their P5, P50, P95).
 pub fn scenario_info(scenario: &Scenario, settings: &SimSettings) -> ScenarioInfo {
     ScenarioInfo {
@@ -558,12 +675,14 @@ pub fn scenario_info(scenario: &Scenario, settings: &SimSettings) -> ScenarioInf
         subgroups: scenario
             .subgroups
             .iter()
-            .map(|g| SubgroupInfo {
+            .enumerate()
+            .map(|(i, g)| SubgroupInfo {
                 name: g.name.clone(),
                 share: g.share,
                 count: g
                     .count
                     .filter(|_| scenario.composition == Composition::Exact),
+                start_age: g.start_age.as_ref().map(|a| start_age_info(scenario, i, a)),
             })
             .collect(),
         arms: scenario.arms.iter().map(|a| a.name.clone()).collect(),
@@ -598,6 +717,8 @@ pub fn scenario_info(scenario: &Scenario, settings: &SimSettings) -> ScenarioInf
                 declared_at: c.origin.to_string(),
             })
             .collect(),
+        attributes: attribute_infos(scenario),
+        episodes: episode_infos(scenario),
         outcomes: scenario.outcomes.clone(),
         labels: scenario.labels.clone(),
         notes: scenario.notes.clone(),

@@ -362,6 +362,19 @@ impl Scenario {
             .any(|g| matches!(g.start_age, Some(StartAge::Drawn(_))))
     }
 
+    /// For a message about a name that is not a parameter: why, where it is an attribute
+    /// (`" (\"x\" is an attribute, ...)"`); empty otherwise.
+    pub fn attribute_note(&self, name: &str) -> String {
+        if self.attributes.iter().any(|a| a.name == name) {
+            format!(
+                " (\"{name}\" is an attribute, drawn once per person: it has no value to set, and \
+                 the analyses vary parameters only)"
+            )
+        } else {
+            String::new()
+        }
+    }
+
     /// Index of a parameter by name.
     pub fn parameter_index(&self, name: &str) -> Option<usize> {
         self.parameters.iter().position(|p| p.name == name)

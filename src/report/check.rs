@@ -4,7 +4,10 @@
 use super::format::{amount, percent, table_uncut, table_with_whole_names};
 use crate::error::Result;
 use crate::scenario::{Composition, Scenario, SourcePos, with_unit};
-use crate::sim::check::{CheckReport, DrawKind, Finding, FormulaRule, NoChange, Warning};
+use crate::sim::check::{
+    CheckReport, DrawKind, Finding, FormulaRule, NoChange, PersonRule, PersonRuleKind, PersonValue,
+    Warning, attributes_read, person_rules,
+};
 use crate::sim::{ProgramAmount, Rule, Violation, year_table};
 use std::fmt::Write;
 
@@ -147,6 +150,7 @@ pub fn model_description(sc: &Scenario) -> Result<String> {
         }
         out.push_str(&table_with_whole_names(&rows, ""));
     }
+    values_of_the_person(&mut out, sc);
 
     let medians: Vec<f64> = sc
         .parameters
@@ -286,6 +290,22 @@ fn median_tables(sc: &Scenario, medians: &[f64], out: &mut String) -> Result<()>
         rows.push(cells);
     }
     out.push_str(&table_or_list(&rows, "0", ": "));
+    let per_person: Vec<String> = person_rules(sc)
+        .iter()
+        .filter(|r| matches!(r.rule, PersonRuleKind::Cost(_)))
+        .map(|r| person_rule_text(sc, r))
+        .collect();
+    if !per_person.is_empty() {
+        wrapped(
+            out,
+            &format!(
+                "Not in this table (evaluated per person and year): {}",
+                per_person.join("; ")
+            ),
+            "  ",
+            "    ",
+        );
+    }
     Ok(())
 }
 
@@ -452,7 +472,21 @@ pub(crate) fn draw_name(sc: &Scenario, kind: DrawKind) -> String {
     let q = |q: f64| format!("P{}", value(q * 100.0));
     match kind {
         DrawKind::Sampled { iteration } => format!("draw {iteration}"),
+        DrawKind::AllAt { q: at } if !sc.attributes.is_empty() => format!(
+            "the corner with every parameter and every attribute at {}",
+            q(at)
+        ),
         DrawKind::AllAt { q: at } => format!("the corner with every parameter at {}", q(at)),
+        DrawKind::AttributeAt { attribute, q: at } => {
+            let a = &sc.attributes[attribute];
+            format!(
+                "the corner with attribute \"{}\" at {} ({}) and the parameters and other \
+                 attributes at their medians",
+                a.name,
+                q(at),
+                value(a.distribution.dist.quantile(at))
+            )
+        }
         DrawKind::OneAt { parameter, q: at } => format!(
             "the corner with \"{}\" at {} and the others at their medians",
             sc.parameters[parameter].name,
@@ -476,6 +510,159 @@ fn example_place(sc: &Scenario, v: &Violation) -> String {
         "arm {arm}, subgroup \"{}\", year {}{tis}",
         sc.subgroups[v.group].name, v.year
     )
+}
+
+/// The attributes (with their spread between people), episodes and start ages, and the rules
+/// the engine follows per person; nothing for a scenario without them.
+fn values_of_the_person(out: &mut String, sc: &Scenario) {
+    let rules = person_rules(sc);
+    let has_ages = sc.subgroups.iter().any(|g| g.start_age.is_some());
+    if sc.attributes.is_empty() && sc.episodes.is_empty() && !has_ages && rules.is_empty() {
+        return;
+    }
+    let labels = &sc.labels;
+    let _ = writeln!(out, "\nValues of the person");
+    if !sc.attributes.is_empty() {
+        wrapped(
+            out,
+            "Attributes, drawn once per person (differences between people, not parameters: \
+             the same in every arm, no sensitivity analysis of their own):",
+            "  ",
+            "    ",
+        );
+        let with_units = sc
+            .attributes
+            .iter()
+            .any(|a| labels.parameter_unit(&a.name).is_some());
+        let mut header = vec![String::new(), "distribution".into()];
+        header.extend(["P1".into(), "P50".into(), "P99".into()]);
+        if with_units {
+            header.push("unit".into());
+        }
+        let mut rows = vec![header];
+        for a in crate::results::attribute_infos(sc) {
+            let mut row = vec![
+                format!("    {}", labelled(labels.parameter(&a.name), &a.name)),
+                a.distribution,
+                value(a.p1),
+                value(a.p50),
+                value(a.p99),
+            ];
+            if with_units {
+                row.push(a.described.unit.unwrap_or_default());
+            }
+            rows.push(row);
+        }
+        out.push_str(&table_with_whole_names(&rows, ""));
+    }
+    for e in crate::results::episode_infos(sc) {
+        let states: Vec<&str> = e.states.iter().map(|s| labels.state(s)).collect();
+        let line = format!(
+            "Episode \"{0}\": {1} (time_in_episode(\"{0}\"): the years since entering one of \
+             them)   ({2})",
+            e.name,
+            states.join(", "),
+            e.declared_at
+        );
+        wrapped(out, &line, "  ", "    ");
+    }
+    if has_ages {
+        let ages: Vec<String> = sc
+            .subgroups
+            .iter()
+            .enumerate()
+            .filter_map(|(i, g)| {
+                let a = crate::results::start_age_info(sc, i, g.start_age.as_ref()?);
+                Some(match a.kind.as_str() {
+                    "drawn" => format!("{} {} (drawn per person)", g.name, a.written),
+                    _ => match a.median {
+                        Some(m) if a.written != value(m) => {
+                            format!("{} {} ({} at the medians)", g.name, a.written, value(m))
+                        }
+                        _ => format!("{} {}", g.name, a.written),
+                    },
+                })
+            })
+            .collect();
+        wrapped(
+            out,
+            &format!("Start ages (age() = start age + year): {}", ages.join("; ")),
+            "  ",
+            "    ",
+        );
+    }
+    let line = |how: &str, rules: Vec<String>| format!("{how}: {}", rules.join("; "));
+    let (per_person, by_duration): (Vec<&PersonRule>, Vec<&PersonRule>) = rules
+        .iter()
+        .partition(|r| !matches!(r.rule, PersonRuleKind::ExitsByDuration { .. }));
+    if !per_person.is_empty() {
+        let names = per_person.iter().map(|r| person_rule_text(sc, r)).collect();
+        wrapped(
+            out,
+            &line("Evaluated per person and year", names),
+            "  ",
+            "    ",
+        );
+    }
+    if !by_duration.is_empty() {
+        let names = by_duration
+            .iter()
+            .map(|r| person_rule_text(sc, r))
+            .collect();
+        wrapped(
+            out,
+            &line("Tabled by the duration they read (not per person)", names),
+            "  ",
+            "    ",
+        );
+    }
+}
+
+/// A rule the engine follows per person, with what it reads: `outcome QALY in S1 (reads x)`.
+fn person_rule_text(sc: &Scenario, r: &PersonRule) -> String {
+    format!(
+        "{} (reads {})",
+        person_rule_name(sc, r.rule),
+        person_reads(sc, &r.reads)
+    )
+}
+
+fn person_rule_name(sc: &Scenario, rule: PersonRuleKind) -> String {
+    let labels = &sc.labels;
+    match rule {
+        PersonRuleKind::Exits { state } | PersonRuleKind::ExitsByDuration { state } => {
+            format!("transitions out of {}", labels.state(&sc.states[state]))
+        }
+        PersonRuleKind::Cost(i) => {
+            let r = &sc.costs[i];
+            format!(
+                "cost of {} for {}",
+                labels.state(&sc.states[r.state]),
+                labels.actor(&sc.actors[r.actor])
+            )
+        }
+        PersonRuleKind::Outcome(i) => {
+            let r = &sc.outcome_rules[i];
+            format!(
+                "outcome {} in {}",
+                labels.outcome(&sc.outcomes[r.outcome]),
+                labels.state(&sc.states[r.state])
+            )
+        }
+    }
+}
+
+fn person_reads(sc: &Scenario, reads: &[PersonValue]) -> String {
+    reads
+        .iter()
+        .map(|v| match *v {
+            PersonValue::Attribute(i) => sc.attributes[i].name.clone(),
+            PersonValue::Age => "age()".to_string(),
+            PersonValue::TimeInState => "time_in_state()".to_string(),
+            PersonValue::Episode(i) => format!("time_in_episode(\"{}\")", sc.episodes[i].name),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The intakes of an open cohort: year, count as written, people at the medians, where.
@@ -572,6 +759,20 @@ fn warning_text(sc: &Scenario, w: &Warning) -> String {
             sc.intakes[*intake].year,
             sc.horizon - 1
         ),
+        Warning::UnusedAttribute { attribute } => format!(
+            "attribute \"{}\" is read by no rule, so it changes nothing (it is still drawn for \
+             every person). Use the formula attribute(...) returns in a rule, or remove it.",
+            sc.attributes[*attribute].name
+        ),
+        Warning::UnusedEpisode { episode } => format!(
+            "episode \"{0}\" is read by no rule, so it changes nothing. Read its time with \
+             time_in_episode(\"{0}\") (or the formula episode(...) returns), or remove it.",
+            sc.episodes[*episode].name
+        ),
+        Warning::StartAgeUnread => "a start age is given (start_age), but no rule reads age(), \
+                                    so it changes nothing. Read age() in a rule (e.g. a life \
+                                    table by age), or remove start_age."
+            .to_string(),
     }
 }
 
@@ -632,15 +833,39 @@ pub fn check_findings(sc: &Scenario, r: &CheckReport, seed: u64) -> String {
         &format!(
             "Sampled check: {} draws of the parameters: {} as `socinv run --seed {seed}` draws \
              them (draw i is iteration i), and {} corners (every parameter at P1, every one at \
-             P99, each alone at P1 and P99 with the others at their medians); in each, every \
+             P99, each alone at P1 and P99 with the others at their medians{}); in each, every \
              arm, subgroup, year and time in state, during and after the programs.",
             count(r.draws.len()),
             count(sampled),
-            count(r.draws.len() - sampled)
+            count(r.draws.len() - sampled),
+            if sc.attributes.is_empty() {
+                ""
+            } else {
+                "; each attribute alone at P1 and P99"
+            }
         ),
         "",
         "",
     );
+    if !sc.attributes.is_empty() || sc.draws_start_age() {
+        let mut note = String::new();
+        if !sc.attributes.is_empty() {
+            note.push_str(
+                "Attributes are not parameters: the sampled draws and the parameters' corners \
+                 evaluate the rules that read them at the attributes' medians; the corners with \
+                 every parameter at P1 (P99) move every attribute to its P1 (P99) too, and each \
+                 attribute is also taken alone to its P1 and P99. ",
+            );
+        }
+        if sc.draws_start_age() {
+            note.push_str("Start ages drawn per person are checked at their medians. ");
+        }
+        note.push_str(
+            "A run checks every value it evaluates per person, for each person, and stops at \
+             the first invalid one.",
+        );
+        wrapped(&mut out, &note, "", "");
+    }
     if r.findings.is_empty() {
         out.push_str("\nNo invalid value in any draw.\n");
     } else {
@@ -666,6 +891,11 @@ pub fn check_findings(sc: &Scenario, r: &CheckReport, seed: u64) -> String {
                 .params
                 .iter()
                 .map(|&i| format!("{} = {}", sc.parameters[i].name, value(e.params[i])))
+                .chain(
+                    attributes_read(sc, f.rule)
+                        .into_iter()
+                        .map(|i| format!("{} = {}", sc.attributes[i].name, value(e.attributes[i]))),
+                )
                 .collect();
             let reads = if reads.is_empty() {
                 String::new()
@@ -745,6 +975,11 @@ pub fn check_json(sc: &Scenario, r: &CheckReport, seed: u64) -> String {
                 .iter()
                 .map(|&i| (sc.parameters[i].name.clone(), number(e.params[i])))
                 .collect();
+            let attributes: serde_json::Map<String, serde_json::Value> =
+                attributes_read(sc, f.rule)
+                    .into_iter()
+                    .map(|i| (sc.attributes[i].name.clone(), number(e.attributes[i])))
+                    .collect();
             serde_json::json!({
                 "problem": rule_problem(sc, f.rule),
                 "position": position(f.origin.as_ref()),
@@ -762,6 +997,7 @@ pub fn check_json(sc: &Scenario, r: &CheckReport, seed: u64) -> String {
                     "year": v.year,
                     "time_in_state": v.time_in_state,
                     "parameters": params,
+                    "attributes": attributes,
                     "message": v.message,
                 },
             })
@@ -779,13 +1015,16 @@ pub fn check_json(sc: &Scenario, r: &CheckReport, seed: u64) -> String {
                     Warning::InterventionChangesNothing { .. } => "intervention_changes_nothing",
                     Warning::EffectForEveryArm { .. } => "effect_for_every_arm",
                     Warning::IntakeAfterHorizon { .. } => "intake_after_horizon",
+                    Warning::UnusedAttribute { .. } => "unused_attribute",
+                    Warning::UnusedEpisode { .. } => "unused_episode",
+                    Warning::StartAgeUnread => "start_age_unread",
                 },
                 "position": position(w.origin(sc)),
                 "message": warning_text(sc, w),
             })
         })
         .collect();
-    let mut text = serde_json::to_string_pretty(&serde_json::json!({
+    let mut report = serde_json::json!({
         "schema": "socinv.check/1",
         "scenario": sc.name,
         "file": sc.file,
@@ -795,8 +1034,53 @@ pub fn check_json(sc: &Scenario, r: &CheckReport, seed: u64) -> String {
         "failing_draws": r.failing.len(),
         "findings": findings,
         "warnings": warnings,
-    }))
-    .expect("the check serialises");
+    });
+    // The values of the person, where the scenario has them (absent otherwise).
+    let object = report.as_object_mut().expect("the check is an object");
+    let attributes = crate::results::attribute_infos(sc);
+    if !attributes.is_empty() {
+        object.insert("attributes".into(), serde_json::json!(attributes));
+    }
+    let episodes = crate::results::episode_infos(sc);
+    if !episodes.is_empty() {
+        object.insert("episodes".into(), serde_json::json!(episodes));
+    }
+    let start_ages: serde_json::Map<String, serde_json::Value> = sc
+        .subgroups
+        .iter()
+        .enumerate()
+        .filter_map(|(i, g)| {
+            let a = crate::results::start_age_info(sc, i, g.start_age.as_ref()?);
+            Some((g.name.clone(), serde_json::json!(a)))
+        })
+        .collect();
+    if !start_ages.is_empty() {
+        object.insert("start_ages".into(), start_ages.into());
+    }
+    let rules: Vec<serde_json::Value> = person_rules(sc)
+        .iter()
+        .map(|r| {
+            let origin = match r.rule {
+                PersonRuleKind::Cost(i) => Some(&sc.costs[i].origin),
+                PersonRuleKind::Outcome(i) => Some(&sc.outcome_rules[i].origin),
+                _ => None,
+            };
+            let reads: Vec<String> = r.reads.iter().map(|v| person_reads(sc, &[*v])).collect();
+            serde_json::json!({
+                "rule": person_rule_name(sc, r.rule),
+                "evaluated": match r.rule {
+                    PersonRuleKind::ExitsByDuration { .. } => "tabled by duration",
+                    _ => "per person and year",
+                },
+                "reads": reads,
+                "position": position(origin),
+            })
+        })
+        .collect();
+    if !rules.is_empty() {
+        object.insert("person_rules".into(), rules.into());
+    }
+    let mut text = serde_json::to_string_pretty(&report).expect("the check serialises");
     text.push('\n');
     text
 }

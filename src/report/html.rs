@@ -1025,6 +1025,56 @@ impl Ctx<'_> {
                 .collect();
             facts.push((self.t("Utfall", "Outcomes").into(), esc_list(&outcomes)));
         }
+        // values of the person: drawn or followed per person, not parameters
+        if !sc.attributes.is_empty() {
+            let attributes: Vec<String> = sc
+                .attributes
+                .iter()
+                .map(|a| {
+                    format!(
+                        "{} <code>{}</code> (P1 {} – P99 {})",
+                        esc(labels.parameter(&a.name)),
+                        esc(&a.distribution),
+                        fmt::sig(lang, a.p1, 3),
+                        fmt::sig(lang, a.p99, 3)
+                    )
+                })
+                .collect();
+            facts.push((
+                self.t(
+                    "Egenskaper som dras per person (inte parametrar)",
+                    "Attributes drawn per person (not parameters)",
+                )
+                .into(),
+                attributes.join("; "),
+            ));
+        }
+        for e in &sc.episodes {
+            facts.push((
+                format!("{} {}", self.t("Episod", "Episode"), esc(&e.name)),
+                esc_list(&e.states.iter().map(|s| labels.state(s)).collect::<Vec<_>>()),
+            ));
+        }
+        let ages: Vec<String> = sc
+            .subgroups
+            .iter()
+            .filter_map(|g| {
+                let a = g.start_age.as_ref()?;
+                let drawn = if a.kind == "drawn" {
+                    self.t(", dras per person", ", drawn per person")
+                } else {
+                    ""
+                };
+                Some(format!(
+                    "{}: <code>{}</code>{drawn}",
+                    esc(&g.name),
+                    esc(&a.written)
+                ))
+            })
+            .collect();
+        if !ages.is_empty() {
+            facts.push((self.t("Startålder", "Start age").into(), ages.join("; ")));
+        }
         for (k, v) in facts {
             let _ = writeln!(out, "<dt>{k}</dt><dd>{v}</dd>");
         }

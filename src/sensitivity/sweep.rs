@@ -37,7 +37,8 @@ impl Axis {
                 .map(|p| p.name.as_str())
                 .collect();
             Error::Usage(format!(
-                "--vary {text}: the scenario has no parameter \"{name}\"; its parameters are: {}",
+                "--vary {text}: the scenario has no parameter \"{name}\"{}; its parameters are: {}",
+                analysis.scenario.attribute_note(name),
                 known.join(", ")
             ))
         })?;

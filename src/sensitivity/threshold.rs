@@ -126,7 +126,8 @@ pub fn threshold(analysis: &Analysis, parameter: &str, target: Target) -> Result
     let p = sc.parameter_index(parameter).ok_or_else(|| {
         let known: Vec<&str> = sc.parameters.iter().map(|p| p.name.as_str()).collect();
         Error::Usage(format!(
-            "--param {parameter}: the scenario has no such parameter; its parameters are: {}",
+            "--param {parameter}: the scenario has no such parameter{}; its parameters are: {}",
+            sc.attribute_note(parameter),
             known.join(", ")
         ))
     })?;

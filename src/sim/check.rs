@@ -7,10 +7,17 @@
 //! P99, and each alone at P1 and at P99 with the others at their medians. Each draw fills the
 //! per-iteration tables with `Tables::fill_inspected`, the engine's one set of rules: every
 //! arm, subgroup, year, time in state, treated or not, during and after the program.
+//!
+//! Values of the person: attributes are not parameters. The rules that read them are evaluated
+//! at the attributes' medians, except in the corners with every parameter at P1 (P99), which
+//! move every attribute to its P1 (P99) too, and in one more pair of corners per attribute (it
+//! alone at P1 and P99). The costs and outcomes the walk evaluates per person-year (no table
+//! holds them) are evaluated here as the walk would, at every duration a person can have; a
+//! start age drawn per person is taken at its median.
 
 use super::tables::{Inspector, Plan, Rule, Tables, Violation};
 use super::{ParameterSampler, SimSettings};
-use crate::expr::Node;
+use crate::expr::{Expr, Node};
 use crate::scenario::{Scenario, SourcePos};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -31,6 +38,9 @@ pub enum DrawKind {
     AllAt { q: f64 },
     /// Parameter `parameter` at the quantile `q`, the others at their medians.
     OneAt { parameter: usize, q: f64 },
+    /// Attribute `attribute` at the quantile `q`; the other attributes and the parameters at
+    /// their medians.
+    AttributeAt { attribute: usize, q: f64 },
 }
 
 /// One set of parameter values the model was evaluated at.
@@ -38,9 +48,15 @@ pub enum DrawKind {
 pub struct CheckDraw {
     pub kind: DrawKind,
     pub params: Vec<f64>,
+    /// The values of the attributes the rules evaluated per person read in this draw: their
+    /// medians, but at the corners (`AllAt` moves them with the parameters, `AttributeAt` one
+    /// alone).
+    pub attributes: Vec<f64>,
 }
 
-/// The draws of a check: `draws` sampled with `seed`, then the corners.
+/// The draws of a check: `draws` sampled with `seed`, then the corners: those of the
+/// parameters (every attribute at the same quantile in the two where every parameter is), then
+/// each attribute alone at P1 and P99.
 pub fn check_draws(scenario: &Scenario, draws: usize, seed: u64) -> Vec<CheckDraw> {
     let settings = SimSettings {
         iterations: draws,
@@ -48,10 +64,19 @@ pub fn check_draws(scenario: &Scenario, draws: usize, seed: u64) -> Vec<CheckDra
         fixed: Vec::new(),
     };
     let sampler = ParameterSampler::new(scenario, &settings);
+    let attributes_at = |q: f64| -> Vec<f64> {
+        scenario
+            .attributes
+            .iter()
+            .map(|a| a.distribution.dist.quantile(q))
+            .collect()
+    };
+    let attribute_medians = attributes_at(0.5);
     let mut out: Vec<CheckDraw> = (0..draws)
         .map(|iteration| CheckDraw {
             kind: DrawKind::Sampled { iteration },
             params: sampler.sample(iteration),
+            attributes: attribute_medians.clone(),
         })
         .collect();
     let at = |q: f64| -> Vec<f64> {
@@ -70,6 +95,7 @@ pub fn check_draws(scenario: &Scenario, draws: usize, seed: u64) -> Vec<CheckDra
         out.push(CheckDraw {
             kind: DrawKind::AllAt { q },
             params: at(q),
+            attributes: attributes_at(q),
         });
     }
     for (parameter, p) in scenario.parameters.iter().enumerate() {
@@ -79,6 +105,18 @@ pub fn check_draws(scenario: &Scenario, draws: usize, seed: u64) -> Vec<CheckDra
             out.push(CheckDraw {
                 kind: DrawKind::OneAt { parameter, q },
                 params,
+                attributes: attribute_medians.clone(),
+            });
+        }
+    }
+    for (attribute, a) in scenario.attributes.iter().enumerate() {
+        for q in [CORNER_LOW, CORNER_HIGH] {
+            let mut attributes = attribute_medians.clone();
+            attributes[attribute] = a.distribution.dist.quantile(q);
+            out.push(CheckDraw {
+                kind: DrawKind::AttributeAt { attribute, q },
+                params: medians.clone(),
+                attributes,
             });
         }
     }
@@ -97,6 +135,8 @@ pub struct FindingExample {
     pub violation: Violation,
     /// The draw's parameter values.
     pub params: Vec<f64>,
+    /// The attributes' values in the draw (see [`CheckDraw::attributes`]).
+    pub attributes: Vec<f64>,
 }
 
 /// A rule that gives an invalid value in some draws: `run` would stop there.
@@ -141,6 +181,12 @@ pub enum Warning {
     EffectForEveryArm { rule: FormulaRule },
     /// An intake arriving at or after the horizon: it is never simulated.
     IntakeAfterHorizon { intake: usize },
+    /// An attribute that no rule reads: it is drawn for every person and changes nothing.
+    UnusedAttribute { attribute: usize },
+    /// An episode whose time no rule reads.
+    UnusedEpisode { episode: usize },
+    /// A start age is given, but no rule reads `age()`.
+    StartAgeUnread,
 }
 
 /// A declaration that holds a formula.
@@ -165,6 +211,9 @@ impl Warning {
             }
             Warning::EffectForEveryArm { rule } => Some(rule.origin(sc)),
             Warning::IntakeAfterHorizon { intake } => Some(&sc.intakes[intake].origin),
+            Warning::UnusedAttribute { attribute } => Some(&sc.attributes[attribute].origin),
+            Warning::UnusedEpisode { episode } => Some(&sc.episodes[episode].origin),
+            Warning::StartAgeUnread => None,
         }
     }
 }
@@ -184,6 +233,135 @@ impl FormulaRule {
             }
         }
     }
+}
+
+/// A value of the person a rule reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PersonValue {
+    Attribute(usize),
+    Age,
+    TimeInState,
+    Episode(usize),
+}
+
+/// Where the engine follows people one by one: a rule evaluated per person and year (it reads
+/// an attribute, the age where start ages are drawn per person, or, for costs and outcomes, a
+/// duration), or a state's exits tabled by a duration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PersonRule {
+    pub rule: PersonRuleKind,
+    /// The values of the person it reads.
+    pub reads: Vec<PersonValue>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PersonRuleKind {
+    /// The transitions out of a state, evaluated per person and year.
+    Exits { state: usize },
+    /// A cost rule (index into `Scenario::costs`), evaluated per person and year.
+    Cost(usize),
+    /// An outcome rule (index into `Scenario::outcome_rules`), evaluated per person and year.
+    Outcome(usize),
+    /// The transitions out of a state, tabled by the duration they read (not per person).
+    ExitsByDuration { state: usize },
+}
+
+/// The values of the person `exprs` read, in the order attributes, age, time in state,
+/// episodes.
+fn person_values<'e>(
+    sc: &Scenario,
+    exprs: impl Iterator<Item = &'e Expr> + Clone,
+) -> Vec<PersonValue> {
+    let reads = |test: &dyn Fn(&Node) -> bool| exprs.clone().any(|e| e.any_node(test));
+    let mut out: Vec<PersonValue> = (0..sc.attributes.len())
+        .filter(|&i| reads(&|n| matches!(n, Node::Attribute { index, .. } if *index == i)))
+        .map(PersonValue::Attribute)
+        .collect();
+    if reads(&|n| matches!(n, Node::Age)) {
+        out.push(PersonValue::Age);
+    }
+    if reads(&|n| matches!(n, Node::TimeInState)) {
+        out.push(PersonValue::TimeInState);
+    }
+    out.extend(
+        (0..sc.episodes.len())
+            .filter(|&i| {
+                reads(&|n| matches!(n, Node::EpisodeTime { episode, .. } if *episode == i))
+            })
+            .map(PersonValue::Episode),
+    );
+    out
+}
+
+/// The attributes a rule's formulas read (none for rules that hold no attribute).
+pub fn attributes_read(sc: &Scenario, rule: Rule) -> Vec<usize> {
+    let exprs: Vec<&Expr> = match rule {
+        Rule::Transition { index } => vec![&sc.transitions[index].probability],
+        Rule::RowSum { state } => sc
+            .transitions
+            .iter()
+            .filter(|r| r.from == state)
+            .map(|r| &r.probability)
+            .collect(),
+        Rule::Cost { index } => vec![&sc.costs[index].amount],
+        Rule::Outcome { index } => vec![&sc.outcome_rules[index].value],
+        _ => Vec::new(),
+    };
+    person_values(sc, exprs.into_iter())
+        .into_iter()
+        .filter_map(|v| match v {
+            PersonValue::Attribute(i) => Some(i),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The rules the engine evaluates per person and year, and the exits tabled by a duration, as
+/// the simulation's plan decides them; empty for a scenario that reads no value of the person.
+pub fn person_rules(sc: &Scenario) -> Vec<PersonRule> {
+    let plan = Plan::new(sc);
+    let mut out = Vec::new();
+    for s in 0..plan.states {
+        let exits = || {
+            plan.rules_from[s]
+                .iter()
+                .map(|&i| &sc.transitions[i].probability)
+        };
+        if plan.person_rows[s] {
+            out.push(PersonRule {
+                rule: PersonRuleKind::Exits { state: s },
+                reads: person_values(sc, exits()),
+            });
+        } else if plan.row_clock[s].is_some() {
+            out.push(PersonRule {
+                rule: PersonRuleKind::ExitsByDuration { state: s },
+                reads: person_values(sc, exits()),
+            });
+        }
+    }
+    for (i, r) in sc
+        .costs
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| plan.person_cost[*i])
+    {
+        out.push(PersonRule {
+            rule: PersonRuleKind::Cost(i),
+            reads: person_values(sc, std::iter::once(&r.amount)),
+        });
+    }
+    for (i, r) in sc
+        .outcome_rules
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| plan.person_outcome[*i])
+    {
+        out.push(PersonRule {
+            rule: PersonRuleKind::Outcome(i),
+            reads: person_values(sc, std::iter::once(&r.value)),
+        });
+    }
+    out
 }
 
 /// What `check` found.
@@ -253,6 +431,29 @@ struct DrawOutcome {
 pub fn check(scenario: &Scenario, draws: usize, seed: u64) -> CheckReport {
     let plan = Plan::new(scenario);
     let all = check_draws(scenario, draws, seed);
+    // One plan per setting of the attributes: the tables evaluate the rules read per person at
+    // the plan's attribute values (the medians unless set here).
+    let mut settings: Vec<&[f64]> = Vec::new();
+    let setting_of: Vec<usize> = all
+        .iter()
+        .map(|d| {
+            settings
+                .iter()
+                .position(|s| *s == d.attributes.as_slice())
+                .unwrap_or_else(|| {
+                    settings.push(&d.attributes);
+                    settings.len() - 1
+                })
+        })
+        .collect();
+    let plans: Vec<Plan> = settings
+        .iter()
+        .map(|values| {
+            let mut p = Plan::new(scenario);
+            p.attribute_medians = values.to_vec();
+            p
+        })
+        .collect();
     let mut findings: BTreeMap<Rule, Finding> = BTreeMap::new();
     let mut failing = Vec::new();
     let (s_n, a_n) = (plan.states, plan.arms);
@@ -266,8 +467,9 @@ pub fn check(scenario: &Scenario, draws: usize, seed: u64) -> CheckReport {
     let evaluated = all.chunks(CHUNK).enumerate().flat_map(|(c, chunk)| {
         let outcomes: Vec<DrawOutcome> = chunk
             .par_iter()
-            .map_init(Tables::default, |tables, d| {
-                evaluate(&plan, tables, &d.params)
+            .enumerate()
+            .map_init(Tables::default, |tables, (i, d)| {
+                evaluate(&plans[setting_of[c * CHUNK + i]], tables, &d.params)
             })
             .collect();
         outcomes
@@ -293,6 +495,7 @@ pub fn check(scenario: &Scenario, draws: usize, seed: u64) -> CheckReport {
                         value,
                         violation,
                         params: all[i].params.clone(),
+                        attributes: all[i].attributes.clone(),
                     },
                 });
         }
@@ -327,12 +530,102 @@ fn evaluate(plan: &Plan, tables: &mut Tables, params: &[f64]) -> DrawOutcome {
     tables
         .fill_inspected(plan, params, &mut c)
         .expect("the collector never stops the fill");
+    let mut differs = differences(plan, tables);
+    person_amounts(plan, tables, params, &mut c, &mut differs);
     DrawOutcome {
-        differs: differences(plan, tables),
+        differs,
         failures: c.failures,
         transition_positive: c.transition_positive,
         start_positive: c.start_positive,
         uptake_positive: c.uptake_positive,
+    }
+}
+
+/// The costs and outcomes the walk evaluates per person-year (the tables leave them out), as
+/// the walk evaluates them: every arm, subgroup and year, every duration a person can have
+/// there (1 to year + 1, where the rule reads one), the draw's attribute values, the subgroup's
+/// start age (the median of a drawn one) plus the year. Invalid values go to the collector;
+/// where a participant's amount differs from ordinary practice's, `differs` is set.
+fn person_amounts(
+    plan: &Plan,
+    tables: &Tables,
+    params: &[f64],
+    c: &mut Collector,
+    differs: &mut [bool],
+) {
+    let sc = plan.scenario;
+    let (s_n, e_n) = (plan.states, sc.episodes.len());
+    let amounts = sc
+        .costs
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| plan.person_cost[*i])
+        .map(|(index, r)| {
+            let what = format!(
+                "the cost of \"{}\" for \"{}\"",
+                sc.states[r.state], sc.actors[r.actor]
+            );
+            (Rule::Cost { index }, r.state, &r.amount, &r.origin, what)
+        })
+        .chain(
+            sc.outcome_rules
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| plan.person_outcome[*i])
+                .map(|(index, r)| {
+                    let what = format!(
+                        "outcome \"{}\" in \"{}\"",
+                        sc.outcomes[r.outcome], sc.states[r.state]
+                    );
+                    (Rule::Outcome { index }, r.state, &r.value, &r.origin, what)
+                }),
+        );
+    let mut episode = vec![0_u32; e_n];
+    for (rule, state, e, origin, what) in amounts {
+        let clock = super::tables::clock_read(sc, state, &e.dependencies());
+        for g in 0..plan.groups {
+            for t in 0..plan.years {
+                let durations = if clock.is_some() { t as u32 + 1 } else { 1 };
+                for d in 1..=durations {
+                    episode.iter_mut().for_each(|x| *x = 0);
+                    let time_in_state = match clock {
+                        Some(super::tables::Clock::Episode(i)) => {
+                            episode[i] = d;
+                            1
+                        }
+                        _ => d,
+                    };
+                    let mut baseline = f64::NAN;
+                    for v in 0..plan.arms {
+                        let cx = crate::expr::EvalContext {
+                            episode_time: &episode,
+                            age: tables.start_age[g] + t as f64,
+                            ..plan.context(params, v, g, t, time_in_state)
+                        };
+                        let x = e.eval(&cx);
+                        if v == 0 {
+                            baseline = x;
+                        } else if x.to_bits() != baseline.to_bits() {
+                            differs[v * s_n + state] = true;
+                        }
+                        if !x.is_finite() {
+                            let _ = c.invalid(rule, x, || Violation {
+                                message: format!(
+                                    "{what} is {} for a person, not a finite number",
+                                    crate::error::number(x)
+                                ),
+                                params: e.dependencies().params,
+                                variant: v,
+                                group: g,
+                                year: t,
+                                time_in_state: clock.map(|_| d),
+                                origin: Some(origin.clone()),
+                            });
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -421,6 +714,24 @@ fn warnings(sc: &Scenario, reachable: &[bool], uptake: &[bool], differs: &[bool]
             .filter(|&p| !read[p])
             .map(|parameter| Warning::UnusedParameter { parameter }),
     );
+
+    // Values of the person no rule reads.
+    let reads = |test: &dyn Fn(&Node) -> bool| formulas.iter().any(|(e, _)| e.any_node(test));
+    out.extend(
+        (0..sc.attributes.len())
+            .filter(|&i| !reads(&|n| matches!(n, Node::Attribute { index, .. } if *index == i)))
+            .map(|attribute| Warning::UnusedAttribute { attribute }),
+    );
+    out.extend(
+        (0..sc.episodes.len())
+            .filter(|&i| {
+                !reads(&|n| matches!(n, Node::EpisodeTime { episode, .. } if *episode == i))
+            })
+            .map(|episode| Warning::UnusedEpisode { episode }),
+    );
+    if sc.subgroups.iter().any(|g| g.start_age.is_some()) && !reads(&|n| matches!(n, Node::Age)) {
+        out.push(Warning::StartAgeUnread);
+    }
 
     // Actors that carry nothing.
     let mut carries = vec![false; sc.actors.len()];
@@ -584,5 +895,84 @@ cost("a", "k", a + b);
             assert!(close(got, &want), "{got:?} vs {want:?}");
         }
         assert_eq!(draws.len(), 6);
+    }
+
+    /// With attributes: the all-parameters corners move them too, each parameter's corners
+    /// keep them at their medians, and each attribute gets its own pair of corners.
+    #[test]
+    fn the_attributes_move_with_the_all_corners_and_each_alone() {
+        let sc = load(
+            r#"scenario(#{ name: "t", horizon: 2, cohort: 10 });
+actor("k");
+state("a"); state("b");
+start(#{ a: 1.0 });
+let a = param("a", uniform(0, 1));
+let x = attribute("x", uniform(0, 10));
+let y = attribute("y", uniform(100, 200));
+intervention("v", #{});
+transition("a", "b", a * x / 10 * y / 200);
+"#,
+        );
+        let draws = check_draws(&sc, 1, 1);
+        let got: Vec<(DrawKind, Vec<f64>)> = draws
+            .iter()
+            .map(|d| (d.kind, d.attributes.clone()))
+            .collect();
+        let close = |x: &[f64], y: &[f64]| x.iter().zip(y).all(|(a, b)| (a - b).abs() < 1e-9);
+        let want: [(DrawKind, [f64; 2]); 9] = [
+            (DrawKind::Sampled { iteration: 0 }, [5.0, 150.0]),
+            (DrawKind::AllAt { q: 0.01 }, [0.1, 101.0]),
+            (DrawKind::AllAt { q: 0.99 }, [9.9, 199.0]),
+            (
+                DrawKind::OneAt {
+                    parameter: 0,
+                    q: 0.01,
+                },
+                [5.0, 150.0],
+            ),
+            (
+                DrawKind::OneAt {
+                    parameter: 0,
+                    q: 0.99,
+                },
+                [5.0, 150.0],
+            ),
+            (
+                DrawKind::AttributeAt {
+                    attribute: 0,
+                    q: 0.01,
+                },
+                [0.1, 150.0],
+            ),
+            (
+                DrawKind::AttributeAt {
+                    attribute: 0,
+                    q: 0.99,
+                },
+                [9.9, 150.0],
+            ),
+            (
+                DrawKind::AttributeAt {
+                    attribute: 1,
+                    q: 0.01,
+                },
+                [5.0, 101.0],
+            ),
+            (
+                DrawKind::AttributeAt {
+                    attribute: 1,
+                    q: 0.99,
+                },
+                [5.0, 199.0],
+            ),
+        ];
+        assert_eq!(got.len(), want.len());
+        for ((kind, values), (want_kind, want_values)) in got.iter().zip(&want) {
+            assert_eq!(kind, want_kind);
+            assert!(close(values, want_values), "{kind:?}: {values:?}");
+        }
+        for d in &draws[5..] {
+            assert!(close(&d.params, &[0.5]), "{:?}", d.kind);
+        }
     }
 }

@@ -487,3 +487,316 @@ fn a_model_invalid_at_the_medians_is_described_without_its_tables() {
     assert!(!text.contains("Year 0 costs per person"), "{text}");
     assert!(out.stdout.lines().all(|l| l.chars().count() <= 100));
 }
+
+/// The values of the person: the Sick-Sicker example's attribute (with its spread between
+/// people), episode and the rules evaluated per person are shown, on the terminal and in the
+/// JSON; the example checks clean with `--strict`.
+#[test]
+fn check_shows_the_values_of_the_person_and_the_rules_evaluated_per_person() {
+    let example = std::fs::read_to_string("examples/sick_sicker.rhai").unwrap();
+    let dir = folder(&[("check.rhai", &example)]);
+    let out = socinv_in(
+        dir.path(),
+        &[
+            "check",
+            "check.rhai",
+            "--strict",
+            "--draws",
+            "20",
+            "--json",
+            "c.json",
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+    assert_contains(
+        &out.stdout,
+        &[
+            "Values of the person",
+            "    x   uniform(0.95, 1.05)   0.951     1   1.049",
+        ],
+    );
+    let episode = position_of(&example, "episode(\"ill\"");
+    assert_contains(
+        &unwrapped(&out.stdout),
+        &[
+            &format!(
+                "Episode \"ill\": S1, S2 (time_in_episode(\"ill\"): the years since entering one of them) ({episode})"
+            ),
+            "Evaluated per person and year: outcome QALY in S1 (reads x, time_in_episode(\"ill\"))",
+            "Tabled by the duration they read (not per person): transitions out of S1 (reads \
+             time_in_episode(\"ill\")); transitions out of S2 (reads time_in_episode(\"ill\"))",
+            "each attribute alone at P1 and P99",
+        ],
+    );
+    assert!(!out.stdout.contains("Start ages"), "{}", out.stdout);
+    for line in out.stdout.lines() {
+        assert!(
+            line.chars().count() <= 100,
+            "a line wider than 100 columns:\n{line}"
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("c.json")).unwrap()).unwrap();
+    // 20 sampled, 2 corners for all (no parameter), 2 for the attribute alone
+    assert_eq!(json["draws"], 24);
+    assert_eq!(json["attributes"][0]["name"], "x");
+    assert_eq!(json["attributes"][0]["p99"], 1.049);
+    assert_eq!(
+        json["episodes"][0]["states"],
+        serde_json::json!(["S1", "S2"])
+    );
+    assert_eq!(
+        json["person_rules"][0],
+        serde_json::json!({
+            "rule": "transitions out of S1",
+            "evaluated": "tabled by duration",
+            "reads": ["time_in_episode(\"ill\")"],
+            "position": null,
+        })
+    );
+    let qaly = &json["person_rules"][2];
+    assert_eq!(qaly["rule"], "outcome QALY in S1");
+    assert_eq!(qaly["evaluated"], "per person and year");
+    assert_eq!(
+        qaly["reads"],
+        serde_json::json!(["x", "time_in_episode(\"ill\")"])
+    );
+    let declared = position_of(&example, "outcome(\"QALY\", \"S1\"");
+    let line = declared.split(':').nth(1).unwrap().parse::<u64>().unwrap();
+    assert_eq!(qaly["position"]["line"], line);
+    assert!(json.get("start_ages").is_none(), "{json}");
+}
+
+/// A model with labelled attributes and start ages shows them with their labels and units; a
+/// model without values of the person shows none of it.
+#[test]
+fn attribute_labels_units_and_start_ages_are_shown_where_given() {
+    let script = model(&[
+        ("{PARAMS}", r#"subgroup("unga", 0.4);"#),
+        (
+            "{RULES}",
+            r#"start_age(10 + 20 * p);
+start_age(uniform(13, 17), "unga");
+let risk = attribute("risk", uniform(0.5, 1.0), #{ label: "Individuell risk", unit: "faktor", source: "antagande" });
+transition("a", "b", p * risk * effect(0.5, 0.0));
+cost("b", "kommun", 100 * age());"#,
+        ),
+    ]);
+    let dir = folder(&[("check.rhai", &script)]);
+    let out = socinv_in(
+        dir.path(),
+        &[
+            "check",
+            "check.rhai",
+            "--strict",
+            "--draws",
+            "10",
+            "--json",
+            "c.json",
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+    assert_contains(
+        &out.stdout,
+        &[
+            "Individuell risk [risk]   uniform(0.5, 1)",
+            "0.505",
+            "0.995   faktor",
+        ],
+    );
+    assert_contains(
+        &unwrapped(&out.stdout),
+        &[
+            "Start ages (age() = start age + year): unga uniform(13, 17) (drawn per person); \
+             övriga (10 + (20 * p)) (14 at the medians)",
+            "Evaluated per person and year: transitions out of a (reads risk); cost of b for \
+             kommun (reads age())",
+            "Start ages drawn per person are checked at their medians.",
+        ],
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("c.json")).unwrap()).unwrap();
+    let risk = &json["attributes"][0];
+    assert_eq!(
+        (&risk["label"], &risk["unit"], &risk["source"]),
+        (
+            &serde_json::json!("Individuell risk"),
+            &serde_json::json!("faktor"),
+            &serde_json::json!("antagande")
+        )
+    );
+    assert_eq!(json["start_ages"]["unga"]["kind"], "drawn");
+    assert_eq!(json["start_ages"]["övriga"]["median"], 14.0);
+
+    let plain = check(&model(&[]), &["--json", "c.json"]);
+    assert_eq!(plain.code, Some(0), "{}", plain.stderr);
+    assert!(
+        !plain.stdout.contains("Values of the person"),
+        "{}",
+        plain.stdout
+    );
+    assert!(!plain.stdout.contains("attribute"), "{}", plain.stdout);
+}
+
+/// A probability valid at the attribute's median (0.9 · 1) but above 1 for the people at its
+/// P99 (0.9 · 1.49): found at the attribute's corners, with the attribute's value; `run`,
+/// which evaluates it per person, stops too.
+#[test]
+fn a_rule_invalid_only_for_some_people_is_found_at_the_attributes_corners() {
+    let script = model(&[(
+        "{RULES}",
+        r#"let risk = attribute("risk", uniform(0.5, 1.5));
+transition("a", "b", min(p, 0.2) * 4.5 * risk * effect(0.9, 0.0));"#,
+    )]);
+    let rule = position_of(&script, "transition(");
+    let dir = folder(&[("check.rhai", &script)]);
+    let out = socinv_in(
+        dir.path(),
+        &["check", "check.rhai", "--draws", "50", "--json", "c.json"],
+    );
+    assert_eq!(out.code, Some(2), "{}{}", out.stdout, out.stderr);
+    let text = unwrapped(&out.stdout);
+    assert_contains(
+        &text,
+        &[
+            &format!("{rule}: the probability of transition \"a\" → \"b\" leaves [0, 1] in"),
+            "risk = 1.49",
+        ],
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("c.json")).unwrap()).unwrap();
+    let f = &json["findings"][0];
+    assert_eq!(f["example"]["attributes"]["risk"], 1.49);
+    // The two corners with the attribute at P99 fail (the one with every input at P99, and the
+    // attribute's own); every other draw has risk at its median or below: at most 0.9.
+    assert_eq!(f["failing_draws"], 2, "{f}");
+    assert!(
+        f["example"]["draw"]
+            .as_str()
+            .unwrap()
+            .contains("every attribute at P99"),
+        "{f}"
+    );
+
+    let ran = socinv_in(dir.path(), &["run", "check.rhai", "-n", "20"]);
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert_contains(&ran.stderr, &[&rule]);
+}
+
+/// An attribute, an episode or a start age that no rule reads is a warning at its
+/// declaration; `--strict` fails on it.
+#[test]
+fn values_of_the_person_that_no_rule_reads_are_warned_and_fail_with_strict() {
+    let script = model(&[(
+        "{PARAMS}",
+        r#"let unused = attribute("unused", normal(0, 1));
+let borta = episode("borta", ["a", "b"]);
+start_age(15);"#,
+    )]);
+    let attribute = position_of(&script, "attribute(");
+    let episode = position_of(&script, "episode(");
+    let dir = folder(&[("check.rhai", &script)]);
+    let out = socinv_in(dir.path(), &["check", "check.rhai", "--json", "c.json"]);
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+    let text = unwrapped(&out.stdout);
+    assert_contains(
+        &text,
+        &[
+            "Warnings (3;",
+            &format!("{attribute}: attribute \"unused\" is read by no rule"),
+            &format!("{episode}: episode \"borta\" is read by no rule"),
+            "check.rhai: a start age is given (start_age), but no rule reads age()",
+        ],
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("c.json")).unwrap()).unwrap();
+    let kinds: Vec<&str> = json["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["unused_attribute", "unused_episode", "start_age_unread"]
+    );
+    let strict = check(&script, &["--strict"]);
+    assert_eq!(strict.code, Some(2), "{}", strict.stderr);
+    assert_contains(
+        &unwrapped(&strict.stderr),
+        &[&format!("{attribute}: attribute \"unused\"")],
+    );
+
+    // Read, they are no warning.
+    let read = model(&[
+        (
+            "{PARAMS}",
+            r#"let risk = attribute("risk", uniform(0.5, 1.0));
+let borta = episode("borta", ["a", "b"]);
+start_age(15);"#,
+        ),
+        (
+            "{RULES}",
+            r#"transition("a", "b", p * risk * effect(0.5, 0.0));
+cost("b", "kommun", 10 * borta + age());"#,
+        ),
+    ]);
+    let out = check(&read, &["--strict"]);
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+}
+
+/// Costs and outcomes evaluated per person-year are left out of the tables: check evaluates
+/// them as the walk does, at every duration a person can have and at the attributes' corners,
+/// and counts an intervention whose only change is such an outcome as changing something.
+#[test]
+fn costs_and_outcomes_evaluated_per_person_are_checked_and_count_as_effects() {
+    let script = model(&[
+        ("{ARMS}", r#"intervention("stöd", #{});"#),
+        (
+            "{RULES}",
+            r#"let risk = attribute("risk", uniform(0.5, 1.5));
+cost("b", "kommun", 1000 * ln(5 - time_in_state()));
+outcome("QALY", "a", if_else(treated(), ln(risk - 0.52), 0.5));
+transition("a", "b", p);"#,
+        ),
+    ]);
+    let cost = position_of(&script, "cost(\"b\"");
+    let outcome = position_of(&script, "outcome(");
+    let out = check(&script, &["--draws", "10"]);
+    assert_eq!(out.code, Some(2), "{}{}", out.stdout, out.stderr);
+    let text = unwrapped(&out.stdout);
+    assert_contains(
+        &text,
+        &[
+            // time in state 5 exists only in year 4, the last of the horizon
+            &format!(
+                "{cost}: the cost of \"b\" for \"kommun\" is not a finite number in 16 of 16 draws"
+            ),
+            "arm \"Ordinarie arbetssätt\", subgroup \"övriga\", year 4, time in state 5",
+            // ln(0.51 − 0.52): the two corners with risk at P1, for participants
+            &format!(
+                "{outcome}: the outcome \"QALY\" in \"a\" is not a finite number in 2 of 16 draws"
+            ),
+            "risk = 0.51",
+            "arm \"stöd\" (participants)",
+        ],
+    );
+    assert!(!text.contains("changes nothing"), "{text}");
+    assert_contains(
+        &text,
+        &[
+            "Not in this table (evaluated per person and year): cost of b for kommun (reads time_in_state())",
+        ],
+    );
+
+    // Without the per-person outcome the intervention changes nothing, and says so.
+    let same = model(&[
+        ("{ARMS}", r#"intervention("stöd", #{});"#),
+        ("{RULES}", r#"cost("b", "kommun", 1000 * time_in_state());"#),
+    ]);
+    let out = check(&same, &[]);
+    assert_contains(
+        &unwrapped(&out.stdout),
+        &["intervention \"stöd\" changes nothing"],
+    );
+}

@@ -27,4 +27,5 @@ mod risk;
 mod scenarios;
 mod sensitivity;
 mod sobol;
+mod values_shown;
 mod voi;
