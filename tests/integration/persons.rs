@@ -17,6 +17,11 @@ fn sick_sicker(source: &str) -> socinv::scenario::Scenario {
 /// (it enters the QALYs linearly and nothing else). `ill_counts_across_states: false` gives
 /// the wrong encoding in which the duration restarts on moving from S1 to S2.
 fn sick_sicker_exact(treated: bool, ill_counts_across_states: bool) -> (f64, f64) {
+    sick_sicker_exact_with(treated, ill_counts_across_states, 0.5)
+}
+
+/// [`sick_sicker_exact`] with the yearly probability of recovering from S1 `p_s1h`.
+fn sick_sicker_exact_with(treated: bool, ill_counts_across_states: bool, p_s1h: f64) -> (f64, f64) {
     let cycles = 31;
     let r_hd = -(1.0_f64 - 0.005).ln();
     let death =
@@ -45,10 +50,10 @@ fn sick_sicker_exact(treated: bool, ill_counts_across_states: bool) -> (f64, f64
         next_sick[1] += healthy * 0.15;
         for k in 1..=cycles {
             let p1 = death(3.0, k);
-            next_healthy += sick[k] * 0.5;
+            next_healthy += sick[k] * p_s1h;
             let on = if ill_counts_across_states { k + 1 } else { 1 };
             next_sicker[on] += sick[k] * 0.105;
-            next_sick[k + 1] += sick[k] * (1.0 - 0.5 - 0.105 - p1);
+            next_sick[k + 1] += sick[k] * (1.0 - p_s1h - 0.105 - p1);
             next_sicker[k + 1] += sicker[k] * (1.0 - death(10.0, k));
         }
         healthy = next_healthy;
@@ -129,6 +134,30 @@ fn the_illness_counted_per_state_instead_of_as_an_episode_misses_the_figures() {
         c.0,
         c.1
     );
+}
+
+#[test]
+fn participants_whose_exits_change_follow_their_own_episode() {
+    // Treatment now also speeds recovery: the participants' paths leave the ordinary-practice
+    // paths, and their years ill (which drive death) must be counted on their own path.
+    let faster = SICK_SICKER.replace(
+        "transition(\"S1\", \"H\", 0.5);",
+        "transition(\"S1\", \"H\", if_else(treated(), 0.6, 0.5));",
+    );
+    assert_ne!(faster, SICK_SICKER);
+    let (its, _) = run(&sick_sicker(&faster), 100, 7);
+    let [c, q] = per_person(&its, 1, 1000.0);
+    let (cost, qaly) = sick_sicker_exact_with(true, true, 0.6);
+    assert_within_4_mcse("participants' cost", (c.0, c.1), cost);
+    assert_within_4_mcse("participants' QALYs", (q.0, q.1), qaly);
+    let [b, _] = per_person(&its, 0, 1000.0);
+    assert_within_4_mcse(
+        "ordinary practice",
+        (b.0, b.1),
+        sick_sicker_exact(false, true).0,
+    );
+    // The faster recovery shows: without it the participants' cost is another number.
+    assert!((c.0 - sick_sicker_exact(true, true).0).abs() > 10.0 * c.1);
 }
 
 const DURATION_COSTS: &str = r#"
