@@ -145,6 +145,30 @@ pub struct Analysis<'s> {
 }
 
 impl<'s> Analysis<'s> {
+    /// An error naming `what` when no parameter is left to vary (none declared, or every one
+    /// fixed with `--set`): the analysis would have nothing to report.
+    pub fn require_uncertain_parameters(&self, what: &str) -> Result<()> {
+        let sc = self.scenario;
+        let free = (0..sc.parameters.len()).any(|i| !self.fixed.iter().any(|&(f, _)| f == i));
+        if free {
+            return Ok(());
+        }
+        let why = if sc.parameters.is_empty() {
+            "the scenario declares none with param(...)"
+        } else {
+            "--set fixes every one"
+        };
+        let attributes = if sc.attributes.is_empty() {
+            ""
+        } else {
+            "; attributes, drawn per person, are not parameters"
+        };
+        Err(Error::Usage(format!(
+            "{}: {what} varies the uncertain parameters, and there is none to vary: {why}{attributes}",
+            sc.file
+        )))
+    }
+
     /// Simulates with some parameters fixed at values (on top of the analysis' own `--set`s);
     /// all other draws are the same in every call (common random numbers).
     pub fn run_with(&self, fixed: &[(usize, f64)]) -> Result<Vec<IterationResult>> {

@@ -178,6 +178,7 @@ fn percentile_interval(mut values: Vec<f64>) -> [f64; 2] {
 /// Estimates the first-order and total Sobol indices of every intervention's net, with `base`
 /// rows per sample matrix and `bootstrap` resamples for the confidence intervals.
 pub fn sobol(analysis: &Analysis, base: usize, bootstrap: usize) -> Result<SobolReport> {
+    analysis.require_uncertain_parameters("a Sobol analysis")?;
     if base < 2 {
         return Err(Error::Usage(format!(
             "Sobol indices need a base sample of at least 2 rows (got {base})"

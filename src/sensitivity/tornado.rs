@@ -70,6 +70,7 @@ pub fn tornado(
     high: f64,
     others: Others,
 ) -> Result<TornadoReport> {
+    analysis.require_uncertain_parameters("a tornado")?;
     let sc = analysis.scenario;
     let params = analysis.uncertain_parameters();
     let medians: Vec<(usize, f64)> = match others {

@@ -464,3 +464,21 @@ fn the_sick_sicker_example_runs_from_the_command_line_and_shows_its_figures() {
         checked.stderr
     );
 }
+
+#[test]
+fn a_sensitivity_analysis_without_uncertain_parameters_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = std::fs::canonicalize("examples/sick_sicker.rhai").unwrap();
+    for command in ["tornado", "sobol"] {
+        let ran = socinv_in(dir.path(), &[command, example.to_str().unwrap()]);
+        assert_eq!(ran.code, Some(2), "{command}: {}", ran.stderr);
+        assert!(
+            ran.stderr.contains("there is none to vary")
+                && ran
+                    .stderr
+                    .contains("attributes, drawn per person, are not parameters"),
+            "{command}: {}",
+            ran.stderr
+        );
+    }
+}
