@@ -1469,24 +1469,7 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
             }))
         }
     };
-    let declare = declare_param.clone();
-    engine.register_fn(
-        "param",
-        move |ctx: NativeCallContext, name: &str, dist: DistributionSpec| -> FnResult<Expr> {
-            declare(&ctx, name, dist, Described::default())
-        },
-    );
-    engine.register_fn(
-        "param",
-        move |ctx: NativeCallContext,
-              name: &str,
-              dist: DistributionSpec,
-              map: Map|
-              -> FnResult<Expr> {
-            let about = described(&ctx, "param", &map, &["label", "unit", "source"])?;
-            declare_param(&ctx, name, dist, about)
-        },
-    );
+    register_named_draw(engine, "param", declare_param);
     engine.register_fn(
         "param",
         |ctx: NativeCallContext, name: &str, v: Dynamic| -> FnResult<Expr> {
@@ -2228,6 +2211,37 @@ fn register_formulas(engine: &mut Engine, builder: &SharedBuilder) {
     );
 }
 
+/// Registers `fname(name, distribution)` and `fname(name, distribution, #{ label, unit, source })`
+/// (`param`, `attribute`), both declared by `declare`.
+fn register_named_draw(
+    engine: &mut Engine,
+    fname: &'static str,
+    declare: impl Fn(&NativeCallContext, &str, DistributionSpec, Described) -> FnResult<Expr>
+    + Clone
+    + Send
+    + Sync
+    + 'static,
+) {
+    let plain = declare.clone();
+    engine.register_fn(
+        fname,
+        move |ctx: NativeCallContext, name: &str, dist: DistributionSpec| -> FnResult<Expr> {
+            plain(&ctx, name, dist, Described::default())
+        },
+    );
+    engine.register_fn(
+        fname,
+        move |ctx: NativeCallContext,
+              name: &str,
+              dist: DistributionSpec,
+              map: Map|
+              -> FnResult<Expr> {
+            let about = described(&ctx, fname, &map, &["label", "unit", "source"])?;
+            declare(&ctx, name, dist, about)
+        },
+    );
+}
+
 /// `episode`, `time_in_episode`, `attribute` and `start_age`: what the walk follows per person.
 fn register_person_values(engine: &mut Engine, builder: &SharedBuilder) {
     let b = builder.clone();
@@ -2324,24 +2338,7 @@ fn register_person_values(engine: &mut Engine, builder: &SharedBuilder) {
             }))
         }
     };
-    let declare = declare_attribute.clone();
-    engine.register_fn(
-        "attribute",
-        move |ctx: NativeCallContext, name: &str, dist: DistributionSpec| -> FnResult<Expr> {
-            declare(&ctx, name, dist, Described::default())
-        },
-    );
-    engine.register_fn(
-        "attribute",
-        move |ctx: NativeCallContext,
-              name: &str,
-              dist: DistributionSpec,
-              map: Map|
-              -> FnResult<Expr> {
-            let about = described(&ctx, "attribute", &map, &["label", "unit", "source"])?;
-            declare_attribute(&ctx, name, dist, about)
-        },
-    );
+    register_named_draw(engine, "attribute", declare_attribute);
 
     let set_start_age = {
         let b = builder.clone();

@@ -235,9 +235,12 @@ fn registered_functions() -> BTreeSet<String> {
             .map(str::to_string)
     };
     let mut names = BTreeSet::new();
-    // engine.register_fn("name", ...)
+    // engine.register_fn("name", ...), register_named_draw(engine, "name", ...)
     for (i, _) in api.match_indices("register_fn(") {
         names.extend(literal(api[i + "register_fn(".len()..].trim_start()));
+    }
+    for (i, _) in api.match_indices("register_named_draw(engine, ") {
+        names.extend(literal(&api[i + "register_named_draw(engine, ".len()..]));
     }
     // Names registered in a loop over a list of tuples: ("name", ...),
     for line in api.lines() {
@@ -252,6 +255,7 @@ fn registered_functions() -> BTreeSet<String> {
         "odds_ratio",
         "**",
         "dirichlet_row",
+        "attribute",
     ] {
         assert!(names.contains(known), "{known} not found among {names:?}");
     }
