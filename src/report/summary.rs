@@ -63,7 +63,7 @@ fn headline(r: &RunResults, c: &crate::results::Comparison) -> String {
     let (loss, loss_ci) = decision.prob_loss.unwrap_or((c.prob_loss, c.prob_loss_ci));
     let _ = writeln!(
         out,
-        "  For {}: net {} (P5 … P95: {}), P(loss) {}, P(net > 0) {}",
+        "  For {}: net {} (90%: {}), P(loss) {}, P(net > 0) {}",
         point_of_view(sc, &decision),
         amount(decision.net.mean),
         range(decision.net),
@@ -73,7 +73,7 @@ fn headline(r: &RunResults, c: &crate::results::Comparison) -> String {
     if let Some(society) = c.society_net_if_different(sc) {
         let _ = writeln!(
             out,
-            "  For society ({}): net {} (P5 … P95: {}), P(net > 0) {}",
+            "  For society ({}): net {} (90%: {}), P(net > 0) {}",
             point_of_view(sc, &society),
             amount(society.net.mean),
             range(society.net),
