@@ -207,3 +207,23 @@ pub(super) fn who_gains(
     });
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::definite;
+
+    #[test]
+    fn actor_names_take_their_definite_form_once() {
+        assert_eq!(definite("kommun"), "kommunen");
+        assert_eq!(definite("region"), "regionen");
+        assert_eq!(definite("skola"), "skolan");
+        for kept in [
+            "staten",
+            "individen",
+            "Försäkringskassan",
+            "region och kommun",
+        ] {
+            assert_eq!(definite(kept), kept);
+        }
+    }
+}
