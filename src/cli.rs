@@ -210,6 +210,10 @@ pub struct RunArgs {
     /// net of A − the net of B, per point of view.
     #[arg(long, num_args = 2, value_names = ["A", "B"])]
     pub compare: Option<Vec<String>>,
+    /// The decision perspective of the headline: a perspective, an actor or "all actors"
+    /// (default: the scenario's `decision_perspective`, else all actors).
+    #[arg(long, value_name = "NAME")]
+    pub perspective: Option<String>,
 }
 
 /// Per subcommand: examples and where to read more (shown after `--help`), and what `-n` means
@@ -651,7 +655,12 @@ pub fn parse_fixed(scenario: &Scenario, set: &[String]) -> Result<Vec<(usize, f6
 }
 
 fn run(args: &RunArgs) -> Result<()> {
-    let scenario = load_scenario(&args.scenario)?;
+    let mut scenario = load_scenario(&args.scenario)?;
+    if let Some(name) = &args.perspective {
+        scenario.decision_perspective = scenario
+            .decision_perspective_named(name)
+            .map_err(|e| Error::Usage(format!("--perspective {name}: {e}")))?;
+    }
     let pair = compare_pair(&scenario, args.compare.as_deref())?;
     let settings = SimSettings {
         iterations: args.iterations as usize,

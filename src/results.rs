@@ -262,6 +262,99 @@ pub struct Comparison {
     pub drivers: Vec<Driver>,
     /// The same for the net of each perspective.
     pub drivers_by_perspective: IndexMap<String, Vec<Driver>>,
+    /// The decision perspective the headline reports, where the scenario (or `--perspective`)
+    /// names one; absent: all actors, whose numbers are `net`, `prob_loss` and `payback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision_perspective: Option<DecisionPerspective>,
+}
+
+/// The decision perspective of a comparison: its net and P(net > 0) are those of
+/// `by_perspective[name]` (or `by_actor[name]` for an actor), its P(loss) is here.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DecisionPerspective {
+    pub name: String,
+    /// "perspective" or "actor".
+    pub kind: String,
+    /// P(net < 0) of this point of view.
+    pub prob_loss: f64,
+    /// The Wilson 95% interval of prob_loss.
+    pub prob_loss_ci: Interval,
+}
+
+/// The net of one point of view as the headline shows it.
+#[derive(Clone, Copy, Debug)]
+pub struct PointOfViewNet<'a> {
+    /// The perspective's or actor's name; `None` for all actors.
+    pub name: Option<&'a str>,
+    pub is_actor: bool,
+    pub net: &'a Summary,
+    pub prob_net_positive: f64,
+    pub prob_net_positive_ci: Interval,
+    /// P(net < 0), where the results hold it (all actors and the decision perspective).
+    pub prob_loss: Option<(f64, Interval)>,
+}
+
+impl<'a> PointOfViewNet<'a> {
+    /// Whether the two differ enough to show both: the mean nets differ in sign, or
+    /// P(net > 0) by more than 10 percentage points.
+    pub fn differs_from(&self, other: &PointOfViewNet<'_>) -> bool {
+        (self.net.mean > 0.0) != (other.net.mean > 0.0)
+            || (self.prob_net_positive - other.prob_net_positive).abs() > 0.10
+    }
+}
+
+impl Comparison {
+    /// The net of the decision perspective (all actors when none is named).
+    pub fn decision_net(&self) -> PointOfViewNet<'_> {
+        self.decision_perspective
+            .as_ref()
+            .and_then(|d| {
+                let share = if d.kind == "actor" {
+                    self.by_actor.get(&d.name)
+                } else {
+                    self.by_perspective.get(&d.name)
+                }?;
+                Some(PointOfViewNet {
+                    name: Some(&d.name),
+                    is_actor: d.kind == "actor",
+                    net: &share.net,
+                    prob_net_positive: share.prob_net_positive,
+                    prob_net_positive_ci: share.prob_net_positive_ci,
+                    prob_loss: Some((d.prob_loss, d.prob_loss_ci)),
+                })
+            })
+            .unwrap_or(PointOfViewNet {
+                name: None,
+                is_actor: false,
+                net: &self.net,
+                prob_net_positive: self.prob_net_positive,
+                prob_net_positive_ci: self.prob_net_positive_ci,
+                prob_loss: Some((self.prob_loss, self.prob_loss_ci)),
+            })
+    }
+
+    /// The net of the society perspective (the one leaving transfers out), unless it is the
+    /// decision perspective or does not differ from it ([`PointOfViewNet::differs_from`]).
+    pub fn society_net_if_different<'a>(
+        &'a self,
+        sc: &'a ScenarioInfo,
+    ) -> Option<PointOfViewNet<'a>> {
+        let society = sc.perspectives.iter().find(|p| p.excludes_transfers)?;
+        let decision = self.decision_net();
+        if decision.name == Some(society.name.as_str()) && !decision.is_actor {
+            return None;
+        }
+        let share = self.by_perspective.get(&society.name)?;
+        let net = PointOfViewNet {
+            name: Some(&society.name),
+            is_actor: false,
+            net: &share.net,
+            prob_net_positive: share.prob_net_positive,
+            prob_net_positive_ci: share.prob_net_positive_ci,
+            prob_loss: None,
+        };
+        net.differs_from(&decision).then_some(net)
+    }
 }
 
 /// The return on investment: the ratio of the mean net to the mean investment (what
@@ -805,6 +898,22 @@ fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -
         .zip(&samples.by_perspective)
         .map(|(p, values)| (p.name.clone(), net_share(values)))
         .collect();
+    let decision_perspective = scenario.decision_perspective.as_ref().and_then(|name| {
+        let (kind, values) = match scenario.perspectives.iter().position(|p| &p.name == name) {
+            Some(p) => ("perspective", &samples.by_perspective[p]),
+            None => {
+                let a = scenario.actors.iter().position(|a| a == name)?;
+                ("actor", &samples.by_actor[a])
+            }
+        };
+        let loss = Share::of(values, |v| *v < 0.0);
+        Some(DecisionPerspective {
+            name: name.clone(),
+            kind: kind.to_string(),
+            prob_loss: loss.p,
+            prob_loss_ci: loss.ci,
+        })
+    });
     let horizon = scenario.horizon as usize;
     let per_year = samples
         .cumulative
@@ -859,6 +968,7 @@ fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -
         net_histogram: Histogram::of(&samples.net, Histogram::BINS),
         drivers: drivers(scenario, iterations, &samples.net),
         drivers_by_perspective,
+        decision_perspective,
     }
 }
 

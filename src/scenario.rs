@@ -54,6 +54,9 @@ pub struct Scenario {
     /// Where each actor is declared.
     pub actor_origins: Vec<SourcePos>,
     pub perspectives: Vec<Perspective>,
+    /// The point of view the headline reports (`decision_perspective`): a perspective's or an
+    /// actor's name; `None` for all actors together (the net of every actor).
+    pub decision_perspective: Option<String>,
     pub states: Vec<String>,
     /// Where each state is declared.
     pub state_origins: Vec<SourcePos>,
@@ -203,6 +206,52 @@ pub struct Perspective {
     pub actors: Vec<usize>,
     /// True for the society perspective: transfer cost items are left out.
     pub exclude_transfers: bool,
+}
+
+/// The name `decision_perspective` and `--perspective` accept for the net of all actors.
+pub const ALL_ACTORS: &str = "all actors";
+
+impl Scenario {
+    /// Resolves a decision perspective's name: a perspective, an actor, or [`ALL_ACTORS`]
+    /// (`Ok(None)`). The error says which names there are, with the closest one first.
+    pub fn decision_perspective_named(&self, name: &str) -> Result<Option<String>, String> {
+        decision_perspective_among(name, &self.perspectives, &self.actors)
+    }
+}
+
+/// [`Scenario::decision_perspective_named`] over the declared names.
+pub fn decision_perspective_among(
+    name: &str,
+    perspectives: &[Perspective],
+    actors: &[String],
+) -> Result<Option<String>, String> {
+    if name == ALL_ACTORS {
+        return Ok(None);
+    }
+    let known: Vec<&str> = perspectives
+        .iter()
+        .map(|p| p.name.as_str())
+        .chain(actors.iter().map(String::as_str))
+        .collect();
+    if known.contains(&name) {
+        return Ok(Some(name.to_string()));
+    }
+    let guess = crate::script::closest_name(name, known.iter().copied())
+        .map(|near| format!(" (did you mean \"{near}\"?)"))
+        .unwrap_or_default();
+    let quoted = |names: Vec<&str>| {
+        names
+            .iter()
+            .map(|n| format!("\"{n}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Err(format!(
+        "decision perspective \"{name}\" is neither a perspective nor an actor{guess}; the \
+         perspectives are {}; the actors are {}; or write \"{ALL_ACTORS}\"",
+        quoted(perspectives.iter().map(|p| p.name.as_str()).collect()),
+        quoted(actors.iter().map(String::as_str).collect()),
+    ))
 }
 
 /// A subgroup of the cohort with its own share and starting distribution.

@@ -349,10 +349,11 @@ impl Ctx<'_> {
         );
         // the headline, first and plain
         out.push_str("<div class=\"headline\">\n");
-        for sentence in i18n::headline(lang, &self.money, c, sc.horizon_years) {
+        for sentence in i18n::headline(lang, &self.money, c, sc) {
             let _ = writeln!(out, "<p>{sentence}</p>");
         }
         out.push_str("</div>\n");
+        self.side_by_side(out, c);
         self.kpis(out, c);
         let funded_by: Vec<(String, f64)> = sc
             .programs
@@ -417,18 +418,73 @@ impl Ctx<'_> {
         }
     }
 
+    /// Where society's net differs from the decision perspective's: both, side by side.
+    fn side_by_side(&self, out: &mut String, c: &Comparison) {
+        let sc = &self.r.scenario;
+        let Some(society) = c.society_net_if_different(sc) else {
+            return;
+        };
+        let decision = c.decision_net();
+        let _ = writeln!(
+            out,
+            "<div class=\"kpis perspectives\" aria-label=\"{}\">",
+            self.t(
+                "Beslutsperspektivet och samhället",
+                "The decision perspective and society"
+            )
+        );
+        for pov in [decision, society] {
+            let who = i18n::point_of_view(self.lang, sc, &pov);
+            let (lo, hi, scale) = self.money.quantile_range_parts(pov.net);
+            let between = match self.lang {
+                Lang::Sv => format!("mellan {lo} och {}", self.money.with_unit(&hi, scale)),
+                Lang::En => format!(
+                    "between {} and {}",
+                    self.money.with_unit(&lo, scale),
+                    self.money.with_unit(&hi, scale)
+                ),
+            };
+            let chance = self.pct_ci(pov.prob_net_positive, pov.prob_net_positive_ci);
+            let detail = match self.lang {
+                Lang::Sv => format!(
+                    "förväntat netto; med 90{NBSP}% sannolikhet {between}; {chance} sannolikhet \
+                     att nettot blir positivt"
+                ),
+                Lang::En => format!(
+                    "expected net; with 90% probability {between}; {chance} probability of a \
+                     positive net"
+                ),
+            };
+            let _ = writeln!(
+                out,
+                "<div class=\"kpi {}\"><div class=\"k\">{} {who}</div><div class=\"v\">{}</div>\
+                 <div class=\"s\">{detail}</div></div>",
+                if pov.net.mean >= 0.0 { "gain" } else { "loss" },
+                self.t("För", "For"),
+                self.money.mean(pov.net.mean, pov.net.mcse),
+            );
+        }
+        out.push_str("</div>\n");
+    }
+
     fn kpis(&self, out: &mut String, c: &Comparison) {
         let h = self.r.scenario.horizon_years;
+        // named where the headline speaks for a decision perspective
+        let all = if c.decision_perspective.is_some() {
+            self.t(" för alla aktörer", ", all actors")
+        } else {
+            ""
+        };
         let mut cards = vec![
             (
                 if c.net.mean >= 0.0 { "gain" } else { "loss" },
-                self.t("Förväntat netto", "Expected net").to_string(),
+                format!("{}{all}", self.t("Förväntat netto", "Expected net")),
                 self.money.mean(c.net.mean, c.net.mcse),
                 self.t("medelvärde", "mean").to_string(),
             ),
             (
                 "loss",
-                self.t("Risk för förlust", "Risk of a loss").to_string(),
+                format!("{}{all}", self.t("Risk för förlust", "Risk of a loss")),
                 self.pct_ci(c.prob_loss, c.prob_loss_ci),
                 self.t(
                     "andel utfall med negativt netto",

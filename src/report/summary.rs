@@ -2,7 +2,7 @@
 
 use super::format::{amount, amount_ci, mean_with_mcse, share, table};
 use crate::compare::{OptionComparison, PairwiseComparison};
-use crate::results::RunResults;
+use crate::results::{PointOfViewNet, RunResults};
 use crate::stats::{Payback, Summary};
 use std::fmt::Write;
 
@@ -43,6 +43,44 @@ fn median_payback(p: &Payback) -> String {
         ),
         None => format!("no median payback year (fewer than half pay back){interval}"),
     }
+}
+
+/// A point of view named for the headline: "the kommun", "offentlig sektor", "all actors".
+fn point_of_view(sc: &crate::results::ScenarioInfo, pov: &PointOfViewNet) -> String {
+    match pov.name {
+        None => "all actors".to_string(),
+        Some(name) if pov.is_actor => format!("the {}", sc.labels.actor(name)),
+        Some(name) => name.to_string(),
+    }
+}
+
+/// The headline of a comparison: the decision perspective's net, named, and under it
+/// society's where it differs in sign or by more than 10 points in P(net > 0).
+fn headline(r: &RunResults, c: &crate::results::Comparison) -> String {
+    let sc = &r.scenario;
+    let decision = c.decision_net();
+    let mut out = String::new();
+    let (loss, loss_ci) = decision.prob_loss.unwrap_or((c.prob_loss, c.prob_loss_ci));
+    let _ = writeln!(
+        out,
+        "  For {}: net {} (90%: {}), P(loss) {}, P(net > 0) {}",
+        point_of_view(sc, &decision),
+        amount(decision.net.mean),
+        range(decision.net),
+        share(loss, loss_ci),
+        share(decision.prob_net_positive, decision.prob_net_positive_ci)
+    );
+    if let Some(society) = c.society_net_if_different(sc) {
+        let _ = writeln!(
+            out,
+            "  For society ({}): net {} (90%: {}), P(net > 0) {}",
+            point_of_view(sc, &society),
+            amount(society.net.mean),
+            range(society.net),
+            share(society.prob_net_positive, society.prob_net_positive_ci)
+        );
+    }
+    out
 }
 
 /// The summary of a run, for the terminal.
@@ -123,6 +161,7 @@ pub fn summary_text_comparing(r: &RunResults, pair: Option<(&str, &str)>) -> Str
 
     for c in &r.comparisons {
         let _ = writeln!(out, "\n{}  vs  {}", c.intervention, c.baseline);
+        out.push_str(&headline(r, c));
         let mut rows = vec![vec![
             String::new(),
             "mean (± MCSE)".to_string(),

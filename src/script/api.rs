@@ -74,6 +74,8 @@ struct Settings {
     /// `None` where the script declares intakes instead.
     cohort: Option<u32>,
     composition: Option<Composition>,
+    /// `decision_perspective`, as written (checked once perspectives and actors are known).
+    decision_perspective: Option<String>,
     /// Where `scenario(...)` is called.
     origin: SourcePos,
 }
@@ -193,6 +195,13 @@ impl SharedBuilder {
                 exclude_transfers: true,
             });
         }
+        let decision_perspective = match &settings.decision_perspective {
+            None => None,
+            Some(name) => {
+                crate::scenario::decision_perspective_among(name, &b.perspectives, &b.actors)
+                    .map_err(|e| format!("{}: scenario {e}", settings.origin))?
+            }
+        };
         check_size(&b, subgroups.len(), settings.horizon).map_err(|m| missing(&m))?;
         let mut arms = vec![Arm {
             name: b
@@ -223,6 +232,7 @@ impl SharedBuilder {
             actors: std::mem::take(&mut b.actors),
             actor_origins: std::mem::take(&mut b.actor_origins),
             perspectives: std::mem::take(&mut b.perspectives),
+            decision_perspective,
             states: std::mem::take(&mut b.states),
             state_origins: std::mem::take(&mut b.state_origins),
             subgroups,
@@ -1086,6 +1096,7 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
             "outcome_discount_rate",
             "cohort",
             "composition",
+            "decision_perspective",
         ];
         check_keys(&ctx, "scenario", &map, &keys)?;
         let get = |k: &str| map.get(k).cloned();
@@ -1167,6 +1178,10 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
             outcome_discount_rate,
             cohort,
             composition,
+            decision_perspective: match get("decision_perspective") {
+                Some(v) => Some(to_string(&ctx, "scenario decision_perspective", &v)?),
+                None => None,
+            },
             origin: origin(&ctx, &b),
         });
         Ok(())

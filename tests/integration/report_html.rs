@@ -134,8 +134,9 @@ fn step_of(s: &str) -> f64 {
     10f64.powi(-(decimals as i32))
 }
 
-/// The headline's amounts equal the P5 and P95 of the net, rounded; its percentages the
-/// probability of a loss and of payback; its year the median payback year counted from 1.
+/// The headline's amounts equal the P5 and P95 of the decision perspective's net, rounded; its
+/// percentages its probability of a loss and (all actors) of payback; its year the median
+/// payback year counted from 1.
 fn check_headline(doc: &Html, r: &RunResults, lang: Lang) {
     let headlines: Vec<ElementRef> = doc.select(&sel(".headline")).collect();
     assert_eq!(headlines.len(), r.comparisons.len());
@@ -155,7 +156,9 @@ fn check_headline(doc: &Html, r: &RunResults, lang: Lang) {
         } else {
             1.0
         };
-        for (b, q) in [(&bold[0], c.net.p5), (&bold[1], c.net.p95)] {
+        let decision = c.decision_net();
+        let net = decision.net;
+        for (b, q) in [(&bold[0], net.p5), (&bold[1], net.p95)] {
             let figure: String = b
                 .replace("SEK", "")
                 .replace("mnkr", "")
@@ -170,7 +173,7 @@ fn check_headline(doc: &Html, r: &RunResults, lang: Lang) {
                 (v * scale - q).abs() <= step * 0.5 + 1e-6 * q.abs(),
                 "headline {b} vs quantile {q}"
             );
-            assert!(step <= c.net.p5.abs().max(c.net.p95.abs()) / 5.0);
+            assert!(step <= net.p5.abs().max(net.p95.abs()) / 5.0);
         }
         // percentages rounded to the decade of their 95% interval's half-width (whole per cent
         // at most, tenths at least); a share that is not 0 but rounds to it is "< step %"
@@ -206,12 +209,10 @@ fn check_headline(doc: &Html, r: &RunResults, lang: Lang) {
                 n
             }
         };
-        let loss = c.prob_loss;
-        assert_eq!(
-            bold[2],
-            pct(loss, c.prob_loss_ci),
-            "risk of a loss in {all}"
-        );
+        let (loss, loss_ci) = decision
+            .prob_loss
+            .expect("the decision perspective's P(loss)");
+        assert_eq!(bold[2], pct(loss, loss_ci), "risk of a loss in {all}");
         match c.payback.median_year {
             Some(t) => {
                 assert_eq!(bold[3..5].len(), 2, "{all}");
@@ -273,7 +274,7 @@ fn swedish_report_is_self_contained_complete_and_says_what_the_results_say() {
         .trim()
         .to_string();
     assert!(
-        head.starts_with("Med 90\u{a0}% sannolikhet blir nettot mellan"),
+        head.starts_with("För kommunen blir nettot med 90\u{a0}% sannolikhet mellan"),
         "{head}"
     );
     // every chart of every intervention, with its title
@@ -360,7 +361,7 @@ fn english_report_renders_with_english_numbers() {
         .trim()
         .to_string();
     assert!(
-        head.starts_with("With 90% probability the net lies between SEK"),
+        head.starts_with("For the kommun, with 90% probability the net lies between SEK"),
         "{head}"
     );
     let s = doc.select(&sel("section.intervention")).next().unwrap();

@@ -7,7 +7,8 @@
 
 use super::fmt::{self, Money, NBSP};
 use super::{Lang, esc};
-use crate::results::Comparison;
+use crate::results::{Comparison, PointOfViewNet, ScenarioInfo};
+use crate::scenario::DEFAULT_SOCIETY;
 
 impl Lang {
     /// The Swedish or the English text.
@@ -33,18 +34,59 @@ pub(super) fn years(lang: Lang, k: u32) -> String {
     }
 }
 
-/// The headline: the 90 % range of the net, the risk of a loss, and payback, with the numbers
-/// in `<b>`. Numbers only: no scenario text, so nothing to escape.
-pub(super) fn headline(lang: Lang, money: &Money, c: &Comparison, horizon: u32) -> Vec<String> {
-    let (lo, hi, scale) = money.quantile_range_parts(&c.net);
-    let loss = fmt::percent_ci(lang, c.prob_loss, c.prob_loss_ci);
+/// A point of view as the headline names it, escaped: "kommunen", "alla aktörer", a
+/// perspective's name as written; in English "the kommun", "all actors".
+pub(super) fn point_of_view(lang: Lang, sc: &ScenarioInfo, pov: &PointOfViewNet) -> String {
+    match (pov.name, lang) {
+        (None, _) => lang.pick("alla aktörer", "all actors").to_string(),
+        (Some(name), Lang::Sv) if pov.is_actor && sc.labels.actor(name) == name => {
+            esc(&definite(name))
+        }
+        (Some(name), Lang::En) if pov.is_actor => format!("the {}", esc(sc.labels.actor(name))),
+        (Some(DEFAULT_SOCIETY), Lang::Sv) => "samhället".to_string(),
+        (Some(name), _) => esc(sc.labels.actor(name)),
+    }
+}
+
+/// The definite form of a Swedish noun, for an actor's name: "kommun" → "kommunen", "region"
+/// → "regionen"; a name already definite ("staten", "individen") or proper
+/// ("Försäkringskassan"), or of several words, stays as written.
+fn definite(name: &str) -> String {
+    let proper = name.chars().next().is_some_and(char::is_uppercase);
+    let definite = ["en", "et", "na", "an"]
+        .iter()
+        .any(|end| name.ends_with(end));
+    if proper || definite || name.contains(' ') {
+        name.to_string()
+    } else if name.ends_with(['a', 'e', 'o', 'u', 'y', 'å', 'ä', 'ö', 'i']) {
+        format!("{name}n")
+    } else {
+        format!("{name}en")
+    }
+}
+
+/// The headline: for the decision perspective, the 90 % range of the net and the risk of a
+/// loss; then payback (reckoned over all actors), with the numbers in `<b>`. Scenario names
+/// are escaped.
+pub(super) fn headline(
+    lang: Lang,
+    money: &Money,
+    c: &Comparison,
+    sc: &ScenarioInfo,
+) -> Vec<String> {
+    let horizon = sc.horizon_years;
+    let pov = c.decision_net();
+    let who = point_of_view(lang, sc, &pov);
+    let (lo, hi, scale) = money.quantile_range_parts(pov.net);
+    let (p_loss, p_loss_ci) = pov.prob_loss.unwrap_or((c.prob_loss, c.prob_loss_ci));
+    let loss = fmt::percent_ci(lang, p_loss, p_loss_ci);
     let range = match lang {
         Lang::Sv => format!(
-            "Med 90{NBSP}% sannolikhet blir nettot mellan <b>{lo}</b> och <b>{}</b>.",
+            "För {who} blir nettot med 90{NBSP}% sannolikhet mellan <b>{lo}</b> och <b>{}</b>.",
             money.with_unit(&hi, scale)
         ),
         Lang::En => format!(
-            "With 90% probability the net lies between <b>{}</b> and <b>{}</b>.",
+            "For {who}, with 90% probability the net lies between <b>{}</b> and <b>{}</b>.",
             money.with_unit(&lo, scale),
             money.with_unit(&hi, scale)
         ),
@@ -97,6 +139,25 @@ pub(super) fn headline(lang: Lang, money: &Money, c: &Comparison, horizon: u32) 
             }
         },
     };
+    let payback = match pov.name {
+        None => payback,
+        Some(_) => {
+            let mut chars = payback.chars();
+            let first: String = chars
+                .next()
+                .into_iter()
+                .flat_map(char::to_lowercase)
+                .collect();
+            format!(
+                "{} {first}{}",
+                lang.pick(
+                    "Räknat för alla aktörer tillsammans:",
+                    "Counting all actors together:"
+                ),
+                chars.as_str()
+            )
+        }
+    };
     vec![range, risk, payback]
 }
 
@@ -145,4 +206,24 @@ pub(super) fn who_gains(
         Lang::En => format!("The average net per actor: {gains}."),
     });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::definite;
+
+    #[test]
+    fn actor_names_take_their_definite_form_once() {
+        assert_eq!(definite("kommun"), "kommunen");
+        assert_eq!(definite("region"), "regionen");
+        assert_eq!(definite("skola"), "skolan");
+        for kept in [
+            "staten",
+            "individen",
+            "Försäkringskassan",
+            "region och kommun",
+        ] {
+            assert_eq!(definite(kept), kept);
+        }
+    }
 }
