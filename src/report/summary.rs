@@ -162,8 +162,14 @@ pub fn summary_text_comparing(r: &RunResults, pair: Option<(&str, &str)>) -> Str
     for c in &r.comparisons {
         let _ = writeln!(out, "\n{}  vs  {}", c.intervention, c.baseline);
         out.push_str(&headline(r, c));
+        // Under a named decision perspective, the table below is for all actors: say so.
+        let whose = if c.decision_perspective.is_some() {
+            "All actors"
+        } else {
+            ""
+        };
         let mut rows = vec![vec![
-            String::new(),
+            whose.to_string(),
             "mean (± MCSE)".to_string(),
             "90% range (P5 … P95)".to_string(),
         ]];
