@@ -615,11 +615,14 @@ fn check_size(b: &Builder, groups: usize, horizon: u32) -> Result<(), String> {
     let states = n(b.states.len());
     let years = n(horizon as usize);
     let blocks = n(b.interventions.len() + 1) * n(groups) * years;
+    // States whose rows are tabled by a duration: time in state or an episode they belong to.
     let tis_states = n((0..b.states.len())
         .filter(|&s| {
-            b.transitions
-                .iter()
-                .any(|r| r.from == s && r.probability.dependencies().time_in_state)
+            b.transitions.iter().any(|r| {
+                let d = r.probability.dependencies();
+                r.from == s
+                    && (d.time_in_state || d.episodes.iter().any(|&e| b.episodes[e].states[s]))
+            })
         })
         .count());
     let per_block = states * states

@@ -257,8 +257,8 @@ impl<'s> Plan<'s> {
             .map(|p| p.window())
     }
 
-    /// Where the tables' formulas are evaluated: no person's episodes or attributes (episode
-    /// times read 0, attributes their medians is for the caller to set), no age.
+    /// Where the tables' formulas are evaluated: episode times read 0, attributes their
+    /// medians, and the age is NaN until the caller sets it (`Tables::fill` does).
     pub fn context<'p>(
         &'p self,
         params: &'p [f64],
