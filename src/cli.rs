@@ -1,15 +1,16 @@
-//! The command line: clap definitions, and each command as a call into the library.
+//! The command line: clap definitions, and each command as calls into the library's
+//! [`Session`] façade and the renderers of [`crate::report`]. It may import every module.
 
 use crate::error::{Error, Result};
 use crate::report;
 use crate::report::files::{self, Inputs, OutputPlan};
 use crate::report::html::{self, Lang};
 use crate::report::terminal;
-use crate::results::{ComparisonSamples, RunResults};
+use crate::results::RunResults;
 use crate::scenario::Scenario;
-use crate::script::load_scenario;
-use crate::sensitivity::tornado::{self, Others};
-use crate::sensitivity::{Analysis, Metric, Progress, precision, sobol, sweep, threshold, voi};
+use crate::sensitivity::tornado::Others;
+use crate::sensitivity::{Metric, Progress, precision, threshold};
+use crate::session::{AnalysisSettings, Session};
 use crate::sim::{self, SimSettings};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -344,8 +345,8 @@ pub fn execute(cli: Cli) -> Result<()> {
                     "--low {low} --high {high}: need 0 < low < high < 1 (quantiles)"
                 )));
             }
-            analyse(&common, 1_000, |a| {
-                let r = tornado::tornado(a, metric, low, high, others)?;
+            analyse(&common, 1_000, |s, settings, progress| {
+                let r = s.tornado(settings, progress, metric, (low, high), others)?;
                 Ok(Outputs::new(
                     r.table(),
                     serde_json::to_string_pretty(&r),
@@ -353,12 +354,8 @@ pub fn execute(cli: Cli) -> Result<()> {
                 ))
             })
         }
-        Command::Sweep { common, vary } => analyse(&common, 1_000, |a| {
-            let axes = vary
-                .iter()
-                .map(|v| sweep::Axis::parse(a, v))
-                .collect::<Result<Vec<_>>>()?;
-            let r = sweep::sweep(a, axes)?;
+        Command::Sweep { common, vary } => analyse(&common, 1_000, |s, settings, progress| {
+            let r = s.sweep(settings, progress, &vary)?;
             Ok(Outputs::new(
                 r.table(),
                 serde_json::to_string_pretty(&r),
@@ -378,8 +375,8 @@ pub fn execute(cli: Cli) -> Result<()> {
                 ));
             }
             // The size is `base`; the analysis' own iteration count is not used.
-            analyse(&common, 1_000, |a| {
-                let r = sobol::sobol(a, base, bootstrap)?;
+            analyse(&common, 1_000, |s, settings, progress| {
+                let r = s.sobol(settings, progress, base, bootstrap)?;
                 Ok(Outputs::new(
                     r.table(),
                     serde_json::to_string_pretty(&r),
@@ -387,8 +384,8 @@ pub fn execute(cli: Cli) -> Result<()> {
                 ))
             })
         }
-        Command::Voi { common } => analyse(&common, 10_000, |a| {
-            let r = voi::voi(a)?;
+        Command::Voi { common } => analyse(&common, 10_000, |s, settings, progress| {
+            let r = s.voi(settings, progress)?;
             Ok(Outputs::new(
                 r.table(),
                 serde_json::to_string_pretty(&r),
@@ -402,8 +399,8 @@ pub fn execute(cli: Cli) -> Result<()> {
             target,
         } => {
             let target = threshold::Target::parse(&target)?;
-            analyse(&common, 1_000, |a| {
-                let r = threshold::threshold(a, &param, target)?;
+            analyse(&common, 1_000, |s, settings, progress| {
+                let r = s.threshold(settings, progress, &param, target)?;
                 Ok(Outputs::new(
                     r.table(),
                     serde_json::to_string_pretty(&r),
@@ -417,17 +414,17 @@ pub fn execute(cli: Cli) -> Result<()> {
 /// `socinv check`: the description, then what the sampled check found; exit 2 on invalid
 /// values (as `run` would stop), and on warnings with `--strict`.
 fn check(args: &CheckArgs) -> Result<()> {
-    let sc = load_scenario(&args.scenario)?;
+    let session = Session::load(&args.scenario, threads(args.threads))?;
+    let sc = session.scenario();
     let plan = OutputPlan::check(
         &[("--json", args.json.as_deref())],
         &Inputs::scenario(&args.scenario),
     )?;
-    let pool = thread_pool(args.threads)?;
-    let found = pool.install(|| sim::check::check(&sc, args.draws as usize, args.seed));
-    terminal::print(&report::model_description(&sc)?)?;
-    terminal::print(&report::check_findings(&sc, &found, args.seed))?;
+    let found = session.check(args.draws as usize, args.seed);
+    terminal::print(&report::model_description(sc)?)?;
+    terminal::print(&report::check_findings(sc, &found, args.seed))?;
     if args.json.is_some() {
-        let json = report::check_json(&sc, &found, args.seed);
+        let json = report::check_json(sc, &found, args.seed);
         plan.commit(&[("--json", json.as_bytes())])?;
     }
     if let Some(first) = found.findings.first() {
@@ -438,9 +435,9 @@ fn check(args: &CheckArgs) -> Result<()> {
         };
         return Err(Error::Model(format!(
             "{}, e.g. {} in {}; `socinv run --seed {}` would stop ({rules})",
-            report::finding_headline(&sc, &found, first),
+            report::finding_headline(sc, &found, first),
             report::check_value(e.value),
-            report::check_draw_name(&sc, e.kind),
+            report::check_draw_name(sc, e.kind),
             args.seed,
         )));
     }
@@ -448,7 +445,7 @@ fn check(args: &CheckArgs) -> Result<()> {
         let lines: Vec<String> = found
             .warnings
             .iter()
-            .map(|w| format!("\n  {}", report::warning_line(&sc, w)))
+            .map(|w| format!("\n  {}", report::warning_line(sc, w)))
             .collect();
         return Err(Error::Model(format!(
             "{}: {} warnings, and --strict makes them errors:{}",
@@ -483,41 +480,24 @@ impl Outputs {
     }
 }
 
-fn thread_pool(threads: Option<u64>) -> Result<rayon::ThreadPool> {
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = threads {
-        pool = pool.num_threads(t as usize);
-    }
-    pool.build()
-        .map_err(|e| Error::Usage(format!("--threads: {e}")))
+/// The `--threads` value as the library takes it.
+fn threads(threads: Option<u64>) -> Option<usize> {
+    threads.map(|t| t as usize)
 }
 
 /// Loads the scenario once, runs an analysis on it, writes the outputs and prints the table.
 fn analyse(
     args: &AnalysisArgs,
     default_iterations: u64,
-    run: impl FnOnce(&Analysis) -> Result<Outputs> + Send,
+    run: impl FnOnce(&Session, &AnalysisSettings, &dyn Progress) -> Result<Outputs>,
 ) -> Result<()> {
-    let scenario = load_scenario(&args.scenario)?;
+    let session = Session::load(&args.scenario, threads(args.threads))?;
     let perspective = match &args.perspective {
         None => None,
         Some(name) => Some(
-            scenario
-                .perspectives
-                .iter()
-                .position(|p| &p.name == name)
-                .ok_or_else(|| {
-                    let known: Vec<&str> = scenario
-                        .perspectives
-                        .iter()
-                        .map(|p| p.name.as_str())
-                        .collect();
-                    Error::Usage(format!(
-                        "--perspective {name}: the scenario has no such perspective; its \
-                         perspectives are: {}",
-                        known.join(", ")
-                    ))
-                })?,
+            session
+                .perspective_index(name)
+                .map_err(|e| Error::Usage(format!("--perspective {name}: {e}")))?,
         ),
     };
     let targets = [
@@ -527,16 +507,14 @@ fn analyse(
     let to_stdout = StdoutOutput::among(&targets, &["--json", "--csv"])?;
     let plan = OutputPlan::check(&files_only(&targets), &Inputs::scenario(&args.scenario))?;
     let progress = terminal::ProgressDisplay::on_stderr();
-    let analysis = Analysis {
-        scenario: &scenario,
+    let settings = AnalysisSettings {
         iterations: args.iterations.unwrap_or(default_iterations) as usize,
         seed: args.seed,
-        fixed: parse_fixed(&scenario, &args.set)?,
+        fixed: parse_fixed(session.scenario(), &args.set)?,
         perspective,
-        progress: &progress,
     };
     let started = Instant::now();
-    let outputs = thread_pool(args.threads)?.install(|| run(&analysis))?;
+    let outputs = run(&session, &settings, &progress)?;
     progress.finish();
     let contents: [(&str, &[u8]); 2] =
         [("--json", outputs.json.as_bytes()), ("--csv", &outputs.csv)];
@@ -655,17 +633,18 @@ pub fn parse_fixed(scenario: &Scenario, set: &[String]) -> Result<Vec<(usize, f6
 }
 
 fn run(args: &RunArgs) -> Result<()> {
-    let mut scenario = load_scenario(&args.scenario)?;
+    let mut session = Session::load(&args.scenario, threads(args.threads))?;
     if let Some(name) = &args.perspective {
-        scenario.decision_perspective = scenario
-            .decision_perspective_named(name)
+        session
+            .decide_for(name)
             .map_err(|e| Error::Usage(format!("--perspective {name}: {e}")))?;
     }
-    let pair = compare_pair(&scenario, args.compare.as_deref())?;
+    let scenario = session.scenario();
+    let pair = compare_pair(scenario, args.compare.as_deref())?;
     let settings = SimSettings {
         iterations: args.iterations as usize,
         seed: args.seed,
-        fixed: parse_fixed(&scenario, &args.set)?,
+        fixed: parse_fixed(scenario, &args.set)?,
     };
     let outputs = [
         ("--json", args.json.as_deref()),
@@ -691,16 +670,8 @@ fn run(args: &RunArgs) -> Result<()> {
 
     let progress = terminal::ProgressDisplay::on_stderr();
     let started = Instant::now();
-    let pool = thread_pool(args.threads)?;
-    // printed once the progress bar is cleared, on a line of its own
-    let mut stop_message = None;
-    let (iterations, settings) = match args.precision {
-        None => {
-            progress.stage("run", Some(args.iterations), "iterations");
-            let its =
-                pool.install(|| sim::simulate(&scenario, &settings, &|| progress.advance(1)))?;
-            (its, settings)
-        }
+    let run = match args.precision {
+        None => session.run(settings, &progress)?,
         Some(target) => {
             if !(target > 0.0 && target.is_finite()) {
                 return Err(Error::Usage(format!(
@@ -722,69 +693,37 @@ fn run(args: &RunArgs) -> Result<()> {
                     report::format::grouped(report::format::round_sig(p.mcse, 2), 0)
                 ));
             };
-            let run = pool.install(|| {
-                precision::run_to_precision(
-                    &scenario,
-                    &settings,
-                    target,
-                    max,
-                    &|| progress.advance(1),
-                    &on_batch,
-                )
-            })?;
-            let used = run.iterations.len();
-            stop_message = Some(if run.reached {
-                format!(
-                    "--precision {target}: reached MCSE {:.1} after {used} iterations",
-                    run.mcse
-                )
-            } else {
-                format!(
-                    "--precision {target}: stopped at --max-iterations {used} with MCSE {:.1}",
-                    run.mcse
-                )
-            });
-            (
-                run.iterations,
-                SimSettings {
-                    iterations: used,
-                    ..settings
-                },
-            )
+            session.run_to_precision(settings, target, max, &progress, &on_batch)?
         }
     };
     progress.finish();
-    if let Some(message) = stop_message {
-        terminal::eprintln(&message);
+    if let Some(stop) = run.precision {
+        let used = run.settings.iterations;
+        terminal::eprintln(&if stop.reached {
+            format!(
+                "--precision {}: reached MCSE {:.1} after {used} iterations",
+                stop.target, stop.mcse
+            )
+        } else {
+            format!(
+                "--precision {}: stopped at --max-iterations {used} with MCSE {:.1}",
+                stop.target, stop.mcse
+            )
+        });
     }
     let elapsed = started.elapsed().as_secs_f64();
 
-    let results = RunResults::new(&scenario, &settings, &iterations);
-    let json = args.json.as_ref().map(|_| report::json(&results));
+    let json = args.json.as_ref().map(|_| report::json(&run.results));
     let csv = match &args.samples {
-        Some(_) => Some(report::samples_csv(&scenario, &iterations)?),
+        Some(_) => Some(run.samples_csv(scenario)?),
         None => None,
     };
     let page = match &args.report {
-        Some(_) => {
-            let net_samples = scenario
-                .interventions()
-                .map(|(a, _)| ComparisonSamples::new(&scenario, &iterations, a).net)
-                .collect();
-            let options = html::Options {
-                lang: args.lang,
-                date: Some(html::today_utc()),
-                net_samples,
-            };
-            Some(html::render_with(&results, &[], &options)?)
-        }
+        Some(_) => Some(run.report_html(scenario, args.lang, Some(html::today_utc()))?),
         None => None,
     };
     let workbook = match &args.xlsx {
-        Some(_) => Some(report::xlsx::workbook(
-            &results,
-            Some((&scenario, &iterations)),
-        )?),
+        Some(_) => Some(run.workbook(scenario)?),
         None => None,
     };
     // Everything is rendered before the first file is written; then all are written or none.
@@ -802,17 +741,17 @@ fn run(args: &RunArgs) -> Result<()> {
     plan.commit(&contents)?;
     match to_stdout.flag() {
         Some(flag) => terminal::write_stdout(flag_content(&contents, flag))?,
-        None => terminal::print(&report::summary_text_comparing(&results, pair))?,
+        None => terminal::print(&report::summary_text_comparing(&run.results, pair))?,
     }
     for path in files_written(&outputs) {
         terminal::eprintln(&format!("Wrote {}", path.display()));
     }
     let person_years =
-        settings.iterations as f64 * scenario.person_years() * scenario.arms.len() as f64;
+        run.settings.iterations as f64 * scenario.person_years() * scenario.arms.len() as f64;
     terminal::eprintln(&format!(
         "simulated {person_years:.2e} individual-years in {elapsed:.2} s ({:.1} M/s, {} threads)",
         person_years / elapsed / 1e6,
-        pool.current_num_threads()
+        session.threads()
     ));
     Ok(())
 }

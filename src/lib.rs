@@ -33,6 +33,7 @@ pub mod results;
 pub mod scenario;
 pub mod script;
 pub mod sensitivity;
+pub mod session;
 pub mod sim;
 pub mod stats;
 

@@ -27,6 +27,7 @@ mod report_xlsx;
 mod risk;
 mod scenarios;
 mod sensitivity;
+mod session;
 mod sobol;
 mod values_shown;
 mod voi;
