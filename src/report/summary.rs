@@ -80,6 +80,17 @@ fn headline(r: &RunResults, c: &crate::results::Comparison) -> String {
             share(society.prob_net_positive, society.prob_net_positive_ci)
         );
     }
+    // the decision perspective's own payback (all actors' is under the key figures)
+    if let (Some(_), Some(payback)) = (decision.name, decision.payback) {
+        let _ = writeln!(
+            out,
+            "  Payback for {}: {}; pays back within {} years in {}",
+            point_of_view(sc, &decision),
+            median_payback(payback),
+            sc.horizon_years,
+            share(payback.prob_within_horizon, payback.prob_within_horizon_ci)
+        );
+    }
     out
 }
 
