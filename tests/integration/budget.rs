@@ -521,3 +521,78 @@ fn report_perspective_chooses_the_decision_perspective_again() {
     );
     assert_eq!(listing(dir.path()), before);
 }
+
+/// The words of a line, single-spaced.
+fn words(line: &str) -> String {
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn the_summary_shows_the_decision_perspectives_budget_per_year() {
+    let sc = scenario(&DETERMINISTIC.replace(
+        "first_year: 2027",
+        "first_year: 2027, price_year: 2024, decision_perspective: \"kommun\"",
+    ));
+    let (_, r) = run(&sc, 50, 1);
+    let text = socinv::report::summary_text(&r);
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| {
+            *l == "  Budget for the kommun per year: undiscounted SEK of price year 2024, as a \
+                   budget reads it"
+        })
+        .unwrap_or_else(|| panic!("no budget table in\n{text}"));
+    assert_eq!(
+        words(lines[at + 1]),
+        "year invested avoided net net P5 … P95 P(net > 0)"
+    );
+    for (row, expected) in lines[at + 2..at + 5].iter().zip([
+        "2027 10 500 7 000 -3 500 -3 500 … -3 500 0",
+        "2028 7 500 7 000 -500 -500 … -500 0",
+        "2029 0 7 000 7 000 7 000 … 7 000 100",
+    ]) {
+        assert!(words(row).starts_with(expected), "{row}\n{text}");
+    }
+    // after the per-actor table
+    let by_actor = lines
+        .iter()
+        .position(|l| l.contains("Net by actor"))
+        .unwrap();
+    assert!(by_actor < at);
+    // without a calendar year or a decision perspective: all actors, "år N"
+    let sc = scenario(&DETERMINISTIC.replace(", first_year: 2027", ""));
+    let (_, r) = run(&sc, 50, 1);
+    let text = socinv::report::summary_text(&r);
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("  Budget for all actors per year: undiscounted SEK, as"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        words(lines[at + 2]).starts_with("år 1 14 000 30 000 16 000"),
+        "{text}"
+    );
+    assert!(
+        words(lines[at + 4]).starts_with("år 3 0 30 000 30 000"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_budget_table_of_a_shipped_scenario_fits_in_100_columns() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join("uvas_jobbstod.rhai");
+    let sc = socinv::script::load_scenario(&path).unwrap();
+    let (_, r) = run(&sc, 300, 1);
+    let text = socinv::report::summary_text(&r);
+    assert!(text.contains("  Budget for the kommun per year"), "{text}");
+    for line in text.lines() {
+        assert!(
+            line.chars().count() <= 100,
+            "{} wide: {line}",
+            line.chars().count()
+        );
+    }
+}
