@@ -138,6 +138,10 @@ pub struct ReportArgs {
     /// Also write an Excel workbook (summary, per actor, per year, arms, parameters).
     #[arg(long, value_name = "FILE.xlsx")]
     pub xlsx: Option<PathBuf>,
+    /// The decision perspective of the headline: a perspective, an actor or "all actors"
+    /// (default: the one the results were run with).
+    #[arg(long, value_name = "NAME")]
+    pub perspective: Option<String>,
 }
 
 /// Settings shared by the sensitivity analyses.
@@ -832,12 +836,17 @@ fn report_command(args: &ReportArgs) -> Result<()> {
             crate::results::SCHEMA
         )));
     }
-    let results = RunResults::from_json(value).map_err(|e| {
+    let mut results = RunResults::from_json(value).map_err(|e| {
         Error::Usage(format!(
             "{}: not a socinv results file this version can read: {e}",
             args.results.display()
         ))
     })?;
+    if let Some(name) = &args.perspective {
+        results
+            .choose_decision_perspective(name)
+            .map_err(|e| Error::Usage(format!("--perspective {name}: {e}")))?;
+    }
     let sensitivity = args
         .sensitivity
         .iter()

@@ -35,6 +35,9 @@ pub struct Scenario {
     pub description: String,
     pub currency: String,
     pub price_year: Option<i64>,
+    /// The calendar year of year 0 of the horizon (`first_year`), for the budget view; `None`:
+    /// years read "år 1", "år 2", ….
+    pub first_year: Option<i32>,
     /// Number of simulated years (years `0..horizon`).
     pub horizon: u32,
     /// Yearly discount rate, e.g. 0.035.

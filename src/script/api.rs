@@ -68,6 +68,7 @@ struct Settings {
     description: String,
     currency: String,
     price_year: Option<i64>,
+    first_year: Option<i32>,
     horizon: u32,
     discount_rate: f64,
     outcome_discount_rate: f64,
@@ -223,6 +224,7 @@ impl SharedBuilder {
             description: settings.description,
             currency: settings.currency,
             price_year: settings.price_year,
+            first_year: settings.first_year,
             horizon: settings.horizon,
             discount_rate: settings.discount_rate,
             outcome_discount_rate: settings.outcome_discount_rate,
@@ -1100,6 +1102,7 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
             "cohort",
             "composition",
             "decision_perspective",
+            "first_year",
         ];
         check_keys(&ctx, "scenario", &map, &keys)?;
         let get = |k: &str| map.get(k).cloned();
@@ -1171,11 +1174,29 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
             Some(v) => Some(i64::from(to_whole(&ctx, "scenario price_year", &v, 1900)?)),
             None => None,
         };
+        // The calendar year of year 0: a whole number within 1900..=2200.
+        let first_year = match get("first_year") {
+            None => None,
+            Some(v) => {
+                let x = to_number(&ctx, "scenario first_year", &v)?;
+                if x.fract() != 0.0 || !(1900.0..=2200.0).contains(&x) {
+                    return Err(fail(
+                        &ctx,
+                        format!(
+                            "scenario first_year: expected the calendar year of the horizon's                              first year, a whole number from 1900 to 2200 (e.g. 2027), got {}",
+                            number(x)
+                        ),
+                    ));
+                }
+                Some(x as i32)
+            }
+        };
         b.settings = Some(Settings {
             name,
             description: text("description", "")?,
             currency: text("currency", "SEK")?,
             price_year,
+            first_year,
             horizon,
             discount_rate,
             outcome_discount_rate,

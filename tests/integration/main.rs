@@ -3,6 +3,7 @@
 mod arms;
 mod bad_scripts;
 mod browser;
+mod budget;
 mod check;
 mod cli;
 mod command_line;
