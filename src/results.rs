@@ -3,7 +3,7 @@
 //! Sign convention: `net = baseline cost − intervention arm cost (program cost included)`,
 //! discounted to year 0; positive means the investment pays back.
 
-use crate::scenario::{Composition, Described, Labels, Scenario, StartAge};
+use crate::scenario::{Composition, Described, Labels, Scenario, ScenarioTexts, StartAge};
 use crate::sensitivity::drivers::{Driver, drivers};
 use crate::sim::{ArmResult, IterationResult, SimSettings, year_table};
 use crate::stats::{
@@ -39,6 +39,13 @@ pub struct RunResults {
 pub struct ScenarioInfo {
     pub name: String,
     pub description: String,
+    /// The people of the target group as a plural noun ("familjer"), where the scenario names
+    /// them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_group: Option<String>,
+    /// The scenario's texts in other languages, by language code ("en"), where it gives them.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub translations: IndexMap<String, ScenarioTexts>,
     pub file: String,
     pub source_hash: String,
     pub currency: String,
@@ -989,11 +996,31 @@ pub fn start_age_info(scenario: &Scenario, group: usize, age: &StartAge) -> Star
     }
 }
 
+impl ScenarioInfo {
+    /// The scenario's name, description and target group in the language `code` ("sv",
+    /// "en"): its own texts, or the Swedish ones where it gives none in that language (but no
+    /// target group: an output then uses its own word for people).
+    pub fn texts_in(&self, code: &str) -> ScenarioTexts {
+        if let Some(t) = self.translations.get(code) {
+            return t.clone();
+        }
+        ScenarioTexts {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            target_group: (code == crate::scenario::TEXT_LANGUAGES[0])
+                .then(|| self.target_group.clone())
+                .flatten(),
+        }
+    }
+}
+
 /// Describes the scenario for outputs (parameters with their P5, P50, P95).
 pub fn scenario_info(scenario: &Scenario, settings: &SimSettings) -> ScenarioInfo {
     ScenarioInfo {
         name: scenario.name.clone(),
         description: scenario.description.clone(),
+        target_group: scenario.target_group.clone(),
+        translations: scenario.translations.clone(),
         file: scenario.file.clone(),
         source_hash: scenario.source_hash.clone(),
         currency: scenario.currency.clone(),

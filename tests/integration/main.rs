@@ -30,5 +30,6 @@ mod scenarios;
 mod sensitivity;
 mod session;
 mod sobol;
+mod texts;
 mod values_shown;
 mod voi;
