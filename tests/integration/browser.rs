@@ -299,18 +299,20 @@ fn pdf_page_sizes(pdf: &[u8]) -> Vec<(f64, f64)> {
 fn browser_or_skip(test: &str) -> Option<PathBuf> {
     let found = browser();
     if found.is_none() {
-        assert_ne!(
-            std::env::var("SOCINV_REQUIRE_BROWSER").as_deref(),
-            Ok("1"),
-            "no chromium found, and SOCINV_REQUIRE_BROWSER=1: install it (apt-get install chromium)"
+        if std::env::var("SOCINV_REQUIRE_BROWSER").as_deref() == Ok("1") {
+            panic!(
+                "no chromium found, and SOCINV_REQUIRE_BROWSER=1: install it (apt-get install \
+                 chromium) or name it in $SOCINV_CHROMIUM"
+            );
+        }
+        // libtest captures print!/eprint!, not writes to the process's stderr: this shows, on a
+        // line of its own even next to libtest's "test … ok".
+        let note = format!(
+            "\nskipped: {test}: no chromium found ($SOCINV_CHROMIUM, or chromium, \
+             chromium-browser or google-chrome on the PATH); install it (apt-get install \
+             chromium) to run the browser tests\n"
         );
-        // libtest captures print!/eprint!, not writes to the process's stderr: this shows.
-        let _ = writeln!(
-            std::io::stderr(),
-            "skipped: {test}: no chromium found ($SOCINV_CHROMIUM, or chromium, chromium-browser \
-             or google-chrome on the PATH); install it (apt-get install chromium) to run the \
-             browser tests"
-        );
+        let _ = std::io::stderr().write_all(note.as_bytes());
     }
     found
 }
