@@ -18,9 +18,11 @@
 //!   clips it; a page's fill is the lowest bottom of its content (leaf elements, table rows and
 //!   charts) over the page height. (2) The real print: the report printed to PDF, whose page
 //!   count must equal the emulation's (this holds the emulation to the print) and whose pages
-//!   are A4 portrait. Asserted: no chart or table row split, no text cut at the page edge,
-//!   nothing justified, every page but the last at least half full, and at most a quarter more
-//!   pages than the content's unbroken height fills (`ceil(1.25 × height / page height)`).
+//!   are A4 portrait. Asserted: no chart or table row split; no heading (or caption) on an
+//!   earlier page than the first thing after it, and no chart on another page than its
+//!   figure's heading; no text cut at the page edge; nothing justified; every page but the last
+//!   at least half full; and at most a quarter more pages than the content's unbroken height
+//!   fills (`ceil(1.25 × height / page height)`).
 //!
 //! Chromium is found as `$SOCINV_CHROMIUM`, else `chromium`, `chromium-browser` or
 //! `google-chrome` on the PATH. Without a browser the tests pass but write
@@ -145,6 +147,25 @@ window.addEventListener("load", () => {
       if (bottom > H + 0.5 || top < -0.5)
         problems.push("past the page bottom on page " + (p + 1) + ": " + label(el));
     }
+  }
+  // a heading on the same page as the first thing after it
+  const pageRange = el => {
+    const pages = [...el.getClientRects()].filter(r => r.height > 0).map(pageOf);
+    return pages.length ? [Math.min(...pages), Math.max(...pages)] : null;
+  };
+  for (const h of box.querySelectorAll("h1, h2, h3, caption")) {
+    const next = content.find(el => !h.contains(el) && !el.contains(h)
+      && (h.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) && pageRange(el));
+    const [hp, np] = [pageRange(h), next && pageRange(next)];
+    if (hp && np && np[0] > hp[1])
+      problems.push("heading alone at the foot of page " + (hp[1] + 1) + ": " + label(h));
+  }
+  // a chart on the page of its figure's heading (and so of the text on how to read it)
+  for (const figure of box.querySelectorAll("figure")) {
+    const [h, chart] = [figure.querySelector("h3"), figure.querySelector("svg.chart")];
+    const [hp, cp] = [h && pageRange(h), chart && pageRange(chart)];
+    if (hp && cp && cp[0] !== hp[1])
+      problems.push("chart on page " + (cp[0] + 1) + ", its heading on page " + (hp[1] + 1) + ": " + label(h));
   }
   for (const el of box.querySelectorAll("*")) {
     const style = getComputedStyle(el);
