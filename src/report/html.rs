@@ -882,13 +882,13 @@ impl Ctx<'_> {
                 @if !sc.rules.is_empty() {
                     h3 { (m.transition_rules) }
                     ol.rules {
-                        @for r in &sc.rules { li { code { (r) } } }
+                        @for r in &sc.rules { li { code { (i18n::readable_formula(labels, r)) } } }
                     }
                 }
                 (self.sources())
                 @if !sc.notes.trim().is_empty() {
                     h3 { (m.description_and_sources) }
-                    pre.notes { (sc.notes.trim_end()) }
+                    (notes_markup(&sc.notes))
                 }
             }
         }
@@ -1126,6 +1126,61 @@ impl Ctx<'_> {
     }
 }
 
+/// A block of the scenario's notes, as wrapped prose reads it.
+#[derive(Debug, PartialEq, Eq)]
+enum NoteBlock {
+    Paragraph(String),
+    List(Vec<String>),
+}
+
+/// The notes' lines as paragraphs and lists: a line at the left margin starts a paragraph, a
+/// line starting with `- ` or `* ` a list item, an indented line goes on with the one before,
+/// an empty line ends a block.
+fn note_blocks(notes: &str) -> Vec<NoteBlock> {
+    let mut blocks: Vec<NoteBlock> = Vec::new();
+    let mut open = false;
+    for line in notes.lines() {
+        let t = line.trim();
+        if t.is_empty() {
+            open = false;
+            continue;
+        }
+        let indented = line.starts_with([' ', '\t']);
+        if let Some(item) = t.strip_prefix("- ").or_else(|| t.strip_prefix("* ")) {
+            match blocks.last_mut() {
+                Some(NoteBlock::List(items)) if open => items.push(item.trim().to_string()),
+                _ => blocks.push(NoteBlock::List(vec![item.trim().to_string()])),
+            }
+        } else if indented && open {
+            let last = match blocks.last_mut() {
+                Some(NoteBlock::Paragraph(p)) => p,
+                Some(NoteBlock::List(items)) => items.last_mut().expect("a list has an item"),
+                None => unreachable!("open implies a block"),
+            };
+            last.push(' ');
+            last.push_str(t);
+        } else {
+            blocks.push(NoteBlock::Paragraph(t.to_string()));
+        }
+        open = true;
+    }
+    blocks
+}
+
+/// The notes as wrapped prose.
+fn notes_markup(notes: &str) -> Markup {
+    html! {
+        div.notes {
+            @for b in note_blocks(notes) {
+                @match b {
+                    NoteBlock::Paragraph(p) => p { (p) },
+                    NoteBlock::List(items) => ul { @for i in items { li { (i) } } },
+                }
+            }
+        }
+    }
+}
+
 /// A chart's SVG in its wrapper. The SVG goes in unescaped: plotters escapes the text it
 /// writes, and `charts::accessible` escapes the title and description.
 fn chart(svg: &str) -> Markup {
@@ -1194,5 +1249,20 @@ mod tests {
             "SEK&lt;img src=x onerror=&quot;a&amp;b&quot;&gt; R&amp;D &x; &amp;#; &amp;#x;"
         );
         assert_eq!(esc(&once), once);
+    }
+
+    #[test]
+    fn notes_read_as_paragraphs_and_lists() {
+        let notes = "Title line\nIntervention: one\n  goes on\nKey:\n  - first\n    more\n  - second\n\nAfter";
+        assert_eq!(
+            note_blocks(notes),
+            [
+                NoteBlock::Paragraph("Title line".into()),
+                NoteBlock::Paragraph("Intervention: one goes on".into()),
+                NoteBlock::Paragraph("Key:".into()),
+                NoteBlock::List(vec!["first more".into(), "second".into()]),
+                NoteBlock::Paragraph("After".into()),
+            ]
+        );
     }
 }

@@ -320,8 +320,24 @@ fn swedish_report_is_self_contained_complete_and_says_what_the_results_say() {
         doc.select(&sel("section.appendix ol.rules li")).count(),
         r.scenario.rules.len()
     );
-    let notes = text(doc.select(&sel("pre.notes")).next().unwrap());
-    assert_eq!(notes, r.scenario.notes.trim_end());
+    // the notes as wrapped prose: paragraphs and lists, every word kept in order
+    let notes = text(doc.select(&sel("div.notes")).next().unwrap());
+    let words = |s: &str| -> Vec<String> {
+        s.split_whitespace()
+            .filter(|w| *w != "-")
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(words(&notes), words(&r.scenario.notes));
+    assert!(doc.select(&sel("pre.notes")).next().is_none());
+    let items = r
+        .scenario
+        .notes
+        .lines()
+        .filter(|l| l.trim_start().starts_with("- "))
+        .count();
+    assert!(items > 0);
+    assert_eq!(doc.select(&sel("div.notes li")).count(), items);
     assert!(doc.select(&sel("table.matrix")).count() >= r.scenario.arms.len());
     // the footer: what is needed to reproduce
     let footer = text(doc.select(&sel("footer")).next().unwrap());
@@ -513,7 +529,7 @@ fn scenario_text_is_escaped() {
         // the charts' own text is escaped too (plotters escapes its <text>)
         let svg_text: String = doc.select(&sel("svg text")).map(text).collect();
         assert!(svg_text.contains("kommun <i>"), "{svg_text}");
-        let notes = text(doc.select(&sel("pre.notes")).next().unwrap());
+        let notes = text(doc.select(&sel("div.notes")).next().unwrap());
         assert!(
             notes.contains("<script>alert(\"notes\")</script>"),
             "{notes}"
