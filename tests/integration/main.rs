@@ -10,6 +10,7 @@ mod commands;
 mod common;
 mod compare;
 mod correlation;
+mod csv_files;
 mod decision;
 mod distributions;
 mod docs;
