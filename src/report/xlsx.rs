@@ -438,7 +438,7 @@ struct Sheet<'f> {
     f: &'f Formats,
     /// Characters needed per column.
     widths: Vec<usize>,
-    /// Tables added so far (an autofilter takes the place of one whose headers repeat).
+    /// Whether the sheet has its one plain autofilter (given to a table whose headers repeat).
     has_autofilter: bool,
 }
 

@@ -394,3 +394,35 @@ fn the_english_workbook_keeps_its_names_and_gets_tables() {
         ]
     );
 }
+
+#[test]
+fn two_interventions_get_the_comparison_sheet_with_a_filter_and_a_pairs_table() {
+    let sc = crate::common::scenario(
+        r#"
+scenario(#{ name: "två", horizon: 2, cohort: 10 });
+actor("kommun");
+state("s");
+start(#{ s: 1.0 });
+let c = param("c", normal(300, 50));
+intervention("A", #{});
+intervention("B", #{});
+cost("s", "kommun", 1000 - c * arm_is("A") - 400 * arm_is("B"));
+"#,
+    );
+    let (_, r) = run(&sc, 30, 3);
+    assert!(r.option_comparison.is_some());
+    let mut book = open(socinv::report::xlsx::workbook_in(Lang::Sv, &r, None).unwrap());
+    assert_eq!(book.sheet_names().last().unwrap(), "Jämförelse");
+    let options = sheet(&mut book, "Jämförelse");
+    assert_eq!(text(&options, 0, 0), "Synvinkel");
+    let pairs = find_row(&options, &["Synvinkel", "A", "B"]);
+    book.load_tables().unwrap();
+    // the decision table repeats "MCSE", which a table cannot: a plain filter there
+    assert_eq!(book.table_names_in_sheet("Jämförelse"), ["tblPairs"]);
+    let table = book.table_by_name("tblPairs").unwrap();
+    assert_eq!(table.data().start(), Some((pairs as u32 + 1, 0)));
+    assert_eq!(
+        table.data().height(),
+        r.option_comparison.as_ref().unwrap().pairwise.len()
+    );
+}
