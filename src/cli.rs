@@ -3,6 +3,8 @@
 
 use crate::error::{Error, Result};
 use crate::report;
+use crate::report::SamplesLayout;
+use crate::report::csv_file::{self, CsvDialect};
 use crate::report::files::{self, Inputs, OutputPlan};
 use crate::report::html::{self, Lang};
 use crate::report::terminal;
@@ -132,7 +134,7 @@ pub struct ReportArgs {
     /// The HTML report to write.
     #[arg(long, short = 'o', value_name = "FILE.html")]
     pub output: Option<PathBuf>,
-    /// The language of the report.
+    /// The language of the report and of the workbook's sheet names and headers.
     #[arg(long, value_enum, default_value = "sv")]
     pub lang: Lang,
     /// Also write an Excel workbook (summary, per actor, per year, arms, parameters).
@@ -170,6 +172,10 @@ pub struct AnalysisArgs {
     /// Write the results as CSV; `-` writes them to stdout instead of the table.
     #[arg(long, value_name = "FILE.csv")]
     pub csv: Option<PathBuf>,
+    /// The dialect of --csv: standard (comma, decimal point; R, Python) or excel-sv (for Excel
+    /// with Swedish settings: byte order mark, semicolon, decimal comma).
+    #[arg(long, value_enum, default_value = "standard")]
+    pub csv_dialect: CsvDialect,
 }
 
 #[derive(Debug, clap::Args)]
@@ -192,6 +198,14 @@ pub struct RunArgs {
     /// Write one CSV row per iteration: parameter draws and results.
     #[arg(long, value_name = "FILE.csv")]
     pub samples: Option<PathBuf>,
+    /// The layout of --samples: wide (one row per iteration) or tidy (one row per value:
+    /// iteration, arm, actor, year, measure, value; for R and Python).
+    #[arg(long, value_enum, default_value = "wide")]
+    pub samples_layout: SamplesLayout,
+    /// The dialect of --samples: standard (comma, decimal point; R, Python) or excel-sv (for
+    /// Excel with Swedish settings: byte order mark, semicolon, decimal comma).
+    #[arg(long, value_enum, default_value = "standard")]
+    pub csv_dialect: CsvDialect,
     /// Fix a parameter at a value, e.g. --set rr_insats=0.8 (repeatable).
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub set: Vec<String>,
@@ -205,7 +219,7 @@ pub struct RunArgs {
     /// Write the decision-maker report as a self-contained HTML file.
     #[arg(long, value_name = "FILE.html")]
     pub report: Option<PathBuf>,
-    /// The language of --report.
+    /// The language of --report and of the sheet names and headers of --xlsx.
     #[arg(long, value_enum, default_value = "sv")]
     pub lang: Lang,
     /// Write an Excel workbook with the results and one row per iteration.
@@ -504,6 +518,11 @@ fn analyse(
                 .map_err(|e| Error::Usage(format!("--perspective {name}: {e}")))?,
         ),
     };
+    if args.csv_dialect != CsvDialect::Standard && args.csv.is_none() {
+        return Err(Error::Usage(
+            "--csv-dialect sets the dialect of --csv; add --csv FILE.csv".to_string(),
+        ));
+    }
     let targets = [
         ("--json", args.json.as_deref()),
         ("--csv", args.csv.as_deref()),
@@ -518,7 +537,7 @@ fn analyse(
         perspective,
     };
     let started = Instant::now();
-    let outputs = run(&session, &settings, &progress)?;
+    let outputs = csv_file::with_dialect(args.csv_dialect, || run(&session, &settings, &progress))?;
     progress.finish();
     let contents: [(&str, &[u8]); 2] =
         [("--json", outputs.json.as_bytes()), ("--csv", &outputs.csv)];
@@ -658,9 +677,20 @@ fn run(args: &RunArgs) -> Result<()> {
     ];
     let to_stdout = StdoutOutput::among(&outputs, &["--json"])?;
     let plan = OutputPlan::check(&files_only(&outputs), &Inputs::scenario(&args.scenario))?;
-    if args.lang != Lang::Sv && args.report.is_none() {
+    if args.samples.is_none()
+        && (args.samples_layout != SamplesLayout::Wide || args.csv_dialect != CsvDialect::Standard)
+    {
         return Err(Error::Usage(
-            "--lang sets the language of --report; add --report FILE.html".to_string(),
+            "--samples-layout and --csv-dialect set the layout of --samples; add --samples \
+             FILE.csv"
+                .to_string(),
+        ));
+    }
+    if args.lang != Lang::Sv && args.report.is_none() && args.xlsx.is_none() {
+        return Err(Error::Usage(
+            "--lang sets the language of --report and --xlsx; add --report FILE.html or --xlsx \
+             FILE.xlsx"
+                .to_string(),
         ));
     }
     if args.xlsx.is_some() {
@@ -719,7 +749,9 @@ fn run(args: &RunArgs) -> Result<()> {
 
     let json = args.json.as_ref().map(|_| report::json(&run.results));
     let csv = match &args.samples {
-        Some(_) => Some(run.samples_csv(scenario)?),
+        Some(_) => Some(csv_file::with_dialect(args.csv_dialect, || {
+            run.samples_csv(scenario, args.samples_layout)
+        })?),
         None => None,
     };
     let page = match &args.report {
@@ -727,7 +759,7 @@ fn run(args: &RunArgs) -> Result<()> {
         None => None,
     };
     let workbook = match &args.xlsx {
-        Some(_) => Some(run.workbook(scenario)?),
+        Some(_) => Some(run.workbook(scenario, args.lang)?),
         None => None,
     };
     // Everything is rendered before the first file is written; then all are written or none.
@@ -804,10 +836,10 @@ fn report_command(args: &ReportArgs) -> Result<()> {
                 .to_string(),
         ));
     }
-    if args.output.is_none() && (!args.sensitivity.is_empty() || args.lang != Lang::Sv) {
+    if args.output.is_none() && !args.sensitivity.is_empty() {
         return Err(Error::Usage(
-            "--sensitivity and --lang go into the HTML report; add -o report.html (the workbook \
-             holds the run's results only)"
+            "--sensitivity goes into the HTML report; add -o report.html (the workbook holds \
+             the run's results only)"
                 .to_string(),
         ));
     }
@@ -871,7 +903,7 @@ fn report_command(args: &ReportArgs) -> Result<()> {
         None => None,
     };
     let workbook = match &args.xlsx {
-        Some(_) => Some(report::xlsx::workbook(&results, None)?),
+        Some(_) => Some(report::xlsx::workbook_in(args.lang, &results, None)?),
         None => None,
     };
     let mut contents: Vec<(&str, &[u8])> = Vec::new();

@@ -10,6 +10,7 @@
 //! sensitivity, compare, report. Only cli.rs imports it.
 
 use crate::error::{Error, Result};
+use crate::report::SamplesLayout;
 use crate::report::html::{self, Lang};
 use crate::results::{ComparisonSamples, RunResults};
 use crate::scenario::Scenario;
@@ -278,12 +279,12 @@ impl Run {
     }
 
     /// The workbook of this run, with its per-iteration sheet.
-    pub fn workbook(&self, scenario: &Scenario) -> Result<Vec<u8>> {
-        crate::report::xlsx::workbook(&self.results, Some((scenario, &self.iterations)))
+    pub fn workbook(&self, scenario: &Scenario, lang: Lang) -> Result<Vec<u8>> {
+        crate::report::xlsx::workbook_in(lang, &self.results, Some((scenario, &self.iterations)))
     }
 
-    /// One CSV row per iteration.
-    pub fn samples_csv(&self, scenario: &Scenario) -> Result<Vec<u8>> {
-        crate::report::samples_csv(scenario, &self.iterations)
+    /// The iterations' samples as CSV, in `layout`.
+    pub fn samples_csv(&self, scenario: &Scenario, layout: SamplesLayout) -> Result<Vec<u8>> {
+        crate::report::samples_csv_as(scenario, &self.iterations, layout)
     }
 }

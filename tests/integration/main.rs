@@ -11,6 +11,7 @@ mod commands;
 mod common;
 mod compare;
 mod correlation;
+mod csv_files;
 mod decision;
 mod distributions;
 mod docs;
