@@ -314,6 +314,7 @@ pub struct BudgetYear {
     /// The year of the horizon, 0-based (year 0 is "år 1").
     pub year: u32,
     /// The calendar year, where the scenario gives `first_year` (`first_year + year`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar_year: Option<i32>,
     /// The program cost this point of view pays in the year (its `funded_by` share).
     pub invested: Summary,

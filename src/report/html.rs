@@ -37,6 +37,7 @@ mod sensitivity;
 
 use crate::error::Result;
 use crate::results::{Comparison, RunResults};
+use crate::scenario::ScenarioTexts;
 use crate::stats::{Histogram, Summary};
 use charts::{ChartText, IntervalRow};
 use fmt::{Money, NBSP};
@@ -103,6 +104,7 @@ pub fn render_with(
         money: Money::new(options.lang, &esc(currency)),
         chart_money: Money::new(options.lang, currency),
         r: results,
+        texts: results.scenario.texts_in(options.lang.code()),
         next_id: Cell::new(0),
     };
     Ok(ctx.document(&analyses, options)?.into_string())
@@ -188,6 +190,8 @@ struct Ctx<'a> {
     /// escapes their text).
     pub chart_money: Money,
     pub r: &'a RunResults,
+    /// The scenario's name, description and target group in the report's language.
+    pub texts: ScenarioTexts,
     next_id: Cell<usize>,
 }
 
@@ -222,6 +226,12 @@ impl Ctx<'_> {
         fmt::percent_ci(self.lang, p, ci)
     }
 
+    /// "25 familjer": the target group's size with its noun, in the report's language.
+    fn target_group_count(&self) -> String {
+        let n = fmt::number(self.lang, f64::from(self.r.scenario.cohort), 0);
+        (self.m.people)(&n, self.texts.target_group.as_deref())
+    }
+
     fn years(&self, k: u32) -> String {
         (self.m.years)(k)
     }
@@ -232,7 +242,6 @@ impl Ctx<'_> {
     }
 
     fn document(&self, analyses: &[sensitivity::Loaded], options: &Options) -> Result<Markup> {
-        let sc = &self.r.scenario;
         let m = self.m;
         let mut parts = Vec::new();
         for (k, c) in self.r.comparisons.iter().enumerate() {
@@ -252,7 +261,7 @@ impl Ctx<'_> {
                     meta charset="utf-8";
                     meta name="viewport" content="width=device-width, initial-scale=1";
                     meta name="generator" content={ "socinv " (self.r.socinv_version) };
-                    title { (sc.name) " – " (m.decision_brief) }
+                    title { (self.texts.name) " – " (m.decision_brief) }
                     // the report's own stylesheet, a constant
                     style { (PreEscaped(CSS)) }
                 }
@@ -277,7 +286,7 @@ impl Ctx<'_> {
         let lang = self.lang;
         let m = self.m;
         let mut meta = vec![
-            (m.meta_target_group)(&fmt::number(lang, f64::from(sc.cohort), 0)),
+            (m.meta_target_group)(&self.target_group_count()),
             (m.meta_horizon)(&self.years(sc.horizon_years)),
         ];
         if let Some(y) = sc.price_year {
@@ -292,9 +301,9 @@ impl Ctx<'_> {
         html! {
             header.doc {
                 p.kicker { (m.kicker) }
-                h1 { (sc.name) }
-                @if !sc.description.trim().is_empty() {
-                    p.lead { (sc.description) }
+                h1 { (self.texts.name) }
+                @if !self.texts.description.trim().is_empty() {
+                    p.lead { (self.texts.description) }
                 }
                 p.meta { (meta.join(" · ")) }
                 @if self.r.comparisons.len() > 1 { (self.overview()) }
@@ -788,7 +797,7 @@ impl Ctx<'_> {
         let mut facts: Vec<(String, Markup)> = vec![
             (
                 m.target_group_size.into(),
-                html! { ((m.people)(&fmt::number(lang, f64::from(sc.cohort), 0))) },
+                html! { (self.target_group_count()) },
             ),
             (m.horizon.into(), html! { (self.years(sc.horizon_years)) }),
             (
@@ -1081,7 +1090,7 @@ impl Ctx<'_> {
             .map_or(sc.file.as_str(), |f| f.to_str().unwrap_or(&sc.file));
         let mut rows: Vec<(&str, Markup)> = vec![
             (m.program, html! { "socinv " (self.r.socinv_version) }),
-            (m.scenario, html! { (sc.name) }),
+            (m.scenario, html! { (self.texts.name) }),
             (m.file, html! { code { (file_name) } }),
             (m.content_hash, html! { code { (sc.source_hash) } }),
             (m.seed, html! { (self.r.settings.seed) }),

@@ -122,7 +122,7 @@ fn budget_table(r: &RunResults, c: &crate::results::Comparison) -> String {
     for y in &line.years {
         rows.push(vec![
             y.calendar_year
-                .map_or_else(|| format!("år {}", y.year + 1), |c| c.to_string()),
+                .map_or_else(|| format!("year {}", y.year + 1), |c| c.to_string()),
             amount(y.invested.mean),
             amount(y.avoided.mean),
             amount(y.net.mean),

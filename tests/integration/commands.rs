@@ -446,11 +446,11 @@ fn results_without_prob_loss_still_make_a_report() {
         &["report", "old.json", "-o", "old.html", "--xlsx", "old.xlsx"],
     );
     let mut book: Xlsx<_> = open_workbook(d.join("old.xlsx")).unwrap();
-    let summary = book.worksheet_range("Summary").unwrap();
+    let summary = book.worksheet_range("Sammanfattning").unwrap();
     let row = summary
         .rows()
-        .find(|r| r.iter().any(|c| *c == "P(net < 0)"))
-        .expect("a P(net < 0) row");
+        .find(|r| r.iter().any(|c| *c == "P(netto < 0)"))
+        .expect("a P(netto < 0) row");
     let loss = calamine::DataType::get_float(&row[3]).expect("a number");
     assert!((loss - expected).abs() < 1e-12, "{loss} vs {expected}");
 }

@@ -321,7 +321,14 @@ fn swedish_report_is_self_contained_complete_and_says_what_the_results_say() {
         r.scenario.rules.len()
     );
     // the notes as wrapped prose: paragraphs and lists, every word kept in order
-    let notes = text(doc.select(&sel("div.notes")).next().unwrap());
+    // the text of each paragraph and item apart, as a reader sees them
+    let notes = doc
+        .select(&sel("div.notes"))
+        .next()
+        .unwrap()
+        .text()
+        .collect::<Vec<_>>()
+        .join(" ");
     let words = |s: &str| -> Vec<String> {
         s.split_whitespace()
             .filter(|w| *w != "-")

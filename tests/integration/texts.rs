@@ -2,9 +2,11 @@
 //! #{ sv: …, en: … }`), carried into the results; wrong forms refused at their line.
 
 use crate::common::{load_error, run, scenario};
+use socinv::report::html::Lang;
 
 const MODEL: &str = r#"
 state("hemma"); state("placerad");
+start(#{ hemma: 1.0 });
 actor("kommun");
 transition("hemma", "placerad", 0.1);
 cost("placerad", "kommun", 1000);
@@ -51,6 +53,19 @@ fn texts_per_language_and_the_target_group_reach_the_results() {
     let back =
         socinv::results::RunResults::from_json(serde_json::from_str(&json).unwrap()).unwrap();
     assert_eq!(back.scenario.texts_in("en"), en);
+    // the report speaks of the target group with its noun, in its language
+    for (lang, title, group) in [
+        (Lang::Sv, "Familjestöd", "Målgrupp: 25 familjer"),
+        (Lang::En, "Family support", "Target group: 25 families"),
+    ] {
+        let page = socinv::report::html::render(&results, &[], lang).unwrap();
+        let doc = scraper::Html::parse_document(&page);
+        let h1 = scraper::Selector::parse("h1").unwrap();
+        let meta = scraper::Selector::parse("header p.meta").unwrap();
+        let text = |sel| -> String { doc.select(sel).next().unwrap().text().collect() };
+        assert_eq!(text(&h1), title);
+        assert!(text(&meta).starts_with(group), "{}", text(&meta));
+    }
 }
 
 #[test]
@@ -62,6 +77,8 @@ fn a_text_in_one_language_serves_both_but_the_target_group_only_its_own() {
     assert_eq!(en.name, "Familjestöd");
     // "25 familjer" in an English report would read wrong: it says "people" instead
     assert_eq!(en.target_group, None);
+    let page = socinv::report::html::render(&results, &[], Lang::En).unwrap();
+    assert!(page.contains("Target group: 25 people"), "{page}");
     let json = socinv::report::json(&results);
     assert!(!json.contains("translations"), "{json}");
     // English only for the name: the description stays Swedish in English

@@ -26,8 +26,8 @@ pub(crate) struct Messages {
     pub years_n_to_m: fn(u32, u32) -> String,
     /// "mellan −1,6 och 2,3 mnkr".
     pub between: fn(&Ends) -> String,
-    /// "25 personer".
-    pub people: fn(&str) -> String,
+    /// "25 familjer": a count and the scenario's target group noun ("personer" without one).
+    pub people: fn(&str, Option<&str>) -> String,
     /// The last separator of a list: " och ".
     pub and: &'static str,
     pub all_actors: &'static str,
@@ -35,6 +35,7 @@ pub(crate) struct Messages {
     // the document and its header
     pub decision_brief: &'static str,
     pub kicker: &'static str,
+    /// "Målgrupp: 25 familjer", given "25 familjer".
     pub meta_target_group: fn(&str) -> String,
     pub meta_horizon: fn(&str) -> String,
     pub meta_prices: fn(i64) -> String,
