@@ -1114,9 +1114,10 @@ impl Ctx<'_> {
         if let Some(date) = &options.date {
             rows.push((m.report_rendered, html! { (date) }));
         }
+        // the file name only: the folder is the analyst's, not the reader's
         let mut command = format!(
-            "socinv run {} --seed {} --iterations {}",
-            sc.file, self.r.settings.seed, self.r.settings.iterations
+            "socinv run {file_name} --seed {} --iterations {}",
+            self.r.settings.seed, self.r.settings.iterations
         );
         for p in &sc.parameters {
             if let Some(v) = p.fixed_at {
