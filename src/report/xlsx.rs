@@ -8,6 +8,7 @@
 //! | `Summary` | setting, then intervention × quantity | first a block of *field, value* (scenario, file, source hash, currency, price year, horizon, cohort, discount rate, outcome discount rate, iterations, seed, socinv version); then a table `Intervention, Baseline, Quantity, Mean, MCSE, P5, P25, P50, P75, P95, CI low, CI high` with the quantities `Net return`, `Savings`, `Investment`, `ROI` (mean net / mean investment in `Mean` with its delta-method MCSE; P5…P95 of the per-iteration ratio), `Outcome difference: NAME` (intervention − baseline, one per outcome), `P(net > 0)` (share in `Mean`, its MCSE), `P(net < 0)` (the probability of a loss, likewise), `P(payback within horizon)` (share in `Mean`, its MCSE), `Median payback year` (in `P50`; empty if fewer than half pay back); `CI low, CI high` is the 95% interval of `Mean` (mean ± 1.96 MCSE; Wilson's for shares) or, for the median payback year, of `P50` (order statistics; empty where beyond the horizon) |
 //! | `By actor` | intervention × actor or perspective | `Intervention, Kind` (`actor` / `perspective`), `Name, Mean net, P10, P90, P5, P95, P(net > 0)` |
 //! | `Per year` | intervention × year | `Intervention, Year, Cumulative net mean, P5, P25, P50, P75, P95, P(paid back by year)` (the payback CDF), `CI low, CI high` (its Wilson 95% interval) |
+//! | `Budget` (one per intervention: `Budget NAME` with several; none without budget lines) | point of view × year, in blocks | per point of view (the decision perspective first, then the actors with the kommun first, the perspectives, all actors) a title, `Year` (the calendar year, else `"år "0`), `Invested, Avoided costs, Net, P5, P95, P(net > 0), Discount factor, Discounted net` (undiscounted price-year amounts but the last), and a `Total` row |
 //! | `Arms` | arm × item | `Arm, Kind` (`total cost` / `program cost` / `actor cost` / `outcome`), `Name` (`all actors`, `program`, the actor or the outcome), `Mean, MCSE, P5, P25, P50, P75, P95` |
 //! | `Parameters` | parameter | `Name, Distribution, P5, P50, P95, Fixed at` (the `--set` value, else empty) |
 //! | `Options` (only with two or more interventions) | point of view × option, then point of view × pair | the decision table `Point of view, Kind` (`all actors` / `perspective` / `actor`), `Option, Best` (1 for the option with the highest expected net), `Expected net, MCSE, P(best), CI low, CI high` (its Wilson 95% interval, ties split), `Expected loss, MCSE`; after an empty row, the pairs `Point of view, A, B, Mean A − B, MCSE, P5, P50, P95, P(A better), CI low, CI high` |
@@ -19,14 +20,17 @@
 //! Where a controller checks the arithmetic, a cell holds a formula with socinv's value as its
 //! cached result: the mean net (`Summary`, and per actor on `By actor`) is the mean cost without
 //! the intervention − with it on `Arms`; an arm's total cost on `Arms` is the `SUM` of its actors'
-//! costs; each net on `Iterations` is the baseline's cost − the arm's cost in the same row. Each
+//! costs; each net on `Iterations` is the baseline's cost − the arm's cost in the same row; on
+//! `Budget` the net is avoided − invested, the discount factor `1/(1+r)^t` from the rate on
+//! `Summary`, the discounted net net × factor, and the `Total` row `SUM`s. Each
 //! sheet's table is an Excel table with filter buttons (a plain filter where headers repeat).
 //!
-//! Amounts are discounted to year 0 in the scenario's currency and price year, shown with
+//! Amounts (but `Budget`'s) are discounted to year 0 in the scenario's currency and price year, shown with
 //! thousands separators, no decimals and the unit (`#,##0 "kr"` for SEK; the cell keeps full
 //! precision); shares as percentages (`0%`). Every value is a number, never text; a value that is missing or not finite
 //! (e.g. a ROI with a zero mean investment) is an empty cell. Headers are bold and frozen
-//! (the `Summary` sheet, a form rather than a table, has no frozen panes). The file's creation
+//! (the `Summary` sheet, a form rather than a table, and `Budget`, whose blocks repeat
+//! their headers, have no frozen panes). The file's creation
 //! date is fixed, so the same results give byte-identical workbooks.
 
 use super::html::Lang;
@@ -960,7 +964,7 @@ fn budget_sheets(
 /// The budget sheets' names: `base` alone for one intervention, else `base NAME` without the
 /// characters a sheet name cannot hold, cut to Excel's 31 characters and numbered where two
 /// would be the same (Excel ignores case) or one would be another sheet's.
-pub fn budget_sheet_names(base: &str, interventions: &[&str], taken: &[&str]) -> Vec<String> {
+fn budget_sheet_names(base: &str, interventions: &[&str], taken: &[&str]) -> Vec<String> {
     const MAX: usize = 31;
     let cut = |s: &str, max: usize| {
         let mut out = String::new();
@@ -1372,4 +1376,27 @@ fn options_sheet(
     }
     s.table("tblPairs", pairs_header, row - 1, &t.pairs_columns)?;
     s.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::budget_sheet_names;
+    use rust_xlsxwriter::utility::check_sheet_name;
+
+    #[test]
+    fn budget_sheet_names_are_valid_unique_and_short_enough() {
+        assert_eq!(budget_sheet_names("Budget", &["A/B"], &[]), ["Budget"]);
+        let long = "ö".repeat(40);
+        let names = budget_sheet_names("Budget", &["a:b", "A[B]", &long, "'x'"], &["Budget a-b"]);
+        assert_eq!(names[0], "Budget a-b (2)", "another sheet's name is taken");
+        assert_eq!(names[1], "Budget A-B-");
+        assert_eq!(names[2], format!("Budget {}", "ö".repeat(24)));
+        assert_eq!(names[3], "Budget 'x");
+        for n in &names {
+            check_sheet_name(n).unwrap_or_else(|e| panic!("{n}: {e}"));
+        }
+        // two that are the same but for case: Excel takes them as one
+        let same = budget_sheet_names("Budget", &["Stöd", "stöd"], &[]);
+        assert_eq!(same, ["Budget Stöd", "Budget stöd (2)"]);
+    }
 }
