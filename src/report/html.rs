@@ -31,7 +31,7 @@
 mod charts;
 mod decision;
 pub mod fmt;
-mod i18n;
+pub(crate) mod i18n;
 mod messages;
 mod sensitivity;
 

@@ -8,6 +8,7 @@
 //! | `Summary` | setting, then intervention × quantity | first a block of *field, value* (scenario, file, source hash, currency, price year, horizon, cohort, discount rate, outcome discount rate, iterations, seed, socinv version); then a table `Intervention, Baseline, Quantity, Mean, MCSE, P5, P25, P50, P75, P95, CI low, CI high` with the quantities `Net return`, `Savings`, `Investment`, `ROI` (mean net / mean investment in `Mean` with its delta-method MCSE; P5…P95 of the per-iteration ratio), `Outcome difference: NAME` (intervention − baseline, one per outcome), `P(net > 0)` (share in `Mean`, its MCSE), `P(net < 0)` (the probability of a loss, likewise), `P(payback within horizon)` (share in `Mean`, its MCSE), `Median payback year` (in `P50`; empty if fewer than half pay back); `CI low, CI high` is the 95% interval of `Mean` (mean ± 1.96 MCSE; Wilson's for shares) or, for the median payback year, of `P50` (order statistics; empty where beyond the horizon) |
 //! | `By actor` | intervention × actor or perspective | `Intervention, Kind` (`actor` / `perspective`), `Name, Mean net, P10, P90, P5, P95, P(net > 0)` |
 //! | `Per year` | intervention × year | `Intervention, Year, Cumulative net mean, P5, P25, P50, P75, P95, P(paid back by year)` (the payback CDF), `CI low, CI high` (its Wilson 95% interval) |
+//! | `Budget` (one per intervention: `Budget NAME` with several; none without budget lines) | point of view × year, in blocks | per point of view (the decision perspective first, then the actors with the kommun first, the perspectives, all actors) a title, `Year` (the calendar year, else `"år "0`), `Invested, Avoided costs, Net, P5, P95, P(net > 0), Discount factor, Discounted net` (undiscounted price-year amounts but the last), and a `Total` row |
 //! | `Arms` | arm × item | `Arm, Kind` (`total cost` / `program cost` / `actor cost` / `outcome`), `Name` (`all actors`, `program`, the actor or the outcome), `Mean, MCSE, P5, P25, P50, P75, P95` |
 //! | `Parameters` | parameter | `Name, Distribution, P5, P50, P95, Fixed at` (the `--set` value, else empty) |
 //! | `Options` (only with two or more interventions) | point of view × option, then point of view × pair | the decision table `Point of view, Kind` (`all actors` / `perspective` / `actor`), `Option, Best` (1 for the option with the highest expected net), `Expected net, MCSE, P(best), CI low, CI high` (its Wilson 95% interval, ties split), `Expected loss, MCSE`; after an empty row, the pairs `Point of view, A, B, Mean A − B, MCSE, P5, P50, P95, P(A better), CI low, CI high` |
@@ -19,24 +20,29 @@
 //! Where a controller checks the arithmetic, a cell holds a formula with socinv's value as its
 //! cached result: the mean net (`Summary`, and per actor on `By actor`) is the mean cost without
 //! the intervention − with it on `Arms`; an arm's total cost on `Arms` is the `SUM` of its actors'
-//! costs; each net on `Iterations` is the baseline's cost − the arm's cost in the same row. Each
+//! costs; each net on `Iterations` is the baseline's cost − the arm's cost in the same row; on
+//! `Budget` the net is avoided − invested, the discount factor `1/(1+r)^t` from the rate on
+//! `Summary`, the discounted net net × factor, and the `Total` row `SUM`s. Each
 //! sheet's table is an Excel table with filter buttons (a plain filter where headers repeat).
 //!
-//! Amounts are discounted to year 0 in the scenario's currency and price year, shown with
+//! Amounts (but `Budget`'s) are discounted to year 0 in the scenario's currency and price year, shown with
 //! thousands separators, no decimals and the unit (`#,##0 "kr"` for SEK; the cell keeps full
 //! precision); shares as percentages (`0%`). Every value is a number, never text; a value that is missing or not finite
 //! (e.g. a ROI with a zero mean investment) is an empty cell. Headers are bold and frozen
-//! (the `Summary` sheet, a form rather than a table, has no frozen panes). The file's creation
+//! (the `Summary` sheet, a form rather than a table, and `Budget`, whose blocks repeat
+//! their headers, have no frozen panes). The file's creation
 //! date is fixed, so the same results give byte-identical workbooks.
 
 use super::html::Lang;
+use super::html::i18n::actor_named;
 use super::{SampleColumn, SamplesTable};
 use crate::error::{Error, Result};
-use crate::results::RunResults;
+use crate::results::{BudgetLine, Comparison, PointOfViewKind, RunResults, ScenarioInfo};
+use crate::scenario::DEFAULT_SOCIETY;
 use crate::scenario::Scenario;
 use crate::sim::IterationResult;
 use crate::stats::Summary;
-use rust_xlsxwriter::utility::{quote_sheet_name, row_col_to_cell};
+use rust_xlsxwriter::utility::{quote_sheet_name, row_col_to_cell, row_col_to_cell_absolute};
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatBorder, Formula, Table, TableColumn, Workbook,
     Worksheet, XlsxError,
@@ -56,6 +62,10 @@ pub const SHEETS: [&str; 6] = [
 /// The sheet comparing the options with each other, before `Iterations`, only with two or
 /// more interventions.
 pub const OPTIONS_SHEET: &str = "Options";
+
+/// The budget sheet, after `Per year`: one per intervention (named `Budget NAME`) with two or
+/// more, none for results without budget lines.
+pub const BUDGET_SHEET: &str = "Budget";
 
 /// Excel's limit of rows on a sheet.
 const MAX_ROWS: usize = 1_048_576;
@@ -100,7 +110,7 @@ fn build(
     results: &RunResults,
     samples: Option<(&Scenario, &[IterationResult])>,
 ) -> Result<Vec<u8>, XlsxError> {
-    let f = Formats::new(&results.scenario.currency);
+    let f = Formats::new(&results.scenario.currency, t);
     let mut wb = Workbook::new();
     let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
     wb.set_properties(
@@ -111,9 +121,13 @@ fn build(
     );
     // the arms first: the other sheets' formulas refer to its cells
     let (arms, arm_cells) = arms_sheet(t, results, &f)?;
-    wb.push_worksheet(summary_sheet(t, results, &f, &arm_cells)?);
+    let (summary, rate_cell) = summary_sheet(t, results, &f, &arm_cells)?;
+    wb.push_worksheet(summary);
     wb.push_worksheet(by_actor_sheet(t, results, &f, &arm_cells)?);
     wb.push_worksheet(per_year_sheet(t, results, &f)?);
+    for sheet in budget_sheets(t, results, &f, &rate_cell)? {
+        wb.push_worksheet(sheet);
+    }
     wb.push_worksheet(arms);
     wb.push_worksheet(parameters_sheet(t, results, &f)?);
     if let Some(oc) = &results.option_comparison {
@@ -127,9 +141,18 @@ fn build(
 
 /// Sheet names, headers and fixed words of the workbook in one language.
 pub struct Texts {
+    lang: Lang,
     /// Summary, By actor, Per year, Arms, Parameters, Iterations.
     pub sheets: [&'static str; 6],
     pub options_sheet: &'static str,
+    /// The budget sheet's name (with several interventions, followed by the intervention's).
+    pub budget_sheet: &'static str,
+    /// Year, invested, avoided costs, net, P5, P95, P(net > 0), discount factor, discounted net.
+    pub budget_columns: [&'static str; 9],
+    /// The label of a budget block's sum row.
+    pub budget_total: &'static str,
+    /// The number format of a year of the horizon without a calendar year ("år 1").
+    year_format: &'static str,
     /// The settings block of the summary, in order.
     summary_fields: [&'static str; 12],
     intervention: &'static str,
@@ -172,8 +195,23 @@ impl Texts {
 }
 
 const EN: Texts = Texts {
+    lang: Lang::En,
     sheets: SHEETS,
     options_sheet: OPTIONS_SHEET,
+    budget_sheet: BUDGET_SHEET,
+    budget_columns: [
+        "Year",
+        "Invested",
+        "Avoided costs",
+        "Net",
+        "P5",
+        "P95",
+        "P(net > 0)",
+        "Discount factor",
+        "Discounted net",
+    ],
+    budget_total: "Total",
+    year_format: "\"year \"0",
     summary_fields: [
         "Scenario",
         "File",
@@ -251,6 +289,21 @@ const EN: Texts = Texts {
 };
 
 const SV: Texts = Texts {
+    lang: Lang::Sv,
+    budget_sheet: "Budget",
+    budget_columns: [
+        "År",
+        "Investerat",
+        "Undvikna kostnader",
+        "Netto",
+        "P5",
+        "P95",
+        "P(netto > 0)",
+        "Diskonteringsfaktor",
+        "Diskonterat netto",
+    ],
+    budget_total: "Summa",
+    year_format: "\"år \"0",
     sheets: [
         "Sammanfattning",
         "Per aktör",
@@ -361,6 +414,10 @@ enum Num {
     Percent1,
     /// `0`
     Integer,
+    /// `0.0000` (a discount factor)
+    Factor,
+    /// A year of the horizon: `"år "0`
+    YearOfHorizon,
     /// Excel's General
     General,
 }
@@ -377,6 +434,8 @@ struct Formats {
     percent: Format,
     percent1: Format,
     integer: Format,
+    factor: Format,
+    year_of_horizon: Format,
     general: Format,
 }
 
@@ -393,7 +452,7 @@ fn currency_unit(currency: &str) -> Option<String> {
 }
 
 impl Formats {
-    fn new(currency: &str) -> Self {
+    fn new(currency: &str, t: &Texts) -> Self {
         let unit = currency_unit(currency);
         let amount = match &unit {
             Some(u) => format!("#,##0 \"{u}\""),
@@ -412,6 +471,8 @@ impl Formats {
             percent: Format::new().set_num_format("0%"),
             percent1: Format::new().set_num_format("0.0%"),
             integer: Format::new().set_num_format("0"),
+            factor: Format::new().set_num_format("0.0000"),
+            year_of_horizon: Format::new().set_num_format(t.year_format),
             general: Format::new(),
         }
     }
@@ -425,6 +486,8 @@ impl Formats {
             Num::Percent => &self.percent,
             Num::Percent1 => &self.percent1,
             Num::Integer => &self.integer,
+            Num::Factor => &self.factor,
+            Num::YearOfHorizon => &self.year_of_horizon,
             Num::General => &self.general,
         }
     }
@@ -578,6 +641,17 @@ impl<'f> Sheet<'f> {
         format!("{}!{}", self.reference, row_col_to_cell(row, col))
     }
 
+    /// A line of text that runs over the empty cells to its right (its column keeps its
+    /// width); bold with `bold`.
+    fn note(&mut self, row: u32, s: &str, bold: bool) -> Result<(), XlsxError> {
+        if bold {
+            self.ws.write_string_with_format(row, 0, s, &self.f.label)?;
+        } else {
+            self.ws.write_string(row, 0, s)?;
+        }
+        Ok(())
+    }
+
     fn finish(mut self) -> Result<Worksheet, XlsxError> {
         for (c, w) in (0u16..).zip(&self.widths) {
             self.ws
@@ -606,6 +680,8 @@ fn shown_width(v: f64, n: Num, f: &Formats) -> usize {
         Num::Percent => digits(v * 100.0) + sign + 1,
         Num::Percent1 => digits(v * 100.0) + sign + 3,
         Num::Integer => digits(v) + sign,
+        Num::Factor => digits(v) + sign + 5,
+        Num::YearOfHorizon => digits(v) + 5,
         Num::General => v.to_string().len().min(11),
     }
 }
@@ -654,12 +730,13 @@ impl ArmCells {
     }
 }
 
+/// The `Summary` sheet, and the absolute reference to its discount rate's cell.
 fn summary_sheet(
     t: &Texts,
     r: &RunResults,
     f: &Formats,
     arms: &ArmCells,
-) -> Result<Worksheet, XlsxError> {
+) -> Result<(Worksheet, String), XlsxError> {
     let mut s = Sheet::new(t.sheets[0], f)?;
     let sc = &r.scenario;
     let mut row = 0;
@@ -685,6 +762,7 @@ fn summary_sheet(
     s.num(at, 1, f64::from(sc.cohort), Num::Grouped)?;
     let at = field(&mut s, 7)?;
     s.num(at, 1, sc.discount_rate, Num::Percent1)?;
+    let rate_cell = format!("{}!{}", s.reference, row_col_to_cell_absolute(at, 1));
     let at = field(&mut s, 8)?;
     s.num(at, 1, sc.outcome_discount_rate, Num::Percent1)?;
     let at = field(&mut s, 9)?;
@@ -776,7 +854,7 @@ fn summary_sheet(
         }
     }
     s.table("tblSummary", header_row, row - 1, &names)?;
-    s.finish()
+    Ok((s.finish()?, rate_cell))
 }
 
 fn by_actor_sheet(
@@ -854,6 +932,239 @@ fn per_year_sheet(t: &Texts, r: &RunResults, f: &Formats) -> Result<Worksheet, X
         }
     }
     s.table("tblPerYear", 0, row - 1, &names)?;
+    s.finish()
+}
+
+/// One `Budget` sheet per intervention with budget lines (see [`budget_sheet`]); `rate_cell`
+/// is the discount rate's cell on `Summary`.
+fn budget_sheets(
+    t: &Texts,
+    r: &RunResults,
+    f: &Formats,
+    rate_cell: &str,
+) -> Result<Vec<Worksheet>, XlsxError> {
+    let comparisons: Vec<(usize, &Comparison)> = r
+        .comparisons
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.budget.is_empty())
+        .collect();
+    let interventions: Vec<&str> = comparisons
+        .iter()
+        .map(|(_, c)| c.intervention.as_str())
+        .collect();
+    let taken: Vec<&str> = t.sheets.iter().chain([&t.options_sheet]).copied().collect();
+    budget_sheet_names(t.budget_sheet, &interventions, &taken)
+        .iter()
+        .zip(comparisons)
+        .map(|(name, (k, c))| budget_sheet(t, r, c, k + 1, name, f, rate_cell))
+        .collect()
+}
+
+/// The budget sheets' names: `base` alone for one intervention, else `base NAME` without the
+/// characters a sheet name cannot hold, cut to Excel's 31 characters and numbered where two
+/// would be the same (Excel ignores case) or one would be another sheet's.
+fn budget_sheet_names(base: &str, interventions: &[&str], taken: &[&str]) -> Vec<String> {
+    const MAX: usize = 31;
+    let cut = |s: &str, max: usize| {
+        let mut out = String::new();
+        for ch in s.chars() {
+            if out.encode_utf16().count() + ch.len_utf16() > max {
+                break;
+            }
+            out.push(ch);
+        }
+        out.trim_end().trim_end_matches('\'').to_string()
+    };
+    let mut used: Vec<String> = taken.iter().map(|n| n.to_lowercase()).collect();
+    interventions
+        .iter()
+        .map(|name| {
+            let wanted = if interventions.len() == 1 {
+                base.to_string()
+            } else {
+                let clean: String = name
+                    .chars()
+                    .map(|ch| if "*?:[]\\/".contains(ch) { '-' } else { ch })
+                    .collect();
+                cut(&format!("{base} {}", clean.trim()), MAX)
+            };
+            let mut chosen = wanted.clone();
+            let mut k = 2;
+            while used.contains(&chosen.to_lowercase()) {
+                let suffix = format!(" ({k})");
+                chosen = format!("{}{suffix}", cut(&wanted, MAX - suffix.len()));
+                k += 1;
+            }
+            used.push(chosen.to_lowercase());
+            chosen
+        })
+        .collect()
+}
+
+/// A comparison's budget lines in the order of the sheet: the decision perspective's first
+/// (all actors when none is named), then the actors (the kommun before the others), the
+/// perspectives and all actors.
+fn budget_order(c: &Comparison) -> Vec<&BudgetLine> {
+    let first = c.decision_budget();
+    let rank = |l: &BudgetLine| match l.kind {
+        PointOfViewKind::Actor if l.name.eq_ignore_ascii_case("kommun") => 0,
+        PointOfViewKind::Actor => 1,
+        PointOfViewKind::Perspective => 2,
+        PointOfViewKind::AllActors => 3,
+    };
+    let mut rest: Vec<&BudgetLine> = c
+        .budget
+        .iter()
+        .filter(|l| !first.is_some_and(|d| std::ptr::eq(*l, d)))
+        .collect();
+    rest.sort_by_key(|l| rank(l));
+    first.into_iter().chain(rest).collect()
+}
+
+/// A budget block's title: "Budget för kommunen (beslutsperspektivet)".
+fn budget_title(t: &Texts, sc: &ScenarioInfo, line: &BudgetLine, decision: bool) -> String {
+    let lang = t.lang;
+    let who = match line.kind {
+        PointOfViewKind::Actor => actor_named(lang, sc, &line.name),
+        PointOfViewKind::Perspective if lang == Lang::Sv && line.name == DEFAULT_SOCIETY => {
+            "samhället".to_string()
+        }
+        PointOfViewKind::Perspective => sc.labels.actor(&line.name).to_string(),
+        PointOfViewKind::AllActors => lang.pick("alla aktörer", "all actors").to_string(),
+    };
+    let mut title = format!("{} {who}", lang.pick("Budget för", "Budget for"));
+    if line.excludes_transfers {
+        title.push_str(lang.pick(", utan transfereringar", ", transfers left out"));
+    }
+    if decision {
+        title.push_str(lang.pick(" (beslutsperspektivet)", " (the decision perspective)"));
+    }
+    title
+}
+
+/// What the budget sheet's amounts are, under its title.
+fn budget_note(t: &Texts, sc: &ScenarioInfo) -> String {
+    let unit = currency_unit(&sc.currency);
+    let (sv_in, en_in) = match (&unit, sc.price_year) {
+        (Some(u), Some(y)) => (
+            format!(" i {u} i {y} års priser"),
+            format!(" in {u} at {y} prices"),
+        ),
+        (Some(u), None) => (format!(" i {u}"), format!(" in {u}")),
+        (None, Some(y)) => (format!(" i {y} års priser"), format!(" at {y} prices")),
+        (None, None) => (String::new(), String::new()),
+    };
+    match t.lang {
+        Lang::Sv => format!(
+            "Belopp per år{sv_in}, odiskonterade som i en budget. Med 90 % sannolikhet ligger \
+             årets netto mellan P5 och P95. Det diskonterade nettot är nuvärdet i år 1 med \
+             diskonteringsräntan på bladet {}; summerat över åren är det nettot för hela \
+             tidshorisonten.",
+            t.sheets[0]
+        ),
+        Lang::En => format!(
+            "Amounts per year{en_in}, undiscounted as a budget reads them. With 90 % \
+             probability the year's net lies between P5 and P95. The discounted net is the \
+             present value in year 1 at the discount rate on the {} sheet; summed over the \
+             years it is the net over the whole horizon.",
+            t.sheets[0]
+        ),
+    }
+}
+
+/// The budget of one intervention: per point of view ([`budget_order`]) a block of one row
+/// per year — invested, avoided costs, net (`= avoided − invested`) with its P5, P95 and
+/// P(net > 0), the discount factor (`= 1/(1 + r)^t` from the rate on `Summary`, `t` the
+/// year of the horizon, 0-based) and the discounted net (`= net × factor`) — and a sum row
+/// of `SUM`s. The engine's discounted net of an iteration is its undiscounted net × the same
+/// factor, so the formula's value is the mean discounted net.
+fn budget_sheet(
+    t: &Texts,
+    r: &RunResults,
+    c: &Comparison,
+    number: usize,
+    name: &str,
+    f: &Formats,
+    rate_cell: &str,
+) -> Result<Worksheet, XlsxError> {
+    let sc = &r.scenario;
+    let mut s = Sheet::new(name, f)?;
+    let title = match t.lang {
+        Lang::Sv => format!(
+            "{}: {} jämfört med {}",
+            t.budget_sheet, c.intervention, c.baseline
+        ),
+        Lang::En => format!(
+            "{}: {} compared with {}",
+            t.budget_sheet, c.intervention, c.baseline
+        ),
+    };
+    s.note(0, &title, true)?;
+    s.note(1, &budget_note(t, sc), false)?;
+    let decision = c.decision_budget();
+    let mut row = 3;
+    for (b, line) in budget_order(c).into_iter().enumerate() {
+        let is_decision = decision.is_some_and(|d| std::ptr::eq(d, line));
+        s.note(row, &budget_title(t, sc, line, is_decision), true)?;
+        let header = row + 1;
+        s.header(header, &t.budget_columns, None)?;
+        let first = header + 1;
+        row = first;
+        for y in &line.years {
+            match y.calendar_year {
+                Some(year) => s.num(row, 0, f64::from(year), Num::Integer)?,
+                None => s.num(row, 0, f64::from(y.year + 1), Num::YearOfHorizon)?,
+            }
+            s.nums(
+                row,
+                1,
+                &[Some(y.invested.mean), Some(y.avoided.mean)],
+                Num::Amount,
+            )?;
+            let cell = |col: u16| row_col_to_cell(row, col);
+            let net = format!("={}-{}", cell(2), cell(1));
+            s.formula(row, 3, &net, y.net.mean, Num::Amount)?;
+            s.nums(row, 4, &[Some(y.net.p5), Some(y.net.p95)], Num::Amount)?;
+            s.num(row, 6, y.prob_net_positive, Num::Percent)?;
+            let factor = format!(
+                "=1/(1+{rate_cell})^({}-{})",
+                cell(0),
+                row_col_to_cell_absolute(first, 0)
+            );
+            let value = (1.0 + sc.discount_rate).powi(-(y.year as i32));
+            s.formula(row, 7, &factor, value, Num::Factor)?;
+            let discounted = format!("={}*{}", cell(3), cell(7));
+            s.formula(row, 8, &discounted, y.net_discounted.mean, Num::Amount)?;
+            row += 1;
+        }
+        if row == first {
+            continue;
+        }
+        let last = row - 1;
+        s.table(
+            &format!("tblBudget{number}_{}", b + 1),
+            header,
+            last,
+            &t.budget_columns,
+        )?;
+        s.label(row, 0, t.budget_total)?;
+        let sums = [
+            (1, line.years.iter().map(|y| y.invested.mean).sum::<f64>()),
+            (2, line.years.iter().map(|y| y.avoided.mean).sum()),
+            (3, line.years.iter().map(|y| y.net.mean).sum()),
+            (8, line.years.iter().map(|y| y.net_discounted.mean).sum()),
+        ];
+        for (col, value) in sums {
+            let sum = format!(
+                "=SUM({}:{})",
+                row_col_to_cell(first, col),
+                row_col_to_cell(last, col)
+            );
+            s.formula(row, col, &sum, value, Num::Amount)?;
+        }
+        row += 2;
+    }
     s.finish()
 }
 
@@ -1065,4 +1376,27 @@ fn options_sheet(
     }
     s.table("tblPairs", pairs_header, row - 1, &t.pairs_columns)?;
     s.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::budget_sheet_names;
+    use rust_xlsxwriter::utility::check_sheet_name;
+
+    #[test]
+    fn budget_sheet_names_are_valid_unique_and_short_enough() {
+        assert_eq!(budget_sheet_names("Budget", &["A/B"], &[]), ["Budget"]);
+        let long = "ö".repeat(40);
+        let names = budget_sheet_names("Budget", &["a:b", "A[B]", &long, "'x'"], &["Budget a-b"]);
+        assert_eq!(names[0], "Budget a-b (2)", "another sheet's name is taken");
+        assert_eq!(names[1], "Budget A-B-");
+        assert_eq!(names[2], format!("Budget {}", "ö".repeat(24)));
+        assert_eq!(names[3], "Budget 'x");
+        for n in &names {
+            check_sheet_name(n).unwrap_or_else(|e| panic!("{n}: {e}"));
+        }
+        // two that are the same but for case: Excel takes them as one
+        let same = budget_sheet_names("Budget", &["Stöd", "stöd"], &[]);
+        assert_eq!(same, ["Budget Stöd", "Budget stöd (2)"]);
+    }
 }

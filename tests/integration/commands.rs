@@ -86,7 +86,9 @@ fn every_command_works_on_every_shipped_scenario() {
         let sheets = book.sheet_names();
         // the workbook follows --lang, Swedish by default
         let swedish = socinv::report::xlsx::Texts::of(socinv::report::html::Lang::Sv);
-        assert_eq!(sheets, swedish.sheets, "{name}: the workbook's sheets");
+        let mut expected = swedish.sheets.to_vec();
+        expected.insert(3, swedish.budget_sheet);
+        assert_eq!(sheets, expected, "{name}: the workbook's sheets");
         let iterations = book.worksheet_range("Iterationer").unwrap();
         assert_eq!(
             iterations.height(),
@@ -161,11 +163,11 @@ fn every_command_works_on_every_shipped_scenario() {
             "{name}: the report lacks the Sobol or VOI section"
         );
         let book: Xlsx<_> = open_workbook(d.join("full.xlsx")).unwrap();
-        assert_eq!(
-            book.sheet_names().len(),
-            5,
-            "{name}: no Iterations sheet from JSON"
-        );
+        // no Iterations sheet from JSON; the budget from its budget lines
+        let swedish = socinv::report::xlsx::Texts::of(socinv::report::html::Lang::Sv);
+        let mut expected = swedish.sheets[..5].to_vec();
+        expected.insert(3, swedish.budget_sheet);
+        assert_eq!(book.sheet_names(), expected, "{name}: the sheets from JSON");
         assert!(interventions >= 1);
     }
 }
@@ -443,7 +445,9 @@ fn results_without_prob_loss_still_make_a_report() {
     std::fs::write(d.join("old.json"), v.to_string()).unwrap();
     ok(
         d,
-        &["report", "old.json", "-o", "old.html", "--xlsx", "old.xlsx"],
+        &[
+            "report", "old.json", "-o", "old.html", "--xlsx", "old.xlsx", "--lang", "en",
+        ],
     );
     let mut book: Xlsx<_> = open_workbook(d.join("old.xlsx")).unwrap();
     let summary = book.worksheet_range("Sammanfattning").unwrap();

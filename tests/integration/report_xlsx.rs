@@ -4,7 +4,7 @@ use crate::common::run;
 use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
 use socinv::report::html::Lang;
 use socinv::report::xlsx::workbook;
-use socinv::results::{ComparisonSamples, RunResults};
+use socinv::results::{BudgetLine, Comparison, ComparisonSamples, PointOfViewKind, RunResults};
 use socinv::scenario::Scenario;
 use socinv::sim::IterationResult;
 use std::io::Cursor;
@@ -70,6 +70,7 @@ fn sheets_summary_and_iterations_read_back() {
             "Summary",
             "By actor",
             "Per year",
+            "Budget",
             "Arms",
             "Parameters",
             "Iterations"
@@ -161,7 +162,14 @@ fn without_samples_there_is_no_iterations_sheet_and_the_bytes_repeat() {
     let book = open(bytes);
     assert_eq!(
         book.sheet_names(),
-        ["Summary", "By actor", "Per year", "Arms", "Parameters"]
+        [
+            "Summary",
+            "By actor",
+            "Per year",
+            "Budget",
+            "Arms",
+            "Parameters"
+        ]
     );
 }
 
@@ -228,6 +236,7 @@ fn swedish_sheets_with_formulas_tables_and_kr_formats_read_back() {
             "Sammanfattning",
             "Per aktör",
             "Per år",
+            "Budget",
             "Alternativ",
             "Parametrar",
             "Iterationer"
@@ -383,6 +392,13 @@ fn the_english_workbook_keeps_its_names_and_gets_tables() {
     book.load_tables().unwrap();
     let mut names: Vec<&String> = book.table_names();
     names.sort();
+    // one budget table per point of view
+    let budget = names
+        .iter()
+        .filter(|n| n.starts_with("tblBudget1_"))
+        .count();
+    assert_eq!(budget, r.comparisons[0].budget.len());
+    names.retain(|n| !n.starts_with("tblBudget"));
     assert_eq!(
         names,
         [
@@ -425,4 +441,314 @@ cost("s", "kommun", 1000 - c * arm_is("A") - 400 * arm_is("B"));
         table.data().height(),
         r.option_comparison.as_ref().unwrap().pairwise.len()
     );
+}
+
+/// `a` and `b` agree within 1e-6 of the larger of them and `scale` (the amounts a difference
+/// is taken of).
+fn near(a: f64, b: f64, scale: f64) -> bool {
+    (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(scale.abs()).max(1e-9)
+}
+
+/// The net of a budget line's point of view in the results.
+fn pov_net(c: &Comparison, line: &BudgetLine) -> f64 {
+    match line.kind {
+        PointOfViewKind::Actor => c.by_actor[&line.name].net.mean,
+        PointOfViewKind::Perspective => c.by_perspective[&line.name].net.mean,
+        PointOfViewKind::AllActors => c.net.mean,
+    }
+}
+
+/// Checks a budget sheet against the comparison's budget lines, given in the sheet's order
+/// with their titles: per block its title, headers, one row per year (the year, the cached
+/// values, the formulas of net, discount factor and discounted net), and its sum row.
+fn check_budget_sheet(
+    book: &mut Xlsx<Cursor<Vec<u8>>>,
+    name: &str,
+    c: &Comparison,
+    blocks: &[(&BudgetLine, &str)],
+    headers: [&str; 9],
+    total: &str,
+) {
+    let range = sheet(book, name);
+    let formulas = book.worksheet_formula(name).unwrap();
+    let header_rows: Vec<usize> = (0..range.height())
+        .filter(|&row| matches!(range.get((row, 0)), Some(Data::String(s)) if s == headers[0]))
+        .collect();
+    assert_eq!(
+        header_rows.len(),
+        blocks.len(),
+        "{name}: one block per point of view"
+    );
+    for (&h, (line, title)) in header_rows.iter().zip(blocks) {
+        assert_eq!(text(&range, h - 1, 0), *title);
+        for (col, header) in headers.iter().enumerate() {
+            assert_eq!(text(&range, h, col), *header);
+        }
+        let first = h + 1;
+        for (k, y) in line.years.iter().enumerate() {
+            let row = first + k;
+            let at = |col| number(&range, row, col);
+            let shown = y.calendar_year.map_or(f64::from(y.year + 1), f64::from);
+            assert_eq!(at(0), shown, "{title}: the year");
+            assert!(near(at(1), y.invested.mean, 0.0));
+            assert!(near(at(2), y.avoided.mean, 0.0));
+            let scale = y.invested.mean.abs().max(y.avoided.mean.abs());
+            // net = avoided − invested
+            assert_eq!(
+                formula(&formulas, row, 3),
+                format!("C{}-B{}", row + 1, row + 1)
+            );
+            assert!(near(at(3), y.net.mean, scale), "{title}, year {}", y.year);
+            assert!(near(at(3), at(2) - at(1), scale));
+            assert!(near(at(4), y.net.p5, 0.0) && near(at(5), y.net.p95, 0.0));
+            assert!(near(at(6), y.prob_net_positive, 0.0));
+            // factor = 1/(1 + r)^(this year − the first year), r the summary's rate cell
+            let f = formula(&formulas, row, 7);
+            let (rate, exponent) = f
+                .strip_prefix("1/(1+")
+                .and_then(|f| f.strip_suffix(')'))
+                .and_then(|f| f.split_once(")^("))
+                .unwrap_or_else(|| panic!("{f} should be 1/(1+r)^(t)"));
+            let (summary_name, rate_cell) = rate.split_once('!').expect("a cell on another sheet");
+            let summary = sheet(book, summary_name);
+            let (rr, rc) = cell_at(&rate_cell.replace('$', ""));
+            assert_eq!(number(&summary, rr, rc), r_of(book, summary_name));
+            let (this, year0) = exponent.split_once('-').expect("a difference of years");
+            let t = number(&range, cell_at(this).0, 0)
+                - number(&range, cell_at(&year0.replace('$', "")).0, 0);
+            assert_eq!(
+                t,
+                f64::from(y.year),
+                "{title}: the exponent is the 0-based year"
+            );
+            let rate = number(&summary, rr, rc);
+            assert!(near(at(7), (1.0 + rate).powf(-t), 0.0));
+            // discounted net = net × factor: the engine's mean discounted net
+            assert_eq!(
+                formula(&formulas, row, 8),
+                format!("D{}*H{}", row + 1, row + 1)
+            );
+            assert!(near(at(8), y.net_discounted.mean, scale * at(7)));
+            assert!(near(at(3) * at(7), y.net_discounted.mean, scale * at(7)));
+        }
+        // the sum row: SUMs over the years; the discounted sum is the point of view's net
+        let (sum_row, last) = (first + line.years.len(), first + line.years.len() - 1);
+        assert_eq!(text(&range, sum_row, 0), total);
+        for col in [1, 2, 3, 8] {
+            let letter = char::from(b'A' + col as u8);
+            assert_eq!(
+                formula(&formulas, sum_row, col),
+                format!("SUM({letter}{}:{letter}{})", first + 1, last + 1)
+            );
+            let sum: f64 = (first..=last).map(|row| number(&range, row, col)).sum();
+            assert!(
+                near(number(&range, sum_row, col), sum, 0.0),
+                "{title}: column {col}"
+            );
+        }
+        let scale: f64 = line
+            .years
+            .iter()
+            .map(|y| y.invested.mean.abs() + y.avoided.mean.abs())
+            .sum();
+        let net = pov_net(c, line);
+        assert!(
+            near(number(&range, sum_row, 8), net, scale),
+            "{title}: Σ discounted {} ≠ net {net}",
+            number(&range, sum_row, 8)
+        );
+    }
+}
+
+/// The discount rate on the summary sheet.
+fn r_of(book: &mut Xlsx<Cursor<Vec<u8>>>, summary_name: &str) -> f64 {
+    let summary = sheet(book, summary_name);
+    let label = if summary_name == "Summary" {
+        "Discount rate"
+    } else {
+        "Diskonteringsränta"
+    };
+    number(&summary, find_row(&summary, &[label]), 1)
+}
+
+#[test]
+fn the_swedish_budget_sheet_holds_each_point_of_views_years_with_formulas() {
+    let (_, _, r) = familjestod();
+    let c = &r.comparisons[0];
+    let mut book = open(socinv::report::xlsx::workbook_in(Lang::Sv, &r, None).unwrap());
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "Sammanfattning",
+            "Per aktör",
+            "Per år",
+            "Budget",
+            "Alternativ",
+            "Parametrar"
+        ]
+    );
+    assert_eq!(r_of(&mut book, "Sammanfattning"), r.scenario.discount_rate);
+    let line = |kind, name| c.budget_line(kind, name).unwrap();
+    // the decision perspective (the kommun) first, then the other actors, the perspectives
+    // and all actors
+    let blocks = [
+        (
+            line(PointOfViewKind::Actor, "kommun"),
+            "Budget för kommunen (beslutsperspektivet)",
+        ),
+        (
+            line(PointOfViewKind::Actor, "region"),
+            "Budget för regionen",
+        ),
+        (line(PointOfViewKind::Actor, "staten"), "Budget för staten"),
+        (
+            line(PointOfViewKind::Perspective, "offentlig sektor"),
+            "Budget för offentlig sektor",
+        ),
+        (
+            line(PointOfViewKind::Perspective, "samhället"),
+            "Budget för samhället, utan transfereringar",
+        ),
+        (
+            line(PointOfViewKind::AllActors, ""),
+            "Budget för alla aktörer",
+        ),
+    ];
+    assert_eq!(blocks.len(), c.budget.len());
+    check_budget_sheet(
+        &mut book,
+        "Budget",
+        c,
+        &blocks,
+        [
+            "År",
+            "Investerat",
+            "Undvikna kostnader",
+            "Netto",
+            "P5",
+            "P95",
+            "P(netto > 0)",
+            "Diskonteringsfaktor",
+            "Diskonterat netto",
+        ],
+        "Summa",
+    );
+    // the kommun pays the program: its first year invests, and the note says in what money
+    let budget = sheet(&mut book, "Budget");
+    assert!(text(&budget, 1, 0).starts_with("Belopp per år i kr i 2024 års priser"));
+    assert!(number(&budget, 5, 1) > 0.0);
+    // years of the horizon read "år 1", amounts in kr, one table per block
+    let styles = book.worksheet_style("Budget").unwrap();
+    let code = |row: u32, col: u32| {
+        styles
+            .get((row, col))
+            .and_then(|s| s.number_format.as_ref())
+            .map(|n| n.format_code.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(code(5, 0), "\"år \"0");
+    assert_eq!(code(5, 3), "#,##0 \"kr\"");
+    assert_eq!(code(5, 6), "0%");
+    book.load_tables().unwrap();
+    let tables = book.table_names_in_sheet("Budget");
+    assert_eq!(tables.len(), blocks.len());
+    let table = book.table_by_name("tblBudget1_1").unwrap();
+    assert_eq!(table.columns()[3], "Netto");
+    assert_eq!(table.data().start(), Some((5, 0)));
+    assert_eq!(table.data().height(), r.scenario.horizon_years as usize);
+}
+
+#[test]
+fn two_interventions_get_a_budget_sheet_each_in_calendar_years() {
+    let sc = crate::common::scenario(
+        r#"
+scenario(#{ name: "två", horizon: 3, cohort: 10, discount_rate: 0.05, first_year: 2027,
+            currency: "SEK", decision_perspective: "offentlig sektor" });
+actor("region"); actor("kommun");
+perspective("offentlig sektor", ["kommun", "region"]);
+state("s");
+start(#{ s: 1.0 });
+let c = param("c", normal(300, 50));
+intervention("Ett mycket långt namn på insatsen A", #{ per_participant: 200, years: 2,
+                                                  funded_by: #{ kommun: 1.0 } });
+intervention("Ett mycket långt namn på insatsen B", #{ per_participant: 100, years: 1,
+                                                  funded_by: #{ region: 1.0 } });
+cost("s", "kommun", 1000 - c * arm_is("Ett mycket långt namn på insatsen A"));
+cost("s", "region", 500 - 0.5 * c * arm_is("Ett mycket långt namn på insatsen B"));
+"#,
+    );
+    let (_, r) = run(&sc, 30, 3);
+    let mut book = open(workbook(&r, None).unwrap());
+    let names = book.sheet_names();
+    assert_eq!(
+        names[..5],
+        [
+            "Summary",
+            "By actor",
+            "Per year",
+            "Budget Ett mycket långt namn på",
+            "Budget Ett mycket långt nam (2)"
+        ]
+    );
+    for (k, c) in r.comparisons.iter().enumerate() {
+        let line = |kind, name| c.budget_line(kind, name).unwrap();
+        let blocks = [
+            (
+                line(PointOfViewKind::Perspective, "offentlig sektor"),
+                "Budget for offentlig sektor (the decision perspective)",
+            ),
+            (
+                line(PointOfViewKind::Actor, "kommun"),
+                "Budget for the kommun",
+            ),
+            (
+                line(PointOfViewKind::Actor, "region"),
+                "Budget for the region",
+            ),
+            // the society perspective the engine adds
+            (
+                line(PointOfViewKind::Perspective, "society"),
+                "Budget for society, transfers left out",
+            ),
+            (
+                line(PointOfViewKind::AllActors, ""),
+                "Budget for all actors",
+            ),
+        ];
+        assert_eq!(
+            line(PointOfViewKind::Actor, "kommun").years[2].calendar_year,
+            Some(2029)
+        );
+        check_budget_sheet(
+            &mut book,
+            &names[3 + k],
+            c,
+            &blocks,
+            [
+                "Year",
+                "Invested",
+                "Avoided costs",
+                "Net",
+                "P5",
+                "P95",
+                "P(net > 0)",
+                "Discount factor",
+                "Discounted net",
+            ],
+            "Total",
+        );
+        let budget = sheet(&mut book, &names[3 + k]);
+        assert_eq!(
+            text(&budget, 0, 0),
+            format!("Budget: {} compared with {}", c.intervention, c.baseline)
+        );
+    }
+}
+
+#[test]
+fn results_without_budget_lines_have_no_budget_sheet() {
+    let (_, _, mut r) = familjestod();
+    r.comparisons[0].budget.clear();
+    let book = open(workbook(&r, None).unwrap());
+    assert!(!book.sheet_names().iter().any(|n| n.starts_with("Budget")));
 }

@@ -48,7 +48,7 @@ pub(super) fn point_of_view(lang: Lang, sc: &ScenarioInfo, pov: &PointOfViewNet)
 
 /// An actor as a sentence names it: its label as written, or its name in the definite form
 /// ("kommunen", "betalas av regionen"); in English "the kommun".
-pub(super) fn actor_named(lang: Lang, sc: &ScenarioInfo, name: &str) -> String {
+pub(crate) fn actor_named(lang: Lang, sc: &ScenarioInfo, name: &str) -> String {
     let label = sc.labels.actor(name);
     match lang {
         Lang::Sv if label == name => definite(name),
