@@ -445,9 +445,7 @@ fn results_without_prob_loss_still_make_a_report() {
     std::fs::write(d.join("old.json"), v.to_string()).unwrap();
     ok(
         d,
-        &[
-            "report", "old.json", "-o", "old.html", "--xlsx", "old.xlsx", "--lang", "en",
-        ],
+        &["report", "old.json", "-o", "old.html", "--xlsx", "old.xlsx"],
     );
     let mut book: Xlsx<_> = open_workbook(d.join("old.xlsx")).unwrap();
     let summary = book.worksheet_range("Sammanfattning").unwrap();
