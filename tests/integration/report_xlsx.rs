@@ -637,7 +637,7 @@ fn the_swedish_budget_sheet_holds_each_point_of_views_years_with_formulas() {
     let budget = sheet(&mut book, "Budget");
     assert!(text(&budget, 1, 0).starts_with("Belopp per år i kr i 2024 års priser"));
     assert!(number(&budget, 5, 1) > 0.0);
-    // years of the horizon read "år 1", amounts in kr, one table per block
+    // calendar years (the scenario starts in 2027), amounts in kr, one table per block
     let styles = book.worksheet_style("Budget").unwrap();
     let code = |row: u32, col: u32| {
         styles
@@ -646,7 +646,8 @@ fn the_swedish_budget_sheet_holds_each_point_of_views_years_with_formulas() {
             .map(|n| n.format_code.clone())
             .unwrap_or_default()
     };
-    assert_eq!(code(5, 0), "\"år \"0");
+    assert_eq!(code(5, 0), "0");
+    assert_eq!(budget.get((5, 0)), Some(&Data::Float(2027.0)));
     assert_eq!(code(5, 3), "#,##0 \"kr\"");
     assert_eq!(code(5, 6), "0%");
     book.load_tables().unwrap();
@@ -660,8 +661,7 @@ fn the_swedish_budget_sheet_holds_each_point_of_views_years_with_formulas() {
 
 #[test]
 fn two_interventions_get_a_budget_sheet_each_in_calendar_years() {
-    let sc = crate::common::scenario(
-        r#"
+    let src = r#"
 scenario(#{ name: "två", horizon: 3, cohort: 10, discount_rate: 0.05, first_year: 2027,
             currency: "SEK", decision_perspective: "offentlig sektor" });
 actor("region"); actor("kommun");
@@ -675,8 +675,19 @@ intervention("Ett mycket långt namn på insatsen B", #{ per_participant: 100, y
                                                   funded_by: #{ region: 1.0 } });
 cost("s", "kommun", 1000 - c * arm_is("Ett mycket långt namn på insatsen A"));
 cost("s", "region", 500 - 0.5 * c * arm_is("Ett mycket långt namn på insatsen B"));
-"#,
-    );
+"#;
+    let sc = crate::common::scenario(src);
+    // without a first calendar year the years read "år 1", "år 2", … (a number format)
+    let plain = crate::common::scenario(&src.replace(" first_year: 2027,", ""));
+    let (_, r) = run(&plain, 10, 3);
+    let mut book = open(socinv::report::xlsx::workbook_in(Lang::Sv, &r, None).unwrap());
+    let name = book.sheet_names()[3].clone();
+    let first_year_cell = book.worksheet_style(&name).unwrap();
+    let format = first_year_cell
+        .get((5, 0))
+        .and_then(|s| s.number_format.as_ref())
+        .map(|n| n.format_code.clone());
+    assert_eq!(format.as_deref(), Some("\"år \"0"), "{name}");
     let (_, r) = run(&sc, 30, 3);
     let mut book = open(workbook(&r, None).unwrap());
     let names = book.sheet_names();
