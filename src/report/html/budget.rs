@@ -228,7 +228,7 @@ pub(super) fn section(ctx: &Ctx, k: usize, c: &Comparison) -> Result<Markup> {
         section.budget id={ "budget-" (k + 1) } {
             figure {
                 h3 { (m.budget_title) }
-                p.statement { (sentence) }
+                p.sentence { (sentence) }
                 p.read { (read) }
                 (super::chart(&svg))
             }
