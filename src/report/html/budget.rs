@@ -226,12 +226,14 @@ pub(super) fn section(ctx: &Ctx, k: usize, c: &Comparison) -> Result<Markup> {
     let read = (m.budget_read)(sc.price_year, &super::percent_1(ctx.lang, sc.discount_rate));
     Ok(html! {
         section.budget id={ "budget-" (k + 1) } {
+            // the figure stays on one page: how to read the amounts goes under it, with the
+            // tables it explains
             figure {
                 h3 { (m.budget_title) }
                 p.sentence { (sentence) }
-                p.read { (read) }
                 (super::chart(&svg))
             }
+            p.note { (read) }
             (decision_table(ctx, &who, c, line, &labels))
             (actors_table(ctx, c, &labels))
         }
