@@ -724,7 +724,7 @@ pub(super) fn yearly_bars(
     };
     let yfmt = |v: &f64| u.tick(*v);
     // at most ten labels: a long horizon is labelled every other year
-    let x_labels = n.min(10).max(1);
+    let x_labels = n.clamp(1, 10);
     svg(380, text, |root| {
         let f = Frame {
             x: x.clone(),
