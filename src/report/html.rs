@@ -3,8 +3,8 @@
 //! For each intervention it says first, in plain words, what the investment is likely to return,
 //! how likely a loss is and when it pays back; then shows the distribution of the net, the
 //! cumulative net over the years (a fan chart), the probability of payback by year, who pays and
-//! who gains per actor and perspective, the outcomes for the target group, the inputs that drive
-//! the result, and any sensitivity analyses given (tornado, sweep, threshold, Sobol, value of
+//! who gains per actor and perspective, the budget year by year (the `budget` module), the
+//! outcomes for the target group, the inputs that drive the result, and any sensitivity analyses given (tornado, sweep, threshold, Sobol, value of
 //! information). An appendix describes the model (states, actors, parameters, year-0 tables at
 //! the medians, programs, rules, notes and sources), and a footer gives what is needed to
 //! reproduce the numbers (version, file, content hash, seed, iterations).
@@ -28,6 +28,7 @@
 //! May import: `crate::results`, `crate::stats`, `crate::scenario` (labels), `crate::compare`,
 //! `crate::report::format`; never `crate::cli`.
 
+mod budget;
 mod charts;
 mod decision;
 pub mod fmt;
@@ -388,6 +389,7 @@ impl Ctx<'_> {
                 (self.fan_figure(c)?)
                 (self.payback_figure(c)?)
                 (self.actors_figure(c)?)
+                (budget::section(self, k, c)?)
                 (self.outcomes_table(c))
                 (self.drivers_table(c))
             }

@@ -24,6 +24,7 @@ mod labels;
 mod models_rows;
 mod persons;
 mod properties;
+mod report_budget;
 mod report_html;
 mod report_xlsx;
 mod risk;

@@ -289,6 +289,7 @@ fn swedish_report_is_self_contained_complete_and_says_what_the_results_say() {
                 "När vänder det? Nettot år för år",
                 "Hur säkert betalar det tillbaka sig?",
                 "Vem betalar och vem vinner?",
+                "Nettot år för år för kommunen",
             ]
         );
         // axis titles with units
@@ -398,6 +399,7 @@ fn english_report_renders_with_english_numbers() {
             "When does it turn? The net year by year",
             "How sure is payback?",
             "Who pays and who gains?",
+            "The net year by year for the kommun",
         ]
     );
     let svg_text: String = s.select(&sel("svg text")).map(text).collect();
@@ -432,7 +434,7 @@ fn the_histogram_from_the_json_is_the_one_from_the_samples() {
     let doc = Html::parse_document(&html);
     let s = doc.select(&sel("section.intervention")).next().unwrap();
     let titles = chart_titles(s);
-    assert_eq!(titles.len(), 5, "{titles:?}");
+    assert_eq!(titles.len(), 6, "{titles:?}");
     assert_eq!(titles[1], "Nettots fördelning, alla simuleringar");
     assert!(text(doc.select(&sel("footer")).next().unwrap()).contains("2025-01-31"));
     // `socinv report` draws from the JSON alone: the same chart, the same page
@@ -478,7 +480,7 @@ fn every_intervention_gets_its_section_and_the_overview_compares_them() {
         let sections: Vec<ElementRef> = doc.select(&sel("section.intervention")).collect();
         assert_eq!(sections.len(), 2);
         for s in sections {
-            assert_eq!(chart_titles(s).len(), 5);
+            assert_eq!(chart_titles(s).len(), 6);
         }
         let overview = doc.select(&sel("table.overview tbody tr")).count();
         assert_eq!(overview, 2, "one overview row per intervention");

@@ -684,6 +684,94 @@ pub(super) fn fan(
     })
 }
 
+/// Words of the yearly budget chart.
+pub(super) struct BudgetWords {
+    pub x_desc: String,
+    pub y_desc: String,
+    /// The legend of the bars below and above zero, and of the whiskers.
+    pub deficit: String,
+    pub surplus: String,
+    pub band90: String,
+}
+
+/// One point of view's net per year, as a budget reads it: per year a bar from zero to the
+/// mean (vermillion below zero, blue above), a whisker from P5 to P95, the zero line.
+/// `years[t]` is year t's net; `labels[t]` its tick ("2027", "år 1").
+pub(super) fn yearly_bars(
+    text: &ChartText,
+    years: &[&Summary],
+    labels: &[String],
+    money: &Money,
+    words: &BudgetWords,
+) -> Result<String> {
+    let (lo, hi) = range_of(
+        years
+            .iter()
+            .flat_map(|s| [s.p5, s.p95, s.mean])
+            .chain(std::iter::once(0.0)),
+    );
+    let u = Units::money(money, lo.abs().max(hi.abs()));
+    let n = years.len();
+    let x = -0.6..n as f64 - 0.4;
+    let y = padded(u.v(lo), u.v(hi), 0.06);
+    let xfmt = |v: &f64| {
+        let i = v.round();
+        if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
+            labels[i as usize].clone()
+        } else {
+            String::new()
+        }
+    };
+    let yfmt = |v: &f64| u.tick(*v);
+    // at most ten labels: a long horizon is labelled every other year
+    let x_labels = n.clamp(1, 10);
+    svg(380, text, |root| {
+        let f = Frame {
+            x: x.clone(),
+            y: y.clone(),
+            x_desc: words.x_desc.clone(),
+            y_desc: Some(u.title(&words.y_desc)),
+            xfmt: &xfmt,
+            yfmt: &yfmt,
+            x_labels,
+            y_labels: 7,
+            left: 78,
+            top: 44,
+        };
+        let mut chart = frame(root, &f)?;
+        let half = if n > 12 { 0.3 } else { 0.26 };
+        for (t, s) in years.iter().enumerate() {
+            let c = t as f64;
+            let color = if s.mean < 0.0 { VERMILLION } else { BLUE };
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(c - half, 0.0), (c + half, u.v(s.mean))],
+                color.mix(0.8).filled(),
+            )))?;
+            let (p5, p95) = (u.v(s.p5), u.v(s.p95));
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(c, p5), (c, p95)],
+                INK.stroke_width(2),
+            )))?;
+            for end in [p5, p95] {
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(c - half * 0.45, end), (c + half * 0.45, end)],
+                    INK.stroke_width(2),
+                )))?;
+            }
+        }
+        hline(&mut chart, 0.0, &x, INK.stroke_width(2))?;
+        let mut items = Vec::new();
+        if years.iter().any(|s| s.mean < 0.0) {
+            items.push((words.deficit.as_str(), Mark::Swatch(VERMILLION.mix(0.8))));
+        }
+        if years.iter().any(|s| s.mean >= 0.0) {
+            items.push((words.surplus.as_str(), Mark::Swatch(BLUE.mix(0.8))));
+        }
+        items.push((words.band90.as_str(), Mark::Line(INK)));
+        top_legend(root, &chart, &items)
+    })
+}
+
 fn year_tick(v: f64) -> String {
     if (v - v.round()).abs() < 1e-6 && v >= -1e-6 {
         format!("{}", v.round() as i64)

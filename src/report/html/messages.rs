@@ -135,6 +135,45 @@ pub(crate) struct Messages {
     pub higher_value_higher_net: &'static str,
     pub higher_value_lower_net: &'static str,
 
+    // the budget year by year
+    pub budget_title: &'static str,
+    /// The chart's title: "Nettot år för år för kommunen".
+    pub budget_chart_title: fn(who: &str) -> String,
+    /// How to read the budget: undiscounted, in the price year's money (or constant prices),
+    /// the present value at `rate`.
+    pub budget_read: fn(price_year: Option<i64>, rate: &str) -> String,
+    /// The chart's description: the sentence, then every year's mean and range.
+    pub budget_desc: fn(sentence: &str, items: &str) -> String,
+    pub budget_x_desc: &'static str,
+    pub budget_y_desc: &'static str,
+    pub deficit: &'static str,
+    pub surplus: &'static str,
+    /// The sign of a net as a sentence says it: "negativt", "positivt", "noll".
+    pub negative_word: &'static str,
+    pub positive_word: &'static str,
+    pub zero_word: &'static str,
+    /// "det första året", "de första två åren".
+    pub first_years: fn(u32) -> String,
+    /// "För kommunen är nettot negativt varje år (2027–2031)".
+    pub budget_every_year: fn(who: &str, sign: &str, span: &str) -> String,
+    /// "För kommunen är nettot negativt de första två åren (2027–2028) och positivt från 2029".
+    pub budget_first_then:
+        fn(who: &str, sign: &str, first: &str, span: &str, then: &str, from: &str) -> String,
+    /// "För kommunen är nettot negativt 2027, positivt 2028–2029 och negativt 2030": `runs`
+    /// from [`Messages::budget_run`].
+    pub budget_runs: fn(who: &str, runs: &str) -> String,
+    pub budget_run: fn(sign: &str, span: &str) -> String,
+    /// "störst utgift 2027: mellan … och …".
+    pub largest_outlay: fn(year: &str, amount: &str) -> String,
+    pub largest_surplus: fn(year: &str, amount: &str) -> String,
+    pub budget_caption: fn(who: &str) -> String,
+    pub budget_actors_caption: &'static str,
+    pub year: &'static str,
+    pub invested: &'static str,
+    pub avoided: &'static str,
+    pub net_present_value: &'static str,
+    pub total: &'static str,
+
     // the comparison of options
     pub options_read: fn(baseline: &str) -> Markup,
     pub option: &'static str,

@@ -185,6 +185,64 @@ pub(crate) static MESSAGES: Messages = Messages {
     higher_value_higher_net: "higher value → higher net",
     higher_value_lower_net: "higher value → lower net",
 
+    budget_title: "The budget year by year",
+    budget_chart_title: |who| format!("The net year by year for {who}"),
+    budget_read: |price_year, rate| {
+        let prices = match price_year {
+            Some(y) => format!("in {y} prices"),
+            None => "in constant prices".to_string(),
+        };
+        format!(
+            "The calculation as a budget reads it: amounts per year, undiscounted, {prices}. \
+             Invested is the intervention's cost, costs avoided what need not be paid compared \
+             with ordinary practice, and the net the difference between them. The bars show the \
+             net's mean, the whiskers where 90% of outcomes fall (P5–P95). The ranges hold for \
+             each year on its own and do not add up. The present value is the net discounted to \
+             the first year at {rate} a year; the present values add up to the net."
+        )
+    },
+    budget_desc: |sentence, items| {
+        format!("{sentence} The net per year, its mean and where 90% of outcomes fall: {items}.")
+    },
+    budget_x_desc: "Budget year",
+    budget_y_desc: "Net per year",
+    deficit: "deficit",
+    surplus: "surplus",
+    negative_word: "negative",
+    positive_word: "positive",
+    zero_word: "zero",
+    first_years: |k| {
+        const WORDS: [&str; 13] = [
+            "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+            "eleven", "twelve",
+        ];
+        match k {
+            1 => "the first year".to_string(),
+            k => match WORDS.get(k as usize) {
+                Some(w) => format!("the first {w} years"),
+                None => format!("the first {k} years"),
+            },
+        }
+    },
+    budget_every_year: |who, sign, span| {
+        format!("For {who} the net is {sign} in every year ({span})")
+    },
+    budget_first_then: |who, sign, first, span, then, from| {
+        format!("For {who} the net is {sign} in {first} ({span}) and {then} from {from}")
+    },
+    budget_runs: |who, runs| format!("For {who} the net is {runs}"),
+    budget_run: |sign, span| format!("{sign} in {span}"),
+    largest_outlay: |year, amount| format!("largest outlay in {year}: {amount}"),
+    largest_surplus: |year, amount| format!("largest surplus in {year}: {amount}"),
+    budget_caption: |who| format!("For {who}: invested, costs avoided and net per year"),
+    budget_actors_caption: "The net per actor and year: the mean, and below it where 90% of \
+                            outcomes fall",
+    year: "Year",
+    invested: "Invested",
+    avoided: "Costs avoided",
+    net_present_value: "Net, present value",
+    total: "Total",
+
     options_read: |baseline| {
         html! {
             "All options are compared in the same simulations, net against " (baseline)

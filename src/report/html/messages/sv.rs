@@ -182,6 +182,64 @@ pub(crate) static MESSAGES: Messages = Messages {
     higher_value_higher_net: "högre värde → högre netto",
     higher_value_lower_net: "högre värde → lägre netto",
 
+    budget_title: "Budgeten år för år",
+    budget_chart_title: |who| format!("Nettot år för år för {who}"),
+    budget_read: |price_year, rate| {
+        let prices = match price_year {
+            Some(y) => format!("i {y} års priser"),
+            None => "i fasta priser".to_string(),
+        };
+        format!(
+            "Så ser kalkylen ut i budgeten: belopp per år, odiskonterade, {prices}. Investerat \
+             är insatsens kostnad, undvikna kostnader det som inte behöver betalas jämfört med \
+             ordinarie arbetssätt, och nettot skillnaden mellan dem. Staplarna visar nettots \
+             medelvärde, strecken var 90{NBSP}% av utfallen hamnar (P5–P95). Intervallen gäller \
+             varje år för sig och kan inte summeras. Nuvärdet är nettot diskonterat till det \
+             första året med {rate} per år; nuvärdena summerar till nettot."
+        )
+    },
+    budget_desc: |sentence, items| {
+        format!(
+            "{sentence} Nettot per år, medelvärdet och var 90{NBSP}% av utfallen hamnar: {items}."
+        )
+    },
+    budget_x_desc: "Budgetår",
+    budget_y_desc: "Netto per år",
+    deficit: "underskott",
+    surplus: "överskott",
+    negative_word: "negativt",
+    positive_word: "positivt",
+    zero_word: "noll",
+    first_years: |k| {
+        const WORDS: [&str; 13] = [
+            "noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva",
+            "tolv",
+        ];
+        match k {
+            1 => "det första året".to_string(),
+            k => match WORDS.get(k as usize) {
+                Some(w) => format!("de första {w} åren"),
+                None => format!("de första {k} åren"),
+            },
+        }
+    },
+    budget_every_year: |who, sign, span| format!("För {who} är nettot {sign} varje år ({span})"),
+    budget_first_then: |who, sign, first, span, then, from| {
+        format!("För {who} är nettot {sign} {first} ({span}) och {then} från {from}")
+    },
+    budget_runs: |who, runs| format!("För {who} är nettot {runs}"),
+    budget_run: |sign, span| format!("{sign} {span}"),
+    largest_outlay: |year, amount| format!("störst utgift {year}: {amount}"),
+    largest_surplus: |year, amount| format!("störst överskott {year}: {amount}"),
+    budget_caption: |who| format!("För {who}: investerat, undvikna kostnader och netto per år"),
+    budget_actors_caption: "Nettot per aktör och år: medelvärdet, och under det var 90\u{a0}% av \
+                            utfallen hamnar",
+    year: "År",
+    invested: "Investerat",
+    avoided: "Undvikna kostnader",
+    net_present_value: "Netto, nuvärde",
+    total: "Summa",
+
     options_read: |baseline| {
         html! {
             "Alla alternativ jämförs i samma simuleringar, netto mot " (baseline)
