@@ -18,7 +18,13 @@
 //! - [`script`]: the rhai bridge and the scenario language ([`expr`] holds the formulas it records).
 //! - [`scenario`]: the native model; [`dist`]: distributions of uncertain inputs.
 //! - [`sim`]: the Monte Carlo engine; [`stats`]: summaries; [`results`]: the output types.
-//! - [`report`]: terminal summary, JSON, CSV; [`cli`]: the command line.
+//! - [`sensitivity`], [`compare`]: the analyses; they return the typed values of [`schema`]
+//!   (tornado, sweep, threshold, Sobol, VOI) and never format.
+//! - [`report`]: terminal summary and tables, JSON, CSV, HTML, workbook; [`cli`]: the command line.
+//!
+//! Modules import one way, each only from the layers before it (tests/integration/layers.rs
+//! checks it): `stats`, `expr` → `error` → `dist` → `scenario` → `sim` → `script` → `schema` →
+//! `samples` → `sensitivity` → `compare` → `results` → `report` → `cli`.
 
 // all terminal output goes through report::terminal, which cleans control characters
 #![warn(clippy::print_stdout, clippy::print_stderr)]
@@ -31,6 +37,7 @@ pub mod expr;
 pub mod report;
 pub mod results;
 pub mod scenario;
+pub mod schema;
 pub mod script;
 pub mod sensitivity;
 pub mod sim;

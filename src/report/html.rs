@@ -228,7 +228,7 @@ impl Ctx<'_> {
             sensitivity::section(self, out, k, c, analyses)?;
         }
         decision::section(self, out);
-        sensitivity::general_section(self, out, analyses)?;
+        sensitivity::research_section(self, out, analyses)?;
         self.appendix(out);
         out.push_str("</main>\n");
         self.footer(out, analyses, options);

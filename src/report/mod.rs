@@ -1,11 +1,17 @@
 //! Outputs: the terminal summary, the results JSON, the per-iteration samples CSV, the model
 //! description of `socinv check`. Each renders to memory; [`write_atomic`] puts it on disk.
+//!
+//! May import: any module below it (`results`, `compare`, `sensitivity`, `schema`, `samples`,
+//! `sim`, `scenario`, …); only `cli` imports it (and, a known exception, `script` for the
+//! terminal).
 
 mod check;
 pub mod csv_file;
 pub mod files;
 pub mod format;
 pub mod html;
+pub mod sensitivity_csv;
+pub mod sensitivity_table;
 mod summary;
 pub mod terminal;
 pub mod xlsx;
