@@ -22,7 +22,7 @@
 //! May import: `samples`, `schema`, `sim`, `scenario`, `stats`, `error`; not `results` (which
 //! imports this module) nor `report`.
 
-use crate::results::ComparisonSamples;
+use crate::samples::ComparisonSamples;
 use crate::scenario::Scenario;
 use crate::sim::IterationResult;
 use crate::stats::{Share, Summary, wilson_fraction};

@@ -17,7 +17,8 @@
 //!
 //! - [`script`]: the rhai bridge and the scenario language ([`expr`] holds the formulas it records).
 //! - [`scenario`]: the native model; [`dist`]: distributions of uncertain inputs.
-//! - [`sim`]: the Monte Carlo engine; [`stats`]: summaries; [`results`]: the output types.
+//! - [`sim`]: the Monte Carlo engine; [`stats`]: summaries; [`samples`]: a comparison's
+//!   per-iteration quantities; [`results`]: the output types.
 //! - [`sensitivity`], [`compare`]: the analyses; they return the typed values of [`schema`]
 //!   (tornado, sweep, threshold, Sobol, VOI) and never format.
 //! - [`report`]: terminal summary and tables, JSON, CSV, HTML, workbook; [`cli`]: the command line.
@@ -36,6 +37,7 @@ pub mod error;
 pub mod expr;
 pub mod report;
 pub mod results;
+pub mod samples;
 pub mod scenario;
 pub mod schema;
 pub mod script;

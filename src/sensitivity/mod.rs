@@ -20,7 +20,7 @@ pub mod voi;
 pub use crate::schema::{Estimate, Header, Metric};
 
 use crate::error::{Error, Result};
-use crate::results::ComparisonSamples;
+use crate::samples::ComparisonSamples;
 use crate::scenario::Scenario;
 use crate::sim::{IterationResult, SimSettings, simulate};
 

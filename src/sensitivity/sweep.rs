@@ -4,7 +4,7 @@
 
 use super::{Analysis, Estimate, Metric};
 use crate::error::{Error, Result};
-use crate::results::ComparisonSamples;
+use crate::samples::ComparisonSamples;
 pub use crate::schema::sweep::{Axis, PointResult, SweepPoint, SweepReport};
 use crate::stats::Summary;
 

@@ -5,7 +5,7 @@
 
 use super::{Analysis, Estimate, Metric};
 use crate::error::{Error, Result};
-use crate::results::ComparisonSamples;
+use crate::samples::ComparisonSamples;
 pub use crate::schema::threshold::{
     BreakEven, CurvePoint, Target, ThresholdReport, ThresholdResult, ThresholdStatus,
 };

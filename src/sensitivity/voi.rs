@@ -61,7 +61,7 @@
 
 use super::{Analysis, Metric};
 use crate::error::Result;
-use crate::results::ComparisonSamples;
+use crate::samples::ComparisonSamples;
 use crate::scenario::Scenario;
 pub use crate::schema::VOI as SCHEMA;
 pub use crate::schema::voi::{DecisionOption, Evpi, Evppi, VoiReport};
