@@ -1,15 +1,18 @@
-//! The command line: clap definitions, and each command as a call into the library.
+//! The command line: clap definitions, and each command as calls into the library's
+//! [`Session`] façade and the renderers of [`crate::report`]. It may import every module.
 
 use crate::error::{Error, Result};
 use crate::report;
+use crate::report::SamplesLayout;
+use crate::report::csv_file::{self, CsvDialect};
 use crate::report::files::{self, Inputs, OutputPlan};
 use crate::report::html::{self, Lang};
 use crate::report::terminal;
-use crate::results::{ComparisonSamples, RunResults};
+use crate::results::RunResults;
 use crate::scenario::Scenario;
-use crate::script::load_scenario;
-use crate::sensitivity::tornado::{self, Others};
-use crate::sensitivity::{Analysis, Metric, Progress, precision, sobol, sweep, threshold, voi};
+use crate::sensitivity::tornado::Others;
+use crate::sensitivity::{Metric, Progress, precision, threshold};
+use crate::session::{AnalysisSettings, Session};
 use crate::sim::{self, SimSettings};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -131,12 +134,16 @@ pub struct ReportArgs {
     /// The HTML report to write.
     #[arg(long, short = 'o', value_name = "FILE.html")]
     pub output: Option<PathBuf>,
-    /// The language of the report.
+    /// The language of the report and of the workbook's sheet names and headers.
     #[arg(long, value_enum, default_value = "sv")]
     pub lang: Lang,
     /// Also write an Excel workbook (summary, per actor, per year, arms, parameters).
     #[arg(long, value_name = "FILE.xlsx")]
     pub xlsx: Option<PathBuf>,
+    /// The decision perspective of the headline: a perspective, an actor or "all actors"
+    /// (default: the one the results were run with).
+    #[arg(long, value_name = "NAME")]
+    pub perspective: Option<String>,
 }
 
 /// Settings shared by the sensitivity analyses.
@@ -165,6 +172,10 @@ pub struct AnalysisArgs {
     /// Write the results as CSV; `-` writes them to stdout instead of the table.
     #[arg(long, value_name = "FILE.csv")]
     pub csv: Option<PathBuf>,
+    /// The dialect of --csv: standard (comma, decimal point; R, Python) or excel-sv (for Excel
+    /// with Swedish settings: byte order mark, semicolon, decimal comma).
+    #[arg(long, value_enum, default_value = "standard")]
+    pub csv_dialect: CsvDialect,
 }
 
 #[derive(Debug, clap::Args)]
@@ -187,6 +198,14 @@ pub struct RunArgs {
     /// Write one CSV row per iteration: parameter draws and results.
     #[arg(long, value_name = "FILE.csv")]
     pub samples: Option<PathBuf>,
+    /// The layout of --samples: wide (one row per iteration) or tidy (one row per value:
+    /// iteration, arm, actor, year, measure, value; for R and Python).
+    #[arg(long, value_enum, default_value = "wide")]
+    pub samples_layout: SamplesLayout,
+    /// The dialect of --samples: standard (comma, decimal point; R, Python) or excel-sv (for
+    /// Excel with Swedish settings: byte order mark, semicolon, decimal comma).
+    #[arg(long, value_enum, default_value = "standard")]
+    pub csv_dialect: CsvDialect,
     /// Fix a parameter at a value, e.g. --set rr_insats=0.8 (repeatable).
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub set: Vec<String>,
@@ -200,7 +219,7 @@ pub struct RunArgs {
     /// Write the decision-maker report as a self-contained HTML file.
     #[arg(long, value_name = "FILE.html")]
     pub report: Option<PathBuf>,
-    /// The language of --report.
+    /// The language of --report and of the sheet names and headers of --xlsx.
     #[arg(long, value_enum, default_value = "sv")]
     pub lang: Lang,
     /// Write an Excel workbook with the results and one row per iteration.
@@ -344,8 +363,8 @@ pub fn execute(cli: Cli) -> Result<()> {
                     "--low {low} --high {high}: need 0 < low < high < 1 (quantiles)"
                 )));
             }
-            analyse(&common, 1_000, |a| {
-                let r = tornado::tornado(a, metric, low, high, others)?;
+            analyse(&common, 1_000, |s, settings, progress| {
+                let r = s.tornado(settings, progress, metric, (low, high), others)?;
                 Ok(Outputs::new(
                     r.table(),
                     serde_json::to_string_pretty(&r),
@@ -353,12 +372,8 @@ pub fn execute(cli: Cli) -> Result<()> {
                 ))
             })
         }
-        Command::Sweep { common, vary } => analyse(&common, 1_000, |a| {
-            let axes = vary
-                .iter()
-                .map(|v| sweep::Axis::parse(a, v))
-                .collect::<Result<Vec<_>>>()?;
-            let r = sweep::sweep(a, axes)?;
+        Command::Sweep { common, vary } => analyse(&common, 1_000, |s, settings, progress| {
+            let r = s.sweep(settings, progress, &vary)?;
             Ok(Outputs::new(
                 r.table(),
                 serde_json::to_string_pretty(&r),
@@ -378,8 +393,8 @@ pub fn execute(cli: Cli) -> Result<()> {
                 ));
             }
             // The size is `base`; the analysis' own iteration count is not used.
-            analyse(&common, 1_000, |a| {
-                let r = sobol::sobol(a, base, bootstrap)?;
+            analyse(&common, 1_000, |s, settings, progress| {
+                let r = s.sobol(settings, progress, base, bootstrap)?;
                 Ok(Outputs::new(
                     r.table(),
                     serde_json::to_string_pretty(&r),
@@ -387,8 +402,8 @@ pub fn execute(cli: Cli) -> Result<()> {
                 ))
             })
         }
-        Command::Voi { common } => analyse(&common, 10_000, |a| {
-            let r = voi::voi(a)?;
+        Command::Voi { common } => analyse(&common, 10_000, |s, settings, progress| {
+            let r = s.voi(settings, progress)?;
             Ok(Outputs::new(
                 r.table(),
                 serde_json::to_string_pretty(&r),
@@ -402,8 +417,8 @@ pub fn execute(cli: Cli) -> Result<()> {
             target,
         } => {
             let target = threshold::Target::parse(&target)?;
-            analyse(&common, 1_000, |a| {
-                let r = threshold::threshold(a, &param, target)?;
+            analyse(&common, 1_000, |s, settings, progress| {
+                let r = s.threshold(settings, progress, &param, target)?;
                 Ok(Outputs::new(
                     r.table(),
                     serde_json::to_string_pretty(&r),
@@ -417,17 +432,17 @@ pub fn execute(cli: Cli) -> Result<()> {
 /// `socinv check`: the description, then what the sampled check found; exit 2 on invalid
 /// values (as `run` would stop), and on warnings with `--strict`.
 fn check(args: &CheckArgs) -> Result<()> {
-    let sc = load_scenario(&args.scenario)?;
+    let session = Session::load(&args.scenario, threads(args.threads))?;
+    let sc = session.scenario();
     let plan = OutputPlan::check(
         &[("--json", args.json.as_deref())],
         &Inputs::scenario(&args.scenario),
     )?;
-    let pool = thread_pool(args.threads)?;
-    let found = pool.install(|| sim::check::check(&sc, args.draws as usize, args.seed));
-    terminal::print(&report::model_description(&sc)?)?;
-    terminal::print(&report::check_findings(&sc, &found, args.seed))?;
+    let found = session.check(args.draws as usize, args.seed);
+    terminal::print(&report::model_description(sc)?)?;
+    terminal::print(&report::check_findings(sc, &found, args.seed))?;
     if args.json.is_some() {
-        let json = report::check_json(&sc, &found, args.seed);
+        let json = report::check_json(sc, &found, args.seed);
         plan.commit(&[("--json", json.as_bytes())])?;
     }
     if let Some(first) = found.findings.first() {
@@ -438,9 +453,9 @@ fn check(args: &CheckArgs) -> Result<()> {
         };
         return Err(Error::Model(format!(
             "{}, e.g. {} in {}; `socinv run --seed {}` would stop ({rules})",
-            report::finding_headline(&sc, &found, first),
+            report::finding_headline(sc, &found, first),
             report::check_value(e.value),
-            report::check_draw_name(&sc, e.kind),
+            report::check_draw_name(sc, e.kind),
             args.seed,
         )));
     }
@@ -448,7 +463,7 @@ fn check(args: &CheckArgs) -> Result<()> {
         let lines: Vec<String> = found
             .warnings
             .iter()
-            .map(|w| format!("\n  {}", report::warning_line(&sc, w)))
+            .map(|w| format!("\n  {}", report::warning_line(sc, w)))
             .collect();
         return Err(Error::Model(format!(
             "{}: {} warnings, and --strict makes them errors:{}",
@@ -483,43 +498,31 @@ impl Outputs {
     }
 }
 
-fn thread_pool(threads: Option<u64>) -> Result<rayon::ThreadPool> {
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = threads {
-        pool = pool.num_threads(t as usize);
-    }
-    pool.build()
-        .map_err(|e| Error::Usage(format!("--threads: {e}")))
+/// The `--threads` value as the library takes it.
+fn threads(threads: Option<u64>) -> Option<usize> {
+    threads.map(|t| t as usize)
 }
 
 /// Loads the scenario once, runs an analysis on it, writes the outputs and prints the table.
 fn analyse(
     args: &AnalysisArgs,
     default_iterations: u64,
-    run: impl FnOnce(&Analysis) -> Result<Outputs> + Send,
+    run: impl FnOnce(&Session, &AnalysisSettings, &dyn Progress) -> Result<Outputs>,
 ) -> Result<()> {
-    let scenario = load_scenario(&args.scenario)?;
+    let session = Session::load(&args.scenario, threads(args.threads))?;
     let perspective = match &args.perspective {
         None => None,
         Some(name) => Some(
-            scenario
-                .perspectives
-                .iter()
-                .position(|p| &p.name == name)
-                .ok_or_else(|| {
-                    let known: Vec<&str> = scenario
-                        .perspectives
-                        .iter()
-                        .map(|p| p.name.as_str())
-                        .collect();
-                    Error::Usage(format!(
-                        "--perspective {name}: the scenario has no such perspective; its \
-                         perspectives are: {}",
-                        known.join(", ")
-                    ))
-                })?,
+            session
+                .perspective_index(name)
+                .map_err(|e| Error::Usage(format!("--perspective {name}: {e}")))?,
         ),
     };
+    if args.csv_dialect != CsvDialect::Standard && args.csv.is_none() {
+        return Err(Error::Usage(
+            "--csv-dialect sets the dialect of --csv; add --csv FILE.csv".to_string(),
+        ));
+    }
     let targets = [
         ("--json", args.json.as_deref()),
         ("--csv", args.csv.as_deref()),
@@ -527,16 +530,14 @@ fn analyse(
     let to_stdout = StdoutOutput::among(&targets, &["--json", "--csv"])?;
     let plan = OutputPlan::check(&files_only(&targets), &Inputs::scenario(&args.scenario))?;
     let progress = terminal::ProgressDisplay::on_stderr();
-    let analysis = Analysis {
-        scenario: &scenario,
+    let settings = AnalysisSettings {
         iterations: args.iterations.unwrap_or(default_iterations) as usize,
         seed: args.seed,
-        fixed: parse_fixed(&scenario, &args.set)?,
+        fixed: parse_fixed(session.scenario(), &args.set)?,
         perspective,
-        progress: &progress,
     };
     let started = Instant::now();
-    let outputs = thread_pool(args.threads)?.install(|| run(&analysis))?;
+    let outputs = csv_file::with_dialect(args.csv_dialect, || run(&session, &settings, &progress))?;
     progress.finish();
     let contents: [(&str, &[u8]); 2] =
         [("--json", outputs.json.as_bytes()), ("--csv", &outputs.csv)];
@@ -655,17 +656,18 @@ pub fn parse_fixed(scenario: &Scenario, set: &[String]) -> Result<Vec<(usize, f6
 }
 
 fn run(args: &RunArgs) -> Result<()> {
-    let mut scenario = load_scenario(&args.scenario)?;
+    let mut session = Session::load(&args.scenario, threads(args.threads))?;
     if let Some(name) = &args.perspective {
-        scenario.decision_perspective = scenario
-            .decision_perspective_named(name)
+        session
+            .decide_for(name)
             .map_err(|e| Error::Usage(format!("--perspective {name}: {e}")))?;
     }
-    let pair = compare_pair(&scenario, args.compare.as_deref())?;
+    let scenario = session.scenario();
+    let pair = compare_pair(scenario, args.compare.as_deref())?;
     let settings = SimSettings {
         iterations: args.iterations as usize,
         seed: args.seed,
-        fixed: parse_fixed(&scenario, &args.set)?,
+        fixed: parse_fixed(scenario, &args.set)?,
     };
     let outputs = [
         ("--json", args.json.as_deref()),
@@ -675,9 +677,20 @@ fn run(args: &RunArgs) -> Result<()> {
     ];
     let to_stdout = StdoutOutput::among(&outputs, &["--json"])?;
     let plan = OutputPlan::check(&files_only(&outputs), &Inputs::scenario(&args.scenario))?;
-    if args.lang != Lang::Sv && args.report.is_none() {
+    if args.samples.is_none()
+        && (args.samples_layout != SamplesLayout::Wide || args.csv_dialect != CsvDialect::Standard)
+    {
         return Err(Error::Usage(
-            "--lang sets the language of --report; add --report FILE.html".to_string(),
+            "--samples-layout and --csv-dialect set the layout of --samples; add --samples \
+             FILE.csv"
+                .to_string(),
+        ));
+    }
+    if args.lang != Lang::Sv && args.report.is_none() && args.xlsx.is_none() {
+        return Err(Error::Usage(
+            "--lang sets the language of --report and --xlsx; add --report FILE.html or --xlsx \
+             FILE.xlsx"
+                .to_string(),
         ));
     }
     if args.xlsx.is_some() {
@@ -691,16 +704,8 @@ fn run(args: &RunArgs) -> Result<()> {
 
     let progress = terminal::ProgressDisplay::on_stderr();
     let started = Instant::now();
-    let pool = thread_pool(args.threads)?;
-    // printed once the progress bar is cleared, on a line of its own
-    let mut stop_message = None;
-    let (iterations, settings) = match args.precision {
-        None => {
-            progress.stage("run", Some(args.iterations), "iterations");
-            let its =
-                pool.install(|| sim::simulate(&scenario, &settings, &|| progress.advance(1)))?;
-            (its, settings)
-        }
+    let run = match args.precision {
+        None => session.run(settings, &progress)?,
         Some(target) => {
             if !(target > 0.0 && target.is_finite()) {
                 return Err(Error::Usage(format!(
@@ -722,69 +727,39 @@ fn run(args: &RunArgs) -> Result<()> {
                     report::format::grouped(report::format::round_sig(p.mcse, 2), 0)
                 ));
             };
-            let run = pool.install(|| {
-                precision::run_to_precision(
-                    &scenario,
-                    &settings,
-                    target,
-                    max,
-                    &|| progress.advance(1),
-                    &on_batch,
-                )
-            })?;
-            let used = run.iterations.len();
-            stop_message = Some(if run.reached {
-                format!(
-                    "--precision {target}: reached MCSE {:.1} after {used} iterations",
-                    run.mcse
-                )
-            } else {
-                format!(
-                    "--precision {target}: stopped at --max-iterations {used} with MCSE {:.1}",
-                    run.mcse
-                )
-            });
-            (
-                run.iterations,
-                SimSettings {
-                    iterations: used,
-                    ..settings
-                },
-            )
+            session.run_to_precision(settings, target, max, &progress, &on_batch)?
         }
     };
     progress.finish();
-    if let Some(message) = stop_message {
-        terminal::eprintln(&message);
+    if let Some(stop) = run.precision {
+        let used = run.settings.iterations;
+        terminal::eprintln(&if stop.reached {
+            format!(
+                "--precision {}: reached MCSE {:.1} after {used} iterations",
+                stop.target, stop.mcse
+            )
+        } else {
+            format!(
+                "--precision {}: stopped at --max-iterations {used} with MCSE {:.1}",
+                stop.target, stop.mcse
+            )
+        });
     }
     let elapsed = started.elapsed().as_secs_f64();
 
-    let results = RunResults::new(&scenario, &settings, &iterations);
-    let json = args.json.as_ref().map(|_| report::json(&results));
+    let json = args.json.as_ref().map(|_| report::json(&run.results));
     let csv = match &args.samples {
-        Some(_) => Some(report::samples_csv(&scenario, &iterations)?),
+        Some(_) => Some(csv_file::with_dialect(args.csv_dialect, || {
+            run.samples_csv(scenario, args.samples_layout)
+        })?),
         None => None,
     };
     let page = match &args.report {
-        Some(_) => {
-            let net_samples = scenario
-                .interventions()
-                .map(|(a, _)| ComparisonSamples::new(&scenario, &iterations, a).net)
-                .collect();
-            let options = html::Options {
-                lang: args.lang,
-                date: Some(html::today_utc()),
-                net_samples,
-            };
-            Some(html::render_with(&results, &[], &options)?)
-        }
+        Some(_) => Some(run.report_html(scenario, args.lang, Some(html::today_utc()))?),
         None => None,
     };
     let workbook = match &args.xlsx {
-        Some(_) => Some(report::xlsx::workbook(
-            &results,
-            Some((&scenario, &iterations)),
-        )?),
+        Some(_) => Some(run.workbook(scenario, args.lang)?),
         None => None,
     };
     // Everything is rendered before the first file is written; then all are written or none.
@@ -802,17 +777,17 @@ fn run(args: &RunArgs) -> Result<()> {
     plan.commit(&contents)?;
     match to_stdout.flag() {
         Some(flag) => terminal::write_stdout(flag_content(&contents, flag))?,
-        None => terminal::print(&report::summary_text_comparing(&results, pair))?,
+        None => terminal::print(&report::summary_text_comparing(&run.results, pair))?,
     }
     for path in files_written(&outputs) {
         terminal::eprintln(&format!("Wrote {}", path.display()));
     }
     let person_years =
-        settings.iterations as f64 * scenario.person_years() * scenario.arms.len() as f64;
+        run.settings.iterations as f64 * scenario.person_years() * scenario.arms.len() as f64;
     terminal::eprintln(&format!(
         "simulated {person_years:.2e} individual-years in {elapsed:.2} s ({:.1} M/s, {} threads)",
         person_years / elapsed / 1e6,
-        pool.current_num_threads()
+        session.threads()
     ));
     Ok(())
 }
@@ -861,10 +836,10 @@ fn report_command(args: &ReportArgs) -> Result<()> {
                 .to_string(),
         ));
     }
-    if args.output.is_none() && (!args.sensitivity.is_empty() || args.lang != Lang::Sv) {
+    if args.output.is_none() && !args.sensitivity.is_empty() {
         return Err(Error::Usage(
-            "--sensitivity and --lang go into the HTML report; add -o report.html (the workbook \
-             holds the run's results only)"
+            "--sensitivity goes into the HTML report; add -o report.html (the workbook holds \
+             the run's results only)"
                 .to_string(),
         ));
     }
@@ -893,12 +868,17 @@ fn report_command(args: &ReportArgs) -> Result<()> {
             crate::results::SCHEMA
         )));
     }
-    let results = RunResults::from_json(value).map_err(|e| {
+    let mut results = RunResults::from_json(value).map_err(|e| {
         Error::Usage(format!(
             "{}: not a socinv results file this version can read: {e}",
             args.results.display()
         ))
     })?;
+    if let Some(name) = &args.perspective {
+        results
+            .choose_decision_perspective(name)
+            .map_err(|e| Error::Usage(format!("--perspective {name}: {e}")))?;
+    }
     let sensitivity = args
         .sensitivity
         .iter()
@@ -923,7 +903,7 @@ fn report_command(args: &ReportArgs) -> Result<()> {
         None => None,
     };
     let workbook = match &args.xlsx {
-        Some(_) => Some(report::xlsx::workbook(&results, None)?),
+        Some(_) => Some(report::xlsx::workbook_in(args.lang, &results, None)?),
         None => None,
     };
     let mut contents: Vec<(&str, &[u8])> = Vec::new();

@@ -21,11 +21,13 @@
 //!   per-iteration quantities; [`results`]: the output types.
 //! - [`sensitivity`], [`compare`]: the analyses; they return the typed values of [`schema`]
 //!   (tornado, sweep, threshold, Sobol, VOI) and never format.
-//! - [`report`]: terminal summary and tables, JSON, CSV, HTML, workbook; [`cli`]: the command line.
+//! - [`report`]: terminal summary and tables, JSON, CSV, HTML, workbook.
+//! - [`session`]: a scenario loaded once, with the run and the analyses; [`cli`]: the command
+//!   line, which maps its arguments onto a session.
 //!
 //! Modules import one way, each only from the layers before it (tests/integration/layers.rs
 //! checks it): `stats`, `expr` → `error` → `dist` → `scenario` → `sim` → `script` → `schema` →
-//! `samples` → `sensitivity` → `compare` → `results` → `report` → `cli`.
+//! `samples` → `sensitivity` → `compare` → `results` → `report` → `session` → `cli`.
 
 // all terminal output goes through report::terminal, which cleans control characters
 #![warn(clippy::print_stdout, clippy::print_stderr)]
@@ -42,6 +44,7 @@ pub mod scenario;
 pub mod schema;
 pub mod script;
 pub mod sensitivity;
+pub mod session;
 pub mod sim;
 pub mod stats;
 

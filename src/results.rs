@@ -3,12 +3,12 @@
 //! Sign convention: `net = baseline cost − intervention arm cost (program cost included)`,
 //! discounted to year 0; positive means the investment pays back.
 
-use crate::scenario::{Composition, Described, Labels, Scenario, StartAge};
+use crate::scenario::{Composition, Described, Labels, Scenario, ScenarioTexts, StartAge};
 use crate::sensitivity::drivers::{Driver, drivers};
 use crate::sim::{IterationResult, SimSettings, year_table};
 use crate::stats::{
     Histogram, Interval, Payback, RatioOfMeans, Share, Summary, UNKNOWN, interval_or_unknown,
-    wilson,
+    payback_year, wilson,
 };
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -41,10 +41,20 @@ pub struct RunResults {
 pub struct ScenarioInfo {
     pub name: String,
     pub description: String,
+    /// The people of the target group as a plural noun ("familjer"), where the scenario names
+    /// them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_group: Option<String>,
+    /// The scenario's texts in other languages, by language code ("en"), where it gives them.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub translations: IndexMap<String, ScenarioTexts>,
     pub file: String,
     pub source_hash: String,
     pub currency: String,
     pub price_year: Option<i64>,
+    /// The calendar year of year 0 (`first_year`); absent: years read "år 1", "år 2", ….
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_year: Option<i32>,
     pub horizon_years: u32,
     pub discount_rate: f64,
     /// The outcomes' discount rate (0: undiscounted).
@@ -268,6 +278,59 @@ pub struct Comparison {
     /// names one; absent: all actors, whose numbers are `net`, `prob_loss` and `payback`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision_perspective: Option<DecisionPerspective>,
+    /// Who pays and who saves, year by year: one line per actor, then per perspective, then
+    /// all actors (empty in results written before it existed). See [`BudgetLine`].
+    #[serde(default)]
+    pub budget: Vec<BudgetLine>,
+}
+
+/// Whose numbers a line is: an actor, a perspective (a set of actors), or all actors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PointOfViewKind {
+    Actor,
+    Perspective,
+    /// Every actor, transfers included (the comparison's `net`); its name is
+    /// [`crate::scenario::ALL_ACTORS`].
+    AllActors,
+}
+
+/// One point of view's budget, year by year: what it invests in the program, what it avoids
+/// paying, and its net. Amounts are per iteration differences, summarised over iterations.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct BudgetLine {
+    /// The actor's or perspective's name, or "all actors".
+    pub name: String,
+    pub kind: PointOfViewKind,
+    /// Whether transfers are left out of `avoided` (a perspective that excludes them).
+    pub excludes_transfers: bool,
+    /// One per year of the horizon, in order.
+    pub years: Vec<BudgetYear>,
+}
+
+/// One year of a [`BudgetLine`]. `invested`, `avoided` and `net` are undiscounted, in kronor of
+/// the price year (as a budget reads them); `net_discounted` is `net` discounted to year 0, and
+/// sums over the years to the point of view's net.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct BudgetYear {
+    /// The year of the horizon, 0-based (year 0 is "år 1").
+    pub year: u32,
+    /// The calendar year, where the scenario gives `first_year` (`first_year + year`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar_year: Option<i32>,
+    /// The program cost this point of view pays in the year (its `funded_by` share).
+    pub invested: Summary,
+    /// The costs it avoids in the year: cost under ordinary practice − cost with the
+    /// intervention, program excluded (transfers left out where `excludes_transfers`).
+    pub avoided: Summary,
+    /// `avoided − invested`.
+    pub net: Summary,
+    /// `net` discounted to year 0.
+    pub net_discounted: Summary,
+    /// The share of iterations in which the year's net is > 0.
+    pub prob_net_positive: f64,
+    /// The Wilson 95% interval of prob_net_positive.
+    pub prob_net_positive_ci: Interval,
 }
 
 /// The decision perspective of a comparison: its net and P(net > 0) are those of
@@ -294,6 +357,9 @@ pub struct PointOfViewNet<'a> {
     pub prob_net_positive_ci: Interval,
     /// P(net < 0), where the results hold it (all actors and the decision perspective).
     pub prob_loss: Option<(f64, Interval)>,
+    /// Payback from this point of view's yearly net, where the results hold it (not in
+    /// results written before per-perspective payback existed).
+    pub payback: Option<&'a Payback>,
 }
 
 impl<'a> PointOfViewNet<'a> {
@@ -323,6 +389,7 @@ impl Comparison {
                     prob_net_positive: share.prob_net_positive,
                     prob_net_positive_ci: share.prob_net_positive_ci,
                     prob_loss: Some((d.prob_loss, d.prob_loss_ci)),
+                    payback: share.payback.as_ref(),
                 })
             })
             .unwrap_or(PointOfViewNet {
@@ -332,7 +399,24 @@ impl Comparison {
                 prob_net_positive: self.prob_net_positive,
                 prob_net_positive_ci: self.prob_net_positive_ci,
                 prob_loss: Some((self.prob_loss, self.prob_loss_ci)),
+                payback: Some(&self.payback),
             })
+    }
+
+    /// The budget line of a point of view (`name` is ignored for all actors).
+    pub fn budget_line(&self, kind: PointOfViewKind, name: &str) -> Option<&BudgetLine> {
+        self.budget
+            .iter()
+            .find(|l| l.kind == kind && (kind == PointOfViewKind::AllActors || l.name == name))
+    }
+
+    /// The budget line of the decision perspective (all actors when none is named).
+    pub fn decision_budget(&self) -> Option<&BudgetLine> {
+        match &self.decision_perspective {
+            None => self.budget_line(PointOfViewKind::AllActors, ""),
+            Some(d) if d.kind == "actor" => self.budget_line(PointOfViewKind::Actor, &d.name),
+            Some(d) => self.budget_line(PointOfViewKind::Perspective, &d.name),
+        }
     }
 
     /// The net of the society perspective (the one leaving transfers out), unless it is the
@@ -354,6 +438,7 @@ impl Comparison {
             prob_net_positive: share.prob_net_positive,
             prob_net_positive_ci: share.prob_net_positive_ci,
             prob_loss: None,
+            payback: share.payback.as_ref(),
         };
         net.differs_from(&decision).then_some(net)
     }
@@ -393,6 +478,7 @@ fn roi_any_version<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Roi>
     }))
 }
 
+/// The net of one actor or perspective.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct NetShare {
     pub net: Summary,
@@ -400,6 +486,16 @@ pub struct NetShare {
     /// The Wilson 95% interval of prob_net_positive.
     #[serde(default = "unknown", deserialize_with = "interval_or_unknown")]
     pub prob_net_positive_ci: Interval,
+    /// P(net < 0). (Results written before it existed read it as 1 − prob_net_positive.)
+    #[serde(default = "nan")]
+    pub prob_loss: f64,
+    /// The Wilson 95% interval of prob_loss.
+    #[serde(default = "unknown", deserialize_with = "interval_or_unknown")]
+    pub prob_loss_ci: Interval,
+    /// Payback from this point of view's yearly net (discounted, cumulated); null in results
+    /// written before it existed.
+    #[serde(default)]
+    pub payback: Option<Payback>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -427,12 +523,145 @@ fn summary(values: &[f64]) -> Summary {
     Summary::of(values).unwrap_or_else(Summary::undefined)
 }
 
-fn net_share(values: &[f64]) -> NetShare {
+fn net_share(values: &[f64], payback: Payback) -> NetShare {
     let positive = Share::of(values, |v| *v > 0.0);
+    let loss = Share::of(values, |v| *v < 0.0);
     NetShare {
         net: summary(values),
         prob_net_positive: positive.p,
         prob_net_positive_ci: positive.ci,
+        prob_loss: loss.p,
+        prob_loss_ci: loss.ci,
+        payback: Some(payback),
+    }
+}
+
+/// A point of view of the budget: its actors, and whether it leaves transfers out.
+struct PointOfView {
+    name: String,
+    kind: PointOfViewKind,
+    actors: Vec<usize>,
+    excludes_transfers: bool,
+}
+
+/// The actors, then the perspectives, then all actors.
+fn points_of_view(scenario: &Scenario) -> Vec<PointOfView> {
+    let actors = scenario
+        .actors
+        .iter()
+        .enumerate()
+        .map(|(a, name)| PointOfView {
+            name: name.clone(),
+            kind: PointOfViewKind::Actor,
+            actors: vec![a],
+            excludes_transfers: false,
+        });
+    let perspectives = scenario.perspectives.iter().map(|p| PointOfView {
+        name: p.name.clone(),
+        kind: PointOfViewKind::Perspective,
+        actors: p.actors.clone(),
+        excludes_transfers: p.exclude_transfers,
+    });
+    let all = PointOfView {
+        name: crate::scenario::ALL_ACTORS.to_string(),
+        kind: PointOfViewKind::AllActors,
+        actors: (0..scenario.actors.len()).collect(),
+        excludes_transfers: false,
+    };
+    actors.chain(perspectives).chain([all]).collect()
+}
+
+/// One point of view's yearly amounts per iteration, discounted to year 0:
+/// `invested[year][iteration]`, `avoided[year][iteration]`.
+struct YearlyFlows {
+    invested: Vec<Vec<f64>>,
+    avoided: Vec<Vec<f64>>,
+}
+
+impl YearlyFlows {
+    fn of(pov: &PointOfView, iterations: &[IterationResult], arm: usize, horizon: usize) -> Self {
+        let mut invested = vec![vec![0.0; iterations.len()]; horizon];
+        let mut avoided = vec![vec![0.0; iterations.len()]; horizon];
+        for (k, it) in iterations.iter().enumerate() {
+            let (b, i) = (&it.arms[0], &it.arms[arm]);
+            for t in 0..horizon {
+                let (mut program, mut cost_b, mut cost_i) = (0.0, 0.0, 0.0);
+                for &a in &pov.actors {
+                    let (xb, xi) = (b.at(a, t), i.at(a, t));
+                    program += i.program_by_actor_year[xi] - b.program_by_actor_year[xb];
+                    let (mut cb, mut ci) = (
+                        b.cost_by_actor_year[xb] - b.program_by_actor_year[xb],
+                        i.cost_by_actor_year[xi] - i.program_by_actor_year[xi],
+                    );
+                    if pov.excludes_transfers {
+                        cb -= b.transfer_by_actor_year[xb];
+                        ci -= i.transfer_by_actor_year[xi];
+                    }
+                    cost_b += cb;
+                    cost_i += ci;
+                }
+                invested[t][k] = program;
+                avoided[t][k] = saving(cost_b, cost_i);
+            }
+        }
+        YearlyFlows { invested, avoided }
+    }
+
+    /// The discounted net of each year: `net[year][iteration]`.
+    fn net(&self) -> Vec<Vec<f64>> {
+        self.avoided
+            .iter()
+            .zip(&self.invested)
+            .map(|(a, i)| a.iter().zip(i).map(|(a, i)| a - i).collect())
+            .collect()
+    }
+
+    /// The payback year of each iteration from the cumulated yearly nets, the last year's
+    /// cumulative being the point of view's net `total` (so that they agree in sign).
+    fn payback_years(&self, total: &[f64]) -> Vec<Option<u32>> {
+        let net = self.net();
+        let horizon = net.len();
+        let mut cumulative = vec![0.0; horizon];
+        (0..total.len())
+            .map(|k| {
+                let mut acc = 0.0;
+                for t in 0..horizon {
+                    acc += net[t][k];
+                    cumulative[t] = if t + 1 == horizon { total[k] } else { acc };
+                }
+                payback_year(&cumulative)
+            })
+            .collect()
+    }
+
+    /// The budget line: undiscounted amounts (divided by each year's discount factor).
+    fn line(&self, pov: &PointOfView, scenario: &Scenario) -> BudgetLine {
+        let horizon = self.invested.len();
+        let factors = crate::sim::discount_factors(scenario.discount_rate, horizon);
+        let net = self.net();
+        let years = (0..horizon)
+            .map(|t| {
+                let undiscounted =
+                    |v: &[f64]| summary(&v.iter().map(|x| x / factors[t]).collect::<Vec<_>>());
+                let positive = Share::of(&net[t], |v| *v > 0.0);
+                BudgetYear {
+                    year: t as u32,
+                    calendar_year: scenario.first_year.map(|f| f + t as i32),
+                    invested: undiscounted(&self.invested[t]),
+                    avoided: undiscounted(&self.avoided[t]),
+                    net: undiscounted(&net[t]),
+                    net_discounted: summary(&net[t]),
+                    prob_net_positive: positive.p,
+                    prob_net_positive_ci: positive.ci,
+                }
+            })
+            .collect();
+        BudgetLine {
+            name: pov.name.clone(),
+            kind: pov.kind,
+            excludes_transfers: pov.excludes_transfers,
+            years,
+        }
     }
 }
 
@@ -498,6 +727,10 @@ impl RunResults {
             }
             for s in c.by_actor.values_mut().chain(c.by_perspective.values_mut()) {
                 fill(&mut s.prob_net_positive_ci, s.prob_net_positive);
+                if s.prob_loss.is_nan() {
+                    s.prob_loss = 1.0 - s.prob_net_positive;
+                }
+                fill(&mut s.prob_loss_ci, s.prob_loss);
             }
             // before, `roi` was the mean of per-iteration ratios: the ratio of the means is
             // recomputed, and its MCSE bounded by Cauchy–Schwarz (|cov| ≤ σ_N σ_I)
@@ -510,6 +743,50 @@ impl RunResults {
             }
         }
         Ok(r)
+    }
+
+    /// Chooses the decision perspective again (`socinv report --perspective`): a perspective,
+    /// an actor or [`crate::scenario::ALL_ACTORS`]; its P(loss) is read from `by_perspective` /
+    /// `by_actor`. The error names the known points of view.
+    pub fn choose_decision_perspective(&mut self, name: &str) -> Result<(), String> {
+        let perspectives: Vec<crate::scenario::Perspective> = self
+            .scenario
+            .perspectives
+            .iter()
+            .map(|p| crate::scenario::Perspective {
+                name: p.name.clone(),
+                actors: Vec::new(),
+                exclude_transfers: p.excludes_transfers,
+            })
+            .collect();
+        let chosen = crate::scenario::decision_perspective_among(
+            name,
+            &perspectives,
+            &self.scenario.actors,
+        )?;
+        for c in &mut self.comparisons {
+            c.decision_perspective = match &chosen {
+                None => None,
+                Some(name) => {
+                    let (kind, share) = match c.by_perspective.get(name) {
+                        Some(share) => ("perspective", share),
+                        None => (
+                            "actor",
+                            c.by_actor
+                                .get(name)
+                                .ok_or_else(|| format!("the results hold no net for \"{name}\""))?,
+                        ),
+                    };
+                    Some(DecisionPerspective {
+                        name: name.clone(),
+                        kind: kind.to_string(),
+                        prob_loss: share.prob_loss,
+                        prob_loss_ci: share.prob_loss_ci,
+                    })
+                }
+            };
+        }
+        Ok(())
     }
 
     /// Summarises the iterations of a run.
@@ -616,15 +893,36 @@ pub fn start_age_info(scenario: &Scenario, group: usize, age: &StartAge) -> Star
     }
 }
 
+impl ScenarioInfo {
+    /// The scenario's name, description and target group in the language `code` ("sv",
+    /// "en"): its own texts, or the Swedish ones where it gives none in that language (but no
+    /// target group: an output then uses its own word for people).
+    pub fn texts_in(&self, code: &str) -> ScenarioTexts {
+        if let Some(t) = self.translations.get(code) {
+            return t.clone();
+        }
+        ScenarioTexts {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            target_group: (code == crate::scenario::TEXT_LANGUAGES[0])
+                .then(|| self.target_group.clone())
+                .flatten(),
+        }
+    }
+}
+
 /// Describes the scenario for outputs (parameters with their P5, P50, P95).
 pub fn scenario_info(scenario: &Scenario, settings: &SimSettings) -> ScenarioInfo {
     ScenarioInfo {
         name: scenario.name.clone(),
         description: scenario.description.clone(),
+        target_group: scenario.target_group.clone(),
+        translations: scenario.translations.clone(),
         file: scenario.file.clone(),
         source_hash: scenario.source_hash.clone(),
         currency: scenario.currency.clone(),
         price_year: scenario.price_year,
+        first_year: scenario.first_year,
         horizon_years: scenario.horizon,
         discount_rate: scenario.discount_rate,
         outcome_discount_rate: scenario.outcome_discount_rate,
@@ -782,18 +1080,28 @@ fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -
     let samples = ComparisonSamples::new(scenario, iterations, arm);
     let prob = Share::of(&samples.net, |v| *v > 0.0);
     let loss = Share::of(&samples.net, |v| *v < 0.0);
-    let by_actor = scenario
-        .actors
-        .iter()
-        .zip(&samples.by_actor)
-        .map(|(name, values)| (name.clone(), net_share(values)))
-        .collect();
-    let by_perspective = scenario
-        .perspectives
-        .iter()
-        .zip(&samples.by_perspective)
-        .map(|(p, values)| (p.name.clone(), net_share(values)))
-        .collect();
+    let horizon = scenario.horizon as usize;
+    let mut by_actor = IndexMap::new();
+    let mut by_perspective = IndexMap::new();
+    let mut budget = Vec::new();
+    let (mut a, mut p) = (0, 0);
+    for pov in points_of_view(scenario) {
+        let flows = YearlyFlows::of(&pov, iterations, arm, horizon);
+        budget.push(flows.line(&pov, scenario));
+        let (total, shares) = match pov.kind {
+            PointOfViewKind::Actor => {
+                a += 1;
+                (&samples.by_actor[a - 1], &mut by_actor)
+            }
+            PointOfViewKind::Perspective => {
+                p += 1;
+                (&samples.by_perspective[p - 1], &mut by_perspective)
+            }
+            PointOfViewKind::AllActors => continue,
+        };
+        let payback = Payback::of(&flows.payback_years(total), horizon);
+        shares.insert(pov.name.clone(), net_share(total, payback));
+    }
     let decision_perspective = scenario.decision_perspective.as_ref().and_then(|name| {
         let (kind, values) = match scenario.perspectives.iter().position(|p| &p.name == name) {
             Some(p) => ("perspective", &samples.by_perspective[p]),
@@ -810,7 +1118,6 @@ fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -
             prob_loss_ci: loss.ci,
         })
     });
-    let horizon = scenario.horizon as usize;
     let per_year = samples
         .cumulative
         .iter()
@@ -865,6 +1172,7 @@ fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -
         drivers: drivers(scenario, iterations, &samples.net),
         drivers_by_perspective,
         decision_perspective,
+        budget,
     }
 }
 

@@ -32,13 +32,37 @@ pub const DEFAULT_BASELINE: &str = "Ordinarie arbetssätt";
 /// Default name of the society perspective, added when the script declares none.
 pub const DEFAULT_SOCIETY: &str = "society";
 
+/// The scenario's own words in one language. A text the scenario does not give in that
+/// language is the Swedish one, except the target group, which is `None` (outputs then use
+/// their own word for people).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioTexts {
+    pub name: String,
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_group: Option<String>,
+}
+
+/// The languages a scenario may give texts in: its own (Swedish, first) and the report's others.
+pub const TEXT_LANGUAGES: [&str; 2] = ["sv", "en"];
+
 /// A validated scenario: everything the simulation needs.
 #[derive(Clone, Debug)]
 pub struct Scenario {
     pub name: String,
     pub description: String,
+    /// The people counted by `cohort` and the intakes, as a plural noun ("familjer",
+    /// "elever"), where the scenario names them (`target_group`); outputs say "personer"
+    /// otherwise.
+    pub target_group: Option<String>,
+    /// The scenario's texts in languages other than its own (Swedish), where it gives them
+    /// (`name: #{ sv: "…", en: "…" }`), by language code ("en").
+    pub translations: IndexMap<String, ScenarioTexts>,
     pub currency: String,
     pub price_year: Option<i64>,
+    /// The calendar year of year 0 of the horizon (`first_year`), for the budget view; `None`:
+    /// years read "år 1", "år 2", ….
+    pub first_year: Option<i32>,
     /// Number of simulated years (years `0..horizon`).
     pub horizon: u32,
     /// Yearly discount rate, e.g. 0.035.

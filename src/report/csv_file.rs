@@ -5,9 +5,68 @@
 //! `+`, `-`, `@`, a tab or a carriage return gets a `'` in front, which Excel, LibreOffice and
 //! Google Sheets show as text (the OWASP advice against CSV injection). Numbers are written as
 //! numbers (the shortest text that reads back as the same `f64`), so −1200 stays a number.
+//!
+//! Every CSV is written in a [`CsvDialect`]: `standard` (comma, decimal point, as R, Python and
+//! English Excel read it) or `excel-sv` (what Excel with Swedish settings opens correctly by
+//! double-click: a UTF-8 byte order mark, `;` between cells, a decimal comma, no thousands
+//! separator). A writer takes the dialect in effect ([`with_dialect`]) when it is created, so
+//! every CSV socinv writes, the analyses' included, follows `--csv-dialect`.
 
 use crate::error::{Error, Result};
 use std::borrow::Cow;
+use std::cell::Cell as ScopedCell;
+
+/// How a CSV file spells its separators and numbers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum CsvDialect {
+    /// Comma between cells, decimal point (R, Python, English Excel).
+    #[default]
+    Standard,
+    /// For Excel with Swedish settings: UTF-8 byte order mark, semicolon between cells,
+    /// decimal comma, no thousands separator.
+    ExcelSv,
+}
+
+impl CsvDialect {
+    fn delimiter(self) -> u8 {
+        match self {
+            CsvDialect::Standard => b',',
+            CsvDialect::ExcelSv => b';',
+        }
+    }
+
+    /// A number as this dialect writes it: the shortest text that reads back as the same
+    /// `f64` (never with an exponent), with a decimal comma in `excel-sv`.
+    pub fn number(self, v: f64) -> String {
+        let text = v.to_string();
+        match self {
+            CsvDialect::Standard => text,
+            CsvDialect::ExcelSv => text.replace('.', ","),
+        }
+    }
+}
+
+thread_local! {
+    static DIALECT: ScopedCell<CsvDialect> = const { ScopedCell::new(CsvDialect::Standard) };
+}
+
+/// Runs `f` with `dialect` as the dialect of every [`CsvWriter::new`] created in it (on this
+/// thread); the dialect before is restored afterwards, also when `f` panics.
+pub fn with_dialect<T>(dialect: CsvDialect, f: impl FnOnce() -> T) -> T {
+    struct Restore(CsvDialect);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            DIALECT.with(|d| d.set(self.0));
+        }
+    }
+    let _restore = Restore(DIALECT.with(|d| d.replace(dialect)));
+    f()
+}
+
+/// The dialect [`CsvWriter::new`] uses here and now (see [`with_dialect`]).
+pub fn current_dialect() -> CsvDialect {
+    DIALECT.with(|d| d.get())
+}
 
 /// One cell of a CSV row.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -67,6 +126,7 @@ pub fn text_cell(s: &str) -> Cow<'_, str> {
 /// A CSV file being written to memory; the only CSV writer of socinv.
 pub struct CsvWriter {
     inner: csv::Writer<Vec<u8>>,
+    dialect: CsvDialect,
 }
 
 impl Default for CsvWriter {
@@ -76,9 +136,23 @@ impl Default for CsvWriter {
 }
 
 impl CsvWriter {
+    /// A writer in the dialect in effect ([`with_dialect`]; `standard` by default).
     pub fn new() -> Self {
+        Self::in_dialect(current_dialect())
+    }
+
+    /// A writer in `dialect`.
+    pub fn in_dialect(dialect: CsvDialect) -> Self {
+        let start = match dialect {
+            CsvDialect::Standard => Vec::new(),
+            // the byte order mark tells Excel the file is UTF-8 (else å, ä, ö break)
+            CsvDialect::ExcelSv => "\u{feff}".as_bytes().to_vec(),
+        };
         CsvWriter {
-            inner: csv::Writer::from_writer(Vec::new()),
+            inner: csv::WriterBuilder::new()
+                .delimiter(dialect.delimiter())
+                .from_writer(start),
+            dialect,
         }
     }
 
@@ -97,7 +171,7 @@ impl CsvWriter {
             .iter()
             .map(|c| match c {
                 Cell::Text(s) => text_cell(s),
-                Cell::Number(v) => Cow::Owned(v.to_string()),
+                Cell::Number(v) => Cow::Owned(self.dialect.number(*v)),
                 Cell::Empty => Cow::Borrowed(""),
             })
             .collect();
@@ -149,5 +223,40 @@ mod tests {
             "\"'=HYPERLINK(\"\"http://x\"\")\",'+1,'-x,'@SUM(A1),'\tt,ok\n\
              -1200,'-2,,a=b,0.5,\"'\rcr\"\n"
         );
+    }
+
+    #[test]
+    fn excel_sv_has_a_bom_semicolons_and_decimal_commas() {
+        let mut w = CsvWriter::in_dialect(CsvDialect::ExcelSv);
+        w.header(["namn", "värde; kr", "=x"]).unwrap();
+        w.row(&[
+            Cell::Text("a,b"),
+            Cell::Number(-1234567.25),
+            Cell::Number(0.000001),
+        ])
+        .unwrap();
+        w.row(&[Cell::Text("1.5"), Cell::Number(1e21), Cell::Empty])
+            .unwrap();
+        let text = String::from_utf8(w.finish().unwrap()).unwrap();
+        assert_eq!(
+            text,
+            "\u{feff}namn;\"värde; kr\";'=x\n\
+             a,b;-1234567,25;0,000001\n\
+             1.5;1000000000000000000000;\n"
+        );
+    }
+
+    #[test]
+    fn writers_follow_the_dialect_in_effect_and_it_is_restored() {
+        let write = || {
+            let mut w = CsvWriter::new();
+            w.row(&[Cell::Number(0.5), Cell::Number(2.0)]).unwrap();
+            String::from_utf8(w.finish().unwrap()).unwrap()
+        };
+        assert_eq!(write(), "0.5,2\n");
+        let inside = with_dialect(CsvDialect::ExcelSv, write);
+        assert_eq!(inside, "\u{feff}0,5;2\n");
+        assert_eq!(current_dialect(), CsvDialect::Standard);
+        assert_eq!(write(), "0.5,2\n");
     }
 }

@@ -12,26 +12,38 @@
 //! The file needs no network: the CSS is inline, the charts are inline SVG (drawn with plotters'
 //! SVG backend, see the `charts` module), no script, font, image or link leaves the file. It reads on a
 //! laptop and a phone (the layout and the charts scale to the width) and prints on A4 (a print
-//! stylesheet breaks pages before each section and drops backgrounds). Every string from the
-//! scenario is HTML-escaped: scenario scripts are user input.
+//! stylesheet breaks pages before each section and drops backgrounds).
+//!
+//! The page is built with maud's `html!`: every value spliced in with `(…)` is HTML-escaped, so
+//! no scenario string reaches the page unescaped by construction. Only three kinds of text go in
+//! as [`PreEscaped`]: the report's own CSS, the charts' SVG (plotters escapes the text it
+//! writes, and [`charts`]' `accessible` escapes the title and description), and the sensitivity
+//! sections, which `sensitivity` still writes as escaped HTML. Every word and sentence comes from
+//! the language's message catalogue ([`messages`]).
 //!
 //! The results JSON holds quantiles, not per-iteration values, so the net's distribution is drawn
 //! from its quantiles; [`render_with`] also takes the per-iteration nets, when the caller has
 //! them, and then adds a histogram.
+//!
+//! May import: `crate::results`, `crate::stats`, `crate::scenario` (labels), `crate::compare`,
+//! `crate::report::format`; never `crate::cli`.
 
 mod charts;
 mod decision;
 pub mod fmt;
 mod i18n;
+mod messages;
 mod sensitivity;
 
 use crate::error::Result;
 use crate::results::{Comparison, RunResults};
+use crate::scenario::ScenarioTexts;
 use crate::stats::{Histogram, Summary};
 use charts::{ChartText, IntervalRow};
 use fmt::{Money, NBSP};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+pub(crate) use messages::Messages;
 use std::cell::Cell;
-use std::fmt::Write as _;
 
 /// The report's language.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -87,15 +99,15 @@ pub fn render_with(
     let currency = &results.scenario.currency;
     let ctx = Ctx {
         lang: options.lang,
-        // the currency escaped once, here: every amount of `money` is HTML
+        m: options.lang.messages(),
+        // escaped once, for the sensitivity sections that still write HTML by hand
         money: Money::new(options.lang, &esc(currency)),
         chart_money: Money::new(options.lang, currency),
         r: results,
+        texts: results.scenario.texts_in(options.lang.code()),
         next_id: Cell::new(0),
     };
-    let mut out = String::with_capacity(256 * 1024);
-    ctx.document(&mut out, &analyses, options)?;
-    Ok(out)
+    Ok(ctx.document(&analyses, options)?.into_string())
 }
 
 /// Today's date in UTC as YYYY-MM-DD, from the system clock.
@@ -169,17 +181,29 @@ const CSS: &str = include_str!("html/report.css");
 /// What every part of the report needs.
 struct Ctx<'a> {
     pub lang: Lang,
-    /// Amounts as HTML (the currency escaped).
+    /// The report's words and sentences in its language.
+    pub m: &'static Messages,
+    /// Amounts as escaped HTML (the currency escaped once): for the sensitivity sections, which
+    /// still write HTML by hand. The templates use [`Ctx::chart_money`].
     pub money: Money,
-    /// Amounts as plain text, for the charts (plotters escapes their text).
+    /// Amounts as plain text: for the templates (maud escapes) and the charts (plotters
+    /// escapes their text).
     pub chart_money: Money,
     pub r: &'a RunResults,
+    /// The scenario's name, description and target group in the report's language.
+    pub texts: ScenarioTexts,
     next_id: Cell<usize>,
 }
 
 impl Ctx<'_> {
+    /// The Swedish or the English text (for the sensitivity sections, not yet on the catalogue).
     fn t<'s>(&self, sv: &'s str, en: &'s str) -> &'s str {
         self.lang.pick(sv, en)
+    }
+
+    /// Amounts as plain text, for the templates.
+    fn amounts(&self) -> &Money {
+        &self.chart_money
     }
 
     /// A chart's title and description with a fresh id.
@@ -202,159 +226,132 @@ impl Ctx<'_> {
         fmt::percent_ci(self.lang, p, ci)
     }
 
-    fn document(
-        &self,
-        out: &mut String,
-        analyses: &[sensitivity::Loaded],
-        options: &Options,
-    ) -> Result<()> {
-        let sc = &self.r.scenario;
-        let _ = write!(
-            out,
-            "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-             <meta name=\"generator\" content=\"socinv {}\">\n<title>{} – {}</title>\n\
-             <style>\n{CSS}</style>\n</head>\n<body>\n<div class=\"page\">\n",
-            self.lang.code(),
-            esc(&self.r.socinv_version),
-            esc(&sc.name),
-            self.t("beslutsunderlag", "decision brief"),
-        );
-        self.header(out);
-        out.push_str("<main>\n");
-        for (k, c) in self.r.comparisons.iter().enumerate() {
-            let samples = options.net_samples.get(k).filter(|s| !s.is_empty());
-            self.intervention(out, k, c, samples.map(Vec::as_slice))?;
-            sensitivity::section(self, out, k, c, analyses)?;
-        }
-        decision::section(self, out);
-        sensitivity::research_section(self, out, analyses)?;
-        self.appendix(out);
-        out.push_str("</main>\n");
-        self.footer(out, analyses, options);
-        out.push_str("</div>\n</body>\n</html>\n");
-        Ok(())
+    /// "25 familjer": the target group's size with its noun, in the report's language.
+    fn target_group_count(&self) -> String {
+        let n = fmt::number(self.lang, f64::from(self.r.scenario.cohort), 0);
+        (self.m.people)(&n, self.texts.target_group.as_deref())
     }
 
-    fn header(&self, out: &mut String) {
+    fn years(&self, k: u32) -> String {
+        (self.m.years)(k)
+    }
+
+    /// "mellan −1,6 och 2,3 mnkr": P5 … P95 of `s`, rounded to what their intervals support.
+    fn between90(&self, s: &Summary) -> String {
+        (self.m.between)(&self.amounts().quantile_ends(s))
+    }
+
+    fn document(&self, analyses: &[sensitivity::Loaded], options: &Options) -> Result<Markup> {
+        let m = self.m;
+        let mut parts = Vec::new();
+        for (k, c) in self.r.comparisons.iter().enumerate() {
+            let samples = options.net_samples.get(k).filter(|s| !s.is_empty());
+            parts.push(self.intervention(k, c, samples.map(Vec::as_slice))?);
+            // already escaped HTML: sensitivity.rs escapes what it writes
+            let mut analysis = String::new();
+            sensitivity::section(self, &mut analysis, k, c, analyses)?;
+            parts.push(PreEscaped(analysis));
+        }
+        let mut research = String::new();
+        sensitivity::research_section(self, &mut research, analyses)?;
+        Ok(html! {
+            (DOCTYPE)
+            html lang=(self.lang.code()) {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    meta name="generator" content={ "socinv " (self.r.socinv_version) };
+                    title { (self.texts.name) " – " (m.decision_brief) }
+                    // the report's own stylesheet, a constant
+                    style { (PreEscaped(CSS)) }
+                }
+                body {
+                    div.page {
+                        (self.header())
+                        main {
+                            @for part in &parts { (part) }
+                            (decision::section(self))
+                            (PreEscaped(research))
+                            (self.appendix())
+                        }
+                        (self.footer(analyses, options))
+                    }
+                }
+            }
+        })
+    }
+
+    fn header(&self) -> Markup {
         let sc = &self.r.scenario;
         let lang = self.lang;
-        let _ = write!(
-            out,
-            "<header class=\"doc\">\n<p class=\"kicker\">{}</p>\n<h1>{}</h1>\n",
-            self.t(
-                "Beslutsunderlag · social investering",
-                "Decision brief · social investment"
-            ),
-            esc(&sc.name)
-        );
-        if !sc.description.trim().is_empty() {
-            let _ = writeln!(out, "<p class=\"lead\">{}</p>", esc(&sc.description));
-        }
+        let m = self.m;
         let mut meta = vec![
-            format!("{} {}", self.t("Målgrupp:", "Target group:"), sc.cohort),
-            format!(
-                "{} {}",
-                self.t("kalkylperiod", "horizon"),
-                i18n::years(lang, sc.horizon_years)
-            ),
+            (m.meta_target_group)(&self.target_group_count()),
+            (m.meta_horizon)(&self.years(sc.horizon_years)),
         ];
         if let Some(y) = sc.price_year {
-            meta.push(format!("{} {y}", self.t("priser", "prices of")));
+            meta.push((m.meta_prices)(y));
         }
-        meta.push(format!(
-            "{} {}",
-            self.t("diskonteringsränta", "discount rate"),
-            percent_1(lang, sc.discount_rate)
-        ));
-        meta.push(format!(
-            "{} {}",
-            fmt::number(lang, self.r.settings.iterations as f64, 0),
-            self.t("simuleringar", "simulations")
-        ));
-        let _ = writeln!(out, "<p class=\"meta\">{}</p>", meta.join(" · "));
-        if self.r.comparisons.len() > 1 {
-            self.overview(out);
+        meta.push((m.meta_discount_rate)(&percent_1(lang, sc.discount_rate)));
+        meta.push((m.meta_simulations)(&fmt::number(
+            lang,
+            self.r.settings.iterations as f64,
+            0,
+        )));
+        html! {
+            header.doc {
+                p.kicker { (m.kicker) }
+                h1 { (self.texts.name) }
+                @if !self.texts.description.trim().is_empty() {
+                    p.lead { (self.texts.description) }
+                }
+                p.meta { (meta.join(" · ")) }
+                @if self.r.comparisons.len() > 1 { (self.overview()) }
+                nav.toc {
+                    ul {
+                        @for (k, c) in self.r.comparisons.iter().enumerate() {
+                            li { a href={ "#insats-" (k + 1) } { (c.intervention) } }
+                        }
+                        @if self.r.option_comparison.is_some() {
+                            li { a href="#val" { (m.which_option_is_best) } }
+                        }
+                        li { a href="#bilaga" { (m.appendix_title) } }
+                    }
+                }
+            }
         }
-        out.push_str("<nav class=\"toc\"><ul>");
-        for (k, c) in self.r.comparisons.iter().enumerate() {
-            let _ = write!(
-                out,
-                "<li><a href=\"#insats-{}\">{}</a></li>",
-                k + 1,
-                esc(&c.intervention)
-            );
-        }
-        if self.r.option_comparison.is_some() {
-            let _ = write!(
-                out,
-                "<li><a href=\"#val\">{}</a></li>",
-                self.t("Vilket alternativ är bäst?", "Which option is best?")
-            );
-        }
-        let _ = write!(
-            out,
-            "<li><a href=\"#bilaga\">{}</a></li></ul></nav>\n</header>\n",
-            self.t("Bilaga: modellen", "Appendix: the model")
-        );
     }
 
     /// With several interventions: one row each, to compare at a glance.
-    fn overview(&self, out: &mut String) {
-        let _ = write!(
-            out,
-            "<div class=\"table-wrap\"><table class=\"overview\"><caption>{}</caption>\n<thead><tr>\
-             <th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
-            self.t("Insatserna i korthet", "The interventions at a glance"),
-            self.t("Insats", "Intervention"),
-            self.t("Förväntat netto", "Expected net"),
-            self.t("90 % av utfallen", "90% of outcomes"),
-            self.t("Risk för förlust", "Risk of a loss"),
-            self.t("Återbetald inom perioden", "Paid back within the horizon"),
-        );
-        for c in &self.r.comparisons {
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-                 <td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                esc(&c.intervention),
-                self.money.mean(c.net.mean, c.net.mcse),
-                self.money.quantile_range(&c.net),
-                self.pct_ci(c.prob_loss, c.prob_loss_ci),
-                self.pct_ci(
-                    c.payback.prob_within_horizon,
-                    c.payback.prob_within_horizon_ci
-                )
-            );
+    fn overview(&self) -> Markup {
+        let m = self.m;
+        html! {
+            div.table-wrap {
+                table.overview {
+                    caption { (m.overview_caption) }
+                    thead { tr {
+                        th { (m.intervention) } th { (m.expected_net) } th { (m.range90) }
+                        th { (m.risk_of_loss) } th { (m.paid_back_within_horizon) }
+                    } }
+                    tbody {
+                        @for c in &self.r.comparisons {
+                            tr {
+                                td { (c.intervention) }
+                                td.num { (self.amounts().mean(c.net.mean, c.net.mcse)) }
+                                td.num { (self.amounts().quantile_range(&c.net)) }
+                                td.num { (self.pct_ci(c.prob_loss, c.prob_loss_ci)) }
+                                td.num { (self.pct_ci(c.payback.prob_within_horizon, c.payback.prob_within_horizon_ci)) }
+                            }
+                        }
+                    }
+                }
+            }
         }
-        out.push_str("</tbody></table></div>\n");
     }
 
-    fn intervention(
-        &self,
-        out: &mut String,
-        k: usize,
-        c: &Comparison,
-        samples: Option<&[f64]>,
-    ) -> Result<()> {
+    fn intervention(&self, k: usize, c: &Comparison, samples: Option<&[f64]>) -> Result<Markup> {
         let sc = &self.r.scenario;
-        let lang = self.lang;
-        let _ = write!(
-            out,
-            "<section class=\"intervention\" id=\"insats-{}\">\n<h2>{}<span class=\"vs\">{} {}</span></h2>\n",
-            k + 1,
-            esc(&c.intervention),
-            self.t("jämfört med", "compared with"),
-            esc(&c.baseline)
-        );
-        // the headline, first and plain
-        out.push_str("<div class=\"headline\">\n");
-        for sentence in i18n::headline(lang, &self.money, c, sc) {
-            let _ = writeln!(out, "<p>{sentence}</p>");
-        }
-        out.push_str("</div>\n");
-        self.side_by_side(out, c);
-        self.kpis(out, c);
+        let m = self.m;
         let funded_by: Vec<(String, f64)> = sc
             .programs
             .iter()
@@ -362,240 +359,167 @@ impl Ctx<'_> {
             .map(|p| {
                 p.funded_by
                     .iter()
-                    .map(|(a, s)| (sc.labels.actor(a).to_string(), *s))
+                    .map(|(a, s)| (i18n::actor_named(self.lang, sc, a), *s))
                     .collect()
             })
             .unwrap_or_default();
-        let by_actor: Vec<(String, f64, f64)> = c
+        let by_actor: Vec<(String, String)> = c
             .by_actor
             .iter()
-            .map(|(a, s)| (sc.labels.actor(a).to_string(), s.net.mean, s.net.mcse))
+            .map(|(a, s)| {
+                (
+                    i18n::actor_named(self.lang, sc, a),
+                    self.amounts().mean(s.net.mean, s.net.mcse),
+                )
+            })
             .collect();
-        let _ = writeln!(
-            out,
-            "<p class=\"who\">{}</p>",
-            i18n::who_gains(lang, &self.money, &funded_by, &by_actor)
-        );
-        let _ = writeln!(out, "<p class=\"note\">{}</p>", self.net_definition());
-
-        self.net_figure(out, c, samples)?;
-        self.fan_figure(out, c)?;
-        self.payback_figure(out, c)?;
-        self.actors_figure(out, c)?;
-        self.outcomes_table(out, c);
-        self.drivers_table(out, c);
-        out.push_str("</section>\n");
-        Ok(())
+        Ok(html! {
+            section.intervention id={ "insats-" (k + 1) } {
+                h2 { (c.intervention) span.vs { (m.compared_with) " " (c.baseline) } }
+                // the headline, first and plain
+                div.headline {
+                    @for sentence in i18n::headline(self, c) { p { (sentence) } }
+                }
+                (self.side_by_side(c))
+                (self.kpis(c))
+                p.who { (i18n::who_gains(self, &funded_by, &by_actor)) }
+                p.note { (self.net_definition()) }
+                (self.net_figure(c, samples)?)
+                (self.fan_figure(c)?)
+                (self.payback_figure(c)?)
+                (self.actors_figure(c)?)
+                (self.outcomes_table(c))
+                (self.drivers_table(c))
+            }
+        })
     }
 
     fn net_definition(&self) -> String {
         let sc = &self.r.scenario;
-        let rate = percent_1(self.lang, sc.discount_rate);
-        let prices = sc
-            .price_year
-            .map(|y| match self.lang {
-                Lang::Sv => format!(" i {y} års priser"),
-                Lang::En => format!(" in {y} prices"),
-            })
-            .unwrap_or_default();
-        match self.lang {
-            Lang::Sv => format!(
-                "Så räknas nettot: kostnaden med ordinarie arbetssätt minus kostnaden med \
-                 insatsen (insatsens egen kostnad inräknad), för alla aktörer, diskonterat till \
-                 år 0 med {rate} per år{prices}. Ett positivt netto betyder att investeringen \
-                 lönar sig inom kalkylperioden. Spridningen kommer från osäkra antaganden och \
-                 från slumpen i en liten målgrupp; varje siffra bygger på {} simuleringar.",
-                fmt::number(self.lang, self.r.settings.iterations as f64, 0)
-            ),
-            Lang::En => format!(
-                "How the net is reckoned: the cost under ordinary practice minus the cost with \
-                 the intervention (its own cost included), for all actors, discounted to year 0 \
-                 at {rate} a year{prices}. A positive net means the investment pays back within \
-                 the horizon. The spread comes from uncertain assumptions and from chance in a \
-                 small target group; every figure rests on {} simulations.",
-                fmt::number(self.lang, self.r.settings.iterations as f64, 0)
-            ),
-        }
+        (self.m.net_definition)(
+            &percent_1(self.lang, sc.discount_rate),
+            sc.price_year,
+            &fmt::number(self.lang, self.r.settings.iterations as f64, 0),
+        )
     }
 
     /// Where society's net differs from the decision perspective's: both, side by side.
-    fn side_by_side(&self, out: &mut String, c: &Comparison) {
+    fn side_by_side(&self, c: &Comparison) -> Markup {
         let sc = &self.r.scenario;
+        let m = self.m;
         let Some(society) = c.society_net_if_different(sc) else {
-            return;
+            return html! {};
         };
         let decision = c.decision_net();
-        let _ = writeln!(
-            out,
-            "<div class=\"kpis perspectives\" aria-label=\"{}\">",
-            self.t(
-                "Beslutsperspektivet och samhället",
-                "The decision perspective and society"
-            )
-        );
-        for pov in [decision, society] {
-            let who = i18n::point_of_view(self.lang, sc, &pov);
-            let (lo, hi, scale) = self.money.quantile_range_parts(pov.net);
-            let between = match self.lang {
-                Lang::Sv => format!("mellan {lo} och {}", self.money.with_unit(&hi, scale)),
-                Lang::En => format!(
-                    "between {} and {}",
-                    self.money.with_unit(&lo, scale),
-                    self.money.with_unit(&hi, scale)
-                ),
-            };
-            let chance = self.pct_ci(pov.prob_net_positive, pov.prob_net_positive_ci);
-            let detail = match self.lang {
-                Lang::Sv => format!(
-                    "förväntat netto; med 90{NBSP}% sannolikhet {between}; {chance} sannolikhet \
-                     att nettot blir positivt"
-                ),
-                Lang::En => format!(
-                    "expected net; with 90% probability {between}; {chance} probability of a \
-                     positive net"
-                ),
-            };
-            let _ = writeln!(
-                out,
-                "<div class=\"kpi {}\"><div class=\"k\">{} {who}</div><div class=\"v\">{}</div>\
-                 <div class=\"s\">{detail}</div></div>",
-                if pov.net.mean >= 0.0 { "gain" } else { "loss" },
-                self.t("För", "For"),
-                self.money.mean(pov.net.mean, pov.net.mcse),
-            );
+        html! {
+            div.kpis.perspectives aria-label=(m.perspectives_aria) {
+                @for pov in [decision, society] {
+                    @let who = i18n::point_of_view(self.lang, sc, &pov);
+                    @let chance = self.pct_ci(pov.prob_net_positive, pov.prob_net_positive_ci);
+                    div class={ "kpi " (if pov.net.mean >= 0.0 { "gain" } else { "loss" }) } {
+                        div.k { (m.for_word) " " (who) }
+                        div.v { (self.amounts().mean(pov.net.mean, pov.net.mcse)) }
+                        div.s { ((m.perspective_card_detail)(&self.between90(pov.net), &chance)) }
+                    }
+                }
+            }
         }
-        out.push_str("</div>\n");
     }
 
-    fn kpis(&self, out: &mut String, c: &Comparison) {
+    fn kpis(&self, c: &Comparison) -> Markup {
+        let m = self.m;
         let h = self.r.scenario.horizon_years;
         // named where the headline speaks for a decision perspective
         let all = if c.decision_perspective.is_some() {
-            self.t(" för alla aktörer", ", all actors")
+            m.for_all_actors_suffix
         } else {
             ""
         };
         let mut cards = vec![
             (
                 if c.net.mean >= 0.0 { "gain" } else { "loss" },
-                format!("{}{all}", self.t("Förväntat netto", "Expected net")),
-                self.money.mean(c.net.mean, c.net.mcse),
-                self.t("medelvärde", "mean").to_string(),
+                format!("{}{all}", m.expected_net),
+                self.amounts().mean(c.net.mean, c.net.mcse),
+                m.mean_lower.to_string(),
             ),
             (
                 "loss",
-                format!("{}{all}", self.t("Risk för förlust", "Risk of a loss")),
+                format!("{}{all}", m.risk_of_loss),
                 self.pct_ci(c.prob_loss, c.prob_loss_ci),
-                self.t(
-                    "andel utfall med negativt netto",
-                    "share of outcomes with a negative net",
-                )
-                .to_string(),
+                m.share_negative.to_string(),
             ),
             (
                 "",
-                match self.lang {
-                    Lang::Sv => format!("Återbetald inom {}", i18n::years(self.lang, h)),
-                    Lang::En => format!("Paid back within {}", i18n::years(self.lang, h)),
-                },
+                (m.paid_back_within)(&self.years(h)),
                 self.pct_ci(
                     c.payback.prob_within_horizon,
                     c.payback.prob_within_horizon_ci,
                 ),
                 match c.payback.median_year {
-                    Some(t) => match self.lang {
-                        Lang::Sv => format!("hälften inom {}", i18n::years(self.lang, t + 1)),
-                        Lang::En => format!("half within {}", i18n::years(self.lang, t + 1)),
-                    },
-                    None => self
-                        .t(
-                            "färre än hälften betalar tillbaka",
-                            "fewer than half pay back",
-                        )
-                        .to_string(),
+                    Some(t) => (m.half_within)(&self.years(t + 1)),
+                    None => m.fewer_than_half_pay_back.to_string(),
                 },
             ),
             (
                 "",
-                self.t("Investering", "Investment").to_string(),
-                self.money.mean(c.investment.mean, c.investment.mcse),
-                self.t(
-                    "insatsens kostnad, nuvärde",
-                    "the program's cost, present value",
-                )
-                .to_string(),
+                m.investment.to_string(),
+                self.amounts().mean(c.investment.mean, c.investment.mcse),
+                m.investment_sub.to_string(),
             ),
         ];
         if let Some(roi) = &c.roi {
             let e = fmt::mean_exponent(roi.ratio_of_means, roi.mcse).max(-2);
             cards.push((
                 "",
-                self.t("Netto per investerad krona", "Net per krona invested")
-                    .to_string(),
+                m.net_per_krona.to_string(),
                 fmt::quantity(self.lang, roi.ratio_of_means, e),
-                self.t(
-                    "förväntat netto ÷ förväntad investering",
-                    "expected net ÷ expected investment",
-                )
-                .to_string(),
+                m.net_per_krona_sub.to_string(),
             ));
         }
-        out.push_str("<div class=\"kpis\">\n");
-        for (class, label, value, sub) in cards {
-            let _ = writeln!(
-                out,
-                "<div class=\"kpi {class}\"><div class=\"k\">{label}</div><div class=\"v\">{value}</div>\
-                 <div class=\"s\">{sub}</div></div>"
-            );
+        html! {
+            div.kpis {
+                @for (class, label, value, sub) in &cards {
+                    div class={ "kpi " (class) } {
+                        div.k { (label) } div.v { (value) } div.s { (sub) }
+                    }
+                }
+            }
         }
-        out.push_str("</div>\n");
     }
 
     /// A figure: heading, how to read it, the chart(s), a caption.
-    fn figure(&self, out: &mut String, title: &str, read: &str, svgs: &[String], caption: &str) {
-        let _ = write!(
-            out,
-            "<figure>\n<h3>{}</h3>\n<p class=\"read\">{read}</p>\n",
-            esc(title)
-        );
-        for s in svgs {
-            out.push_str("<div class=\"chart-wrap\">\n");
-            out.push_str(s);
-            out.push_str("</div>\n");
+    fn figure(&self, title: &str, read: &str, svgs: &[String], caption: Option<&str>) -> Markup {
+        html! {
+            figure {
+                h3 { (title) }
+                p.read { (read) }
+                @for s in svgs { (chart(s)) }
+                @if let Some(caption) = caption { figcaption { (caption) } }
+            }
         }
-        if !caption.is_empty() {
-            let _ = writeln!(out, "<figcaption>{caption}</figcaption>");
-        }
-        out.push_str("</figure>\n");
     }
 
-    fn net_figure(&self, out: &mut String, c: &Comparison, samples: Option<&[f64]>) -> Result<()> {
-        let title = self.t("Hur stort blir nettot?", "How large will the net be?");
+    fn net_figure(&self, c: &Comparison, samples: Option<&[f64]>) -> Result<Markup> {
+        let m = self.m;
+        let title = m.net_title;
         let s = &c.net;
-        let range = self.money.quantile_range(s);
-        let middle = self.money.range(s.p25, s.p75);
-        let desc = match self.lang {
-            Lang::Sv => format!(
-                "Nettots fördelning. 90 % av utfallen ligger mellan {range}, hälften mellan \
-                 {middle}; medianen är {}, medelvärdet {}. Risken för förlust är {}.",
-                self.money.approx(s.p50),
-                self.money.mean(s.mean, s.mcse),
-                self.pct_ci(c.prob_loss, c.prob_loss_ci)
-            ),
-            Lang::En => format!(
-                "The distribution of the net. 90% of outcomes lie between {range}, half between \
-                 {middle}; the median is {}, the mean {}. The risk of a loss is {}.",
-                self.money.approx(s.p50),
-                self.money.mean(s.mean, s.mcse),
-                self.pct_ci(c.prob_loss, c.prob_loss_ci)
-            ),
-        };
+        let money = self.amounts();
+        let range = self.between90(s);
+        let middle = (m.between)(&money.range_ends(s.p25, s.p75));
+        let loss = self.pct_ci(c.prob_loss, c.prob_loss_ci);
+        let desc = (m.net_desc)(
+            &range,
+            &middle,
+            &money.approx(s.p50),
+            &money.mean(s.mean, s.mcse),
+            &loss,
+        );
         let words = charts::NetWords {
-            x_desc: self.t("Netto", "Net").to_string(),
-            loss: self.t("Förlust", "Loss").to_string(),
-            gain: self.t("Vinst", "Gain").to_string(),
-            median: self.t("median", "median").to_string(),
-            mean: self.t("medel", "mean").to_string(),
+            x_desc: m.net.to_string(),
+            loss: m.loss.to_string(),
+            gain: m.gain.to_string(),
+            median: m.median_lower.to_string(),
+            mean: m.mean_short.to_string(),
         };
         let mut svgs = vec![charts::net_quantiles(
             &self.chart_text(title, desc),
@@ -609,52 +533,25 @@ impl Ctx<'_> {
             .and_then(|s| Histogram::of(s, Histogram::BINS))
             .or_else(|| c.net_histogram.clone());
         if let Some(histogram) = &histogram {
-            let title = self.t(
-                "Nettots fördelning, alla simuleringar",
-                "The net, every simulation",
-            );
-            let desc = self
-                .t(
-                    "Histogram över nettot i varje simulering; staplar under noll (förlust) i \
-                     rödorange, över noll i blått. Den yttersta halva procenten i var ände är \
-                     utelämnad.",
-                    "Histogram of the net in every simulation; bars below zero (a loss) in \
-                     vermillion, above zero in blue. The outermost half per cent at each end is \
-                     left out.",
-                )
-                .to_string();
+            let title = m.histogram_title;
             svgs.push(charts::net_histogram(
-                &self.chart_text(title, desc),
+                &self.chart_text(title, m.histogram_desc.to_string()),
                 histogram,
                 &self.chart_money,
-                self.t("Netto", "Net"),
-                self.t("Andel simuleringar (%)", "Share of simulations (%)"),
+                m.net,
+                m.share_of_simulations,
             )?);
         }
-        let read = self.t(
-            "Strecket visar där 90 % av utfallen hamnar (P5–P95), lådan hälften av dem \
-             (P25–P75), det blå strecket i lådan medianen och ringen medelvärdet. Till vänster \
-             om nollstrecket (skuggat) går investeringen med förlust.",
-            "The line shows where 90% of the outcomes land (P5–P95), the box half of them \
-             (P25–P75), the blue bar in the box the median and the ring the mean. Left of the \
-             zero line (shaded) the investment makes a loss.",
-        );
-        let caption = match self.lang {
-            Lang::Sv => format!("90 % av utfallen: {range}. Hälften: {middle}."),
-            Lang::En => format!("90% of outcomes: {range}. Half of them: {middle}."),
-        };
-        self.figure(out, title, read, &svgs, &caption);
-        Ok(())
+        let caption = (m.net_caption)(&range, &middle);
+        Ok(self.figure(title, m.net_read, &svgs, Some(&caption)))
     }
 
-    fn fan_figure(&self, out: &mut String, c: &Comparison) -> Result<()> {
-        let title = self.t(
-            "När vänder det? Nettot år för år",
-            "When does it turn? The net year by year",
-        );
+    fn fan_figure(&self, c: &Comparison) -> Result<Markup> {
+        let m = self.m;
+        let title = m.fan_title;
         let years: Vec<&Summary> = c.per_year.iter().map(|y| &y.cumulative_net).collect();
         if years.is_empty() {
-            return Ok(());
+            return Ok(html! {});
         }
         let turn = years
             .iter()
@@ -662,131 +559,71 @@ impl Ctx<'_> {
             .map(|t| t as u32 + 1);
         let last = years[years.len() - 1];
         let h = years.len() as u32;
-        let turn_text = match (turn, self.lang) {
-            (Some(k), Lang::Sv) => {
-                format!("Medianen blir positiv efter {}.", i18n::years(self.lang, k))
-            }
-            (Some(k), Lang::En) => {
-                format!(
-                    "The median turns positive after {}.",
-                    i18n::years(self.lang, k)
-                )
-            }
-            (None, Lang::Sv) => "Medianen blir inte positiv inom kalkylperioden.".to_string(),
-            (None, Lang::En) => "The median does not turn positive within the horizon.".into(),
-        };
-        let end_text = match self.lang {
-            Lang::Sv => format!(
-                "Efter {}: median {}, 90 % av utfallen mellan {}.",
-                i18n::years(self.lang, h),
-                self.money.approx(last.p50),
-                self.money.quantile_range(last)
-            ),
-            Lang::En => format!(
-                "After {}: median {}, 90% of outcomes between {}.",
-                i18n::years(self.lang, h),
-                self.money.approx(last.p50),
-                self.money.quantile_range(last)
-            ),
-        };
+        let turn_text = (m.fan_turn)(turn.map(|k| self.years(k)).as_deref());
+        let end_text = (m.fan_end)(
+            &self.years(h),
+            &self.amounts().approx(last.p50),
+            &self.between90(last),
+        );
         let words = charts::FanWords {
-            x_desc: self.t("År från start", "Years from the start").into(),
-            y_desc: self.t("Ackumulerat netto", "Cumulative net").into(),
-            band90: self
-                .t("90 % av utfallen (P5–P95)", "90% of outcomes (P5–P95)")
-                .into(),
-            band50: self.t("hälften (P25–P75)", "half (P25–P75)").into(),
-            median: self.t("median", "median").into(),
-            turns: turn.map(|k| {
-                (
-                    k,
-                    match self.lang {
-                        Lang::Sv => format!("positivt efter {}", i18n::years(self.lang, k)),
-                        Lang::En => format!("positive after {}", i18n::years(self.lang, k)),
-                    },
-                )
-            }),
+            x_desc: m.years_from_start.into(),
+            y_desc: m.cumulative_net.into(),
+            band90: m.band90.into(),
+            band50: m.band50.into(),
+            median: m.median_lower.into(),
+            turns: turn.map(|k| (k, (m.positive_after)(&self.years(k)))),
         };
         let desc = format!("{turn_text} {end_text}");
         let svg = charts::fan(
-            &self.chart_text(title, desc),
+            &self.chart_text(title, desc.clone()),
             &years,
             &self.chart_money,
             &words,
         )?;
-        let read = self.t(
-            "Det ackumulerade nettot (diskonterat) efter varje år: först går pengarna ut, sedan \
-             kommer besparingarna. Banden visar osäkerheten, linjen medianen; där linjen korsar \
-             noll har investeringen betalat sig i hälften av utfallen.",
-            "The cumulative net (discounted) after each year: first the money goes out, then the \
-             savings come in. The bands show the uncertainty, the line the median; where the line \
-             crosses zero, half of the outcomes have paid back.",
-        );
-        self.figure(
-            out,
-            title,
-            read,
-            &[svg],
-            &format!("{} {}", esc(&turn_text), esc(&end_text)),
-        );
-        Ok(())
+        Ok(self.figure(title, m.fan_read, &[svg], Some(&desc)))
     }
 
-    fn payback_figure(&self, out: &mut String, c: &Comparison) -> Result<()> {
-        let title = self.t(
-            "Hur säkert betalar det tillbaka sig?",
-            "How sure is payback?",
-        );
+    fn payback_figure(&self, c: &Comparison) -> Result<Markup> {
+        let m = self.m;
+        let title = m.payback_title;
         let cdf = &c.payback.cdf;
         if cdf.is_empty() {
-            return Ok(());
+            return Ok(html! {});
         }
         let points: Vec<String> = cdf
             .iter()
             .enumerate()
-            .map(|(t, p)| format!("{}: {}", i18n::years(self.lang, t as u32 + 1), self.pct(*p)))
+            .map(|(t, p)| format!("{}: {}", self.years(t as u32 + 1), self.pct(*p)))
             .collect();
-        let desc = match self.lang {
-            Lang::Sv => format!(
-                "Sannolikheten att investeringen är återbetald inom ett visst antal år: {}.",
-                points.join("; ")
-            ),
-            Lang::En => format!(
-                "The probability that the investment has paid back within a number of years: {}.",
-                points.join("; ")
-            ),
-        };
         let svg = charts::payback(
-            &self.chart_text(title, desc),
+            &self.chart_text(title, (m.payback_desc)(&points.join("; "))),
             cdf,
             self.lang,
-            self.t("År från start", "Years from the start"),
-            self.t("Sannolikhet för återbetalning", "Probability of payback"),
-            self.t("hälften av utfallen", "half of the outcomes"),
+            m.years_from_start,
+            m.probability_of_payback,
+            m.half_of_outcomes,
         )?;
-        let read = self.t(
-            "Andelen simuleringar där det ackumulerade nettot har nått noll, år för år. Ett \
-             utfall som inte når noll inom kalkylperioden betalar inte tillbaka sig.",
-            "The share of simulations in which the cumulative net has reached zero, year by \
-             year. An outcome that does not reach zero within the horizon does not pay back.",
-        );
-        self.figure(out, title, read, &[svg], "");
-        Ok(())
+        Ok(self.figure(title, m.payback_read, &[svg], None))
     }
 
-    fn actors_figure(&self, out: &mut String, c: &Comparison) -> Result<()> {
-        let title = self.t("Vem betalar och vem vinner?", "Who pays and who gains?");
-        let perspective = self.t("perspektiv", "perspective");
+    fn actors_figure(&self, c: &Comparison) -> Result<Markup> {
+        let m = self.m;
+        let title = m.actors_title;
         let mut rows = Vec::new();
         for (name, s) in &c.by_actor {
             let label = self.r.scenario.labels.actor(name).to_string();
             rows.push((label, None, s, true));
         }
         for (i, (name, s)) in c.by_perspective.iter().enumerate() {
-            rows.push((name.clone(), Some(perspective.to_string()), s, i == 0));
+            rows.push((
+                name.clone(),
+                Some(m.perspective_lower.to_string()),
+                s,
+                i == 0,
+            ));
         }
         if rows.is_empty() {
-            return Ok(());
+            return Ok(html! {});
         }
         let chart_rows: Vec<IntervalRow> = rows
             .iter()
@@ -794,8 +631,8 @@ impl Ctx<'_> {
             .map(|(i, (name, sub, s, first))| IntervalRow {
                 label: name.clone(),
                 sub: sub.clone(),
-                lo: s.net.p10,
-                hi: s.net.p90,
+                lo: s.net.p5,
+                hi: s.net.p95,
                 point: s.net.mean,
                 group_start: *first && i > 0 && sub.is_some(),
             })
@@ -803,81 +640,49 @@ impl Ctx<'_> {
         let items: Vec<String> = rows
             .iter()
             .map(|(name, _, s, _)| {
-                format!(
-                    "{name}: {} ({} {})",
-                    self.money.mean(s.net.mean, s.net.mcse),
-                    self.t("80 % mellan", "80% between"),
-                    self.money.range(s.net.p10, s.net.p90)
+                (m.actors_desc_item)(
+                    name,
+                    &self.amounts().mean(s.net.mean, s.net.mcse),
+                    &self.between90(&s.net),
                 )
             })
             .collect();
-        let desc = format!(
-            "{} {}.",
-            self.t(
-                "Nettot per aktör och perspektiv, medelvärde och intervallet P10–P90:",
-                "The net per actor and perspective, mean and the P10–P90 range:"
-            ),
-            items.join("; ")
-        );
+        let desc = (m.actors_desc)(&items.join("; "));
         let svg = charts::intervals(
             &self.chart_text(title, desc),
             &chart_rows,
             &self.chart_money,
-            self.t("Netto", "Net"),
-            (
-                self.t("80 % av utfallen (P10–P90)", "80% of outcomes (P10–P90)"),
-                self.t("medelvärde", "mean"),
-            ),
+            m.net,
+            (m.band90, m.mean_lower),
         )?;
-        let read = self.t(
-            "Varje aktörs netto: vad den sparar minus vad den betalar (insatsens kostnad hos dem \
-             som finansierar den). Ett negativt netto betyder att aktören betalar mer än den får \
-             tillbaka, även om investeringen lönar sig för helheten.",
-            "Each actor's net: what it saves minus what it pays (the program's cost lands with \
-             those who fund it). A negative net means the actor pays more than it gets back, even \
-             when the investment pays for the whole.",
-        );
-        let _ = write!(
-            out,
-            "<figure>\n<h3>{}</h3>\n<p class=\"read\">{read}</p>\n<div class=\"chart-wrap\">\n{svg}</div>\n",
-            esc(title)
-        );
-        let _ = write!(
-            out,
-            "<div class=\"table-wrap\"><table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th>\
-             <th>{}</th></tr></thead><tbody>\n",
-            self.t("Aktör / perspektiv", "Actor / perspective"),
-            self.t("Medelvärde", "Mean"),
-            self.t(
-                "80 % av utfallen (P10 … P90)",
-                "80% of outcomes (P10 … P90)"
-            ),
-            self.t(
-                "Sannolikhet för positivt netto",
-                "Probability of a positive net"
-            ),
-        );
-        for (name, sub, s, first) in &rows {
-            let class = if *first && sub.is_some() {
-                " class=\"group\""
-            } else {
-                ""
-            };
-            let label = match sub {
-                Some(p) => format!("{} <span class=\"muted\">({p})</span>", esc(name)),
-                None => esc(name),
-            };
-            let _ = writeln!(
-                out,
-                "<tr{class}><td>{label}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-                 <td class=\"num\">{}</td></tr>",
-                self.money.mean(s.net.mean, s.net.mcse),
-                self.money.range(s.net.p10, s.net.p90),
-                self.pct_ci(s.prob_net_positive, s.prob_net_positive_ci)
-            );
-        }
-        out.push_str("</tbody></table></div>\n</figure>\n");
-        Ok(())
+        Ok(html! {
+            figure {
+                h3 { (title) }
+                p.read { (m.actors_read) }
+                (chart(&svg))
+                div.table-wrap {
+                    table {
+                        thead { tr {
+                            th { (m.actor_or_perspective) } th { (m.mean_cap) }
+                            th { (m.range90_p5_p95) } th { (m.prob_positive_net) }
+                        } }
+                        tbody {
+                            @for (name, sub, s, first) in &rows {
+                                tr.group[*first && sub.is_some()] {
+                                    td {
+                                        (name)
+                                        @if let Some(p) = sub { " " span.muted { "(" (p) ")" } }
+                                    }
+                                    td.num { (self.amounts().mean(s.net.mean, s.net.mcse)) }
+                                    td.num { (self.amounts().quantile_range(&s.net)) }
+                                    td.num { (self.pct_ci(s.prob_net_positive, s.prob_net_positive_ci)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        })
     }
 
     /// A quantity's mean (rounded to its MCSE) and its P5 … P95, for outcome tables.
@@ -897,180 +702,137 @@ impl Ctx<'_> {
         (mean, range)
     }
 
-    fn outcomes_table(&self, out: &mut String, c: &Comparison) {
+    fn outcomes_table(&self, c: &Comparison) -> Markup {
         if c.outcomes.is_empty() {
-            return;
+            return html! {};
         }
+        let m = self.m;
         let base = self.r.arms.get(&c.baseline);
         let arm = self.r.arms.get(&c.intervention);
         let h = self.r.scenario.horizon_years;
         let rate = self.r.scenario.outcome_discount_rate;
-        let discounted = match (self.lang, rate > 0.0) {
-            (Lang::Sv, false) => "inte diskonterade".to_string(),
-            (Lang::En, false) => "not discounted".to_string(),
-            (Lang::Sv, true) => format!("diskonterade med {} per år", percent_1(self.lang, rate)),
-            (Lang::En, true) => format!("discounted at {} a year", percent_1(self.lang, rate)),
-        };
-        let _ = write!(
-            out,
-            "<figure>\n<h3>{}</h3>\n<p class=\"read\">{}</p>\n<div class=\"table-wrap\"><table>\n\
-             <thead><tr><th rowspan=\"2\">{}</th><th colspan=\"2\">{}</th><th colspan=\"2\">{}</th>\
-             <th colspan=\"2\">{}</th></tr>\n<tr><th>{m}</th><th>P5 … P95</th><th>{m}</th>\
-             <th>P5 … P95</th><th>{m}</th><th>P5 … P95</th></tr></thead><tbody>\n",
-            self.t(
-                "Vad händer med målgruppen?",
-                "What happens to the target group?"
-            ),
-            match self.lang {
-                Lang::Sv => format!(
-                    "Summor för hela målgruppen under {}, {discounted}. Skillnaden är \
-                     insatsen minus ordinarie arbetssätt, simulering för simulering.",
-                    i18n::years(self.lang, h)
-                ),
-                Lang::En => format!(
-                    "Totals for the whole target group over {}, {discounted}. The difference \
-                     is the intervention minus ordinary practice, simulation by simulation.",
-                    i18n::years(self.lang, h)
-                ),
-            },
-            self.t("Utfall", "Outcome"),
-            esc(&c.baseline),
-            esc(&c.intervention),
-            self.t("Skillnad", "Difference"),
-            m = self.t("medel", "mean"),
-        );
-        for (name, diff) in &c.outcomes {
-            let cells = |s: Option<&Summary>| -> String {
-                match s {
-                    Some(s) => {
-                        let (m, r) = self.quantity_cells(s);
-                        format!("<td class=\"num\">{m}</td><td class=\"num\">{r}</td>")
-                    }
-                    None => "<td>–</td><td>–</td>".to_string(),
+        let discounted = (rate > 0.0).then(|| percent_1(self.lang, rate));
+        let cells = |s: Option<&Summary>, class: &str| -> Markup {
+            match s {
+                Some(s) => {
+                    let (mean, range) = self.quantity_cells(s);
+                    html! { td class=(class) { (mean) } td class=(class) { (range) } }
                 }
-            };
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td>{}{}{}</tr>",
-                esc(&self.r.scenario.labels.outcome_with_unit(name)),
-                cells(base.and_then(|a| a.outcomes.get(name))),
-                cells(arm.and_then(|a| a.outcomes.get(name))),
-                cells(Some(diff)).replace("<td class=\"num\">", "<td class=\"num diff\">"),
-            );
+                None => html! { td { "–" } td { "–" } },
+            }
+        };
+        html! {
+            figure {
+                h3 { (m.outcomes_title) }
+                p.read { ((m.outcomes_read)(&self.years(h), discounted.as_deref())) }
+                div.table-wrap {
+                    table {
+                        thead {
+                            tr {
+                                th rowspan="2" { (m.outcome) }
+                                th colspan="2" { (c.baseline) }
+                                th colspan="2" { (c.intervention) }
+                                th colspan="2" { (m.difference) }
+                            }
+                            tr {
+                                @for _ in 0..3 { th { (m.mean_short) } th { "P5 … P95" } }
+                            }
+                        }
+                        tbody {
+                            @for (name, diff) in &c.outcomes {
+                                tr {
+                                    td { (self.r.scenario.labels.outcome_with_unit(name)) }
+                                    (cells(base.and_then(|a| a.outcomes.get(name)), "num"))
+                                    (cells(arm.and_then(|a| a.outcomes.get(name)), "num"))
+                                    (cells(Some(diff), "num diff"))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
-        out.push_str("</tbody></table></div>\n</figure>\n");
     }
 
-    fn drivers_table(&self, out: &mut String, c: &Comparison) {
+    fn drivers_table(&self, c: &Comparison) -> Markup {
+        let m = self.m;
         let mut drivers: Vec<_> = c
             .drivers
             .iter()
             .filter(|d| d.spearman.is_finite())
             .collect();
         if drivers.is_empty() {
-            return;
+            return html! {};
         }
         drivers.sort_by(|a, b| b.spearman.abs().total_cmp(&a.spearman.abs()));
         drivers.truncate(6);
-        let _ = write!(
-            out,
-            "<figure>\n<h3>{}</h3>\n<p class=\"read\">{}</p>\n<div class=\"table-wrap\"><table>\n\
-             <thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
-            self.t("Vilka antaganden avgör?", "Which assumptions decide?"),
-            self.t(
-                "De osäkra antaganden som hänger starkast ihop med nettot (Spearmans \
-                 rangkorrelation, −1 till 1). Här lönar det sig mest att skaffa bättre underlag.",
-                "The uncertain assumptions most strongly tied to the net (Spearman's rank \
-                 correlation, −1 to 1). Better evidence on these is worth the most.",
-            ),
-            self.t("Antagande", "Assumption"),
-            self.t("Samband med nettot", "Relation to the net"),
-            self.t("Riktning", "Direction"),
-        );
-        for d in drivers {
-            let direction = if d.spearman >= 0.0 {
-                self.t("högre värde → högre netto", "higher value → higher net")
-            } else {
-                self.t("högre värde → lägre netto", "higher value → lower net")
-            };
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td class=\"num\">{}</td><td>{direction}</td></tr>",
-                esc(self.r.scenario.labels.parameter(&d.parameter)),
-                fmt::number(self.lang, d.spearman, 2)
-            );
+        html! {
+            figure {
+                h3 { (m.drivers_title) }
+                p.read { (m.drivers_read) }
+                div.table-wrap {
+                    table {
+                        thead { tr { th { (m.assumption) } th { (m.relation_to_net) } th { (m.direction) } } }
+                        tbody {
+                            @for d in drivers {
+                                tr {
+                                    td { (self.r.scenario.labels.parameter(&d.parameter)) }
+                                    td.num { (fmt::number(self.lang, d.spearman, 2)) }
+                                    td { (if d.spearman >= 0.0 { m.higher_value_higher_net } else { m.higher_value_lower_net }) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
-        out.push_str("</tbody></table></div>\n</figure>\n");
     }
 
-    fn appendix(&self, out: &mut String) {
+    fn appendix(&self) -> Markup {
         let sc = &self.r.scenario;
         let lang = self.lang;
-        let _ = write!(
-            out,
-            "<section class=\"appendix\" id=\"bilaga\">\n<h2>{}</h2>\n<p class=\"read\">{}</p>\n",
-            self.t("Bilaga: modellen", "Appendix: the model"),
-            self.t(
-                "Vad beräkningen bygger på, som det står i scenariofilen.",
-                "What the calculation rests on, as written in the scenario file."
-            )
-        );
-        // the set-up
-        let _ = write!(
-            out,
-            "<h3>{}</h3>\n<dl class=\"facts\">\n",
-            self.t("Upplägg", "Set-up")
-        );
-        let mut facts: Vec<(String, String)> = vec![
+        let m = self.m;
+        let labels = &sc.labels;
+        let list = |names: Vec<&str>| names.join(", ");
+        let mut facts: Vec<(String, Markup)> = vec![
             (
-                self.t("Målgruppens storlek", "Size of the target group")
-                    .into(),
-                sc.cohort.to_string(),
+                m.target_group_size.into(),
+                html! { (self.target_group_count()) },
             ),
+            (m.horizon.into(), html! { (self.years(sc.horizon_years)) }),
             (
-                self.t("Kalkylperiod", "Horizon").into(),
-                i18n::years(lang, sc.horizon_years),
+                m.discount_rate.into(),
+                html! { (percent_1(lang, sc.discount_rate)) },
             ),
-            (
-                self.t("Diskonteringsränta", "Discount rate").into(),
-                percent_1(lang, sc.discount_rate),
-            ),
-            (self.t("Valuta", "Currency").into(), esc(&sc.currency)),
+            (m.currency.into(), html! { (sc.currency) }),
         ];
         if let Some(y) = sc.price_year {
-            facts.push((self.t("Prisår", "Price year").into(), y.to_string()));
+            facts.push((m.price_year.into(), html! { (y) }));
         }
         facts.push((
-            self.t("Jämförda alternativ", "Arms compared").into(),
-            esc_list(&sc.arms),
+            m.arms_compared.into(),
+            html! { (list(sc.arms.iter().map(String::as_str).collect())) },
         ));
-        let labels = &sc.labels;
         let states: Vec<&str> = sc.states.iter().map(|s| labels.state(s)).collect();
         let actors: Vec<&str> = sc.actors.iter().map(|a| labels.actor(a)).collect();
-        facts.push((self.t("Tillstånd", "States").into(), esc_list(&states)));
-        facts.push((self.t("Aktörer", "Actors").into(), esc_list(&actors)));
+        facts.push((m.states.into(), html! { (list(states)) }));
+        facts.push((m.actors.into(), html! { (list(actors)) }));
         if !sc.subgroups.is_empty() {
-            facts.push((
-                self.t("Delgrupper", "Subgroups").into(),
-                sc.subgroups
-                    .iter()
-                    .map(|g| format!("{} ({})", esc(&g.name), self.pct(g.share)))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ));
+            let groups: Vec<String> = sc
+                .subgroups
+                .iter()
+                .map(|g| format!("{} ({})", g.name, self.pct(g.share)))
+                .collect();
+            facts.push((m.subgroups.into(), html! { (groups.join(", ")) }));
         }
         for p in &sc.perspectives {
+            let members = list(p.actors.iter().map(|a| labels.actor(a)).collect());
             facts.push((
-                format!("{} {}", self.t("Perspektiv", "Perspective"), esc(&p.name)),
-                format!(
-                    "{}{}",
-                    esc_list(&p.actors.iter().map(|a| labels.actor(a)).collect::<Vec<_>>()),
-                    if p.excludes_transfers {
-                        self.t("; transfereringar räknas inte", "; transfers left out")
-                    } else {
-                        ""
-                    }
-                ),
+                format!("{} {}", m.perspective_cap, p.name),
+                html! {
+                    (members)
+                    @if p.excludes_transfers { (m.transfers_left_out) }
+                },
             ));
         }
         if !sc.outcomes.is_empty() {
@@ -1079,340 +841,278 @@ impl Ctx<'_> {
                 .iter()
                 .map(|o| labels.outcome_with_unit(o))
                 .collect();
-            facts.push((self.t("Utfall", "Outcomes").into(), esc_list(&outcomes)));
+            facts.push((m.outcomes.into(), html! { (outcomes.join(", ")) }));
         }
         // values of the person: drawn or followed per person, not parameters
         if !sc.attributes.is_empty() {
-            let attributes: Vec<String> = sc
-                .attributes
-                .iter()
-                .map(|a| {
-                    format!(
-                        "{} <code>{}</code> (P1 {} – P99 {})",
-                        esc(labels.parameter(&a.name)),
-                        esc(&a.distribution),
-                        fmt::sig(lang, a.p1, 3),
-                        fmt::sig(lang, a.p99, 3)
-                    )
-                })
-                .collect();
             facts.push((
-                self.t(
-                    "Egenskaper som dras per person (inte parametrar)",
-                    "Attributes drawn per person (not parameters)",
-                )
-                .into(),
-                attributes.join("; "),
+                m.attributes.into(),
+                html! {
+                    @for (i, a) in sc.attributes.iter().enumerate() {
+                        @if i > 0 { "; " }
+                        (labels.parameter(&a.name)) " " code { (a.distribution) }
+                        " (P1 " (fmt::sig(lang, a.p1, 3)) " – P99 " (fmt::sig(lang, a.p99, 3)) ")"
+                    }
+                },
             ));
         }
         for e in &sc.episodes {
-            facts.push((
-                format!("{} {}", self.t("Episod", "Episode"), esc(&e.name)),
-                esc_list(&e.states.iter().map(|s| labels.state(s)).collect::<Vec<_>>()),
-            ));
+            let states = list(e.states.iter().map(|s| labels.state(s)).collect());
+            facts.push((format!("{} {}", m.episode, e.name), html! { (states) }));
         }
-        let ages: Vec<String> = sc
+        let ages: Vec<_> = sc
             .subgroups
             .iter()
-            .filter_map(|g| {
-                let a = g.start_age.as_ref()?;
-                let drawn = if a.kind == "drawn" {
-                    self.t(", dras per person", ", drawn per person")
-                } else {
-                    ""
-                };
-                Some(format!(
-                    "{}: <code>{}</code>{drawn}",
-                    esc(&g.name),
-                    esc(&a.written)
-                ))
-            })
+            .filter_map(|g| Some((g, g.start_age.as_ref()?)))
             .collect();
         if !ages.is_empty() {
-            facts.push((self.t("Startålder", "Start age").into(), ages.join("; ")));
-        }
-        for (k, v) in facts {
-            let _ = writeln!(out, "<dt>{k}</dt><dd>{v}</dd>");
-        }
-        out.push_str("</dl>\n");
-
-        // parameters
-        if !sc.parameters.is_empty() {
-            let described = |f: fn(&crate::scenario::Described) -> Option<&String>| {
-                sc.parameters
-                    .iter()
-                    .any(|p| labels.parameters.get(&p.name).and_then(f).is_some())
-            };
-            let (with_unit, with_source) = (
-                described(|d| d.unit.as_ref()),
-                described(|d| d.source.as_ref()),
-            );
-            let _ = write!(
-                out,
-                "<h3>{}</h3>\n<div class=\"table-wrap\"><table>\n<thead><tr><th>{}</th><th>{}</th>\
-                 <th>P5</th><th>{}</th><th>P95</th>{}{}</tr></thead><tbody>\n",
-                self.t(
-                    "Osäkra antaganden (parametrar)",
-                    "Uncertain assumptions (parameters)"
-                ),
-                self.t("Parameter", "Parameter"),
-                self.t("Fördelning", "Distribution"),
-                self.t("Median", "Median"),
-                if with_unit {
-                    format!("<th>{}</th>", self.t("Enhet", "Unit"))
-                } else {
-                    String::new()
-                },
-                if with_source {
-                    format!("<th>{}</th>", self.t("Källa", "Source"))
-                } else {
-                    String::new()
-                },
-            );
-            for p in &sc.parameters {
-                let fixed = p
-                    .fixed_at
-                    .map(|v| {
-                        format!(
-                            " <span class=\"muted\">({} {})</span>",
-                            self.t("fixerad till", "fixed at"),
-                            fmt::sig(lang, v, 4)
-                        )
-                    })
-                    .unwrap_or_default();
-                let about = labels.parameters.get(&p.name);
-                let label = labels.parameter(&p.name);
-                // the name stays visible under a label: it is what `--set` takes
-                let name = if label == p.name {
-                    String::new()
-                } else {
-                    format!("<br><code class=\"muted\">{}</code>", esc(&p.name))
-                };
-                let optional = |on: bool, v: Option<&String>| {
-                    if on {
-                        format!("<td>{}</td>", esc(v.map_or("", String::as_str)))
-                    } else {
-                        String::new()
+            facts.push((
+                m.start_age.into(),
+                html! {
+                    @for (i, (g, a)) in ages.iter().enumerate() {
+                        @if i > 0 { "; " }
+                        (g.name) ": " code { (a.written) }
+                        @if a.kind == "drawn" { (m.drawn_per_person) }
                     }
-                };
-                let _ = writeln!(
-                    out,
-                    "<tr><td>{}{name}{fixed}</td><td><code>{}</code></td><td class=\"num\">{}</td>\
-                     <td class=\"num\">{}</td><td class=\"num\">{}</td>{}{}</tr>",
-                    esc(label),
-                    esc(&p.distribution),
-                    fmt::sig(lang, p.p5, 3),
-                    fmt::sig(lang, p.p50, 3),
-                    fmt::sig(lang, p.p95, 3),
-                    optional(with_unit, about.and_then(|d| d.unit.as_ref())),
-                    optional(with_source, about.and_then(|d| d.source.as_ref())),
-                );
+                },
+            ));
+        }
+        html! {
+            section.appendix id="bilaga" {
+                h2 { (m.appendix_title) }
+                p.read { (m.appendix_read) }
+                h3 { (m.set_up) }
+                dl.facts {
+                    @for (k, v) in &facts { dt { (k) } dd { (v) } }
+                }
+                (self.parameters_table())
+                (self.programs_table())
+                (self.tables_at_medians())
+                @if !sc.rules.is_empty() {
+                    h3 { (m.transition_rules) }
+                    ol.rules {
+                        @for r in &sc.rules { li { code { (i18n::readable_formula(labels, r)) } } }
+                    }
+                }
+                (self.sources())
+                @if !sc.notes.trim().is_empty() {
+                    h3 { (m.description_and_sources) }
+                    (notes_markup(&sc.notes))
+                }
             }
-            out.push_str("</tbody></table></div>\n");
         }
-
-        // programs
-        if !sc.programs.is_empty() {
-            let _ = write!(
-                out,
-                "<h3>{}</h3>\n<div class=\"table-wrap\"><table>\n<thead><tr><th>{}</th><th>{}</th>\
-                 <th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
-                self.t("Insatserna", "The interventions"),
-                self.t("Insats", "Intervention"),
-                self.t("Startkostnad", "Start-up cost"),
-                self.t("Per deltagare och år", "Per participant and year"),
-                self.t("År (0 = första)", "Years (0 = first)"),
-                self.t("Andel som deltar", "Uptake"),
-                self.t("Betalas av", "Funded by"),
-            );
-            for p in &sc.programs {
-                let funded: Vec<String> = p
-                    .funded_by
-                    .iter()
-                    .map(|(a, s)| format!("{} {}", esc(labels.actor(a)), self.pct(*s)))
-                    .collect();
-                let _ = writeln!(
-                    out,
-                    "<tr><td>{}</td><td><code>{}</code></td><td><code>{}</code></td><td>{}</td>\
-                     <td><code>{}</code></td><td>{}</td></tr>",
-                    esc(&p.arm),
-                    esc(&p.startup),
-                    esc(&p.per_participant),
-                    esc(&p.years),
-                    esc(&p.uptake),
-                    funded.join(", ")
-                );
-            }
-            out.push_str("</tbody></table></div>\n");
-        }
-
-        self.tables_at_medians(out);
-
-        // rules
-        if !sc.rules.is_empty() {
-            let _ = write!(
-                out,
-                "<h3>{}</h3>\n<ol class=\"rules\">\n",
-                self.t("Övergångsregler", "Transition rules")
-            );
-            for r in &sc.rules {
-                let _ = writeln!(out, "<li><code>{}</code></li>", esc(r));
-            }
-            out.push_str("</ol>\n");
-        }
-        // notes and sources
-        if !sc.notes.trim().is_empty() {
-            let _ = write!(
-                out,
-                "<h3>{}</h3>\n<pre class=\"notes\">{}</pre>\n",
-                self.t("Beskrivning och källor", "Description and sources"),
-                esc(sc.notes.trim_end())
-            );
-        }
-        out.push_str("</section>\n");
     }
 
-    fn tables_at_medians(&self, out: &mut String) {
+    fn parameters_table(&self) -> Markup {
         let sc = &self.r.scenario;
         let lang = self.lang;
-        let Some(t) = &sc.tables_at_medians else {
-            return;
+        let m = self.m;
+        let labels = &sc.labels;
+        if sc.parameters.is_empty() {
+            return html! {};
+        }
+        let described = |f: fn(&crate::scenario::Described) -> Option<&String>| {
+            sc.parameters
+                .iter()
+                .any(|p| labels.parameters.get(&p.name).and_then(f).is_some())
         };
-        let _ = write!(
-            out,
-            "<h3>{}</h3>\n<p class=\"read\">{}</p>\n",
-            self.t(
-                "Första årets övergångar vid medianvärdena",
-                "The first year's transitions at the medians"
-            ),
-            match lang {
-                Lang::Sv => format!(
-                    "Sannolikhet att gå från tillståndet i raden till tillståndet i kolumnen \
-                     under år 0, för delgruppen {} (deltagare, för insatserna), när varje osäker \
-                     parameter ligger på sin median.",
-                    esc(&t.subgroup)
-                ),
-                Lang::En => format!(
-                    "The probability of moving from the row's state to the column's during year \
-                     0, for the subgroup {} (participants, for the interventions), with every \
-                     uncertain parameter at its median.",
-                    esc(&t.subgroup)
-                ),
-            }
+        let (with_unit, with_source) = (
+            described(|d| d.unit.as_ref()),
+            described(|d| d.source.as_ref()),
         );
+        html! {
+            h3 { (m.parameters_title) }
+            div.table-wrap {
+                table {
+                    thead { tr {
+                        th { (m.parameter) } th { (m.distribution) }
+                        th { "P5" } th { (m.median_cap) } th { "P95" }
+                        @if with_unit { th { (m.unit) } }
+                        @if with_source { th { (m.source) } }
+                    } }
+                    tbody {
+                        @for p in &sc.parameters {
+                            @let about = labels.parameters.get(&p.name);
+                            @let label = labels.parameter(&p.name);
+                            tr {
+                                td {
+                                    (label)
+                                    // the name stays visible under a label: it is what `--set` takes
+                                    @if label != p.name { br; code.muted { (p.name) } }
+                                    @if let Some(v) = p.fixed_at {
+                                        " " span.muted { "(" (m.fixed_at) " " (fmt::sig(lang, v, 4)) ")" }
+                                    }
+                                }
+                                td { code { (p.distribution) } }
+                                td.num { (fmt::sig(lang, p.p5, 3)) }
+                                td.num { (fmt::sig(lang, p.p50, 3)) }
+                                td.num { (fmt::sig(lang, p.p95, 3)) }
+                                @if with_unit { td { (about.and_then(|d| d.unit.as_deref()).unwrap_or("")) } }
+                                @if with_source { td { (about.and_then(|d| d.source.as_deref()).unwrap_or("")) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn programs_table(&self) -> Markup {
+        let sc = &self.r.scenario;
+        let m = self.m;
+        if sc.programs.is_empty() {
+            return html! {};
+        }
+        html! {
+            h3 { (m.programs_title) }
+            div.table-wrap {
+                table {
+                    thead { tr {
+                        th { (m.intervention) } th { (m.startup_cost) } th { (m.per_participant_and_year) }
+                        th { (m.program_years) } th { (m.uptake) } th { (m.funded_by) }
+                    } }
+                    tbody {
+                        @for p in &sc.programs {
+                            @let funded: Vec<String> = p.funded_by.iter()
+                                .map(|(a, s)| format!("{} {}", sc.labels.actor(a), self.pct(*s)))
+                                .collect();
+                            tr {
+                                td { (p.arm) }
+                                td { (self.amount_or_formula(&p.startup)) }
+                                td { (self.amount_or_formula(&p.per_participant)) }
+                                td { (self.program_years(&p.years)) }
+                                td { (self.share_or_formula(&p.uptake)) }
+                                td { (funded.join(", ")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A program's amount as written: a number in kronor ("20 000 kr"), else the formula with
+    /// its parameters' labels.
+    fn amount_or_formula(&self, written: &str) -> Markup {
+        match written.trim().parse::<f64>() {
+            Ok(x) => {
+                html! { (self.amounts().with_unit(&fmt::number(self.lang, x, 0), fmt::Scale::One)) }
+            }
+            Err(_) => html! { code { (i18n::readable_formula(&self.r.scenario.labels, written)) } },
+        }
+    }
+
+    /// A share as written: a number as a percentage ("80 %"), else the formula.
+    fn share_or_formula(&self, written: &str) -> Markup {
+        match written.trim().parse::<f64>() {
+            Ok(x) => html! { (percent_1(self.lang, x)) },
+            Err(_) => html! { code { (i18n::readable_formula(&self.r.scenario.labels, written)) } },
+        }
+    }
+
+    /// The program's model years "0–2" as the reader counts them: "år 1–3", "år 1".
+    fn program_years(&self, written: &str) -> String {
+        let parsed = written.split_once('–').and_then(|(a, b)| {
+            Some((a.trim().parse::<u32>().ok()?, b.trim().parse::<u32>().ok()?))
+        });
+        match parsed {
+            Some((a, b)) if a == b => (self.m.year_n)(a + 1),
+            Some((a, b)) if a < b => (self.m.years_n_to_m)(a + 1, b + 1),
+            _ => written.to_string(),
+        }
+    }
+
+    /// The sources the parameters name, each once.
+    fn sources(&self) -> Markup {
+        let labels = &self.r.scenario.labels;
+        let mut sources: Vec<&str> = Vec::new();
+        for d in labels.parameters.values() {
+            if let Some(s) = d.source.as_deref()
+                && !sources.contains(&s)
+            {
+                sources.push(s);
+            }
+        }
+        if sources.is_empty() {
+            return html! {};
+        }
+        html! {
+            h3 { (self.m.sources) }
+            ul.sources { @for s in sources { li { (s) } } }
+        }
+    }
+
+    fn tables_at_medians(&self) -> Markup {
+        let sc = &self.r.scenario;
+        let lang = self.lang;
+        let m = self.m;
+        let Some(t) = &sc.tables_at_medians else {
+            return html! {};
+        };
         let states: Vec<String> = sc
             .states
             .iter()
             .map(|s| sc.labels.state(s).to_string())
             .collect();
-        let head: String = states
-            .iter()
-            .map(|s| format!("<th>{}</th>", esc(s)))
-            .collect();
-        for (arm, m) in &t.transitions {
-            matrix_table(
-                out,
-                &esc(arm),
-                self.t("från \\ till", "from \\ to"),
-                &head,
-                &states,
-                m,
-                |p| {
-                    if p == 0.0 {
-                        "<td class=\"num muted\">0</td>".to_string()
-                    } else {
-                        format!("<td class=\"num\">{}</td>", percent_1(lang, p))
-                    }
-                },
-            );
-        }
-        let actors_head: String = sc
+        let actors: Vec<String> = sc
             .actors
             .iter()
-            .map(|a| format!("<th>{}</th>", esc(sc.labels.actor(a))))
+            .map(|a| sc.labels.actor(a).to_string())
             .collect();
-        let unit = self.money.unit(fmt::Scale::One);
-        for (title, table) in [
-            (
-                self.t(
-                    "Årlig kostnad per person och tillstånd (ordinarie arbetssätt)",
-                    "Yearly cost per person and state (ordinary practice)",
-                ),
-                &t.yearly_cost,
-            ),
-            (
-                self.t(
-                    "Engångskostnad vid inträde i tillståndet",
-                    "One-off cost on entering the state",
-                ),
-                &t.entry_cost,
-            ),
-        ] {
-            if table.iter().all(|r| r.iter().all(|v| *v == 0.0)) {
-                continue;
+        let unit = self.amounts().unit(fmt::Scale::One);
+        html! {
+            h3 { (m.tables_at_medians_title) }
+            p.read { ((m.tables_at_medians_read)(&t.subgroup)) }
+            @for (arm, rows) in &t.transitions {
+                (matrix_table(arm, m.from_to, &states, &states, rows, |p| {
+                    if p == 0.0 {
+                        html! { td.num.muted { "0" } }
+                    } else {
+                        html! { td.num { (percent_1(lang, p)) } }
+                    }
+                }))
             }
-            matrix_table(
-                out,
-                &format!("{title} ({})", esc(&unit)),
-                self.t("Tillstånd", "State"),
-                &actors_head,
-                &states,
-                table,
-                |v| format!("<td class=\"num\">{}</td>", fmt::sig(lang, v, 4)),
-            );
+            @for (title, table) in [(m.yearly_cost_table, &t.yearly_cost), (m.entry_cost_table, &t.entry_cost)] {
+                @if table.iter().any(|r| r.iter().any(|v| *v != 0.0)) {
+                    (matrix_table(&format!("{title} ({unit})"), m.state, &actors, &states, table,
+                        |v| html! { td.num { (fmt::sig(lang, v, 4)) } }))
+                }
+            }
         }
     }
 
-    fn footer(&self, out: &mut String, analyses: &[sensitivity::Loaded], options: &Options) {
+    fn footer(&self, analyses: &[sensitivity::Loaded], options: &Options) -> Markup {
         let sc = &self.r.scenario;
         let lang = self.lang;
-        let _ = write!(
-            out,
-            "<footer>\n<h2 class=\"small\">{}</h2>\n<dl class=\"facts\">\n",
-            self.t("För att återskapa siffrorna", "To reproduce the numbers")
-        );
-        let mut rows = vec![
+        let m = self.m;
+        let file_name = std::path::Path::new(&sc.file)
+            .file_name()
+            .map_or(sc.file.as_str(), |f| f.to_str().unwrap_or(&sc.file));
+        let mut rows: Vec<(&str, Markup)> = vec![
+            (m.program, html! { "socinv " (self.r.socinv_version) }),
+            (m.scenario, html! { (self.texts.name) }),
+            (m.file, html! { code { (file_name) } }),
+            (m.content_hash, html! { code { (sc.source_hash) } }),
+            (m.seed, html! { (self.r.settings.seed) }),
             (
-                self.t("Program", "Program"),
-                format!("socinv {}", esc(&self.r.socinv_version)),
-            ),
-            (self.t("Scenario", "Scenario"), esc(&sc.name)),
-            (
-                self.t("Fil", "File"),
-                format!("<code>{}</code>", esc(&sc.file)),
-            ),
-            (
-                self.t("Innehållshash", "Content hash"),
-                format!("<code>{}</code>", esc(&sc.source_hash)),
-            ),
-            (self.t("Slumpfrö", "Seed"), self.r.settings.seed.to_string()),
-            (
-                self.t("Iterationer", "Iterations"),
-                fmt::number(lang, self.r.settings.iterations as f64, 0),
+                m.iterations,
+                html! { (fmt::number(lang, self.r.settings.iterations as f64, 0)) },
             ),
         ];
         let fixed: Vec<String> = sc
             .parameters
             .iter()
-            .filter_map(|p| p.fixed_at.map(|v| format!("{}={v}", esc(&p.name))))
+            .filter_map(|p| p.fixed_at.map(|v| format!("{}={v}", p.name)))
             .collect();
         if !fixed.is_empty() {
-            rows.push((
-                self.t("Fixerade (--set)", "Fixed (--set)"),
-                format!("<code>{}</code>", fixed.join(" ")),
-            ));
+            rows.push((m.fixed_set, html! { code { (fixed.join(" ")) } }));
         }
         for a in analyses {
-            rows.push((
-                self.t("Känslighetsanalys", "Sensitivity analysis"),
-                a.footer_line(self),
-            ));
+            // already escaped HTML: sensitivity.rs escapes what it writes
+            rows.push((m.sensitivity_analysis, PreEscaped(a.footer_line(self))));
         }
         if let Some(date) = &options.date {
-            rows.push((self.t("Rapporten skapad", "Report rendered"), esc(date)));
-        }
-        for (k, v) in rows {
-            let _ = writeln!(out, "<dt>{k}</dt><dd>{v}</dd>");
+            rows.push((m.report_rendered, html! { (date) }));
         }
         let mut command = format!(
             "socinv run {} --seed {} --iterations {}",
@@ -1423,58 +1123,105 @@ impl Ctx<'_> {
                 command.push_str(&format!(" --set {}={v}", p.name));
             }
         }
-        let _ = write!(
-            out,
-            "</dl>\n<p class=\"muted\">{}</p>\n</footer>\n",
-            match lang {
-                Lang::Sv => format!(
-                    "Samma fil, frö och antal iterationer ger samma siffror: <code>{}</code>.",
-                    esc(&command)
-                ),
-                Lang::En => format!(
-                    "The same file, seed and number of iterations give the same numbers: \
-                     <code>{}</code>.",
-                    esc(&command)
-                ),
+        html! {
+            footer {
+                h2.small { (m.to_reproduce) }
+                dl.facts {
+                    @for (k, v) in &rows { dt { (k) } dd { (v) } }
+                }
+                p.muted { (m.same_numbers) " " code { (command) } "." }
             }
-        );
+        }
     }
 }
 
-/// A table with a caption, a header row (`corner`, then `head`'s cells) and one row per state
-/// with its values as `cell` writes them.
+/// A block of the scenario's notes, as wrapped prose reads it.
+#[derive(Debug, PartialEq, Eq)]
+enum NoteBlock {
+    Paragraph(String),
+    List(Vec<String>),
+}
+
+/// The notes' lines as paragraphs and lists: a line at the left margin starts a paragraph, a
+/// line starting with `- ` or `* ` a list item, an indented line goes on with the one before,
+/// an empty line ends a block.
+fn note_blocks(notes: &str) -> Vec<NoteBlock> {
+    let mut blocks: Vec<NoteBlock> = Vec::new();
+    let mut open = false;
+    for line in notes.lines() {
+        let t = line.trim();
+        if t.is_empty() {
+            open = false;
+            continue;
+        }
+        let indented = line.starts_with([' ', '\t']);
+        if let Some(item) = t.strip_prefix("- ").or_else(|| t.strip_prefix("* ")) {
+            match blocks.last_mut() {
+                Some(NoteBlock::List(items)) if open => items.push(item.trim().to_string()),
+                _ => blocks.push(NoteBlock::List(vec![item.trim().to_string()])),
+            }
+        } else if indented && open {
+            let last = match blocks.last_mut() {
+                Some(NoteBlock::Paragraph(p)) => p,
+                Some(NoteBlock::List(items)) => items.last_mut().expect("a list has an item"),
+                None => unreachable!("open implies a block"),
+            };
+            last.push(' ');
+            last.push_str(t);
+        } else {
+            blocks.push(NoteBlock::Paragraph(t.to_string()));
+        }
+        open = true;
+    }
+    blocks
+}
+
+/// The notes as wrapped prose.
+fn notes_markup(notes: &str) -> Markup {
+    html! {
+        div.notes {
+            @for b in note_blocks(notes) {
+                @match b {
+                    NoteBlock::Paragraph(p) => p { (p) },
+                    NoteBlock::List(items) => ul { @for i in items { li { (i) } } },
+                }
+            }
+        }
+    }
+}
+
+/// A chart's SVG in its wrapper. The SVG goes in unescaped: plotters escapes the text it
+/// writes, and `charts::accessible` escapes the title and description.
+fn chart(svg: &str) -> Markup {
+    html! { div.chart-wrap { (PreEscaped(svg)) } }
+}
+
+/// A table with a caption, a header row (`corner`, then `head`), and one row per state with
+/// its values as `cell` writes them.
 fn matrix_table(
-    out: &mut String,
     caption: &str,
     corner: &str,
-    head: &str,
+    head: &[String],
     states: &[String],
     rows: &[Vec<f64>],
-    cell: impl Fn(f64) -> String,
-) {
-    let _ = write!(
-        out,
-        "<div class=\"table-wrap\"><table class=\"matrix\"><caption>{caption}</caption>\n\
-         <thead><tr><th>{corner}</th>{head}</tr></thead><tbody>\n"
-    );
-    for (i, row) in rows.iter().enumerate() {
-        let cells: String = row.iter().map(|v| cell(*v)).collect();
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td>{cells}</tr>",
-            esc(states.get(i).map_or("?", String::as_str))
-        );
+    cell: impl Fn(f64) -> Markup,
+) -> Markup {
+    html! {
+        div.table-wrap {
+            table.matrix {
+                caption { (caption) }
+                thead { tr { th { (corner) } @for h in head { th { (h) } } } }
+                tbody {
+                    @for (i, row) in rows.iter().enumerate() {
+                        tr {
+                            td { (states.get(i).map_or("?", String::as_str)) }
+                            @for v in row { (cell(*v)) }
+                        }
+                    }
+                }
+            }
+        }
     }
-    out.push_str("</tbody></table></div>\n");
-}
-
-/// Names, escaped, separated by commas.
-fn esc_list(names: &[impl AsRef<str>]) -> String {
-    names
-        .iter()
-        .map(|n| esc(n.as_ref()))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// A share as a percentage with up to one decimal: "3,5 %", "3.5%".
@@ -1511,5 +1258,20 @@ mod tests {
             "SEK&lt;img src=x onerror=&quot;a&amp;b&quot;&gt; R&amp;D &x; &amp;#; &amp;#x;"
         );
         assert_eq!(esc(&once), once);
+    }
+
+    #[test]
+    fn notes_read_as_paragraphs_and_lists() {
+        let notes = "Title line\nIntervention: one\n  goes on\nKey:\n  - first\n    more\n  - second\n\nAfter";
+        assert_eq!(
+            note_blocks(notes),
+            [
+                NoteBlock::Paragraph("Title line".into()),
+                NoteBlock::Paragraph("Intervention: one goes on".into()),
+                NoteBlock::Paragraph("Key:".into()),
+                NoteBlock::List(vec!["first more".into(), "second".into()]),
+                NoteBlock::Paragraph("After".into()),
+            ]
+        );
     }
 }

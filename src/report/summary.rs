@@ -80,6 +80,57 @@ fn headline(r: &RunResults, c: &crate::results::Comparison) -> String {
             share(society.prob_net_positive, society.prob_net_positive_ci)
         );
     }
+    // the decision perspective's own payback (all actors' is under the key figures)
+    if let (Some(_), Some(payback)) = (decision.name, decision.payback) {
+        let _ = writeln!(
+            out,
+            "  Payback for {}: {}; pays back within {} years in {}",
+            point_of_view(sc, &decision),
+            median_payback(payback),
+            sc.horizon_years,
+            share(payback.prob_within_horizon, payback.prob_within_horizon_ci)
+        );
+    }
+    out
+}
+
+/// The decision perspective's budget year by year (all actors when none is named): invested,
+/// avoided and net, undiscounted, with the net's P5 … P95 and P(net > 0). Empty for results
+/// written before the budget existed.
+fn budget_table(r: &RunResults, c: &crate::results::Comparison) -> String {
+    let sc = &r.scenario;
+    let Some(line) = c.decision_budget() else {
+        return String::new();
+    };
+    let price_year = sc
+        .price_year
+        .map(|y| format!(" of price year {y}"))
+        .unwrap_or_default();
+    let mut out = format!(
+        "\n  Budget for {} per year: undiscounted {}{price_year}, as a budget reads it\n",
+        point_of_view(sc, &c.decision_net()),
+        sc.currency
+    );
+    let mut rows = vec![vec![
+        "year".to_string(),
+        "invested".to_string(),
+        "avoided".to_string(),
+        "net".to_string(),
+        "net P5 … P95".to_string(),
+        "P(net > 0)".to_string(),
+    ]];
+    for y in &line.years {
+        rows.push(vec![
+            y.calendar_year
+                .map_or_else(|| format!("year {}", y.year + 1), |c| c.to_string()),
+            amount(y.invested.mean),
+            amount(y.avoided.mean),
+            amount(y.net.mean),
+            range(&y.net),
+            share(y.prob_net_positive, y.prob_net_positive_ci),
+        ]);
+    }
+    out.push_str(&table(&rows, "  "));
     out
 }
 
@@ -244,6 +295,7 @@ pub fn summary_text_comparing(r: &RunResults, pair: Option<(&str, &str)>) -> Str
         }
         out.push('\n');
         out.push_str(&table(&rows, "  "));
+        out.push_str(&budget_table(r, c));
         let drivers: Vec<String> = c
             .drivers
             .iter()

@@ -13,24 +13,37 @@
 //! | `Options` (only with two or more interventions) | point of view × option, then point of view × pair | the decision table `Point of view, Kind` (`all actors` / `perspective` / `actor`), `Option, Best` (1 for the option with the highest expected net), `Expected net, MCSE, P(best), CI low, CI high` (its Wilson 95% interval, ties split), `Expected loss, MCSE`; after an empty row, the pairs `Point of view, A, B, Mean A − B, MCSE, P5, P50, P95, P(A better), CI low, CI high` |
 //! | `Iterations` | iteration (only when the per-iteration values are at hand, i.e. from `run`) | the columns of the samples CSV ([`super::samples_csv`]) |
 //!
+//! The names above are English ([`workbook`], `--lang en`); [`workbook_in`] with Swedish gives
+//! Swedish sheet names, headers and fixed words ([`Texts`]).
+//!
+//! Where a controller checks the arithmetic, a cell holds a formula with socinv's value as its
+//! cached result: the mean net (`Summary`, and per actor on `By actor`) is the mean cost without
+//! the intervention − with it on `Arms`; an arm's total cost on `Arms` is the `SUM` of its actors'
+//! costs; each net on `Iterations` is the baseline's cost − the arm's cost in the same row. Each
+//! sheet's table is an Excel table with filter buttons (a plain filter where headers repeat).
+//!
 //! Amounts are discounted to year 0 in the scenario's currency and price year, shown with
-//! thousands separators and no decimals (`#,##0`; the cell keeps full precision); shares as
-//! percentages (`0%`). Every value is a number, never text; a value that is missing or not finite
+//! thousands separators, no decimals and the unit (`#,##0 "kr"` for SEK; the cell keeps full
+//! precision); shares as percentages (`0%`). Every value is a number, never text; a value that is missing or not finite
 //! (e.g. a ROI with a zero mean investment) is an empty cell. Headers are bold and frozen
 //! (the `Summary` sheet, a form rather than a table, has no frozen panes). The file's creation
 //! date is fixed, so the same results give byte-identical workbooks.
 
+use super::html::Lang;
 use super::{SampleColumn, SamplesTable};
 use crate::error::{Error, Result};
 use crate::results::RunResults;
 use crate::scenario::Scenario;
 use crate::sim::IterationResult;
 use crate::stats::Summary;
+use rust_xlsxwriter::utility::{quote_sheet_name, row_col_to_cell};
 use rust_xlsxwriter::{
-    DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError,
+    DocProperties, ExcelDateTime, Format, FormatBorder, Formula, Table, TableColumn, Workbook,
+    Worksheet, XlsxError,
 };
+use std::collections::HashMap;
 
-/// The sheet names, in order (`Iterations` only with per-iteration values).
+/// The sheet names in English, in order (`Iterations` only with per-iteration values).
 pub const SHEETS: [&str; 6] = [
     "Summary",
     "By actor",
@@ -60,23 +73,34 @@ pub fn check_iterations(iterations: usize) -> Result<()> {
     Ok(())
 }
 
-/// The workbook as the bytes of an `.xlsx` file. `samples` (the scenario and the iterations the
-/// results were computed from) adds the `Iterations` sheet.
+/// The workbook in English as the bytes of an `.xlsx` file. `samples` (the scenario and the
+/// iterations the results were computed from) adds the `Iterations` sheet.
 pub fn workbook(
+    results: &RunResults,
+    samples: Option<(&Scenario, &[IterationResult])>,
+) -> Result<Vec<u8>> {
+    workbook_in(Lang::En, results, samples)
+}
+
+/// The workbook with sheet names and headers in `lang` (see [`Texts`]).
+pub fn workbook_in(
+    lang: Lang,
     results: &RunResults,
     samples: Option<(&Scenario, &[IterationResult])>,
 ) -> Result<Vec<u8>> {
     if let Some((_, iterations)) = samples {
         check_iterations(iterations.len())?;
     }
-    build(results, samples).map_err(|e| Error::Usage(format!("writing the Excel workbook: {e}")))
+    build(Texts::of(lang), results, samples)
+        .map_err(|e| Error::Usage(format!("writing the Excel workbook: {e}")))
 }
 
 fn build(
+    t: &'static Texts,
     results: &RunResults,
     samples: Option<(&Scenario, &[IterationResult])>,
 ) -> Result<Vec<u8>, XlsxError> {
-    let f = Formats::new();
+    let f = Formats::new(&results.scenario.currency);
     let mut wb = Workbook::new();
     let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
     wb.set_properties(
@@ -85,25 +109,248 @@ fn build(
             .set_comment(format!("socinv {}", results.socinv_version))
             .set_creation_datetime(&created),
     );
-    wb.push_worksheet(summary_sheet(results, &f)?);
-    wb.push_worksheet(by_actor_sheet(results, &f)?);
-    wb.push_worksheet(per_year_sheet(results, &f)?);
-    wb.push_worksheet(arms_sheet(results, &f)?);
-    wb.push_worksheet(parameters_sheet(results, &f)?);
+    // the arms first: the other sheets' formulas refer to its cells
+    let (arms, arm_cells) = arms_sheet(t, results, &f)?;
+    wb.push_worksheet(summary_sheet(t, results, &f, &arm_cells)?);
+    wb.push_worksheet(by_actor_sheet(t, results, &f, &arm_cells)?);
+    wb.push_worksheet(per_year_sheet(t, results, &f)?);
+    wb.push_worksheet(arms);
+    wb.push_worksheet(parameters_sheet(t, results, &f)?);
     if let Some(oc) = &results.option_comparison {
-        wb.push_worksheet(options_sheet(oc, &f)?);
+        wb.push_worksheet(options_sheet(t, oc, &f)?);
     }
     if let Some((scenario, iterations)) = samples {
-        wb.push_worksheet(iterations_sheet(scenario, iterations, &f)?);
+        wb.push_worksheet(iterations_sheet(t, scenario, iterations, &f)?);
     }
     wb.save_to_buffer()
 }
 
+/// Sheet names, headers and fixed words of the workbook in one language.
+pub struct Texts {
+    /// Summary, By actor, Per year, Arms, Parameters, Iterations.
+    pub sheets: [&'static str; 6],
+    pub options_sheet: &'static str,
+    /// The settings block of the summary, in order.
+    summary_fields: [&'static str; 12],
+    intervention: &'static str,
+    baseline: &'static str,
+    quantity: &'static str,
+    /// Mean, MCSE, P5, P25, P50, P75, P95.
+    spread: [&'static str; 7],
+    ci: [&'static str; 2],
+    /// Net return, Savings, Investment, ROI.
+    quantities: [&'static str; 4],
+    outcome_difference: &'static str,
+    /// P(net > 0), P(net < 0), P(payback within horizon), Median payback year.
+    shares: [&'static str; 4],
+    kind: &'static str,
+    name: &'static str,
+    /// actor, perspective
+    actor_kinds: [&'static str; 2],
+    by_actor_values: [&'static str; 6],
+    year: &'static str,
+    per_year_values: [&'static str; 2],
+    arm: &'static str,
+    /// total cost, program cost, actor cost, outcome
+    arm_kinds: [&'static str; 4],
+    /// all actors, program
+    arm_names: [&'static str; 2],
+    parameter_columns: [&'static str; 9],
+    options_columns: [&'static str; 11],
+    /// all actors, perspective, actor
+    point_of_view_kinds: [&'static str; 3],
+    pairs_columns: [&'static str; 11],
+}
+
+impl Texts {
+    pub fn of(lang: Lang) -> &'static Texts {
+        match lang {
+            Lang::En => &EN,
+            Lang::Sv => &SV,
+        }
+    }
+}
+
+const EN: Texts = Texts {
+    sheets: SHEETS,
+    options_sheet: OPTIONS_SHEET,
+    summary_fields: [
+        "Scenario",
+        "File",
+        "Source hash",
+        "Currency",
+        "Price year",
+        "Horizon (years)",
+        "Cohort",
+        "Discount rate",
+        "Outcome discount rate",
+        "Iterations",
+        "Seed",
+        "socinv version",
+    ],
+    intervention: "Intervention",
+    baseline: "Baseline",
+    quantity: "Quantity",
+    spread: ["Mean", "MCSE", "P5", "P25", "P50", "P75", "P95"],
+    ci: ["CI low", "CI high"],
+    quantities: ["Net return", "Savings", "Investment", "ROI"],
+    outcome_difference: "Outcome difference: ",
+    shares: [
+        "P(net > 0)",
+        "P(net < 0)",
+        "P(payback within horizon)",
+        "Median payback year",
+    ],
+    kind: "Kind",
+    name: "Name",
+    actor_kinds: ["actor", "perspective"],
+    by_actor_values: ["Mean net", "P10", "P90", "P5", "P95", "P(net > 0)"],
+    year: "Year",
+    per_year_values: ["Cumulative net mean", "P(paid back by year)"],
+    arm: "Arm",
+    arm_kinds: ["total cost", "program cost", "actor cost", "outcome"],
+    arm_names: ["all actors", "program"],
+    parameter_columns: [
+        "Name",
+        "Distribution",
+        "P5",
+        "P50",
+        "P95",
+        "Fixed at",
+        "Label",
+        "Unit",
+        "Source",
+    ],
+    options_columns: [
+        "Point of view",
+        "Kind",
+        "Option",
+        "Best",
+        "Expected net",
+        "MCSE",
+        "P(best)",
+        "CI low",
+        "CI high",
+        "Expected loss",
+        "MCSE",
+    ],
+    point_of_view_kinds: ["all actors", "perspective", "actor"],
+    pairs_columns: [
+        "Point of view",
+        "A",
+        "B",
+        "Mean A − B",
+        "MCSE",
+        "P5",
+        "P50",
+        "P95",
+        "P(A better)",
+        "CI low",
+        "CI high",
+    ],
+};
+
+const SV: Texts = Texts {
+    sheets: [
+        "Sammanfattning",
+        "Per aktör",
+        "Per år",
+        "Alternativ",
+        "Parametrar",
+        "Iterationer",
+    ],
+    options_sheet: "Jämförelse",
+    summary_fields: [
+        "Scenario",
+        "Fil",
+        "Skriptets hash",
+        "Valuta",
+        "Prisår",
+        "Tidshorisont (år)",
+        "Kohort",
+        "Diskonteringsränta",
+        "Diskonteringsränta för utfall",
+        "Iterationer",
+        "Slumpfrö",
+        "socinv-version",
+    ],
+    intervention: "Insats",
+    baseline: "Jämförs med",
+    quantity: "Storhet",
+    spread: ["Medel", "MCSE", "P5", "P25", "P50", "P75", "P95"],
+    ci: ["KI låg", "KI hög"],
+    quantities: ["Netto", "Besparing", "Investering", "ROI"],
+    outcome_difference: "Skillnad i utfall: ",
+    shares: [
+        "P(netto > 0)",
+        "P(netto < 0)",
+        "P(återbetald inom tidshorisonten)",
+        "Återbetalningsår (median)",
+    ],
+    kind: "Typ",
+    name: "Namn",
+    actor_kinds: ["aktör", "perspektiv"],
+    by_actor_values: ["Medelnetto", "P10", "P90", "P5", "P95", "P(netto > 0)"],
+    year: "År",
+    per_year_values: [
+        "Ackumulerat netto, medel",
+        "P(återbetald till och med året)",
+    ],
+    arm: "Alternativ",
+    arm_kinds: [
+        "total kostnad",
+        "programkostnad",
+        "aktörens kostnad",
+        "utfall",
+    ],
+    arm_names: ["alla aktörer", "programmet"],
+    parameter_columns: [
+        "Namn",
+        "Fördelning",
+        "P5",
+        "P50",
+        "P95",
+        "Fast värde",
+        "Etikett",
+        "Enhet",
+        "Källa",
+    ],
+    options_columns: [
+        "Synvinkel",
+        "Typ",
+        "Alternativ",
+        "Bäst",
+        "Förväntat netto",
+        "MCSE",
+        "P(bäst)",
+        "KI låg",
+        "KI hög",
+        "Förväntad förlust",
+        "MCSE",
+    ],
+    point_of_view_kinds: ["alla aktörer", "perspektiv", "aktör"],
+    pairs_columns: [
+        "Synvinkel",
+        "A",
+        "B",
+        "Medel A − B",
+        "MCSE",
+        "P5",
+        "P50",
+        "P95",
+        "P(A bättre)",
+        "KI låg",
+        "KI hög",
+    ],
+};
+
 /// How a number is shown.
 #[derive(Clone, Copy)]
 enum Num {
-    /// `#,##0`
+    /// An amount of money: `#,##0 "kr"` (the currency's unit after the number)
     Amount,
+    /// A count or other large number: `#,##0`
+    Grouped,
     /// `#,##0.00`
     Decimal,
     /// `0.00`
@@ -122,6 +369,9 @@ struct Formats {
     header: Format,
     label: Format,
     amount: Format,
+    /// Characters the amount's unit adds (` kr`).
+    unit_width: usize,
+    grouped: Format,
     decimal: Format,
     ratio: Format,
     percent: Format,
@@ -130,14 +380,33 @@ struct Formats {
     general: Format,
 }
 
+/// The unit shown after an amount: `kr` for SEK (as Swedish budgets write it), else the
+/// currency's code; none without a currency.
+fn currency_unit(currency: &str) -> Option<String> {
+    let code = currency.trim();
+    match code {
+        "" => None,
+        "SEK" | "sek" | "kr" => Some("kr".to_string()),
+        // a quote would end the format's literal
+        code => Some(code.replace('"', "")),
+    }
+}
+
 impl Formats {
-    fn new() -> Self {
+    fn new(currency: &str) -> Self {
+        let unit = currency_unit(currency);
+        let amount = match &unit {
+            Some(u) => format!("#,##0 \"{u}\""),
+            None => "#,##0".to_string(),
+        };
         Formats {
             header: Format::new()
                 .set_bold()
                 .set_border_bottom(FormatBorder::Thin),
             label: Format::new().set_bold(),
-            amount: Format::new().set_num_format("#,##0"),
+            amount: Format::new().set_num_format(amount),
+            unit_width: unit.map_or(0, |u| u.chars().count() + 1),
+            grouped: Format::new().set_num_format("#,##0"),
             decimal: Format::new().set_num_format("#,##0.00"),
             ratio: Format::new().set_num_format("0.00"),
             percent: Format::new().set_num_format("0%"),
@@ -150,6 +419,7 @@ impl Formats {
     fn of(&self, n: Num) -> &Format {
         match n {
             Num::Amount => &self.amount,
+            Num::Grouped => &self.grouped,
             Num::Decimal => &self.decimal,
             Num::Ratio => &self.ratio,
             Num::Percent => &self.percent,
@@ -163,9 +433,13 @@ impl Formats {
 /// A worksheet being written, with the widths its columns need.
 struct Sheet<'f> {
     ws: Worksheet,
+    /// The sheet's name as a formula refers to it (quoted).
+    reference: String,
     f: &'f Formats,
     /// Characters needed per column.
     widths: Vec<usize>,
+    /// Whether the sheet has its one plain autofilter (given to a table whose headers repeat).
+    has_autofilter: bool,
 }
 
 impl<'f> Sheet<'f> {
@@ -174,8 +448,10 @@ impl<'f> Sheet<'f> {
         ws.set_name(name)?;
         Ok(Sheet {
             ws,
+            reference: quote_sheet_name(name),
             f,
             widths: Vec::new(),
+            has_autofilter: false,
         })
     }
 
@@ -211,7 +487,26 @@ impl<'f> Sheet<'f> {
         if let Some(v) = v.into().filter(|v| v.is_finite()) {
             self.ws
                 .write_number_with_format(row, col, v, self.f.of(n))?;
-            self.fit(col, shown_width(v, n));
+            self.fit(col, shown_width(v, n, self.f));
+        }
+        Ok(())
+    }
+
+    /// A formula (`=…`) with its value as computed by socinv, which readers that do not
+    /// recalculate show; nothing if the value is missing or not finite.
+    fn formula(
+        &mut self,
+        row: u32,
+        col: u16,
+        formula: &str,
+        value: f64,
+        n: Num,
+    ) -> Result<(), XlsxError> {
+        if value.is_finite() {
+            let formula = Formula::new(formula).set_result(value.to_string());
+            self.ws
+                .write_formula_with_format(row, col, formula, self.f.of(n))?;
+            self.fit(col, shown_width(value, n, self.f));
         }
         Ok(())
     }
@@ -236,12 +531,51 @@ impl<'f> Sheet<'f> {
         for (c, name) in (0u16..).zip(names) {
             self.ws
                 .write_string_with_format(row, c, *name, &self.f.header)?;
-            self.fit(c, name.chars().count() + 1);
+            self.fit(c, name.chars().count() + 3);
         }
         if let Some(cols) = freeze {
             self.ws.set_freeze_panes(row + 1, cols)?;
         }
         Ok(())
+    }
+
+    /// An Excel table with filter buttons over the header `names` at `header_row` and the
+    /// rows below it down to `last_row`, named `name`. Headers that repeat (which a table
+    /// cannot have) get a plain autofilter instead (one per sheet); no rows, nothing.
+    fn table(
+        &mut self,
+        name: &str,
+        header_row: u32,
+        last_row: u32,
+        names: &[&str],
+    ) -> Result<(), XlsxError> {
+        if last_row <= header_row || names.is_empty() {
+            return Ok(());
+        }
+        let last_col = names.len() as u16 - 1;
+        let mut seen = std::collections::HashSet::new();
+        if names.iter().all(|n| seen.insert(n.to_lowercase())) {
+            let columns: Vec<TableColumn> = names
+                .iter()
+                .map(|n| {
+                    TableColumn::new()
+                        .set_header(*n)
+                        .set_header_format(&self.f.header)
+                })
+                .collect();
+            let table = Table::new().set_name(name).set_columns(&columns);
+            self.ws
+                .add_table(header_row, 0, last_row, last_col, &table)?;
+        } else if !self.has_autofilter {
+            self.ws.autofilter(header_row, 0, last_row, last_col)?;
+            self.has_autofilter = true;
+        }
+        Ok(())
+    }
+
+    /// A reference to the cell at (`row`, `col`) of this sheet from another sheet.
+    fn cell_ref(&self, row: u32, col: u16) -> String {
+        format!("{}!{}", self.reference, row_col_to_cell(row, col))
     }
 
     fn finish(mut self) -> Result<Worksheet, XlsxError> {
@@ -254,7 +588,7 @@ impl<'f> Sheet<'f> {
 }
 
 /// About how many characters a number takes in its format.
-fn shown_width(v: f64, n: Num) -> usize {
+fn shown_width(v: f64, n: Num, f: &Formats) -> usize {
     let digits = |x: f64| {
         let x = x.abs().round();
         if x < 10.0 {
@@ -265,7 +599,8 @@ fn shown_width(v: f64, n: Num) -> usize {
     };
     let sign = usize::from(v < 0.0);
     match n {
-        Num::Amount => digits(v) + (digits(v) - 1) / 3 + sign,
+        Num::Amount => digits(v) + (digits(v) - 1) / 3 + sign + f.unit_width,
+        Num::Grouped => digits(v) + (digits(v) - 1) / 3 + sign,
         Num::Decimal => digits(v) + (digits(v) - 1) / 3 + sign + 3,
         Num::Ratio => digits(v) + sign + 3,
         Num::Percent => digits(v * 100.0) + sign + 1,
@@ -275,10 +610,10 @@ fn shown_width(v: f64, n: Num) -> usize {
     }
 }
 
-/// A parameter's value: amounts with separators, small numbers as they are.
+/// A parameter's value: large numbers with separators, small numbers as they are.
 fn param_num(v: f64) -> Num {
     if v.abs() >= 1000.0 {
-        Num::Amount
+        Num::Grouped
     } else {
         Num::General
     }
@@ -292,10 +627,8 @@ fn spread(s: Option<&Summary>) -> [Option<f64>; 7] {
     }
 }
 
-const SPREAD: [&str; 7] = ["Mean", "MCSE", "P5", "P25", "P50", "P75", "P95"];
-
-fn with_spread<'a>(first: &[&'a str]) -> Vec<&'a str> {
-    first.iter().copied().chain(SPREAD).collect()
+fn with_spread<'a>(t: &'a Texts, first: &[&'a str]) -> Vec<&'a str> {
+    first.iter().copied().chain(t.spread).collect()
 }
 
 /// The 95% interval of a mean from its MCSE.
@@ -304,36 +637,59 @@ fn mean_ci(mean: f64, mcse: f64) -> [Option<f64>; 2] {
     [Some(mean - h), Some(mean + h)]
 }
 
-fn summary_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
-    let mut s = Sheet::new(SHEETS[0], f)?;
+/// Where the `Arms` sheet holds each arm's mean costs, for the other sheets' formulas.
+#[derive(Default)]
+struct ArmCells {
+    /// Arm → the cell of its mean total cost.
+    total: HashMap<String, String>,
+    /// (arm, actor) → the cell of the actor's mean cost in the arm.
+    actor: HashMap<(String, String), String>,
+}
+
+impl ArmCells {
+    /// `=cost without − cost with` from the cells of the baseline's and the intervention's
+    /// costs, if both are there.
+    fn net(&self, baseline: Option<&String>, intervention: Option<&String>) -> Option<String> {
+        Some(format!("={}-{}", baseline?, intervention?))
+    }
+}
+
+fn summary_sheet(
+    t: &Texts,
+    r: &RunResults,
+    f: &Formats,
+    arms: &ArmCells,
+) -> Result<Worksheet, XlsxError> {
+    let mut s = Sheet::new(t.sheets[0], f)?;
     let sc = &r.scenario;
     let mut row = 0;
-    let mut field = |s: &mut Sheet, name: &str| -> Result<u32, XlsxError> {
-        s.label(row, 0, name)?;
+    let fields = t.summary_fields;
+    let mut field = |s: &mut Sheet, k: usize| -> Result<u32, XlsxError> {
+        s.label(row, 0, fields[k])?;
         row += 1;
         Ok(row - 1)
     };
-    let at = field(&mut s, "Scenario")?;
+    let at = field(&mut s, 0)?;
     s.text(at, 1, &sc.name)?;
-    let at = field(&mut s, "File")?;
+    let at = field(&mut s, 1)?;
     s.text(at, 1, &sc.file)?;
-    let at = field(&mut s, "Source hash")?;
+    let at = field(&mut s, 2)?;
     s.text(at, 1, &sc.source_hash)?;
-    let at = field(&mut s, "Currency")?;
+    let at = field(&mut s, 3)?;
     s.text(at, 1, &sc.currency)?;
-    let at = field(&mut s, "Price year")?;
+    let at = field(&mut s, 4)?;
     s.num(at, 1, sc.price_year.map(|y| y as f64), Num::Integer)?;
-    let at = field(&mut s, "Horizon (years)")?;
+    let at = field(&mut s, 5)?;
     s.num(at, 1, f64::from(sc.horizon_years), Num::Integer)?;
-    let at = field(&mut s, "Cohort")?;
-    s.num(at, 1, f64::from(sc.cohort), Num::Amount)?;
-    let at = field(&mut s, "Discount rate")?;
+    let at = field(&mut s, 6)?;
+    s.num(at, 1, f64::from(sc.cohort), Num::Grouped)?;
+    let at = field(&mut s, 7)?;
     s.num(at, 1, sc.discount_rate, Num::Percent1)?;
-    let at = field(&mut s, "Outcome discount rate")?;
+    let at = field(&mut s, 8)?;
     s.num(at, 1, sc.outcome_discount_rate, Num::Percent1)?;
-    let at = field(&mut s, "Iterations")?;
-    s.num(at, 1, r.settings.iterations as f64, Num::Amount)?;
-    let at = field(&mut s, "Seed")?;
+    let at = field(&mut s, 9)?;
+    s.num(at, 1, r.settings.iterations as f64, Num::Grouped)?;
+    let at = field(&mut s, 10)?;
     let seed = r.settings.seed;
     if seed <= 1 << 53 {
         s.num(at, 1, seed as f64, Num::Integer)?;
@@ -341,19 +697,17 @@ fn summary_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
         // Beyond 2^53 a double cannot hold it exactly: keep every digit.
         s.text(at, 1, &seed.to_string())?;
     }
-    let at = field(&mut s, "socinv version")?;
+    let at = field(&mut s, 11)?;
     s.text(at, 1, &r.socinv_version)?;
 
     let mut row = row + 1;
-    s.header(
-        row,
-        &[
-            with_spread(&["Intervention", "Baseline", "Quantity"]),
-            vec!["CI low", "CI high"],
-        ]
-        .concat(),
-        None,
-    )?;
+    let header_row = row;
+    let names = [
+        with_spread(t, &[t.intervention, t.baseline, t.quantity]),
+        t.ci.to_vec(),
+    ]
+    .concat();
+    s.header(row, &names, None)?;
     row += 1;
     for c in &r.comparisons {
         let mut line = |s: &mut Sheet, quantity: &str| -> Result<u32, XlsxError> {
@@ -363,16 +717,24 @@ fn summary_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
             row += 1;
             Ok(row - 1)
         };
-        for (name, summary, n) in [
-            ("Net return", &c.net, Num::Amount),
-            ("Savings", &c.savings, Num::Amount),
-            ("Investment", &c.investment, Num::Amount),
-        ] {
-            let at = line(&mut s, name)?;
+        for (k, (summary, n)) in [
+            (&c.net, Num::Amount),
+            (&c.savings, Num::Amount),
+            (&c.investment, Num::Amount),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let at = line(&mut s, t.quantities[k])?;
             s.nums(at, 3, &spread(Some(summary)), n)?;
+            // the mean net as the controller checks it: cost without − cost with
+            let net = arms.net(arms.total.get(&c.baseline), arms.total.get(&c.intervention));
+            if let (0, Some(formula)) = (k, net) {
+                s.formula(at, 3, &formula, summary.mean, n)?;
+            }
             s.nums(at, 10, &mean_ci(summary.mean, summary.mcse), n)?;
         }
-        let at = line(&mut s, "ROI")?;
+        let at = line(&mut s, t.quantities[3])?;
         if let Some(roi) = &c.roi {
             let mut values = spread(roi.per_iteration.as_ref());
             (values[0], values[1]) = (Some(roi.ratio_of_means), Some(roi.mcse));
@@ -381,7 +743,7 @@ fn summary_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
         }
         for (name, summary) in &c.outcomes {
             let label = sc.labels.outcome_with_unit(name);
-            let at = line(&mut s, &format!("Outcome difference: {label}"))?;
+            let at = line(&mut s, &format!("{}{label}", t.outcome_difference))?;
             s.nums(at, 3, &spread(Some(summary)), Num::Decimal)?;
             s.nums(at, 10, &mean_ci(summary.mean, summary.mcse), Num::Decimal)?;
         }
@@ -389,14 +751,14 @@ fn summary_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
         let n = r.settings.iterations.max(1) as f64;
         for (name, p, mcse, ci) in [
             (
-                "P(net > 0)",
+                t.shares[0],
                 c.prob_net_positive,
                 c.prob_net_positive_mcse,
                 c.prob_net_positive_ci,
             ),
-            ("P(net < 0)", c.prob_loss, c.prob_loss_mcse, c.prob_loss_ci),
+            (t.shares[1], c.prob_loss, c.prob_loss_mcse, c.prob_loss_ci),
             (
-                "P(payback within horizon)",
+                t.shares[2],
                 paid,
                 (paid * (1.0 - paid) / n).sqrt(),
                 c.payback.prob_within_horizon_ci,
@@ -407,41 +769,37 @@ fn summary_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
             s.num(at, 4, mcse, Num::Percent1)?;
             s.nums(at, 10, &ci.map(Some), Num::Percent1)?;
         }
-        let at = line(&mut s, "Median payback year")?;
+        let at = line(&mut s, t.shares[3])?;
         s.num(at, 7, c.payback.median_year.map(f64::from), Num::Integer)?;
         if let Some(ci) = c.payback.median_year_ci {
             s.nums(at, 10, &ci.map(|y| y.map(f64::from)), Num::Integer)?;
         }
     }
+    s.table("tblSummary", header_row, row - 1, &names)?;
     s.finish()
 }
 
-fn by_actor_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
-    let mut s = Sheet::new(SHEETS[1], f)?;
-    s.header(
-        0,
-        &[
-            "Intervention",
-            "Kind",
-            "Name",
-            "Mean net",
-            "P10",
-            "P90",
-            "P5",
-            "P95",
-            "P(net > 0)",
-        ],
-        Some(0),
-    )?;
+fn by_actor_sheet(
+    t: &Texts,
+    r: &RunResults,
+    f: &Formats,
+    arms: &ArmCells,
+) -> Result<Worksheet, XlsxError> {
+    let mut s = Sheet::new(t.sheets[1], f)?;
+    let names: Vec<&str> = [t.intervention, t.kind, t.name]
+        .into_iter()
+        .chain(t.by_actor_values)
+        .collect();
+    s.header(0, &names, Some(0))?;
     let mut row = 1;
     for c in &r.comparisons {
-        let groups = [("actor", &c.by_actor), ("perspective", &c.by_perspective)];
+        let groups = [(0, &c.by_actor), (1, &c.by_perspective)];
         for (kind, shares) in groups {
             for (name, share) in shares {
                 let n = &share.net;
                 s.text(row, 0, &c.intervention)?;
-                s.text(row, 1, kind)?;
-                let shown = if kind == "actor" {
+                s.text(row, 1, t.actor_kinds[kind])?;
+                let shown = if kind == 0 {
                     r.scenario.labels.actor(name)
                 } else {
                     name
@@ -453,36 +811,32 @@ fn by_actor_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
                     &[n.mean, n.p10, n.p90, n.p5, n.p95].map(Some),
                     Num::Amount,
                 )?;
+                if kind == 0 {
+                    let cell = |arm: &str| arms.actor.get(&(arm.to_string(), name.clone()));
+                    if let Some(formula) = arms.net(cell(&c.baseline), cell(&c.intervention)) {
+                        s.formula(row, 3, &formula, n.mean, Num::Amount)?;
+                    }
+                }
                 s.num(row, 8, share.prob_net_positive, Num::Percent)?;
                 row += 1;
             }
         }
     }
+    s.table("tblByActor", 0, row - 1, &names)?;
     s.finish()
 }
 
-fn per_year_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
-    let mut s = Sheet::new(SHEETS[2], f)?;
-    s.header(
-        0,
-        &[
-            "Intervention",
-            "Year",
-            "Cumulative net mean",
-            "P5",
-            "P25",
-            "P50",
-            "P75",
-            "P95",
-            "P(paid back by year)",
-            "CI low",
-            "CI high",
-        ],
-        Some(0),
-    )?;
+fn per_year_sheet(t: &Texts, r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
+    let mut s = Sheet::new(t.sheets[2], f)?;
+    let names: Vec<&str> = [t.intervention, t.year, t.per_year_values[0]]
+        .into_iter()
+        .chain(["P5", "P25", "P50", "P75", "P95", t.per_year_values[1]])
+        .chain(t.ci)
+        .collect();
+    s.header(0, &names, Some(0))?;
     let mut row = 1;
     for c in &r.comparisons {
-        for (t, y) in c.per_year.iter().enumerate() {
+        for (k, y) in c.per_year.iter().enumerate() {
             let n = &y.cumulative_net;
             s.text(row, 0, &c.intervention)?;
             s.num(row, 1, f64::from(y.year), Num::Integer)?;
@@ -492,66 +846,75 @@ fn per_year_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
                 &[n.mean, n.p5, n.p25, n.p50, n.p75, n.p95].map(Some),
                 Num::Amount,
             )?;
-            s.num(row, 8, c.payback.cdf.get(t).copied(), Num::Percent)?;
-            if let Some(ci) = c.payback.cdf_ci.get(t) {
+            s.num(row, 8, c.payback.cdf.get(k).copied(), Num::Percent)?;
+            if let Some(ci) = c.payback.cdf_ci.get(k) {
                 s.nums(row, 9, &ci.map(Some), Num::Percent1)?;
             }
             row += 1;
         }
     }
+    s.table("tblPerYear", 0, row - 1, &names)?;
     s.finish()
 }
 
-fn arms_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
-    let mut s = Sheet::new(SHEETS[3], f)?;
-    s.header(0, &with_spread(&["Arm", "Kind", "Name"]), Some(0))?;
+/// The `Arms` sheet, and where it holds the mean costs. An arm's total cost is the `SUM` of
+/// its actors' costs (which include their shares of the program cost).
+fn arms_sheet(t: &Texts, r: &RunResults, f: &Formats) -> Result<(Worksheet, ArmCells), XlsxError> {
+    let mut s = Sheet::new(t.sheets[3], f)?;
+    let names = with_spread(t, &[t.arm, t.kind, t.name]);
+    s.header(0, &names, Some(0))?;
+    let mut cells = ArmCells::default();
     let mut row = 1;
     for (arm, a) in &r.arms {
+        let total_row = row;
         let costs = [
-            ("total cost", "all actors", &a.cost.total),
-            ("program cost", "program", &a.cost.program),
+            (t.arm_kinds[0], t.arm_names[0], &a.cost.total),
+            (t.arm_kinds[1], t.arm_names[1], &a.cost.program),
         ];
-        let actors = a
-            .cost
-            .by_actor
-            .iter()
-            .map(|(n, v)| ("actor cost", r.scenario.labels.actor(n), v));
-        for (kind, name, summary) in costs.into_iter().chain(actors) {
+        for (kind, name, summary) in costs {
             s.text(row, 0, arm)?;
             s.text(row, 1, kind)?;
             s.text(row, 2, name)?;
             s.nums(row, 3, &spread(Some(summary)), Num::Amount)?;
             row += 1;
         }
+        let first_actor = row;
+        for (name, summary) in &a.cost.by_actor {
+            s.text(row, 0, arm)?;
+            s.text(row, 1, t.arm_kinds[2])?;
+            s.text(row, 2, r.scenario.labels.actor(name))?;
+            s.nums(row, 3, &spread(Some(summary)), Num::Amount)?;
+            cells
+                .actor
+                .insert((arm.clone(), name.clone()), s.cell_ref(row, 3));
+            row += 1;
+        }
+        if row > first_actor {
+            let sum = format!(
+                "=SUM({}:{})",
+                row_col_to_cell(first_actor, 3),
+                row_col_to_cell(row - 1, 3)
+            );
+            s.formula(total_row, 3, &sum, a.cost.total.mean, Num::Amount)?;
+        }
+        cells.total.insert(arm.clone(), s.cell_ref(total_row, 3));
         for (name, summary) in &a.outcomes {
             s.text(row, 0, arm)?;
-            s.text(row, 1, "outcome")?;
+            s.text(row, 1, t.arm_kinds[3])?;
             s.text(row, 2, &r.scenario.labels.outcome_with_unit(name))?;
             s.nums(row, 3, &spread(Some(summary)), Num::Decimal)?;
             row += 1;
         }
     }
-    s.finish()
+    s.table("tblArms", 0, row - 1, &names)?;
+    Ok((s.finish()?, cells))
 }
 
-fn parameters_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
-    let mut s = Sheet::new(SHEETS[4], f)?;
-    s.header(
-        0,
-        &[
-            "Name",
-            "Distribution",
-            "P5",
-            "P50",
-            "P95",
-            "Fixed at",
-            "Label",
-            "Unit",
-            "Source",
-        ],
-        Some(0),
-    )?;
+fn parameters_sheet(t: &Texts, r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError> {
+    let mut s = Sheet::new(t.sheets[4], f)?;
+    s.header(0, &t.parameter_columns, Some(0))?;
     let labels = &r.scenario.labels;
+    let mut last = 0;
     for (row, p) in (1u32..).zip(&r.scenario.parameters) {
         s.text(row, 0, &p.name)?;
         s.text(row, 1, &p.distribution)?;
@@ -566,62 +929,84 @@ fn parameters_sheet(r: &RunResults, f: &Formats) -> Result<Worksheet, XlsxError>
                 }
             }
         }
+        last = row;
     }
+    s.table("tblParameters", 0, last, &t.parameter_columns)?;
     s.finish()
 }
 
+/// One row per iteration; each intervention's net is the formula `cost without − cost with`
+/// over the arms' total costs in the same row.
 fn iterations_sheet(
+    t: &Texts,
     scenario: &Scenario,
     iterations: &[IterationResult],
     f: &Formats,
 ) -> Result<Worksheet, XlsxError> {
-    let mut s = Sheet::new(SHEETS[5], f)?;
+    let mut s = Sheet::new(t.sheets[5], f)?;
     let table = SamplesTable::new(scenario, iterations);
     let names: Vec<&str> = table.columns.iter().map(|(n, _)| n.as_str()).collect();
     s.header(0, &names, Some(1))?;
+    let column = |name: &str| names.iter().position(|n| *n == name).map(|c| c as u16);
+    let baseline_cost = column(&format!("cost[{}]", scenario.arms[0].name));
+    // (net column, the arm's cost column)
+    let nets: Vec<(u16, u16)> = scenario
+        .interventions()
+        .filter_map(|(_, arm)| {
+            Some((
+                column(&format!("net[{}]", arm.name))?,
+                column(&format!("cost[{}]", arm.name))?,
+            ))
+        })
+        .collect();
+    let mut last = 0;
     for (row, i) in (1u32..).zip(0..iterations.len()) {
-        for ((col, v), (_, kind)) in (0u16..).zip(table.row(i)).zip(&table.columns) {
+        let values = table.row(i);
+        for ((col, v), (_, kind)) in (0u16..).zip(&values).zip(&table.columns) {
             let n = match kind {
                 SampleColumn::Iteration | SampleColumn::PaybackYear => Num::Integer,
                 SampleColumn::Parameter => v.map_or(Num::General, param_num),
                 SampleColumn::Amount => Num::Amount,
                 SampleColumn::Outcome => Num::General,
             };
-            s.num(row, col, v, n)?;
+            s.num(row, col, *v, n)?;
         }
+        if let Some(base) = baseline_cost {
+            for &(net, cost) in &nets {
+                let formula = format!(
+                    "={}-{}",
+                    row_col_to_cell(row, base),
+                    row_col_to_cell(row, cost)
+                );
+                if let Some(v) = values[usize::from(net)] {
+                    s.formula(row, net, &formula, v, Num::Amount)?;
+                }
+            }
+        }
+        last = row;
     }
+    s.table("tblIterations", 0, last, &names)?;
     s.finish()
 }
 
 fn options_sheet(
+    t: &Texts,
     oc: &crate::compare::OptionComparison,
     f: &Formats,
 ) -> Result<Worksheet, XlsxError> {
-    let mut s = Sheet::new(OPTIONS_SHEET, f)?;
-    s.header(
-        0,
-        &[
-            "Point of view",
-            "Kind",
-            "Option",
-            "Best",
-            "Expected net",
-            "MCSE",
-            "P(best)",
-            "CI low",
-            "CI high",
-            "Expected loss",
-            "MCSE",
-        ],
-        Some(0),
-    )?;
+    let mut s = Sheet::new(t.options_sheet, f)?;
+    s.header(0, &t.options_columns, Some(0))?;
     let mut row = 1;
     let kinds = oc
         .decisions
         .iter()
         .enumerate()
-        .map(|(k, d)| (if k == 0 { "all actors" } else { "perspective" }, d));
-    for (kind, d) in kinds.chain(oc.decisions_by_actor.iter().map(|d| ("actor", d))) {
+        .map(|(k, d)| (t.point_of_view_kinds[if k == 0 { 0 } else { 1 }], d));
+    let by_actor = oc
+        .decisions_by_actor
+        .iter()
+        .map(|d| (t.point_of_view_kinds[2], d));
+    for (kind, d) in kinds.chain(by_actor) {
         for o in &d.options {
             s.text(row, 0, &d.point_of_view)?;
             s.text(row, 1, kind)?;
@@ -648,24 +1033,11 @@ fn options_sheet(
             row += 1;
         }
     }
+    // its two MCSE columns make this an autofilter, not a table
+    s.table("tblOptions", 0, row - 1, &t.options_columns)?;
     row += 1;
-    s.header(
-        row,
-        &[
-            "Point of view",
-            "A",
-            "B",
-            "Mean A − B",
-            "MCSE",
-            "P5",
-            "P50",
-            "P95",
-            "P(A better)",
-            "CI low",
-            "CI high",
-        ],
-        None,
-    )?;
+    let pairs_header = row;
+    s.header(row, &t.pairs_columns, None)?;
     row += 1;
     for p in &oc.pairwise {
         let d = &p.difference;
@@ -691,5 +1063,6 @@ fn options_sheet(
         )?;
         row += 1;
     }
+    s.table("tblPairs", pairs_header, row - 1, &t.pairs_columns)?;
     s.finish()
 }

@@ -8,7 +8,8 @@ use crate::expr::{BinaryOp, Expr, Node, UnaryOp};
 use crate::scenario::{
     Accrual, Arm, Attribute, Composition, CostRule, DEFAULT_BASELINE, DEFAULT_SOCIETY, Described,
     Episode, Intake, Labels, OutcomeRule, Parameter, Perspective, Program, REMAINDER_GROUP,
-    RankCorrelation, Scenario, SourcePos, StartAge, Subgroup, TransitionRule,
+    RankCorrelation, Scenario, ScenarioTexts, SourcePos, StartAge, Subgroup, TEXT_LANGUAGES,
+    TransitionRule,
 };
 use rhai::{Array, Dynamic, Engine, EvalAltResult, FLOAT, INT, Map, NativeCallContext};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -64,10 +65,12 @@ struct Builder {
 }
 
 struct Settings {
-    name: String,
-    description: String,
+    /// The name, description and target group, in Swedish and, where given, in English.
+    texts: ScenarioTexts,
+    texts_en: Option<ScenarioTextsGiven>,
     currency: String,
     price_year: Option<i64>,
+    first_year: Option<i32>,
     horizon: u32,
     discount_rate: f64,
     outcome_discount_rate: f64,
@@ -218,11 +221,18 @@ impl SharedBuilder {
             p.given_in.resize(n_states, true);
         }
         let correlated_groups = crate::sim::correlation::groups(&b.parameters, &b.correlations)?;
+        let mut translations = indexmap::IndexMap::new();
+        if let Some(en) = settings.texts_en {
+            translations.insert("en".to_string(), en.or(&settings.texts));
+        }
         Ok(Scenario {
-            name: settings.name,
-            description: settings.description,
+            name: settings.texts.name,
+            description: settings.texts.description,
+            target_group: settings.texts.target_group,
+            translations,
             currency: settings.currency,
             price_year: settings.price_year,
+            first_year: settings.first_year,
             horizon: settings.horizon,
             discount_rate: settings.discount_rate,
             outcome_discount_rate: settings.outcome_discount_rate,
@@ -894,6 +904,66 @@ fn to_whole(ctx: &NativeCallContext, what: &str, v: &Dynamic, min: i64) -> FnRes
     Ok(x as u32)
 }
 
+/// The English texts a scenario gives, each where given.
+struct ScenarioTextsGiven {
+    name: Option<String>,
+    description: Option<String>,
+    target_group: Option<String>,
+}
+
+impl ScenarioTextsGiven {
+    /// The texts, the Swedish ones where no English is given (but no Swedish target group:
+    /// an English report then says "people").
+    fn or(self, swedish: &ScenarioTexts) -> ScenarioTexts {
+        ScenarioTexts {
+            name: self.name.unwrap_or_else(|| swedish.name.clone()),
+            description: self
+                .description
+                .unwrap_or_else(|| swedish.description.clone()),
+            target_group: self.target_group,
+        }
+    }
+}
+
+/// A text in one language (the same in every language), or per language as
+/// `#{ sv: "…", en: "…" }` (Swedish required): the Swedish text and the English one if given.
+fn in_languages(
+    ctx: &NativeCallContext,
+    what: &str,
+    v: &Dynamic,
+) -> FnResult<(String, Option<String>)> {
+    let Some(map) = v.read_lock::<Map>() else {
+        return Ok((to_string(ctx, what, v)?, None));
+    };
+    for key in map.keys() {
+        if !TEXT_LANGUAGES.contains(&key.as_str()) {
+            return Err(fail(
+                ctx,
+                format!(
+                    "{what}: \"{key}\" is not a language of the report; give the text in \
+                     Swedish as sv and, if you like, in English as en, e.g. \
+                     #{{ sv: \"Familjestöd\", en: \"Family support\" }}"
+                ),
+            ));
+        }
+    }
+    let text = |lang: &str| -> FnResult<Option<String>> {
+        map.get(lang)
+            .map(|t| to_string(ctx, &format!("{what} ({lang})"), t))
+            .transpose()
+    };
+    let Some(swedish) = text("sv")? else {
+        return Err(fail(
+            ctx,
+            format!(
+                "{what}: the Swedish text is missing; add sv: \"…\" (the scenario's own \
+                 language; en is the English one)"
+            ),
+        ));
+    };
+    Ok((swedish, text("en")?))
+}
+
 fn to_string(ctx: &NativeCallContext, what: &str, v: &Dynamic) -> FnResult<String> {
     v.clone().into_string().map_err(|_| {
         fail(
@@ -1100,13 +1170,32 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
             "cohort",
             "composition",
             "decision_perspective",
+            "first_year",
+            "target_group",
         ];
         check_keys(&ctx, "scenario", &map, &keys)?;
         let get = |k: &str| map.get(k).cloned();
-        let name = match get("name") {
-            Some(v) => to_string(&ctx, "scenario name", &v)?,
+        let (name, name_en) = match get("name") {
+            Some(v) => in_languages(&ctx, "scenario name", &v)?,
             None => return Err(fail(&ctx, "scenario: `name` is required")),
         };
+        let (description, description_en) = match get("description") {
+            Some(v) => in_languages(&ctx, "scenario description", &v)?,
+            None => (String::new(), None),
+        };
+        let (target_group, target_group_en) = match get("target_group") {
+            Some(v) => {
+                let (sv, en) = in_languages(&ctx, "scenario target_group", &v)?;
+                (Some(sv), en)
+            }
+            None => (None, None),
+        };
+        let texts_en = (name_en.is_some() || description_en.is_some() || target_group_en.is_some())
+            .then_some(ScenarioTextsGiven {
+                name: name_en,
+                description: description_en,
+                target_group: target_group_en,
+            });
         let horizon = match get("horizon") {
             Some(v) => to_whole(&ctx, "scenario horizon (years)", &v, 1)?,
             None => return Err(fail(&ctx, "scenario: `horizon` (years) is required")),
@@ -1171,11 +1260,33 @@ fn register_declarations(engine: &mut Engine, builder: &SharedBuilder) {
             Some(v) => Some(i64::from(to_whole(&ctx, "scenario price_year", &v, 1900)?)),
             None => None,
         };
+        // The calendar year of year 0: a whole number within 1900..=2200.
+        let first_year = match get("first_year") {
+            None => None,
+            Some(v) => {
+                let x = to_number(&ctx, "scenario first_year", &v)?;
+                if x.fract() != 0.0 || !(1900.0..=2200.0).contains(&x) {
+                    return Err(fail(
+                        &ctx,
+                        format!(
+                            "scenario first_year: expected the calendar year of the horizon's first year, a whole number from 1900 to 2200 (e.g. 2027), got {}",
+                            number(x)
+                        ),
+                    ));
+                }
+                Some(x as i32)
+            }
+        };
         b.settings = Some(Settings {
-            name,
-            description: text("description", "")?,
+            texts: ScenarioTexts {
+                name,
+                description,
+                target_group,
+            },
+            texts_en,
             currency: text("currency", "SEK")?,
             price_year,
+            first_year,
             horizon,
             discount_rate,
             outcome_discount_rate,

@@ -3,8 +3,8 @@
 //!
 //! Iterations run in parallel (rayon); each has its own random streams keyed by (seed, iteration),
 //! and results come back in iteration order, so the output is identical for any thread count.
-//! Memory holds one [`IterationResult`] per iteration (actors × arms and years × arms numbers),
-//! never a trajectory.
+//! Memory holds one [`IterationResult`] per iteration (about 3 × actors × years × arms numbers,
+//! for the budget view), never a trajectory.
 //!
 //! May import: `scenario`, `dist`, `expr`, `error`, `stats`. Known exception, to be removed:
 //! `script::with_source_line` in model errors.
@@ -33,6 +33,12 @@ pub struct SimSettings {
 }
 
 /// What one iteration produced for one arm. Amounts are discounted to year 0.
+///
+/// The `*_by_actor_year` vectors are flat `actors × years` tables, actor-major: the amount of
+/// actor `a` in year `t` is at `a * years + t` ([`ArmResult::at`]); their sums over the years
+/// are the `*_by_actor` totals (up to rounding). Years are those of the results: years since
+/// the start for a single cohort, calendar years of the programme with intakes. An amount
+/// undiscounted is the discounted one divided by [`discount_factors`]`[t]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ArmResult {
     /// Cost per actor: state costs, one-off costs and the actor's share of the program cost.
@@ -43,6 +49,12 @@ pub struct ArmResult {
     pub program_by_actor: Vec<f64>,
     /// Total cost (all actors, program included) per year.
     pub cost_by_year: Vec<f64>,
+    /// `cost_by_actor` per actor and year (flat `actors × years`, see above).
+    pub cost_by_actor_year: Vec<f64>,
+    /// `transfer_by_actor` per actor and year.
+    pub transfer_by_actor_year: Vec<f64>,
+    /// `program_by_actor` per actor and year.
+    pub program_by_actor_year: Vec<f64>,
     /// Outcome totals over the cohort and horizon (discounted at the outcome discount rate,
     /// undiscounted by default).
     pub outcomes: Vec<f64>,
@@ -60,6 +72,22 @@ impl ArmResult {
     pub fn program(&self) -> f64 {
         self.program_by_actor.iter().sum()
     }
+
+    /// The number of years of the `*_by_actor_year` tables.
+    pub fn years(&self) -> usize {
+        self.cost_by_year.len()
+    }
+
+    /// The index of (actor, year) in the `*_by_actor_year` tables.
+    pub fn at(&self, actor: usize, year: usize) -> usize {
+        actor * self.years() + year
+    }
+}
+
+/// The discount factor of each year `0..years` at a yearly `rate`: `(1 + rate)^−t`, the factor
+/// the engine multiplies year `t`'s amounts by.
+pub fn discount_factors(rate: f64, years: usize) -> Vec<f64> {
+    (0..years).map(|t| (1.0 + rate).powi(-(t as i32))).collect()
 }
 
 /// What one iteration produced.
@@ -267,6 +295,9 @@ fn simulate_intakes(
             transfer_by_actor: vec![0.0; plan.actors],
             program_by_actor: vec![0.0; plan.actors],
             cost_by_year: vec![0.0; h],
+            cost_by_actor_year: vec![0.0; plan.actors * h],
+            transfer_by_actor_year: vec![0.0; plan.actors * h],
+            program_by_actor_year: vec![0.0; plan.actors * h],
             outcomes: vec![0.0; plan.outcomes],
             participants: 0,
         })
@@ -306,6 +337,26 @@ fn simulate_intakes(
             add(&mut total.outcomes, &r.outcomes, d_outcome);
             debug_assert!(r.cost_by_year[h - k..].iter().all(|&x| x == 0.0));
             add(&mut total.cost_by_year[k..], &r.cost_by_year, d);
+            // the intake's year t is calendar year k + t (its years from h − k on are empty)
+            for actor in 0..plan.actors {
+                let (from, to) = (actor * h, actor * h + k);
+                let span = from..from + (h - k);
+                add(
+                    &mut total.cost_by_actor_year[to..to + (h - k)],
+                    &r.cost_by_actor_year[span.clone()],
+                    d,
+                );
+                add(
+                    &mut total.transfer_by_actor_year[to..to + (h - k)],
+                    &r.transfer_by_actor_year[span.clone()],
+                    d,
+                );
+                add(
+                    &mut total.program_by_actor_year[to..to + (h - k)],
+                    &r.program_by_actor_year[span],
+                    d,
+                );
+            }
             total.participants += r.participants;
         }
     }
@@ -325,6 +376,8 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
     let mut cost_by_actor = vec![0.0; n_a];
     let mut transfer_by_actor = vec![0.0; n_a];
     let mut cost_by_year = vec![0.0; h];
+    let mut cost_by_actor_year = vec![0.0; n_a * h];
+    let mut transfer_by_actor_year = vec![0.0; n_a * h];
     let mut outcomes = vec![0.0; n_o];
     // price × (count of ordinary practice) + price × (count of participants), merged when equal
     let priced = |n_u: f64, n_t: f64, p_u: f64, p_t: f64| {
@@ -361,8 +414,10 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
                                 + priced(e_u, e_t, tables.entry_cost[cu], tables.entry_cost[ct]));
                         cost_by_actor[actor] += amount;
                         cost_by_year[t] += amount;
+                        cost_by_actor_year[actor * h + t] += amount;
                         if k == 1 {
                             transfer_by_actor[actor] += amount;
+                            transfer_by_actor_year[actor * h + t] += amount;
                         }
                     }
                 }
@@ -396,8 +451,10 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
                     let amount = d * cells[actor * 2 + k];
                     cost_by_actor[actor] += amount;
                     cost_by_year[t] += amount;
+                    cost_by_actor_year[actor * h + t] += amount;
                     if k == 1 {
                         transfer_by_actor[actor] += amount;
+                        transfer_by_actor_year[actor * h + t] += amount;
                     }
                 }
             }
@@ -407,6 +464,7 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
         }
     }
     let mut program_by_actor = vec![0.0; n_a];
+    let mut program_by_actor_year = vec![0.0; n_a * h];
     if let Some(program) = &plan.scenario.arms[arm].program {
         // The start-up in the start year; per participant and program year, for the
         // participants in a state the program is given in.
@@ -433,9 +491,13 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
             cost_by_year[t] += spend;
             for &(actor, share) in &program.funded_by {
                 program_by_actor[actor] += spend * share;
+                program_by_actor_year[actor * h + t] += spend * share;
             }
         }
         for (c, p) in cost_by_actor.iter_mut().zip(&program_by_actor) {
+            *c += p;
+        }
+        for (c, p) in cost_by_actor_year.iter_mut().zip(&program_by_actor_year) {
             *c += p;
         }
     }
@@ -444,6 +506,9 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
         transfer_by_actor,
         program_by_actor,
         cost_by_year,
+        cost_by_actor_year,
+        transfer_by_actor_year,
+        program_by_actor_year,
         outcomes,
         participants: counts.participants,
     }

@@ -194,12 +194,8 @@ impl<'s> Plan<'s> {
             })
             .collect();
         let years = scenario.horizon as usize;
-        let discount = (0..years)
-            .map(|t| (1.0 + scenario.discount_rate).powi(-(t as i32)))
-            .collect();
-        let outcome_discount = (0..years)
-            .map(|t| (1.0 + scenario.outcome_discount_rate).powi(-(t as i32)))
-            .collect();
+        let discount = super::discount_factors(scenario.discount_rate, years);
+        let outcome_discount = super::discount_factors(scenario.outcome_discount_rate, years);
         let mut dropoffs: Vec<(Expr, SourcePos)> = Vec::new();
         let formulas = sc_formulas(scenario);
         for (e, origin) in formulas {

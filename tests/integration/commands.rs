@@ -84,12 +84,10 @@ fn every_command_works_on_every_shipped_scenario() {
         );
         let mut book: Xlsx<_> = open_workbook(d.join("r.xlsx")).unwrap();
         let sheets = book.sheet_names();
-        assert_eq!(
-            sheets,
-            socinv::report::xlsx::SHEETS,
-            "{name}: the workbook's sheets"
-        );
-        let iterations = book.worksheet_range("Iterations").unwrap();
+        // the workbook follows --lang, Swedish by default
+        let swedish = socinv::report::xlsx::Texts::of(socinv::report::html::Lang::Sv);
+        assert_eq!(sheets, swedish.sheets, "{name}: the workbook's sheets");
+        let iterations = book.worksheet_range("Iterationer").unwrap();
         assert_eq!(
             iterations.height(),
             301,
@@ -448,11 +446,11 @@ fn results_without_prob_loss_still_make_a_report() {
         &["report", "old.json", "-o", "old.html", "--xlsx", "old.xlsx"],
     );
     let mut book: Xlsx<_> = open_workbook(d.join("old.xlsx")).unwrap();
-    let summary = book.worksheet_range("Summary").unwrap();
+    let summary = book.worksheet_range("Sammanfattning").unwrap();
     let row = summary
         .rows()
-        .find(|r| r.iter().any(|c| *c == "P(net < 0)"))
-        .expect("a P(net < 0) row");
+        .find(|r| r.iter().any(|c| *c == "P(netto < 0)"))
+        .expect("a P(netto < 0) row");
     let loss = calamine::DataType::get_float(&row[3]).expect("a number");
     assert!((loss - expected).abs() < 1e-12, "{loss} vs {expected}");
 }

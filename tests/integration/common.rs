@@ -2,7 +2,9 @@
 
 use socinv::results::RunResults;
 use socinv::scenario::Scenario;
-use socinv::sim::{IterationResult, SimSettings, simulate};
+use socinv::sensitivity::NoProgress;
+use socinv::session::Session;
+use socinv::sim::{IterationResult, SimSettings};
 use std::path::Path;
 use tempfile::TempDir;
 
@@ -28,11 +30,13 @@ pub fn settings(iterations: usize, seed: u64) -> SimSettings {
     }
 }
 
+/// Runs `sc` through the library's façade, as `socinv run` does.
 pub fn run(sc: &Scenario, iterations: usize, seed: u64) -> (Vec<IterationResult>, RunResults) {
-    let s = settings(iterations, seed);
-    let its = simulate(sc, &s, &|| {}).unwrap_or_else(|e| panic!("simulation should run: {e}"));
-    let r = RunResults::new(sc, &s, &its);
-    (its, r)
+    let session = Session::new(sc.clone(), None).expect("worker threads start");
+    let run = session
+        .run(settings(iterations, seed), &NoProgress)
+        .unwrap_or_else(|e| panic!("simulation should run: {e}"));
+    (run.iterations, run.results)
 }
 
 /// Mean and Monte Carlo standard error of a column.

@@ -7,7 +7,7 @@ use std::path::Path;
 
 /// The layers, lowest first: the engine half (formulas and numbers, the scenario, the engine,
 /// the script that builds a scenario), the typed results, the analyses, the outputs, the
-/// command line.
+/// session façade over them, the command line.
 const LAYERS: &[&[&str]] = &[
     &["stats", "expr"],
     &["error"],
@@ -21,6 +21,7 @@ const LAYERS: &[&[&str]] = &[
     &["compare"],
     &["results"],
     &["report"],
+    &["session"],
     &["cli"],
 ];
 

@@ -320,8 +320,31 @@ fn swedish_report_is_self_contained_complete_and_says_what_the_results_say() {
         doc.select(&sel("section.appendix ol.rules li")).count(),
         r.scenario.rules.len()
     );
-    let notes = text(doc.select(&sel("pre.notes")).next().unwrap());
-    assert_eq!(notes, r.scenario.notes.trim_end());
+    // the notes as wrapped prose: paragraphs and lists, every word kept in order
+    // the text of each paragraph and item apart, as a reader sees them
+    let notes = doc
+        .select(&sel("div.notes"))
+        .next()
+        .unwrap()
+        .text()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words = |s: &str| -> Vec<String> {
+        s.split_whitespace()
+            .filter(|w| *w != "-")
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(words(&notes), words(&r.scenario.notes));
+    assert!(doc.select(&sel("pre.notes")).next().is_none());
+    let items = r
+        .scenario
+        .notes
+        .lines()
+        .filter(|l| l.trim_start().starts_with("- "))
+        .count();
+    assert!(items > 0);
+    assert_eq!(doc.select(&sel("div.notes li")).count(), items);
     assert!(doc.select(&sel("table.matrix")).count() >= r.scenario.arms.len());
     // the footer: what is needed to reproduce
     let footer = text(doc.select(&sel("footer")).next().unwrap());
@@ -513,7 +536,7 @@ fn scenario_text_is_escaped() {
         // the charts' own text is escaped too (plotters escapes its <text>)
         let svg_text: String = doc.select(&sel("svg text")).map(text).collect();
         assert!(svg_text.contains("kommun <i>"), "{svg_text}");
-        let notes = text(doc.select(&sel("pre.notes")).next().unwrap());
+        let notes = text(doc.select(&sel("div.notes")).next().unwrap());
         assert!(
             notes.contains("<script>alert(\"notes\")</script>"),
             "{notes}"
@@ -833,4 +856,66 @@ fn an_imprecise_sobol_analysis_is_flagged() {
     wide["results"][0]["indices"][1]["total_ci"] = json!([0.05, 0.9]);
     let html = render_with(r, &[wide], &options(Lang::En)).unwrap();
     assert!(html.contains("too imprecise to read"));
+}
+
+/// A scenario whose every text field holds a `<script>` element: names, labels, units,
+/// sources, the currency, the description and the notes.
+const ALL_SCRIPT: &str = r#"
+// Notes: <script>notes</script>
+scenario(#{ name: "<script>name</script>", description: "<script>description</script>",
+            currency: "<script>currency</script>", horizon: 3, cohort: 20,
+            decision_perspective: "<script>k</script>" });
+actor("<script>k</script>", #{ label: "<script>actor label</script>" });
+actor("<script>s</script>");
+state("<script>a</script>", #{ label: "<script>state label</script>" });
+state("<script>b</script>");
+start(#{ "<script>a</script>": 1.0 });
+subgroup("<script>group</script>", 0.3);
+let p = param("<script>p</script>", beta_mean_sd(0.3, 0.05),
+              #{ label: "<script>param label</script>", unit: "<script>unit</script>",
+                 source: "<script>source</script>" });
+intervention("<script>i</script>", #{ startup: 20000, per_participant: 5000, years: 1,
+             funded_by: #{ "<script>k</script>": 1.0 } });
+transition("<script>a</script>", "<script>b</script>",
+           p * if_else(arm_is("<script>i</script>"), 0.7, 1));
+cost("<script>b</script>", "<script>k</script>", 300000);
+cost("<script>b</script>", "<script>s</script>", 50000);
+entry_outcome("<script>o</script>", "<script>b</script>", 1,
+              #{ label: "<script>outcome label</script>", unit: "<script>ounit</script>" });
+"#;
+
+#[test]
+fn a_scenario_whose_every_text_holds_a_script_renders_it_as_text() {
+    let sc = scenario(ALL_SCRIPT);
+    let (_, r) = run(&sc, 200, 1);
+    for lang in [Lang::Sv, Lang::En] {
+        let html = render_with(&r, &[], &options(lang)).unwrap();
+        // no <script> element at all: every field came out escaped
+        assert_self_contained(&html);
+        let doc = Html::parse_document(&html);
+        assert_eq!(doc.select(&sel("script")).count(), 0);
+        let shown: String = doc.root_element().text().collect();
+        for field in [
+            "name",
+            "description",
+            "currency",
+            "actor label",
+            "state label",
+            "param label",
+            "unit",
+            "source",
+            "i",
+            "group",
+            "outcome label",
+            "notes",
+        ] {
+            let tag = format!("<script>{field}</script>");
+            assert!(shown.contains(&tag), "{tag} not shown as text ({lang:?})");
+        }
+        // the currency, the one field the hand-written HTML once missed, in the amounts too
+        let head = text(doc.select(&sel(".headline")).next().unwrap());
+        if lang == Lang::En {
+            assert!(head.contains("<script>currency</script>"), "{head}");
+        }
+    }
 }

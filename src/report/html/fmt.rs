@@ -218,6 +218,15 @@ impl Scale {
     }
 }
 
+/// The two ends of a range of amounts, rounded alike: the lower end with and without its unit,
+/// the upper end with it ("−1,6", "−1,6 mnkr", "2,3 mnkr").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ends {
+    pub lo_figure: String,
+    pub lo: String,
+    pub hi: String,
+}
+
 /// Amounts of money in the scenario's currency, in the report's language.
 #[derive(Clone, Debug)]
 pub struct Money {
@@ -324,6 +333,35 @@ impl Money {
             self.figure(s.p95, e, scale),
             scale,
         )
+    }
+
+    /// The two ends of [`Money::quantile_range`], for "mellan … och …" sentences.
+    pub fn quantile_ends(&self, s: &crate::stats::Summary) -> Ends {
+        let e = quantile_range_exponent(s);
+        self.ends_at(s.p5, s.p95, e)
+    }
+
+    /// The two ends of [`Money::range`], for "mellan … och …" sentences.
+    pub fn range_ends(&self, lo: f64, hi: f64) -> Ends {
+        self.ends_at(lo, hi, range_exponent(lo.abs().max(hi.abs())))
+    }
+
+    fn ends_at(&self, lo: f64, hi: f64, e: i32) -> Ends {
+        let scale = Scale::of(round_to(lo.abs().max(hi.abs()), e));
+        let (a, b) = (self.figure(lo, e, scale), self.figure(hi, e, scale));
+        // a zero end needs no scale ("SEK 0", not "SEK 0 k")
+        let end = |f: &str| {
+            if f.chars().all(|c| matches!(c, '0' | '.' | ',' | MINUS)) {
+                self.with_unit("0", Scale::One)
+            } else {
+                self.with_unit(f, scale)
+            }
+        };
+        Ends {
+            lo: end(&a),
+            hi: self.with_unit(&b, scale),
+            lo_figure: a,
+        }
     }
 
     fn range_at(&self, lo: f64, hi: f64, e: i32) -> String {

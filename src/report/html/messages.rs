@@ -1,0 +1,202 @@
+//! The report's message catalogue: every word and sentence of the report's own text, one file
+//! per language ([`sv`], [`en`]), each a [`Messages`] value.
+//!
+//! A missing message is a compile error: each language file builds the whole struct. Words and
+//! headings are `&'static str`; sentences that carry values are functions of those values, which
+//! return plain text (maud escapes it where it goes) or [`Markup`] where a sentence marks its
+//! numbers in `<b>`. The values come formatted (amounts, shares, years): one number formatter
+//! per locale lives in [`super::fmt`].
+//!
+//! The sensitivity sections (`sensitivity.rs`) still pick their words with `Ctx::t`.
+
+pub(super) mod en;
+pub(super) mod sv;
+
+use super::fmt::Ends;
+use maud::Markup;
+
+/// The words and sentences of the report in one language.
+pub(crate) struct Messages {
+    // numbers and lists
+    /// "4 år" / "4 years" / "1 year".
+    pub years: fn(u32) -> String,
+    /// A model year as the reader counts it: "år 1".
+    pub year_n: fn(u32) -> String,
+    /// "år 1–3".
+    pub years_n_to_m: fn(u32, u32) -> String,
+    /// "mellan −1,6 och 2,3 mnkr".
+    pub between: fn(&Ends) -> String,
+    /// "25 familjer": a count and the scenario's target group noun ("personer" without one).
+    pub people: fn(&str, Option<&str>) -> String,
+    /// The last separator of a list: " och ".
+    pub and: &'static str,
+    pub all_actors: &'static str,
+
+    // the document and its header
+    pub decision_brief: &'static str,
+    pub kicker: &'static str,
+    /// "Målgrupp: 25 familjer", given "25 familjer".
+    pub meta_target_group: fn(&str) -> String,
+    pub meta_horizon: fn(&str) -> String,
+    pub meta_prices: fn(i64) -> String,
+    pub meta_discount_rate: fn(&str) -> String,
+    pub meta_simulations: fn(&str) -> String,
+    pub which_option_is_best: &'static str,
+    pub appendix_title: &'static str,
+    pub overview_caption: &'static str,
+
+    // shared table heads and words
+    pub intervention: &'static str,
+    pub expected_net: &'static str,
+    /// "90 % av utfallen": the one interval of the report.
+    pub range90: &'static str,
+    pub risk_of_loss: &'static str,
+    pub paid_back_within_horizon: &'static str,
+    pub compared_with: &'static str,
+    pub net: &'static str,
+    pub loss: &'static str,
+    pub gain: &'static str,
+    pub median_lower: &'static str,
+    pub median_cap: &'static str,
+    pub mean_short: &'static str,
+    pub mean_lower: &'static str,
+    pub mean_cap: &'static str,
+    pub band90: &'static str,
+    pub band50: &'static str,
+    pub years_from_start: &'static str,
+    pub perspective_lower: &'static str,
+    pub perspective_cap: &'static str,
+    pub perspective_colon: &'static str,
+    pub difference: &'static str,
+
+    // the headline and the cards
+    /// "För kommunen blir nettot med 90 % sannolikhet mellan <b>lo</b> och <b>hi</b>."
+    pub headline_range: fn(who: &str, ends: &Ends) -> Markup,
+    pub headline_risk: fn(loss: &str) -> Markup,
+    /// Payback within `years` with probability `p`; `all_named`: the headline speaks for a
+    /// decision perspective, so this sentence, reckoned for all actors, says so.
+    pub headline_payback: fn(p: &str, years: &str, all_named: bool) -> Markup,
+    pub headline_payback_fewer: fn(horizon: &str, within: &str, all_named: bool) -> Markup,
+    pub headline_payback_never: fn(horizon: &str, all_named: bool) -> Markup,
+    pub perspectives_aria: &'static str,
+    pub for_word: &'static str,
+    pub perspective_card_detail: fn(between: &str, chance: &str) -> String,
+    pub for_all_actors_suffix: &'static str,
+    pub share_negative: &'static str,
+    pub paid_back_within: fn(&str) -> String,
+    pub half_within: fn(&str) -> String,
+    pub fewer_than_half_pay_back: &'static str,
+    pub investment: &'static str,
+    pub investment_sub: &'static str,
+    pub net_per_krona: &'static str,
+    pub net_per_krona_sub: &'static str,
+    /// "Insatsen betalas av <b>kommunen</b>."
+    pub paid_by: fn(payers: Markup) -> Markup,
+    /// "−1,6 mnkr för kommunen".
+    pub net_for_actor: fn(who: &str, amount: &str) -> Markup,
+    pub net_per_actor: fn(items: Markup) -> Markup,
+    pub net_definition: fn(rate: &str, price_year: Option<i64>, iterations: &str) -> String,
+
+    // the figures
+    pub net_title: &'static str,
+    pub net_desc: fn(range: &str, middle: &str, median: &str, mean: &str, loss: &str) -> String,
+    pub net_read: &'static str,
+    pub net_caption: fn(range: &str, middle: &str) -> String,
+    pub histogram_title: &'static str,
+    pub histogram_desc: &'static str,
+    pub share_of_simulations: &'static str,
+    pub fan_title: &'static str,
+    pub fan_turn: fn(Option<&str>) -> String,
+    pub fan_end: fn(years: &str, median: &str, between: &str) -> String,
+    pub fan_read: &'static str,
+    pub cumulative_net: &'static str,
+    pub positive_after: fn(&str) -> String,
+    pub payback_title: &'static str,
+    pub payback_desc: fn(points: &str) -> String,
+    pub payback_read: &'static str,
+    pub probability_of_payback: &'static str,
+    pub half_of_outcomes: &'static str,
+    pub actors_title: &'static str,
+    pub actors_desc_item: fn(name: &str, mean: &str, between: &str) -> String,
+    pub actors_desc: fn(items: &str) -> String,
+    pub actors_read: &'static str,
+    pub actor_or_perspective: &'static str,
+    pub range90_p5_p95: &'static str,
+    pub prob_positive_net: &'static str,
+    pub outcomes_title: &'static str,
+    /// Totals over `years`, discounted at the rate (or not, `None`).
+    pub outcomes_read: fn(years: &str, rate: Option<&str>) -> String,
+    pub outcome: &'static str,
+    pub drivers_title: &'static str,
+    pub drivers_read: &'static str,
+    pub assumption: &'static str,
+    pub relation_to_net: &'static str,
+    pub direction: &'static str,
+    pub higher_value_higher_net: &'static str,
+    pub higher_value_lower_net: &'static str,
+
+    // the comparison of options
+    pub options_read: fn(baseline: &str) -> Markup,
+    pub option: &'static str,
+    pub prob_best: &'static str,
+    pub expected_loss: &'static str,
+    pub best: &'static str,
+    pub ties: fn(share: &str) -> String,
+    pub pairwise_caption: &'static str,
+    pub comparison: &'static str,
+    pub difference_in_net: &'static str,
+    pub prob_first_better: &'static str,
+
+    // the appendix
+    pub appendix_read: &'static str,
+    pub set_up: &'static str,
+    pub target_group_size: &'static str,
+    pub horizon: &'static str,
+    pub discount_rate: &'static str,
+    pub currency: &'static str,
+    pub price_year: &'static str,
+    pub arms_compared: &'static str,
+    pub states: &'static str,
+    pub actors: &'static str,
+    pub subgroups: &'static str,
+    pub transfers_left_out: &'static str,
+    pub outcomes: &'static str,
+    pub attributes: &'static str,
+    pub episode: &'static str,
+    pub start_age: &'static str,
+    pub drawn_per_person: &'static str,
+    pub parameters_title: &'static str,
+    pub parameter: &'static str,
+    pub distribution: &'static str,
+    pub unit: &'static str,
+    pub source: &'static str,
+    pub fixed_at: &'static str,
+    pub programs_title: &'static str,
+    pub startup_cost: &'static str,
+    pub per_participant_and_year: &'static str,
+    pub program_years: &'static str,
+    pub uptake: &'static str,
+    pub funded_by: &'static str,
+    pub tables_at_medians_title: &'static str,
+    pub tables_at_medians_read: fn(subgroup: &str) -> String,
+    pub from_to: &'static str,
+    pub state: &'static str,
+    pub yearly_cost_table: &'static str,
+    pub entry_cost_table: &'static str,
+    pub transition_rules: &'static str,
+    pub sources: &'static str,
+    pub description_and_sources: &'static str,
+
+    // the footer
+    pub to_reproduce: &'static str,
+    pub program: &'static str,
+    pub scenario: &'static str,
+    pub file: &'static str,
+    pub content_hash: &'static str,
+    pub seed: &'static str,
+    pub iterations: &'static str,
+    pub fixed_set: &'static str,
+    pub sensitivity_analysis: &'static str,
+    pub report_rendered: &'static str,
+    pub same_numbers: &'static str,
+}

@@ -1,0 +1,264 @@
+//! The report in English.
+
+use super::Messages;
+use crate::report::html::fmt::NBSP;
+use maud::html;
+
+pub(crate) static MESSAGES: Messages = Messages {
+    years: |k| match k {
+        1 => format!("1{NBSP}year"),
+        k => format!("{k}{NBSP}years"),
+    },
+    year_n: |k| format!("year{NBSP}{k}"),
+    years_n_to_m: |a, b| format!("years{NBSP}{a}–{b}"),
+    between: |e| format!("between {} and {}", e.lo, e.hi),
+    people: |n, group| format!("{n} {}", group.unwrap_or("people")),
+    and: " and ",
+    all_actors: "all actors",
+
+    decision_brief: "decision brief",
+    kicker: "Decision brief · social investment",
+    meta_target_group: |people| format!("Target group: {people}"),
+    meta_horizon: |h| format!("horizon {h}"),
+    meta_prices: |y| format!("{y} prices"),
+    meta_discount_rate: |r| format!("discount rate {r}"),
+    meta_simulations: |n| format!("{n} simulations"),
+    which_option_is_best: "Which option is best?",
+    appendix_title: "Appendix: the model",
+    overview_caption: "The interventions at a glance",
+
+    intervention: "Intervention",
+    expected_net: "Expected net",
+    range90: "90% of outcomes",
+    risk_of_loss: "Risk of a loss",
+    paid_back_within_horizon: "Paid back within the horizon",
+    compared_with: "compared with",
+    net: "Net",
+    loss: "Loss",
+    gain: "Gain",
+    median_lower: "median",
+    median_cap: "Median",
+    mean_short: "mean",
+    mean_lower: "mean",
+    mean_cap: "Mean",
+    band90: "90% of outcomes (P5–P95)",
+    band50: "half (P25–P75)",
+    years_from_start: "Years from the start",
+    perspective_lower: "perspective",
+    perspective_cap: "Perspective",
+    perspective_colon: "Perspective:",
+    difference: "Difference",
+
+    headline_range: |who, e| {
+        html! {
+            "For " (who) ", with 90% probability the net lies between "
+            b { (e.lo) } " and " b { (e.hi) } "."
+        }
+    },
+    headline_risk: |loss| html! { "The risk of a loss is " b { (loss) } "." },
+    headline_payback: |p, k, all_named| {
+        html! {
+            @if all_named { "Counting all actors together, it pays back within " }
+            @else { "It pays back within " }
+            b { (k) } " with " b { (p) } " probability."
+        }
+    },
+    headline_payback_fewer: |h, within, all_named| {
+        html! {
+            "Fewer than half of the outcomes pay back"
+            @if all_named { ", counting all actors together" }
+            ": the probability of payback within the " (h) " horizon is " b { (within) } "."
+        }
+    },
+    headline_payback_never: |h, all_named| {
+        html! {
+            @if all_named { "Counting all actors together, the investment" }
+            @else { "The investment" }
+            " pays back within the " (h) " horizon in none of the outcomes."
+        }
+    },
+    perspectives_aria: "The decision perspective and society",
+    for_word: "For",
+    perspective_card_detail: |between, chance| {
+        format!(
+            "expected net; with 90% probability {between}; the probability of a positive net is \
+             {chance}"
+        )
+    },
+    for_all_actors_suffix: ", all actors",
+    share_negative: "share of outcomes with a negative net",
+    paid_back_within: |h| format!("Paid back within {h}"),
+    half_within: |k| format!("half within {k}"),
+    fewer_than_half_pay_back: "fewer than half pay back",
+    investment: "Investment",
+    investment_sub: "the program's cost, present value",
+    net_per_krona: "Net per krona invested",
+    net_per_krona_sub: "expected net ÷ expected investment",
+    paid_by: |payers| html! { "The intervention is paid for by " (payers) "." },
+    net_for_actor: |who, amount| html! { (amount) " for " (who) },
+    net_per_actor: |items| html! { "On average the net is " (items) "." },
+    net_definition: |rate, price_year, n| {
+        let prices = price_year
+            .map(|y| format!(" in {y} prices"))
+            .unwrap_or_default();
+        format!(
+            "How the net is reckoned: the cost under ordinary practice minus the cost with the \
+             intervention (its own cost included), for all actors, discounted to the first year \
+             at {rate} a year{prices}. A positive net means the investment pays back within the \
+             horizon. The spread comes from uncertain assumptions and from chance in a small \
+             target group; every figure rests on {n} simulations."
+        )
+    },
+
+    net_title: "How large will the net be?",
+    net_desc: |range, middle, median, mean, loss| {
+        format!(
+            "The distribution of the net. 90% of outcomes lie {range}, half {middle}. The \
+             median is {median}, the mean {mean}. The risk of a loss is {loss}."
+        )
+    },
+    net_read: "The line shows where 90% of the outcomes land (P5–P95), the box half of them \
+               (P25–P75), the blue bar in the box the median and the ring the mean. Left of the \
+               zero line (shaded) the investment makes a loss.",
+    net_caption: |range, middle| format!("90% of outcomes lie {range}, half {middle}."),
+    histogram_title: "The net, every simulation",
+    histogram_desc: "Histogram of the net in every simulation; bars below zero (a loss) in \
+                     vermillion, above zero in blue. The outermost half per cent at each end is \
+                     left out.",
+    share_of_simulations: "Share of simulations (%)",
+    fan_title: "When does it turn? The net year by year",
+    fan_turn: |k| match k {
+        Some(k) => format!("The median turns positive after {k}."),
+        None => "The median does not turn positive within the horizon.".to_string(),
+    },
+    fan_end: |h, median, between| {
+        format!("After {h} the median is {median}, and 90% of outcomes lie {between}.")
+    },
+    fan_read: "The cumulative net (discounted) after each year: first the money goes out, then \
+               the savings come in. The bands show the uncertainty, the line the median. Where \
+               the line crosses zero, half of the outcomes have paid back.",
+    cumulative_net: "Cumulative net",
+    positive_after: |k| format!("positive after {k}"),
+    payback_title: "How sure is payback?",
+    payback_desc: |points| {
+        format!(
+            "The probability that the investment has paid back within a number of years: {points}."
+        )
+    },
+    payback_read: "The share of simulations in which the cumulative net has reached zero, year \
+                   by year. An outcome that does not reach zero within the horizon does not pay \
+                   back.",
+    probability_of_payback: "Probability of payback",
+    half_of_outcomes: "half of the outcomes",
+    actors_title: "Who pays and who gains?",
+    actors_desc_item: |name, mean, between| format!("{name}: {mean} ({between})"),
+    actors_desc: |items| {
+        format!(
+            "The net per actor and perspective, the mean and where 90% of the outcomes land: \
+             {items}."
+        )
+    },
+    actors_read: "Each actor's net: what it saves minus what it pays (the program's cost lands \
+                  with those who fund it). A negative net means the actor pays more than it gets \
+                  back, even when the investment pays for the whole.",
+    actor_or_perspective: "Actor / perspective",
+    range90_p5_p95: "90% of outcomes (P5 … P95)",
+    prob_positive_net: "Probability of a positive net",
+    outcomes_title: "What happens to the target group?",
+    outcomes_read: |h, rate| {
+        let discounted = match rate {
+            None => "not discounted".to_string(),
+            Some(r) => format!("discounted at {r} a year"),
+        };
+        format!(
+            "Totals for the whole target group over {h}, {discounted}. The difference is the \
+             intervention minus ordinary practice, simulation by simulation."
+        )
+    },
+    outcome: "Outcome",
+    drivers_title: "Which assumptions decide?",
+    drivers_read: "The uncertain assumptions most strongly tied to the net (Spearman's rank \
+                   correlation, −1 to 1). Better evidence on these is worth the most.",
+    assumption: "Assumption",
+    relation_to_net: "Relation to the net",
+    direction: "Direction",
+    higher_value_higher_net: "higher value → higher net",
+    higher_value_lower_net: "higher value → lower net",
+
+    options_read: |baseline| {
+        html! {
+            "All options are compared in the same simulations, net against " (baseline)
+            " (whose net is 0). " b { "Probability of being best" } ": the share of simulations \
+            in which the option has the highest net (ties split). " b { "Expected loss" } ": how \
+            much worse than the best option of each simulation the choice is on average; for the \
+            option best on average it is the expected value of perfect information (EVPI)."
+        }
+    },
+    option: "Option",
+    prob_best: "Probability of being best",
+    expected_loss: "Expected loss",
+    best: "best",
+    ties: |share| format!("Several options share the highest net in {share}."),
+    pairwise_caption: "Two interventions against each other: the first one's net minus the \
+                       second one's, in each simulation",
+    comparison: "Comparison",
+    difference_in_net: "Difference in net",
+    prob_first_better: "Probability the first is better",
+
+    appendix_read: "What the calculation rests on, as written in the scenario file.",
+    set_up: "Set-up",
+    target_group_size: "Size of the target group",
+    horizon: "Horizon",
+    discount_rate: "Discount rate",
+    currency: "Currency",
+    price_year: "Price year",
+    arms_compared: "Arms compared",
+    states: "States",
+    actors: "Actors",
+    subgroups: "Subgroups",
+    transfers_left_out: "; transfers left out",
+    outcomes: "Outcomes",
+    attributes: "Attributes drawn per person (not parameters)",
+    episode: "Episode",
+    start_age: "Start age",
+    drawn_per_person: ", drawn per person",
+    parameters_title: "Uncertain assumptions (parameters)",
+    parameter: "Parameter",
+    distribution: "Distribution",
+    unit: "Unit",
+    source: "Source",
+    fixed_at: "fixed at",
+    programs_title: "The interventions",
+    startup_cost: "Start-up cost",
+    per_participant_and_year: "Per participant and year",
+    program_years: "When",
+    uptake: "Uptake",
+    funded_by: "Funded by",
+    tables_at_medians_title: "The first year's transitions at the medians",
+    tables_at_medians_read: |subgroup| {
+        format!(
+            "The probability of moving from the row's state to the column's during year{NBSP}1, \
+             for the subgroup {subgroup} (participants, for the interventions), with every \
+             uncertain parameter at its median."
+        )
+    },
+    from_to: "from \\ to",
+    state: "State",
+    yearly_cost_table: "Yearly cost per person and state (ordinary practice)",
+    entry_cost_table: "One-off cost on entering the state",
+    transition_rules: "Transition rules",
+    sources: "Sources",
+    description_and_sources: "Description and sources",
+
+    to_reproduce: "To reproduce the numbers",
+    program: "Program",
+    scenario: "Scenario",
+    file: "File",
+    content_hash: "Content hash",
+    seed: "Seed",
+    iterations: "Iterations",
+    fixed_set: "Fixed (--set)",
+    sensitivity_analysis: "Sensitivity analysis",
+    report_rendered: "Report rendered",
+    same_numbers: "The same file, seed and number of iterations give the same numbers:",
+};

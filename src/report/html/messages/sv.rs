@@ -1,0 +1,261 @@
+//! The report in Swedish, written to be read aloud: definite forms ("betalas av kommunen"),
+//! ranges as "mellan … och …", no command-line words in the decision part.
+
+use super::Messages;
+use crate::report::html::fmt::NBSP;
+use maud::html;
+
+pub(crate) static MESSAGES: Messages = Messages {
+    years: |k| format!("{k}{NBSP}år"),
+    year_n: |k| format!("år{NBSP}{k}"),
+    years_n_to_m: |a, b| format!("år{NBSP}{a}–{b}"),
+    between: |e| format!("mellan {} och {}", e.lo_figure, e.hi),
+    people: |n, group| format!("{n} {}", group.unwrap_or("personer")),
+    and: " och ",
+    all_actors: "alla aktörer",
+
+    decision_brief: "beslutsunderlag",
+    kicker: "Beslutsunderlag · social investering",
+    meta_target_group: |people| format!("Målgrupp: {people}"),
+    meta_horizon: |h| format!("kalkylperiod {h}"),
+    meta_prices: |y| format!("i {y} års priser"),
+    meta_discount_rate: |r| format!("diskonteringsränta {r}"),
+    meta_simulations: |n| format!("{n} simuleringar"),
+    which_option_is_best: "Vilket alternativ är bäst?",
+    appendix_title: "Bilaga: modellen",
+    overview_caption: "Insatserna i korthet",
+
+    intervention: "Insats",
+    expected_net: "Förväntat netto",
+    range90: "90\u{a0}% av utfallen",
+    risk_of_loss: "Risk för förlust",
+    paid_back_within_horizon: "Återbetald inom kalkylperioden",
+    compared_with: "jämfört med",
+    net: "Netto",
+    loss: "Förlust",
+    gain: "Vinst",
+    median_lower: "median",
+    median_cap: "Median",
+    mean_short: "medel",
+    mean_lower: "medelvärde",
+    mean_cap: "Medelvärde",
+    band90: "90\u{a0}% av utfallen (P5–P95)",
+    band50: "hälften (P25–P75)",
+    years_from_start: "År från start",
+    perspective_lower: "perspektiv",
+    perspective_cap: "Perspektiv",
+    perspective_colon: "Perspektiv:",
+    difference: "Skillnad",
+
+    headline_range: |who, e| {
+        html! {
+            "För " (who) " blir nettot med 90\u{a0}% sannolikhet mellan "
+            b { (e.lo_figure) } " och " b { (e.hi) } "."
+        }
+    },
+    headline_risk: |loss| html! { "Risken för förlust är " b { (loss) } "." },
+    headline_payback: |p, k, all_named| {
+        html! {
+            @if all_named { "Räknat för alla aktörer tillsammans är investeringen med " }
+            @else { "Investeringen är med " }
+            b { (p) } " sannolikhet återbetald inom " b { (k) } "."
+        }
+    },
+    headline_payback_fewer: |h, within, all_named| {
+        html! {
+            "Färre än hälften av utfallen betalar tillbaka investeringen"
+            @if all_named { ", räknat för alla aktörer tillsammans" }
+            ": sannolikheten att den är återbetald inom kalkylperioden på " (h) " är "
+            b { (within) } "."
+        }
+    },
+    headline_payback_never: |h, all_named| {
+        html! {
+            @if all_named { "Räknat för alla aktörer tillsammans betalar investeringen" }
+            @else { "Investeringen betalar" }
+            " inte tillbaka sig inom kalkylperioden på " (h) " i något av utfallen."
+        }
+    },
+    perspectives_aria: "Beslutsperspektivet och samhället",
+    for_word: "För",
+    perspective_card_detail: |between, chance| {
+        format!(
+            "förväntat netto; med 90{NBSP}% sannolikhet {between}; sannolikheten att nettot \
+             blir positivt är {chance}"
+        )
+    },
+    for_all_actors_suffix: " för alla aktörer",
+    share_negative: "andel utfall med negativt netto",
+    paid_back_within: |h| format!("Återbetald inom {h}"),
+    half_within: |k| format!("hälften inom {k}"),
+    fewer_than_half_pay_back: "färre än hälften betalar tillbaka",
+    investment: "Investering",
+    investment_sub: "insatsens kostnad, nuvärde",
+    net_per_krona: "Netto per investerad krona",
+    net_per_krona_sub: "förväntat netto ÷ förväntad investering",
+    paid_by: |payers| html! { "Insatsen betalas av " (payers) "." },
+    net_for_actor: |who, amount| html! { (amount) " för " (who) },
+    net_per_actor: |items| html! { "I genomsnitt blir nettot " (items) "." },
+    net_definition: |rate, price_year, n| {
+        let prices = price_year
+            .map(|y| format!(" i {y} års priser"))
+            .unwrap_or_default();
+        format!(
+            "Så räknas nettot: kostnaden med ordinarie arbetssätt minus kostnaden med insatsen \
+             (insatsens egen kostnad inräknad), för alla aktörer, diskonterat till det första \
+             året med {rate} per år{prices}. Ett positivt netto betyder att investeringen lönar \
+             sig inom kalkylperioden. Spridningen kommer från osäkra antaganden och från slumpen \
+             i en liten målgrupp; varje siffra bygger på {n} simuleringar."
+        )
+    },
+
+    net_title: "Hur stort blir nettot?",
+    net_desc: |range, middle, median, mean, loss| {
+        format!(
+            "Nettots fördelning. 90{NBSP}% av utfallen ligger {range}, hälften {middle}. \
+             Medianen är {median} och medelvärdet {mean}. Risken för förlust är {loss}."
+        )
+    },
+    net_read: "Strecket visar var 90\u{a0}% av utfallen hamnar (P5–P95), lådan hälften av dem \
+               (P25–P75), det blå strecket i lådan medianen och ringen medelvärdet. Till vänster \
+               om nollstrecket (skuggat) går investeringen med förlust.",
+    net_caption: |range, middle| format!("90{NBSP}% av utfallen ligger {range}, hälften {middle}."),
+    histogram_title: "Nettots fördelning, alla simuleringar",
+    histogram_desc: "Histogram över nettot i varje simulering; staplar under noll (förlust) i \
+                     rödorange, över noll i blått. Den yttersta halva procenten i var ände är \
+                     utelämnad.",
+    share_of_simulations: "Andel simuleringar (%)",
+    fan_title: "När vänder det? Nettot år för år",
+    fan_turn: |k| match k {
+        Some(k) => format!("Medianen blir positiv efter {k}."),
+        None => "Medianen blir inte positiv inom kalkylperioden.".to_string(),
+    },
+    fan_end: |h, median, between| {
+        format!("Efter {h} är medianen {median}, och 90{NBSP}% av utfallen ligger {between}.")
+    },
+    fan_read: "Det ackumulerade nettot (diskonterat) efter varje år: först går pengarna ut, sedan \
+               kommer besparingarna. Banden visar osäkerheten, linjen medianen. Där linjen korsar \
+               noll har investeringen betalat sig i hälften av utfallen.",
+    cumulative_net: "Ackumulerat netto",
+    positive_after: |k| format!("positivt efter {k}"),
+    payback_title: "Hur säkert betalar det tillbaka sig?",
+    payback_desc: |points| {
+        format!("Sannolikheten att investeringen är återbetald inom ett visst antal år: {points}.")
+    },
+    payback_read: "Andelen simuleringar där det ackumulerade nettot har nått noll, år för år. Ett \
+                   utfall som inte når noll inom kalkylperioden betalar inte tillbaka sig.",
+    probability_of_payback: "Sannolikhet för återbetalning",
+    half_of_outcomes: "hälften av utfallen",
+    actors_title: "Vem betalar och vem vinner?",
+    actors_desc_item: |name, mean, between| format!("{name}: {mean} ({between})"),
+    actors_desc: |items| {
+        format!(
+            "Nettot per aktör och perspektiv, medelvärdet och var 90{NBSP}% av utfallen \
+             hamnar: {items}."
+        )
+    },
+    actors_read: "Varje aktörs netto: vad den sparar minus vad den betalar (insatsens kostnad \
+                  hamnar hos dem som finansierar den). Ett negativt netto betyder att aktören \
+                  betalar mer än den får tillbaka, även om investeringen lönar sig för helheten.",
+    actor_or_perspective: "Aktör / perspektiv",
+    range90_p5_p95: "90\u{a0}% av utfallen (P5 … P95)",
+    prob_positive_net: "Sannolikhet för positivt netto",
+    outcomes_title: "Vad händer med målgruppen?",
+    outcomes_read: |h, rate| {
+        let discounted = match rate {
+            None => "inte diskonterade".to_string(),
+            Some(r) => format!("diskonterade med {r} per år"),
+        };
+        format!(
+            "Summor för hela målgruppen under {h}, {discounted}. Skillnaden är insatsen minus \
+             ordinarie arbetssätt, simulering för simulering."
+        )
+    },
+    outcome: "Utfall",
+    drivers_title: "Vilka antaganden avgör?",
+    drivers_read: "De osäkra antaganden som hänger starkast ihop med nettot (Spearmans \
+                   rangkorrelation, från −1 till 1). Här lönar det sig mest att skaffa bättre \
+                   underlag.",
+    assumption: "Antagande",
+    relation_to_net: "Samband med nettot",
+    direction: "Riktning",
+    higher_value_higher_net: "högre värde → högre netto",
+    higher_value_lower_net: "högre värde → lägre netto",
+
+    options_read: |baseline| {
+        html! {
+            "Alla alternativ jämförs i samma simuleringar, netto mot " (baseline)
+            " (som har netto 0). " b { "Sannolikhet att vara bäst" } ": andelen simuleringar där \
+            alternativet har högst netto (lika utfall delas). " b { "Förväntad förlust" } ": hur \
+            mycket sämre än det bästa alternativet i varje simulering valet i genomsnitt blir; för \
+            det alternativ som är bäst i genomsnitt är den värdet av perfekt information (EVPI)."
+        }
+    },
+    option: "Alternativ",
+    prob_best: "Sannolikhet att vara bäst",
+    expected_loss: "Förväntad förlust",
+    best: "bäst",
+    ties: |share| format!("Flera alternativ delar högsta nettot i {share}."),
+    pairwise_caption: "Två insatser mot varandra: nettot för den första minus nettot för den \
+                       andra, i varje simulering",
+    comparison: "Jämförelse",
+    difference_in_net: "Skillnad i netto",
+    prob_first_better: "Sannolikhet att den första är bättre",
+
+    appendix_read: "Vad beräkningen bygger på, som det står i scenariofilen.",
+    set_up: "Upplägg",
+    target_group_size: "Målgruppens storlek",
+    horizon: "Kalkylperiod",
+    discount_rate: "Diskonteringsränta",
+    currency: "Valuta",
+    price_year: "Prisår",
+    arms_compared: "Jämförda alternativ",
+    states: "Tillstånd",
+    actors: "Aktörer",
+    subgroups: "Delgrupper",
+    transfers_left_out: "; transfereringar räknas inte",
+    outcomes: "Utfall",
+    attributes: "Egenskaper som dras per person (inte parametrar)",
+    episode: "Episod",
+    start_age: "Startålder",
+    drawn_per_person: ", dras per person",
+    parameters_title: "Osäkra antaganden (parametrar)",
+    parameter: "Parameter",
+    distribution: "Fördelning",
+    unit: "Enhet",
+    source: "Källa",
+    fixed_at: "fixerad till",
+    programs_title: "Insatserna",
+    startup_cost: "Startkostnad",
+    per_participant_and_year: "Per deltagare och år",
+    program_years: "Under",
+    uptake: "Andel som deltar",
+    funded_by: "Betalas av",
+    tables_at_medians_title: "Första årets övergångar vid medianvärdena",
+    tables_at_medians_read: |subgroup| {
+        format!(
+            "Sannolikheten att gå från tillståndet i raden till tillståndet i kolumnen under \
+             år{NBSP}1, för delgruppen {subgroup} (deltagarna, för insatserna), när varje osäker \
+             parameter ligger på sin median."
+        )
+    },
+    from_to: "från \\ till",
+    state: "Tillstånd",
+    yearly_cost_table: "Årlig kostnad per person och tillstånd (ordinarie arbetssätt)",
+    entry_cost_table: "Engångskostnad vid inträde i tillståndet",
+    transition_rules: "Övergångsregler",
+    sources: "Källor",
+    description_and_sources: "Beskrivning och källor",
+
+    to_reproduce: "För att återskapa siffrorna",
+    program: "Program",
+    scenario: "Scenario",
+    file: "Fil",
+    content_hash: "Innehållshash",
+    seed: "Slumpfrö",
+    iterations: "Iterationer",
+    fixed_set: "Fixerade (--set)",
+    sensitivity_analysis: "Känslighetsanalys",
+    report_rendered: "Rapporten skapad",
+    same_numbers: "Samma fil, frö och antal iterationer ger samma siffror:",
+};

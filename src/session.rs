@@ -1,0 +1,290 @@
+//! The library's façade: a scenario loaded once, and what can be done with it.
+//!
+//! The command line ([`crate::cli`]) maps its arguments to these calls and writes what they
+//! return; tests, a server or a notebook call them the same way. A [`Session`] owns the scenario
+//! and the worker threads; each method runs one stage of the flow (simulate, check, analyse) on
+//! them and returns typed values ([`Run`], the analyses' result types), which the renderers of
+//! [`crate::report`] turn into text, JSON, CSV, HTML or a workbook.
+//!
+//! May import every module below it in the flow: script, scenario, sim, stats, results,
+//! sensitivity, compare, report. Only cli.rs imports it.
+
+use crate::error::{Error, Result};
+use crate::report::SamplesLayout;
+use crate::report::html::{self, Lang};
+use crate::results::{ComparisonSamples, RunResults};
+use crate::scenario::Scenario;
+use crate::script::load_scenario;
+use crate::sensitivity::precision::{self, PrecisionProgress};
+use crate::sensitivity::tornado::{self, Others, TornadoReport};
+use crate::sensitivity::{Analysis, Metric, Progress, sobol, sweep, threshold, voi};
+use crate::sim::check::CheckReport;
+use crate::sim::{self, IterationResult, SimSettings};
+use std::path::Path;
+
+/// A scenario loaded once, with the worker threads that simulate it.
+pub struct Session {
+    scenario: Scenario,
+    pool: rayon::ThreadPool,
+}
+
+/// How a run to a precision target ended.
+#[derive(Clone, Copy, Debug)]
+pub struct PrecisionStop {
+    /// The target MCSE of every mean net.
+    pub target: f64,
+    /// Whether it was reached (else the iteration limit stopped the run).
+    pub reached: bool,
+    /// The largest MCSE of a mean net when the run stopped.
+    pub mcse: f64,
+}
+
+/// A finished run: the settings it used, every iteration's values and their summary.
+pub struct Run {
+    /// The settings, with the number of iterations actually run.
+    pub settings: SimSettings,
+    pub iterations: Vec<IterationResult>,
+    pub results: RunResults,
+    /// How a run to precision stopped; `None` for a run of a fixed size.
+    pub precision: Option<PrecisionStop>,
+}
+
+/// The settings every sensitivity analysis shares.
+#[derive(Clone, Debug, Default)]
+pub struct AnalysisSettings {
+    pub iterations: usize,
+    pub seed: u64,
+    /// Parameters fixed for the whole analysis: (parameter index, value).
+    pub fixed: Vec<(usize, f64)>,
+    /// The perspective whose net is analysed (None: all actors).
+    pub perspective: Option<usize>,
+}
+
+impl Session {
+    /// Loads the scenario script at `path` (sandboxed, run once) and starts `threads` worker
+    /// threads (`None`: one per core).
+    pub fn load(path: &Path, threads: Option<usize>) -> Result<Session> {
+        Session::new(load_scenario(path)?, threads)
+    }
+
+    /// A session on a scenario built elsewhere.
+    pub fn new(scenario: Scenario, threads: Option<usize>) -> Result<Session> {
+        let mut pool = rayon::ThreadPoolBuilder::new();
+        if let Some(t) = threads {
+            pool = pool.num_threads(t);
+        }
+        let pool = pool
+            .build()
+            .map_err(|e| Error::Usage(format!("cannot start the worker threads: {e}")))?;
+        Ok(Session { scenario, pool })
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The number of worker threads.
+    pub fn threads(&self) -> usize {
+        self.pool.current_num_threads()
+    }
+
+    /// Makes `name` (a perspective, an actor or "all actors") the decision perspective of the
+    /// headline, in place of the scenario's own.
+    pub fn decide_for(&mut self, name: &str) -> std::result::Result<(), String> {
+        self.scenario.decision_perspective = self.scenario.decision_perspective_named(name)?;
+        Ok(())
+    }
+
+    /// The index of the perspective `name`, or an error listing the scenario's perspectives.
+    pub fn perspective_index(&self, name: &str) -> std::result::Result<usize, String> {
+        let perspectives = &self.scenario.perspectives;
+        perspectives
+            .iter()
+            .position(|p| p.name == name)
+            .ok_or_else(|| {
+                let known: Vec<&str> = perspectives.iter().map(|p| p.name.as_str()).collect();
+                format!(
+                    "the scenario has no such perspective; its perspectives are: {}",
+                    known.join(", ")
+                )
+            })
+    }
+
+    /// Runs the simulation with `settings`, then summarises it.
+    pub fn run(&self, settings: SimSettings, progress: &dyn Progress) -> Result<Run> {
+        progress.stage("run", Some(settings.iterations as u64), "iterations");
+        let iterations = self
+            .pool
+            .install(|| sim::simulate(&self.scenario, &settings, &|| progress.advance(1)))?;
+        Ok(self.finish(settings, iterations, None))
+    }
+
+    /// Runs batches until the MCSE of every mean net is at most `target`, or `max_iterations`
+    /// are done (`settings.iterations` is ignored); `on_batch` is told after each batch.
+    pub fn run_to_precision(
+        &self,
+        settings: SimSettings,
+        target: f64,
+        max_iterations: usize,
+        progress: &dyn Progress,
+        on_batch: &(dyn Fn(&PrecisionProgress) + Sync),
+    ) -> Result<Run> {
+        let run = self.pool.install(|| {
+            precision::run_to_precision(
+                &self.scenario,
+                &settings,
+                target,
+                max_iterations,
+                &|| progress.advance(1),
+                on_batch,
+            )
+        })?;
+        let settings = SimSettings {
+            iterations: run.iterations.len(),
+            ..settings
+        };
+        let stop = PrecisionStop {
+            target,
+            reached: run.reached,
+            mcse: run.mcse,
+        };
+        Ok(self.finish(settings, run.iterations, Some(stop)))
+    }
+
+    fn finish(
+        &self,
+        settings: SimSettings,
+        iterations: Vec<IterationResult>,
+        precision: Option<PrecisionStop>,
+    ) -> Run {
+        let results = RunResults::new(&self.scenario, &settings, &iterations);
+        Run {
+            settings,
+            iterations,
+            results,
+            precision,
+        }
+    }
+
+    /// Evaluates the model at `draws` parameter draws (and the corners) without simulating.
+    pub fn check(&self, draws: usize, seed: u64) -> CheckReport {
+        self.pool
+            .install(|| sim::check::check(&self.scenario, draws, seed))
+    }
+
+    /// Runs a sensitivity analysis with `settings` on the worker threads.
+    fn analyse<T: Send>(
+        &self,
+        settings: &AnalysisSettings,
+        progress: &dyn Progress,
+        run: impl FnOnce(&Analysis) -> Result<T> + Send,
+    ) -> Result<T> {
+        let analysis = Analysis {
+            scenario: &self.scenario,
+            iterations: settings.iterations,
+            seed: settings.seed,
+            fixed: settings.fixed.clone(),
+            perspective: settings.perspective,
+            progress,
+        };
+        self.pool.install(|| run(&analysis))
+    }
+
+    /// One-way sensitivity: each parameter at its `low` and `high` quantile.
+    pub fn tornado(
+        &self,
+        settings: &AnalysisSettings,
+        progress: &dyn Progress,
+        metric: Metric,
+        (low, high): (f64, f64),
+        others: Others,
+    ) -> Result<TornadoReport> {
+        self.analyse(settings, progress, |a| {
+            tornado::tornado(a, metric, low, high, others)
+        })
+    }
+
+    /// Results over a grid of parameter values, each axis written `NAME=LO..HI[:STEPS]`.
+    pub fn sweep(
+        &self,
+        settings: &AnalysisSettings,
+        progress: &dyn Progress,
+        axes: &[String],
+    ) -> Result<sweep::SweepReport> {
+        self.analyse(settings, progress, |a| {
+            let axes = axes
+                .iter()
+                .map(|v| sweep::Axis::parse(a, v))
+                .collect::<Result<Vec<_>>>()?;
+            sweep::sweep(a, axes)
+        })
+    }
+
+    /// The value of `param` at which `target` is met.
+    pub fn threshold(
+        &self,
+        settings: &AnalysisSettings,
+        progress: &dyn Progress,
+        param: &str,
+        target: threshold::Target,
+    ) -> Result<threshold::ThresholdReport> {
+        self.analyse(settings, progress, |a| {
+            threshold::threshold(a, param, target)
+        })
+    }
+
+    /// First-order and total Sobol indices from Saltelli matrices of `base` rows.
+    pub fn sobol(
+        &self,
+        settings: &AnalysisSettings,
+        progress: &dyn Progress,
+        base: usize,
+        bootstrap: usize,
+    ) -> Result<sobol::SobolReport> {
+        self.analyse(settings, progress, |a| sobol::sobol(a, base, bootstrap))
+    }
+
+    /// The value of information: EVPI and each parameter's EVPPI.
+    pub fn voi(
+        &self,
+        settings: &AnalysisSettings,
+        progress: &dyn Progress,
+    ) -> Result<voi::VoiReport> {
+        self.analyse(settings, progress, voi::voi)
+    }
+}
+
+impl Run {
+    /// The net of every intervention per iteration, in `results.comparisons` order.
+    pub fn net_samples(&self, scenario: &Scenario) -> Vec<Vec<f64>> {
+        scenario
+            .interventions()
+            .map(|(a, _)| ComparisonSamples::new(scenario, &self.iterations, a).net)
+            .collect()
+    }
+
+    /// The decision-maker report of this run, with the nets' histograms.
+    pub fn report_html(
+        &self,
+        scenario: &Scenario,
+        lang: Lang,
+        date: Option<String>,
+    ) -> Result<String> {
+        let options = html::Options {
+            lang,
+            date,
+            net_samples: self.net_samples(scenario),
+        };
+        html::render_with(&self.results, &[], &options)
+    }
+
+    /// The workbook of this run, with its per-iteration sheet.
+    pub fn workbook(&self, scenario: &Scenario, lang: Lang) -> Result<Vec<u8>> {
+        crate::report::xlsx::workbook_in(lang, &self.results, Some((scenario, &self.iterations)))
+    }
+
+    /// The iterations' samples as CSV, in `layout`.
+    pub fn samples_csv(&self, scenario: &Scenario, layout: SamplesLayout) -> Result<Vec<u8>> {
+        crate::report::samples_csv_as(scenario, &self.iterations, layout)
+    }
+}
