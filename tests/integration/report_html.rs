@@ -678,7 +678,7 @@ fn sensitivity_charts_appear_when_their_json_is_given() {
         // is flagged
         let rows: Vec<Vec<String>> = research
             .select(&sel("figure"))
-            .next()
+            .find(|f| f.select(&sel("svg")).next().is_some())
             .unwrap()
             .select(&sel("tbody tr"))
             .map(|tr| tr.select(&sel("td")).map(text).collect())
@@ -750,6 +750,47 @@ fn sensitivity_charts_appear_when_their_json_is_given() {
             assert!(footer.contains(&format!("socinv.{schema}/1")), "{footer}");
         }
     }
+}
+
+/// The fill and stroke colours (`#RRGGBB`) of the chart titled `title`.
+fn chart_colours(doc: &Html, title: &str) -> Vec<String> {
+    let svg = doc
+        .select(&sel("svg.chart"))
+        .find(|svg| text(svg.select(&sel("title")).next().unwrap()) == title)
+        .unwrap_or_else(|| panic!("no chart titled {title:?}"));
+    let mut colours: Vec<String> = svg
+        .descendants()
+        .filter_map(|n| n.value().as_element())
+        .flat_map(|e| [e.attr("fill"), e.attr("stroke")])
+        .flatten()
+        .filter(|c| c.starts_with('#'))
+        .map(str::to_uppercase)
+        .collect();
+    colours.sort();
+    colours.dedup();
+    colours
+}
+
+/// The tornado's bars are neither a loss nor a gain: neutral slate grey and sky blue, never the
+/// vermillion of a loss or the blue of a gain, which the net's distribution keeps.
+#[test]
+fn the_tornado_is_in_neutral_colours_and_vermillion_stays_for_losses() {
+    const VERMILLION: &str = "#D55E00";
+    const GAIN_BLUE: &str = "#0072B2";
+    let (_, _, r) = familjestod();
+    let html = render_with(r, &sensitivity_values(), &options(Lang::En)).unwrap();
+    let doc = Html::parse_document(&html);
+    let tornado = chart_colours(&doc, "Which assumptions move the mean net most?");
+    for neutral in ["#4D5B6A", "#56B4E9"] {
+        assert!(tornado.iter().any(|c| c == neutral), "{tornado:?}");
+    }
+    for signed in [VERMILLION, GAIN_BLUE] {
+        assert!(!tornado.iter().any(|c| c == signed), "{tornado:?}");
+    }
+    // the shipped scenario's net is below zero in some simulations: the loss side is vermillion
+    assert!(r.comparisons[0].net.p5 < 0.0);
+    let net = chart_colours(&doc, "How large will the net be?");
+    assert!(net.iter().any(|c| c == VERMILLION), "{net:?}");
 }
 
 /// The report reads socinv's own outputs into their types: an output with fields missing is

@@ -192,11 +192,24 @@ pub(super) fn section(
     Ok(())
 }
 
-/// The part for analysts and researchers, after the decision part: Sobol indices of each
-/// intervention, and the value of information (a `socinv voi` output, or else the EVPI every
-/// run computes).
+/// The part for analysts and researchers, after the decision part: the value of information (a
+/// `socinv voi` output, or else the EVPI every run computes), then the Sobol indices of each
+/// intervention.
 pub(super) fn research_section(ctx: &Ctx, out: &mut String, analyses: &[Loaded]) -> Result<()> {
     let mut body = String::new();
+    // the value of information first: its table may break between rows, so the part's heading
+    // is not held to the foot of a page by the Sobol chart's unbreakable block
+    for a in analyses {
+        if let SensitivityOutput::Voi(v) = &a.output {
+            voi(ctx, &mut body, a, v);
+        }
+    }
+    if !analyses
+        .iter()
+        .any(|a| matches!(a.output, SensitivityOutput::Voi(_)))
+    {
+        evpi_of_run(ctx, &mut body);
+    }
     let several = ctx.r.comparisons.len() > 1;
     for c in &ctx.r.comparisons {
         for a in analyses {
@@ -214,17 +227,6 @@ pub(super) fn research_section(ctx: &Ctx, out: &mut String, analyses: &[Loaded])
             }
         }
     }
-    for a in analyses {
-        if let SensitivityOutput::Voi(v) = &a.output {
-            voi(ctx, &mut body, a, v);
-        }
-    }
-    if !analyses
-        .iter()
-        .any(|a| matches!(a.output, SensitivityOutput::Voi(_)))
-    {
-        evpi_of_run(ctx, &mut body);
-    }
     if !body.is_empty() {
         let _ = write!(
             out,
@@ -239,14 +241,14 @@ pub(super) fn research_section(ctx: &Ctx, out: &mut String, analyses: &[Loaded])
                 "in depth: variance and the value of more evidence"
             ),
             ctx.t(
-                "Den här delen behövs inte för beslutet. Den visar hur osäkerheten i nettot \
-                 fördelar sig på antagandena (Sobolindex) och vad bättre kunskap före beslutet \
-                 skulle vara värd (värdet av information), för den som granskar modellen eller \
+                "Den här delen behövs inte för beslutet. Den visar vad bättre kunskap före \
+                 beslutet skulle vara värd (värdet av information) och hur osäkerheten i nettot \
+                 fördelar sig på antagandena (Sobolindex), för den som granskar modellen eller \
                  planerar en utvärdering.",
-                "This part is not needed for the decision. It shows how the uncertainty of the \
-                 net divides among the assumptions (Sobol indices) and what better evidence \
-                 before the decision would be worth (the value of information), for those who \
-                 review the model or plan an evaluation."
+                "This part is not needed for the decision. It shows what better evidence before \
+                 the decision would be worth (the value of information) and how the uncertainty \
+                 of the net divides among the assumptions (Sobol indices), for those who review \
+                 the model or plan an evaluation."
             )
         );
     }
