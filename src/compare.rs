@@ -18,8 +18,11 @@
 //! Shares carry Wilson 95% intervals (for a split count k/n with k not whole, the same formula).
 //! Everything is reduced in iteration order: the same seed gives the same values on any thread
 //! count. No formatting here.
+//!
+//! May import: `samples`, `schema`, `sim`, `scenario`, `stats`, `error`; not `results` (which
+//! imports this module) nor `report`.
 
-use crate::results::ComparisonSamples;
+use crate::samples::ComparisonSamples;
 use crate::scenario::Scenario;
 use crate::sim::IterationResult;
 use crate::stats::{Share, Summary, wilson_fraction};
@@ -199,7 +202,7 @@ impl OptionNets {
 }
 
 fn mean_mcse(values: &[f64]) -> (f64, f64) {
-    let e = crate::sensitivity::Estimate::mean(values);
+    let e = crate::schema::Estimate::mean(values);
     (e.value, e.mcse)
 }
 

@@ -11,6 +11,8 @@
 //! so that every accepted distribution has a finite quantile, non-decreasing in `u`, computed in
 //! bounded time at every `u` the engine can draw. The limits of the beta and gamma come from
 //! measuring statrs 0.19 (see docs/methods.md, "Limits of the distributions").
+//!
+//! May import: `error`, `stats`.
 
 use statrs::distribution::{Beta, ContinuousCDF, Gamma, LogNormal, Normal, Triangular, Uniform};
 use std::fmt;

@@ -1,4 +1,6 @@
 //! socinv's errors: each says what went wrong, where, and what to fix.
+//!
+//! May import: `stats` only: every other module imports this one.
 
 use std::path::PathBuf;
 
@@ -60,7 +62,7 @@ pub fn number(x: f64) -> String {
         let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
         format!("{mantissa}e{exponent}")
     } else {
-        format!("{}", crate::report::format::round_sig(x, 12))
+        format!("{}", crate::stats::round_sig(x, 12))
     }
 }
 

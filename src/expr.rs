@@ -5,6 +5,8 @@
 //! for every iteration, arm, subgroup, year (and time in state where a rule reads it), so rhai never
 //! runs in the simulation loop. The graph also tells which parameters a rule reads, which the error
 //! messages and the sensitivity analyses use, and it prints itself as a formula.
+//!
+//! May import: no socinv module; every other layer may import it.
 
 use std::collections::HashSet;
 use std::fmt;

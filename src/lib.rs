@@ -17,8 +17,17 @@
 //!
 //! - [`script`]: the rhai bridge and the scenario language ([`expr`] holds the formulas it records).
 //! - [`scenario`]: the native model; [`dist`]: distributions of uncertain inputs.
-//! - [`sim`]: the Monte Carlo engine; [`stats`]: summaries; [`results`]: the output types.
-//! - [`report`]: terminal summary, JSON, CSV; [`cli`]: the command line.
+//! - [`sim`]: the Monte Carlo engine; [`stats`]: summaries; [`samples`]: a comparison's
+//!   per-iteration quantities; [`results`]: the output types.
+//! - [`sensitivity`], [`compare`]: the analyses; they return the typed values of [`schema`]
+//!   (tornado, sweep, threshold, Sobol, VOI) and never format.
+//! - [`report`]: terminal summary and tables, JSON, CSV, HTML, workbook.
+//! - [`session`]: a scenario loaded once, with the run and the analyses; [`cli`]: the command
+//!   line, which maps its arguments onto a session.
+//!
+//! Modules import one way, each only from the layers before it (tests/integration/layers.rs
+//! checks it): `stats`, `expr` → `error` → `dist` → `scenario` → `sim` → `script` → `schema` →
+//! `samples` → `sensitivity` → `compare` → `results` → `report` → `session` → `cli`.
 
 // all terminal output goes through report::terminal, which cleans control characters
 #![warn(clippy::print_stdout, clippy::print_stderr)]
@@ -30,7 +39,9 @@ pub mod error;
 pub mod expr;
 pub mod report;
 pub mod results;
+pub mod samples;
 pub mod scenario;
+pub mod schema;
 pub mod script;
 pub mod sensitivity;
 pub mod session;

@@ -1,4 +1,8 @@
 //! The native model a scenario script declares: no rhai types, validated, ready to simulate.
+//!
+//! May import: `dist`, `expr`, `error`, `stats`. Known exceptions, to be removed (listed in
+//! tests/integration/layers.rs): the correlation types live in `sim::correlation`, and
+//! `script::closest_name` suggests names.
 
 use crate::dist::DistributionSpec;
 use crate::expr::Expr;

@@ -1,6 +1,9 @@
 //! Summaries of Monte Carlo output: mean with its standard error, spread, quantiles with their
 //! confidence intervals, shares with theirs, ratios of means, payback. Everything is computed from
 //! values in iteration order, so it is reproducible.
+//!
+//! May import: no socinv module (outside crates only); every other layer may import it. The
+//! layer order is in `lib.rs`.
 
 use serde::{Deserialize, Deserializer, Serialize};
 use statrs::distribution::{Binomial, ContinuousCDF, DiscreteCDF, Normal};
@@ -25,6 +28,16 @@ pub fn interval_or_unknown<'de, D: Deserializer<'de>>(d: D) -> Result<Interval, 
     Ok(v.map_or(UNKNOWN, |[a, b]| {
         [a.unwrap_or(f64::NAN), b.unwrap_or(f64::NAN)]
     }))
+}
+
+/// Rounds to `sig` significant digits.
+pub fn round_sig(x: f64, sig: i32) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let digits = sig - 1 - x.abs().log10().floor() as i32;
+    let f = 10f64.powi(digits);
+    (x * f).round() / f
 }
 
 /// The standard normal quantile of (1 + LEVEL)/2, 1.96.

@@ -1,14 +1,6 @@
 //! Number formatting for readers: thousands separators and no false precision.
 
-/// Rounds to `sig` significant digits.
-pub fn round_sig(x: f64, sig: i32) -> f64 {
-    if x == 0.0 || !x.is_finite() {
-        return x;
-    }
-    let digits = sig - 1 - x.abs().log10().floor() as i32;
-    let f = 10f64.powi(digits);
-    (x * f).round() / f
-}
+pub use crate::stats::round_sig;
 
 /// Formats with `decimals` decimals and a space between groups of thousands: `-1 234 500`.
 pub fn grouped(x: f64, decimals: usize) -> String {

@@ -253,8 +253,8 @@ impl Ctx<'_> {
             sensitivity::section(self, &mut analysis, k, c, analyses)?;
             parts.push(PreEscaped(analysis));
         }
-        let mut general = String::new();
-        sensitivity::general_section(self, &mut general, analyses)?;
+        let mut research = String::new();
+        sensitivity::research_section(self, &mut research, analyses)?;
         Ok(html! {
             (DOCTYPE)
             html lang=(self.lang.code()) {
@@ -272,7 +272,7 @@ impl Ctx<'_> {
                         main {
                             @for part in &parts { (part) }
                             (decision::section(self))
-                            (PreEscaped(general))
+                            (PreEscaped(research))
                             (self.appendix())
                         }
                         (self.footer(analyses, options))

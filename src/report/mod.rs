@@ -1,5 +1,9 @@
 //! Outputs: the terminal summary, the results JSON, the per-iteration samples CSV, the model
 //! description of `socinv check`. Each renders to memory; [`write_atomic`] puts it on disk.
+//!
+//! May import: any module below it (`results`, `compare`, `sensitivity`, `schema`, `samples`,
+//! `sim`, `scenario`, …); only `session` and `cli` import it (and, a known exception, `script` for the
+//! terminal).
 
 mod check;
 pub mod csv_file;
@@ -7,6 +11,8 @@ pub mod files;
 pub mod format;
 pub mod html;
 mod samples;
+pub mod sensitivity_csv;
+pub mod sensitivity_table;
 mod summary;
 pub mod terminal;
 pub mod xlsx;

@@ -8,6 +8,9 @@
 //! (UTF-8, at most 10 MB, no cycles), limits on load time, operations, call depth, expression
 //! depth, string, array and map sizes, formula size and depth; `print`/`debug` go to stderr,
 //! capped.
+//!
+//! May import: `scenario`, `sim` (correlation groups), `dist`, `expr`, `error`, `stats`. Known
+//! exception, to be removed: `print`/`debug` write through `report::terminal`.
 
 mod api;
 mod diagnostic;

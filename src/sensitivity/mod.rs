@@ -5,6 +5,9 @@
 //! numbers): parameter draws and cohorts are keyed by (seed, iteration), and fixing a parameter
 //! leaves every other draw in place. A difference between two settings therefore comes from the
 //! setting, not from chance, and the same seed gives the same output on any thread count.
+//!
+//! May import: `samples`, `schema`, `sim`, `scenario`, `stats`, `error`; never `report`
+//! (analyses return values and never format), `results` or `compare`.
 
 pub mod drivers;
 pub mod precision;
@@ -14,30 +17,14 @@ pub mod threshold;
 pub mod tornado;
 pub mod voi;
 
+pub use crate::schema::{Estimate, Header, Metric};
+
 use crate::error::{Error, Result};
-use crate::results::ComparisonSamples;
+use crate::samples::ComparisonSamples;
 use crate::scenario::Scenario;
 use crate::sim::{IterationResult, SimSettings, simulate};
-use serde::Serialize;
 
-/// What an analysis measures, per intervention. Every metric is the mean over iterations of a
-/// per-iteration value, so its Monte Carlo standard error is sd/√n and the difference of two
-/// runs with common random numbers has the paired standard error. (The ROI, a ratio of means,
-/// is the mean of its linearised values, which carry its delta-method error.)
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-pub enum Metric {
-    /// Mean net return (baseline cost − intervention cost, program included).
-    Net,
-    /// Probability that the net is positive.
-    #[value(name = "prob_net_positive", alias = "prob-net-positive")]
-    ProbNetPositive,
-    /// Mean net / mean investment (the ratio of means, as in the summary).
-    Roi,
-    /// Probability of payback within the horizon.
-    Payback,
-}
-
+/// The metric computed (the type is the schema's; its computation is the analyses').
 impl Metric {
     /// The per-iteration values whose mean is the metric, for intervention `arm` from the point
     /// of view `perspective` (None: all actors, the headline net). For the ROI R = mean(N) /
@@ -79,36 +66,6 @@ impl Metric {
                     .collect()
             }
         })
-    }
-}
-
-/// An estimate with its Monte Carlo standard error.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct Estimate {
-    pub value: f64,
-    pub mcse: f64,
-}
-
-impl Estimate {
-    /// The mean of `values` and sd/√n.
-    pub fn mean(values: &[f64]) -> Estimate {
-        let n = values.len() as f64;
-        let value = values.iter().sum::<f64>() / n;
-        let var = if values.len() > 1 {
-            values.iter().map(|v| (v - value).powi(2)).sum::<f64>() / (n - 1.0)
-        } else {
-            0.0
-        };
-        Estimate {
-            value,
-            mcse: (var / n).sqrt(),
-        }
-    }
-
-    /// The mean of `b − a`, paired by iteration (common random numbers).
-    pub fn paired_difference(a: &[f64], b: &[f64]) -> Estimate {
-        let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| y - x).collect();
-        Estimate::mean(&d)
     }
 }
 
@@ -216,10 +173,10 @@ impl<'s> Analysis<'s> {
     }
 
     /// The header shared by every analysis' JSON.
-    pub fn header(&self, schema: &'static str) -> Header {
+    pub fn header(&self, schema: &str) -> Header {
         Header {
-            schema,
-            socinv_version: env!("CARGO_PKG_VERSION"),
+            schema: schema.to_string(),
+            socinv_version: env!("CARGO_PKG_VERSION").to_string(),
             scenario: self.scenario.name.clone(),
             file: self.scenario.file.clone(),
             source_hash: self.scenario.source_hash.clone(),
@@ -233,52 +190,5 @@ impl<'s> Analysis<'s> {
                 .collect(),
             labels: self.scenario.labels.clone(),
         }
-    }
-}
-
-/// Identifies an analysis' output: what was run, on what, with which seed.
-#[derive(Clone, Debug, Serialize)]
-pub struct Header {
-    pub schema: &'static str,
-    pub socinv_version: &'static str,
-    pub scenario: String,
-    pub file: String,
-    pub source_hash: String,
-    pub iterations: usize,
-    pub seed: u64,
-    pub perspective: String,
-    pub fixed: indexmap::IndexMap<String, f64>,
-    /// The scenario's labels and units, for the tables (absent when it gives none).
-    #[serde(skip_serializing_if = "crate::scenario::Labels::is_empty")]
-    pub labels: crate::scenario::Labels,
-}
-
-/// The metric's value for readers: amounts for net and ROI, percentages for probabilities.
-pub fn show(metric: Metric, value: f64) -> String {
-    match metric {
-        Metric::Net | Metric::Roi => crate::report::format::amount(value),
-        Metric::ProbNetPositive | Metric::Payback => {
-            format!("{:.1}%", value * 100.0)
-        }
-    }
-}
-
-/// A metric's estimate with its MCSE, "X (± Y)": amounts rounded to what the MCSE supports.
-pub fn show_with_mcse(metric: Metric, value: f64, mcse: f64) -> String {
-    match metric {
-        Metric::Net | Metric::Roi => crate::report::format::mean_with_mcse(value, mcse),
-        Metric::ProbNetPositive | Metric::Payback => {
-            format!("{} (± {})", show(metric, value), show(metric, mcse))
-        }
-    }
-}
-
-/// What the metric is, in words.
-pub fn metric_label(metric: Metric) -> &'static str {
-    match metric {
-        Metric::Net => "the mean net",
-        Metric::ProbNetPositive => "the probability of a positive net",
-        Metric::Roi => "the ROI (mean net / mean investment)",
-        Metric::Payback => "the probability of payback within the horizon",
     }
 }

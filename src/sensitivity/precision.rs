@@ -10,7 +10,7 @@
 //! iteration on any thread count.
 
 use crate::error::Result;
-use crate::results::net_of;
+use crate::samples::net_of;
 use crate::scenario::Scenario;
 use crate::sim::{Draw, IterationResult, ParameterSampler, SimSettings, simulate_draws};
 

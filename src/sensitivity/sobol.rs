@@ -61,62 +61,15 @@
 //! Everything is keyed by the seed and collected in order, so the same seed gives the same
 //! report on any thread count.
 
-use super::{Analysis, Estimate, Header, Metric};
+use super::{Analysis, Estimate, Metric};
 use crate::error::{Error, Result};
-use crate::report::csv_file::{Cell, CsvWriter};
-use crate::report::format::{amount, mean_with_mcse, table_with_whole_names as table};
 use crate::scenario::Scenario;
+pub use crate::schema::sobol::{COHORT_CHANCE, SobolIndex, SobolReport, SobolResult};
 use crate::sim::correlation::Copula;
 use crate::sim::rng::{self, Purpose};
 use crate::sim::{Draw, simulate_draws};
 use crate::stats::quantile_sorted;
 use rayon::prelude::*;
-use serde::Serialize;
-
-/// The name of the cohort's random stream as an input.
-pub const COHORT_CHANCE: &str = "cohort chance";
-
-/// The Sobol indices of every intervention's net.
-#[derive(Debug, Serialize)]
-pub struct SobolReport {
-    #[serde(flatten)]
-    pub header: Header,
-    /// N, the rows of each sample matrix.
-    pub base: usize,
-    /// Model evaluations: N·(k + 3) for k inputs (uncertain parameters, a correlated group
-    /// counting as one).
-    pub evaluations: usize,
-    /// Bootstrap resamples behind the confidence intervals.
-    pub bootstrap: usize,
-    /// The estimators used.
-    pub estimators: String,
-    pub results: Vec<SobolResult>,
-}
-
-/// One intervention's indices.
-#[derive(Debug, Serialize)]
-pub struct SobolResult {
-    pub intervention: String,
-    /// The mean net over the 2N evaluations of A and B (independent draws of every input).
-    pub mean_net: Estimate,
-    /// The variance of the net over the same evaluations: what the indices share out.
-    pub variance: f64,
-    /// One per uncertain parameter, and cohort chance; largest total index first.
-    pub indices: Vec<SobolIndex>,
-}
-
-/// One input's share of the variance of the net. An index is null (NaN) when the net does not
-/// vary; a confidence bound is null without bootstrap resamples.
-#[derive(Debug, Serialize)]
-pub struct SobolIndex {
-    /// A parameter's name, or "cohort chance".
-    pub input: String,
-    pub first_order: f64,
-    /// 95% percentile bootstrap interval.
-    pub first_order_ci: [f64; 2],
-    pub total: f64,
-    pub total_ci: [f64; 2],
-}
 
 /// The net of each evaluation, by matrix: f_A, f_B, and f_ABi for i in the inputs (the
 /// parameters, then cohort chance).
@@ -349,7 +302,7 @@ pub fn sobol(analysis: &Analysis, base: usize, bootstrap: usize) -> Result<Sobol
         .collect();
 
     // The header's iterations are the model evaluations the analysis ran.
-    let mut header = analysis.header("socinv.sobol/1");
+    let mut header = analysis.header(crate::schema::SOBOL);
     header.iterations = evaluations;
     Ok(SobolReport {
         header,
@@ -387,135 +340,4 @@ fn factors(sc: &Scenario, uncertain: &[usize]) -> Vec<Vec<usize>> {
         }
     }
     factors
-}
-
-/// An index for the table: 2 decimals, "–" when undefined.
-fn index(x: f64) -> String {
-    if x.is_finite() {
-        // no "-0.00" for a small negative estimate
-        format!("{:.2}", if x.abs() < 0.005 { 0.0 } else { x })
-    } else {
-        "–".to_string()
-    }
-}
-
-fn with_ci(x: f64, ci: [f64; 2]) -> String {
-    if ci.iter().all(|c| c.is_finite()) {
-        format!("{} [{}, {}]", index(x), index(ci[0]), index(ci[1]))
-    } else {
-        index(x)
-    }
-}
-
-impl SobolReport {
-    /// The readable table, one per intervention.
-    pub fn table(&self) -> String {
-        let inputs = self.results.first().map_or(0, |r| r.indices.len());
-        let mut out = format!(
-            "Sobol indices of the net ({}), seed {}: base {} rows, {} inputs, {} model \
-             evaluations, {} bootstrap resamples.\n\
-             The indices are shares of the variance of the net across the uncertain parameters \
-             and cohort chance\n(which people the cohort happens to hold and how their years \
-             play out). First order: the share an input\nexplains on its own; total: the share \
-             it takes part in, interactions included. A total near 0 means\nthe input could be \
-             fixed anywhere in its range without changing the spread of the net. Cohort \
-             chance's total is\nthe share left to chance at given parameters; a parameter's \
-             total also counts its interaction with\nchance (other values move some people onto \
-             other paths), so totals can add up to more than 1.\n",
-            self.header.perspective,
-            self.header.seed,
-            self.base,
-            inputs,
-            self.evaluations,
-            self.bootstrap,
-        );
-        for r in &self.results {
-            out.push_str(&format!(
-                "\n{}: mean net {}, sd of the net {}\n",
-                r.intervention,
-                mean_with_mcse(r.mean_net.value, r.mean_net.mcse),
-                amount(r.variance.sqrt()),
-            ));
-            if !r.variance.is_finite() || r.variance <= 0.0 {
-                out.push_str("  The net does not vary: there is no variance to share out.\n");
-                continue;
-            }
-            let ci = if self.bootstrap > 0 { " [95% CI]" } else { "" };
-            let mut rows = vec![vec![
-                "input".to_string(),
-                format!("first order{ci}"),
-                format!("total{ci}"),
-            ]];
-            for i in &r.indices {
-                rows.push(vec![
-                    self.header.labels.parameter(&i.input).to_string(),
-                    with_ci(i.first_order, i.first_order_ci),
-                    with_ci(i.total, i.total_ci),
-                ]);
-            }
-            out.push_str(&table(&rows, "  "));
-            let sum: f64 = r.indices.iter().map(|i| i.first_order).sum();
-            // The widest confidence interval, and estimates outside what an index can be, say
-            // whether the base sample is large enough to read anything into the sum.
-            let widest = r
-                .indices
-                .iter()
-                .flat_map(|i| [i.first_order_ci, i.total_ci])
-                .map(|[lo, hi]| hi - lo)
-                .filter(|w| w.is_finite())
-                .fold(0.0, f64::max);
-            let impossible = r
-                .indices
-                .iter()
-                .any(|i| i.first_order > 1.1 || i.first_order < -0.1 || i.total > 2.0);
-            let verdict = if impossible || widest > 0.3 || sum > 1.1 {
-                format!(
-                    "the estimates are too imprecise to read (widest 95% CI {}): run with a \
-                     larger --base.",
-                    index(widest)
-                )
-            } else if sum < 0.9 {
-                "the rest of the variance comes from interactions between inputs (cohort \
-                 chance is one)."
-                    .to_string()
-            } else {
-                "the inputs act mostly on their own (little interaction).".to_string()
-            };
-            out.push_str(&format!(
-                "  Sum of first-order indices {}: {verdict}\n",
-                index(sum)
-            ));
-        }
-        out
-    }
-
-    /// One row per (intervention, input); an undefined value is an empty cell.
-    pub fn csv(&self) -> Result<Vec<u8>> {
-        let mut w = CsvWriter::new();
-        w.header([
-            "intervention",
-            "input",
-            "first_order",
-            "first_order_lo",
-            "first_order_hi",
-            "total",
-            "total_lo",
-            "total_hi",
-        ])?;
-        for r in &self.results {
-            for i in &r.indices {
-                w.row(&[
-                    Cell::Text(&r.intervention),
-                    Cell::Text(&i.input),
-                    Cell::finite(i.first_order),
-                    Cell::finite(i.first_order_ci[0]),
-                    Cell::finite(i.first_order_ci[1]),
-                    Cell::finite(i.total),
-                    Cell::finite(i.total_ci[0]),
-                    Cell::finite(i.total_ci[1]),
-                ])?;
-            }
-        }
-        w.finish()
-    }
 }

@@ -2,23 +2,13 @@
 //! point (common random numbers), so the curve is smooth and differences between points are the
 //! parameters' own.
 
-use super::{Analysis, Estimate, Header, Metric, show_with_mcse};
+use super::{Analysis, Estimate, Metric};
 use crate::error::{Error, Result};
-use crate::report::csv_file::{Cell, CsvWriter};
-use crate::report::format::{amount, mean_with_mcse, table};
-use crate::results::ComparisonSamples;
+use crate::samples::ComparisonSamples;
+pub use crate::schema::sweep::{Axis, PointResult, SweepPoint, SweepReport};
 use crate::stats::Summary;
-use serde::Serialize;
 
-/// One axis of the grid: a parameter and its values.
-#[derive(Clone, Debug, Serialize)]
-pub struct Axis {
-    pub parameter: String,
-    #[serde(skip)]
-    pub index: usize,
-    pub values: Vec<f64>,
-}
-
+/// Reading an axis from the command line (the type is the schema's).
 impl Axis {
     /// Parses `NAME=LO..HI[:STEPS]` (STEPS points including both ends, default 11).
     pub fn parse(analysis: &Analysis, text: &str) -> Result<Axis> {
@@ -109,34 +99,6 @@ fn grid_as_written(lo_text: &str, lo: f64, hi_text: &str, hi: f64, steps: usize)
         .collect()
 }
 
-/// The sweep of every intervention.
-#[derive(Debug, Serialize)]
-pub struct SweepReport {
-    #[serde(flatten)]
-    pub header: Header,
-    pub axes: Vec<Axis>,
-    /// Grid points in row-major order (the last axis varies fastest).
-    pub points: Vec<SweepPoint>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct SweepPoint {
-    /// One value per axis.
-    pub values: Vec<f64>,
-    /// One per intervention.
-    pub results: Vec<PointResult>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct PointResult {
-    pub intervention: String,
-    pub net: Estimate,
-    pub net_p5: f64,
-    pub net_p95: f64,
-    pub prob_net_positive: Estimate,
-    pub prob_payback: Estimate,
-}
-
 /// Runs the grid: one run of `analysis.iterations` per point.
 pub fn sweep(analysis: &Analysis, axes: Vec<Axis>) -> Result<SweepReport> {
     if axes.is_empty() || axes.len() > 2 {
@@ -197,97 +159,10 @@ pub fn sweep(analysis: &Analysis, axes: Vec<Axis>) -> Result<SweepReport> {
         points.push(SweepPoint { values, results });
     }
     Ok(SweepReport {
-        header: analysis.header("socinv.sweep/1"),
+        header: analysis.header(crate::schema::SWEEP),
         axes,
         points,
     })
-}
-
-impl SweepReport {
-    /// A table per intervention: one row per grid point.
-    pub fn table(&self) -> String {
-        let labels = &self.header.labels;
-        let names: Vec<String> = self
-            .axes
-            .iter()
-            .map(|a| labels.parameter_with_unit(&a.parameter))
-            .collect();
-        let mut out = format!(
-            "Sweep over {} ({}), {} iterations per point, seed {}; net in the scenario's currency.\n",
-            names.join(" × "),
-            self.header.perspective,
-            self.header.iterations,
-            self.header.seed
-        );
-        let interventions = self.points.first().map_or(0, |p| p.results.len());
-        for k in 0..interventions {
-            out.push_str(&format!("\n{}\n", self.points[0].results[k].intervention));
-            let mut header = names.clone();
-            header.extend([
-                "mean net (± MCSE)".to_string(),
-                "P5 … P95".into(),
-                "P(net > 0) (± MCSE)".into(),
-                "P(payback) (± MCSE)".into(),
-            ]);
-            let mut rows = vec![header];
-            for p in &self.points {
-                let r = &p.results[k];
-                let mut row: Vec<String> = p.values.iter().map(|v| amount(*v)).collect();
-                row.extend([
-                    mean_with_mcse(r.net.value, r.net.mcse),
-                    format!("{} … {}", amount(r.net_p5), amount(r.net_p95)),
-                    show_with_mcse(
-                        Metric::ProbNetPositive,
-                        r.prob_net_positive.value,
-                        r.prob_net_positive.mcse,
-                    ),
-                    show_with_mcse(Metric::Payback, r.prob_payback.value, r.prob_payback.mcse),
-                ]);
-                rows.push(row);
-            }
-            out.push_str(&table(&rows, "  "));
-        }
-        out
-    }
-
-    /// One row per (grid point, intervention).
-    pub fn csv(&self) -> Result<Vec<u8>> {
-        let mut w = CsvWriter::new();
-        let mut header: Vec<String> = self.axes.iter().map(|a| a.parameter.clone()).collect();
-        header.extend(
-            [
-                "intervention",
-                "net_mean",
-                "net_mcse",
-                "net_p5",
-                "net_p95",
-                "prob_net_positive",
-                "prob_net_positive_mcse",
-                "prob_payback",
-                "prob_payback_mcse",
-            ]
-            .map(String::from),
-        );
-        w.header(&header)?;
-        for p in &self.points {
-            for r in &p.results {
-                let mut row: Vec<Cell> = p.values.iter().map(|&v| Cell::Number(v)).collect();
-                row.extend([
-                    Cell::Text(&r.intervention),
-                    r.net.value.into(),
-                    r.net.mcse.into(),
-                    r.net_p5.into(),
-                    r.net_p95.into(),
-                    r.prob_net_positive.value.into(),
-                    r.prob_net_positive.mcse.into(),
-                    r.prob_payback.value.into(),
-                    r.prob_payback.mcse.into(),
-                ]);
-                w.row(&row)?;
-            }
-        }
-        w.finish()
-    }
 }
 
 #[cfg(test)]

@@ -3,20 +3,14 @@
 //! the estimate is a smooth function of the value); and the break-even success rate in the
 //! spirit of WSIPP: cost per participant ÷ value of one avoided outcome.
 
-use super::{Analysis, Estimate, Header, Metric, show, show_with_mcse};
+use super::{Analysis, Estimate, Metric};
 use crate::error::{Error, Result};
-use crate::report::csv_file::{Cell, CsvWriter};
-use crate::report::format::{amount, mean_with_mcse, table};
-use crate::results::ComparisonSamples;
-use serde::Serialize;
+use crate::samples::ComparisonSamples;
+pub use crate::schema::threshold::{
+    BreakEven, CurvePoint, Target, ThresholdReport, ThresholdResult, ThresholdStatus,
+};
 
-/// The target: a metric and the value it should reach.
-#[derive(Clone, Copy, Debug, Serialize)]
-pub struct Target {
-    pub metric: Metric,
-    pub value: f64,
-}
-
+/// Reading a target from the command line (the type is the schema's).
 impl Target {
     /// Parses `net=0` or `prob_net_positive=0.8`.
     pub fn parse(text: &str) -> Result<Target> {
@@ -39,59 +33,6 @@ impl Target {
         }
         Ok(Target { metric, value })
     }
-}
-
-#[derive(Debug, Serialize)]
-pub struct ThresholdReport {
-    #[serde(flatten)]
-    pub header: Header,
-    pub parameter: String,
-    pub target: Target,
-    /// The parameter's P1 and P99: where the root is sought.
-    pub search_range: [f64; 2],
-    pub results: Vec<ThresholdResult>,
-    /// Break-even success rates per intervention and outcome, from a run with all parameters
-    /// drawn.
-    pub break_even: Vec<BreakEven>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ThresholdResult {
-    pub intervention: String,
-    /// "found", or "not_met" (the target is not crossed within P1–P99).
-    pub status: &'static str,
-    pub value: Option<f64>,
-    /// Monte Carlo standard error of the value: the metric's MCSE at the root ÷ |slope|.
-    pub value_mcse: Option<f64>,
-    /// A plain-words statement of the result.
-    pub statement: String,
-    /// The metric on the grid searched first.
-    pub curve: Vec<CurvePoint>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct CurvePoint {
-    pub value: f64,
-    pub metric: Estimate,
-}
-
-#[derive(Debug, Serialize)]
-pub struct BreakEven {
-    pub intervention: String,
-    pub outcome: String,
-    /// Mean outcomes avoided per participant (the success rate achieved).
-    pub achieved_per_participant: f64,
-    /// Its Monte Carlo standard error (delta method for a ratio of means).
-    pub achieved_per_participant_mcse: f64,
-    /// Mean program cost per participant.
-    pub cost_per_participant: f64,
-    /// Mean savings per avoided outcome, as if this outcome carried all the savings.
-    pub value_per_avoided: f64,
-    /// cost per participant ÷ value per avoided outcome: the avoided outcomes per participant
-    /// needed to break even.
-    pub break_even_per_participant: f64,
-    /// Its Monte Carlo standard error (delta method).
-    pub break_even_per_participant_mcse: f64,
 }
 
 /// The MCSE of g = Π mean(x_k)^e_k, a product of powers of means over the same iterations, by
@@ -138,7 +79,6 @@ pub fn threshold(analysis: &Analysis, parameter: &str, target: Target) -> Result
         )));
     }
     let (lo, hi) = (dist.quantile(0.01), dist.quantile(0.99));
-    let shown = sc.labels.parameter(parameter);
     // metric − target at a value, per intervention, with the values' MCSE
     let eval = |value: f64| -> Result<Vec<Estimate>> {
         let its = analysis.run_with(&[(p, value)])?;
@@ -176,28 +116,13 @@ pub fn threshold(analysis: &Analysis, parameter: &str, target: Target) -> Result
             .collect();
         let crossing = (0..GRID - 1).find(|&i| f(i) == 0.0 || f(i) * f(i + 1) < 0.0);
         let result = match crossing {
-            None => {
-                let (min, max) = curve.iter().fold((f64::MAX, f64::MIN), |(a, b), c| {
-                    (a.min(c.metric.value), b.max(c.metric.value))
-                });
-                ThresholdResult {
-                    intervention: arm.name.clone(),
-                    status: "not_met",
-                    value: None,
-                    value_mcse: None,
-                    statement: format!(
-                        "{} stays between {} and {} for {shown} within its P1–P99 ({} … {}): \
-                         the target {} is not met there",
-                        super::metric_label(target.metric),
-                        show(target.metric, min),
-                        show(target.metric, max),
-                        amount(lo),
-                        amount(hi),
-                        show(target.metric, target.value)
-                    ),
-                    curve,
-                }
-            }
+            None => ThresholdResult {
+                intervention: arm.name.clone(),
+                status: ThresholdStatus::NotMet,
+                value: None,
+                value_mcse: None,
+                curve,
+            },
             Some(i) => {
                 let (value, mcse) = refine(
                     &eval,
@@ -208,16 +133,9 @@ pub fn threshold(analysis: &Analysis, parameter: &str, target: Target) -> Result
                 )?;
                 ThresholdResult {
                     intervention: arm.name.clone(),
-                    status: "found",
+                    status: ThresholdStatus::Found,
                     value: Some(value),
                     value_mcse: Some(mcse),
-                    statement: format!(
-                        "{} reaches {} at {shown} = {} (± {} MCSE)",
-                        super::metric_label(target.metric),
-                        show(target.metric, target.value),
-                        amount(value),
-                        amount(mcse)
-                    ),
                     curve,
                 }
             }
@@ -225,7 +143,7 @@ pub fn threshold(analysis: &Analysis, parameter: &str, target: Target) -> Result
         results.push(result);
     }
     Ok(ThresholdReport {
-        header: analysis.header("socinv.threshold/1"),
+        header: analysis.header(crate::schema::THRESHOLD),
         parameter: parameter.to_string(),
         target,
         search_range: [lo, hi],
@@ -325,91 +243,4 @@ fn break_even(analysis: &Analysis) -> Result<Vec<BreakEven>> {
         }
     }
     Ok(out)
-}
-
-impl ThresholdReport {
-    pub fn table(&self) -> String {
-        let m = self.target.metric;
-        let mut out = format!(
-            "Threshold of {} for {} = {} ({}), {} iterations per trial value, seed {}; searched \
-             within P1–P99 = {} … {}\n",
-            self.header.labels.parameter(&self.parameter),
-            super::metric_label(m),
-            show(m, self.target.value),
-            self.header.perspective,
-            self.header.iterations,
-            self.header.seed,
-            amount(self.search_range[0]),
-            amount(self.search_range[1])
-        );
-        for r in &self.results {
-            out.push_str(&format!("\n{}: {}\n", r.intervention, r.statement));
-            let param = self.header.labels.parameter_with_unit(&self.parameter);
-            let mut rows = vec![vec![param, "metric (± MCSE)".to_string()]];
-            for c in &r.curve {
-                rows.push(vec![
-                    amount(c.value),
-                    show_with_mcse(m, c.metric.value, c.metric.mcse),
-                ]);
-            }
-            out.push_str(&table(&rows, "  "));
-        }
-        if !self.break_even.is_empty() {
-            out.push_str(
-                "\nBreak-even success (WSIPP style: cost per participant ÷ value of one avoided \
-                 outcome, as if that outcome carried all the savings)\n",
-            );
-            let mut rows = vec![vec![
-                "intervention · outcome".to_string(),
-                "cost/participant".into(),
-                "value/avoided".into(),
-                "needed/participant".into(),
-                "achieved/participant".into(),
-            ]];
-            for b in &self.break_even {
-                rows.push(vec![
-                    format!(
-                        "{} · {}",
-                        b.intervention,
-                        self.header.labels.outcome(&b.outcome)
-                    ),
-                    amount(b.cost_per_participant),
-                    amount(b.value_per_avoided),
-                    mean_with_mcse(
-                        b.break_even_per_participant,
-                        b.break_even_per_participant_mcse,
-                    ),
-                    mean_with_mcse(b.achieved_per_participant, b.achieved_per_participant_mcse),
-                ]);
-            }
-            out.push_str(&table(&rows, "  "));
-        }
-        out
-    }
-
-    /// The search curve and the result, one row per (intervention, trial value).
-    pub fn csv(&self) -> Result<Vec<u8>> {
-        let mut w = CsvWriter::new();
-        w.header([
-            "intervention",
-            "parameter_value",
-            "metric",
-            "metric_mcse",
-            "threshold",
-            "threshold_mcse",
-        ])?;
-        for r in &self.results {
-            for c in &r.curve {
-                w.row(&[
-                    Cell::Text(&r.intervention),
-                    c.value.into(),
-                    c.metric.value.into(),
-                    c.metric.mcse.into(),
-                    r.value.into(),
-                    r.value_mcse.into(),
-                ])?;
-            }
-        }
-        w.finish()
-    }
 }

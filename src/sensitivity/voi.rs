@@ -59,80 +59,14 @@
 //! The iterations are reduced in order on one thread: the same seed gives the same values on any
 //! thread count.
 
-use super::{Analysis, Header, Metric};
+use super::{Analysis, Metric};
 use crate::error::Result;
-use crate::report::csv_file::{Cell, CsvWriter};
-use crate::report::format::{amount, mean_with_mcse, percent, table, table_with_whole_names};
-use crate::results::ComparisonSamples;
+use crate::samples::ComparisonSamples;
 use crate::scenario::Scenario;
+pub use crate::schema::VOI as SCHEMA;
+pub use crate::schema::voi::{DecisionOption, Evpi, Evppi, VoiReport};
 use crate::sim::IterationResult;
 use nalgebra::{DMatrix, SVD};
-use serde::{Deserialize, Serialize};
-
-/// The value of perfect information for one point of view.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Evpi {
-    /// "all actors" or a perspective's name.
-    pub perspective: String,
-    /// The option with the highest expected net benefit: ordinary practice or an intervention.
-    pub decision: String,
-    /// Mean over iterations of max_a NB_a − max_a mean(NB_a); an upper bound (cohort chance).
-    #[serde(deserialize_with = "crate::results::null_as_nan")]
-    pub evpi: f64,
-    /// sd(max_a NB_a − NB_a*)/√n, given the choice a*.
-    #[serde(deserialize_with = "crate::results::null_as_nan")]
-    pub evpi_mcse: f64,
-    /// The value of perfect information about all parameters (additive spline regression).
-    #[serde(deserialize_with = "crate::results::null_as_nan")]
-    pub evpi_parameters: f64,
-    /// The Monte Carlo standard error of `evpi_parameters` given the fit (not counting the
-    /// regression's own error).
-    #[serde(default, deserialize_with = "crate::results::null_as_nan")]
-    pub evpi_parameters_mcse: f64,
-}
-
-/// The value of perfect information about one parameter.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Evppi {
-    pub parameter: String,
-    #[serde(deserialize_with = "crate::results::null_as_nan")]
-    pub evppi: f64,
-    /// Its Monte Carlo standard error given the fit: sd(max_a g_a − g_a*)/√n over the fitted
-    /// values g (not counting the regression's own error).
-    #[serde(default, deserialize_with = "crate::results::null_as_nan")]
-    pub evppi_mcse: f64,
-    /// evppi / evpi (0 when the EVPI is 0).
-    #[serde(deserialize_with = "crate::results::null_as_nan")]
-    pub share_of_evpi: f64,
-}
-
-/// One option of the decision and its expected net benefit on current evidence.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct DecisionOption {
-    pub name: String,
-    pub expected_net: f64,
-}
-
-/// The output of `socinv voi` (schema "socinv.voi/1").
-#[derive(Debug, Serialize)]
-pub struct VoiReport {
-    #[serde(flatten)]
-    pub header: Header,
-    /// The currency of every amount.
-    pub currency: String,
-    /// The number of people the amounts are for.
-    pub cohort: u32,
-    /// Ordinary practice first, then each intervention.
-    pub options: Vec<DecisionOption>,
-    pub evpi: Evpi,
-    /// One per uncertain parameter, largest first.
-    pub evppi: Vec<Evppi>,
-    /// How the values were computed, in words.
-    pub method: String,
-}
-
-/// Schema identifier of the VOI JSON.
-pub const SCHEMA: &str = "socinv.voi/1";
 
 /// For `socinv run`: EVPI per point of view (first "all actors", then each scenario
 /// perspective), with `evpi_parameters` over every parameter that varies between iterations.
@@ -269,97 +203,6 @@ pub fn voi(analysis: &Analysis) -> Result<VoiReport> {
                 CORRELATED_METHOD
             },
     })
-}
-
-impl VoiReport {
-    /// The readable table.
-    pub fn table(&self) -> String {
-        let h = &self.header;
-        let cur = &self.currency;
-        let mut out = format!(
-            "Value of information: invest or not, net from the point of view of {}.\n\
-             {} iterations, seed {}; amounts in {cur} for the whole cohort ({} people), \
-             discounted.\n\n",
-            h.perspective,
-            grouped_count(h.iterations),
-            h.seed,
-            self.cohort
-        );
-        out.push_str("Expected net on current evidence:\n");
-        let mut rows = Vec::new();
-        for o in &self.options {
-            let mark = if o.name == self.evpi.decision {
-                "best"
-            } else {
-                ""
-            };
-            rows.push(vec![
-                o.name.clone(),
-                amount(o.expected_net),
-                mark.to_string(),
-            ]);
-        }
-        out.push_str(&table(&rows, "  "));
-        out.push('\n');
-        let e = &self.evpi;
-        let rows = vec![
-            vec![
-                "EVPI, everything known (upper bound)".to_string(),
-                mean_with_mcse(e.evpi, e.evpi_mcse),
-            ],
-            vec![
-                "EVPI, all parameters known".to_string(),
-                mean_with_mcse(e.evpi_parameters, e.evpi_parameters_mcse),
-            ],
-        ];
-        out.push_str(&table(&rows, "  "));
-        out.push_str(
-            "  The first includes cohort chance, which no research removes; the second is \
-             estimated by regression.\n\n",
-        );
-        out.push_str("Per parameter (EVPPI), largest first:\n");
-        let mut rows = vec![vec![
-            "parameter".to_string(),
-            format!("EVPPI ({cur}, ± MCSE)"),
-            "share of EVPI".to_string(),
-        ]];
-        for p in &self.evppi {
-            rows.push(vec![
-                h.labels.parameter(&p.parameter).to_string(),
-                mean_with_mcse(p.evppi, p.evppi_mcse),
-                if p.share_of_evpi.is_finite() {
-                    percent(p.share_of_evpi)
-                } else {
-                    "–".to_string()
-                },
-            ]);
-        }
-        if self.evppi.is_empty() {
-            rows.push(vec!["(no uncertain parameters)".to_string()]);
-        }
-        out.push_str(&table_with_whole_names(&rows, "  "));
-        out.push_str(&format!("\nMethod: {}\n", self.method));
-        out
-    }
-
-    /// One row per parameter: parameter, evppi, evppi_mcse, share_of_evpi.
-    pub fn csv(&self) -> Result<Vec<u8>> {
-        let mut w = CsvWriter::new();
-        w.header(["parameter", "evppi", "evppi_mcse", "share_of_evpi"])?;
-        for p in &self.evppi {
-            w.row(&[
-                Cell::Text(&p.parameter),
-                p.evppi.into(),
-                p.evppi_mcse.into(),
-                p.share_of_evpi.into(),
-            ])?;
-        }
-        w.finish()
-    }
-}
-
-fn grouped_count(n: usize) -> String {
-    crate::report::format::grouped(n as f64, 0)
 }
 
 fn view_name(scenario: &Scenario, view: Option<usize>) -> String {

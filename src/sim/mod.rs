@@ -5,6 +5,9 @@
 //! and results come back in iteration order, so the output is identical for any thread count.
 //! Memory holds one [`IterationResult`] per iteration (about 3 × actors × years × arms numbers,
 //! for the budget view), never a trajectory.
+//!
+//! May import: `scenario`, `dist`, `expr`, `error`, `stats`. Known exception, to be removed:
+//! `script::with_source_line` in model errors.
 
 pub mod check;
 mod cohort;

@@ -592,7 +592,8 @@ fn sensitivity_values() -> Vec<Value> {
 }
 
 /// Sobol and VOI outputs in the shape `socinv sobol|voi --json` writes, with a field from the
-/// future: the report reads what it recognises.
+/// future, which the report passes over. One Sobol total (`insatskostnad_per_familj`) is mostly
+/// interaction while cohort chance is material.
 fn sobol_and_voi(r: &RunResults) -> [Value; 2] {
     let header = |schema: &str| {
         json!({
@@ -603,6 +604,10 @@ fn sobol_and_voi(r: &RunResults) -> [Value; 2] {
         })
     };
     let mut sobol = header("socinv.sobol/1");
+    sobol["base"] = json!(64);
+    sobol["evaluations"] = json!(512);
+    sobol["bootstrap"] = json!(100);
+    sobol["estimators"] = json!("Saltelli sampling");
     sobol["results"] = json!([{
         "intervention": r.comparisons[0].intervention,
         "mean_net": {"value": 3.1e6, "mcse": 2.3e5},
@@ -614,11 +619,13 @@ fn sobol_and_voi(r: &RunResults) -> [Value; 2] {
              "total": 0.31, "total_ci": [0.26, 0.37]},
             {"input": "kostnad_hvb_per_år", "first_order": null, "first_order_ci": [null, null],
              "total": 0.02, "total_ci": [null, null]},
-            {"input": "without_indices"}
+            {"input": "insatskostnad_per_familj", "first_order": 0.02,
+             "first_order_ci": [0.0, 0.05], "total": 0.3, "total_ci": [0.2, 0.4]}
         ]
     }]);
     let mut voi = header("socinv.voi/1");
     voi["currency"] = json!("SEK");
+    voi["method"] = json!("regression");
     voi["cohort"] = json!(25);
     voi["options"] = json!([
         {"name": r.comparisons[0].baseline, "expected_net": 0.0},
@@ -642,11 +649,65 @@ fn sensitivity_charts_appear_when_their_json_is_given() {
         let html = render_with(r, &values, &options(lang)).unwrap();
         assert_self_contained(&html);
         let doc = Html::parse_document(&html);
-        // one section for the intervention; one for VOI, a decision among all the arms
+        // one section for the intervention (tornado, sweep, threshold); one apart for analysts
+        // and researchers (Sobol, VOI), after the decision part
         let sections: Vec<ElementRef> = doc.select(&sel("section.sensitivity")).collect();
         assert_eq!(sections.len(), 2);
         let titles = chart_titles(sections[0]);
-        assert!(chart_titles(sections[1]).is_empty());
+        let research = sections[1];
+        assert!(research.value().classes().any(|c| c == "research"));
+        let heading = text(research.select(&sel("h2")).next().unwrap());
+        let apart = match lang {
+            Lang::Sv => "För analytiker och forskare",
+            Lang::En => "For analysts and researchers",
+        };
+        assert!(heading.starts_with(apart), "{heading}");
+        let ids: Vec<&str> = doc
+            .select(&sel("main > section"))
+            .filter_map(|s| s.value().id())
+            .collect();
+        let at = |id: &str| ids.iter().position(|i| *i == id);
+        assert!(
+            at("kanslighet") > at("insats-1") && at("kanslighet") > at("val"),
+            "{ids:?}"
+        );
+        assert_eq!(
+            chart_titles(research),
+            [match lang {
+                Lang::Sv => "Hur mycket av osäkerheten kommer från varje antagande? (Sobol)",
+                Lang::En => "How much of the uncertainty comes from each assumption? (Sobol)",
+            }]
+        );
+        // Sobol rows by first-order index; the total that is mostly interaction with chance
+        // is flagged
+        let rows: Vec<Vec<String>> = research
+            .select(&sel("figure"))
+            .find(|f| f.select(&sel("svg")).next().is_some())
+            .unwrap()
+            .select(&sel("tbody tr"))
+            .map(|tr| tr.select(&sel("td")).map(text).collect())
+            .collect();
+        let firsts: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+        let chance_words = match lang {
+            Lang::Sv => "slumpen i målgruppen",
+            Lang::En => "chance in the cohort",
+        };
+        assert_eq!(
+            firsts,
+            [
+                EFFECT,
+                "insatskostnad_per_familj",
+                chance_words,
+                "kostnad_hvb_per_år"
+            ]
+        );
+        let flagged: Vec<&str> = rows
+            .iter()
+            .filter(|r| r[2].ends_with('†'))
+            .map(|r| r[0].as_str())
+            .collect();
+        assert_eq!(flagged, ["insatskostnad_per_familj"]);
+        assert_eq!(research.select(&sel("tr.chance-driven")).count(), 1);
         let expect = match lang {
             Lang::Sv => [
                 "Vilka antaganden flyttar medelnettot mest?".to_string(),
@@ -656,7 +717,6 @@ fn sensitivity_charts_appear_when_their_json_is_given() {
                     "Sannolikheten för positivt netto över {EFFECT} och insatskostnad_per_familj"
                 ),
                 format!("Brytpunkt: vilket värde på {EFFECT} behövs?"),
-                "Hur mycket av osäkerheten kommer från varje antagande? (Sobol)".to_string(),
             ],
             Lang::En => [
                 "Which assumptions move the mean net most?".to_string(),
@@ -666,7 +726,6 @@ fn sensitivity_charts_appear_when_their_json_is_given() {
                     "The probability of a positive net over {EFFECT} and insatskostnad_per_familj"
                 ),
                 format!("Break-even: what value of {EFFECT} is needed?"),
-                "How much of the uncertainty comes from each assumption? (Sobol)".to_string(),
             ],
         };
         assert_eq!(titles, expect);
@@ -697,19 +756,67 @@ fn sensitivity_charts_appear_when_their_json_is_given() {
     }
 }
 
+/// The fill and stroke colours (`#RRGGBB`) of the chart titled `title`.
+fn chart_colours(doc: &Html, title: &str) -> Vec<String> {
+    let svg = doc
+        .select(&sel("svg.chart"))
+        .find(|svg| text(svg.select(&sel("title")).next().unwrap()) == title)
+        .unwrap_or_else(|| panic!("no chart titled {title:?}"));
+    let mut colours: Vec<String> = svg
+        .descendants()
+        .filter_map(|n| n.value().as_element())
+        .flat_map(|e| [e.attr("fill"), e.attr("stroke")])
+        .flatten()
+        .filter(|c| c.starts_with('#'))
+        .map(str::to_uppercase)
+        .collect();
+    colours.sort();
+    colours.dedup();
+    colours
+}
+
+/// The tornado's bars are neither a loss nor a gain: neutral slate grey and sky blue, never the
+/// vermillion of a loss or the blue of a gain, which the net's distribution keeps.
 #[test]
-fn sparse_sobol_and_voi_outputs_are_tolerated() {
+fn the_tornado_is_in_neutral_colours_and_vermillion_stays_for_losses() {
+    const VERMILLION: &str = "#D55E00";
+    const GAIN_BLUE: &str = "#0072B2";
     let (_, _, r) = familjestod();
-    let values = [
+    let html = render_with(r, &sensitivity_values(), &options(Lang::En)).unwrap();
+    let doc = Html::parse_document(&html);
+    let tornado = chart_colours(&doc, "Which assumptions move the mean net most?");
+    for neutral in ["#4D5B6A", "#56B4E9"] {
+        assert!(tornado.iter().any(|c| c == neutral), "{tornado:?}");
+    }
+    for signed in [VERMILLION, GAIN_BLUE] {
+        assert!(!tornado.iter().any(|c| c == signed), "{tornado:?}");
+    }
+    // the shipped scenario's net is below zero in some simulations: the loss side is vermillion
+    assert!(r.comparisons[0].net.p5 < 0.0);
+    let net = chart_colours(&doc, "How large will the net be?");
+    assert!(net.iter().any(|c| c == VERMILLION), "{net:?}");
+}
+
+/// The report reads socinv's own outputs into their types: an output with fields missing is
+/// refused, naming the input and the field, instead of being guessed at.
+#[test]
+fn sparse_sobol_and_voi_outputs_are_refused() {
+    let (_, _, r) = familjestod();
+    for value in [
         json!({"schema": "socinv.voi/1", "evpi": 1000.0}),
         json!({"schema": "socinv.sobol/1", "results": [{"intervention": "not this one"}]}),
         json!({"schema": "socinv.sobol/1"}),
-    ];
-    let html = render_with(r, &values, &options(Lang::En)).unwrap();
-    assert_self_contained(&html);
-    let doc = Html::parse_document(&html);
-    let body: String = doc.select(&sel("section.sensitivity")).map(text).collect();
-    assert!(body.contains("SEK\u{a0}1,000"), "{body}");
+    ] {
+        let m = usage_error(r, &[value]);
+        assert!(
+            m.starts_with("sensitivity input 1 (socinv.") && m.contains("cannot be read"),
+            "{m}"
+        );
+        assert!(
+            m.contains("missing field") || m.contains("invalid type"),
+            "{m}"
+        );
+    }
 }
 
 fn usage_error(r: &RunResults, values: &[Value]) -> String {

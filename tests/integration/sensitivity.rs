@@ -4,7 +4,7 @@ use crate::common::{run, scenario, settings};
 use socinv::results::ComparisonSamples;
 use socinv::sensitivity::precision::{BATCH, run_to_precision};
 use socinv::sensitivity::sweep::{Axis, sweep};
-use socinv::sensitivity::threshold::{Target, threshold};
+use socinv::sensitivity::threshold::{Target, ThresholdStatus, threshold};
 use socinv::sensitivity::tornado::{Others, tornado};
 use socinv::sensitivity::{Analysis, Metric};
 use socinv::sim::simulate;
@@ -58,7 +58,7 @@ fn threshold_of_a_linear_net_is_its_analytic_root() {
     let a = analysis(&sc, n);
     let r = threshold(&a, "a", Target::parse("net=-150").unwrap()).unwrap();
     let t = &r.results[0];
-    assert_eq!(t.status, "found");
+    assert_eq!(t.status, ThresholdStatus::Found);
     let (value, mcse) = (t.value.unwrap(), t.value_mcse.unwrap());
     // E[net | a] = −(100 + 10a + 2·5 + 5) = −150  ⇔  a = 3.5
     assert!(mcse > 0.0 && mcse < 0.1, "mcse {mcse}");
@@ -77,9 +77,11 @@ fn threshold_of_a_linear_net_is_its_analytic_root() {
 fn threshold_says_when_the_target_is_out_of_reach() {
     let sc = scenario(LINEAR);
     let r = threshold(&analysis(&sc, 200), "a", Target::parse("net=0").unwrap()).unwrap();
-    assert_eq!(r.results[0].status, "not_met");
+    assert_eq!(r.results[0].status, ThresholdStatus::NotMet);
     assert!(r.results[0].value.is_none());
-    assert!(r.results[0].statement.contains("not met"));
+    let json = serde_json::to_value(&r).unwrap();
+    let statement = json["results"][0]["statement"].as_str().unwrap();
+    assert!(statement.contains("not met"), "{statement}");
 }
 
 #[test]

@@ -30,6 +30,8 @@ pub(super) const SKY: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
 pub(super) const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
 /// Okabe–Ito orange: the second series.
 pub(super) const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+/// Neutral slate grey: the tornado's low values (a bar is neither a loss nor a gain).
+pub(super) const SLATE: RGBColor = RGBColor(0x4D, 0x5B, 0x6A);
 /// Okabe–Ito bluish green: markers of thresholds.
 pub(super) const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
 
@@ -924,7 +926,9 @@ pub(super) struct TornadoBar {
 }
 
 /// The tornado: for each parameter a bar from the base to the metric at its low quantile and one
-/// to the metric at its high quantile, largest swing on top.
+/// to the metric at its high quantile, largest swing on top; in neutral colours (slate grey for
+/// low, sky blue for high), as a bar is neither a loss nor a gain: vermillion and blue stay for
+/// losses and gains.
 pub(super) fn tornado(
     text: &ChartText,
     bars: &[TornadoBar],
@@ -956,7 +960,7 @@ pub(super) fn tornado(
         let b0 = units.v(base);
         for (i, b) in bars.iter().enumerate() {
             let c = n - i as f64 - 0.5;
-            for (v, color) in [(b.at_low, SKY), (b.at_high, ORANGE)] {
+            for (v, color) in [(b.at_low, SLATE), (b.at_high, SKY)] {
                 chart.draw_series(std::iter::once(Rectangle::new(
                     [(b0, c - 0.3), (units.v(v), c + 0.3)],
                     color.mix(0.85).filled(),
@@ -971,8 +975,8 @@ pub(super) fn tornado(
             root,
             &chart,
             &[
-                (legend_words.0, Mark::Swatch(SKY.mix(0.85))),
-                (legend_words.1, Mark::Swatch(ORANGE.mix(0.85))),
+                (legend_words.0, Mark::Swatch(SLATE.mix(0.85))),
+                (legend_words.1, Mark::Swatch(SKY.mix(0.85))),
             ],
         )?;
         Ok(())

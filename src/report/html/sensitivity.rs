@@ -1,171 +1,30 @@
-//! The sensitivity analyses in the report, read from their JSON outputs.
+//! The sensitivity analyses in the report, read from their JSON outputs into the schema's types
+//! (`crate::schema`): each file by its `schema` field, checked against the results' scenario.
 //!
-//! `socinv.tornado/1`, `socinv.sweep/1` and `socinv.threshold/1` are read into lenient mirrors of
-//! their types (every field optional, unknown fields ignored), so a later version that adds
-//! fields still renders. `socinv.sobol/1` and `socinv.voi/1` are read from the JSON value by
-//! looking for the fields they are expected to carry (per intervention `results[]`; Sobol
-//! indices as an array of objects with `parameter` and first-order/total indices; VOI `evpi` and
-//! `evppi`), each index or value either a number or an estimate `{value, mcse}`; whatever is
-//! missing is left out.
+//! Tornado, sweep and threshold sit with their intervention, in the decision part; Sobol indices
+//! and the value of information in a part of their own for analysts and researchers, after the
+//! decision (see [`research_section`]).
+//!
+//! May import: `schema`, `results`, `scenario`, `error` and the report's own modules.
 
 use super::charts::{self, Curve, TornadoBar, Units};
 use super::fmt;
 use super::{Ctx, Lang, esc};
 use crate::error::{Error, Result};
 use crate::results::{Comparison, RunResults, SCHEMA as RESULT_SCHEMA};
-use indexmap::IndexMap;
-use serde::Deserialize;
+use crate::schema::{
+    self, Estimate, Metric, Others, SensitivityOutput, SobolReport, SobolResult, SweepReport,
+    ThresholdReport, ThresholdStatus, TornadoReport, VoiReport,
+};
 use serde_json::Value;
 use std::fmt::Write as _;
 
-/// The schemas the report reads.
-pub(super) const SCHEMAS: [&str; 5] = [
-    "socinv.tornado/1",
-    "socinv.sweep/1",
-    "socinv.threshold/1",
-    "socinv.sobol/1",
-    "socinv.voi/1",
-];
-
 /// One sensitivity analysis, validated against the results.
 pub(super) struct Loaded {
-    pub schema: String,
-    pub header: Header,
-    pub kind: Kind,
+    pub output: SensitivityOutput,
 }
 
-pub(super) enum Kind {
-    Tornado(Tornado),
-    Sweep(Sweep),
-    Threshold(Threshold),
-    Sobol(Value),
-    Voi(Value),
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct Header {
-    pub iterations: Option<u64>,
-    pub seed: Option<u64>,
-    pub perspective: Option<String>,
-    pub fixed: IndexMap<String, Value>,
-}
-
-#[derive(Clone, Copy, Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct Est {
-    pub value: Option<f64>,
-    pub mcse: Option<f64>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct Tornado {
-    pub metric: Option<String>,
-    pub low: Option<f64>,
-    pub high: Option<f64>,
-    pub others: Option<String>,
-    pub results: Vec<TornadoResult>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct TornadoResult {
-    pub intervention: String,
-    pub base: Est,
-    pub bars: Vec<Bar>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct Bar {
-    pub parameter: String,
-    pub low_value: Option<f64>,
-    pub high_value: Option<f64>,
-    pub at_low: Est,
-    pub at_high: Est,
-    pub swing: Est,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct Sweep {
-    pub axes: Vec<Axis>,
-    pub points: Vec<SweepPoint>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct Axis {
-    pub parameter: String,
-    pub values: Vec<f64>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct SweepPoint {
-    pub values: Vec<f64>,
-    pub results: Vec<PointResult>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct PointResult {
-    pub intervention: String,
-    pub net: Est,
-    pub net_p5: Option<f64>,
-    pub net_p95: Option<f64>,
-    pub prob_net_positive: Est,
-    pub prob_payback: Est,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct Threshold {
-    pub parameter: String,
-    pub target: Option<Target>,
-    pub search_range: Option<[f64; 2]>,
-    pub results: Vec<ThresholdResult>,
-    pub break_even: Vec<BreakEven>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct Target {
-    pub metric: String,
-    pub value: f64,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct ThresholdResult {
-    pub intervention: String,
-    pub status: String,
-    pub value: Option<f64>,
-    pub value_mcse: Option<f64>,
-    pub statement: String,
-    pub curve: Vec<CurvePoint>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct CurvePoint {
-    pub value: f64,
-    pub metric: Est,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub(super) struct BreakEven {
-    pub intervention: String,
-    pub outcome: String,
-    pub achieved_per_participant: Option<f64>,
-    pub cost_per_participant: Option<f64>,
-    pub value_per_avoided: Option<f64>,
-    pub break_even_per_participant: Option<f64>,
-}
-
-/// Checks each value's schema and scenario and reads it.
+/// Checks each value's schema and scenario and reads it into its type.
 pub(super) fn load(results: &RunResults, values: &[Value]) -> Result<Vec<Loaded>> {
     let sc = &results.scenario;
     let mut out = Vec::new();
@@ -184,10 +43,10 @@ pub(super) fn load(results: &RunResults, values: &[Value]) -> Result<Vec<Loaded>
                  tornado|sweep|threshold|sobol|voi --json FILE`"
             )));
         }
-        if !SCHEMAS.contains(&schema) {
+        if !schema::SCHEMAS.contains(&schema) {
             return Err(Error::Usage(format!(
                 "sensitivity input {n} has the unknown schema \"{schema}\"; the report reads {}",
-                SCHEMAS.join(", ")
+                schema::SCHEMAS.join(", ")
             )));
         }
         let file = v.get("file").and_then(Value::as_str).unwrap_or("?");
@@ -209,44 +68,44 @@ pub(super) fn load(results: &RunResults, values: &[Value]) -> Result<Vec<Loaded>
                 sc.name
             )));
         }
-        let bad = |e: serde_json::Error| {
-            Error::Usage(format!(
-                "sensitivity input {n} ({schema}) cannot be read: {e}"
-            ))
-        };
-        let header: Header = serde_json::from_value(v.clone()).map_err(bad)?;
-        let kind = match schema {
-            "socinv.tornado/1" => Kind::Tornado(serde_json::from_value(v.clone()).map_err(bad)?),
-            "socinv.sweep/1" => Kind::Sweep(serde_json::from_value(v.clone()).map_err(bad)?),
-            "socinv.threshold/1" => {
-                Kind::Threshold(serde_json::from_value(v.clone()).map_err(bad)?)
-            }
-            "socinv.sobol/1" => Kind::Sobol(v.clone()),
-            _ => Kind::Voi(v.clone()),
-        };
-        out.push(Loaded {
-            schema: schema.to_string(),
-            header,
-            kind,
-        });
+        let output = SensitivityOutput::from_json(v.clone()).map_err(|e| match e {
+            Error::Usage(m) => Error::Usage(format!("sensitivity input {n} {m}")),
+            other => other,
+        })?;
+        out.push(Loaded { output });
     }
     Ok(out)
 }
 
+/// A number that is defined (not NaN or infinite).
+fn finite(v: f64) -> Option<f64> {
+    v.is_finite().then_some(v)
+}
+
 impl Loaded {
+    fn header(&self) -> &schema::Header {
+        self.output.header()
+    }
+
+    /// `--set` values as the JSON writes them.
+    fn fixed(&self, between: &str) -> Vec<String> {
+        self.header()
+            .fixed
+            .iter()
+            .map(|(k, v)| {
+                let v = serde_json::to_string(v).unwrap_or_default();
+                format!("{}{between}{}", esc(k), esc(&v))
+            })
+            .collect()
+    }
+
     /// What was run, for the footer: the schema, then [`Loaded::run_note`]'s parts with
     /// `--set` as on the command line.
     pub(super) fn footer_line(&self, ctx: &Ctx) -> String {
-        let mut parts = vec![format!("<code>{}</code>", esc(&self.schema))];
+        let mut parts = vec![format!("<code>{}</code>", esc(&self.header().schema))];
         parts.extend(self.size_seed_perspective(ctx));
-        if !self.header.fixed.is_empty() {
-            let fixed: Vec<String> = self
-                .header
-                .fixed
-                .iter()
-                .map(|(k, v)| format!("{}={}", esc(k), esc(&v.to_string())))
-                .collect();
-            parts.push(format!("--set {}", fixed.join(" ")));
+        if !self.header().fixed.is_empty() {
+            parts.push(format!("--set {}", self.fixed("=").join(" ")));
         }
         parts.join(", ")
     }
@@ -254,17 +113,11 @@ impl Loaded {
     /// "1 000 iterationer per körning, frö 1, perspektiv: alla aktörer".
     fn run_note(&self, ctx: &Ctx) -> String {
         let mut parts = self.size_seed_perspective(ctx);
-        if !self.header.fixed.is_empty() {
-            let fixed: Vec<String> = self
-                .header
-                .fixed
-                .iter()
-                .map(|(k, v)| format!("{} = {}", esc(k), esc(&v.to_string())))
-                .collect();
+        if !self.header().fixed.is_empty() {
             parts.push(format!(
                 "{} {}",
                 ctx.t("fixerat:", "fixed:"),
-                fixed.join(", ")
+                self.fixed(" = ").join(", ")
             ));
         }
         parts.join(", ")
@@ -273,27 +126,21 @@ impl Loaded {
     /// The size of the analysis (a Sobol analysis counts its model evaluations), its seed and
     /// its point of view.
     fn size_seed_perspective(&self, ctx: &Ctx) -> Vec<String> {
-        let h = &self.header;
-        let mut parts = Vec::new();
-        if let Some(n) = h.iterations {
-            let unit = if matches!(self.kind, Kind::Sobol(_)) {
-                ctx.t("modellkörningar", "model evaluations")
-            } else {
-                ctx.t("iterationer per körning", "iterations per run")
-            };
-            parts.push(format!("{} {unit}", fmt::number(ctx.lang, n as f64, 0)));
-        }
-        if let Some(s) = h.seed {
-            parts.push(format!("{} {s}", ctx.t("frö", "seed")));
-        }
-        if let Some(p) = &h.perspective {
-            parts.push(format!(
+        let h = self.header();
+        let unit = if matches!(self.output, SensitivityOutput::Sobol(_)) {
+            ctx.t("modellkörningar", "model evaluations")
+        } else {
+            ctx.t("iterationer per körning", "iterations per run")
+        };
+        vec![
+            format!("{} {unit}", fmt::number(ctx.lang, h.iterations as f64, 0)),
+            format!("{} {}", ctx.t("frö", "seed"), h.seed),
+            format!(
                 "{}: {}",
                 ctx.t("perspektiv", "perspective"),
-                perspective(ctx, p)
-            ));
-        }
-        parts
+                perspective(ctx, &h.perspective)
+            ),
+        ]
     }
 }
 
@@ -306,7 +153,8 @@ fn perspective(ctx: &Ctx, p: &str) -> String {
     }
 }
 
-/// The sensitivity analyses of one intervention, if any.
+/// The sensitivity analyses of one intervention that bear on the decision (tornado, sweep,
+/// threshold), if any.
 pub(super) fn section(
     ctx: &Ctx,
     out: &mut String,
@@ -316,20 +164,11 @@ pub(super) fn section(
 ) -> Result<()> {
     let mut body = String::new();
     for a in analyses {
-        match &a.kind {
-            Kind::Tornado(t) => tornado(ctx, &mut body, a, t, c)?,
-            Kind::Sweep(s) => sweep(ctx, &mut body, a, s, c)?,
-            Kind::Threshold(t) => threshold(ctx, &mut body, a, t, c)?,
-            Kind::Sobol(v) => {
-                if let Some(r) = for_intervention(v, &c.intervention) {
-                    sobol(ctx, &mut body, a, r)?;
-                }
-            }
-            Kind::Voi(v) => {
-                if let Some(r) = for_intervention(v, &c.intervention) {
-                    voi(ctx, &mut body, a, r);
-                }
-            }
+        match &a.output {
+            SensitivityOutput::Tornado(t) => tornado(ctx, &mut body, a, t, c)?,
+            SensitivityOutput::Sweep(s) => sweep(ctx, &mut body, a, s, c)?,
+            SensitivityOutput::Threshold(t) => threshold(ctx, &mut body, a, t, c)?,
+            SensitivityOutput::Sobol(_) | SensitivityOutput::Voi(_) => {}
         }
     }
     if !body.is_empty() {
@@ -353,33 +192,63 @@ pub(super) fn section(
     Ok(())
 }
 
-/// Sobol and VOI outputs that are not broken down by intervention.
-pub(super) fn general_section(ctx: &Ctx, out: &mut String, analyses: &[Loaded]) -> Result<()> {
-    let names: Vec<&str> = ctx
-        .r
-        .comparisons
-        .iter()
-        .map(|c| c.intervention.as_str())
-        .collect();
+/// The part for analysts and researchers, after the decision part: the value of information (a
+/// `socinv voi` output, or else the EVPI every run computes), then the Sobol indices of each
+/// intervention.
+pub(super) fn research_section(ctx: &Ctx, out: &mut String, analyses: &[Loaded]) -> Result<()> {
     let mut body = String::new();
+    // the value of information first: its table may break between rows, so the part's heading
+    // is not held to the foot of a page by the Sobol chart's unbreakable block
     for a in analyses {
-        match &a.kind {
-            Kind::Sobol(v) if !per_intervention(v, &names) => sobol(ctx, &mut body, a, v)?,
-            Kind::Voi(v) if !per_intervention(v, &names) => voi(ctx, &mut body, a, v),
-            _ => {}
+        if let SensitivityOutput::Voi(v) = &a.output {
+            voi(ctx, &mut body, a, v);
         }
     }
-    if !analyses.iter().any(|a| matches!(a.kind, Kind::Voi(_))) {
+    if !analyses
+        .iter()
+        .any(|a| matches!(a.output, SensitivityOutput::Voi(_)))
+    {
         evpi_of_run(ctx, &mut body);
+    }
+    let several = ctx.r.comparisons.len() > 1;
+    for c in &ctx.r.comparisons {
+        for a in analyses {
+            if let SensitivityOutput::Sobol(s) = &a.output
+                && let Some(r) = s.results.iter().find(|r| r.intervention == c.intervention)
+            {
+                sobol(
+                    ctx,
+                    &mut body,
+                    a,
+                    s,
+                    r,
+                    several.then_some(c.intervention.as_str()),
+                )?;
+            }
+        }
     }
     if !body.is_empty() {
         let _ = write!(
             out,
-            "<section class=\"sensitivity\" id=\"kanslighet\">\n<h2>{}<span class=\"vs\">{}</span></h2>\n{body}</section>\n",
-            ctx.t("Känslighetsanalys", "Sensitivity analysis"),
+            "<section class=\"sensitivity research\" id=\"kanslighet\">\n<h2>{}<span class=\"vs\">{}</span></h2>\n\
+             <p class=\"read research-note\">{}</p>\n{body}</section>\n",
             ctx.t(
-                "beslutet som helhet: ordinarie arbetssätt eller en insats",
-                "the decision as a whole: ordinary practice or an intervention"
+                "För analytiker och forskare",
+                "For analysts and researchers"
+            ),
+            ctx.t(
+                "fördjupning: varians och värdet av mer kunskap",
+                "in depth: variance and the value of more evidence"
+            ),
+            ctx.t(
+                "Den här delen behövs inte för beslutet. Den visar vad bättre kunskap före \
+                 beslutet skulle vara värd (värdet av information) och hur osäkerheten i nettot \
+                 fördelar sig på antagandena (Sobolindex), för den som granskar modellen eller \
+                 planerar en utvärdering.",
+                "This part is not needed for the decision. It shows what better evidence before \
+                 the decision would be worth (the value of information) and how the uncertainty \
+                 of the net divides among the assumptions (Sobol indices), for those who review \
+                 the model or plan an evaluation."
             )
         );
     }
@@ -437,100 +306,63 @@ fn evpi_of_run(ctx: &Ctx, out: &mut String) {
     out.push_str("</tbody></table></div>\n</figure>\n");
 }
 
-/// Whether a Sobol/VOI output has results per intervention (naming one of ours).
-fn per_intervention(v: &Value, names: &[&str]) -> bool {
-    v.get("results")
-        .and_then(Value::as_array)
-        .is_some_and(|rs| {
-            rs.iter().any(|r| {
-                r.get("intervention")
-                    .and_then(Value::as_str)
-                    .is_some_and(|n| names.contains(&n))
-            })
-        })
-}
-
-/// The result object of one intervention in a Sobol/VOI output.
-fn for_intervention<'v>(v: &'v Value, name: &str) -> Option<&'v Value> {
-    v.get("results")?
-        .as_array()?
-        .iter()
-        .find(|r| r.get("intervention").and_then(Value::as_str) == Some(name))
-}
-
-/// A number, or the value of an estimate `{value|estimate|mean, mcse|se}`.
-fn num(v: Option<&Value>) -> (Option<f64>, Option<f64>) {
-    match v {
-        Some(Value::Number(n)) => (n.as_f64(), None),
-        Some(Value::Object(o)) => {
-            let value = ["value", "estimate", "mean", "index"]
-                .iter()
-                .find_map(|k| o.get(*k).and_then(Value::as_f64));
-            let mcse = ["mcse", "se", "sd_error"]
-                .iter()
-                .find_map(|k| o.get(*k).and_then(Value::as_f64));
-            (value, mcse)
-        }
-        _ => (None, None),
-    }
-}
-
-fn first_of<'v>(o: &'v Value, keys: &[&str]) -> Option<&'v Value> {
-    keys.iter().find_map(|k| o.get(*k))
-}
-
 /// How a metric's values are shown.
-fn metric_units(ctx: &Ctx, metric: &str) -> Units {
+fn metric_units(ctx: &Ctx, metric: Metric) -> Units {
     match metric {
-        "prob_net_positive" | "payback" => Units::Share(ctx.lang),
-        "roi" => Units::Plain(ctx.lang),
-        _ => Units::Money(ctx.chart_money.clone(), fmt::Scale::One),
+        Metric::ProbNetPositive | Metric::Payback => Units::Share(ctx.lang),
+        Metric::Roi => Units::Plain(ctx.lang),
+        Metric::Net => Units::Money(ctx.chart_money.clone(), fmt::Scale::One),
     }
 }
 
 /// The metric in words, as the subject of a sentence.
-fn metric_words<'a>(ctx: &Ctx, metric: &str) -> &'a str {
+fn metric_words<'a>(ctx: &Ctx, metric: Metric) -> &'a str {
     match (ctx.lang, metric) {
-        (Lang::Sv, "prob_net_positive") => "sannolikheten för ett positivt netto",
-        (Lang::En, "prob_net_positive") => "the probability of a positive net",
-        (Lang::Sv, "payback") => "sannolikheten för återbetalning inom perioden",
-        (Lang::En, "payback") => "the probability of payback within the horizon",
-        (Lang::Sv, "roi") => "avkastningen (förväntat netto ÷ förväntad investering)",
-        (Lang::En, "roi") => "the ROI (mean net ÷ mean investment)",
-        (Lang::Sv, _) => "medelnettot",
-        (Lang::En, _) => "the mean net",
+        (Lang::Sv, Metric::ProbNetPositive) => "sannolikheten för ett positivt netto",
+        (Lang::En, Metric::ProbNetPositive) => "the probability of a positive net",
+        (Lang::Sv, Metric::Payback) => "sannolikheten för återbetalning inom perioden",
+        (Lang::En, Metric::Payback) => "the probability of payback within the horizon",
+        (Lang::Sv, Metric::Roi) => "avkastningen (förväntat netto ÷ förväntad investering)",
+        (Lang::En, Metric::Roi) => "the ROI (mean net ÷ mean investment)",
+        (Lang::Sv, Metric::Net) => "medelnettot",
+        (Lang::En, Metric::Net) => "the mean net",
     }
 }
 
 /// The axis title of a metric.
-fn metric_axis<'a>(ctx: &Ctx, metric: &str) -> &'a str {
+fn metric_axis<'a>(ctx: &Ctx, metric: Metric) -> &'a str {
     match (ctx.lang, metric) {
-        (Lang::Sv, "prob_net_positive") => "Sannolikhet för positivt netto",
-        (Lang::En, "prob_net_positive") => "Probability of a positive net",
-        (Lang::Sv, "payback") => "Sannolikhet för återbetalning",
-        (Lang::En, "payback") => "Probability of payback",
-        (Lang::Sv, "roi") => "Netto ÷ investering",
-        (Lang::En, "roi") => "Net ÷ investment",
-        (Lang::Sv, _) => "Medelnetto",
-        (Lang::En, _) => "Mean net",
+        (Lang::Sv, Metric::ProbNetPositive) => "Sannolikhet för positivt netto",
+        (Lang::En, Metric::ProbNetPositive) => "Probability of a positive net",
+        (Lang::Sv, Metric::Payback) => "Sannolikhet för återbetalning",
+        (Lang::En, Metric::Payback) => "Probability of payback",
+        (Lang::Sv, Metric::Roi) => "Netto ÷ investering",
+        (Lang::En, Metric::Roi) => "Net ÷ investment",
+        (Lang::Sv, Metric::Net) => "Medelnetto",
+        (Lang::En, Metric::Net) => "Mean net",
     }
 }
 
-/// A metric's estimate, rounded to its MCSE, as HTML.
-fn show(ctx: &Ctx, metric: &str, e: Est) -> String {
+/// A value without its Monte Carlo error (a target, a curve's point).
+fn exact(value: f64) -> Estimate {
+    Estimate { value, mcse: 0.0 }
+}
+
+/// A metric's estimate, rounded to its MCSE, as HTML ("–" when undefined).
+fn show(ctx: &Ctx, metric: Metric, e: Estimate) -> String {
     show_with(ctx, &ctx.money, metric, e)
 }
 
 /// [`show`] as plain text, for a chart's label (plotters escapes it).
-fn show_in_chart(ctx: &Ctx, metric: &str, e: Est) -> String {
+fn show_in_chart(ctx: &Ctx, metric: Metric, e: Estimate) -> String {
     show_with(ctx, &ctx.chart_money, metric, e)
 }
 
-fn show_with(ctx: &Ctx, money: &fmt::Money, metric: &str, e: Est) -> String {
-    let Some(v) = e.value else {
+fn show_with(ctx: &Ctx, money: &fmt::Money, metric: Metric, e: Estimate) -> String {
+    let Some(v) = finite(e.value) else {
         return "–".into();
     };
-    let mcse = e.mcse.unwrap_or(0.0);
+    let mcse = finite(e.mcse).unwrap_or(0.0);
     match metric_units(ctx, metric) {
         Units::Share(_) => ctx.pct(v),
         Units::Plain(lang) => fmt::quantity(lang, v, fmt::mean_exponent(v, mcse)),
@@ -539,28 +371,34 @@ fn show_with(ctx: &Ctx, money: &fmt::Money, metric: &str, e: Est) -> String {
 }
 
 /// The quantile as "P10".
-fn p_label(q: Option<f64>, default: &str) -> String {
-    q.map_or(default.to_string(), |q| format!("P{}", (q * 100.0).round()))
+fn p_label(q: f64) -> String {
+    format!("P{}", (q * 100.0).round())
 }
 
-fn tornado(ctx: &Ctx, out: &mut String, a: &Loaded, t: &Tornado, c: &Comparison) -> Result<()> {
+fn tornado(
+    ctx: &Ctx,
+    out: &mut String,
+    a: &Loaded,
+    t: &TornadoReport,
+    c: &Comparison,
+) -> Result<()> {
     let Some(r) = t.results.iter().find(|r| r.intervention == c.intervention) else {
         return Ok(());
     };
-    let metric = t.metric.as_deref().unwrap_or("net");
-    let bars: Vec<&Bar> = r
+    let metric = t.metric;
+    let bars: Vec<&schema::Bar> = r
         .bars
         .iter()
-        .filter(|b| b.at_low.value.is_some() && b.at_high.value.is_some())
+        .filter(|b| b.at_low.value.is_finite() && b.at_high.value.is_finite())
         .take(12)
         .collect();
-    let Some(base) = r.base.value else {
+    let Some(base) = finite(r.base.value) else {
         return Ok(());
     };
     if bars.is_empty() {
         return Ok(());
     }
-    let (pl, ph) = (p_label(t.low, "P10"), p_label(t.high, "P90"));
+    let (pl, ph) = (p_label(t.low), p_label(t.high));
     let lang = ctx.lang;
     let chart_bars: Vec<TornadoBar> = bars
         .iter()
@@ -571,8 +409,8 @@ fn tornado(ctx: &Ctx, out: &mut String, a: &Loaded, t: &Tornado, c: &Comparison)
                 value_with_unit(ctx, &b.parameter, b.low_value),
                 value_with_unit(ctx, &b.parameter, b.high_value)
             ),
-            at_low: b.at_low.value.unwrap_or(base),
-            at_high: b.at_high.value.unwrap_or(base),
+            at_low: b.at_low.value,
+            at_high: b.at_high.value,
         })
         .collect();
     let title = match lang {
@@ -599,12 +437,12 @@ fn tornado(ctx: &Ctx, out: &mut String, a: &Loaded, t: &Tornado, c: &Comparison)
             )
         })
         .collect();
-    let others = match t.others.as_deref() {
-        Some("median") => ctx.t(
+    let others = match t.others {
+        Others::Median => ctx.t(
             "övriga antaganden på sina medianer",
             "the other assumptions at their medians",
         ),
-        _ => ctx.t(
+        Others::Vary => ctx.t(
             "övriga antaganden osäkra som vanligt",
             "the other assumptions uncertain as usual",
         ),
@@ -637,14 +475,14 @@ fn tornado(ctx: &Ctx, out: &mut String, a: &Loaded, t: &Tornado, c: &Comparison)
     let read = match lang {
         Lang::Sv => format!(
             "Det lodräta strecket är basvärdet ({}). Staplarna visar hur {} ändras när ett \
-             antagande i taget sätts till ett lågt ({pl}, blått) eller högt ({ph}, orange) värde, \
+             antagande i taget sätts till ett lågt ({pl}, mörkgrått) eller högt ({ph}, ljusgrått) värde, \
              med {others}. Längst staplar överst: där spelar osäkerheten störst roll.",
             show(ctx, metric, r.base),
             metric_words(ctx, metric),
         ),
         Lang::En => format!(
             "The vertical line is the base value ({}). The bars show how {} changes when one \
-             assumption at a time is set to a low ({pl}, blue) or high ({ph}, orange) value, with \
+             assumption at a time is set to a low ({pl}, dark grey) or high ({ph}, light grey) value, with \
              {others}. Longest bars on top: there the uncertainty matters most.",
             show(ctx, metric, r.base),
             metric_words(ctx, metric),
@@ -697,34 +535,31 @@ fn crossing(points: &[(f64, f64)], target: f64) -> Option<f64> {
     })
 }
 
-fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &Sweep, c: &Comparison) -> Result<()> {
+fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &SweepReport, c: &Comparison) -> Result<()> {
     let lang = ctx.lang;
-    fn of<'p>(p: &'p SweepPoint, name: &str) -> Option<&'p PointResult> {
+    fn of<'p>(p: &'p schema::SweepPoint, name: &str) -> Option<&'p schema::PointResult> {
         p.results.iter().find(|r| r.intervention == name)
     }
     match s.axes.as_slice() {
         [axis] => {
-            let rows: Vec<(f64, &PointResult)> = s
+            let rows: Vec<(f64, &schema::PointResult)> = s
                 .points
                 .iter()
                 .filter_map(|p| Some((*p.values.first()?, of(p, &c.intervention)?)))
-                .filter(|(_, r)| r.net.value.is_some())
+                .filter(|(_, r)| r.net.value.is_finite())
                 .collect();
             if rows.is_empty() {
                 return Ok(());
             }
             let param = &label(ctx, &axis.parameter).to_string();
-            let net: Vec<(f64, f64)> = rows
-                .iter()
-                .map(|(x, r)| (*x, r.net.value.unwrap_or(f64::NAN)))
-                .collect();
+            let net: Vec<(f64, f64)> = rows.iter().map(|(x, r)| (*x, r.net.value)).collect();
             let band: Vec<(f64, f64, f64)> = rows
                 .iter()
-                .filter_map(|(x, r)| Some((*x, r.net_p5?, r.net_p95?)))
+                .filter_map(|(x, r)| Some((*x, finite(r.net_p5)?, finite(r.net_p95)?)))
                 .collect();
             let prob: Vec<(f64, f64)> = rows
                 .iter()
-                .filter_map(|(x, r)| Some((*x, r.prob_net_positive.value?)))
+                .filter_map(|(x, r)| Some((*x, finite(r.prob_net_positive.value)?)))
                 .collect();
             let zero = crossing(&net, 0.0);
             let zero_text = match (zero, lang) {
@@ -749,7 +584,13 @@ fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &Sweep, c: &Comparison) -> 
             };
             let points_text: Vec<String> = rows
                 .iter()
-                .map(|(x, r)| format!("{} → {}", fmt::sig(lang, *x, 3), show(ctx, "net", r.net)))
+                .map(|(x, r)| {
+                    format!(
+                        "{} → {}",
+                        fmt::sig(lang, *x, 3),
+                        show(ctx, Metric::Net, r.net)
+                    )
+                })
                 .collect();
             let desc = format!("{zero_text} {}", points_text.join("; "));
             let net_svg = charts::curve(
@@ -846,7 +687,7 @@ fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &Sweep, c: &Comparison) -> 
             for (i, row) in cells.iter_mut().enumerate() {
                 for (j, cell) in row.iter_mut().enumerate() {
                     if let Some(r) = of(&s.points[i * nx + j], &c.intervention) {
-                        *cell = r.prob_net_positive.value.unwrap_or(f64::NAN);
+                        *cell = r.prob_net_positive.value;
                     }
                 }
             }
@@ -927,25 +768,24 @@ fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &Sweep, c: &Comparison) -> 
     Ok(())
 }
 
-fn threshold(ctx: &Ctx, out: &mut String, a: &Loaded, t: &Threshold, c: &Comparison) -> Result<()> {
+fn threshold(
+    ctx: &Ctx,
+    out: &mut String,
+    a: &Loaded,
+    t: &ThresholdReport,
+    c: &Comparison,
+) -> Result<()> {
     let lang = ctx.lang;
     let Some(r) = t.results.iter().find(|r| r.intervention == c.intervention) else {
         return Ok(());
     };
-    let metric = t.target.as_ref().map_or("net", |t| t.metric.as_str());
-    let target = t.target.as_ref().map_or(0.0, |t| t.value);
-    let target_text = show(
-        ctx,
-        metric,
-        Est {
-            value: Some(target),
-            mcse: None,
-        },
-    );
+    let metric = t.target.metric;
+    let target = t.target.value;
+    let target_text = show(ctx, metric, exact(target));
     let param = label(ctx, &t.parameter);
     let subject = metric_words(ctx, metric);
-    let statement = match (r.status.as_str(), r.value) {
-        ("found", Some(v)) => {
+    let statement = match (r.status, r.value) {
+        (ThresholdStatus::Found, Some(v)) => {
             let mcse = r.value_mcse.unwrap_or(0.0);
             let e = fmt::mean_exponent(v, mcse).max(fmt::decade(v.abs().max(1e-300)) - 3);
             let value = fmt::quantity(lang, v, e);
@@ -966,9 +806,8 @@ fn threshold(ctx: &Ctx, out: &mut String, a: &Loaded, t: &Threshold, c: &Compari
             }
         }
         _ => {
-            let range = t.search_range.map_or(String::new(), |[lo, hi]| {
-                format!(" ({} … {})", fmt::sig(lang, lo, 3), fmt::sig(lang, hi, 3))
-            });
+            let [lo, hi] = t.search_range;
+            let range = format!(" ({} … {})", fmt::sig(lang, lo, 3), fmt::sig(lang, hi, 3));
             match lang {
                 Lang::Sv => format!(
                     "{} når inte {target_text} någonstans inom {param}s P1–P99{range}.",
@@ -1016,14 +855,14 @@ fn threshold(ctx: &Ctx, out: &mut String, a: &Loaded, t: &Threshold, c: &Compari
     let points: Vec<(f64, f64)> = r
         .curve
         .iter()
-        .filter_map(|p| Some((p.value, p.metric.value?)))
+        .filter_map(|p| Some((p.value, finite(p.metric.value)?)))
         .collect();
     if points.len() >= 2 {
         let band: Vec<(f64, f64, f64)> = r
             .curve
             .iter()
             .filter_map(|p| {
-                let (v, m) = (p.metric.value?, p.metric.mcse?);
+                let (v, m) = (finite(p.metric.value)?, finite(p.metric.mcse)?);
                 Some((p.value, v - 1.96 * m, v + 1.96 * m))
             })
             .collect();
@@ -1034,14 +873,7 @@ fn threshold(ctx: &Ctx, out: &mut String, a: &Loaded, t: &Threshold, c: &Compari
                 .map(|(x, y)| format!(
                     "{} → {}",
                     fmt::sig(lang, *x, 3),
-                    show(
-                        ctx,
-                        metric,
-                        Est {
-                            value: Some(*y),
-                            mcse: None
-                        }
-                    )
+                    show(ctx, metric, exact(*y))
                 ))
                 .collect::<Vec<_>>()
                 .join("; ")
@@ -1068,32 +900,25 @@ fn threshold(ctx: &Ctx, out: &mut String, a: &Loaded, t: &Threshold, c: &Compari
                     format!(
                         "{} {}",
                         ctx.t("mål", "target"),
-                        show_in_chart(
-                            ctx,
-                            metric,
-                            Est {
-                                value: Some(target),
-                                mcse: None
-                            }
-                        )
+                        show_in_chart(ctx, metric, exact(target))
                     ),
                 )),
-                marker: match (r.status.as_str(), r.value) {
-                    ("found", Some(v)) => Some((v, fmt::sig(lang, v, 3))),
+                marker: match (r.status, r.value) {
+                    (ThresholdStatus::Found, Some(v)) => Some((v, fmt::sig(lang, v, 3))),
                     _ => None,
                 },
             },
         )?;
         let _ = write!(out, "<div class=\"chart-wrap\">\n{svg}</div>\n");
     }
-    let be: Vec<&BreakEven> = t
+    let be: Vec<&schema::BreakEven> = t
         .break_even
         .iter()
         .filter(|b| b.intervention == c.intervention)
         .collect();
     if !be.is_empty() {
-        let sig = |v: Option<f64>| v.map_or("–".to_string(), |v| fmt::sig(lang, v, 2));
-        let money = |v: Option<f64>| v.map_or("–".to_string(), |v| ctx.money.approx(v));
+        let sig = |v: f64| finite(v).map_or("–".to_string(), |v| fmt::sig(lang, v, 2));
+        let money = |v: f64| finite(v).map_or("–".to_string(), |v| ctx.money.approx(v));
         let _ = write!(
             out,
             "<p class=\"read\">{}</p>\n<div class=\"table-wrap\"><table>\n<thead><tr><th>{}</th>\
@@ -1142,72 +967,67 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-/// One input's Sobol indices as read: (name, first order, its error, its interval, total, its
-/// error, its interval).
+/// One input's Sobol indices, undefined values as None.
 #[derive(Debug, PartialEq)]
 struct Index {
     name: String,
     first: Option<f64>,
-    first_err: Option<f64>,
     first_ci: Option<[f64; 2]>,
     total: Option<f64>,
-    total_err: Option<f64>,
     total_ci: Option<[f64; 2]>,
 }
 
-/// A `[lo, hi]` pair of numbers.
-fn interval(v: Option<&Value>) -> Option<[f64; 2]> {
-    let a = v?.as_array()?;
-    match a.as_slice() {
-        [lo, hi] => Some([lo.as_f64()?, hi.as_f64()?]),
-        _ => None,
-    }
+/// An interval whose bounds are both defined.
+fn interval([lo, hi]: [f64; 2]) -> Option<[f64; 2]> {
+    (lo.is_finite() && hi.is_finite()).then_some([lo, hi])
 }
 
-fn sobol_indices(r: &Value) -> Vec<Index> {
-    let Some(obj) = r.as_object() else {
-        return Vec::new();
-    };
-    let named = |e: &Value| {
-        first_of(e, &["input", "parameter", "name"])
-            .and_then(Value::as_str)
-            .map(str::to_string)
-    };
-    // "indices", or else the first array of objects naming an input
-    let list = ["indices", "parameters", "inputs", "sobol"]
+/// The indices of an intervention that are defined, largest first-order index first (then
+/// largest total; undefined first-order indices last).
+fn sobol_indices(r: &SobolResult) -> Vec<Index> {
+    let mut idx: Vec<Index> = r
+        .indices
         .iter()
-        .filter_map(|k| obj.get(*k))
-        .chain(obj.values())
-        .filter_map(Value::as_array)
-        .find(|a| a.iter().any(|e| named(e).is_some()));
-    let Some(list) = list else {
-        return Vec::new();
-    };
-    list.iter()
-        .filter_map(|e| {
-            let name = named(e)?;
-            let (first, first_err) = num(first_of(
-                e,
-                &["first_order", "first", "s1", "S1", "main_effect", "main"],
-            ));
-            let (total, total_err) = num(first_of(
-                e,
-                &["total", "total_order", "st", "ST", "total_effect"],
-            ));
-            let first_ci = interval(first_of(e, &["first_order_ci", "first_ci", "s1_ci"]));
-            let total_ci = interval(first_of(e, &["total_ci", "total_order_ci", "st_ci"]));
-            Some(Index {
-                name,
-                first,
-                first_err,
-                first_ci,
-                total,
-                total_err,
-                total_ci,
-            })
+        .map(|i| Index {
+            name: i.input.clone(),
+            first: finite(i.first_order),
+            first_ci: interval(i.first_order_ci),
+            total: finite(i.total),
+            total_ci: interval(i.total_ci),
         })
         .filter(|i| i.first.is_some() || i.total.is_some())
-        .collect()
+        .collect();
+    let key = |i: &Index| {
+        (
+            i.first.unwrap_or(f64::NEG_INFINITY),
+            i.total.unwrap_or(f64::NEG_INFINITY),
+        )
+    };
+    idx.sort_by(|a, b| {
+        let (ka, kb) = (key(a), key(b));
+        kb.0.total_cmp(&ka.0).then(kb.1.total_cmp(&ka.1))
+    });
+    idx
+}
+
+/// Cohort chance's total index at or above which it counts as a material input.
+const MATERIAL_CHANCE: f64 = 0.1;
+
+/// Whether a parameter's total index is mostly interaction, which in a cohort where chance is
+/// material (its total at least [`MATERIAL_CHANCE`]) is interaction with chance: its total
+/// exceeds its first-order index by at least as much again, and by at least 0.05. Such a total
+/// says little about the parameter itself.
+fn total_driven_by_chance(i: &Index, chance_total: Option<f64>) -> bool {
+    if i.name == schema::COHORT_CHANCE || chance_total.is_none_or(|c| c < MATERIAL_CHANCE) {
+        return false;
+    }
+    match (i.first, i.total) {
+        (first, Some(total)) => {
+            let first = first.unwrap_or(0.0).max(0.0);
+            total - first >= first.max(0.05)
+        }
+        _ => false,
+    }
 }
 
 /// An input's name for readers: `cohort chance` in the report's language.
@@ -1221,8 +1041,11 @@ fn input_name(ctx: &Ctx, name: &str) -> String {
 }
 
 /// A parameter's value with the unit the scenario gives it ("0,15 andel"), or "–".
-fn value_with_unit(ctx: &Ctx, parameter: &str, value: Option<f64>) -> String {
-    match (value, ctx.r.scenario.labels.parameter_unit(parameter)) {
+fn value_with_unit(ctx: &Ctx, parameter: &str, value: f64) -> String {
+    match (
+        finite(value),
+        ctx.r.scenario.labels.parameter_unit(parameter),
+    ) {
         (None, _) => "–".into(),
         (Some(v), None) => fmt::sig(ctx.lang, v, 3),
         (Some(v), Some(unit)) => format!("{}{}{unit}", fmt::sig(ctx.lang, v, 3), fmt::NBSP),
@@ -1234,31 +1057,45 @@ fn label<'a>(ctx: &'a Ctx, name: &'a str) -> &'a str {
     ctx.r.scenario.labels.parameter(name)
 }
 
-fn sobol(ctx: &Ctx, out: &mut String, a: &Loaded, r: &Value) -> Result<()> {
+/// The Sobol indices of one intervention (`intervention` names it in the title when the
+/// report has several), sorted by first-order index; totals that are mostly interaction with
+/// cohort chance are flagged.
+fn sobol(
+    ctx: &Ctx,
+    out: &mut String,
+    a: &Loaded,
+    report: &SobolReport,
+    r: &SobolResult,
+    intervention: Option<&str>,
+) -> Result<()> {
     let lang = ctx.lang;
-    let mut idx = sobol_indices(r);
-    if idx.is_empty() {
+    let idx = sobol_indices(r);
+    if idx.is_empty() || report.results.is_empty() {
         return Ok(());
     }
-    let key = |i: &Index| i.total.or(i.first).filter(|v| v.is_finite()).unwrap_or(0.0);
-    idx.sort_by(|a, b| key(b).total_cmp(&key(a)));
+    let chance_total = idx
+        .iter()
+        .find(|i| i.name == schema::COHORT_CHANCE)
+        .and_then(|i| i.total);
     let title = ctx.t(
         "Hur mycket av osäkerheten kommer från varje antagande? (Sobol)",
         "How much of the uncertainty comes from each assumption? (Sobol)",
     );
-    let show_i = |v: Option<f64>, e: Option<f64>, ci: Option<[f64; 2]>| -> String {
-        match v.filter(|v| v.is_finite()) {
+    let title = match intervention {
+        Some(name) => format!("{title} – {name}"),
+        None => title.to_string(),
+    };
+    let show_i = |v: Option<f64>, ci: Option<[f64; 2]>| -> String {
+        match v {
             Some(v) => {
                 let mut s = fmt::number(lang, v, 2);
-                if let Some([lo, hi]) = ci.filter(|[a, b]| a.is_finite() && b.is_finite()) {
+                if let Some([lo, hi]) = ci {
                     let _ = write!(
                         s,
                         " ({} … {})",
                         fmt::number(lang, lo, 2),
                         fmt::number(lang, hi, 2)
                     );
-                } else if let Some(e) = e.filter(|e| *e > 0.0) {
-                    let _ = write!(s, " (± {})", fmt::sig(lang, e, 1));
                 }
                 s
             }
@@ -1273,17 +1110,17 @@ fn sobol(ctx: &Ctx, out: &mut String, a: &Loaded, r: &Value) -> Result<()> {
                 "{}: {} {}, {} {}",
                 input_name(ctx, &i.name),
                 ctx.t("första ordningen", "first order"),
-                show_i(i.first, None, None),
+                show_i(i.first, None),
                 ctx.t("totalt", "total"),
-                show_i(i.total, None, None)
+                show_i(i.total, None)
             )
         })
         .collect();
     let desc = format!(
         "{} {}.",
         ctx.t(
-            "Sobolindex per antagande, störst först:",
-            "Sobol indices per assumption, largest first:"
+            "Sobolindex per antagande, störst första ordningens index först:",
+            "Sobol indices per assumption, largest first-order index first:"
         ),
         top.join("; ")
     );
@@ -1299,7 +1136,7 @@ fn sobol(ctx: &Ctx, out: &mut String, a: &Loaded, r: &Value) -> Result<()> {
         })
         .collect();
     let svg = charts::sobol(
-        &ctx.chart_text(title, desc),
+        &ctx.chart_text(&title, desc),
         &rows,
         lang,
         ctx.t("Andel av nettots varians", "Share of the net's variance"),
@@ -1354,112 +1191,75 @@ fn sobol(ctx: &Ctx, out: &mut String, a: &Loaded, r: &Value) -> Result<()> {
         out,
         "<figure>\n<h3>{}</h3>\n<p class=\"read\">{read}</p>\n<div class=\"chart-wrap\">\n{svg}</div>\n\
          <div class=\"table-wrap\"><table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
-        esc(title),
+        esc(&title),
         ctx.t("Antagande", "Assumption"),
         ctx.t("Första ordningen (S1)", "First order (S1)"),
         ctx.t("Totalt (ST)", "Total (ST)"),
     );
+    let mut flagged = false;
     for i in &idx {
+        let by_chance = total_driven_by_chance(i, chance_total);
+        flagged |= by_chance;
         let _ = writeln!(
             out,
-            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            "<tr{}><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}{}</td></tr>",
+            if by_chance {
+                " class=\"chance-driven\""
+            } else {
+                ""
+            },
             esc(&input_name(ctx, &i.name)),
-            show_i(i.first, i.first_err, i.first_ci),
-            show_i(i.total, i.total_err, i.total_ci)
+            show_i(i.first, i.first_ci),
+            show_i(i.total, i.total_ci),
+            if by_chance { "\u{a0}†" } else { "" },
         );
+    }
+    if flagged {
+        let _ = write!(
+            out,
+            "</tbody></table></div>\n<p class=\"note\">† {}</p>\n",
+            ctx.t(
+                "Totalindexet är här mest samspel med slumpen i målgruppen, inte antagandets \
+                 eget bidrag: läs första ordningens index.",
+                "This total index is mostly interaction with chance in the cohort, not the \
+                 assumption's own share: read the first-order index."
+            )
+        );
+    } else {
+        out.push_str("</tbody></table></div>\n");
     }
     let _ = write!(
         out,
-        "</tbody></table></div>\n<figcaption>{}</figcaption>\n</figure>\n",
+        "<figcaption>{}</figcaption>\n</figure>\n",
         a.run_note(ctx)
     );
     Ok(())
 }
 
-/// The EVPI of a VOI output.
-struct EvpiFigures {
-    value: Option<f64>,
-    mcse: Option<f64>,
-    /// About all parameters (cohort chance left), with its MCSE.
-    parameters: Option<f64>,
-    parameters_mcse: Option<f64>,
-    /// The decision on current evidence.
-    decision: Option<String>,
-}
-
-/// Reads the EVPI from a number or an object `{evpi|value, evpi_mcse|mcse, evpi_parameters,
-/// evpi_parameters_mcse, decision}`.
-fn evpi_of(r: &Value) -> EvpiFigures {
-    let mut e = EvpiFigures {
-        value: None,
-        mcse: None,
-        parameters: None,
-        parameters_mcse: None,
-        decision: None,
-    };
-    match first_of(r, &["evpi", "EVPI"]) {
-        Some(Value::Number(n)) => e.value = n.as_f64(),
-        Some(o @ Value::Object(_)) => {
-            e.value = first_of(o, &["evpi", "value", "estimate"]).and_then(Value::as_f64);
-            e.mcse = first_of(o, &["evpi_mcse", "mcse", "se"]).and_then(Value::as_f64);
-            e.parameters = o.get("evpi_parameters").and_then(Value::as_f64);
-            e.parameters_mcse = o.get("evpi_parameters_mcse").and_then(Value::as_f64);
-            e.decision = o.get("decision").and_then(Value::as_str).map(String::from);
-        }
-        _ => {}
-    }
-    e
-}
-
-/// The EVPPI rows of a VOI output: (name, value, MCSE, share of the EVPI).
-/// One EVPPI row: (name, value, MCSE, share of the EVPI).
+/// One EVPPI row as shown: (name, value, MCSE, share of the EVPI), undefined values as None.
 type EvppiRow = (String, Option<f64>, Option<f64>, Option<f64>);
 
-fn evppi_of(r: &Value, labels: &crate::scenario::Labels) -> Vec<EvppiRow> {
-    let mut rows = Vec::new();
-    match first_of(r, &["evppi", "EVPPI", "partial"]) {
-        Some(Value::Array(items)) => {
-            for e in items {
-                let name = match first_of(e, &["parameter", "parameters", "group", "name"]) {
-                    Some(Value::String(s)) => labels.parameter(s).to_string(),
-                    Some(Value::Array(names)) => names
-                        .iter()
-                        .filter_map(Value::as_str)
-                        .map(|n| labels.parameter(n))
-                        .collect::<Vec<_>>()
-                        .join(" + "),
-                    _ => continue,
-                };
-                let (v, m) = match first_of(e, &["evppi", "value", "estimate"]) {
-                    Some(x) => num(Some(x)),
-                    None => (None, None),
-                };
-                let m = m.or_else(|| e.get("evppi_mcse").and_then(Value::as_f64));
-                let share = e.get("share_of_evpi").and_then(Value::as_f64);
-                rows.push((name, v, m, share));
-            }
-        }
-        Some(Value::Object(map)) => {
-            for (k, v) in map {
-                let (v, m) = num(Some(v));
-                rows.push((k.clone(), v, m, None));
-            }
-        }
-        _ => {}
-    }
-    rows
-}
-
-fn voi(ctx: &Ctx, out: &mut String, a: &Loaded, r: &Value) {
+/// The value of information of a `socinv voi` output: the EVPI, about all parameters, and each
+/// parameter's EVPPI, largest first.
+fn voi(ctx: &Ctx, out: &mut String, a: &Loaded, r: &VoiReport) {
     let lang = ctx.lang;
-    let EvpiFigures {
-        value: evpi,
-        mcse: evpi_mcse,
-        parameters: evpi_params,
-        parameters_mcse: evpi_params_mcse,
-        decision,
-    } = evpi_of(r);
-    let mut partial = evppi_of(r, &ctx.r.scenario.labels);
+    let e = &r.evpi;
+    let (evpi, evpi_mcse) = (finite(e.evpi), finite(e.evpi_mcse));
+    let (evpi_params, evpi_params_mcse) =
+        (finite(e.evpi_parameters), finite(e.evpi_parameters_mcse));
+    let labels = &ctx.r.scenario.labels;
+    let mut partial: Vec<EvppiRow> = r
+        .evppi
+        .iter()
+        .map(|p| {
+            (
+                labels.parameter(&p.parameter).to_string(),
+                finite(p.evppi),
+                finite(p.evppi_mcse),
+                finite(p.share_of_evpi),
+            )
+        })
+        .collect();
     if evpi.is_none() && partial.is_empty() {
         return;
     }
@@ -1484,20 +1284,16 @@ fn voi(ctx: &Ctx, out: &mut String, a: &Loaded, r: &Value) {
              it pays to find out more before deciding.",
         ),
     );
-    if let Some(d) = &decision {
+    {
+        let d = &e.decision;
         let options: Vec<String> = r
-            .get("options")
-            .and_then(Value::as_array)
-            .map(|os| {
-                os.iter()
-                    .filter_map(|o| {
-                        let name = o.get("name")?.as_str()?;
-                        let net = o.get("expected_net")?.as_f64()?;
-                        Some(format!("{} {}", esc(name), ctx.money.approx(net)))
-                    })
-                    .collect()
+            .options
+            .iter()
+            .filter_map(|o| {
+                let net = finite(o.expected_net)?;
+                Some(format!("{} {}", esc(&o.name), ctx.money.approx(net)))
             })
-            .unwrap_or_default();
+            .collect();
         let opts = if options.is_empty() {
             String::new()
         } else {
@@ -1552,11 +1348,11 @@ fn voi(ctx: &Ctx, out: &mut String, a: &Loaded, r: &Value) {
         );
     }
     out.push_str("</tbody></table></div>\n");
-    let cohort = r.get("cohort").and_then(Value::as_u64);
-    let for_whom = cohort.map_or(String::new(), |n| match lang {
+    let n = r.cohort;
+    let for_whom = match lang {
         Lang::Sv => format!(" Beloppen gäller hela målgruppen ({n})."),
         Lang::En => format!(" The amounts are for the whole target group ({n})."),
-    });
+    };
     let _ = write!(
         out,
         "<figcaption>{}.{for_whom}</figcaption>\n</figure>\n",
@@ -1567,53 +1363,66 @@ fn voi(ctx: &Ctx, out: &mut String, a: &Loaded, r: &Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
-    #[test]
-    fn sobol_indices_are_found_in_several_shapes() {
-        let r = json!({"intervention": "x", "indices": [
-            {"input": "a", "first_order": 0.5, "first_order_ci": [0.4, 0.6], "total": 0.6,
-             "total_ci": [null, null]},
-            {"parameter": "b", "s1": {"value": 0.1, "mcse": 0.01}, "st": {"estimate": 0.2}},
-            {"parameter": "c"}
-        ]});
-        let idx = sobol_indices(&r);
-        assert_eq!(idx.len(), 2);
-        assert_eq!(idx[0].name, "a");
-        assert_eq!(idx[0].first_ci, Some([0.4, 0.6]));
-        assert_eq!(idx[0].total_ci, None);
-        assert_eq!(
-            (idx[1].first, idx[1].first_err, idx[1].total),
-            (Some(0.1), Some(0.01), Some(0.2))
-        );
+    fn index(name: &str, first: Option<f64>, total: Option<f64>) -> Index {
+        Index {
+            name: name.into(),
+            first,
+            first_ci: None,
+            total,
+            total_ci: None,
+        }
     }
 
     #[test]
-    fn voi_reads_the_report_and_simpler_shapes() {
-        let r = json!({"evpi": {"decision": "x", "evpi": 10.0, "evpi_mcse": 1.0,
-                                "evpi_parameters": 5.0, "evpi_parameters_mcse": 0.5},
-                       "evppi": [{"parameter": "a", "evppi": 4.0, "share_of_evpi": 0.4}]});
-        let e = evpi_of(&r);
-        assert_eq!(
-            (e.value, e.mcse, e.parameters, e.parameters_mcse, e.decision),
-            (
-                Some(10.0),
-                Some(1.0),
-                Some(5.0),
-                Some(0.5),
-                Some("x".into())
-            )
-        );
-        assert_eq!(
-            evppi_of(&r, &Default::default()),
-            vec![("a".into(), Some(4.0), None, Some(0.4))]
-        );
-        let r = json!({"evpi": 3.0, "evppi": {"a": {"value": 2.0, "mcse": 0.1}}});
-        assert_eq!(evpi_of(&r).value, Some(3.0));
-        assert_eq!(
-            evppi_of(&r, &Default::default()),
-            vec![("a".into(), Some(2.0), Some(0.1), None)]
-        );
+    fn sobol_indices_sort_by_first_order_and_drop_undefined_ones() {
+        let r: SobolResult = serde_json::from_value(serde_json::json!({
+            "intervention": "x", "mean_net": {"value": 1.0, "mcse": 0.1}, "variance": 4.0,
+            "indices": [
+                {"input": "cohort chance", "first_order": 0.05, "first_order_ci": [0.0, 0.1],
+                 "total": 0.7, "total_ci": [0.6, 0.8]},
+                {"input": "a", "first_order": 0.4, "first_order_ci": [null, null],
+                 "total": 0.5, "total_ci": [0.4, 0.6]},
+                {"input": "b", "first_order": null, "first_order_ci": [null, null],
+                 "total": null, "total_ci": [null, null]},
+                {"input": "c", "first_order": null, "first_order_ci": [null, null],
+                 "total": 0.9, "total_ci": [null, null]}
+            ]
+        }))
+        .unwrap();
+        let idx = sobol_indices(&r);
+        let names: Vec<&str> = idx.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["a", "cohort chance", "c"]);
+        assert_eq!(idx[0].first_ci, None);
+        assert_eq!(idx[0].total_ci, Some([0.4, 0.6]));
+    }
+
+    #[test]
+    fn totals_that_are_mostly_interaction_with_material_chance_are_flagged() {
+        let chance = Some(0.6);
+        // total 0.5 over a first order of 0.1: mostly interaction
+        assert!(total_driven_by_chance(
+            &index("a", Some(0.1), Some(0.5)),
+            chance
+        ));
+        // a total close to its first order is the parameter's own
+        assert!(!total_driven_by_chance(
+            &index("a", Some(0.4), Some(0.5)),
+            chance
+        ));
+        // chance itself, or chance that hardly matters, flags nothing
+        assert!(!total_driven_by_chance(
+            &index("cohort chance", Some(0.0), Some(0.6)),
+            chance
+        ));
+        assert!(!total_driven_by_chance(
+            &index("a", Some(0.1), Some(0.5)),
+            Some(0.05)
+        ));
+        assert!(!total_driven_by_chance(
+            &index("a", Some(0.1), Some(0.5)),
+            None
+        ));
     }
 
     #[test]
