@@ -26,7 +26,7 @@
 //!   line, which maps its arguments onto a session.
 //!
 //! Modules import one way, each only from the layers before it (tests/integration/layers.rs
-//! checks it): `stats`, `expr` → `error` → `dist` → `scenario` → `sim` → `script` → `schema` →
+//! checks it): `stats`, `expr` → `error`, `source_text`, `console` → `dist` → `scenario` → `sim` → `script` → `schema` →
 //! `samples` → `sensitivity` → `compare` → `results` → `report` → `session` → `cli`.
 
 // all terminal output goes through report::terminal, which cleans control characters
@@ -34,6 +34,7 @@
 
 pub mod cli;
 pub mod compare;
+pub mod console;
 pub mod dist;
 pub mod error;
 pub mod expr;
@@ -46,6 +47,7 @@ pub mod script;
 pub mod sensitivity;
 pub mod session;
 pub mod sim;
+pub mod source_text;
 pub mod stats;
 
 pub use error::{Error, Result};

@@ -1,13 +1,11 @@
 //! The native model a scenario script declares: no rhai types, validated, ready to simulate.
 //!
-//! May import: `dist`, `expr`, `error`, `stats`. Known exceptions, to be removed (listed in
-//! tests/integration/layers.rs): the correlation types live in `sim::correlation`, and
-//! `script::closest_name` suggests names.
+//! May import: `dist`, `expr`, `error`, `source_text`, `stats`.
 
 use crate::dist::DistributionSpec;
 use crate::expr::Expr;
-pub use crate::sim::correlation::{CorrelatedGroup, RankCorrelation};
 use indexmap::IndexMap;
+use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -264,7 +262,7 @@ pub fn decision_perspective_among(
     if known.contains(&name) {
         return Ok(Some(name.to_string()));
     }
-    let guess = crate::script::closest_name(name, known.iter().copied())
+    let guess = crate::source_text::closest(name, known.iter().copied())
         .map(|near| format!(" (did you mean \"{near}\"?)"))
         .unwrap_or_default();
     let quoted = |names: Vec<&str>| {
@@ -506,4 +504,25 @@ impl Scenario {
             self.states[rule.from], self.states[rule.to], rule.origin
         )
     }
+}
+
+/// A declared rank correlation between two parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RankCorrelation {
+    /// Parameter indices, `first < second`.
+    pub first: usize,
+    pub second: usize,
+    /// Spearman's ρ, in (−1, 1).
+    pub spearman: f64,
+    pub origin: SourcePos,
+}
+
+/// Parameters joined by correlations, with their normal correlation matrix (built by
+/// `sim::correlation::groups`).
+#[derive(Clone, Debug)]
+pub struct CorrelatedGroup {
+    /// Parameter indices, ascending.
+    pub members: Vec<usize>,
+    /// Normal correlation matrix, in the order of `members`.
+    pub normal: DMatrix<f64>,
 }

@@ -7,31 +7,10 @@
 //! as an escape, `\u{1b}`, so that no escape sequence reaches the terminal and the text still
 //! shows what was there. The crate's lints forbid `print!`/`eprint!` elsewhere.
 
+use crate::console::is_terminal_control;
+pub use crate::console::{clean, eprintln};
 use crate::error::{Error, Result};
-use std::borrow::Cow;
-use std::fmt::Write as _;
 use std::io::{IsTerminal as _, Write as _};
-
-/// Whether a terminal would act on `c` rather than show it.
-fn is_terminal_control(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t') || ('\u{80}'..='\u{9f}').contains(&c)
-}
-
-/// `text` with every terminal control character written as an escape, `\u{1b}`.
-pub fn clean(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_terminal_control) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if is_terminal_control(c) {
-            let _ = write!(out, "\\u{{{:x}}}", c as u32);
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
 
 /// Writes `text` to stdout, cleaned, its lines wrapped to 100 columns
 /// ([`fit_lines`](super::format::fit_lines)), and flushes.
@@ -63,13 +42,6 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
 /// Writes `text` and a newline to stdout, cleaned.
 pub fn println(text: &str) -> Result<()> {
     print(&format!("{text}\n"))
-}
-
-/// Writes `text` and a newline to stderr, cleaned (a failure to write is ignored: there is no
-/// better place to say so).
-pub fn eprintln(text: &str) {
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "{}", clean(text));
 }
 
 /// Whether stderr takes colour, as clap decides it: a terminal, `NO_COLOR` unset or empty,

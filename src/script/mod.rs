@@ -104,12 +104,6 @@ pub fn load_scenario_str(source: &str, file: &str, dir: &Path) -> Result<Scenari
     Ok(scenario)
 }
 
-/// An error text whose headline points into one of a scenario's files (see
-/// [`Scenario::sources`]) with that line and a caret under the column.
-pub(crate) fn with_source_line(text: &str, scenario: &Scenario) -> String {
-    diagnostic::render(text, &scenario.sources)
-}
-
 /// The main script and the imports read so far, by the names messages give them.
 fn current_sources(
     file: &str,

@@ -292,7 +292,7 @@ impl PrintBudget {
         let lines = text.lines().count().max(1);
         if self.lines + lines > MAX_PRINT_LINES || self.bytes + text.len() + 1 > MAX_PRINT_BYTES {
             self.suppressed = true;
-            crate::report::terminal::eprintln(&format!(
+            crate::console::eprintln(&format!(
                 "[further output of print/debug suppressed: at most {MAX_PRINT_LINES} lines or \
                  {} KiB]",
                 MAX_PRINT_BYTES / 1024
@@ -301,7 +301,7 @@ impl PrintBudget {
         }
         self.lines += lines;
         self.bytes += text.len() + 1;
-        crate::report::terminal::eprintln(text);
+        crate::console::eprintln(text);
     }
 }
 

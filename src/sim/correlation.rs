@@ -17,33 +17,14 @@
 //! the conditional normal `N(R_RF R_FF⁻¹ z_F, R_RR − R_RF R_FF⁻¹ R_FR)` with their own uniforms.
 
 use crate::dist::Distribution;
-use crate::scenario::{Parameter, SourcePos};
+use crate::scenario::Parameter;
+pub use crate::scenario::{CorrelatedGroup, RankCorrelation};
 use nalgebra::DMatrix;
 use statrs::distribution::{ContinuousCDF, Normal};
-
-/// A declared rank correlation between two parameters.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RankCorrelation {
-    /// Parameter indices, `first < second`.
-    pub first: usize,
-    pub second: usize,
-    /// Spearman's ρ, in (−1, 1).
-    pub spearman: f64,
-    pub origin: SourcePos,
-}
 
 /// The normal (Pearson) correlation of a Gaussian copula with Spearman's ρ `spearman`.
 pub fn normal_correlation(spearman: f64) -> f64 {
     2.0 * (std::f64::consts::PI * spearman / 6.0).sin()
-}
-
-/// Parameters joined by correlations, with their normal correlation matrix.
-#[derive(Clone, Debug)]
-pub struct CorrelatedGroup {
-    /// Parameter indices, ascending.
-    pub members: Vec<usize>,
-    /// Normal correlation matrix, in the order of `members`.
-    pub normal: DMatrix<f64>,
 }
 
 impl CorrelatedGroup {

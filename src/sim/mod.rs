@@ -6,8 +6,7 @@
 //! Memory holds one [`IterationResult`] per iteration (about 3 × actors × years × arms numbers,
 //! for the budget view), never a trajectory.
 //!
-//! May import: `scenario`, `dist`, `expr`, `error`, `stats`. Known exception, to be removed:
-//! `script::with_source_line` in model errors.
+//! May import: `scenario`, `dist`, `expr`, `error`, `source_text`, `stats`.
 
 pub mod check;
 mod cohort;
@@ -604,7 +603,7 @@ fn model_error(plan: &Plan, params: &[f64], iteration: usize, seed: u64, v: Viol
          nothing is clamped: fix the formula or the distribution so the value stays valid",
         v.message, sc.subgroups[v.group].name, v.year
     );
-    Error::Model(crate::script::with_source_line(&text, sc))
+    Error::Model(crate::source_text::render(&text, &sc.sources))
 }
 
 /// One year's model at given parameter values, for display (`socinv check`).
