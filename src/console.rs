@@ -1,7 +1,7 @@
 //! Text made safe for the terminal, for every layer that writes a scenario's strings there:
 //! control characters a terminal would act on (C0 except newline and tab, so also carriage
 //! return and ESC; DEL; C1, U+0080–U+009F, with CSI U+009B) are shown as escapes, `\u{1b}`.
-//! `report::terminal` writes the outputs with it; a script's `print` goes through [`eprintln`].
+//! `report::terminal` writes the outputs with it; a script's `print` goes through [`eprintln()`].
 
 use std::borrow::Cow;
 use std::fmt::Write as _;

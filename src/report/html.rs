@@ -17,9 +17,9 @@
 //! The page is built with maud's `html!`: every value spliced in with `(…)` is HTML-escaped, so
 //! no scenario string reaches the page unescaped by construction. Only three kinds of text go in
 //! as [`PreEscaped`]: the report's own CSS, the charts' SVG (plotters escapes the text it
-//! writes, and [`charts`]' `accessible` escapes the title and description), and the sensitivity
+//! writes, and `charts`' `accessible` escapes the title and description), and the sensitivity
 //! sections, which `sensitivity` still writes as escaped HTML. Every word and sentence comes from
-//! the language's message catalogue ([`messages`]).
+//! the language's message catalogue (`messages`).
 //!
 //! The results JSON holds quantiles, not per-iteration values, so the net's distribution is drawn
 //! from its quantiles; [`render_with`] also takes the per-iteration nets, when the caller has
