@@ -337,24 +337,15 @@ fn simulate_intakes(
             debug_assert!(r.cost_by_year[h - k..].iter().all(|&x| x == 0.0));
             add(&mut total.cost_by_year[k..], &r.cost_by_year, d);
             // the intake's year t is calendar year k + t (its years from h − k on are empty)
-            for actor in 0..plan.actors {
-                let (from, to) = (actor * h, actor * h + k);
-                let span = from..from + (h - k);
-                add(
-                    &mut total.cost_by_actor_year[to..to + (h - k)],
-                    &r.cost_by_actor_year[span.clone()],
-                    d,
-                );
-                add(
-                    &mut total.transfer_by_actor_year[to..to + (h - k)],
-                    &r.transfer_by_actor_year[span.clone()],
-                    d,
-                );
-                add(
-                    &mut total.program_by_actor_year[to..to + (h - k)],
-                    &r.program_by_actor_year[span],
-                    d,
-                );
+            for (into, from) in [
+                (&mut total.cost_by_actor_year, &r.cost_by_actor_year),
+                (&mut total.transfer_by_actor_year, &r.transfer_by_actor_year),
+                (&mut total.program_by_actor_year, &r.program_by_actor_year),
+            ] {
+                for actor in 0..plan.actors {
+                    let (at, to) = (actor * h, actor * h + k);
+                    add(&mut into[to..to + (h - k)], &from[at..at + (h - k)], d);
+                }
             }
             total.participants += r.participants;
         }

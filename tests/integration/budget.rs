@@ -29,9 +29,8 @@ transfer("vard", "kommun", 1000 - 700 * arm_is("Insats"));
 transfer("vard", "individen", -1000 + 700 * arm_is("Insats"));
 "#;
 
-/// Exact undiscounted (invested, avoided, net) per year of each point of view of
-/// `DETERMINISTIC`.
-/// (invested, avoided, net) in years 0, 1, 2.
+/// Exact undiscounted (invested, avoided, net) of a point of view of `DETERMINISTIC` in years
+/// 0, 1, 2.
 type ThreeYears = [(f64, f64, f64); 3];
 
 const EXPECTED: [(&str, PointOfViewKind, ThreeYears); 6] = [
