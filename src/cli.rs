@@ -2,6 +2,7 @@
 //! [`Session`] façade and the renderers of [`crate::report`]. It may import every module.
 
 use crate::error::{Error, Result};
+use crate::followup::FollowUpSettings;
 use crate::report;
 use crate::report::SamplesLayout;
 use crate::report::csv_file::{self, CsvDialect};
@@ -13,6 +14,7 @@ use crate::scenario::Scenario;
 use crate::sensitivity::tornado::Others;
 use crate::sensitivity::{Metric, Progress, precision, threshold};
 use crate::session::{AnalysisSettings, Session};
+use crate::sim::likelihood::SyntheticCohort;
 use crate::sim::{self, SimSettings};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -97,6 +99,65 @@ pub enum Command {
     },
     /// Render the decision-maker report (HTML, and optionally Excel) from a results JSON.
     Report(ReportArgs),
+    /// Update the scenario's assumptions with what has happened to the real cohort: each
+    /// parameter's distribution before and after the observed years.
+    FollowUp(FollowUpArgs),
+    /// Write a synthetic observed file: the cohort simulated for its first years at the
+    /// parameters' medians (an example for follow-up, or what a follow-up could learn).
+    Observe(ObserveArgs),
+}
+
+/// `socinv follow-up`.
+#[derive(Debug, clap::Args)]
+pub struct FollowUpArgs {
+    /// The scenario script (.rhai).
+    pub scenario: PathBuf,
+    /// What has happened so far: one row per person and year (person, year, state, arm and
+    /// optionally subgroup; see docs/follow-up.md).
+    #[arg(long, value_name = "FILE.csv")]
+    pub observed: PathBuf,
+    /// Particles of the posterior sampler.
+    #[arg(long, short = 'n', default_value_t = 4_000, value_parser = clap::value_parser!(u64).range(100..=1_000_000))]
+    pub iterations: u64,
+    /// Random seed: the same seed gives the same results on any number of threads.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Fix a parameter at a value (repeatable).
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// Write the results as JSON (schema "socinv.followup/1"); `-` writes them to stdout
+    /// instead of the table.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+}
+
+/// `socinv observe`.
+#[derive(Debug, clap::Args)]
+pub struct ObserveArgs {
+    /// The scenario script (.rhai).
+    pub scenario: PathBuf,
+    /// Years observed, from the first.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub years: u64,
+    /// People in the cohort (default: the scenario's cohort).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub people: Option<u64>,
+    /// The intervention offered (people take part with its uptake); "none": everyone receives
+    /// ordinary practice (default: the first intervention).
+    #[arg(long, value_name = "NAME")]
+    pub arm: Option<String>,
+    /// Random seed of the histories.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Fix a parameter at a value instead of its median (repeatable).
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// The observed file to write.
+    #[arg(long, short = 'o', value_name = "FILE.csv")]
+    pub output: PathBuf,
 }
 
 /// `socinv check`.
@@ -306,6 +367,21 @@ const HELP: &[(&str, &str, Option<&str>)] = &[
         ),
     ),
     (
+        "follow-up",
+        "Examples:\n  socinv observe scenarios/skolfranvaro.rhai --years 2 -o observed.csv\n  \
+         socinv follow-up scenarios/skolfranvaro.rhai --observed observed.csv\n  \
+         socinv follow-up scenarios/skolfranvaro.rhai --observed scenarios/skolfranvaro_observed.csv --json followup.json\n\n\
+         The observed file and how to read the result: docs/follow-up.md",
+        Some("Particles of the posterior sampler [default: 4000]"),
+    ),
+    (
+        "observe",
+        "Examples:\n  socinv observe scenarios/skolfranvaro.rhai --years 2 -o observed.csv\n  \
+         socinv observe scenarios/skolfranvaro.rhai --years 3 --people 400 --set p_ut_arbete=0.3 -o observed.csv\n\n\
+         The observed file: docs/follow-up.md",
+        None,
+    ),
+    (
         "report",
         "Examples:\n  socinv run scenarios/familjestod.rhai --json results.json\n  \
          socinv tornado scenarios/familjestod.rhai --json tornado.json\n  \
@@ -411,6 +487,8 @@ pub fn execute(cli: Cli) -> Result<()> {
             ))
         }),
         Command::Report(args) => report_command(&args),
+        Command::FollowUp(args) => follow_up(&args),
+        Command::Observe(args) => observe(&args),
         Command::Threshold {
             common,
             param,
@@ -431,6 +509,82 @@ pub fn execute(cli: Cli) -> Result<()> {
 
 /// `socinv check`: the description, then what the sampled check found; exit 2 on invalid
 /// values (as `run` would stop), and on warnings with `--strict`.
+fn follow_up(args: &FollowUpArgs) -> Result<()> {
+    let session = Session::load(&args.scenario, threads(args.threads))?;
+    let targets = [("--json", args.json.as_deref())];
+    let to_stdout = StdoutOutput::among(&targets, &["--json"])?;
+    let mut inputs = Inputs::scenario(&args.scenario);
+    inputs.add(&args.observed);
+    let plan = OutputPlan::check(&files_only(&targets), &inputs)?;
+    let observed = session.observed(&args.observed)?;
+    let settings = FollowUpSettings {
+        particles: args.iterations as usize,
+        seed: args.seed,
+        fixed: parse_fixed(session.scenario(), &args.set)?,
+    };
+    let started = Instant::now();
+    let report = session.follow_up(&observed, &settings)?;
+    let json = serde_json::to_string_pretty(&report)
+        .map_err(|e| Error::Usage(format!("cannot write the follow-up as JSON: {e}")))?
+        + "\n";
+    let contents: [(&str, &[u8]); 1] = [("--json", json.as_bytes())];
+    plan.commit(&contents)?;
+    match to_stdout.flag() {
+        Some(flag) => terminal::write_stdout(flag_content(&contents, flag))?,
+        None => terminal::print(&report.table())?,
+    }
+    for path in files_written(&targets) {
+        terminal::eprintln(&format!("Wrote {}", path.display()));
+    }
+    terminal::eprintln(&format!("done in {:.1} s", started.elapsed().as_secs_f64()));
+    Ok(())
+}
+
+fn observe(args: &ObserveArgs) -> Result<()> {
+    let session = Session::load(&args.scenario, Some(1))?;
+    let sc = session.scenario();
+    let plan = OutputPlan::check(
+        &[("--output", Some(args.output.as_path()))],
+        &Inputs::scenario(&args.scenario),
+    )?;
+    let offered = match args.arm.as_deref() {
+        Some("none") => None,
+        Some(name) => Some(
+            sc.arms
+                .iter()
+                .position(|a| a.name == name)
+                .filter(|&a| a > 0)
+                .ok_or_else(|| {
+                    let known: Vec<String> = sc.arms[1..]
+                        .iter()
+                        .map(|a| format!("\"{}\"", a.name))
+                        .collect();
+                    Error::Usage(format!(
+                        "--arm {name}: the scenario has no such intervention; its \
+                         interventions are {} (or \"none\")",
+                        known.join(", ")
+                    ))
+                })?,
+        ),
+        None => (sc.arms.len() > 1).then_some(1),
+    };
+    let spec = SyntheticCohort {
+        people: args.people.map_or(sc.cohort as usize, |p| p as usize),
+        years: args.years as usize,
+        offered,
+    };
+    if spec.years > sc.horizon as usize {
+        return Err(Error::Usage(format!(
+            "--years {}: the scenario's horizon is {} years",
+            spec.years, sc.horizon
+        )));
+    }
+    let csv = session.synthetic_observed(spec, &parse_fixed(sc, &args.set)?, args.seed)?;
+    plan.commit(&[("--output", csv.as_bytes())])?;
+    terminal::eprintln(&format!("Wrote {}", args.output.display()));
+    Ok(())
+}
+
 fn check(args: &CheckArgs) -> Result<()> {
     let session = Session::load(&args.scenario, threads(args.threads))?;
     let sc = session.scenario();

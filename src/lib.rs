@@ -38,6 +38,7 @@ pub mod console;
 pub mod dist;
 pub mod error;
 pub mod expr;
+pub mod followup;
 pub mod report;
 pub mod results;
 pub mod samples;

@@ -7,18 +7,22 @@
 //! [`crate::report`] turn into text, JSON, CSV, HTML or a workbook.
 //!
 //! May import every module below it in the flow: script, scenario, sim, stats, results,
-//! sensitivity, compare, report. Only cli.rs imports it.
+//! sensitivity, followup, compare, report. Only cli.rs imports it.
 
 use crate::error::{Error, Result};
+use crate::followup::observed::{self, ObservedFile};
+use crate::followup::{self, FollowUpSettings};
 use crate::report::SamplesLayout;
 use crate::report::html::{self, Lang};
 use crate::results::{ComparisonSamples, RunResults};
 use crate::scenario::Scenario;
+use crate::schema::followup::FollowUpReport;
 use crate::script::load_scenario;
 use crate::sensitivity::precision::{self, PrecisionProgress};
 use crate::sensitivity::tornado::{self, Others, TornadoReport};
 use crate::sensitivity::{Analysis, Metric, Progress, sobol, sweep, threshold, voi};
 use crate::sim::check::CheckReport;
+use crate::sim::likelihood::{self, SyntheticCohort};
 use crate::sim::{self, IterationResult, SimSettings};
 use std::path::Path;
 
@@ -164,6 +168,48 @@ impl Session {
             results,
             precision,
         }
+    }
+
+    /// Reads the observed file at `path` (what has happened to the real cohort) against the
+    /// scenario.
+    pub fn observed(&self, path: &Path) -> Result<ObservedFile> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into(),
+        );
+        observed::parse(&self.scenario, &name, &text)
+    }
+
+    /// Updates the scenario's parameters with the observed cohort: their distribution before
+    /// and after, on the worker threads.
+    pub fn follow_up(
+        &self,
+        file: &ObservedFile,
+        settings: &FollowUpSettings,
+    ) -> Result<FollowUpReport> {
+        self.pool
+            .install(|| followup::follow_up(&self.scenario, file, settings))
+            .map(|(report, _)| report)
+    }
+
+    /// A synthetic observed file (CSV): `spec`'s people simulated at the parameters' medians
+    /// (or `fixed` values), in the format [`Session::observed`] reads.
+    pub fn synthetic_observed(
+        &self,
+        spec: SyntheticCohort,
+        fixed: &[(usize, f64)],
+        seed: u64,
+    ) -> Result<String> {
+        let settings = SimSettings {
+            iterations: 1,
+            seed,
+            fixed: fixed.to_vec(),
+        };
+        let sampler = sim::ParameterSampler::new(&self.scenario, &settings);
+        let params = sampler.at_normals(&vec![0.0; sampler.dimension()]);
+        let cohort = likelihood::synthetic(&self.scenario, &params, spec, seed)?;
+        observed::to_csv(&self.scenario, &cohort)
     }
 
     /// Evaluates the model at `draws` parameter draws (and the corners) without simulating.

@@ -202,6 +202,34 @@ pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
+/// The weighted mean, sd and p-quantiles of `values` with normalised `weights` (sum 1): each
+/// quantile the smallest value whose cumulative weight reaches p (the inverse of the weighted
+/// empirical distribution function).
+pub fn weighted_spread(values: &[f64], weights: &[f64], ps: &[f64]) -> (f64, f64, Vec<f64>) {
+    let mean: f64 = values.iter().zip(weights).map(|(v, w)| v * w).sum();
+    let var: f64 = values
+        .iter()
+        .zip(weights)
+        .map(|(v, w)| w * (v - mean).powi(2))
+        .sum();
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    let quantiles = ps
+        .iter()
+        .map(|&p| {
+            let mut cumulative = 0.0;
+            for &i in &order {
+                cumulative += weights[i];
+                if cumulative >= p - 1e-12 {
+                    return values[i];
+                }
+            }
+            values[*order.last().expect("at least one value")]
+        })
+        .collect();
+    (mean, var.max(0.0).sqrt(), quantiles)
+}
+
 /// A share of iterations, with its Monte Carlo standard error √(p(1−p)/n) and its 95% Wilson
 /// interval.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]

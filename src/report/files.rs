@@ -62,6 +62,11 @@ impl Inputs {
             scripts_under: folder_of(path).canonicalize().ok(),
         }
     }
+
+    /// These inputs and `file`.
+    pub fn add(&mut self, file: &Path) {
+        self.files.push(file.to_path_buf());
+    }
 }
 
 impl OutputPlan {

@@ -8,6 +8,7 @@
 mod check;
 pub mod csv_file;
 pub mod files;
+pub mod followup;
 pub mod format;
 pub mod html;
 mod samples;

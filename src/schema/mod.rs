@@ -1,5 +1,6 @@
-//! The typed result values of the sensitivity analyses: what `socinv tornado|sweep|threshold|
-//! sobol|voi --json` write and what every output (terminal table, CSV, HTML report) reads.
+//! The typed result values of the sensitivity analyses and the follow-up: what `socinv
+//! tornado|sweep|threshold|sobol|voi|follow-up --json` write and what every output (terminal
+//! table, CSV, HTML report) reads.
 //!
 //! Each output is one struct with `Serialize` and `Deserialize`, versioned by its `schema` field
 //! (`socinv.tornado/1`, …); [`SensitivityOutput::from_json`] reads a file by that field. A value
@@ -12,6 +13,7 @@
 //! which shows them. Nothing here computes or formats.
 
 pub mod drivers;
+pub mod followup;
 pub mod sobol;
 pub mod sweep;
 pub mod threshold;

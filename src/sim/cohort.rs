@@ -92,7 +92,7 @@ struct Person {
 
 /// Picks the index whose cumulative share first exceeds `u`.
 #[inline(always)]
-fn pick(cumulative: &[f64], u: f64) -> usize {
+pub(super) fn pick(cumulative: &[f64], u: f64) -> usize {
     let last = cumulative.len() - 1;
     let mut j = 0;
     while j < last && u >= cumulative[j] {
@@ -391,7 +391,7 @@ fn clock(plan: &Plan, s: usize, time: usize, episode: &[u32]) -> u32 {
 
 /// The episode times after a move from `from` to `to` (the first year: `from == None`).
 #[inline(always)]
-fn update_episodes(plan: &Plan, episode: &mut [u32], from: Option<usize>, to: usize) {
+pub(super) fn update_episodes(plan: &Plan, episode: &mut [u32], from: Option<usize>, to: usize) {
     for (time, e) in episode.iter_mut().zip(&plan.scenario.episodes) {
         *time = match (e.states[to], from) {
             (false, _) => 0,

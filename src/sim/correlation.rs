@@ -131,7 +131,7 @@ pub fn level_of(dist: &Distribution, value: f64) -> f64 {
 }
 
 /// The smallest uniform `rng::open01` gives, 2⁻⁵³ (its largest is 1 − 2⁻⁵³).
-const U_MIN: f64 = 1.0 / (1u64 << 53) as f64;
+pub(crate) const U_MIN: f64 = 1.0 / (1u64 << 53) as f64;
 
 /// How one group is drawn given which of its members are fixed.
 #[derive(Clone, Debug)]

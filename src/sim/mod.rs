@@ -11,6 +11,7 @@
 pub mod check;
 mod cohort;
 pub mod correlation;
+pub mod likelihood;
 pub mod rng;
 mod tables;
 
@@ -222,21 +223,44 @@ impl<'s> ParameterSampler<'s> {
     /// parameters' draws do not move).
     pub fn sample(&self, iteration: usize) -> Vec<f64> {
         let mut rng = rng::stream(self.seed, iteration as u64, rng::Purpose::Parameters);
-        let params = &self.scenario.parameters;
-        let mut values: Vec<f64> = if self.copula.is_empty() {
-            params
-                .iter()
-                .map(|p| p.distribution.dist.quantile(rng::open01(&mut rng)))
-                .collect()
-        } else {
-            let mut uniforms: Vec<f64> = params.iter().map(|_| rng::open01(&mut rng)).collect();
-            self.copula.correlate(&mut uniforms);
-            params
-                .iter()
-                .zip(&uniforms)
-                .map(|(p, &u)| p.distribution.dist.quantile(u))
-                .collect()
-        };
+        let uniforms = self
+            .scenario
+            .parameters
+            .iter()
+            .map(|_| rng::open01(&mut rng))
+            .collect();
+        self.at_uniforms(uniforms)
+    }
+
+    /// The number of parameters (of values [`ParameterSampler::at_normals`] reads).
+    pub fn dimension(&self) -> usize {
+        self.scenario.parameters.len()
+    }
+
+    /// The parameter values at independent standard normals `w`, one per parameter: `Φ(w)` is
+    /// each parameter's uniform, mapped as [`ParameterSampler::sample`] maps its draws. The prior
+    /// is N(0, I) in this space, where the follow-up's samplers move.
+    pub fn at_normals(&self, w: &[f64]) -> Vec<f64> {
+        let phi = statrs::distribution::Normal::standard();
+        let uniforms = w
+            .iter()
+            .map(|&x| {
+                statrs::distribution::ContinuousCDF::cdf(&phi, x)
+                    .clamp(correlation::U_MIN, 1.0 - correlation::U_MIN)
+            })
+            .collect();
+        self.at_uniforms(uniforms)
+    }
+
+    fn at_uniforms(&self, mut uniforms: Vec<f64>) -> Vec<f64> {
+        self.copula.correlate(&mut uniforms);
+        let mut values: Vec<f64> = self
+            .scenario
+            .parameters
+            .iter()
+            .zip(&uniforms)
+            .map(|(p, &u)| p.distribution.dist.quantile(u))
+            .collect();
         for &(i, v) in &self.fixed {
             values[i] = v;
         }

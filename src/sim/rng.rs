@@ -33,6 +33,12 @@ pub fn stream(seed: u64, iteration: u64, purpose: Purpose) -> Stream {
     Xoshiro256PlusPlus::seed_from_u64(key)
 }
 
+/// A seed of its own for a part of the program (`tag`) derived from the run's `seed`: its
+/// streams are independent of the run's, whatever their keys.
+pub fn subseed(seed: u64, tag: u64) -> u64 {
+    splitmix64(splitmix64(seed ^ 0xF011_0000_5EED_0000) ^ splitmix64(tag))
+}
+
 /// A uniform draw in the open interval (0, 1), for quantile functions.
 pub fn open01(rng: &mut Stream) -> f64 {
     let bits: u64 = rng.random();

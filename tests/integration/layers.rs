@@ -17,7 +17,7 @@ const LAYERS: &[&[&str]] = &[
     &["script"],
     &["schema"],
     &["samples"],
-    &["sensitivity"],
+    &["sensitivity", "followup"],
     &["compare"],
     &["results"],
     &["report"],

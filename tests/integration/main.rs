@@ -19,6 +19,7 @@ mod engine;
 mod escaping;
 mod excel_habits;
 mod files;
+mod followup;
 mod intake;
 mod labels;
 mod layers;

@@ -1,0 +1,209 @@
+//! Follow-up: what the observed history of the real cohort says about the scenario's
+//! assumptions. The parameters' prior is updated by the likelihood of every observed yearly
+//! move (the model's own transition tables, [`crate::sim::likelihood`]) into their posterior
+//! ([`posterior`]), and each parameter is compared before and after.
+//!
+//! May import: `schema`, `sim`, `scenario`, `stats`, `source_text`, `error`; never `report`
+//! (it returns typed values and never formats).
+
+pub mod observed;
+pub mod posterior;
+
+use crate::error::{Error, Result};
+use crate::scenario::Scenario;
+use crate::schema::followup::{
+    FOLLOWUP, FollowUpReport, ObservedSummary, ParameterUpdate, PosteriorSummary, Spread, Verdict,
+};
+use crate::sim::likelihood::Likelihood;
+use crate::sim::{ParameterSampler, SimSettings};
+use crate::stats::weighted_spread;
+use observed::{ObservedFile, year_text};
+use posterior::{Method, Posterior};
+
+/// How to run a follow-up.
+#[derive(Clone, Debug)]
+pub struct FollowUpSettings {
+    /// Particles of the posterior sampler.
+    pub particles: usize,
+    pub seed: u64,
+    /// Parameters fixed with `--set`: (parameter index, value).
+    pub fixed: Vec<(usize, f64)>,
+}
+
+/// The posterior sd, as a share of the prior's, at or below which an uncontradicted
+/// parameter counts as confirmed.
+pub const CONFIRMED_SD_RATIO: f64 = 0.8;
+
+/// Updates `scenario`'s parameters with the observed cohort of `file`.
+pub fn follow_up(
+    scenario: &Scenario,
+    file: &ObservedFile,
+    settings: &FollowUpSettings,
+) -> Result<(FollowUpReport, Posterior)> {
+    let likelihood = Likelihood::new(scenario, file.cohort.clone())?;
+    let sim_settings = SimSettings {
+        iterations: settings.particles,
+        seed: settings.seed,
+        fixed: settings.fixed.clone(),
+    };
+    let sampler = ParameterSampler::new(scenario, &sim_settings);
+    let Some(posterior) =
+        posterior::sample(&likelihood, &sampler, settings.particles, settings.seed)?
+    else {
+        let at = sampler.at_normals(&vec![0.0; scenario.parameters.len()]);
+        return Err(impossible(scenario, file, &likelihood, &at));
+    };
+    let report = FollowUpReport {
+        schema: FOLLOWUP.to_string(),
+        socinv_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: scenario.name.clone(),
+        file: scenario.file.clone(),
+        source_hash: scenario.source_hash.clone(),
+        observed_file: file.name.clone(),
+        seed: settings.seed,
+        fixed: settings
+            .fixed
+            .iter()
+            .map(|(i, v)| (scenario.parameters[*i].name.clone(), *v))
+            .collect(),
+        observed: observed_summary(scenario, file),
+        posterior: posterior_summary(&posterior),
+        parameters: updates(scenario, settings, &posterior),
+    };
+    Ok((report, posterior))
+}
+
+fn observed_summary(scenario: &Scenario, file: &ObservedFile) -> ObservedSummary {
+    let cohort = &file.cohort;
+    let years = cohort.years();
+    ObservedSummary {
+        people: cohort.people.len(),
+        participants: cohort.people.iter().filter(|p| p.variant > 0).count(),
+        person_years: cohort.people.iter().map(|p| p.states.len()).sum(),
+        moves: cohort.moves(),
+        years,
+        last_calendar_year: scenario.first_year.map(|y| y + years as i32 - 1),
+    }
+}
+
+fn posterior_summary(p: &Posterior) -> PosteriorSummary {
+    let (method, stages, acceptance) = match p.method {
+        Method::ImportanceSampling => ("importance_sampling", 0, None),
+        Method::SequentialMonteCarlo {
+            stages, acceptance, ..
+        } => ("sequential_monte_carlo", stages, Some(acceptance)),
+    };
+    PosteriorSummary {
+        method: method.to_string(),
+        particles: p.params.len(),
+        effective_sample_size: p.ess,
+        stages,
+        moves_per_stage: posterior::MOVES_PER_STAGE,
+        acceptance,
+        log_evidence: p.log_evidence,
+    }
+}
+
+const PS: [f64; 3] = [0.05, 0.5, 0.95];
+
+fn spread(values: &[f64], weights: &[f64]) -> Spread {
+    let (mean, sd, q) = weighted_spread(values, weights, &PS);
+    Spread {
+        mean,
+        sd,
+        p5: q[0],
+        p50: q[1],
+        p95: q[2],
+    }
+}
+
+/// Each free parameter before and after, the most informed (smallest sd ratio) first.
+fn updates(
+    scenario: &Scenario,
+    settings: &FollowUpSettings,
+    p: &Posterior,
+) -> Vec<ParameterUpdate> {
+    let n = p.prior.len();
+    let equal = vec![1.0 / n as f64; n];
+    let mut out: Vec<ParameterUpdate> = scenario
+        .parameters
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !settings.fixed.iter().any(|(f, _)| f == i))
+        .filter_map(|(i, param)| {
+            let column = |rows: &[Vec<f64>]| rows.iter().map(|r| r[i]).collect::<Vec<f64>>();
+            let prior = spread(&column(&p.prior), &equal);
+            if prior.sd == 0.0 {
+                return None;
+            }
+            let posterior = spread(&column(&p.params), &p.weights);
+            let sd_ratio = posterior.sd / prior.sd;
+            let verdict = if prior.p50 < posterior.p5 || prior.p50 > posterior.p95 {
+                Verdict::Contradicted
+            } else if sd_ratio <= CONFIRMED_SD_RATIO {
+                Verdict::Confirmed
+            } else {
+                Verdict::Unchanged
+            };
+            Some(ParameterUpdate {
+                name: param.name.clone(),
+                prior,
+                posterior,
+                posterior_mean_mcse: posterior.sd / p.ess.sqrt(),
+                sd_ratio,
+                verdict,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.sd_ratio.total_cmp(&b.sd_ratio));
+    out
+}
+
+/// The error for observations the model cannot produce: the first impossible row.
+fn impossible(
+    scenario: &Scenario,
+    file: &ObservedFile,
+    likelihood: &Likelihood,
+    params: &[f64],
+) -> Error {
+    let found = match likelihood.first_impossible(params) {
+        Ok(found) => found,
+        Err(e) => return e,
+    };
+    let Some(m) = found else {
+        return Error::Usage(format!(
+            "{}: the observed histories have probability 0 under every drawn value of the \
+             scenario's parameters: check the file against the scenario",
+            file.name
+        ));
+    };
+    let person = &file.cohort.people[m.person];
+    let state = |s: usize| &scenario.states[s];
+    match m.year {
+        None => Error::Usage(format!(
+            "{}:{}: person {} starts in \"{}\", which the scenario's starting shares give \
+             probability 0: check the state, or the scenario's starting states",
+            file.name,
+            file.lines[m.person][0],
+            person.id,
+            state(person.states[0])
+        )),
+        Some(t) => Error::Usage(format!(
+            "{}:{}: person {}'s move from \"{}\" in {} to \"{}\" in {} has probability 0 in \
+             the scenario (under {}): check the row, or the scenario's transitions out of \"{}\"",
+            file.name,
+            file.lines[m.person][t + 1],
+            person.id,
+            state(person.states[t]),
+            year_text(scenario, t),
+            state(person.states[t + 1]),
+            year_text(scenario, t + 1),
+            if person.variant == 0 {
+                "ordinary practice".to_string()
+            } else {
+                format!("\"{}\"", scenario.arms[person.variant].name)
+            },
+            state(person.states[t]),
+        )),
+    }
+}

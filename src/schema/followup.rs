@@ -1,0 +1,98 @@
+//! The follow-up's result: the parameters' distribution before and after the observed cohort
+//! (`socinv.followup/1`).
+
+use serde::{Deserialize, Serialize};
+
+/// The schema identifier of [`FollowUpReport`].
+pub const FOLLOWUP: &str = "socinv.followup/1";
+
+/// What `socinv follow-up` found.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FollowUpReport {
+    /// [`FOLLOWUP`].
+    pub schema: String,
+    pub socinv_version: String,
+    pub scenario: String,
+    pub file: String,
+    pub source_hash: String,
+    /// The observed file's name.
+    pub observed_file: String,
+    pub seed: u64,
+    /// Parameters fixed with `--set`, by name.
+    pub fixed: indexmap::IndexMap<String, f64>,
+    pub observed: ObservedSummary,
+    pub posterior: PosteriorSummary,
+    /// Every parameter that is not fixed, those the data informed most first.
+    pub parameters: Vec<ParameterUpdate>,
+}
+
+/// The size of the observed cohort.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ObservedSummary {
+    pub people: usize,
+    /// People who took part in an intervention.
+    pub participants: usize,
+    pub person_years: usize,
+    /// Observed yearly moves.
+    pub moves: usize,
+    /// Years observed (the longest history).
+    pub years: usize,
+    /// The last observed year: the calendar year where the scenario has `first_year`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_calendar_year: Option<i32>,
+}
+
+/// How the posterior was computed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PosteriorSummary {
+    /// "importance_sampling" or "sequential_monte_carlo".
+    pub method: String,
+    pub particles: usize,
+    /// The effective sample size of the final weights.
+    pub effective_sample_size: f64,
+    /// Tempering steps (0 for importance sampling).
+    pub stages: usize,
+    /// pCN moves per particle and step.
+    pub moves_per_stage: usize,
+    /// The share of moves accepted (absent for importance sampling).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acceptance: Option<f64>,
+    /// log p(observed), the log marginal likelihood of the observed histories.
+    pub log_evidence: f64,
+}
+
+/// One parameter before and after the observations.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ParameterUpdate {
+    pub name: String,
+    pub prior: Spread,
+    pub posterior: Spread,
+    /// The Monte Carlo standard error of the posterior mean (sd/√ESS).
+    pub posterior_mean_mcse: f64,
+    /// The posterior sd over the prior sd.
+    pub sd_ratio: f64,
+    pub verdict: Verdict,
+}
+
+/// A distribution's mean, sd and 5th, 50th and 95th percentiles.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Spread {
+    pub mean: f64,
+    pub sd: f64,
+    pub p5: f64,
+    pub p50: f64,
+    pub p95: f64,
+}
+
+/// What the observations said about an assumption.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The prior's median lies outside the posterior's P5–P95: the data contradict it.
+    Contradicted,
+    /// Not contradicted, and the posterior sd is at most 0.8 × the prior's: the data narrowed
+    /// it around values the prior held likely.
+    Confirmed,
+    /// Neither: the data say little about it yet.
+    Unchanged,
+}

@@ -1,0 +1,341 @@
+//! The probability of an observed cohort's history under the model: per person, the product of
+//! their yearly moves' probabilities, read from the same tables the walk reads (so the
+//! likelihood is the model's own, exactly), mixed over the subgroups where a person's subgroup
+//! is not known. Also draws synthetic histories from the same tables, for examples and for
+//! calibration tests.
+//!
+//! What is observed is taken as given: who took part (participants follow their intervention's
+//! rows, the others ordinary practice's) and, where stated, the subgroup. A person's start
+//! state and subgroup count in the likelihood where the scenario draws them per person.
+
+use super::cohort::{pick, share};
+use super::rng::{self, Stream};
+use super::tables::{Clock, Plan, Tables};
+use super::{Violation, model_error};
+use crate::error::{Error, Result};
+use crate::scenario::{Composition, Scenario};
+use rayon::prelude::*;
+
+/// The observed history of one person.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObservedPerson {
+    /// The person's id as the observed file gives it.
+    pub id: String,
+    /// The subgroup, where known.
+    pub group: Option<usize>,
+    /// The practice the person received: 0 ordinary practice, `a` intervention arm `a`'s.
+    pub variant: usize,
+    /// The state in each observed year, from year 0.
+    pub states: Vec<usize>,
+}
+
+/// The observed history of the real cohort.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ObservedCohort {
+    pub people: Vec<ObservedPerson>,
+}
+
+impl ObservedCohort {
+    /// Number of observed yearly moves.
+    pub fn moves(&self) -> usize {
+        self.people
+            .iter()
+            .map(|p| p.states.len().saturating_sub(1))
+            .sum()
+    }
+
+    /// Number of years the longest history spans.
+    pub fn years(&self) -> usize {
+        self.people
+            .iter()
+            .map(|p| p.states.len())
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// A history the model gives probability 0: person `person` (an index into the cohort's
+/// people), by their move out of year `year` (`None`: their start state).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ImpossibleMove {
+    pub person: usize,
+    pub year: Option<usize>,
+}
+
+/// The likelihood of one observed cohort under one scenario.
+pub struct Likelihood<'s> {
+    plan: Plan<'s>,
+    observed: ObservedCohort,
+    /// The distinct histories (subgroup, practice, states): the index of a person with it,
+    /// and how many people have it. Equal histories have equal likelihoods, so each is
+    /// computed once.
+    distinct: Vec<(usize, f64)>,
+}
+
+/// Refuses what the likelihood cannot yet follow; `what` names the command for the message.
+pub fn check_supported(scenario: &Scenario, what: &str) -> Result<()> {
+    let plan = Plan::new(scenario);
+    if !scenario.intakes.is_empty() {
+        return Err(Error::Usage(format!(
+            "{what} does not yet follow a scenario with intakes (an open cohort): {} has {}",
+            scenario.file,
+            scenario.intakes.len()
+        )));
+    }
+    if plan.person.rows {
+        return Err(Error::Usage(format!(
+            "{what} does not yet follow a scenario whose transitions read a value drawn per \
+             person (an attribute or a drawn start age): {} does",
+            scenario.file
+        )));
+    }
+    Ok(())
+}
+
+impl<'s> Likelihood<'s> {
+    /// The likelihood of `observed`, whose states, subgroups and arms index `scenario`'s and
+    /// whose histories lie within its horizon.
+    pub fn new(scenario: &'s Scenario, observed: ObservedCohort) -> Result<Self> {
+        check_supported(scenario, "follow-up")?;
+        let plan = Plan::new(scenario);
+        debug_assert!(observed.people.iter().all(|p| {
+            p.states.len() <= plan.years && p.variant < plan.arms && !p.states.is_empty()
+        }));
+        let mut first: std::collections::HashMap<(Option<usize>, usize, &[usize]), usize> =
+            std::collections::HashMap::new();
+        let mut distinct: Vec<(usize, f64)> = Vec::new();
+        for (i, p) in observed.people.iter().enumerate() {
+            let key = (p.group, p.variant, p.states.as_slice());
+            match first.get(&key) {
+                Some(&k) => distinct[k].1 += 1.0,
+                None => {
+                    first.insert(key, distinct.len());
+                    distinct.push((i, 1.0));
+                }
+            }
+        }
+        drop(first);
+        Ok(Likelihood {
+            plan,
+            observed,
+            distinct,
+        })
+    }
+
+    /// The observed cohort.
+    pub fn observed(&self) -> &ObservedCohort {
+        &self.observed
+    }
+
+    /// The log-likelihood at each parameter set, in parallel (in the current rayon pool), in
+    /// order. A parameter set the model refuses (a probability outside [0, 1], …) is an error
+    /// naming its index as the iteration.
+    pub fn evaluate(&self, seed: u64, params: &[Vec<f64>]) -> Result<Vec<f64>> {
+        params
+            .par_iter()
+            .enumerate()
+            .map_init(Tables::default, |tables, (i, p)| {
+                tables
+                    .fill(&self.plan, p)
+                    .map_err(|v| model_error(&self.plan, p, i, seed, v))?;
+                Ok(self.log_likelihood(tables))
+            })
+            .collect()
+    }
+
+    /// The first observed history of probability 0 at `params`, if any: the person, and the
+    /// year of the move that made it impossible in every subgroup (`None`: its start).
+    pub fn first_impossible(&self, params: &[f64]) -> Result<Option<ImpossibleMove>> {
+        let plan = &self.plan;
+        let mut tables = Tables::default();
+        tables
+            .fill(plan, params)
+            .map_err(|v| model_error(plan, params, 0, 0, v))?;
+        let drawn = plan.scenario.composition == Composition::Drawn;
+        let s_n = plan.states;
+        for (i, person) in self.observed.people.iter().enumerate() {
+            // per subgroup, where its path first has probability 0 (start: Some(None))
+            let mut first_zero: Vec<Option<Option<usize>>> = Vec::new();
+            for g in self.groups(person) {
+                let s0 = person.states[0];
+                let start = share(&tables.start_cum[g * s_n..(g + 1) * s_n], s0);
+                if drawn && start == 0.0 {
+                    first_zero.push(Some(None));
+                    continue;
+                }
+                let mut clock = PathClock::new(plan, s0);
+                let mut zero = None;
+                for t in 0..person.states.len() - 1 {
+                    if move_probability(plan, &tables, person, g, t, &clock) == 0.0 {
+                        zero = Some(Some(t));
+                        break;
+                    }
+                    clock.step(plan, person.states[t], person.states[t + 1]);
+                }
+                first_zero.push(zero);
+            }
+            if first_zero.iter().all(Option::is_some) {
+                let year = first_zero.into_iter().flatten().max().flatten();
+                return Ok(Some(ImpossibleMove { person: i, year }));
+            }
+        }
+        Ok(None)
+    }
+
+    fn groups(&self, person: &ObservedPerson) -> std::ops::Range<usize> {
+        match person.group {
+            Some(g) => g..g + 1,
+            None => 0..self.plan.groups,
+        }
+    }
+
+    /// The log-likelihood of the whole cohort under the filled `tables`.
+    fn log_likelihood(&self, tables: &Tables) -> f64 {
+        let plan = &self.plan;
+        let drawn = plan.scenario.composition == Composition::Drawn;
+        let s_n = plan.states;
+        let mut total = 0.0;
+        let mut terms: Vec<f64> = Vec::with_capacity(plan.groups);
+        for &(index, count) in &self.distinct {
+            let person = &self.observed.people[index];
+            terms.clear();
+            for g in self.groups(person) {
+                let s0 = person.states[0];
+                let mut log_p = if drawn {
+                    let start = share(&tables.start_cum[g * s_n..(g + 1) * s_n], s0);
+                    let group = if person.group.is_some() {
+                        1.0
+                    } else {
+                        share(&tables.group_cum, g)
+                    };
+                    (group * start).ln()
+                } else {
+                    0.0
+                };
+                let mut clock = PathClock::new(plan, s0);
+                for t in 0..person.states.len() - 1 {
+                    if log_p == f64::NEG_INFINITY {
+                        break;
+                    }
+                    log_p += move_probability(plan, tables, person, g, t, &clock).ln();
+                    clock.step(plan, person.states[t], person.states[t + 1]);
+                }
+                terms.push(log_p);
+            }
+            total += count * log_sum_exp(&terms);
+        }
+        total
+    }
+}
+
+/// The probability of `person`'s move out of year `t` in subgroup `g`, the path's durations
+/// up to year `t` in `clock`.
+fn move_probability(
+    plan: &Plan,
+    tables: &Tables,
+    person: &ObservedPerson,
+    g: usize,
+    t: usize,
+    clock: &PathClock,
+) -> f64 {
+    let (s, next) = (person.states[t], person.states[t + 1]);
+    let block = plan.block(person.variant, g, t);
+    share(tables.row(plan, block, s, clock.of(plan, s)), next)
+}
+
+/// A path's time in state and episode times, as the walk counts them.
+#[derive(Clone)]
+struct PathClock {
+    time: usize,
+    episode: Vec<u32>,
+}
+
+impl PathClock {
+    fn new(plan: &Plan, start: usize) -> Self {
+        let mut episode = vec![0; plan.scenario.episodes.len()];
+        super::cohort::update_episodes(plan, &mut episode, None, start);
+        PathClock { time: 1, episode }
+    }
+
+    fn step(&mut self, plan: &Plan, from: usize, to: usize) {
+        self.time = if from == to { self.time + 1 } else { 1 };
+        super::cohort::update_episodes(plan, &mut self.episode, Some(from), to);
+    }
+
+    /// The duration state `s`'s rows are tabled by.
+    fn of(&self, plan: &Plan, s: usize) -> usize {
+        match plan.row_clock[s] {
+            None => 1,
+            Some(Clock::TimeInState) => self.time,
+            Some(Clock::Episode(e)) => self.episode[e] as usize,
+        }
+    }
+}
+
+fn log_sum_exp(terms: &[f64]) -> f64 {
+    let max = terms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if max == f64::NEG_INFINITY {
+        return max;
+    }
+    max + terms.iter().map(|x| (x - max).exp()).sum::<f64>().ln()
+}
+
+/// What a synthetic history is drawn for: how many people, how many years, and which
+/// intervention they are offered (people take part with its uptake, the others receive
+/// ordinary practice; `None`: everyone receives ordinary practice).
+#[derive(Clone, Copy, Debug)]
+pub struct SyntheticCohort {
+    pub people: usize,
+    pub years: usize,
+    pub offered: Option<usize>,
+}
+
+/// Draws the histories of `spec.people` people over `spec.years` years at `params`, from the
+/// same tables as the likelihood: subgroup and start state from their shares, participation
+/// from the uptake, each move from its row. Reproducible by `seed`.
+pub fn synthetic(
+    scenario: &Scenario,
+    params: &[f64],
+    spec: SyntheticCohort,
+    seed: u64,
+) -> Result<ObservedCohort> {
+    check_supported(scenario, "a synthetic observed file")?;
+    let plan = Plan::new(scenario);
+    let mut tables = Tables::default();
+    tables
+        .fill(&plan, params)
+        .map_err(|v: Violation| model_error(&plan, params, 0, seed, v))?;
+    let mut rng: Stream = rng::stream(seed, 0, rng::Purpose::Cohort);
+    let (s_n, g_n) = (plan.states, plan.groups);
+    let years = spec.years.clamp(1, plan.years);
+    let people = (0..spec.people)
+        .map(|i| {
+            let group = pick(&tables.group_cum, rng::unit(&mut rng));
+            let start = pick(
+                &tables.start_cum[group * s_n..(group + 1) * s_n],
+                rng::unit(&mut rng),
+            );
+            let u_uptake = rng::unit(&mut rng);
+            let variant = match spec.offered {
+                Some(a) if u_uptake < tables.uptake[a * g_n + group] => a,
+                _ => 0,
+            };
+            let mut person = ObservedPerson {
+                id: (i + 1).to_string(),
+                group: Some(group),
+                variant,
+                states: vec![start],
+            };
+            let mut clock = PathClock::new(&plan, start);
+            for t in 0..years - 1 {
+                let s = person.states[t];
+                let row = tables.row(&plan, plan.block(variant, group, t), s, clock.of(&plan, s));
+                let next = pick(row, rng::unit(&mut rng));
+                clock.step(&plan, s, next);
+                person.states.push(next);
+            }
+            person
+        })
+        .collect();
+    Ok(ObservedCohort { people })
+}

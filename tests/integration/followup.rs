@@ -1,0 +1,316 @@
+//! Follow-up: the posterior of the parameters given an observed cohort, checked against
+//! conjugate cases exactly known, and the observed file's errors.
+
+use crate::common::{folder, listing, scenario, socinv_in};
+use socinv::followup::observed::parse;
+use socinv::followup::{FollowUpSettings, follow_up};
+use socinv::schema::followup::{FollowUpReport, Verdict};
+
+/// One transition with a beta prior: k of n observed moves give the Beta(α+k, β+n−k)
+/// posterior.
+const ONE_MOVE: &str = r#"scenario(#{ name: "en övergång", horizon: 3, cohort: 20, first_year: 2027 });
+actor("kommun");
+state("a"); state("b");
+start(#{ a: 1.0 });
+let p = param("p", beta(2.0, 8.0));
+let kostnad = param("kostnad", uniform(100.0, 200.0));
+transition("a", "b", p);
+cost("a", "kommun", kostnad);
+intervention("stöd", #{ startup: 1000, funded_by: #{ kommun: 1.0 } });
+"#;
+
+/// An observed file of `n` people in "a" in 2027, `k` of whom moved to "b" in 2028.
+fn one_move_file(n: usize, k: usize) -> String {
+    let mut text = String::from("person,year,state,arm\n");
+    for i in 0..n {
+        let to = if i < k { "b" } else { "a" };
+        text.push_str(&format!("{i},2027,a,\n{i},2028,{to},\n"));
+    }
+    text
+}
+
+fn posterior(source: &str, file: &str, particles: usize) -> FollowUpReport {
+    let sc = scenario(source);
+    let observed = parse(&sc, "observed.csv", file).expect("the observed file reads");
+    let settings = FollowUpSettings {
+        particles,
+        seed: 3,
+        fixed: Vec::new(),
+    };
+    follow_up(&sc, &observed, &settings)
+        .expect("the follow-up runs")
+        .0
+}
+
+fn beta_mean_sd(a: f64, b: f64) -> (f64, f64) {
+    let mean = a / (a + b);
+    (mean, (a * b / ((a + b).powi(2) * (a + b + 1.0))).sqrt())
+}
+
+/// Asserts the posterior of "p" is Beta(a, b): its mean within 4 MCSE, its sd within 15 %.
+fn assert_beta_posterior(r: &FollowUpReport, a: f64, b: f64) {
+    let p = r.parameters.iter().find(|u| u.name == "p").unwrap();
+    let (mean, sd) = beta_mean_sd(a, b);
+    let err = (p.posterior.mean - mean).abs();
+    assert!(
+        err <= 4.0 * p.posterior_mean_mcse,
+        "posterior mean {} vs Beta({a}, {b})'s {mean}: off by {err}, MCSE {}",
+        p.posterior.mean,
+        p.posterior_mean_mcse
+    );
+    assert!(
+        (p.posterior.sd / sd - 1.0).abs() < 0.15,
+        "posterior sd {} vs {sd}",
+        p.posterior.sd
+    );
+    // the parameter that no observation reads keeps its prior
+    let cost = r.parameters.iter().find(|u| u.name == "kostnad").unwrap();
+    assert_eq!(cost.verdict, Verdict::Unchanged);
+    assert!((cost.sd_ratio - 1.0).abs() < 0.2, "{}", cost.sd_ratio);
+}
+
+#[test]
+fn a_beta_prior_and_k_of_n_moves_give_the_conjugate_posterior_by_importance_sampling() {
+    let r = posterior(ONE_MOVE, &one_move_file(20, 4), 4000);
+    assert_eq!(r.posterior.method, "importance_sampling");
+    assert!(r.posterior.effective_sample_size > 2000.0);
+    assert_eq!((r.observed.people, r.observed.moves), (20, 20));
+    assert_eq!(r.observed.last_calendar_year, Some(2028));
+    assert_beta_posterior(&r, 6.0, 24.0);
+}
+
+#[test]
+fn a_large_cohort_goes_to_sequential_monte_carlo_and_still_gives_the_conjugate_posterior() {
+    let r = posterior(ONE_MOVE, &one_move_file(2000, 700), 4000);
+    assert_eq!(r.posterior.method, "sequential_monte_carlo");
+    assert!(r.posterior.stages >= 1);
+    assert_beta_posterior(&r, 702.0, 1308.0);
+    let p = r.parameters.iter().find(|u| u.name == "p").unwrap();
+    // the prior's median, 0.18, lies far below the posterior's range around 0.35
+    assert_eq!(p.verdict, Verdict::Contradicted);
+}
+
+#[test]
+fn with_no_observed_move_the_posterior_is_the_prior() {
+    let file = "person,year,state,arm\n1,2027,a,\n2,2027,a,\n";
+    let r = posterior(ONE_MOVE, file, 1000);
+    assert_eq!(r.posterior.method, "importance_sampling");
+    assert_eq!(r.posterior.effective_sample_size.round(), 1000.0);
+    for u in &r.parameters {
+        assert_eq!(u.prior, u.posterior, "{}", u.name);
+    }
+}
+
+#[test]
+fn a_subgroup_not_given_is_mixed_over_and_one_given_is_used() {
+    // in "hög risk" (30 %) people move with probability p; in the others nobody moves
+    let source = r#"scenario(#{ name: "grupper", horizon: 3, cohort: 20 });
+actor("kommun");
+state("a"); state("b");
+start(#{ a: 1.0 });
+subgroup("hög risk", 0.3);
+let p = param("p", beta(2.0, 2.0));
+transition("a", "b", if_else(in_subgroup("hög risk"), p, 0.0));
+cost("a", "kommun", 100);
+intervention("stöd", #{ startup: 1000, funded_by: #{ kommun: 1.0 } });
+"#;
+    let file = |group: &str| {
+        let mut text = String::from("person,year,state,arm,subgroup\n");
+        for i in 0..20 {
+            let to = if i < 5 { "b" } else { "a" };
+            text.push_str(&format!("{i},1,a,,{group}\n{i},2,{to},,{group}\n"));
+        }
+        text
+    };
+    // Not known: a move has probability 0.3·p, a stay 0.3·(1 − p) + 0.7; the exact posterior
+    // mean by quadrature of prior × likelihood on a fine grid.
+    let grid = 100_000;
+    let (mut mass, mut first) = (0.0, 0.0);
+    for i in 0..grid {
+        let p = (i as f64 + 0.5) / grid as f64;
+        let density = p * (1.0 - p) * (0.3 * p).powi(5) * (0.3 * (1.0 - p) + 0.7).powi(15);
+        mass += density;
+        first += p * density;
+    }
+    let unknown = posterior(source, &file(""), 4000);
+    let u = &unknown.parameters[0];
+    let exact = first / mass;
+    assert!(
+        (u.posterior.mean - exact).abs() <= 4.0 * u.posterior_mean_mcse,
+        "{} vs {exact}",
+        u.posterior.mean
+    );
+    // Known to be "hög risk": 5 of 20 moves, Beta(2 + 5, 2 + 15).
+    let known = posterior(source, &file("hög risk"), 4000);
+    let u = &known.parameters[0];
+    let (mean, _) = beta_mean_sd(7.0, 17.0);
+    assert!(
+        (u.posterior.mean - mean).abs() <= 4.0 * u.posterior_mean_mcse,
+        "{} vs {mean}",
+        u.posterior.mean
+    );
+    // a move by someone said to be in "övriga" is impossible
+    let sc = scenario(source);
+    let bad = "person,year,state,arm,subgroup\n1,1,a,,övriga\n1,2,b,,övriga\n";
+    let observed = parse(&sc, "observed.csv", bad).unwrap();
+    let settings = FollowUpSettings {
+        particles: 200,
+        seed: 1,
+        fixed: Vec::new(),
+    };
+    let e = follow_up(&sc, &observed, &settings)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with(
+            "observed.csv:3: person 1's move from \"a\" in year 1 to \"b\" in year 2 has \
+             probability 0"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_command_gives_the_same_bytes_on_any_number_of_threads_and_its_errors_point_at_the_row() {
+    let dir = folder(&[
+        ("model.rhai", ONE_MOVE),
+        ("observed.csv", &one_move_file(30, 6)),
+    ]);
+    let mut outputs = Vec::new();
+    for threads in ["1", "2"] {
+        let json = format!("f{threads}.json");
+        let ran = socinv_in(
+            dir.path(),
+            &[
+                "follow-up",
+                "model.rhai",
+                "--observed",
+                "observed.csv",
+                "-n",
+                "500",
+                "--threads",
+                threads,
+                "--json",
+                &json,
+            ],
+        );
+        assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+        outputs.push(std::fs::read(dir.path().join(&json)).unwrap());
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    let ran = socinv_in(
+        dir.path(),
+        &[
+            "follow-up",
+            "model.rhai",
+            "--observed",
+            "observed.csv",
+            "-n",
+            "500",
+        ],
+    );
+    assert!(
+        ran.stdout
+            .contains("Follow-up of model.rhai with observed.csv: 30 people"),
+        "{}",
+        ran.stdout
+    );
+    assert!(ran.stdout.contains("importance sampling"), "{}", ran.stdout);
+
+    let before = listing(dir.path());
+    let cases: &[(&str, &str)] = &[
+        (
+            "person,year,state,arm\n1,2027,a,\n1,2028,c,\n",
+            "bad.csv:3: unknown state \"c\"",
+        ),
+        (
+            "person,year,state,arm\n1,2027,a,\n1,2027,a,\n",
+            "bad.csv:3: person 1 is counted twice in 2027: also on line 2",
+        ),
+        (
+            "person,year,state,arm\n1,2027,a,\n1,2029,a,\n",
+            "bad.csv:3: person 1 has no row for 2028",
+        ),
+        (
+            "person,year,state,arm\n1,2027,a,\n1,2031,a,\n",
+            "bad.csv:3: the calendar year 2031 is outside the scenario's horizon, 2027–2029",
+        ),
+        (
+            "person,year,state,arm\n1,2027,b,\n",
+            "bad.csv:2: person 1 starts in \"b\", which the scenario's starting shares give probability 0",
+        ),
+        (
+            "person,year,state,arm\n1,2027,a,\n1,2028,b,\n1,2029,a,\n",
+            "bad.csv:4: person 1's move from \"b\" in 2028 to \"a\" in 2029 has probability 0",
+        ),
+        (
+            "person,year,state,arm\n1,2027,a,x\n",
+            "bad.csv:2: unknown arm \"x\"",
+        ),
+        (
+            "person;år;tillstånd\n1;2027;a\n",
+            "bad.csv:1: the column \"arm\" is missing",
+        ),
+        (
+            "person,year,state,arm,colour\n",
+            "bad.csv:1: unknown column \"colour\"",
+        ),
+        ("person,year,state,arm\n", "bad.csv:2: the file has no rows"),
+        (
+            "person,year,state,arm\n1,2027.5,a,\n",
+            "bad.csv:2: the year \"2027.5\" is not a whole number",
+        ),
+    ];
+    for (text, expected) in cases {
+        std::fs::write(dir.path().join("bad.csv"), text).unwrap();
+        let ran = socinv_in(
+            dir.path(),
+            &[
+                "follow-up",
+                "model.rhai",
+                "--observed",
+                "bad.csv",
+                "-n",
+                "200",
+                "--json",
+                "out.json",
+            ],
+        );
+        assert_eq!(ran.code, Some(2), "{text}: {}", ran.stderr);
+        assert!(ran.stderr.contains(expected), "{text}:\n{}", ran.stderr);
+        assert!(
+            !dir.path().join("out.json").exists(),
+            "no output is written on an error"
+        );
+    }
+    std::fs::remove_file(dir.path().join("bad.csv")).unwrap();
+    assert_eq!(listing(dir.path()), before);
+}
+
+#[test]
+fn a_synthetic_observed_file_reads_back_and_semicolons_and_swedish_headers_read_too() {
+    let dir = folder(&[("model.rhai", ONE_MOVE)]);
+    let ran = socinv_in(
+        dir.path(),
+        &[
+            "observe",
+            "model.rhai",
+            "--years",
+            "2",
+            "--people",
+            "50",
+            "-o",
+            "obs.csv",
+        ],
+    );
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    let text = std::fs::read_to_string(dir.path().join("obs.csv")).unwrap();
+    assert_eq!(text.lines().count(), 1 + 2 * 50, "{text}");
+    let sc = scenario(ONE_MOVE);
+    let observed = parse(&sc, "obs.csv", &text).unwrap();
+    assert_eq!(observed.cohort.people.len(), 50);
+    assert!(observed.cohort.people.iter().all(|p| p.states.len() == 2));
+    let swedish = "\u{feff}Person;År;Tillstånd;Insats\n7;2027;a;Ordinarie arbetssätt\n7;2028;b;\n";
+    let observed = parse(&sc, "sv.csv", swedish).unwrap();
+    assert_eq!(observed.cohort.people[0].states, vec![0, 1]);
+}
