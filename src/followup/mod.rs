@@ -117,6 +117,30 @@ fn spread(values: &[f64], weights: &[f64]) -> Spread {
     }
 }
 
+/// Whether each parameter can be informed by observed states: read by a transition or a
+/// starting share, or correlated with one that is.
+pub fn informed_parameters(scenario: &Scenario) -> Vec<bool> {
+    let mut read = vec![false; scenario.parameters.len()];
+    let exprs = scenario
+        .transitions
+        .iter()
+        .map(|t| &t.probability)
+        .chain(scenario.subgroups.iter().flat_map(|g| &g.start));
+    for e in exprs {
+        for i in e.dependencies().params {
+            read[i] = true;
+        }
+    }
+    for g in &scenario.correlated_groups {
+        if g.members.iter().any(|&m| read[m]) {
+            for &m in &g.members {
+                read[m] = true;
+            }
+        }
+    }
+    read
+}
+
 /// Each free parameter before and after, the most informed (smallest sd ratio) first.
 fn updates(
     scenario: &Scenario,
@@ -125,6 +149,7 @@ fn updates(
 ) -> Vec<ParameterUpdate> {
     let n = p.prior.len();
     let equal = vec![1.0 / n as f64; n];
+    let informed = informed_parameters(scenario);
     let mut out: Vec<ParameterUpdate> = scenario
         .parameters
         .iter()
@@ -152,6 +177,7 @@ fn updates(
                 posterior_mean_mcse: posterior.sd / p.ess.sqrt(),
                 sd_ratio,
                 verdict,
+                informed: informed[i],
             })
         })
         .collect();

@@ -8,7 +8,7 @@ use crate::schema::followup::{FollowUpReport, Spread, Verdict};
 /// supports).
 fn spread(s: &Spread) -> String {
     let v = format::amount;
-    format!("{} ({} – {})", v(s.p50), v(s.p5), v(s.p95))
+    format!("{} ({}–{})", v(s.p50), v(s.p5), v(s.p95))
 }
 
 fn verdict(v: Verdict) -> &'static str {
@@ -56,21 +56,31 @@ impl FollowUpReport {
         );
         let mut rows = vec![vec![
             "Parameter".to_string(),
-            "Prior: median (90 %)".to_string(),
-            "Posterior: median (90 %)".to_string(),
-            "sd after/before".to_string(),
+            "Before: median (90 %)".to_string(),
+            "After: median (90 %)".to_string(),
             "Verdict".to_string(),
         ]];
-        for u in &self.parameters {
+        for u in self.parameters.iter().filter(|u| u.informed) {
             rows.push(vec![
                 u.name.clone(),
                 spread(&u.prior),
                 spread(&u.posterior),
-                format!("{:.2}", u.sd_ratio),
                 verdict(u.verdict).to_string(),
             ]);
         }
-        out.push_str(&format::table(&rows, "  "));
+        out.push_str(&format::table_with_whole_names(&rows, "  "));
+        let kept: Vec<&str> = self
+            .parameters
+            .iter()
+            .filter(|u| !u.informed)
+            .map(|u| u.name.as_str())
+            .collect();
+        if !kept.is_empty() {
+            out.push_str(&format!(
+                "\nNot read by any transition or starting share, so kept as before: {}.\n",
+                kept.join(", ")
+            ));
+        }
         out.push_str(
             "\nconfirmed: the data narrowed it (sd at most 0.8 × before) around values the prior \
              held likely;\ncontradicted: the prior's median lies outside the posterior's 90 % \

@@ -72,6 +72,10 @@ pub struct ParameterUpdate {
     /// The posterior sd over the prior sd.
     pub sd_ratio: f64,
     pub verdict: Verdict,
+    /// Whether observed states can inform it: a transition or a starting share reads it, or
+    /// it is correlated with one that does. The others keep their prior (up to Monte Carlo
+    /// error).
+    pub informed: bool,
 }
 
 /// A distribution's mean, sd and 5th, 50th and 95th percentiles.

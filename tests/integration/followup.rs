@@ -314,3 +314,99 @@ fn a_synthetic_observed_file_reads_back_and_semicolons_and_swedish_headers_read_
     let observed = parse(&sc, "sv.csv", swedish).unwrap();
     assert_eq!(observed.cohort.people[0].states, vec![0, 1]);
 }
+
+/// Simulation-based calibration (Talts et al. 2018) on a shipped scenario: data sets simulated
+/// from parameters drawn from the prior; where the posterior is right, the share of posterior
+/// weight below the true value is uniform, and the 90 % intervals cover it 90 % of the time.
+#[test]
+fn simulation_based_calibration_on_familjestod_gives_uniform_ranks_and_90_percent_coverage() {
+    use socinv::followup::observed::ObservedFile;
+    use socinv::sim::likelihood::{SyntheticCohort, synthetic};
+    use socinv::sim::{ParameterSampler, SimSettings};
+    let sc = socinv::script::load_scenario(std::path::Path::new("scenarios/familjestod.rhai"))
+        .expect("the shipped scenario loads");
+    let truths = ParameterSampler::new(
+        &sc,
+        &SimSettings {
+            iterations: 1,
+            seed: 11,
+            fixed: Vec::new(),
+        },
+    );
+    let names = [
+        "or_familjestöd_placering",
+        "p_ärendet_avslutas",
+        "p_placering_hög_risk",
+    ];
+    let index = names.map(|n| sc.parameter_index(n).expect("a parameter of familjestod"));
+    const DATA_SETS: usize = 200;
+    const BINS: usize = 10;
+    let mut bins = [[0usize; BINS]; 3];
+    let mut covered = [0usize; 3];
+    let mut sd_ratio = [0.0; 3];
+    for j in 0..DATA_SETS {
+        let truth = truths.sample(j);
+        let spec = SyntheticCohort {
+            people: 25,
+            years: 3,
+            offered: Some(1),
+        };
+        let cohort = synthetic(&sc, &truth, spec, 1000 + j as u64).unwrap();
+        let file = ObservedFile {
+            name: "sbc.csv".into(),
+            cohort,
+            lines: Vec::new(),
+        };
+        let settings = FollowUpSettings {
+            particles: 300,
+            seed: j as u64 + 1,
+            fixed: Vec::new(),
+        };
+        let (report, post) = follow_up(&sc, &file, &settings).unwrap();
+        for (k, &i) in index.iter().enumerate() {
+            let below: f64 = post
+                .params
+                .iter()
+                .zip(&post.weights)
+                .filter(|(p, _)| p[i] < truth[i])
+                .map(|(_, w)| w)
+                .sum();
+            bins[k][((below * BINS as f64) as usize).min(BINS - 1)] += 1;
+            let u = report
+                .parameters
+                .iter()
+                .find(|u| u.name == names[k])
+                .unwrap();
+            covered[k] += usize::from(u.posterior.p5 <= truth[i] && truth[i] <= u.posterior.p95);
+            sd_ratio[k] += u.sd_ratio / DATA_SETS as f64;
+        }
+    }
+    // χ² with 9 degrees of freedom: 27.88 at the 0.1 % level
+    let expected = DATA_SETS as f64 / BINS as f64;
+    let band = 3.0 * (0.9 * 0.1 / DATA_SETS as f64).sqrt();
+    for k in 0..3 {
+        let chi2: f64 = bins[k]
+            .iter()
+            .map(|&c| (c as f64 - expected).powi(2) / expected)
+            .sum();
+        assert!(
+            chi2 < 27.88,
+            "{}: ranks {:?}, χ² {chi2:.1}",
+            names[k],
+            bins[k]
+        );
+        let coverage = covered[k] as f64 / DATA_SETS as f64;
+        assert!(
+            (coverage - 0.9).abs() <= band,
+            "{}: coverage {coverage}",
+            names[k]
+        );
+        // and the data were used: a posterior equal to the prior would pass the two above
+        assert!(
+            sd_ratio[k] < 0.95,
+            "{}: mean sd ratio {}",
+            names[k],
+            sd_ratio[k]
+        );
+    }
+}
