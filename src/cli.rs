@@ -132,6 +132,13 @@ pub struct FollowUpArgs {
     /// instead of the table.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Write an Excel workbook: the observed cohort, the method, each parameter before and
+    /// after.
+    #[arg(long, value_name = "FILE.xlsx")]
+    pub xlsx: Option<PathBuf>,
+    /// The language of the workbook's sheet name and headers.
+    #[arg(long, value_enum, default_value = "sv")]
+    pub lang: Lang,
 }
 
 /// `socinv observe`.
@@ -511,7 +518,10 @@ pub fn execute(cli: Cli) -> Result<()> {
 /// values (as `run` would stop), and on warnings with `--strict`.
 fn follow_up(args: &FollowUpArgs) -> Result<()> {
     let session = Session::load(&args.scenario, threads(args.threads))?;
-    let targets = [("--json", args.json.as_deref())];
+    let targets = [
+        ("--json", args.json.as_deref()),
+        ("--xlsx", args.xlsx.as_deref()),
+    ];
     let to_stdout = StdoutOutput::among(&targets, &["--json"])?;
     let mut inputs = Inputs::scenario(&args.scenario);
     inputs.add(&args.observed);
@@ -527,7 +537,11 @@ fn follow_up(args: &FollowUpArgs) -> Result<()> {
     let json = serde_json::to_string_pretty(&report)
         .map_err(|e| Error::Usage(format!("cannot write the follow-up as JSON: {e}")))?
         + "\n";
-    let contents: [(&str, &[u8]); 1] = [("--json", json.as_bytes())];
+    let xlsx = match args.xlsx {
+        Some(_) => report::xlsx::followup_workbook(args.lang, &report)?,
+        None => Vec::new(),
+    };
+    let contents: [(&str, &[u8]); 2] = [("--json", json.as_bytes()), ("--xlsx", &xlsx)];
     plan.commit(&contents)?;
     match to_stdout.flag() {
         Some(flag) => terminal::write_stdout(flag_content(&contents, flag))?,

@@ -66,6 +66,7 @@ pub fn follow_up(
             .iter()
             .map(|(i, v)| (scenario.parameters[*i].name.clone(), *v))
             .collect(),
+        labels: scenario.labels.clone(),
         observed: observed_summary(scenario, file),
         posterior: posterior_summary(&posterior),
         parameters: updates(scenario, settings, &posterior),

@@ -40,6 +40,7 @@ use crate::error::{Error, Result};
 use crate::results::{BudgetLine, Comparison, PointOfViewKind, RunResults, ScenarioInfo};
 use crate::scenario::DEFAULT_SOCIETY;
 use crate::scenario::Scenario;
+use crate::schema::followup::{FollowUpReport, Spread, Verdict};
 use crate::sim::IterationResult;
 use crate::stats::Summary;
 use rust_xlsxwriter::utility::{quote_sheet_name, row_col_to_cell, row_col_to_cell_absolute};
@@ -103,6 +104,75 @@ pub fn workbook_in(
     }
     build(Texts::of(lang), results, samples)
         .map_err(|e| Error::Usage(format!("writing the Excel workbook: {e}")))
+}
+
+/// The follow-up's workbook in `lang`: one sheet with the observed cohort, the method, and each
+/// parameter before and after.
+pub fn followup_workbook(lang: Lang, report: &FollowUpReport) -> Result<Vec<u8>> {
+    followup_build(Texts::of(lang), report)
+        .map_err(|e| Error::Usage(format!("writing the Excel workbook: {e}")))
+}
+
+fn followup_build(t: &'static Texts, r: &FollowUpReport) -> Result<Vec<u8>, XlsxError> {
+    let f = Formats::new("", t);
+    let mut wb = Workbook::new();
+    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(r.scenario.as_str())
+            .set_comment(format!("socinv {}", r.socinv_version))
+            .set_creation_datetime(&created),
+    );
+    let mut s = Sheet::new(t.followup_sheet, &f)?;
+    let o = &r.observed;
+    let p = &r.posterior;
+    let method = match p.method.as_str() {
+        "importance_sampling" => t.followup_methods[0],
+        _ => t.followup_methods[1],
+    };
+    let texts = [&r.scenario, &r.file, &r.source_hash, &r.observed_file];
+    for (row, (field, value)) in (0u32..).zip(t.followup_fields.iter().zip(texts)) {
+        s.text(row, 0, field)?;
+        s.text(row, 1, value)?;
+    }
+    let counts = [o.people, o.participants, o.person_years, o.moves, o.years];
+    for (row, (field, value)) in (4u32..).zip(t.followup_fields[4..9].iter().zip(counts)) {
+        s.text(row, 0, field)?;
+        s.num(row, 1, value as f64, Num::Grouped)?;
+    }
+    s.text(9, 0, t.followup_fields[9])?;
+    s.text(9, 1, method)?;
+    s.text(10, 0, t.followup_fields[10])?;
+    s.num(10, 1, p.particles as f64, Num::Grouped)?;
+    s.text(11, 0, t.followup_fields[11])?;
+    s.num(11, 1, p.effective_sample_size.floor(), Num::Grouped)?;
+    s.text(12, 0, t.followup_fields[12])?;
+    s.num(12, 1, r.seed as f64, Num::Integer)?;
+    let head = 14;
+    s.header(head, &t.followup_columns, None)?;
+    let mut last = head;
+    for (row, u) in (head + 1..).zip(&r.parameters) {
+        s.text(row, 0, &u.name)?;
+        if let Some(label) = r.labels.parameters.get(&u.name).and_then(|d| d.label.as_deref()) {
+            s.text(row, 1, label)?;
+        }
+        s.text(row, 2, t.yes_no[usize::from(!u.informed)])?;
+        let verdict = match u.verdict {
+            Verdict::Contradicted => 0,
+            Verdict::Confirmed => 1,
+            Verdict::Unchanged => 2,
+        };
+        s.text(row, 3, t.verdicts[verdict])?;
+        let spread = |x: &Spread| [x.mean, x.sd, x.p5, x.p50, x.p95].map(Some);
+        s.nums(row, 4, &spread(&u.prior), Num::General)?;
+        s.nums(row, 9, &spread(&u.posterior), Num::General)?;
+        s.num(row, 14, u.sd_ratio, Num::Ratio)?;
+        s.num(row, 15, u.posterior_mean_mcse, Num::General)?;
+        last = row;
+    }
+    s.table("tblFollowUp", head, last, &t.followup_columns)?;
+    wb.push_worksheet(s.finish()?);
+    wb.save_to_buffer()
 }
 
 fn build(
@@ -183,6 +253,14 @@ pub struct Texts {
     /// all actors, perspective, actor
     point_of_view_kinds: [&'static str; 3],
     pairs_columns: [&'static str; 11],
+    followup_sheet: &'static str,
+    followup_fields: [&'static str; 13],
+    followup_columns: [&'static str; 16],
+    /// importance sampling, sequential Monte Carlo
+    followup_methods: [&'static str; 2],
+    /// contradicted, confirmed, unchanged
+    verdicts: [&'static str; 3],
+    yes_no: [&'static str; 2],
 }
 
 impl Texts {
@@ -286,6 +364,43 @@ const EN: Texts = Texts {
         "CI low",
         "CI high",
     ],
+    followup_sheet: "Follow-up",
+    followup_fields: [
+        "Scenario",
+        "File",
+        "Source hash",
+        "Observed file",
+        "People",
+        "Took part",
+        "Person-years",
+        "Yearly moves",
+        "Years observed",
+        "Method",
+        "Particles",
+        "Effective sample size",
+        "Seed",
+    ],
+    followup_columns: [
+        "Name",
+        "Label",
+        "Informed",
+        "Verdict",
+        "Before mean",
+        "Before sd",
+        "Before P5",
+        "Before P50",
+        "Before P95",
+        "After mean",
+        "After sd",
+        "After P5",
+        "After P50",
+        "After P95",
+        "sd after/before",
+        "MCSE after mean",
+    ],
+    followup_methods: ["importance sampling", "sequential Monte Carlo"],
+    verdicts: ["contradicted", "confirmed", "unchanged"],
+    yes_no: ["yes", "no"],
 };
 
 const SV: Texts = Texts {
@@ -395,6 +510,43 @@ const SV: Texts = Texts {
         "KI låg",
         "KI hög",
     ],
+    followup_sheet: "Uppföljning",
+    followup_fields: [
+        "Scenario",
+        "Fil",
+        "Innehållshash",
+        "Observerad fil",
+        "Personer",
+        "Deltog",
+        "Personår",
+        "Årliga övergångar",
+        "Observerade år",
+        "Metod",
+        "Partiklar",
+        "Effektiv stickprovsstorlek",
+        "Frö",
+    ],
+    followup_columns: [
+        "Namn",
+        "Etikett",
+        "Informeras",
+        "Bedömning",
+        "Före medel",
+        "Före sd",
+        "Före P5",
+        "Före P50",
+        "Före P95",
+        "Efter medel",
+        "Efter sd",
+        "Efter P5",
+        "Efter P50",
+        "Efter P95",
+        "sd efter/före",
+        "MCSE efter medel",
+    ],
+    followup_methods: ["viktning av a priori-dragningar (importance sampling)", "sekventiell Monte Carlo"],
+    verdicts: ["motsagd", "bekräftad", "oförändrad"],
+    yes_no: ["ja", "nej"],
 };
 
 /// How a number is shown.

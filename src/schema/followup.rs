@@ -1,5 +1,7 @@
 //! The follow-up's result: the parameters' distribution before and after the observed cohort
 //! (`socinv.followup/1`).
+//!
+//! May import: `scenario` (labels) and outside crates.
 
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +22,9 @@ pub struct FollowUpReport {
     pub seed: u64,
     /// Parameters fixed with `--set`, by name.
     pub fixed: indexmap::IndexMap<String, f64>,
+    /// The scenario's labels and units, for the tables (absent when it gives none).
+    #[serde(default, skip_serializing_if = "crate::scenario::Labels::is_empty")]
+    pub labels: crate::scenario::Labels,
     pub observed: ObservedSummary,
     pub posterior: PosteriorSummary,
     /// Every parameter that is not fixed, those the data informed most first.
