@@ -13,6 +13,7 @@ pub(super) mod en;
 pub(super) mod sv;
 
 use super::fmt::Ends;
+use crate::schema::Metric;
 use maud::Markup;
 
 /// The words and sentences of the report in one language.
@@ -185,6 +186,43 @@ pub(crate) struct Messages {
     pub comparison: &'static str,
     pub difference_in_net: &'static str,
     pub prob_first_better: &'static str,
+
+    // the sensitivity analyses: what each was run with, and their metrics
+    /// "fixerat:", before the `--set` values.
+    pub fixed_colon: &'static str,
+    /// "modellkörningar": the size of a Sobol analysis.
+    pub model_evaluations: &'static str,
+    /// "iterationer per körning": the size of the other analyses.
+    pub iterations_per_run: &'static str,
+    /// "frö".
+    pub seed_lower: &'static str,
+    /// A metric as the subject of a sentence: "medelnettot", "sannolikheten för ett positivt
+    /// netto".
+    pub metric_subject: fn(Metric) -> &'static str,
+    /// A metric's axis title: "Medelnetto", "Sannolikhet för positivt netto".
+    pub metric_axis: fn(Metric) -> &'static str,
+
+    // the tornado
+    /// "Vilka antaganden flyttar medelnettot mest?"
+    pub tornado_title: fn(subject: &str) -> String,
+    /// "vid", as in "vid P10".
+    pub at: &'static str,
+    /// "antagandet vid", before "P10" in the chart's legend.
+    pub assumption_at: &'static str,
+    /// "Effekt: 1,2 mnkr vid P10 och 3,4 mnkr vid P90".
+    pub tornado_item: fn(name: &str, low: &str, pl: &str, high: &str, ph: &str) -> String,
+    /// "övriga antaganden på sina medianer".
+    pub others_at_medians: &'static str,
+    /// "övriga antaganden osäkra som vanligt".
+    pub others_uncertain: &'static str,
+    /// "Tornadodiagram. Basvärde …. Varje antagande sätts i tur och ordning till sin P10 och
+    /// P90, …. Störst påverkan: …."
+    pub tornado_desc: fn(base: &str, pl: &str, ph: &str, others: &str, items: &str) -> String,
+    /// "Det lodräta strecket är basvärdet (…). Staplarna visar hur … ändras när ett antagande i
+    /// taget sätts till ett lågt (P10, mörkgrått) eller högt (P90, ljusgrått) värde, med …."
+    pub tornado_read: fn(base: &str, subject: &str, pl: &str, ph: &str, others: &str) -> String,
+    /// "Skillnad": the swing between the low and the high value.
+    pub swing: &'static str,
 
     // the appendix
     pub appendix_read: &'static str,

@@ -9,13 +9,14 @@
 
 use super::charts::{self, Curve, TornadoBar, Units};
 use super::fmt;
-use super::{Ctx, Lang, esc};
+use super::{Ctx, Lang, chart, esc};
 use crate::error::{Error, Result};
 use crate::results::{Comparison, RunResults, SCHEMA as RESULT_SCHEMA};
 use crate::schema::{
     self, Estimate, Metric, Others, SensitivityOutput, SobolReport, SobolResult, SweepReport,
     ThresholdReport, ThresholdStatus, TornadoReport, VoiReport,
 };
+use maud::{Markup, html};
 use serde_json::Value;
 use std::fmt::Write as _;
 
@@ -87,14 +88,14 @@ impl Loaded {
         self.output.header()
     }
 
-    /// `--set` values as the JSON writes them.
+    /// `--set` values as the JSON writes them, as plain text.
     fn fixed(&self, between: &str) -> Vec<String> {
         self.header()
             .fixed
             .iter()
             .map(|(k, v)| {
                 let v = serde_json::to_string(v).unwrap_or_default();
-                format!("{}{between}{}", esc(k), esc(&v))
+                format!("{k}{between}{v}")
             })
             .collect()
     }
@@ -103,20 +104,20 @@ impl Loaded {
     /// `--set` as on the command line.
     pub(super) fn footer_line(&self, ctx: &Ctx) -> String {
         let mut parts = vec![format!("<code>{}</code>", esc(&self.header().schema))];
-        parts.extend(self.size_seed_perspective(ctx));
+        parts.extend(self.size_seed_perspective(ctx).iter().map(|p| esc(p)));
         if !self.header().fixed.is_empty() {
-            parts.push(format!("--set {}", self.fixed("=").join(" ")));
+            parts.push(format!("--set {}", esc(&self.fixed("=").join(" "))));
         }
         parts.join(", ")
     }
 
-    /// "1 000 iterationer per körning, frö 1, perspektiv: alla aktörer".
+    /// "1 000 iterationer per körning, frö 1, perspektiv: alla aktörer", as plain text.
     fn run_note(&self, ctx: &Ctx) -> String {
         let mut parts = self.size_seed_perspective(ctx);
         if !self.header().fixed.is_empty() {
             parts.push(format!(
                 "{} {}",
-                ctx.t("fixerat:", "fixed:"),
+                ctx.m.fixed_colon,
                 self.fixed(" = ").join(", ")
             ));
         }
@@ -127,17 +128,18 @@ impl Loaded {
     /// its point of view.
     fn size_seed_perspective(&self, ctx: &Ctx) -> Vec<String> {
         let h = self.header();
+        let m = ctx.m;
         let unit = if matches!(self.output, SensitivityOutput::Sobol(_)) {
-            ctx.t("modellkörningar", "model evaluations")
+            m.model_evaluations
         } else {
-            ctx.t("iterationer per körning", "iterations per run")
+            m.iterations_per_run
         };
         vec![
             format!("{} {unit}", fmt::number(ctx.lang, h.iterations as f64, 0)),
-            format!("{} {}", ctx.t("frö", "seed"), h.seed),
+            format!("{} {}", m.seed_lower, h.seed),
             format!(
                 "{}: {}",
-                ctx.t("perspektiv", "perspective"),
+                m.perspective_lower,
                 perspective(ctx, &h.perspective)
             ),
         ]
@@ -145,11 +147,11 @@ impl Loaded {
 }
 
 /// A perspective's name, "all actors" in the report's language.
-fn perspective(ctx: &Ctx, p: &str) -> String {
+fn perspective<'a>(ctx: &Ctx, p: &'a str) -> &'a str {
     if p == "all actors" {
-        ctx.t("alla aktörer", "all actors").to_string()
+        ctx.m.all_actors
     } else {
-        esc(p)
+        p
     }
 }
 
@@ -165,7 +167,11 @@ pub(super) fn section(
     let mut body = String::new();
     for a in analyses {
         match &a.output {
-            SensitivityOutput::Tornado(t) => tornado(ctx, &mut body, a, t, c)?,
+            SensitivityOutput::Tornado(t) => {
+                if let Some(part) = tornado(ctx, a, t, c)? {
+                    body.push_str(&part.into_string());
+                }
+            }
             SensitivityOutput::Sweep(s) => sweep(ctx, &mut body, a, s, c)?,
             SensitivityOutput::Threshold(t) => threshold(ctx, &mut body, a, t, c)?,
             SensitivityOutput::Sobol(_) | SensitivityOutput::Voi(_) => {}
@@ -297,7 +303,7 @@ fn evpi_of_run(ctx: &Ctx, out: &mut String) {
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            perspective(ctx, &v.perspective),
+            esc(perspective(ctx, &v.perspective)),
             esc(&v.decision),
             money(v.evpi, v.evpi_mcse),
             money(v.evpi_parameters, v.evpi_parameters_mcse),
@@ -315,46 +321,13 @@ fn metric_units(ctx: &Ctx, metric: Metric) -> Units {
     }
 }
 
-/// The metric in words, as the subject of a sentence.
-fn metric_words<'a>(ctx: &Ctx, metric: Metric) -> &'a str {
-    match (ctx.lang, metric) {
-        (Lang::Sv, Metric::ProbNetPositive) => "sannolikheten för ett positivt netto",
-        (Lang::En, Metric::ProbNetPositive) => "the probability of a positive net",
-        (Lang::Sv, Metric::Payback) => "sannolikheten för återbetalning inom perioden",
-        (Lang::En, Metric::Payback) => "the probability of payback within the horizon",
-        (Lang::Sv, Metric::Roi) => "avkastningen (förväntat netto ÷ förväntad investering)",
-        (Lang::En, Metric::Roi) => "the ROI (mean net ÷ mean investment)",
-        (Lang::Sv, Metric::Net) => "medelnettot",
-        (Lang::En, Metric::Net) => "the mean net",
-    }
-}
-
-/// The axis title of a metric.
-fn metric_axis<'a>(ctx: &Ctx, metric: Metric) -> &'a str {
-    match (ctx.lang, metric) {
-        (Lang::Sv, Metric::ProbNetPositive) => "Sannolikhet för positivt netto",
-        (Lang::En, Metric::ProbNetPositive) => "Probability of a positive net",
-        (Lang::Sv, Metric::Payback) => "Sannolikhet för återbetalning",
-        (Lang::En, Metric::Payback) => "Probability of payback",
-        (Lang::Sv, Metric::Roi) => "Netto ÷ investering",
-        (Lang::En, Metric::Roi) => "Net ÷ investment",
-        (Lang::Sv, Metric::Net) => "Medelnetto",
-        (Lang::En, Metric::Net) => "Mean net",
-    }
-}
-
 /// A value without its Monte Carlo error (a target, a curve's point).
 fn exact(value: f64) -> Estimate {
     Estimate { value, mcse: 0.0 }
 }
 
-/// A metric's estimate, rounded to its MCSE, as HTML ("–" when undefined).
+/// A metric's estimate, rounded to its MCSE, as plain text ("–" when undefined).
 fn show(ctx: &Ctx, metric: Metric, e: Estimate) -> String {
-    show_with(ctx, &ctx.money, metric, e)
-}
-
-/// [`show`] as plain text, for a chart's label (plotters escapes it).
-fn show_in_chart(ctx: &Ctx, metric: Metric, e: Estimate) -> String {
     show_with(ctx, &ctx.chart_money, metric, e)
 }
 
@@ -375,16 +348,12 @@ fn p_label(q: f64) -> String {
     format!("P{}", (q * 100.0).round())
 }
 
-fn tornado(
-    ctx: &Ctx,
-    out: &mut String,
-    a: &Loaded,
-    t: &TornadoReport,
-    c: &Comparison,
-) -> Result<()> {
+/// The tornado of one intervention: the chart and a table of every bar.
+fn tornado(ctx: &Ctx, a: &Loaded, t: &TornadoReport, c: &Comparison) -> Result<Option<Markup>> {
     let Some(r) = t.results.iter().find(|r| r.intervention == c.intervention) else {
-        return Ok(());
+        return Ok(None);
     };
+    let m = ctx.m;
     let metric = t.metric;
     let bars: Vec<&schema::Bar> = r
         .bars
@@ -393,13 +362,12 @@ fn tornado(
         .take(12)
         .collect();
     let Some(base) = finite(r.base.value) else {
-        return Ok(());
+        return Ok(None);
     };
     if bars.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let (pl, ph) = (p_label(t.low), p_label(t.high));
-    let lang = ctx.lang;
     let chart_bars: Vec<TornadoBar> = bars
         .iter()
         .map(|b| TornadoBar {
@@ -413,111 +381,66 @@ fn tornado(
             at_high: b.at_high.value,
         })
         .collect();
-    let title = match lang {
-        Lang::Sv => format!(
-            "Vilka antaganden flyttar {} mest?",
-            metric_words(ctx, metric)
-        ),
-        Lang::En => format!("Which assumptions move {} most?", metric_words(ctx, metric)),
-    };
+    let subject = (m.metric_subject)(metric);
+    let title = (m.tornado_title)(subject);
     let top: Vec<String> = bars
         .iter()
         .take(3)
         .map(|b| {
-            format!(
-                "{}: {} {} {} {}",
+            (m.tornado_item)(
                 label(ctx, &b.parameter),
-                show(ctx, metric, b.at_low),
-                ctx.t("vid", "at"),
-                pl,
-                match lang {
-                    Lang::Sv => format!("och {} vid {ph}", show(ctx, metric, b.at_high)),
-                    Lang::En => format!("and {} at {ph}", show(ctx, metric, b.at_high)),
-                }
+                &show(ctx, metric, b.at_low),
+                &pl,
+                &show(ctx, metric, b.at_high),
+                &ph,
             )
         })
         .collect();
     let others = match t.others {
-        Others::Median => ctx.t(
-            "övriga antaganden på sina medianer",
-            "the other assumptions at their medians",
-        ),
-        Others::Vary => ctx.t(
-            "övriga antaganden osäkra som vanligt",
-            "the other assumptions uncertain as usual",
-        ),
+        Others::Median => m.others_at_medians,
+        Others::Vary => m.others_uncertain,
     };
-    let desc = match lang {
-        Lang::Sv => format!(
-            "Tornadodiagram. Basvärde {}. Varje antagande sätts i tur och ordning till sin {pl} \
-             och {ph}, {others}. Störst påverkan: {}.",
-            show(ctx, metric, r.base),
-            top.join("; ")
-        ),
-        Lang::En => format!(
-            "Tornado diagram. Base value {}. Each assumption in turn is set to its {pl} and \
-             {ph}, {others}. Largest effects: {}.",
-            show(ctx, metric, r.base),
-            top.join("; ")
-        ),
-    };
+    let base_text = show(ctx, metric, r.base);
+    let desc = (m.tornado_desc)(&base_text, &pl, &ph, others, &top.join("; "));
     let svg = charts::tornado(
         &ctx.chart_text(&title, desc),
         &chart_bars,
         base,
         &metric_units(ctx, metric),
-        metric_axis(ctx, metric),
+        (m.metric_axis)(metric),
         (
-            &format!("{} {pl}", ctx.t("antagandet vid", "assumption at")),
-            &format!("{} {ph}", ctx.t("antagandet vid", "assumption at")),
+            &format!("{} {pl}", m.assumption_at),
+            &format!("{} {ph}", m.assumption_at),
         ),
     )?;
-    let read = match lang {
-        Lang::Sv => format!(
-            "Det lodräta strecket är basvärdet ({}). Staplarna visar hur {} ändras när ett \
-             antagande i taget sätts till ett lågt ({pl}, mörkgrått) eller högt ({ph}, ljusgrått) värde, \
-             med {others}. Längst staplar överst: där spelar osäkerheten störst roll.",
-            show(ctx, metric, r.base),
-            metric_words(ctx, metric),
-        ),
-        Lang::En => format!(
-            "The vertical line is the base value ({}). The bars show how {} changes when one \
-             assumption at a time is set to a low ({pl}, dark grey) or high ({ph}, light grey) value, with \
-             {others}. Longest bars on top: there the uncertainty matters most.",
-            show(ctx, metric, r.base),
-            metric_words(ctx, metric),
-        ),
-    };
-    let _ = write!(
-        out,
-        "<figure>\n<h3>{}</h3>\n<p class=\"read\">{read}</p>\n<div class=\"chart-wrap\">\n{svg}</div>\n\
-         <div class=\"table-wrap\"><table>\n<thead><tr><th>{}</th><th>{pl}</th><th>{ph}</th>\
-         <th>{} {pl}</th><th>{} {ph}</th><th>{}</th></tr></thead><tbody>\n",
-        esc(&title),
-        ctx.t("Antagande", "Assumption"),
-        ctx.t("vid", "at"),
-        ctx.t("vid", "at"),
-        ctx.t("Skillnad", "Swing"),
-    );
-    for b in &r.bars {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-             <td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            esc(label(ctx, &b.parameter)),
-            esc(&value_with_unit(ctx, &b.parameter, b.low_value)),
-            esc(&value_with_unit(ctx, &b.parameter, b.high_value)),
-            show(ctx, metric, b.at_low),
-            show(ctx, metric, b.at_high),
-            show(ctx, metric, b.swing),
-        );
-    }
-    let _ = write!(
-        out,
-        "</tbody></table></div>\n<figcaption>{}</figcaption>\n</figure>\n",
-        a.run_note(ctx)
-    );
-    Ok(())
+    Ok(Some(html! {
+        figure {
+            h3 { (title) }
+            p.read { ((m.tornado_read)(&base_text, subject, &pl, &ph, others)) }
+            (chart(&svg))
+            div.table-wrap {
+                table {
+                    thead { tr {
+                        th { (m.assumption) } th { (pl) } th { (ph) }
+                        th { (m.at) " " (pl) } th { (m.at) " " (ph) } th { (m.swing) }
+                    } }
+                    tbody {
+                        @for b in &r.bars {
+                            tr {
+                                td { (label(ctx, &b.parameter)) }
+                                td.num { (value_with_unit(ctx, &b.parameter, b.low_value)) }
+                                td.num { (value_with_unit(ctx, &b.parameter, b.high_value)) }
+                                td.num { (show(ctx, metric, b.at_low)) }
+                                td.num { (show(ctx, metric, b.at_high)) }
+                                td.num { (show(ctx, metric, b.swing)) }
+                            }
+                        }
+                    }
+                }
+            }
+            figcaption { (a.run_note(ctx)) }
+        }
+    }))
 }
 
 /// Where a curve crosses `target`, by linear interpolation between grid points.
@@ -675,7 +598,7 @@ fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &SweepReport, c: &Compariso
                 out,
                 "<figcaption>{} {}</figcaption>\n</figure>\n",
                 esc(&zero_text),
-                a.run_note(ctx)
+                esc(&a.run_note(ctx))
             );
         }
         [ay, ax] => {
@@ -760,7 +683,7 @@ fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &SweepReport, c: &Compariso
                 "<figure>\n<h3>{}</h3>\n<p class=\"read\">{read}</p>\n<div class=\"chart-wrap\">\n{svg}</div>\n\
                  <figcaption>{}</figcaption>\n</figure>\n",
                 esc(&title),
-                a.run_note(ctx)
+                esc(&a.run_note(ctx))
             );
         }
         _ => {}
@@ -783,7 +706,7 @@ fn threshold(
     let target = t.target.value;
     let target_text = show(ctx, metric, exact(target));
     let param = label(ctx, &t.parameter);
-    let subject = metric_words(ctx, metric);
+    let subject = (ctx.m.metric_subject)(metric);
     let statement = match (r.status, r.value) {
         (ThresholdStatus::Found, Some(v)) => {
             let mcse = r.value_mcse.unwrap_or(0.0);
@@ -889,7 +812,7 @@ fn threshold(
                 },
                 units: metric_units(ctx, metric),
                 x_desc: param.to_string(),
-                y_desc: metric_axis(ctx, metric).into(),
+                y_desc: (ctx.m.metric_axis)(metric).into(),
                 x_lang: lang,
                 line_label: capitalise(subject),
                 band_label: ctx
@@ -900,7 +823,7 @@ fn threshold(
                     format!(
                         "{} {}",
                         ctx.t("mål", "target"),
-                        show_in_chart(ctx, metric, exact(target))
+                        show(ctx, metric, exact(target))
                     ),
                 )),
                 marker: match (r.status, r.value) {
@@ -954,7 +877,7 @@ fn threshold(
     let _ = write!(
         out,
         "<figcaption>{}</figcaption>\n</figure>\n",
-        a.run_note(ctx)
+        esc(&a.run_note(ctx))
     );
     Ok(())
 }
@@ -1231,7 +1154,7 @@ fn sobol(
     let _ = write!(
         out,
         "<figcaption>{}</figcaption>\n</figure>\n",
-        a.run_note(ctx)
+        esc(&a.run_note(ctx))
     );
     Ok(())
 }
@@ -1356,7 +1279,7 @@ fn voi(ctx: &Ctx, out: &mut String, a: &Loaded, r: &VoiReport) {
     let _ = write!(
         out,
         "<figcaption>{}.{for_whom}</figcaption>\n</figure>\n",
-        a.run_note(ctx)
+        esc(&a.run_note(ctx))
     );
 }
 

@@ -2,6 +2,7 @@
 
 use super::Messages;
 use crate::report::html::fmt::NBSP;
+use crate::schema::Metric;
 use maud::html;
 
 pub(crate) static MESSAGES: Messages = Messages {
@@ -262,6 +263,44 @@ pub(crate) static MESSAGES: Messages = Messages {
     comparison: "Comparison",
     difference_in_net: "Difference in net",
     prob_first_better: "Probability the first is better",
+
+    fixed_colon: "fixed:",
+    model_evaluations: "model evaluations",
+    iterations_per_run: "iterations per run",
+    seed_lower: "seed",
+    metric_subject: |metric| match metric {
+        Metric::ProbNetPositive => "the probability of a positive net",
+        Metric::Payback => "the probability of payback within the horizon",
+        Metric::Roi => "the ROI (mean net ÷ mean investment)",
+        Metric::Net => "the mean net",
+    },
+    metric_axis: |metric| match metric {
+        Metric::ProbNetPositive => "Probability of a positive net",
+        Metric::Payback => "Probability of payback",
+        Metric::Roi => "Net ÷ investment",
+        Metric::Net => "Mean net",
+    },
+
+    tornado_title: |subject| format!("Which assumptions move {subject} most?"),
+    at: "at",
+    assumption_at: "assumption at",
+    tornado_item: |name, low, pl, high, ph| format!("{name}: {low} at {pl} and {high} at {ph}"),
+    others_at_medians: "the other assumptions at their medians",
+    others_uncertain: "the other assumptions uncertain as usual",
+    tornado_desc: |base, pl, ph, others, items| {
+        format!(
+            "Tornado diagram. Base value {base}. Each assumption in turn is set to its {pl} and \
+             {ph}, {others}. Largest effects: {items}."
+        )
+    },
+    tornado_read: |base, subject, pl, ph, others| {
+        format!(
+            "The vertical line is the base value ({base}). The bars show how {subject} changes when one \
+             assumption at a time is set to a low ({pl}, dark grey) or high ({ph}, light grey) value, with \
+             {others}. Longest bars on top: there the uncertainty matters most."
+        )
+    },
+    swing: "Swing",
 
     appendix_read: "What the calculation rests on, as written in the scenario file.",
     set_up: "Set-up",

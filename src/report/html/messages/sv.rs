@@ -3,6 +3,7 @@
 
 use super::Messages;
 use crate::report::html::fmt::NBSP;
+use crate::schema::Metric;
 use maud::html;
 
 pub(crate) static MESSAGES: Messages = Messages {
@@ -259,6 +260,44 @@ pub(crate) static MESSAGES: Messages = Messages {
     comparison: "Jämförelse",
     difference_in_net: "Skillnad i netto",
     prob_first_better: "Sannolikhet att den första är bättre",
+
+    fixed_colon: "fixerat:",
+    model_evaluations: "modellkörningar",
+    iterations_per_run: "iterationer per körning",
+    seed_lower: "frö",
+    metric_subject: |metric| match metric {
+        Metric::ProbNetPositive => "sannolikheten för ett positivt netto",
+        Metric::Payback => "sannolikheten för återbetalning inom perioden",
+        Metric::Roi => "avkastningen (förväntat netto ÷ förväntad investering)",
+        Metric::Net => "medelnettot",
+    },
+    metric_axis: |metric| match metric {
+        Metric::ProbNetPositive => "Sannolikhet för positivt netto",
+        Metric::Payback => "Sannolikhet för återbetalning",
+        Metric::Roi => "Netto ÷ investering",
+        Metric::Net => "Medelnetto",
+    },
+
+    tornado_title: |subject| format!("Vilka antaganden flyttar {subject} mest?"),
+    at: "vid",
+    assumption_at: "antagandet vid",
+    tornado_item: |name, low, pl, high, ph| format!("{name}: {low} vid {pl} och {high} vid {ph}"),
+    others_at_medians: "övriga antaganden på sina medianer",
+    others_uncertain: "övriga antaganden osäkra som vanligt",
+    tornado_desc: |base, pl, ph, others, items| {
+        format!(
+            "Tornadodiagram. Basvärde {base}. Varje antagande sätts i tur och ordning till sin {pl} \
+             och {ph}, {others}. Störst påverkan: {items}."
+        )
+    },
+    tornado_read: |base, subject, pl, ph, others| {
+        format!(
+            "Det lodräta strecket är basvärdet ({base}). Staplarna visar hur {subject} ändras när ett \
+             antagande i taget sätts till ett lågt ({pl}, mörkgrått) eller högt ({ph}, ljusgrått) värde, \
+             med {others}. Längst staplar överst: där spelar osäkerheten störst roll."
+        )
+    },
+    swing: "Skillnad",
 
     appendix_read: "Vad beräkningen bygger på, som det står i scenariofilen.",
     set_up: "Upplägg",
