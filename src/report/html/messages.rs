@@ -224,6 +224,34 @@ pub(crate) struct Messages {
     /// "Skillnad": the swing between the low and the high value.
     pub swing: &'static str,
 
+    // the sweep
+    /// "Medelnettot passerar noll vid … ≈ 0,83."
+    pub sweep_zero_at: fn(param: &str, zero: &str) -> String,
+    /// "Medelnettot byter inte tecken inom det undersökta intervallet för …."
+    pub sweep_no_zero: fn(param: &str) -> String,
+    /// "Nettot när … varierar".
+    pub sweep_title: fn(param: &str) -> String,
+    /// "medelnetto", the curve's legend.
+    pub mean_net_lower: &'static str,
+    /// "90 % av utfallen (P5–P95)", the band's legend (with a plain space, as the chart has
+    /// always had it).
+    pub sweep_band: &'static str,
+    /// "noll vid", before the value where the mean net crosses zero.
+    pub zero_at: &'static str,
+    /// "Sannolikheten för positivt netto när … varierar".
+    pub sweep_prob_title: fn(param: &str) -> String,
+    /// "P(netto > 0)".
+    pub p_net_positive: &'static str,
+    /// "Samma simuleringar med … fast på olika värden. …"
+    pub sweep_read: fn(param: &str) -> String,
+    /// "Sannolikheten för positivt netto över … och …", the heat map's title.
+    pub heatmap_title: fn(y: &str, x: &str) -> String,
+    /// "Värmekarta: … på den lodräta axeln, … på den vågräta; sannolikheten för positivt netto
+    /// går från … till … över rutnätet. …"
+    pub heatmap_desc: fn(y: &str, x: &str, worst: &str, best: &str) -> String,
+    /// "Varje ruta är en körning med de två antagandena fasta på radens och kolumnens värden. …"
+    pub heatmap_read: &'static str,
+
     // the appendix
     pub appendix_read: &'static str,
     pub set_up: &'static str,

@@ -172,7 +172,11 @@ pub(super) fn section(
                     body.push_str(&part.into_string());
                 }
             }
-            SensitivityOutput::Sweep(s) => sweep(ctx, &mut body, a, s, c)?,
+            SensitivityOutput::Sweep(s) => {
+                if let Some(part) = sweep(ctx, a, s, c)? {
+                    body.push_str(&part.into_string());
+                }
+            }
             SensitivityOutput::Threshold(t) => threshold(ctx, &mut body, a, t, c)?,
             SensitivityOutput::Sobol(_) | SensitivityOutput::Voi(_) => {}
         }
@@ -458,8 +462,11 @@ fn crossing(points: &[(f64, f64)], target: f64) -> Option<f64> {
     })
 }
 
-fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &SweepReport, c: &Comparison) -> Result<()> {
+/// A sweep for one intervention: over one parameter, the mean net with its band and the
+/// probability of a positive net; over two, a heat map of that probability.
+fn sweep(ctx: &Ctx, a: &Loaded, s: &SweepReport, c: &Comparison) -> Result<Option<Markup>> {
     let lang = ctx.lang;
+    let m = ctx.m;
     fn of<'p>(p: &'p schema::SweepPoint, name: &str) -> Option<&'p schema::PointResult> {
         p.results.iter().find(|r| r.intervention == name)
     }
@@ -472,9 +479,9 @@ fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &SweepReport, c: &Compariso
                 .filter(|(_, r)| r.net.value.is_finite())
                 .collect();
             if rows.is_empty() {
-                return Ok(());
+                return Ok(None);
             }
-            let param = &label(ctx, &axis.parameter).to_string();
+            let param = label(ctx, &axis.parameter);
             let net: Vec<(f64, f64)> = rows.iter().map(|(x, r)| (*x, r.net.value)).collect();
             let band: Vec<(f64, f64, f64)> = rows
                 .iter()
@@ -485,26 +492,11 @@ fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &SweepReport, c: &Compariso
                 .filter_map(|(x, r)| Some((*x, finite(r.prob_net_positive.value)?)))
                 .collect();
             let zero = crossing(&net, 0.0);
-            let zero_text = match (zero, lang) {
-                (Some(z), Lang::Sv) => format!(
-                    "Medelnettot passerar noll vid {param} ≈ {}.",
-                    fmt::sig(lang, z, 2)
-                ),
-                (Some(z), Lang::En) => format!(
-                    "The mean net crosses zero at {param} ≈ {}.",
-                    fmt::sig(lang, z, 2)
-                ),
-                (None, Lang::Sv) => format!(
-                    "Medelnettot byter inte tecken inom det undersökta intervallet för {param}."
-                ),
-                (None, Lang::En) => {
-                    format!("The mean net does not change sign within the range of {param} tried.")
-                }
+            let zero_text = match zero {
+                Some(z) => (m.sweep_zero_at)(param, &fmt::sig(lang, z, 2)),
+                None => (m.sweep_no_zero)(param),
             };
-            let title = match lang {
-                Lang::Sv => format!("Nettot när {param} varierar"),
-                Lang::En => format!("The net as {param} varies"),
-            };
+            let title = (m.sweep_title)(param);
             let points_text: Vec<String> = rows
                 .iter()
                 .map(|(x, r)| {
@@ -526,32 +518,18 @@ fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &SweepReport, c: &Compariso
                         None
                     },
                     units: Units::Money(ctx.chart_money.clone(), fmt::Scale::One),
-                    x_desc: param.clone(),
-                    y_desc: ctx.t("Netto", "Net").into(),
+                    x_desc: param.to_string(),
+                    y_desc: m.net.into(),
                     x_lang: lang,
-                    line_label: ctx.t("medelnetto", "mean net").into(),
-                    band_label: ctx
-                        .t("90 % av utfallen (P5–P95)", "90% of outcomes (P5–P95)")
-                        .into(),
+                    line_label: m.mean_net_lower.into(),
+                    band_label: m.sweep_band.into(),
                     target: None,
-                    marker: zero.map(|z| {
-                        (
-                            z,
-                            format!(
-                                "{} ≈ {}",
-                                ctx.t("noll vid", "zero at"),
-                                fmt::sig(lang, z, 2)
-                            ),
-                        )
-                    }),
+                    marker: zero.map(|z| (z, format!("{} ≈ {}", m.zero_at, fmt::sig(lang, z, 2)))),
                 },
             )?;
             let mut svgs = vec![net_svg];
             if prob.len() >= 2 {
-                let title2 = match lang {
-                    Lang::Sv => format!("Sannolikheten för positivt netto när {param} varierar"),
-                    Lang::En => format!("The probability of a positive net as {param} varies"),
-                };
+                let title2 = (m.sweep_prob_title)(param);
                 let desc2: Vec<String> = prob
                     .iter()
                     .map(|(x, p)| format!("{} → {}", fmt::sig(lang, *x, 3), ctx.pct(*p)))
@@ -562,49 +540,29 @@ fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &SweepReport, c: &Compariso
                         points: &prob,
                         band: None,
                         units: Units::Share(lang),
-                        x_desc: param.clone(),
-                        y_desc: ctx.t("P(netto > 0)", "P(net > 0)").into(),
+                        x_desc: param.to_string(),
+                        y_desc: m.p_net_positive.into(),
                         x_lang: lang,
-                        line_label: ctx.t("P(netto > 0)", "P(net > 0)").into(),
+                        line_label: m.p_net_positive.into(),
                         band_label: String::new(),
                         target: None,
                         marker: None,
                     },
                 )?);
             }
-            let read = match lang {
-                Lang::Sv => format!(
-                    "Samma simuleringar med {param} fast på olika värden. Där medelnettot korsar \
-                     noll går brytpunkten; där sannolikheten för positivt netto når den risk \
-                     nämnden kan acceptera (till exempel 80 %) går gränsen för en acceptabel risk."
-                ),
-                Lang::En => format!(
-                    "The same simulations with {param} fixed at different values. Where the mean \
-                     net crosses zero is the break-even; where the probability of a positive net \
-                     reaches the risk the board accepts (say 80%) is the limit for an acceptable \
-                     risk."
-                ),
-            };
-            let _ = write!(
-                out,
-                "<figure>\n<h3>{}</h3>\n<p class=\"read\">{}</p>\n",
-                esc(&title),
-                esc(&read)
-            );
-            for svg in svgs {
-                let _ = write!(out, "<div class=\"chart-wrap\">\n{svg}</div>\n");
-            }
-            let _ = write!(
-                out,
-                "<figcaption>{} {}</figcaption>\n</figure>\n",
-                esc(&zero_text),
-                esc(&a.run_note(ctx))
-            );
+            Ok(Some(html! {
+                figure {
+                    h3 { (title) }
+                    p.read { ((m.sweep_read)(param)) }
+                    @for svg in &svgs { (chart(svg)) }
+                    figcaption { (zero_text) " " (a.run_note(ctx)) }
+                }
+            }))
         }
         [ay, ax] => {
             let (ny, nx) = (ay.values.len(), ax.values.len());
             if ny == 0 || nx == 0 || s.points.len() != nx * ny {
-                return Ok(());
+                return Ok(None);
             }
             let mut cells = vec![vec![f64::NAN; nx]; ny];
             for (i, row) in cells.iter_mut().enumerate() {
@@ -615,20 +573,10 @@ fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &SweepReport, c: &Compariso
                 }
             }
             if cells.iter().flatten().all(|v| v.is_nan()) {
-                return Ok(());
+                return Ok(None);
             }
-            let title = match lang {
-                Lang::Sv => format!(
-                    "Sannolikheten för positivt netto över {} och {}",
-                    label(ctx, &ay.parameter),
-                    label(ctx, &ax.parameter)
-                ),
-                Lang::En => format!(
-                    "The probability of a positive net over {} and {}",
-                    label(ctx, &ay.parameter),
-                    label(ctx, &ax.parameter)
-                ),
-            };
+            let (y, x) = (label(ctx, &ay.parameter), label(ctx, &ax.parameter));
+            let title = (m.heatmap_title)(y, x);
             let best = cells
                 .iter()
                 .flatten()
@@ -641,54 +589,27 @@ fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &SweepReport, c: &Compariso
                 .copied()
                 .filter(|v| v.is_finite())
                 .fold(f64::INFINITY, f64::min);
-            let desc = match lang {
-                Lang::Sv => format!(
-                    "Värmekarta: {} på den lodräta axeln, {} på den vågräta; sannolikheten för \
-                     positivt netto går från {} till {} över rutnätet. Blått: troligen lönsamt; \
-                     rödorange: troligen förlust.",
-                    label(ctx, &ay.parameter),
-                    label(ctx, &ax.parameter),
-                    ctx.pct(worst),
-                    ctx.pct(best)
-                ),
-                Lang::En => format!(
-                    "Heat map: {} on the vertical axis, {} on the horizontal; the probability of \
-                     a positive net ranges from {} to {} over the grid. Blue: likely to pay; \
-                     vermillion: likely a loss.",
-                    label(ctx, &ay.parameter),
-                    label(ctx, &ax.parameter),
-                    ctx.pct(worst),
-                    ctx.pct(best)
-                ),
-            };
+            let desc = (m.heatmap_desc)(y, x, &ctx.pct(worst), &ctx.pct(best));
             let svg = charts::heatmap(
                 &ctx.chart_text(&title, desc),
                 &ax.values,
                 &ay.values,
                 &cells,
                 lang,
-                label(ctx, &ax.parameter),
-                label(ctx, &ay.parameter),
+                x,
+                y,
             )?;
-            let read = ctx.t(
-                "Varje ruta är en körning med de två antagandena fasta på radens och kolumnens \
-                 värden. Blått betyder att investeringen troligen lönar sig, rödorange att den \
-                 troligen går med förlust; talet i rutan är sannolikheten för positivt netto.",
-                "Each cell is a run with the two assumptions fixed at its row's and column's \
-                 values. Blue means the investment likely pays, vermillion that it likely makes \
-                 a loss; the number in the cell is the probability of a positive net.",
-            );
-            let _ = write!(
-                out,
-                "<figure>\n<h3>{}</h3>\n<p class=\"read\">{read}</p>\n<div class=\"chart-wrap\">\n{svg}</div>\n\
-                 <figcaption>{}</figcaption>\n</figure>\n",
-                esc(&title),
-                esc(&a.run_note(ctx))
-            );
+            Ok(Some(html! {
+                figure {
+                    h3 { (title) }
+                    p.read { (m.heatmap_read) }
+                    (chart(&svg))
+                    figcaption { (a.run_note(ctx)) }
+                }
+            }))
         }
-        _ => {}
+        _ => Ok(None),
     }
-    Ok(())
 }
 
 fn threshold(

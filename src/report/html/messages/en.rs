@@ -302,6 +302,36 @@ pub(crate) static MESSAGES: Messages = Messages {
     },
     swing: "Swing",
 
+    sweep_zero_at: |param, z| format!("The mean net crosses zero at {param} ≈ {z}."),
+    sweep_no_zero: |param| {
+        format!("The mean net does not change sign within the range of {param} tried.")
+    },
+    sweep_title: |param| format!("The net as {param} varies"),
+    mean_net_lower: "mean net",
+    sweep_band: "90% of outcomes (P5–P95)",
+    zero_at: "zero at",
+    sweep_prob_title: |param| format!("The probability of a positive net as {param} varies"),
+    p_net_positive: "P(net > 0)",
+    sweep_read: |param| {
+        format!(
+            "The same simulations with {param} fixed at different values. Where the mean \
+             net crosses zero is the break-even; where the probability of a positive net \
+             reaches the risk the board accepts (say 80%) is the limit for an acceptable \
+             risk."
+        )
+    },
+    heatmap_title: |y, x| format!("The probability of a positive net over {y} and {x}"),
+    heatmap_desc: |y, x, worst, best| {
+        format!(
+            "Heat map: {y} on the vertical axis, {x} on the horizontal; the probability of \
+             a positive net ranges from {worst} to {best} over the grid. Blue: likely to pay; \
+             vermillion: likely a loss."
+        )
+    },
+    heatmap_read: "Each cell is a run with the two assumptions fixed at its row's and column's \
+                   values. Blue means the investment likely pays, vermillion that it likely makes \
+                   a loss; the number in the cell is the probability of a positive net.",
+
     appendix_read: "What the calculation rests on, as written in the scenario file.",
     set_up: "Set-up",
     target_group_size: "Size of the target group",

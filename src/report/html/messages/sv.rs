@@ -299,6 +299,35 @@ pub(crate) static MESSAGES: Messages = Messages {
     },
     swing: "Skillnad",
 
+    sweep_zero_at: |param, z| format!("Medelnettot passerar noll vid {param} ≈ {z}."),
+    sweep_no_zero: |param| {
+        format!("Medelnettot byter inte tecken inom det undersökta intervallet för {param}.")
+    },
+    sweep_title: |param| format!("Nettot när {param} varierar"),
+    mean_net_lower: "medelnetto",
+    sweep_band: "90 % av utfallen (P5–P95)",
+    zero_at: "noll vid",
+    sweep_prob_title: |param| format!("Sannolikheten för positivt netto när {param} varierar"),
+    p_net_positive: "P(netto > 0)",
+    sweep_read: |param| {
+        format!(
+            "Samma simuleringar med {param} fast på olika värden. Där medelnettot korsar \
+             noll går brytpunkten; där sannolikheten för positivt netto når den risk \
+             nämnden kan acceptera (till exempel 80 %) går gränsen för en acceptabel risk."
+        )
+    },
+    heatmap_title: |y, x| format!("Sannolikheten för positivt netto över {y} och {x}"),
+    heatmap_desc: |y, x, worst, best| {
+        format!(
+            "Värmekarta: {y} på den lodräta axeln, {x} på den vågräta; sannolikheten för \
+             positivt netto går från {worst} till {best} över rutnätet. Blått: troligen lönsamt; \
+             rödorange: troligen förlust."
+        )
+    },
+    heatmap_read: "Varje ruta är en körning med de två antagandena fasta på radens och kolumnens \
+                   värden. Blått betyder att investeringen troligen lönar sig, rödorange att den \
+                   troligen går med förlust; talet i rutan är sannolikheten för positivt netto.",
+
     appendix_read: "Vad beräkningen bygger på, som det står i scenariofilen.",
     set_up: "Upplägg",
     target_group_size: "Målgruppens storlek",
