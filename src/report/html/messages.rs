@@ -252,6 +252,29 @@ pub(crate) struct Messages {
     /// "Varje ruta är en körning med de två antagandena fasta på radens och kolumnens värden. …"
     pub heatmap_read: &'static str,
 
+    // the threshold
+    /// "Medelnettot når 0 kr när … = 0,83 (± 0,02).": `subject` capitalised, `pm` the MCSE
+    /// (" (± 0,02)") or empty.
+    pub threshold_found:
+        fn(subject: &str, target: &str, param: &str, value: &str, pm: &str) -> String,
+    /// "Medelnettot når inte 0 kr någonstans inom …s P1–P99 (0,07 … 0,26).": `range` is
+    /// " (lo … hi)".
+    pub threshold_not_found: fn(subject: &str, target: &str, param: &str, range: &str) -> String,
+    /// "Antagandet i scenariot: median 0,6, 90 % mellan 0,355 och 1,01."
+    pub threshold_prior: fn(median: &str, p5: &str, p95: &str) -> String,
+    /// "Brytpunkt: vilket värde på … behövs?"
+    pub threshold_title: fn(param: &str) -> String,
+    /// "± 2 Monte Carlo-fel", the band's legend.
+    pub mc_band: &'static str,
+    /// "mål", before the target's value.
+    pub target_lower: &'static str,
+    /// "Brytpunkt för framgång (som WSIPP): …"
+    pub break_even_read: &'static str,
+    pub cost_per_participant: &'static str,
+    pub value_per_avoided: &'static str,
+    pub needed_per_participant: &'static str,
+    pub expected_per_participant: &'static str,
+
     // the appendix
     pub appendix_read: &'static str,
     pub set_up: &'static str,

@@ -177,7 +177,11 @@ pub(super) fn section(
                     body.push_str(&part.into_string());
                 }
             }
-            SensitivityOutput::Threshold(t) => threshold(ctx, &mut body, a, t, c)?,
+            SensitivityOutput::Threshold(t) => {
+                if let Some(part) = threshold(ctx, a, t, c)? {
+                    body.push_str(&part.into_string());
+                }
+            }
             SensitivityOutput::Sobol(_) | SensitivityOutput::Voi(_) => {}
         }
     }
@@ -612,22 +616,19 @@ fn sweep(ctx: &Ctx, a: &Loaded, s: &SweepReport, c: &Comparison) -> Result<Optio
     }
 }
 
-fn threshold(
-    ctx: &Ctx,
-    out: &mut String,
-    a: &Loaded,
-    t: &ThresholdReport,
-    c: &Comparison,
-) -> Result<()> {
+/// The threshold of one intervention: where the metric reaches the target, its curve over the
+/// parameter's range, and the break-even success rates.
+fn threshold(ctx: &Ctx, a: &Loaded, t: &ThresholdReport, c: &Comparison) -> Result<Option<Markup>> {
     let lang = ctx.lang;
+    let m = ctx.m;
     let Some(r) = t.results.iter().find(|r| r.intervention == c.intervention) else {
-        return Ok(());
+        return Ok(None);
     };
     let metric = t.target.metric;
     let target = t.target.value;
     let target_text = show(ctx, metric, exact(target));
     let param = label(ctx, &t.parameter);
-    let subject = (ctx.m.metric_subject)(metric);
+    let subject = capitalise((m.metric_subject)(metric));
     let statement = match (r.status, r.value) {
         (ThresholdStatus::Found, Some(v)) => {
             let mcse = r.value_mcse.unwrap_or(0.0);
@@ -638,30 +639,12 @@ fn threshold(
             } else {
                 String::new()
             };
-            match lang {
-                Lang::Sv => format!(
-                    "{} når {target_text} när {param} = {value}{pm}.",
-                    capitalise(subject)
-                ),
-                Lang::En => format!(
-                    "{} reaches {target_text} when {param} = {value}{pm}.",
-                    capitalise(subject)
-                ),
-            }
+            (m.threshold_found)(&subject, &target_text, param, &value, &pm)
         }
         _ => {
             let [lo, hi] = t.search_range;
             let range = format!(" ({} … {})", fmt::sig(lang, lo, 3), fmt::sig(lang, hi, 3));
-            match lang {
-                Lang::Sv => format!(
-                    "{} når inte {target_text} någonstans inom {param}s P1–P99{range}.",
-                    capitalise(subject)
-                ),
-                Lang::En => format!(
-                    "{} does not reach {target_text} anywhere within the P1–P99 of {param}{range}.",
-                    capitalise(subject)
-                ),
-            }
+            (m.threshold_not_found)(&subject, &target_text, param, &range)
         }
     };
     let prior = ctx
@@ -670,38 +653,20 @@ fn threshold(
         .parameters
         .iter()
         .find(|p| p.name == t.parameter)
-        .map(|p| match lang {
-            Lang::Sv => format!(
-                " Antagandet i scenariot: median {}, 90 % mellan {} och {}.",
-                fmt::sig(lang, p.p50, 3),
-                fmt::sig(lang, p.p5, 3),
-                fmt::sig(lang, p.p95, 3)
-            ),
-            Lang::En => format!(
-                " The scenario's assumption: median {}, 90% between {} and {}.",
-                fmt::sig(lang, p.p50, 3),
-                fmt::sig(lang, p.p5, 3),
-                fmt::sig(lang, p.p95, 3)
-            ),
-        })
-        .unwrap_or_default();
-    let title = match lang {
-        Lang::Sv => format!("Brytpunkt: vilket värde på {param} behövs?"),
-        Lang::En => format!("Break-even: what value of {param} is needed?"),
-    };
-    let _ = write!(
-        out,
-        "<figure>\n<h3>{}</h3>\n<p class=\"statement\">{}{}</p>\n",
-        esc(&title),
-        esc(&statement),
-        esc(&prior)
-    );
+        .map(|p| {
+            (m.threshold_prior)(
+                &fmt::sig(lang, p.p50, 3),
+                &fmt::sig(lang, p.p5, 3),
+                &fmt::sig(lang, p.p95, 3),
+            )
+        });
+    let title = (m.threshold_title)(param);
     let points: Vec<(f64, f64)> = r
         .curve
         .iter()
         .filter_map(|p| Some((p.value, finite(p.metric.value)?)))
         .collect();
-    if points.len() >= 2 {
+    let svg = if points.len() >= 2 {
         let band: Vec<(f64, f64, f64)> = r
             .curve
             .iter()
@@ -722,7 +687,7 @@ fn threshold(
                 .collect::<Vec<_>>()
                 .join("; ")
         );
-        let svg = charts::curve(
+        Some(charts::curve(
             &ctx.chart_text(&title, desc),
             &Curve {
                 points: &points,
@@ -733,74 +698,58 @@ fn threshold(
                 },
                 units: metric_units(ctx, metric),
                 x_desc: param.to_string(),
-                y_desc: (ctx.m.metric_axis)(metric).into(),
+                y_desc: (m.metric_axis)(metric).into(),
                 x_lang: lang,
-                line_label: capitalise(subject),
-                band_label: ctx
-                    .t("± 2 Monte Carlo-fel", "± 2 Monte Carlo errors")
-                    .into(),
-                target: Some((
-                    target,
-                    format!(
-                        "{} {}",
-                        ctx.t("mål", "target"),
-                        show(ctx, metric, exact(target))
-                    ),
-                )),
+                line_label: subject.clone(),
+                band_label: m.mc_band.into(),
+                target: Some((target, format!("{} {target_text}", m.target_lower))),
                 marker: match (r.status, r.value) {
                     (ThresholdStatus::Found, Some(v)) => Some((v, fmt::sig(lang, v, 3))),
                     _ => None,
                 },
             },
-        )?;
-        let _ = write!(out, "<div class=\"chart-wrap\">\n{svg}</div>\n");
-    }
+        )?)
+    } else {
+        None
+    };
     let be: Vec<&schema::BreakEven> = t
         .break_even
         .iter()
         .filter(|b| b.intervention == c.intervention)
         .collect();
-    if !be.is_empty() {
-        let sig = |v: f64| finite(v).map_or("–".to_string(), |v| fmt::sig(lang, v, 2));
-        let money = |v: f64| finite(v).map_or("–".to_string(), |v| ctx.money.approx(v));
-        let _ = write!(
-            out,
-            "<p class=\"read\">{}</p>\n<div class=\"table-wrap\"><table>\n<thead><tr><th>{}</th>\
-             <th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
-            ctx.t(
-                "Brytpunkt för framgång (som WSIPP): hur många undvikna utfall per deltagare som \
-                 behövs för att insatsen ska bära sin kostnad, om just det utfallet bar alla \
-                 besparingar, jämfört med vad modellen förväntar sig.",
-                "Break-even success (as WSIPP): how many avoided outcomes per participant are \
-                 needed for the intervention to carry its cost, if that outcome carried all the \
-                 savings, compared with what the model expects.",
-            ),
-            ctx.t("Utfall", "Outcome"),
-            ctx.t("Kostnad per deltagare", "Cost per participant"),
-            ctx.t("Värde per undvikt utfall", "Value per avoided outcome"),
-            ctx.t("Behövs per deltagare", "Needed per participant"),
-            ctx.t("Förväntas per deltagare", "Expected per participant"),
-        );
-        for b in be {
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-                 <td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                esc(ctx.r.scenario.labels.outcome(&b.outcome)),
-                money(b.cost_per_participant),
-                money(b.value_per_avoided),
-                sig(b.break_even_per_participant),
-                sig(b.achieved_per_participant)
-            );
+    let sig = |v: f64| finite(v).map_or("–".to_string(), |v| fmt::sig(lang, v, 2));
+    let money = |v: f64| finite(v).map_or("–".to_string(), |v| ctx.chart_money.approx(v));
+    Ok(Some(html! {
+        figure {
+            h3 { (title) }
+            p.statement { (statement) @if let Some(prior) = &prior { " " (prior) } }
+            @if let Some(svg) = &svg { (chart(svg)) }
+            @if !be.is_empty() {
+                p.read { (m.break_even_read) }
+                div.table-wrap {
+                    table {
+                        thead { tr {
+                            th { (m.outcome) } th { (m.cost_per_participant) }
+                            th { (m.value_per_avoided) } th { (m.needed_per_participant) }
+                            th { (m.expected_per_participant) }
+                        } }
+                        tbody {
+                            @for b in &be {
+                                tr {
+                                    td { (ctx.r.scenario.labels.outcome(&b.outcome)) }
+                                    td.num { (money(b.cost_per_participant)) }
+                                    td.num { (money(b.value_per_avoided)) }
+                                    td.num { (sig(b.break_even_per_participant)) }
+                                    td.num { (sig(b.achieved_per_participant)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            figcaption { (a.run_note(ctx)) }
         }
-        out.push_str("</tbody></table></div>\n");
-    }
-    let _ = write!(
-        out,
-        "<figcaption>{}</figcaption>\n</figure>\n",
-        esc(&a.run_note(ctx))
-    );
-    Ok(())
+    }))
 }
 
 fn capitalise(s: &str) -> String {

@@ -332,6 +332,26 @@ pub(crate) static MESSAGES: Messages = Messages {
                    values. Blue means the investment likely pays, vermillion that it likely makes \
                    a loss; the number in the cell is the probability of a positive net.",
 
+    threshold_found: |subject, target, param, value, pm| {
+        format!("{subject} reaches {target} when {param} = {value}{pm}.")
+    },
+    threshold_not_found: |subject, target, param, range| {
+        format!("{subject} does not reach {target} anywhere within the P1–P99 of {param}{range}.")
+    },
+    threshold_prior: |median, p5, p95| {
+        format!("The scenario's assumption: median {median}, 90% between {p5} and {p95}.")
+    },
+    threshold_title: |param| format!("Break-even: what value of {param} is needed?"),
+    mc_band: "± 2 Monte Carlo errors",
+    target_lower: "target",
+    break_even_read: "Break-even success (as WSIPP): how many avoided outcomes per participant \
+                      are needed for the intervention to carry its cost, if that outcome carried \
+                      all the savings, compared with what the model expects.",
+    cost_per_participant: "Cost per participant",
+    value_per_avoided: "Value per avoided outcome",
+    needed_per_participant: "Needed per participant",
+    expected_per_participant: "Expected per participant",
+
     appendix_read: "What the calculation rests on, as written in the scenario file.",
     set_up: "Set-up",
     target_group_size: "Size of the target group",

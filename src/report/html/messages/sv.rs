@@ -328,6 +328,26 @@ pub(crate) static MESSAGES: Messages = Messages {
                    värden. Blått betyder att investeringen troligen lönar sig, rödorange att den \
                    troligen går med förlust; talet i rutan är sannolikheten för positivt netto.",
 
+    threshold_found: |subject, target, param, value, pm| {
+        format!("{subject} når {target} när {param} = {value}{pm}.")
+    },
+    threshold_not_found: |subject, target, param, range| {
+        format!("{subject} når inte {target} någonstans inom {param}s P1–P99{range}.")
+    },
+    threshold_prior: |median, p5, p95| {
+        format!("Antagandet i scenariot: median {median}, 90 % mellan {p5} och {p95}.")
+    },
+    threshold_title: |param| format!("Brytpunkt: vilket värde på {param} behövs?"),
+    mc_band: "± 2 Monte Carlo-fel",
+    target_lower: "mål",
+    break_even_read: "Brytpunkt för framgång (som WSIPP): hur många undvikna utfall per deltagare \
+                      som behövs för att insatsen ska bära sin kostnad, om just det utfallet bar \
+                      alla besparingar, jämfört med vad modellen förväntar sig.",
+    cost_per_participant: "Kostnad per deltagare",
+    value_per_avoided: "Värde per undvikt utfall",
+    needed_per_participant: "Behövs per deltagare",
+    expected_per_participant: "Förväntas per deltagare",
+
     appendix_read: "Vad beräkningen bygger på, som det står i scenariofilen.",
     set_up: "Upplägg",
     target_group_size: "Målgruppens storlek",
