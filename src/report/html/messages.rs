@@ -275,6 +275,34 @@ pub(crate) struct Messages {
     pub needed_per_participant: &'static str,
     pub expected_per_participant: &'static str,
 
+    // the Sobol indices
+    /// "Hur mycket av osäkerheten kommer från varje antagande? (Sobol)".
+    pub sobol_title: &'static str,
+    /// "slumpen i målgruppen": cohort chance as an input.
+    pub cohort_chance: &'static str,
+    /// "…: första ordningen 0,42, totalt 0,51".
+    pub sobol_item: fn(name: &str, first: &str, total: &str) -> String,
+    /// "Sobolindex per antagande, störst första ordningens index först: …."
+    pub sobol_desc: fn(items: &str) -> String,
+    /// "Andel av nettots varians", the chart's axis.
+    pub share_of_variance: &'static str,
+    /// "första ordningen (S1)", the chart's legend.
+    pub first_order_s1: &'static str,
+    /// "totalt (ST)", the chart's legend.
+    pub total_st: &'static str,
+    /// "Första ordningens index: den andel av nettots variation som antagandet förklarar
+    /// ensamt. …"
+    pub sobol_read: &'static str,
+    /// "Skattningarna är här för osäkra för att läsas (breda intervall): kör analysen med ett
+    /// större --base."
+    pub sobol_imprecise: &'static str,
+    /// "Första ordningen (S1)", a column's head.
+    pub first_order_s1_cap: &'static str,
+    /// "Totalt (ST)", a column's head.
+    pub total_st_cap: &'static str,
+    /// "Totalindexet är här mest samspel med slumpen i målgruppen, …", after a †.
+    pub chance_driven: &'static str,
+
     // the appendix
     pub appendix_read: &'static str,
     pub set_up: &'static str,

@@ -230,14 +230,10 @@ pub(super) fn research_section(ctx: &Ctx, out: &mut String, analyses: &[Loaded])
             if let SensitivityOutput::Sobol(s) = &a.output
                 && let Some(r) = s.results.iter().find(|r| r.intervention == c.intervention)
             {
-                sobol(
-                    ctx,
-                    &mut body,
-                    a,
-                    s,
-                    r,
-                    several.then_some(c.intervention.as_str()),
-                )?;
+                if let Some(part) = sobol(ctx, a, s, r, several.then_some(c.intervention.as_str()))?
+                {
+                    body.push_str(&part.into_string());
+                }
             }
         }
     }
@@ -826,8 +822,7 @@ fn total_driven_by_chance(i: &Index, chance_total: Option<f64>) -> bool {
 /// An input's name for readers: `cohort chance` in the report's language.
 fn input_name(ctx: &Ctx, name: &str) -> String {
     if name == "cohort chance" {
-        ctx.t("slumpen i målgruppen", "chance in the cohort")
-            .to_string()
+        ctx.m.cohort_chance.to_string()
     } else {
         label(ctx, name).to_string()
     }
@@ -855,40 +850,35 @@ fn label<'a>(ctx: &'a Ctx, name: &'a str) -> &'a str {
 /// cohort chance are flagged.
 fn sobol(
     ctx: &Ctx,
-    out: &mut String,
     a: &Loaded,
     report: &SobolReport,
     r: &SobolResult,
     intervention: Option<&str>,
-) -> Result<()> {
+) -> Result<Option<Markup>> {
     let lang = ctx.lang;
+    let m = ctx.m;
     let idx = sobol_indices(r);
     if idx.is_empty() || report.results.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let chance_total = idx
         .iter()
         .find(|i| i.name == schema::COHORT_CHANCE)
         .and_then(|i| i.total);
-    let title = ctx.t(
-        "Hur mycket av osäkerheten kommer från varje antagande? (Sobol)",
-        "How much of the uncertainty comes from each assumption? (Sobol)",
-    );
     let title = match intervention {
-        Some(name) => format!("{title} – {name}"),
-        None => title.to_string(),
+        Some(name) => format!("{} – {name}", m.sobol_title),
+        None => m.sobol_title.to_string(),
     };
     let show_i = |v: Option<f64>, ci: Option<[f64; 2]>| -> String {
         match v {
             Some(v) => {
                 let mut s = fmt::number(lang, v, 2);
                 if let Some([lo, hi]) = ci {
-                    let _ = write!(
-                        s,
+                    s.push_str(&format!(
                         " ({} … {})",
                         fmt::number(lang, lo, 2),
                         fmt::number(lang, hi, 2)
-                    );
+                    ));
                 }
                 s
             }
@@ -899,24 +889,14 @@ fn sobol(
         .iter()
         .take(3)
         .map(|i| {
-            format!(
-                "{}: {} {}, {} {}",
-                input_name(ctx, &i.name),
-                ctx.t("första ordningen", "first order"),
-                show_i(i.first, None),
-                ctx.t("totalt", "total"),
-                show_i(i.total, None)
+            (m.sobol_item)(
+                &input_name(ctx, &i.name),
+                &show_i(i.first, None),
+                &show_i(i.total, None),
             )
         })
         .collect();
-    let desc = format!(
-        "{} {}.",
-        ctx.t(
-            "Sobolindex per antagande, störst första ordningens index först:",
-            "Sobol indices per assumption, largest first-order index first:"
-        ),
-        top.join("; ")
-    );
+    let desc = (m.sobol_desc)(&top.join("; "));
     let rows: Vec<charts::SobolRow> = idx
         .iter()
         .take(15)
@@ -932,28 +912,9 @@ fn sobol(
         &ctx.chart_text(&title, desc),
         &rows,
         lang,
-        ctx.t("Andel av nettots varians", "Share of the net's variance"),
-        (
-            ctx.t("första ordningen (S1)", "first order (S1)"),
-            ctx.t("totalt (ST)", "total (ST)"),
-        ),
+        m.share_of_variance,
+        (m.first_order_s1, m.total_st),
     )?;
-    let read = ctx.t(
-        "Första ordningens index: den andel av nettots variation som antagandet förklarar \
-         ensamt. Totalindex: andelen det förklarar inklusive samspel med andra antaganden. Ett \
-         antagande med totalindex nära noll kan sättas till ett fast värde utan att svaret \
-         ändras. I en liten målgrupp räknar totalindex också samspelet med slumpen i vilka som \
-         ingår, så totalindexen kan summera till över 1 och ett högt totalindex betyder inte \
-         att mer kunskap om antagandet lönar sig (se värdet av information). Strecken visar \
-         95 % konfidensintervall.",
-        "First-order index: the share of the net's variance the assumption explains alone. Total \
-         index: the share it explains including interactions with the others. An assumption \
-         with a total index near zero can be fixed without changing the answer. In a small \
-         cohort a total index also counts the interaction with chance in who is in it, so the \
-         totals can add up to more than 1, and a high total does not mean that knowing the \
-         assumption better is worth much (see the value of information). The whiskers show 95% \
-         confidence intervals.",
-    );
     // Too small a base sample: wide intervals or values no index can take.
     let widest = idx
         .iter()
@@ -967,66 +928,36 @@ fn sobol(
         .filter_map(|i| i.first)
         .filter(|v| v.is_finite())
         .sum();
-    let read = if widest > 0.3 || first_sum > 1.1 {
-        format!(
-            "{read} <b>{}</b>",
-            ctx.t(
-                "Skattningarna är här för osäkra för att läsas (breda intervall): kör analysen \
-                 med ett större --base.",
-                "The estimates here are too imprecise to read (wide intervals): run the analysis \
-                 with a larger --base."
-            )
-        )
-    } else {
-        read.to_string()
-    };
-    let _ = write!(
-        out,
-        "<figure>\n<h3>{}</h3>\n<p class=\"read\">{read}</p>\n<div class=\"chart-wrap\">\n{svg}</div>\n\
-         <div class=\"table-wrap\"><table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
-        esc(&title),
-        ctx.t("Antagande", "Assumption"),
-        ctx.t("Första ordningen (S1)", "First order (S1)"),
-        ctx.t("Totalt (ST)", "Total (ST)"),
-    );
-    let mut flagged = false;
-    for i in &idx {
-        let by_chance = total_driven_by_chance(i, chance_total);
-        flagged |= by_chance;
-        let _ = writeln!(
-            out,
-            "<tr{}><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}{}</td></tr>",
-            if by_chance {
-                " class=\"chance-driven\""
-            } else {
-                ""
-            },
-            esc(&input_name(ctx, &i.name)),
-            show_i(i.first, i.first_ci),
-            show_i(i.total, i.total_ci),
-            if by_chance { "\u{a0}†" } else { "" },
-        );
-    }
-    if flagged {
-        let _ = write!(
-            out,
-            "</tbody></table></div>\n<p class=\"note\">† {}</p>\n",
-            ctx.t(
-                "Totalindexet är här mest samspel med slumpen i målgruppen, inte antagandets \
-                 eget bidrag: läs första ordningens index.",
-                "This total index is mostly interaction with chance in the cohort, not the \
-                 assumption's own share: read the first-order index."
-            )
-        );
-    } else {
-        out.push_str("</tbody></table></div>\n");
-    }
-    let _ = write!(
-        out,
-        "<figcaption>{}</figcaption>\n</figure>\n",
-        esc(&a.run_note(ctx))
-    );
-    Ok(())
+    let imprecise = widest > 0.3 || first_sum > 1.1;
+    let by_chance: Vec<bool> = idx
+        .iter()
+        .map(|i| total_driven_by_chance(i, chance_total))
+        .collect();
+    Ok(Some(html! {
+        figure {
+            h3 { (title) }
+            p.read { (m.sobol_read) @if imprecise { " " b { (m.sobol_imprecise) } } }
+            (chart(&svg))
+            div.table-wrap {
+                table {
+                    thead { tr {
+                        th { (m.assumption) } th { (m.first_order_s1_cap) } th { (m.total_st_cap) }
+                    } }
+                    tbody {
+                        @for (i, flagged) in idx.iter().zip(&by_chance) {
+                            tr class=[flagged.then_some("chance-driven")] {
+                                td { (input_name(ctx, &i.name)) }
+                                td.num { (show_i(i.first, i.first_ci)) }
+                                td.num { (show_i(i.total, i.total_ci)) @if *flagged { "\u{a0}†" } }
+                            }
+                        }
+                    }
+                }
+            }
+            @if by_chance.contains(&true) { p.note { "† " (m.chance_driven) } }
+            figcaption { (a.run_note(ctx)) }
+        }
+    }))
 }
 
 /// One EVPPI row as shown: (name, value, MCSE, share of the EVPI), undefined values as None.

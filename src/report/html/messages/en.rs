@@ -352,6 +352,29 @@ pub(crate) static MESSAGES: Messages = Messages {
     needed_per_participant: "Needed per participant",
     expected_per_participant: "Expected per participant",
 
+    sobol_title: "How much of the uncertainty comes from each assumption? (Sobol)",
+    cohort_chance: "chance in the cohort",
+    sobol_item: |name, first, total| format!("{name}: first order {first}, total {total}"),
+    sobol_desc: |items| {
+        format!("Sobol indices per assumption, largest first-order index first: {items}.")
+    },
+    share_of_variance: "Share of the net's variance",
+    first_order_s1: "first order (S1)",
+    total_st: "total (ST)",
+    sobol_read: "First-order index: the share of the net's variance the assumption explains alone. \
+                 Total index: the share it explains including interactions with the others. An \
+                 assumption with a total index near zero can be fixed without changing the answer. \
+                 In a small cohort a total index also counts the interaction with chance in who \
+                 is in it, so the totals can add up to more than 1, and a high total does not \
+                 mean that knowing the assumption better is worth much (see the value of \
+                 information). The whiskers show 95% confidence intervals.",
+    sobol_imprecise: "The estimates here are too imprecise to read (wide intervals): run the \
+                      analysis with a larger --base.",
+    first_order_s1_cap: "First order (S1)",
+    total_st_cap: "Total (ST)",
+    chance_driven: "This total index is mostly interaction with chance in the cohort, not the \
+                    assumption's own share: read the first-order index.",
+
     appendix_read: "What the calculation rests on, as written in the scenario file.",
     set_up: "Set-up",
     target_group_size: "Size of the target group",

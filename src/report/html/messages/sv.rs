@@ -348,6 +348,29 @@ pub(crate) static MESSAGES: Messages = Messages {
     needed_per_participant: "Behövs per deltagare",
     expected_per_participant: "Förväntas per deltagare",
 
+    sobol_title: "Hur mycket av osäkerheten kommer från varje antagande? (Sobol)",
+    cohort_chance: "slumpen i målgruppen",
+    sobol_item: |name, first, total| format!("{name}: första ordningen {first}, totalt {total}"),
+    sobol_desc: |items| {
+        format!("Sobolindex per antagande, störst första ordningens index först: {items}.")
+    },
+    share_of_variance: "Andel av nettots varians",
+    first_order_s1: "första ordningen (S1)",
+    total_st: "totalt (ST)",
+    sobol_read: "Första ordningens index: den andel av nettots variation som antagandet förklarar \
+                 ensamt. Totalindex: andelen det förklarar inklusive samspel med andra antaganden. \
+                 Ett antagande med totalindex nära noll kan sättas till ett fast värde utan att \
+                 svaret ändras. I en liten målgrupp räknar totalindex också samspelet med slumpen \
+                 i vilka som ingår, så totalindexen kan summera till över 1 och ett högt \
+                 totalindex betyder inte att mer kunskap om antagandet lönar sig (se värdet av \
+                 information). Strecken visar 95 % konfidensintervall.",
+    sobol_imprecise: "Skattningarna är här för osäkra för att läsas (breda intervall): kör \
+                      analysen med ett större --base.",
+    first_order_s1_cap: "Första ordningen (S1)",
+    total_st_cap: "Totalt (ST)",
+    chance_driven: "Totalindexet är här mest samspel med slumpen i målgruppen, inte antagandets \
+                    eget bidrag: läs första ordningens index.",
+
     appendix_read: "Vad beräkningen bygger på, som det står i scenariofilen.",
     set_up: "Upplägg",
     target_group_size: "Målgruppens storlek",
