@@ -303,6 +303,25 @@ pub(crate) struct Messages {
     /// "Totalindexet är här mest samspel med slumpen i målgruppen, …", after a †.
     pub chance_driven: &'static str,
 
+    // the value of information
+    /// "Vad är bättre kunskap värd?", the heading of a `socinv voi` output and of the run's
+    /// EVPI.
+    pub evidence_worth_title: &'static str,
+    /// "Värdet av perfekt information (EVPI): hur mycket beslutet i genomsnitt skulle vinna på
+    /// att all osäkerhet försvann. …"
+    pub voi_read: &'static str,
+    /// "Bästa valet med dagens kunskap:", before the option.
+    pub best_choice_now: &'static str,
+    pub knowledge_of: &'static str,
+    pub expected_value: &'static str,
+    pub share_of_evpi: &'static str,
+    /// "Allt (EVPI)".
+    pub everything_evpi: &'static str,
+    /// "Alla antaganden, utan slumpen i målgruppen".
+    pub all_assumptions_without_chance: &'static str,
+    /// "Beloppen gäller hela målgruppen (25)."
+    pub voi_for_whom: fn(cohort: u32) -> String,
+
     // the appendix
     pub appendix_read: &'static str,
     pub set_up: &'static str,

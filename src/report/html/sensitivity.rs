@@ -9,7 +9,7 @@
 
 use super::charts::{self, Curve, TornadoBar, Units};
 use super::fmt;
-use super::{Ctx, Lang, chart, esc};
+use super::{Ctx, chart, esc};
 use crate::error::{Error, Result};
 use crate::results::{Comparison, RunResults, SCHEMA as RESULT_SCHEMA};
 use crate::schema::{
@@ -215,7 +215,9 @@ pub(super) fn research_section(ctx: &Ctx, out: &mut String, analyses: &[Loaded])
     // is not held to the foot of a page by the Sobol chart's unbreakable block
     for a in analyses {
         if let SensitivityOutput::Voi(v) = &a.output {
-            voi(ctx, &mut body, a, v);
+            if let Some(part) = voi(ctx, a, v) {
+                body.push_str(&part.into_string());
+            }
         }
     }
     if !analyses
@@ -965,8 +967,8 @@ type EvppiRow = (String, Option<f64>, Option<f64>, Option<f64>);
 
 /// The value of information of a `socinv voi` output: the EVPI, about all parameters, and each
 /// parameter's EVPPI, largest first.
-fn voi(ctx: &Ctx, out: &mut String, a: &Loaded, r: &VoiReport) {
-    let lang = ctx.lang;
+fn voi(ctx: &Ctx, a: &Loaded, r: &VoiReport) -> Option<Markup> {
+    let m = ctx.m;
     let e = &r.evpi;
     let (evpi, evpi_mcse) = (finite(e.evpi), finite(e.evpi_mcse));
     let (evpi_params, evpi_params_mcse) =
@@ -985,103 +987,64 @@ fn voi(ctx: &Ctx, out: &mut String, a: &Loaded, r: &VoiReport) {
         })
         .collect();
     if evpi.is_none() && partial.is_empty() {
-        return;
+        return None;
     }
     partial.sort_by(|a, b| b.1.unwrap_or(0.0).total_cmp(&a.1.unwrap_or(0.0)));
     let money = |v: Option<f64>, e: Option<f64>| -> String {
         v.filter(|v| v.is_finite())
-            .map_or("–".into(), |v| ctx.money.mean(v, e.unwrap_or(0.0)))
+            .map_or("–".into(), |v| ctx.chart_money.mean(v, e.unwrap_or(0.0)))
     };
-    let _ =
-        write!(
-        out,
-        "<figure>\n<h3>{}</h3>\n<p class=\"read\">{}</p>\n",
-        ctx.t("Vad är bättre kunskap värd?", "What is better evidence worth?"),
-        ctx.t(
-            "Värdet av perfekt information (EVPI): hur mycket beslutet i genomsnitt skulle vinna \
-             på att all osäkerhet försvann. Per antagande (EVPPI): vinsten av att veta just det \
-             antagandet säkert. Är värdet större än vad en utredning eller utvärdering kostar \
-             lönar det sig att ta reda på mer innan beslutet.",
-            "The expected value of perfect information (EVPI): what the decision would gain on \
-             average if all uncertainty went away. Per assumption (EVPPI): the gain of knowing \
-             that assumption for sure. When the value exceeds what a study or evaluation costs, \
-             it pays to find out more before deciding.",
-        ),
-    );
-    {
-        let d = &e.decision;
-        let options: Vec<String> = r
-            .options
-            .iter()
-            .filter_map(|o| {
-                let net = finite(o.expected_net)?;
-                Some(format!("{} {}", esc(&o.name), ctx.money.approx(net)))
-            })
-            .collect();
-        let opts = if options.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", options.join("; "))
-        };
-        let _ = writeln!(
-            out,
-            "<p>{} <b>{}</b>{opts}.</p>",
-            ctx.t(
-                "Bästa valet med dagens kunskap:",
-                "The best choice on current evidence:"
-            ),
-            esc(d)
-        );
-    }
-    let _ = write!(
-        out,
-        "<div class=\"table-wrap\"><table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
-        ctx.t("Kunskap om", "Knowledge of"),
-        ctx.t("Förväntat värde", "Expected value"),
-        ctx.t("Andel av EVPI", "Share of the EVPI"),
-    );
-    if evpi.is_some() {
-        let _ = writeln!(
-            out,
-            "<tr class=\"group\"><td><b>{}</b></td><td class=\"num\"><b>{}</b></td><td class=\"num\">100{}%</td></tr>",
-            ctx.t("Allt (EVPI)", "Everything (EVPI)"),
-            money(evpi, evpi_mcse),
-            lang.pick("\u{a0}", "")
-        );
-    }
-    if let Some(p) = evpi_params {
-        let share = evpi.filter(|e| *e > 0.0).map(|e| p / e);
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            ctx.t(
-                "Alla antaganden, utan slumpen i målgruppen",
-                "All assumptions, without chance in the cohort"
-            ),
-            money(Some(p), evpi_params_mcse),
-            share.map_or("–".into(), |s| ctx.pct(s))
-        );
-    }
-    for (name, v, e, share) in &partial {
-        let _ = writeln!(
-            out,
-            "<tr><td>{} <span class=\"muted\">(EVPPI)</span></td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            esc(name),
-            money(*v, *e),
-            share.map_or("–".into(), |s| ctx.pct(s))
-        );
-    }
-    out.push_str("</tbody></table></div>\n");
-    let n = r.cohort;
-    let for_whom = match lang {
-        Lang::Sv => format!(" Beloppen gäller hela målgruppen ({n})."),
-        Lang::En => format!(" The amounts are for the whole target group ({n})."),
-    };
-    let _ = write!(
-        out,
-        "<figcaption>{}.{for_whom}</figcaption>\n</figure>\n",
-        esc(&a.run_note(ctx))
-    );
+    let share = |s: Option<f64>| s.map_or("–".into(), |s| ctx.pct(s));
+    let options: Vec<String> = r
+        .options
+        .iter()
+        .filter_map(|o| {
+            let net = finite(o.expected_net)?;
+            Some(format!("{} {}", o.name, ctx.chart_money.approx(net)))
+        })
+        .collect();
+    Some(html! {
+        figure {
+            h3 { (m.evidence_worth_title) }
+            p.read { (m.voi_read) }
+            p {
+                (m.best_choice_now) " " b { (e.decision) }
+                @if !options.is_empty() { " (" (options.join("; ")) ")" }
+                "."
+            }
+            div.table-wrap {
+                table {
+                    thead { tr {
+                        th { (m.knowledge_of) } th { (m.expected_value) } th { (m.share_of_evpi) }
+                    } }
+                    tbody {
+                        @if evpi.is_some() {
+                            tr.group {
+                                td { b { (m.everything_evpi) } }
+                                td.num { b { (money(evpi, evpi_mcse)) } }
+                                td.num { (ctx.pct(1.0)) }
+                            }
+                        }
+                        @if let Some(p) = evpi_params {
+                            tr {
+                                td { (m.all_assumptions_without_chance) }
+                                td.num { (money(Some(p), evpi_params_mcse)) }
+                                td.num { (share(evpi.filter(|e| *e > 0.0).map(|e| p / e))) }
+                            }
+                        }
+                        @for (name, v, e, s) in &partial {
+                            tr {
+                                td { (name) " " span.muted { "(EVPPI)" } }
+                                td.num { (money(*v, *e)) }
+                                td.num { (share(*s)) }
+                            }
+                        }
+                    }
+                }
+            }
+            figcaption { (a.run_note(ctx)) ". " ((m.voi_for_whom)(r.cohort)) }
+        }
+    })
 }
 
 #[cfg(test)]

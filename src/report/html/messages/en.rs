@@ -375,6 +375,19 @@ pub(crate) static MESSAGES: Messages = Messages {
     chance_driven: "This total index is mostly interaction with chance in the cohort, not the \
                     assumption's own share: read the first-order index.",
 
+    evidence_worth_title: "What is better evidence worth?",
+    voi_read: "The expected value of perfect information (EVPI): what the decision would gain on \
+               average if all uncertainty went away. Per assumption (EVPPI): the gain of knowing \
+               that assumption for sure. When the value exceeds what a study or evaluation \
+               costs, it pays to find out more before deciding.",
+    best_choice_now: "The best choice on current evidence:",
+    knowledge_of: "Knowledge of",
+    expected_value: "Expected value",
+    share_of_evpi: "Share of the EVPI",
+    everything_evpi: "Everything (EVPI)",
+    all_assumptions_without_chance: "All assumptions, without chance in the cohort",
+    voi_for_whom: |n| format!("The amounts are for the whole target group ({n})."),
+
     appendix_read: "What the calculation rests on, as written in the scenario file.",
     set_up: "Set-up",
     target_group_size: "Size of the target group",

@@ -371,6 +371,19 @@ pub(crate) static MESSAGES: Messages = Messages {
     chance_driven: "Totalindexet är här mest samspel med slumpen i målgruppen, inte antagandets \
                     eget bidrag: läs första ordningens index.",
 
+    evidence_worth_title: "Vad är bättre kunskap värd?",
+    voi_read: "Värdet av perfekt information (EVPI): hur mycket beslutet i genomsnitt skulle \
+               vinna på att all osäkerhet försvann. Per antagande (EVPPI): vinsten av att veta \
+               just det antagandet säkert. Är värdet större än vad en utredning eller \
+               utvärdering kostar lönar det sig att ta reda på mer innan beslutet.",
+    best_choice_now: "Bästa valet med dagens kunskap:",
+    knowledge_of: "Kunskap om",
+    expected_value: "Förväntat värde",
+    share_of_evpi: "Andel av EVPI",
+    everything_evpi: "Allt (EVPI)",
+    all_assumptions_without_chance: "Alla antaganden, utan slumpen i målgruppen",
+    voi_for_whom: |n| format!("Beloppen gäller hela målgruppen ({n})."),
+
     appendix_read: "Vad beräkningen bygger på, som det står i scenariofilen.",
     set_up: "Upplägg",
     target_group_size: "Målgruppens storlek",
