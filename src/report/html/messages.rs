@@ -4,10 +4,8 @@
 //! A missing message is a compile error: each language file builds the whole struct. Words and
 //! headings are `&'static str`; sentences that carry values are functions of those values, which
 //! return plain text (maud escapes it where it goes) or [`Markup`] where a sentence marks its
-//! numbers in `<b>`. The values come formatted (amounts, shares, years): one number formatter
+//! numbers in `<b>` or a command in `<code>`. The values come formatted (amounts, shares, years): one number formatter
 //! per locale lives in [`super::fmt`].
-//!
-//! The sensitivity sections (`sensitivity.rs`) still pick their words with `Ctx::t`.
 
 pub(super) mod en;
 pub(super) mod sv;
@@ -321,6 +319,27 @@ pub(crate) struct Messages {
     pub all_assumptions_without_chance: &'static str,
     /// "Beloppen gäller hela målgruppen (25)."
     pub voi_for_whom: fn(cohort: u32) -> String,
+
+    // the sensitivity parts: with each intervention, and for analysts and researchers
+    /// "Känslighetsanalys".
+    pub sensitivity_title: &'static str,
+    /// "Vilka antaganden som avgör resultatet, och hur starka effekter som behövs för att
+    /// investeringen ska löna sig. …"
+    pub sensitivity_read: &'static str,
+    /// "För analytiker och forskare".
+    pub research_title: &'static str,
+    /// "fördjupning: varians och värdet av mer kunskap".
+    pub research_subtitle: &'static str,
+    /// "Den här delen behövs inte för beslutet. …"
+    pub research_read: &'static str,
+    /// "Värdet av perfekt information (EVPI) för beslutet att investera eller inte, för hela
+    /// målgruppen: …", ending with what `command` (`socinv voi`) adds.
+    pub evpi_run_read: fn(command: &str) -> Markup,
+    pub best_choice_today: &'static str,
+    /// "EVPI, allt".
+    pub evpi_everything: &'static str,
+    /// "EVPI, antagandena".
+    pub evpi_assumptions: &'static str,
 
     // the appendix
     pub appendix_read: &'static str,

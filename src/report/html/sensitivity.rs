@@ -3,13 +3,14 @@
 //!
 //! Tornado, sweep and threshold sit with their intervention, in the decision part; Sobol indices
 //! and the value of information in a part of their own for analysts and researchers, after the
-//! decision (see [`research_section`]).
+//! decision (see [`research_section`]). Each is a maud template, its words from the message
+//! catalogue.
 //!
 //! May import: `schema`, `results`, `scenario`, `error` and the report's own modules.
 
 use super::charts::{self, Curve, TornadoBar, Units};
 use super::fmt;
-use super::{Ctx, chart, esc};
+use super::{Ctx, chart};
 use crate::error::{Error, Result};
 use crate::results::{Comparison, RunResults, SCHEMA as RESULT_SCHEMA};
 use crate::schema::{
@@ -18,7 +19,6 @@ use crate::schema::{
 };
 use maud::{Markup, html};
 use serde_json::Value;
-use std::fmt::Write as _;
 
 /// One sensitivity analysis, validated against the results.
 pub(super) struct Loaded {
@@ -88,7 +88,7 @@ impl Loaded {
         self.output.header()
     }
 
-    /// `--set` values as the JSON writes them, as plain text.
+    /// `--set` values as the JSON writes them.
     fn fixed(&self, between: &str) -> Vec<String> {
         self.header()
             .fixed
@@ -102,16 +102,16 @@ impl Loaded {
 
     /// What was run, for the footer: the schema, then [`Loaded::run_note`]'s parts with
     /// `--set` as on the command line.
-    pub(super) fn footer_line(&self, ctx: &Ctx) -> String {
-        let mut parts = vec![format!("<code>{}</code>", esc(&self.header().schema))];
-        parts.extend(self.size_seed_perspective(ctx).iter().map(|p| esc(p)));
-        if !self.header().fixed.is_empty() {
-            parts.push(format!("--set {}", esc(&self.fixed("=").join(" "))));
+    pub(super) fn footer_line(&self, ctx: &Ctx) -> Markup {
+        let h = self.header();
+        html! {
+            code { (h.schema) }
+            @for part in self.size_seed_perspective(ctx) { ", " (part) }
+            @if !h.fixed.is_empty() { ", --set " (self.fixed("=").join(" ")) }
         }
-        parts.join(", ")
     }
 
-    /// "1 000 iterationer per körning, frö 1, perspektiv: alla aktörer", as plain text.
+    /// "1 000 iterationer per körning, frö 1, perspektiv: alla aktörer".
     fn run_note(&self, ctx: &Ctx) -> String {
         let mut parts = self.size_seed_perspective(ctx);
         if !self.header().fixed.is_empty() {
@@ -156,75 +156,48 @@ fn perspective<'a>(ctx: &Ctx, p: &'a str) -> &'a str {
 }
 
 /// The sensitivity analyses of one intervention that bear on the decision (tornado, sweep,
-/// threshold), if any.
-pub(super) fn section(
-    ctx: &Ctx,
-    out: &mut String,
-    k: usize,
-    c: &Comparison,
-    analyses: &[Loaded],
-) -> Result<()> {
-    let mut body = String::new();
+/// threshold), or nothing without any.
+pub(super) fn section(ctx: &Ctx, k: usize, c: &Comparison, analyses: &[Loaded]) -> Result<Markup> {
+    let mut parts = Vec::new();
     for a in analyses {
-        match &a.output {
-            SensitivityOutput::Tornado(t) => {
-                if let Some(part) = tornado(ctx, a, t, c)? {
-                    body.push_str(&part.into_string());
-                }
-            }
-            SensitivityOutput::Sweep(s) => {
-                if let Some(part) = sweep(ctx, a, s, c)? {
-                    body.push_str(&part.into_string());
-                }
-            }
-            SensitivityOutput::Threshold(t) => {
-                if let Some(part) = threshold(ctx, a, t, c)? {
-                    body.push_str(&part.into_string());
-                }
-            }
-            SensitivityOutput::Sobol(_) | SensitivityOutput::Voi(_) => {}
+        parts.extend(match &a.output {
+            SensitivityOutput::Tornado(t) => tornado(ctx, a, t, c)?,
+            SensitivityOutput::Sweep(s) => sweep(ctx, a, s, c)?,
+            SensitivityOutput::Threshold(t) => threshold(ctx, a, t, c)?,
+            SensitivityOutput::Sobol(_) | SensitivityOutput::Voi(_) => None,
+        });
+    }
+    if parts.is_empty() {
+        return Ok(html! {});
+    }
+    let m = ctx.m;
+    Ok(html! {
+        section.sensitivity id={ "kanslighet-" (k + 1) } {
+            h2 { (m.sensitivity_title) span.vs { (c.intervention) } }
+            p.read { (m.sensitivity_read) }
+            @for part in &parts { (part) }
         }
-    }
-    if !body.is_empty() {
-        let _ = write!(
-            out,
-            "<section class=\"sensitivity\" id=\"kanslighet-{}\">\n<h2>{}<span class=\"vs\">{}</span></h2>\n\
-             <p class=\"read\">{}</p>\n{body}</section>\n",
-            k + 1,
-            ctx.t("Känslighetsanalys", "Sensitivity analysis"),
-            esc(&c.intervention),
-            ctx.t(
-                "Vilka antaganden som avgör resultatet, och hur starka effekter som behövs för \
-                 att investeringen ska löna sig. Varje analys körs med samma slumptal i alla \
-                 jämförda lägen, så skillnaderna kommer från antagandena och inte från slumpen.",
-                "Which assumptions decide the result, and how strong an effect is needed for the \
-                 investment to pay. Each analysis uses the same random numbers in every setting \
-                 it compares, so the differences come from the assumptions, not from chance."
-            )
-        );
-    }
-    Ok(())
+    })
 }
 
 /// The part for analysts and researchers, after the decision part: the value of information (a
 /// `socinv voi` output, or else the EVPI every run computes), then the Sobol indices of each
-/// intervention.
-pub(super) fn research_section(ctx: &Ctx, out: &mut String, analyses: &[Loaded]) -> Result<()> {
-    let mut body = String::new();
+/// intervention; or nothing without any.
+pub(super) fn research_section(ctx: &Ctx, analyses: &[Loaded]) -> Result<Markup> {
     // the value of information first: its table may break between rows, so the part's heading
     // is not held to the foot of a page by the Sobol chart's unbreakable block
-    for a in analyses {
-        if let SensitivityOutput::Voi(v) = &a.output {
-            if let Some(part) = voi(ctx, a, v) {
-                body.push_str(&part.into_string());
-            }
-        }
-    }
+    let mut parts: Vec<Markup> = analyses
+        .iter()
+        .filter_map(|a| match &a.output {
+            SensitivityOutput::Voi(v) => voi(ctx, a, v),
+            _ => None,
+        })
+        .collect();
     if !analyses
         .iter()
         .any(|a| matches!(a.output, SensitivityOutput::Voi(_)))
     {
-        evpi_of_run(ctx, &mut body);
+        parts.extend(evpi_of_run(ctx));
     }
     let several = ctx.r.comparisons.len() > 1;
     for c in &ctx.r.comparisons {
@@ -232,47 +205,36 @@ pub(super) fn research_section(ctx: &Ctx, out: &mut String, analyses: &[Loaded])
             if let SensitivityOutput::Sobol(s) = &a.output
                 && let Some(r) = s.results.iter().find(|r| r.intervention == c.intervention)
             {
-                if let Some(part) = sobol(ctx, a, s, r, several.then_some(c.intervention.as_str()))?
-                {
-                    body.push_str(&part.into_string());
-                }
+                parts.extend(sobol(
+                    ctx,
+                    a,
+                    s,
+                    r,
+                    several.then_some(c.intervention.as_str()),
+                )?);
             }
         }
     }
-    if !body.is_empty() {
-        let _ = write!(
-            out,
-            "<section class=\"sensitivity research\" id=\"kanslighet\">\n<h2>{}<span class=\"vs\">{}</span></h2>\n\
-             <p class=\"read research-note\">{}</p>\n{body}</section>\n",
-            ctx.t(
-                "För analytiker och forskare",
-                "For analysts and researchers"
-            ),
-            ctx.t(
-                "fördjupning: varians och värdet av mer kunskap",
-                "in depth: variance and the value of more evidence"
-            ),
-            ctx.t(
-                "Den här delen behövs inte för beslutet. Den visar vad bättre kunskap före \
-                 beslutet skulle vara värd (värdet av information) och hur osäkerheten i nettot \
-                 fördelar sig på antagandena (Sobolindex), för den som granskar modellen eller \
-                 planerar en utvärdering.",
-                "This part is not needed for the decision. It shows what better evidence before \
-                 the decision would be worth (the value of information) and how the uncertainty \
-                 of the net divides among the assumptions (Sobol indices), for those who review \
-                 the model or plan an evaluation."
-            )
-        );
+    if parts.is_empty() {
+        return Ok(html! {});
     }
-    Ok(())
+    let m = ctx.m;
+    Ok(html! {
+        section.sensitivity.research id="kanslighet" {
+            h2 { (m.research_title) span.vs { (m.research_subtitle) } }
+            p.read.research-note { (m.research_read) }
+            @for part in &parts { (part) }
+        }
+    })
 }
 
 /// The EVPI that every run computes, per point of view, when no `socinv voi` output is given.
-fn evpi_of_run(ctx: &Ctx, out: &mut String) {
+fn evpi_of_run(ctx: &Ctx) -> Option<Markup> {
     let views = &ctx.r.value_of_information;
     if views.is_empty() {
-        return;
+        return None;
     }
+    let m = ctx.m;
     let money = |v: f64, e: f64| -> String {
         if v.is_finite() {
             ctx.money.mean(v, if e.is_finite() { e } else { 0.0 })
@@ -280,42 +242,30 @@ fn evpi_of_run(ctx: &Ctx, out: &mut String) {
             "–".into()
         }
     };
-    let _ =
-        write!(
-        out,
-        "<figure>\n<h3>{}</h3>\n<p class=\"read\">{}</p>\n<div class=\"table-wrap\"><table>\n\
-         <thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
-        ctx.t("Vad är bättre kunskap värd?", "What is better evidence worth?"),
-        ctx.t(
-            "Värdet av perfekt information (EVPI) för beslutet att investera eller inte, för hela \
-             målgruppen: hur mycket beslutet i genomsnitt skulle vinna på att all osäkerhet \
-             försvann. Den första kolumnen räknar med slumpen i vilka som ingår i målgruppen, som \
-             ingen utredning tar bort; den andra bara med osäkerheten i antagandena. Är värdet \
-             litet jämfört med vad en utvärdering kostar finns lite att vinna på att vänta. \
-             <code>socinv voi</code> delar upp värdet per antagande.",
-            "The expected value of perfect information (EVPI) for the decision to invest or not, \
-             for the whole target group: what the decision would gain on average if all \
-             uncertainty went away. The first column counts chance in who is in the group, which \
-             no study removes; the second only the uncertainty of the assumptions. When the value \
-             is small beside what an evaluation costs, there is little to gain by waiting. \
-             <code>socinv voi</code> splits it by assumption.",
-        ),
-        ctx.t("Perspektiv", "Perspective"),
-        ctx.t("Bästa val i dag", "Best choice today"),
-        ctx.t("EVPI, allt", "EVPI, everything"),
-        ctx.t("EVPI, antagandena", "EVPI, the assumptions"),
-    );
-    for v in views {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            esc(perspective(ctx, &v.perspective)),
-            esc(&v.decision),
-            money(v.evpi, v.evpi_mcse),
-            money(v.evpi_parameters, v.evpi_parameters_mcse),
-        );
-    }
-    out.push_str("</tbody></table></div>\n</figure>\n");
+    Some(html! {
+        figure {
+            h3 { (m.evidence_worth_title) }
+            p.read { ((m.evpi_run_read)("socinv voi")) }
+            div.table-wrap {
+                table {
+                    thead { tr {
+                        th { (m.perspective_cap) } th { (m.best_choice_today) }
+                        th { (m.evpi_everything) } th { (m.evpi_assumptions) }
+                    } }
+                    tbody {
+                        @for v in views {
+                            tr {
+                                td { (perspective(ctx, &v.perspective)) }
+                                td { (v.decision) }
+                                td.num { (money(v.evpi, v.evpi_mcse)) }
+                                td.num { (money(v.evpi_parameters, v.evpi_parameters_mcse)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    })
 }
 
 /// How a metric's values are shown.
@@ -323,7 +273,7 @@ fn metric_units(ctx: &Ctx, metric: Metric) -> Units {
     match metric {
         Metric::ProbNetPositive | Metric::Payback => Units::Share(ctx.lang),
         Metric::Roi => Units::Plain(ctx.lang),
-        Metric::Net => Units::Money(ctx.chart_money.clone(), fmt::Scale::One),
+        Metric::Net => Units::Money(ctx.money.clone(), fmt::Scale::One),
     }
 }
 
@@ -334,7 +284,7 @@ fn exact(value: f64) -> Estimate {
 
 /// A metric's estimate, rounded to its MCSE, as plain text ("–" when undefined).
 fn show(ctx: &Ctx, metric: Metric, e: Estimate) -> String {
-    show_with(ctx, &ctx.chart_money, metric, e)
+    show_with(ctx, &ctx.money, metric, e)
 }
 
 fn show_with(ctx: &Ctx, money: &fmt::Money, metric: Metric, e: Estimate) -> String {
@@ -519,7 +469,7 @@ fn sweep(ctx: &Ctx, a: &Loaded, s: &SweepReport, c: &Comparison) -> Result<Optio
                     } else {
                         None
                     },
-                    units: Units::Money(ctx.chart_money.clone(), fmt::Scale::One),
+                    units: Units::Money(ctx.money.clone(), fmt::Scale::One),
                     x_desc: param.to_string(),
                     y_desc: m.net.into(),
                     x_lang: lang,
@@ -716,7 +666,7 @@ fn threshold(ctx: &Ctx, a: &Loaded, t: &ThresholdReport, c: &Comparison) -> Resu
         .filter(|b| b.intervention == c.intervention)
         .collect();
     let sig = |v: f64| finite(v).map_or("–".to_string(), |v| fmt::sig(lang, v, 2));
-    let money = |v: f64| finite(v).map_or("–".to_string(), |v| ctx.chart_money.approx(v));
+    let money = |v: f64| finite(v).map_or("–".to_string(), |v| ctx.money.approx(v));
     Ok(Some(html! {
         figure {
             h3 { (title) }
@@ -992,7 +942,7 @@ fn voi(ctx: &Ctx, a: &Loaded, r: &VoiReport) -> Option<Markup> {
     partial.sort_by(|a, b| b.1.unwrap_or(0.0).total_cmp(&a.1.unwrap_or(0.0)));
     let money = |v: Option<f64>, e: Option<f64>| -> String {
         v.filter(|v| v.is_finite())
-            .map_or("–".into(), |v| ctx.chart_money.mean(v, e.unwrap_or(0.0)))
+            .map_or("–".into(), |v| ctx.money.mean(v, e.unwrap_or(0.0)))
     };
     let share = |s: Option<f64>| s.map_or("–".into(), |s| ctx.pct(s));
     let options: Vec<String> = r
@@ -1000,7 +950,7 @@ fn voi(ctx: &Ctx, a: &Loaded, r: &VoiReport) -> Option<Markup> {
         .iter()
         .filter_map(|o| {
             let net = finite(o.expected_net)?;
-            Some(format!("{} {}", o.name, ctx.chart_money.approx(net)))
+            Some(format!("{} {}", o.name, ctx.money.approx(net)))
         })
         .collect();
     Some(html! {

@@ -388,6 +388,32 @@ pub(crate) static MESSAGES: Messages = Messages {
     all_assumptions_without_chance: "All assumptions, without chance in the cohort",
     voi_for_whom: |n| format!("The amounts are for the whole target group ({n})."),
 
+    sensitivity_title: "Sensitivity analysis",
+    sensitivity_read: "Which assumptions decide the result, and how strong an effect is needed \
+                       for the investment to pay. Each analysis uses the same random numbers in \
+                       every setting it compares, so the differences come from the assumptions, \
+                       not from chance.",
+    research_title: "For analysts and researchers",
+    research_subtitle: "in depth: variance and the value of more evidence",
+    research_read: "This part is not needed for the decision. It shows what better evidence \
+                    before the decision would be worth (the value of information) and how the \
+                    uncertainty of the net divides among the assumptions (Sobol indices), for \
+                    those who review the model or plan an evaluation.",
+    evpi_run_read: |command| {
+        html! {
+            "The expected value of perfect information (EVPI) for the decision to invest or \
+             not, for the whole target group: what the decision would gain on average if all \
+             uncertainty went away. The first column counts chance in who is in the group, \
+             which no study removes; the second only the uncertainty of the assumptions. When \
+             the value is small beside what an evaluation costs, there is little to gain by \
+             waiting. "
+            code { (command) } " splits it by assumption."
+        }
+    },
+    best_choice_today: "Best choice today",
+    evpi_everything: "EVPI, everything",
+    evpi_assumptions: "EVPI, the assumptions",
+
     appendix_read: "What the calculation rests on, as written in the scenario file.",
     set_up: "Set-up",
     target_group_size: "Size of the target group",

@@ -384,6 +384,32 @@ pub(crate) static MESSAGES: Messages = Messages {
     all_assumptions_without_chance: "Alla antaganden, utan slumpen i målgruppen",
     voi_for_whom: |n| format!("Beloppen gäller hela målgruppen ({n})."),
 
+    sensitivity_title: "Känslighetsanalys",
+    sensitivity_read: "Vilka antaganden som avgör resultatet, och hur starka effekter som behövs \
+                       för att investeringen ska löna sig. Varje analys körs med samma slumptal i \
+                       alla jämförda lägen, så skillnaderna kommer från antagandena och inte från \
+                       slumpen.",
+    research_title: "För analytiker och forskare",
+    research_subtitle: "fördjupning: varians och värdet av mer kunskap",
+    research_read: "Den här delen behövs inte för beslutet. Den visar vad bättre kunskap före \
+                    beslutet skulle vara värd (värdet av information) och hur osäkerheten i \
+                    nettot fördelar sig på antagandena (Sobolindex), för den som granskar \
+                    modellen eller planerar en utvärdering.",
+    evpi_run_read: |command| {
+        html! {
+            "Värdet av perfekt information (EVPI) för beslutet att investera eller inte, för \
+             hela målgruppen: hur mycket beslutet i genomsnitt skulle vinna på att all osäkerhet \
+             försvann. Den första kolumnen räknar med slumpen i vilka som ingår i målgruppen, \
+             som ingen utredning tar bort; den andra bara med osäkerheten i antagandena. Är \
+             värdet litet jämfört med vad en utvärdering kostar finns lite att vinna på att \
+             vänta. "
+            code { (command) } " delar upp värdet per antagande."
+        }
+    },
+    best_choice_today: "Bästa val i dag",
+    evpi_everything: "EVPI, allt",
+    evpi_assumptions: "EVPI, antagandena",
+
     appendix_read: "Vad beräkningen bygger på, som det står i scenariofilen.",
     set_up: "Upplägg",
     target_group_size: "Målgruppens storlek",
