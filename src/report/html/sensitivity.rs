@@ -282,12 +282,8 @@ fn exact(value: f64) -> Estimate {
     Estimate { value, mcse: 0.0 }
 }
 
-/// A metric's estimate, rounded to its MCSE, as plain text ("–" when undefined).
+/// A metric's estimate, rounded to its MCSE ("–" when undefined).
 fn show(ctx: &Ctx, metric: Metric, e: Estimate) -> String {
-    show_with(ctx, &ctx.money, metric, e)
-}
-
-fn show_with(ctx: &Ctx, money: &fmt::Money, metric: Metric, e: Estimate) -> String {
     let Some(v) = finite(e.value) else {
         return "–".into();
     };
@@ -295,7 +291,7 @@ fn show_with(ctx: &Ctx, money: &fmt::Money, metric: Metric, e: Estimate) -> Stri
     match metric_units(ctx, metric) {
         Units::Share(_) => ctx.pct(v),
         Units::Plain(lang) => fmt::quantity(lang, v, fmt::mean_exponent(v, mcse)),
-        Units::Money(..) => money.mean(v, mcse),
+        Units::Money(money, _) => money.mean(v, mcse),
     }
 }
 
