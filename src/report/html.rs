@@ -15,11 +15,11 @@
 //! stylesheet breaks pages before each section and drops backgrounds).
 //!
 //! The page is built with maud's `html!`: every value spliced in with `(…)` is HTML-escaped, so
-//! no scenario string reaches the page unescaped by construction. Only three kinds of text go in
-//! as [`PreEscaped`]: the report's own CSS, the charts' SVG (plotters escapes the text it
-//! writes, and `charts`' `accessible` escapes the title and description), and the sensitivity
-//! sections, which `sensitivity` still writes as escaped HTML. Every word and sentence comes from
-//! the language's message catalogue (`messages`).
+//! no scenario string reaches the page unescaped by construction. Only two kinds of text go in
+//! as [`PreEscaped`]: the report's own CSS and the charts' SVG (plotters escapes the text it
+//! writes, and `charts`' `accessible` escapes the title and description). Every word and
+//! sentence, the sensitivity sections' included, comes from the language's message catalogue
+//! (`messages`).
 //!
 //! The results JSON holds quantiles, not per-iteration values, so the net's distribution is drawn
 //! from its quantiles; [`render_with`] also takes the per-iteration nets, when the caller has
@@ -101,9 +101,7 @@ pub fn render_with(
     let ctx = Ctx {
         lang: options.lang,
         m: options.lang.messages(),
-        // escaped once, for the sensitivity sections that still write HTML by hand
-        money: Money::new(options.lang, &esc(currency)),
-        chart_money: Money::new(options.lang, currency),
+        money: Money::new(options.lang, currency),
         r: results,
         texts: results.scenario.texts_in(options.lang.code()),
         next_id: Cell::new(0),
@@ -138,11 +136,10 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 /// Escapes text for HTML content and attribute values: `<`, `>`, `"` and `'` always, `&`
 /// unless it starts a character reference (`&lt;`, `&#39;`, `&#x1F;`).
 ///
-/// The result never holds a tag or ends an attribute value, and escaping it again changes
-/// nothing: text that mixes scenario strings with already-escaped parts (the amounts of the
-/// report's [`Money`], whose currency is escaped once when the report starts) can be escaped
-/// as a whole. The price: a scenario string that itself contains a character reference, such
-/// as `&lt;`, shows as the character it names.
+/// For the charts' title and description, which go into the SVG outside the templates (the
+/// page itself is escaped by maud). The result never holds a tag or ends an attribute value,
+/// and escaping it again changes nothing. The price: a scenario string that itself contains a
+/// character reference, such as `&lt;`, shows there as the character it names.
 pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for (i, c) in s.char_indices() {
@@ -184,12 +181,9 @@ struct Ctx<'a> {
     pub lang: Lang,
     /// The report's words and sentences in its language.
     pub m: &'static Messages,
-    /// Amounts as escaped HTML (the currency escaped once): for the sensitivity sections, which
-    /// still write HTML by hand. The templates use [`Ctx::chart_money`].
-    pub money: Money,
     /// Amounts as plain text: for the templates (maud escapes) and the charts (plotters
     /// escapes their text).
-    pub chart_money: Money,
+    pub money: Money,
     pub r: &'a RunResults,
     /// The scenario's name, description and target group in the report's language.
     pub texts: ScenarioTexts,
@@ -197,14 +191,9 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// The Swedish or the English text (for the sensitivity sections, not yet on the catalogue).
-    fn t<'s>(&self, sv: &'s str, en: &'s str) -> &'s str {
-        self.lang.pick(sv, en)
-    }
-
     /// Amounts as plain text, for the templates.
     fn amounts(&self) -> &Money {
-        &self.chart_money
+        &self.money
     }
 
     /// A chart's title and description with a fresh id.
@@ -248,13 +237,9 @@ impl Ctx<'_> {
         for (k, c) in self.r.comparisons.iter().enumerate() {
             let samples = options.net_samples.get(k).filter(|s| !s.is_empty());
             parts.push(self.intervention(k, c, samples.map(Vec::as_slice))?);
-            // already escaped HTML: sensitivity.rs escapes what it writes
-            let mut analysis = String::new();
-            sensitivity::section(self, &mut analysis, k, c, analyses)?;
-            parts.push(PreEscaped(analysis));
+            parts.push(sensitivity::section(self, k, c, analyses)?);
         }
-        let mut research = String::new();
-        sensitivity::research_section(self, &mut research, analyses)?;
+        let research = sensitivity::research_section(self, analyses)?;
         Ok(html! {
             (DOCTYPE)
             html lang=(self.lang.code()) {
@@ -272,7 +257,7 @@ impl Ctx<'_> {
                         main {
                             @for part in &parts { (part) }
                             (decision::section(self))
-                            (PreEscaped(research))
+                            (research)
                             (self.appendix())
                         }
                         (self.footer(analyses, options))
@@ -527,7 +512,7 @@ impl Ctx<'_> {
             &self.chart_text(title, desc),
             s,
             c.prob_loss,
-            &self.chart_money,
+            &self.money,
             &words,
         )?];
         // From the samples when the caller has them, else from the results' own histogram.
@@ -539,7 +524,7 @@ impl Ctx<'_> {
             svgs.push(charts::net_histogram(
                 &self.chart_text(title, m.histogram_desc.to_string()),
                 histogram,
-                &self.chart_money,
+                &self.money,
                 m.net,
                 m.share_of_simulations,
             )?);
@@ -579,7 +564,7 @@ impl Ctx<'_> {
         let svg = charts::fan(
             &self.chart_text(title, desc.clone()),
             &years,
-            &self.chart_money,
+            &self.money,
             &words,
         )?;
         Ok(self.figure(title, m.fan_read, &[svg], Some(&desc)))
@@ -653,7 +638,7 @@ impl Ctx<'_> {
         let svg = charts::intervals(
             &self.chart_text(title, desc),
             &chart_rows,
-            &self.chart_money,
+            &self.money,
             m.net,
             (m.band90, m.mean_lower),
         )?;
@@ -1110,8 +1095,7 @@ impl Ctx<'_> {
             rows.push((m.fixed_set, html! { code { (fixed.join(" ")) } }));
         }
         for a in analyses {
-            // already escaped HTML: sensitivity.rs escapes what it writes
-            rows.push((m.sensitivity_analysis, PreEscaped(a.footer_line(self))));
+            rows.push((m.sensitivity_analysis, a.footer_line(self)));
         }
         if let Some(date) = &options.date {
             rows.push((m.report_rendered, html! { (date) }));

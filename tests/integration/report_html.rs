@@ -561,6 +561,81 @@ fn analysis(sc: &Scenario) -> Analysis<'_> {
     }
 }
 
+/// A parameter whose name, label and unit hold markup and a bare `&`.
+const HOSTILE_PARAMETER: &str = r#"
+scenario(#{ name: "Escaping", horizon: 3, cohort: 20 });
+actor("kommun");
+state("hemma");
+state("placerad");
+start(#{ "hemma": 1.0 });
+let p = param("p&<b>x", beta_mean_sd(0.3, 0.05),
+              #{ label: "<script>alert('p')</script> R&D", unit: "<i>andel</i> & mer" });
+let rr = param("rr", uniform(0.5, 0.9));
+intervention("Insats", #{ startup: 20000, per_participant: 5000, years: 1,
+             funded_by: #{ "kommun": 1.0 } });
+transition("hemma", "placerad", p * if_else(arm_is("Insats"), rr, 1));
+cost("placerad", "kommun", 300000);
+"#;
+
+#[test]
+fn sensitivity_sections_show_a_parameters_markup_as_text() {
+    const LABEL: &str = "<script>alert('p')</script> R&D";
+    let sc = scenario(HOSTILE_PARAMETER);
+    let (_, r) = run(&sc, 300, 3);
+    let a = analysis(&sc);
+    let name = "p&<b>x";
+    let values: Vec<Value> = [
+        serde_json::to_value(tornado(&a, Metric::Net, 0.1, 0.9, Others::Vary).unwrap()),
+        serde_json::to_value(
+            sweep(
+                &a,
+                vec![Axis::parse(&a, &format!("{name}=0.1..0.5:3")).unwrap()],
+            )
+            .unwrap(),
+        ),
+        serde_json::to_value(threshold(&a, name, Target::parse("net=0").unwrap()).unwrap()),
+        serde_json::to_value(socinv::sensitivity::sobol::sobol(&a, 50, 20).unwrap()),
+        serde_json::to_value(socinv::sensitivity::voi::voi(&a).unwrap()),
+    ]
+    .into_iter()
+    .map(Result::unwrap)
+    .collect();
+    for lang in [Lang::Sv, Lang::En] {
+        let html = render_with(&r, &values, &options(lang)).unwrap();
+        assert_self_contained(&html);
+        let doc = Html::parse_document(&html);
+        let sections: Vec<ElementRef> = doc.select(&sel("section.sensitivity")).collect();
+        assert_eq!(
+            sections.len(),
+            2,
+            "the decision part's and the researchers'"
+        );
+        for s in &sections {
+            for tag in ["script", "i"] {
+                assert!(
+                    s.select(&sel(tag)).next().is_none(),
+                    "<{tag}> from the scenario became markup"
+                );
+            }
+            // shown as written: escaped once, in the tables and in the charts
+            let shown = text(*s);
+            assert!(shown.contains(LABEL), "{shown}");
+            assert!(
+                !shown.contains("&amp;") && !shown.contains("&lt;"),
+                "{shown}"
+            );
+            // a chart may cut a long label short
+            let in_charts: String = s.select(&sel("svg text")).map(text).collect();
+            assert!(
+                in_charts.contains("<script>alert('p')</script>"),
+                "{in_charts}"
+            );
+        }
+        // the unit beside the tornado's values
+        assert!(text(sections[0]).contains("<i>andel</i> & mer"));
+    }
+}
+
 /// Tornado, 1-D and 2-D sweeps and threshold of the shipped scenario, as their JSON.
 fn sensitivity_values() -> Vec<Value> {
     let (sc, _, _) = familjestod();

@@ -220,7 +220,7 @@ pub(super) fn section(ctx: &Ctx, k: usize, c: &Comparison) -> Result<Markup> {
         &ctx.chart_text(&title, (m.budget_desc)(&sentence, &items.join("; "))),
         &nets,
         &labels,
-        &ctx.chart_money,
+        &ctx.money,
         &words,
     )?;
     let read = (m.budget_read)(sc.price_year, &super::percent_1(ctx.lang, sc.discount_rate));

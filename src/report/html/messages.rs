@@ -4,15 +4,14 @@
 //! A missing message is a compile error: each language file builds the whole struct. Words and
 //! headings are `&'static str`; sentences that carry values are functions of those values, which
 //! return plain text (maud escapes it where it goes) or [`Markup`] where a sentence marks its
-//! numbers in `<b>`. The values come formatted (amounts, shares, years): one number formatter
+//! numbers in `<b>` or a command in `<code>`. The values come formatted (amounts, shares, years): one number formatter
 //! per locale lives in [`super::fmt`].
-//!
-//! The sensitivity sections (`sensitivity.rs`) still pick their words with `Ctx::t`.
 
 pub(super) mod en;
 pub(super) mod sv;
 
 use super::fmt::Ends;
+use crate::schema::Metric;
 use maud::Markup;
 
 /// The words and sentences of the report in one language.
@@ -185,6 +184,162 @@ pub(crate) struct Messages {
     pub comparison: &'static str,
     pub difference_in_net: &'static str,
     pub prob_first_better: &'static str,
+
+    // the sensitivity analyses: what each was run with, and their metrics
+    /// "fixerat:", before the `--set` values.
+    pub fixed_colon: &'static str,
+    /// "modellkörningar": the size of a Sobol analysis.
+    pub model_evaluations: &'static str,
+    /// "iterationer per körning": the size of the other analyses.
+    pub iterations_per_run: &'static str,
+    /// "frö".
+    pub seed_lower: &'static str,
+    /// A metric as the subject of a sentence: "medelnettot", "sannolikheten för ett positivt
+    /// netto".
+    pub metric_subject: fn(Metric) -> &'static str,
+    /// A metric's axis title: "Medelnetto", "Sannolikhet för positivt netto".
+    pub metric_axis: fn(Metric) -> &'static str,
+
+    // the tornado
+    /// "Vilka antaganden flyttar medelnettot mest?"
+    pub tornado_title: fn(subject: &str) -> String,
+    /// "vid", as in "vid P10".
+    pub at: &'static str,
+    /// "antagandet vid", before "P10" in the chart's legend.
+    pub assumption_at: &'static str,
+    /// "Effekt: 1,2 mnkr vid P10 och 3,4 mnkr vid P90".
+    pub tornado_item: fn(name: &str, low: &str, pl: &str, high: &str, ph: &str) -> String,
+    /// "övriga antaganden på sina medianer".
+    pub others_at_medians: &'static str,
+    /// "övriga antaganden osäkra som vanligt".
+    pub others_uncertain: &'static str,
+    /// "Tornadodiagram. Basvärde …. Varje antagande sätts i tur och ordning till sin P10 och
+    /// P90, …. Störst påverkan: …."
+    pub tornado_desc: fn(base: &str, pl: &str, ph: &str, others: &str, items: &str) -> String,
+    /// "Det lodräta strecket är basvärdet (…). Staplarna visar hur … ändras när ett antagande i
+    /// taget sätts till ett lågt (P10, mörkgrått) eller högt (P90, ljusgrått) värde, med …."
+    pub tornado_read: fn(base: &str, subject: &str, pl: &str, ph: &str, others: &str) -> String,
+    /// "Skillnad": the swing between the low and the high value.
+    pub swing: &'static str,
+
+    // the sweep
+    /// "Medelnettot passerar noll vid … ≈ 0,83."
+    pub sweep_zero_at: fn(param: &str, zero: &str) -> String,
+    /// "Medelnettot byter inte tecken inom det undersökta intervallet för …."
+    pub sweep_no_zero: fn(param: &str) -> String,
+    /// "Nettot när … varierar".
+    pub sweep_title: fn(param: &str) -> String,
+    /// "medelnetto", the curve's legend.
+    pub mean_net_lower: &'static str,
+    /// "90 % av utfallen (P5–P95)", the band's legend (with a plain space, as the chart has
+    /// always had it).
+    pub sweep_band: &'static str,
+    /// "noll vid", before the value where the mean net crosses zero.
+    pub zero_at: &'static str,
+    /// "Sannolikheten för positivt netto när … varierar".
+    pub sweep_prob_title: fn(param: &str) -> String,
+    /// "P(netto > 0)".
+    pub p_net_positive: &'static str,
+    /// "Samma simuleringar med … fast på olika värden. …"
+    pub sweep_read: fn(param: &str) -> String,
+    /// "Sannolikheten för positivt netto över … och …", the heat map's title.
+    pub heatmap_title: fn(y: &str, x: &str) -> String,
+    /// "Värmekarta: … på den lodräta axeln, … på den vågräta; sannolikheten för positivt netto
+    /// går från … till … över rutnätet. …"
+    pub heatmap_desc: fn(y: &str, x: &str, worst: &str, best: &str) -> String,
+    /// "Varje ruta är en körning med de två antagandena fasta på radens och kolumnens värden. …"
+    pub heatmap_read: &'static str,
+
+    // the threshold
+    /// "Medelnettot når 0 kr när … = 0,83 (± 0,02).": `subject` capitalised, `pm` the MCSE
+    /// (" (± 0,02)") or empty.
+    pub threshold_found:
+        fn(subject: &str, target: &str, param: &str, value: &str, pm: &str) -> String,
+    /// "Medelnettot når inte 0 kr någonstans inom …s P1–P99 (0,07 … 0,26).": `range` is
+    /// " (lo … hi)".
+    pub threshold_not_found: fn(subject: &str, target: &str, param: &str, range: &str) -> String,
+    /// "Antagandet i scenariot: median 0,6, 90 % mellan 0,355 och 1,01."
+    pub threshold_prior: fn(median: &str, p5: &str, p95: &str) -> String,
+    /// "Brytpunkt: vilket värde på … behövs?"
+    pub threshold_title: fn(param: &str) -> String,
+    /// "± 2 Monte Carlo-fel", the band's legend.
+    pub mc_band: &'static str,
+    /// "mål", before the target's value.
+    pub target_lower: &'static str,
+    /// "Brytpunkt för framgång (som WSIPP): …"
+    pub break_even_read: &'static str,
+    pub cost_per_participant: &'static str,
+    pub value_per_avoided: &'static str,
+    pub needed_per_participant: &'static str,
+    pub expected_per_participant: &'static str,
+
+    // the Sobol indices
+    /// "Hur mycket av osäkerheten kommer från varje antagande? (Sobol)".
+    pub sobol_title: &'static str,
+    /// "slumpen i målgruppen": cohort chance as an input.
+    pub cohort_chance: &'static str,
+    /// "…: första ordningen 0,42, totalt 0,51".
+    pub sobol_item: fn(name: &str, first: &str, total: &str) -> String,
+    /// "Sobolindex per antagande, störst första ordningens index först: …."
+    pub sobol_desc: fn(items: &str) -> String,
+    /// "Andel av nettots varians", the chart's axis.
+    pub share_of_variance: &'static str,
+    /// "första ordningen (S1)", the chart's legend.
+    pub first_order_s1: &'static str,
+    /// "totalt (ST)", the chart's legend.
+    pub total_st: &'static str,
+    /// "Första ordningens index: den andel av nettots variation som antagandet förklarar
+    /// ensamt. …"
+    pub sobol_read: &'static str,
+    /// "Skattningarna är här för osäkra för att läsas (breda intervall): kör analysen med ett
+    /// större --base."
+    pub sobol_imprecise: &'static str,
+    /// "Första ordningen (S1)", a column's head.
+    pub first_order_s1_cap: &'static str,
+    /// "Totalt (ST)", a column's head.
+    pub total_st_cap: &'static str,
+    /// "Totalindexet är här mest samspel med slumpen i målgruppen, …", after a †.
+    pub chance_driven: &'static str,
+
+    // the value of information
+    /// "Vad är bättre kunskap värd?", the heading of a `socinv voi` output and of the run's
+    /// EVPI.
+    pub evidence_worth_title: &'static str,
+    /// "Värdet av perfekt information (EVPI): hur mycket beslutet i genomsnitt skulle vinna på
+    /// att all osäkerhet försvann. …"
+    pub voi_read: &'static str,
+    /// "Bästa valet med dagens kunskap:", before the option.
+    pub best_choice_now: &'static str,
+    pub knowledge_of: &'static str,
+    pub expected_value: &'static str,
+    pub share_of_evpi: &'static str,
+    /// "Allt (EVPI)".
+    pub everything_evpi: &'static str,
+    /// "Alla antaganden, utan slumpen i målgruppen".
+    pub all_assumptions_without_chance: &'static str,
+    /// "Beloppen gäller hela målgruppen (25)."
+    pub voi_for_whom: fn(cohort: u32) -> String,
+
+    // the sensitivity parts: with each intervention, and for analysts and researchers
+    /// "Känslighetsanalys".
+    pub sensitivity_title: &'static str,
+    /// "Vilka antaganden som avgör resultatet, och hur starka effekter som behövs för att
+    /// investeringen ska löna sig. …"
+    pub sensitivity_read: &'static str,
+    /// "För analytiker och forskare".
+    pub research_title: &'static str,
+    /// "fördjupning: varians och värdet av mer kunskap".
+    pub research_subtitle: &'static str,
+    /// "Den här delen behövs inte för beslutet. …"
+    pub research_read: &'static str,
+    /// "Värdet av perfekt information (EVPI) för beslutet att investera eller inte, för hela
+    /// målgruppen: …", ending with what `command` (`socinv voi`) adds.
+    pub evpi_run_read: fn(command: &str) -> Markup,
+    pub best_choice_today: &'static str,
+    /// "EVPI, allt".
+    pub evpi_everything: &'static str,
+    /// "EVPI, antagandena".
+    pub evpi_assumptions: &'static str,
 
     // the appendix
     pub appendix_read: &'static str,

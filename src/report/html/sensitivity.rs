@@ -3,21 +3,22 @@
 //!
 //! Tornado, sweep and threshold sit with their intervention, in the decision part; Sobol indices
 //! and the value of information in a part of their own for analysts and researchers, after the
-//! decision (see [`research_section`]).
+//! decision (see [`research_section`]). Each is a maud template, its words from the message
+//! catalogue.
 //!
 //! May import: `schema`, `results`, `scenario`, `error` and the report's own modules.
 
 use super::charts::{self, Curve, TornadoBar, Units};
 use super::fmt;
-use super::{Ctx, Lang, esc};
+use super::{Ctx, chart};
 use crate::error::{Error, Result};
 use crate::results::{Comparison, RunResults, SCHEMA as RESULT_SCHEMA};
 use crate::schema::{
     self, Estimate, Metric, Others, SensitivityOutput, SobolReport, SobolResult, SweepReport,
     ThresholdReport, ThresholdStatus, TornadoReport, VoiReport,
 };
+use maud::{Markup, html};
 use serde_json::Value;
-use std::fmt::Write as _;
 
 /// One sensitivity analysis, validated against the results.
 pub(super) struct Loaded {
@@ -94,20 +95,20 @@ impl Loaded {
             .iter()
             .map(|(k, v)| {
                 let v = serde_json::to_string(v).unwrap_or_default();
-                format!("{}{between}{}", esc(k), esc(&v))
+                format!("{k}{between}{v}")
             })
             .collect()
     }
 
     /// What was run, for the footer: the schema, then [`Loaded::run_note`]'s parts with
     /// `--set` as on the command line.
-    pub(super) fn footer_line(&self, ctx: &Ctx) -> String {
-        let mut parts = vec![format!("<code>{}</code>", esc(&self.header().schema))];
-        parts.extend(self.size_seed_perspective(ctx));
-        if !self.header().fixed.is_empty() {
-            parts.push(format!("--set {}", self.fixed("=").join(" ")));
+    pub(super) fn footer_line(&self, ctx: &Ctx) -> Markup {
+        let h = self.header();
+        html! {
+            code { (h.schema) }
+            @for part in self.size_seed_perspective(ctx) { ", " (part) }
+            @if !h.fixed.is_empty() { ", --set " (self.fixed("=").join(" ")) }
         }
-        parts.join(", ")
     }
 
     /// "1 000 iterationer per körning, frö 1, perspektiv: alla aktörer".
@@ -116,7 +117,7 @@ impl Loaded {
         if !self.header().fixed.is_empty() {
             parts.push(format!(
                 "{} {}",
-                ctx.t("fixerat:", "fixed:"),
+                ctx.m.fixed_colon,
                 self.fixed(" = ").join(", ")
             ));
         }
@@ -127,17 +128,18 @@ impl Loaded {
     /// its point of view.
     fn size_seed_perspective(&self, ctx: &Ctx) -> Vec<String> {
         let h = self.header();
+        let m = ctx.m;
         let unit = if matches!(self.output, SensitivityOutput::Sobol(_)) {
-            ctx.t("modellkörningar", "model evaluations")
+            m.model_evaluations
         } else {
-            ctx.t("iterationer per körning", "iterations per run")
+            m.iterations_per_run
         };
         vec![
             format!("{} {unit}", fmt::number(ctx.lang, h.iterations as f64, 0)),
-            format!("{} {}", ctx.t("frö", "seed"), h.seed),
+            format!("{} {}", m.seed_lower, h.seed),
             format!(
                 "{}: {}",
-                ctx.t("perspektiv", "perspective"),
+                m.perspective_lower,
                 perspective(ctx, &h.perspective)
             ),
         ]
@@ -145,70 +147,57 @@ impl Loaded {
 }
 
 /// A perspective's name, "all actors" in the report's language.
-fn perspective(ctx: &Ctx, p: &str) -> String {
+fn perspective<'a>(ctx: &Ctx, p: &'a str) -> &'a str {
     if p == "all actors" {
-        ctx.t("alla aktörer", "all actors").to_string()
+        ctx.m.all_actors
     } else {
-        esc(p)
+        p
     }
 }
 
 /// The sensitivity analyses of one intervention that bear on the decision (tornado, sweep,
-/// threshold), if any.
-pub(super) fn section(
-    ctx: &Ctx,
-    out: &mut String,
-    k: usize,
-    c: &Comparison,
-    analyses: &[Loaded],
-) -> Result<()> {
-    let mut body = String::new();
+/// threshold), or nothing without any.
+pub(super) fn section(ctx: &Ctx, k: usize, c: &Comparison, analyses: &[Loaded]) -> Result<Markup> {
+    let mut parts = Vec::new();
     for a in analyses {
-        match &a.output {
-            SensitivityOutput::Tornado(t) => tornado(ctx, &mut body, a, t, c)?,
-            SensitivityOutput::Sweep(s) => sweep(ctx, &mut body, a, s, c)?,
-            SensitivityOutput::Threshold(t) => threshold(ctx, &mut body, a, t, c)?,
-            SensitivityOutput::Sobol(_) | SensitivityOutput::Voi(_) => {}
+        parts.extend(match &a.output {
+            SensitivityOutput::Tornado(t) => tornado(ctx, a, t, c)?,
+            SensitivityOutput::Sweep(s) => sweep(ctx, a, s, c)?,
+            SensitivityOutput::Threshold(t) => threshold(ctx, a, t, c)?,
+            SensitivityOutput::Sobol(_) | SensitivityOutput::Voi(_) => None,
+        });
+    }
+    if parts.is_empty() {
+        return Ok(html! {});
+    }
+    let m = ctx.m;
+    Ok(html! {
+        section.sensitivity id={ "kanslighet-" (k + 1) } {
+            h2 { (m.sensitivity_title) span.vs { (c.intervention) } }
+            p.read { (m.sensitivity_read) }
+            @for part in &parts { (part) }
         }
-    }
-    if !body.is_empty() {
-        let _ = write!(
-            out,
-            "<section class=\"sensitivity\" id=\"kanslighet-{}\">\n<h2>{}<span class=\"vs\">{}</span></h2>\n\
-             <p class=\"read\">{}</p>\n{body}</section>\n",
-            k + 1,
-            ctx.t("Känslighetsanalys", "Sensitivity analysis"),
-            esc(&c.intervention),
-            ctx.t(
-                "Vilka antaganden som avgör resultatet, och hur starka effekter som behövs för \
-                 att investeringen ska löna sig. Varje analys körs med samma slumptal i alla \
-                 jämförda lägen, så skillnaderna kommer från antagandena och inte från slumpen.",
-                "Which assumptions decide the result, and how strong an effect is needed for the \
-                 investment to pay. Each analysis uses the same random numbers in every setting \
-                 it compares, so the differences come from the assumptions, not from chance."
-            )
-        );
-    }
-    Ok(())
+    })
 }
 
 /// The part for analysts and researchers, after the decision part: the value of information (a
 /// `socinv voi` output, or else the EVPI every run computes), then the Sobol indices of each
-/// intervention.
-pub(super) fn research_section(ctx: &Ctx, out: &mut String, analyses: &[Loaded]) -> Result<()> {
-    let mut body = String::new();
+/// intervention; or nothing without any.
+pub(super) fn research_section(ctx: &Ctx, analyses: &[Loaded]) -> Result<Markup> {
     // the value of information first: its table may break between rows, so the part's heading
     // is not held to the foot of a page by the Sobol chart's unbreakable block
-    for a in analyses {
-        if let SensitivityOutput::Voi(v) = &a.output {
-            voi(ctx, &mut body, a, v);
-        }
-    }
+    let mut parts: Vec<Markup> = analyses
+        .iter()
+        .filter_map(|a| match &a.output {
+            SensitivityOutput::Voi(v) => voi(ctx, a, v),
+            _ => None,
+        })
+        .collect();
     if !analyses
         .iter()
         .any(|a| matches!(a.output, SensitivityOutput::Voi(_)))
     {
-        evpi_of_run(ctx, &mut body);
+        parts.extend(evpi_of_run(ctx));
     }
     let several = ctx.r.comparisons.len() > 1;
     for c in &ctx.r.comparisons {
@@ -216,51 +205,36 @@ pub(super) fn research_section(ctx: &Ctx, out: &mut String, analyses: &[Loaded])
             if let SensitivityOutput::Sobol(s) = &a.output
                 && let Some(r) = s.results.iter().find(|r| r.intervention == c.intervention)
             {
-                sobol(
+                parts.extend(sobol(
                     ctx,
-                    &mut body,
                     a,
                     s,
                     r,
                     several.then_some(c.intervention.as_str()),
-                )?;
+                )?);
             }
         }
     }
-    if !body.is_empty() {
-        let _ = write!(
-            out,
-            "<section class=\"sensitivity research\" id=\"kanslighet\">\n<h2>{}<span class=\"vs\">{}</span></h2>\n\
-             <p class=\"read research-note\">{}</p>\n{body}</section>\n",
-            ctx.t(
-                "För analytiker och forskare",
-                "For analysts and researchers"
-            ),
-            ctx.t(
-                "fördjupning: varians och värdet av mer kunskap",
-                "in depth: variance and the value of more evidence"
-            ),
-            ctx.t(
-                "Den här delen behövs inte för beslutet. Den visar vad bättre kunskap före \
-                 beslutet skulle vara värd (värdet av information) och hur osäkerheten i nettot \
-                 fördelar sig på antagandena (Sobolindex), för den som granskar modellen eller \
-                 planerar en utvärdering.",
-                "This part is not needed for the decision. It shows what better evidence before \
-                 the decision would be worth (the value of information) and how the uncertainty \
-                 of the net divides among the assumptions (Sobol indices), for those who review \
-                 the model or plan an evaluation."
-            )
-        );
+    if parts.is_empty() {
+        return Ok(html! {});
     }
-    Ok(())
+    let m = ctx.m;
+    Ok(html! {
+        section.sensitivity.research id="kanslighet" {
+            h2 { (m.research_title) span.vs { (m.research_subtitle) } }
+            p.read.research-note { (m.research_read) }
+            @for part in &parts { (part) }
+        }
+    })
 }
 
 /// The EVPI that every run computes, per point of view, when no `socinv voi` output is given.
-fn evpi_of_run(ctx: &Ctx, out: &mut String) {
+fn evpi_of_run(ctx: &Ctx) -> Option<Markup> {
     let views = &ctx.r.value_of_information;
     if views.is_empty() {
-        return;
+        return None;
     }
+    let m = ctx.m;
     let money = |v: f64, e: f64| -> String {
         if v.is_finite() {
             ctx.money.mean(v, if e.is_finite() { e } else { 0.0 })
@@ -268,42 +242,30 @@ fn evpi_of_run(ctx: &Ctx, out: &mut String) {
             "–".into()
         }
     };
-    let _ =
-        write!(
-        out,
-        "<figure>\n<h3>{}</h3>\n<p class=\"read\">{}</p>\n<div class=\"table-wrap\"><table>\n\
-         <thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
-        ctx.t("Vad är bättre kunskap värd?", "What is better evidence worth?"),
-        ctx.t(
-            "Värdet av perfekt information (EVPI) för beslutet att investera eller inte, för hela \
-             målgruppen: hur mycket beslutet i genomsnitt skulle vinna på att all osäkerhet \
-             försvann. Den första kolumnen räknar med slumpen i vilka som ingår i målgruppen, som \
-             ingen utredning tar bort; den andra bara med osäkerheten i antagandena. Är värdet \
-             litet jämfört med vad en utvärdering kostar finns lite att vinna på att vänta. \
-             <code>socinv voi</code> delar upp värdet per antagande.",
-            "The expected value of perfect information (EVPI) for the decision to invest or not, \
-             for the whole target group: what the decision would gain on average if all \
-             uncertainty went away. The first column counts chance in who is in the group, which \
-             no study removes; the second only the uncertainty of the assumptions. When the value \
-             is small beside what an evaluation costs, there is little to gain by waiting. \
-             <code>socinv voi</code> splits it by assumption.",
-        ),
-        ctx.t("Perspektiv", "Perspective"),
-        ctx.t("Bästa val i dag", "Best choice today"),
-        ctx.t("EVPI, allt", "EVPI, everything"),
-        ctx.t("EVPI, antagandena", "EVPI, the assumptions"),
-    );
-    for v in views {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            perspective(ctx, &v.perspective),
-            esc(&v.decision),
-            money(v.evpi, v.evpi_mcse),
-            money(v.evpi_parameters, v.evpi_parameters_mcse),
-        );
-    }
-    out.push_str("</tbody></table></div>\n</figure>\n");
+    Some(html! {
+        figure {
+            h3 { (m.evidence_worth_title) }
+            p.read { ((m.evpi_run_read)("socinv voi")) }
+            div.table-wrap {
+                table {
+                    thead { tr {
+                        th { (m.perspective_cap) } th { (m.best_choice_today) }
+                        th { (m.evpi_everything) } th { (m.evpi_assumptions) }
+                    } }
+                    tbody {
+                        @for v in views {
+                            tr {
+                                td { (perspective(ctx, &v.perspective)) }
+                                td { (v.decision) }
+                                td.num { (money(v.evpi, v.evpi_mcse)) }
+                                td.num { (money(v.evpi_parameters, v.evpi_parameters_mcse)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    })
 }
 
 /// How a metric's values are shown.
@@ -311,35 +273,7 @@ fn metric_units(ctx: &Ctx, metric: Metric) -> Units {
     match metric {
         Metric::ProbNetPositive | Metric::Payback => Units::Share(ctx.lang),
         Metric::Roi => Units::Plain(ctx.lang),
-        Metric::Net => Units::Money(ctx.chart_money.clone(), fmt::Scale::One),
-    }
-}
-
-/// The metric in words, as the subject of a sentence.
-fn metric_words<'a>(ctx: &Ctx, metric: Metric) -> &'a str {
-    match (ctx.lang, metric) {
-        (Lang::Sv, Metric::ProbNetPositive) => "sannolikheten för ett positivt netto",
-        (Lang::En, Metric::ProbNetPositive) => "the probability of a positive net",
-        (Lang::Sv, Metric::Payback) => "sannolikheten för återbetalning inom perioden",
-        (Lang::En, Metric::Payback) => "the probability of payback within the horizon",
-        (Lang::Sv, Metric::Roi) => "avkastningen (förväntat netto ÷ förväntad investering)",
-        (Lang::En, Metric::Roi) => "the ROI (mean net ÷ mean investment)",
-        (Lang::Sv, Metric::Net) => "medelnettot",
-        (Lang::En, Metric::Net) => "the mean net",
-    }
-}
-
-/// The axis title of a metric.
-fn metric_axis<'a>(ctx: &Ctx, metric: Metric) -> &'a str {
-    match (ctx.lang, metric) {
-        (Lang::Sv, Metric::ProbNetPositive) => "Sannolikhet för positivt netto",
-        (Lang::En, Metric::ProbNetPositive) => "Probability of a positive net",
-        (Lang::Sv, Metric::Payback) => "Sannolikhet för återbetalning",
-        (Lang::En, Metric::Payback) => "Probability of payback",
-        (Lang::Sv, Metric::Roi) => "Netto ÷ investering",
-        (Lang::En, Metric::Roi) => "Net ÷ investment",
-        (Lang::Sv, Metric::Net) => "Medelnetto",
-        (Lang::En, Metric::Net) => "Mean net",
+        Metric::Net => Units::Money(ctx.money.clone(), fmt::Scale::One),
     }
 }
 
@@ -348,17 +282,8 @@ fn exact(value: f64) -> Estimate {
     Estimate { value, mcse: 0.0 }
 }
 
-/// A metric's estimate, rounded to its MCSE, as HTML ("–" when undefined).
+/// A metric's estimate, rounded to its MCSE ("–" when undefined).
 fn show(ctx: &Ctx, metric: Metric, e: Estimate) -> String {
-    show_with(ctx, &ctx.money, metric, e)
-}
-
-/// [`show`] as plain text, for a chart's label (plotters escapes it).
-fn show_in_chart(ctx: &Ctx, metric: Metric, e: Estimate) -> String {
-    show_with(ctx, &ctx.chart_money, metric, e)
-}
-
-fn show_with(ctx: &Ctx, money: &fmt::Money, metric: Metric, e: Estimate) -> String {
     let Some(v) = finite(e.value) else {
         return "–".into();
     };
@@ -366,7 +291,7 @@ fn show_with(ctx: &Ctx, money: &fmt::Money, metric: Metric, e: Estimate) -> Stri
     match metric_units(ctx, metric) {
         Units::Share(_) => ctx.pct(v),
         Units::Plain(lang) => fmt::quantity(lang, v, fmt::mean_exponent(v, mcse)),
-        Units::Money(..) => money.mean(v, mcse),
+        Units::Money(money, _) => money.mean(v, mcse),
     }
 }
 
@@ -375,16 +300,12 @@ fn p_label(q: f64) -> String {
     format!("P{}", (q * 100.0).round())
 }
 
-fn tornado(
-    ctx: &Ctx,
-    out: &mut String,
-    a: &Loaded,
-    t: &TornadoReport,
-    c: &Comparison,
-) -> Result<()> {
+/// The tornado of one intervention: the chart and a table of every bar.
+fn tornado(ctx: &Ctx, a: &Loaded, t: &TornadoReport, c: &Comparison) -> Result<Option<Markup>> {
     let Some(r) = t.results.iter().find(|r| r.intervention == c.intervention) else {
-        return Ok(());
+        return Ok(None);
     };
+    let m = ctx.m;
     let metric = t.metric;
     let bars: Vec<&schema::Bar> = r
         .bars
@@ -393,13 +314,12 @@ fn tornado(
         .take(12)
         .collect();
     let Some(base) = finite(r.base.value) else {
-        return Ok(());
+        return Ok(None);
     };
     if bars.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let (pl, ph) = (p_label(t.low), p_label(t.high));
-    let lang = ctx.lang;
     let chart_bars: Vec<TornadoBar> = bars
         .iter()
         .map(|b| TornadoBar {
@@ -413,111 +333,66 @@ fn tornado(
             at_high: b.at_high.value,
         })
         .collect();
-    let title = match lang {
-        Lang::Sv => format!(
-            "Vilka antaganden flyttar {} mest?",
-            metric_words(ctx, metric)
-        ),
-        Lang::En => format!("Which assumptions move {} most?", metric_words(ctx, metric)),
-    };
+    let subject = (m.metric_subject)(metric);
+    let title = (m.tornado_title)(subject);
     let top: Vec<String> = bars
         .iter()
         .take(3)
         .map(|b| {
-            format!(
-                "{}: {} {} {} {}",
+            (m.tornado_item)(
                 label(ctx, &b.parameter),
-                show(ctx, metric, b.at_low),
-                ctx.t("vid", "at"),
-                pl,
-                match lang {
-                    Lang::Sv => format!("och {} vid {ph}", show(ctx, metric, b.at_high)),
-                    Lang::En => format!("and {} at {ph}", show(ctx, metric, b.at_high)),
-                }
+                &show(ctx, metric, b.at_low),
+                &pl,
+                &show(ctx, metric, b.at_high),
+                &ph,
             )
         })
         .collect();
     let others = match t.others {
-        Others::Median => ctx.t(
-            "övriga antaganden på sina medianer",
-            "the other assumptions at their medians",
-        ),
-        Others::Vary => ctx.t(
-            "övriga antaganden osäkra som vanligt",
-            "the other assumptions uncertain as usual",
-        ),
+        Others::Median => m.others_at_medians,
+        Others::Vary => m.others_uncertain,
     };
-    let desc = match lang {
-        Lang::Sv => format!(
-            "Tornadodiagram. Basvärde {}. Varje antagande sätts i tur och ordning till sin {pl} \
-             och {ph}, {others}. Störst påverkan: {}.",
-            show(ctx, metric, r.base),
-            top.join("; ")
-        ),
-        Lang::En => format!(
-            "Tornado diagram. Base value {}. Each assumption in turn is set to its {pl} and \
-             {ph}, {others}. Largest effects: {}.",
-            show(ctx, metric, r.base),
-            top.join("; ")
-        ),
-    };
+    let base_text = show(ctx, metric, r.base);
+    let desc = (m.tornado_desc)(&base_text, &pl, &ph, others, &top.join("; "));
     let svg = charts::tornado(
         &ctx.chart_text(&title, desc),
         &chart_bars,
         base,
         &metric_units(ctx, metric),
-        metric_axis(ctx, metric),
+        (m.metric_axis)(metric),
         (
-            &format!("{} {pl}", ctx.t("antagandet vid", "assumption at")),
-            &format!("{} {ph}", ctx.t("antagandet vid", "assumption at")),
+            &format!("{} {pl}", m.assumption_at),
+            &format!("{} {ph}", m.assumption_at),
         ),
     )?;
-    let read = match lang {
-        Lang::Sv => format!(
-            "Det lodräta strecket är basvärdet ({}). Staplarna visar hur {} ändras när ett \
-             antagande i taget sätts till ett lågt ({pl}, mörkgrått) eller högt ({ph}, ljusgrått) värde, \
-             med {others}. Längst staplar överst: där spelar osäkerheten störst roll.",
-            show(ctx, metric, r.base),
-            metric_words(ctx, metric),
-        ),
-        Lang::En => format!(
-            "The vertical line is the base value ({}). The bars show how {} changes when one \
-             assumption at a time is set to a low ({pl}, dark grey) or high ({ph}, light grey) value, with \
-             {others}. Longest bars on top: there the uncertainty matters most.",
-            show(ctx, metric, r.base),
-            metric_words(ctx, metric),
-        ),
-    };
-    let _ = write!(
-        out,
-        "<figure>\n<h3>{}</h3>\n<p class=\"read\">{read}</p>\n<div class=\"chart-wrap\">\n{svg}</div>\n\
-         <div class=\"table-wrap\"><table>\n<thead><tr><th>{}</th><th>{pl}</th><th>{ph}</th>\
-         <th>{} {pl}</th><th>{} {ph}</th><th>{}</th></tr></thead><tbody>\n",
-        esc(&title),
-        ctx.t("Antagande", "Assumption"),
-        ctx.t("vid", "at"),
-        ctx.t("vid", "at"),
-        ctx.t("Skillnad", "Swing"),
-    );
-    for b in &r.bars {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-             <td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            esc(label(ctx, &b.parameter)),
-            esc(&value_with_unit(ctx, &b.parameter, b.low_value)),
-            esc(&value_with_unit(ctx, &b.parameter, b.high_value)),
-            show(ctx, metric, b.at_low),
-            show(ctx, metric, b.at_high),
-            show(ctx, metric, b.swing),
-        );
-    }
-    let _ = write!(
-        out,
-        "</tbody></table></div>\n<figcaption>{}</figcaption>\n</figure>\n",
-        a.run_note(ctx)
-    );
-    Ok(())
+    Ok(Some(html! {
+        figure {
+            h3 { (title) }
+            p.read { ((m.tornado_read)(&base_text, subject, &pl, &ph, others)) }
+            (chart(&svg))
+            div.table-wrap {
+                table {
+                    thead { tr {
+                        th { (m.assumption) } th { (pl) } th { (ph) }
+                        th { (m.at) " " (pl) } th { (m.at) " " (ph) } th { (m.swing) }
+                    } }
+                    tbody {
+                        @for b in &r.bars {
+                            tr {
+                                td { (label(ctx, &b.parameter)) }
+                                td.num { (value_with_unit(ctx, &b.parameter, b.low_value)) }
+                                td.num { (value_with_unit(ctx, &b.parameter, b.high_value)) }
+                                td.num { (show(ctx, metric, b.at_low)) }
+                                td.num { (show(ctx, metric, b.at_high)) }
+                                td.num { (show(ctx, metric, b.swing)) }
+                            }
+                        }
+                    }
+                }
+            }
+            figcaption { (a.run_note(ctx)) }
+        }
+    }))
 }
 
 /// Where a curve crosses `target`, by linear interpolation between grid points.
@@ -535,8 +410,11 @@ fn crossing(points: &[(f64, f64)], target: f64) -> Option<f64> {
     })
 }
 
-fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &SweepReport, c: &Comparison) -> Result<()> {
+/// A sweep for one intervention: over one parameter, the mean net with its band and the
+/// probability of a positive net; over two, a heat map of that probability.
+fn sweep(ctx: &Ctx, a: &Loaded, s: &SweepReport, c: &Comparison) -> Result<Option<Markup>> {
     let lang = ctx.lang;
+    let m = ctx.m;
     fn of<'p>(p: &'p schema::SweepPoint, name: &str) -> Option<&'p schema::PointResult> {
         p.results.iter().find(|r| r.intervention == name)
     }
@@ -549,9 +427,9 @@ fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &SweepReport, c: &Compariso
                 .filter(|(_, r)| r.net.value.is_finite())
                 .collect();
             if rows.is_empty() {
-                return Ok(());
+                return Ok(None);
             }
-            let param = &label(ctx, &axis.parameter).to_string();
+            let param = label(ctx, &axis.parameter);
             let net: Vec<(f64, f64)> = rows.iter().map(|(x, r)| (*x, r.net.value)).collect();
             let band: Vec<(f64, f64, f64)> = rows
                 .iter()
@@ -562,26 +440,11 @@ fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &SweepReport, c: &Compariso
                 .filter_map(|(x, r)| Some((*x, finite(r.prob_net_positive.value)?)))
                 .collect();
             let zero = crossing(&net, 0.0);
-            let zero_text = match (zero, lang) {
-                (Some(z), Lang::Sv) => format!(
-                    "Medelnettot passerar noll vid {param} ≈ {}.",
-                    fmt::sig(lang, z, 2)
-                ),
-                (Some(z), Lang::En) => format!(
-                    "The mean net crosses zero at {param} ≈ {}.",
-                    fmt::sig(lang, z, 2)
-                ),
-                (None, Lang::Sv) => format!(
-                    "Medelnettot byter inte tecken inom det undersökta intervallet för {param}."
-                ),
-                (None, Lang::En) => {
-                    format!("The mean net does not change sign within the range of {param} tried.")
-                }
+            let zero_text = match zero {
+                Some(z) => (m.sweep_zero_at)(param, &fmt::sig(lang, z, 2)),
+                None => (m.sweep_no_zero)(param),
             };
-            let title = match lang {
-                Lang::Sv => format!("Nettot när {param} varierar"),
-                Lang::En => format!("The net as {param} varies"),
-            };
+            let title = (m.sweep_title)(param);
             let points_text: Vec<String> = rows
                 .iter()
                 .map(|(x, r)| {
@@ -602,33 +465,19 @@ fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &SweepReport, c: &Compariso
                     } else {
                         None
                     },
-                    units: Units::Money(ctx.chart_money.clone(), fmt::Scale::One),
-                    x_desc: param.clone(),
-                    y_desc: ctx.t("Netto", "Net").into(),
+                    units: Units::Money(ctx.money.clone(), fmt::Scale::One),
+                    x_desc: param.to_string(),
+                    y_desc: m.net.into(),
                     x_lang: lang,
-                    line_label: ctx.t("medelnetto", "mean net").into(),
-                    band_label: ctx
-                        .t("90 % av utfallen (P5–P95)", "90% of outcomes (P5–P95)")
-                        .into(),
+                    line_label: m.mean_net_lower.into(),
+                    band_label: m.sweep_band.into(),
                     target: None,
-                    marker: zero.map(|z| {
-                        (
-                            z,
-                            format!(
-                                "{} ≈ {}",
-                                ctx.t("noll vid", "zero at"),
-                                fmt::sig(lang, z, 2)
-                            ),
-                        )
-                    }),
+                    marker: zero.map(|z| (z, format!("{} ≈ {}", m.zero_at, fmt::sig(lang, z, 2)))),
                 },
             )?;
             let mut svgs = vec![net_svg];
             if prob.len() >= 2 {
-                let title2 = match lang {
-                    Lang::Sv => format!("Sannolikheten för positivt netto när {param} varierar"),
-                    Lang::En => format!("The probability of a positive net as {param} varies"),
-                };
+                let title2 = (m.sweep_prob_title)(param);
                 let desc2: Vec<String> = prob
                     .iter()
                     .map(|(x, p)| format!("{} → {}", fmt::sig(lang, *x, 3), ctx.pct(*p)))
@@ -639,49 +488,29 @@ fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &SweepReport, c: &Compariso
                         points: &prob,
                         band: None,
                         units: Units::Share(lang),
-                        x_desc: param.clone(),
-                        y_desc: ctx.t("P(netto > 0)", "P(net > 0)").into(),
+                        x_desc: param.to_string(),
+                        y_desc: m.p_net_positive.into(),
                         x_lang: lang,
-                        line_label: ctx.t("P(netto > 0)", "P(net > 0)").into(),
+                        line_label: m.p_net_positive.into(),
                         band_label: String::new(),
                         target: None,
                         marker: None,
                     },
                 )?);
             }
-            let read = match lang {
-                Lang::Sv => format!(
-                    "Samma simuleringar med {param} fast på olika värden. Där medelnettot korsar \
-                     noll går brytpunkten; där sannolikheten för positivt netto når den risk \
-                     nämnden kan acceptera (till exempel 80 %) går gränsen för en acceptabel risk."
-                ),
-                Lang::En => format!(
-                    "The same simulations with {param} fixed at different values. Where the mean \
-                     net crosses zero is the break-even; where the probability of a positive net \
-                     reaches the risk the board accepts (say 80%) is the limit for an acceptable \
-                     risk."
-                ),
-            };
-            let _ = write!(
-                out,
-                "<figure>\n<h3>{}</h3>\n<p class=\"read\">{}</p>\n",
-                esc(&title),
-                esc(&read)
-            );
-            for svg in svgs {
-                let _ = write!(out, "<div class=\"chart-wrap\">\n{svg}</div>\n");
-            }
-            let _ = write!(
-                out,
-                "<figcaption>{} {}</figcaption>\n</figure>\n",
-                esc(&zero_text),
-                a.run_note(ctx)
-            );
+            Ok(Some(html! {
+                figure {
+                    h3 { (title) }
+                    p.read { ((m.sweep_read)(param)) }
+                    @for svg in &svgs { (chart(svg)) }
+                    figcaption { (zero_text) " " (a.run_note(ctx)) }
+                }
+            }))
         }
         [ay, ax] => {
             let (ny, nx) = (ay.values.len(), ax.values.len());
             if ny == 0 || nx == 0 || s.points.len() != nx * ny {
-                return Ok(());
+                return Ok(None);
             }
             let mut cells = vec![vec![f64::NAN; nx]; ny];
             for (i, row) in cells.iter_mut().enumerate() {
@@ -692,20 +521,10 @@ fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &SweepReport, c: &Compariso
                 }
             }
             if cells.iter().flatten().all(|v| v.is_nan()) {
-                return Ok(());
+                return Ok(None);
             }
-            let title = match lang {
-                Lang::Sv => format!(
-                    "Sannolikheten för positivt netto över {} och {}",
-                    label(ctx, &ay.parameter),
-                    label(ctx, &ax.parameter)
-                ),
-                Lang::En => format!(
-                    "The probability of a positive net over {} and {}",
-                    label(ctx, &ay.parameter),
-                    label(ctx, &ax.parameter)
-                ),
-            };
+            let (y, x) = (label(ctx, &ay.parameter), label(ctx, &ax.parameter));
+            let title = (m.heatmap_title)(y, x);
             let best = cells
                 .iter()
                 .flatten()
@@ -718,72 +537,42 @@ fn sweep(ctx: &Ctx, out: &mut String, a: &Loaded, s: &SweepReport, c: &Compariso
                 .copied()
                 .filter(|v| v.is_finite())
                 .fold(f64::INFINITY, f64::min);
-            let desc = match lang {
-                Lang::Sv => format!(
-                    "Värmekarta: {} på den lodräta axeln, {} på den vågräta; sannolikheten för \
-                     positivt netto går från {} till {} över rutnätet. Blått: troligen lönsamt; \
-                     rödorange: troligen förlust.",
-                    label(ctx, &ay.parameter),
-                    label(ctx, &ax.parameter),
-                    ctx.pct(worst),
-                    ctx.pct(best)
-                ),
-                Lang::En => format!(
-                    "Heat map: {} on the vertical axis, {} on the horizontal; the probability of \
-                     a positive net ranges from {} to {} over the grid. Blue: likely to pay; \
-                     vermillion: likely a loss.",
-                    label(ctx, &ay.parameter),
-                    label(ctx, &ax.parameter),
-                    ctx.pct(worst),
-                    ctx.pct(best)
-                ),
-            };
+            let desc = (m.heatmap_desc)(y, x, &ctx.pct(worst), &ctx.pct(best));
             let svg = charts::heatmap(
                 &ctx.chart_text(&title, desc),
                 &ax.values,
                 &ay.values,
                 &cells,
                 lang,
-                label(ctx, &ax.parameter),
-                label(ctx, &ay.parameter),
+                x,
+                y,
             )?;
-            let read = ctx.t(
-                "Varje ruta är en körning med de två antagandena fasta på radens och kolumnens \
-                 värden. Blått betyder att investeringen troligen lönar sig, rödorange att den \
-                 troligen går med förlust; talet i rutan är sannolikheten för positivt netto.",
-                "Each cell is a run with the two assumptions fixed at its row's and column's \
-                 values. Blue means the investment likely pays, vermillion that it likely makes \
-                 a loss; the number in the cell is the probability of a positive net.",
-            );
-            let _ = write!(
-                out,
-                "<figure>\n<h3>{}</h3>\n<p class=\"read\">{read}</p>\n<div class=\"chart-wrap\">\n{svg}</div>\n\
-                 <figcaption>{}</figcaption>\n</figure>\n",
-                esc(&title),
-                a.run_note(ctx)
-            );
+            Ok(Some(html! {
+                figure {
+                    h3 { (title) }
+                    p.read { (m.heatmap_read) }
+                    (chart(&svg))
+                    figcaption { (a.run_note(ctx)) }
+                }
+            }))
         }
-        _ => {}
+        _ => Ok(None),
     }
-    Ok(())
 }
 
-fn threshold(
-    ctx: &Ctx,
-    out: &mut String,
-    a: &Loaded,
-    t: &ThresholdReport,
-    c: &Comparison,
-) -> Result<()> {
+/// The threshold of one intervention: where the metric reaches the target, its curve over the
+/// parameter's range, and the break-even success rates.
+fn threshold(ctx: &Ctx, a: &Loaded, t: &ThresholdReport, c: &Comparison) -> Result<Option<Markup>> {
     let lang = ctx.lang;
+    let m = ctx.m;
     let Some(r) = t.results.iter().find(|r| r.intervention == c.intervention) else {
-        return Ok(());
+        return Ok(None);
     };
     let metric = t.target.metric;
     let target = t.target.value;
     let target_text = show(ctx, metric, exact(target));
     let param = label(ctx, &t.parameter);
-    let subject = metric_words(ctx, metric);
+    let subject = capitalise((m.metric_subject)(metric));
     let statement = match (r.status, r.value) {
         (ThresholdStatus::Found, Some(v)) => {
             let mcse = r.value_mcse.unwrap_or(0.0);
@@ -794,30 +583,12 @@ fn threshold(
             } else {
                 String::new()
             };
-            match lang {
-                Lang::Sv => format!(
-                    "{} når {target_text} när {param} = {value}{pm}.",
-                    capitalise(subject)
-                ),
-                Lang::En => format!(
-                    "{} reaches {target_text} when {param} = {value}{pm}.",
-                    capitalise(subject)
-                ),
-            }
+            (m.threshold_found)(&subject, &target_text, param, &value, &pm)
         }
         _ => {
             let [lo, hi] = t.search_range;
             let range = format!(" ({} … {})", fmt::sig(lang, lo, 3), fmt::sig(lang, hi, 3));
-            match lang {
-                Lang::Sv => format!(
-                    "{} når inte {target_text} någonstans inom {param}s P1–P99{range}.",
-                    capitalise(subject)
-                ),
-                Lang::En => format!(
-                    "{} does not reach {target_text} anywhere within the P1–P99 of {param}{range}.",
-                    capitalise(subject)
-                ),
-            }
+            (m.threshold_not_found)(&subject, &target_text, param, &range)
         }
     };
     let prior = ctx
@@ -826,38 +597,20 @@ fn threshold(
         .parameters
         .iter()
         .find(|p| p.name == t.parameter)
-        .map(|p| match lang {
-            Lang::Sv => format!(
-                " Antagandet i scenariot: median {}, 90 % mellan {} och {}.",
-                fmt::sig(lang, p.p50, 3),
-                fmt::sig(lang, p.p5, 3),
-                fmt::sig(lang, p.p95, 3)
-            ),
-            Lang::En => format!(
-                " The scenario's assumption: median {}, 90% between {} and {}.",
-                fmt::sig(lang, p.p50, 3),
-                fmt::sig(lang, p.p5, 3),
-                fmt::sig(lang, p.p95, 3)
-            ),
-        })
-        .unwrap_or_default();
-    let title = match lang {
-        Lang::Sv => format!("Brytpunkt: vilket värde på {param} behövs?"),
-        Lang::En => format!("Break-even: what value of {param} is needed?"),
-    };
-    let _ = write!(
-        out,
-        "<figure>\n<h3>{}</h3>\n<p class=\"statement\">{}{}</p>\n",
-        esc(&title),
-        esc(&statement),
-        esc(&prior)
-    );
+        .map(|p| {
+            (m.threshold_prior)(
+                &fmt::sig(lang, p.p50, 3),
+                &fmt::sig(lang, p.p5, 3),
+                &fmt::sig(lang, p.p95, 3),
+            )
+        });
+    let title = (m.threshold_title)(param);
     let points: Vec<(f64, f64)> = r
         .curve
         .iter()
         .filter_map(|p| Some((p.value, finite(p.metric.value)?)))
         .collect();
-    if points.len() >= 2 {
+    let svg = if points.len() >= 2 {
         let band: Vec<(f64, f64, f64)> = r
             .curve
             .iter()
@@ -878,7 +631,7 @@ fn threshold(
                 .collect::<Vec<_>>()
                 .join("; ")
         );
-        let svg = charts::curve(
+        Some(charts::curve(
             &ctx.chart_text(&title, desc),
             &Curve {
                 points: &points,
@@ -889,74 +642,58 @@ fn threshold(
                 },
                 units: metric_units(ctx, metric),
                 x_desc: param.to_string(),
-                y_desc: metric_axis(ctx, metric).into(),
+                y_desc: (m.metric_axis)(metric).into(),
                 x_lang: lang,
-                line_label: capitalise(subject),
-                band_label: ctx
-                    .t("± 2 Monte Carlo-fel", "± 2 Monte Carlo errors")
-                    .into(),
-                target: Some((
-                    target,
-                    format!(
-                        "{} {}",
-                        ctx.t("mål", "target"),
-                        show_in_chart(ctx, metric, exact(target))
-                    ),
-                )),
+                line_label: subject.clone(),
+                band_label: m.mc_band.into(),
+                target: Some((target, format!("{} {target_text}", m.target_lower))),
                 marker: match (r.status, r.value) {
                     (ThresholdStatus::Found, Some(v)) => Some((v, fmt::sig(lang, v, 3))),
                     _ => None,
                 },
             },
-        )?;
-        let _ = write!(out, "<div class=\"chart-wrap\">\n{svg}</div>\n");
-    }
+        )?)
+    } else {
+        None
+    };
     let be: Vec<&schema::BreakEven> = t
         .break_even
         .iter()
         .filter(|b| b.intervention == c.intervention)
         .collect();
-    if !be.is_empty() {
-        let sig = |v: f64| finite(v).map_or("–".to_string(), |v| fmt::sig(lang, v, 2));
-        let money = |v: f64| finite(v).map_or("–".to_string(), |v| ctx.money.approx(v));
-        let _ = write!(
-            out,
-            "<p class=\"read\">{}</p>\n<div class=\"table-wrap\"><table>\n<thead><tr><th>{}</th>\
-             <th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
-            ctx.t(
-                "Brytpunkt för framgång (som WSIPP): hur många undvikna utfall per deltagare som \
-                 behövs för att insatsen ska bära sin kostnad, om just det utfallet bar alla \
-                 besparingar, jämfört med vad modellen förväntar sig.",
-                "Break-even success (as WSIPP): how many avoided outcomes per participant are \
-                 needed for the intervention to carry its cost, if that outcome carried all the \
-                 savings, compared with what the model expects.",
-            ),
-            ctx.t("Utfall", "Outcome"),
-            ctx.t("Kostnad per deltagare", "Cost per participant"),
-            ctx.t("Värde per undvikt utfall", "Value per avoided outcome"),
-            ctx.t("Behövs per deltagare", "Needed per participant"),
-            ctx.t("Förväntas per deltagare", "Expected per participant"),
-        );
-        for b in be {
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-                 <td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                esc(ctx.r.scenario.labels.outcome(&b.outcome)),
-                money(b.cost_per_participant),
-                money(b.value_per_avoided),
-                sig(b.break_even_per_participant),
-                sig(b.achieved_per_participant)
-            );
+    let sig = |v: f64| finite(v).map_or("–".to_string(), |v| fmt::sig(lang, v, 2));
+    let money = |v: f64| finite(v).map_or("–".to_string(), |v| ctx.money.approx(v));
+    Ok(Some(html! {
+        figure {
+            h3 { (title) }
+            p.statement { (statement) @if let Some(prior) = &prior { " " (prior) } }
+            @if let Some(svg) = &svg { (chart(svg)) }
+            @if !be.is_empty() {
+                p.read { (m.break_even_read) }
+                div.table-wrap {
+                    table {
+                        thead { tr {
+                            th { (m.outcome) } th { (m.cost_per_participant) }
+                            th { (m.value_per_avoided) } th { (m.needed_per_participant) }
+                            th { (m.expected_per_participant) }
+                        } }
+                        tbody {
+                            @for b in &be {
+                                tr {
+                                    td { (ctx.r.scenario.labels.outcome(&b.outcome)) }
+                                    td.num { (money(b.cost_per_participant)) }
+                                    td.num { (money(b.value_per_avoided)) }
+                                    td.num { (sig(b.break_even_per_participant)) }
+                                    td.num { (sig(b.achieved_per_participant)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            figcaption { (a.run_note(ctx)) }
         }
-        out.push_str("</tbody></table></div>\n");
-    }
-    let _ = write!(
-        out,
-        "<figcaption>{}</figcaption>\n</figure>\n",
-        a.run_note(ctx)
-    );
-    Ok(())
+    }))
 }
 
 fn capitalise(s: &str) -> String {
@@ -1033,8 +770,7 @@ fn total_driven_by_chance(i: &Index, chance_total: Option<f64>) -> bool {
 /// An input's name for readers: `cohort chance` in the report's language.
 fn input_name(ctx: &Ctx, name: &str) -> String {
     if name == "cohort chance" {
-        ctx.t("slumpen i målgruppen", "chance in the cohort")
-            .to_string()
+        ctx.m.cohort_chance.to_string()
     } else {
         label(ctx, name).to_string()
     }
@@ -1062,40 +798,35 @@ fn label<'a>(ctx: &'a Ctx, name: &'a str) -> &'a str {
 /// cohort chance are flagged.
 fn sobol(
     ctx: &Ctx,
-    out: &mut String,
     a: &Loaded,
     report: &SobolReport,
     r: &SobolResult,
     intervention: Option<&str>,
-) -> Result<()> {
+) -> Result<Option<Markup>> {
     let lang = ctx.lang;
+    let m = ctx.m;
     let idx = sobol_indices(r);
     if idx.is_empty() || report.results.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let chance_total = idx
         .iter()
         .find(|i| i.name == schema::COHORT_CHANCE)
         .and_then(|i| i.total);
-    let title = ctx.t(
-        "Hur mycket av osäkerheten kommer från varje antagande? (Sobol)",
-        "How much of the uncertainty comes from each assumption? (Sobol)",
-    );
     let title = match intervention {
-        Some(name) => format!("{title} – {name}"),
-        None => title.to_string(),
+        Some(name) => format!("{} – {name}", m.sobol_title),
+        None => m.sobol_title.to_string(),
     };
     let show_i = |v: Option<f64>, ci: Option<[f64; 2]>| -> String {
         match v {
             Some(v) => {
                 let mut s = fmt::number(lang, v, 2);
                 if let Some([lo, hi]) = ci {
-                    let _ = write!(
-                        s,
+                    s.push_str(&format!(
                         " ({} … {})",
                         fmt::number(lang, lo, 2),
                         fmt::number(lang, hi, 2)
-                    );
+                    ));
                 }
                 s
             }
@@ -1106,24 +837,14 @@ fn sobol(
         .iter()
         .take(3)
         .map(|i| {
-            format!(
-                "{}: {} {}, {} {}",
-                input_name(ctx, &i.name),
-                ctx.t("första ordningen", "first order"),
-                show_i(i.first, None),
-                ctx.t("totalt", "total"),
-                show_i(i.total, None)
+            (m.sobol_item)(
+                &input_name(ctx, &i.name),
+                &show_i(i.first, None),
+                &show_i(i.total, None),
             )
         })
         .collect();
-    let desc = format!(
-        "{} {}.",
-        ctx.t(
-            "Sobolindex per antagande, störst första ordningens index först:",
-            "Sobol indices per assumption, largest first-order index first:"
-        ),
-        top.join("; ")
-    );
+    let desc = (m.sobol_desc)(&top.join("; "));
     let rows: Vec<charts::SobolRow> = idx
         .iter()
         .take(15)
@@ -1139,28 +860,9 @@ fn sobol(
         &ctx.chart_text(&title, desc),
         &rows,
         lang,
-        ctx.t("Andel av nettots varians", "Share of the net's variance"),
-        (
-            ctx.t("första ordningen (S1)", "first order (S1)"),
-            ctx.t("totalt (ST)", "total (ST)"),
-        ),
+        m.share_of_variance,
+        (m.first_order_s1, m.total_st),
     )?;
-    let read = ctx.t(
-        "Första ordningens index: den andel av nettots variation som antagandet förklarar \
-         ensamt. Totalindex: andelen det förklarar inklusive samspel med andra antaganden. Ett \
-         antagande med totalindex nära noll kan sättas till ett fast värde utan att svaret \
-         ändras. I en liten målgrupp räknar totalindex också samspelet med slumpen i vilka som \
-         ingår, så totalindexen kan summera till över 1 och ett högt totalindex betyder inte \
-         att mer kunskap om antagandet lönar sig (se värdet av information). Strecken visar \
-         95 % konfidensintervall.",
-        "First-order index: the share of the net's variance the assumption explains alone. Total \
-         index: the share it explains including interactions with the others. An assumption \
-         with a total index near zero can be fixed without changing the answer. In a small \
-         cohort a total index also counts the interaction with chance in who is in it, so the \
-         totals can add up to more than 1, and a high total does not mean that knowing the \
-         assumption better is worth much (see the value of information). The whiskers show 95% \
-         confidence intervals.",
-    );
     // Too small a base sample: wide intervals or values no index can take.
     let widest = idx
         .iter()
@@ -1174,66 +876,36 @@ fn sobol(
         .filter_map(|i| i.first)
         .filter(|v| v.is_finite())
         .sum();
-    let read = if widest > 0.3 || first_sum > 1.1 {
-        format!(
-            "{read} <b>{}</b>",
-            ctx.t(
-                "Skattningarna är här för osäkra för att läsas (breda intervall): kör analysen \
-                 med ett större --base.",
-                "The estimates here are too imprecise to read (wide intervals): run the analysis \
-                 with a larger --base."
-            )
-        )
-    } else {
-        read.to_string()
-    };
-    let _ = write!(
-        out,
-        "<figure>\n<h3>{}</h3>\n<p class=\"read\">{read}</p>\n<div class=\"chart-wrap\">\n{svg}</div>\n\
-         <div class=\"table-wrap\"><table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
-        esc(&title),
-        ctx.t("Antagande", "Assumption"),
-        ctx.t("Första ordningen (S1)", "First order (S1)"),
-        ctx.t("Totalt (ST)", "Total (ST)"),
-    );
-    let mut flagged = false;
-    for i in &idx {
-        let by_chance = total_driven_by_chance(i, chance_total);
-        flagged |= by_chance;
-        let _ = writeln!(
-            out,
-            "<tr{}><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}{}</td></tr>",
-            if by_chance {
-                " class=\"chance-driven\""
-            } else {
-                ""
-            },
-            esc(&input_name(ctx, &i.name)),
-            show_i(i.first, i.first_ci),
-            show_i(i.total, i.total_ci),
-            if by_chance { "\u{a0}†" } else { "" },
-        );
-    }
-    if flagged {
-        let _ = write!(
-            out,
-            "</tbody></table></div>\n<p class=\"note\">† {}</p>\n",
-            ctx.t(
-                "Totalindexet är här mest samspel med slumpen i målgruppen, inte antagandets \
-                 eget bidrag: läs första ordningens index.",
-                "This total index is mostly interaction with chance in the cohort, not the \
-                 assumption's own share: read the first-order index."
-            )
-        );
-    } else {
-        out.push_str("</tbody></table></div>\n");
-    }
-    let _ = write!(
-        out,
-        "<figcaption>{}</figcaption>\n</figure>\n",
-        a.run_note(ctx)
-    );
-    Ok(())
+    let imprecise = widest > 0.3 || first_sum > 1.1;
+    let by_chance: Vec<bool> = idx
+        .iter()
+        .map(|i| total_driven_by_chance(i, chance_total))
+        .collect();
+    Ok(Some(html! {
+        figure {
+            h3 { (title) }
+            p.read { (m.sobol_read) @if imprecise { " " b { (m.sobol_imprecise) } } }
+            (chart(&svg))
+            div.table-wrap {
+                table {
+                    thead { tr {
+                        th { (m.assumption) } th { (m.first_order_s1_cap) } th { (m.total_st_cap) }
+                    } }
+                    tbody {
+                        @for (i, flagged) in idx.iter().zip(&by_chance) {
+                            tr class=[flagged.then_some("chance-driven")] {
+                                td { (input_name(ctx, &i.name)) }
+                                td.num { (show_i(i.first, i.first_ci)) }
+                                td.num { (show_i(i.total, i.total_ci)) @if *flagged { "\u{a0}†" } }
+                            }
+                        }
+                    }
+                }
+            }
+            @if by_chance.contains(&true) { p.note { "† " (m.chance_driven) } }
+            figcaption { (a.run_note(ctx)) }
+        }
+    }))
 }
 
 /// One EVPPI row as shown: (name, value, MCSE, share of the EVPI), undefined values as None.
@@ -1241,8 +913,8 @@ type EvppiRow = (String, Option<f64>, Option<f64>, Option<f64>);
 
 /// The value of information of a `socinv voi` output: the EVPI, about all parameters, and each
 /// parameter's EVPPI, largest first.
-fn voi(ctx: &Ctx, out: &mut String, a: &Loaded, r: &VoiReport) {
-    let lang = ctx.lang;
+fn voi(ctx: &Ctx, a: &Loaded, r: &VoiReport) -> Option<Markup> {
+    let m = ctx.m;
     let e = &r.evpi;
     let (evpi, evpi_mcse) = (finite(e.evpi), finite(e.evpi_mcse));
     let (evpi_params, evpi_params_mcse) =
@@ -1261,103 +933,64 @@ fn voi(ctx: &Ctx, out: &mut String, a: &Loaded, r: &VoiReport) {
         })
         .collect();
     if evpi.is_none() && partial.is_empty() {
-        return;
+        return None;
     }
     partial.sort_by(|a, b| b.1.unwrap_or(0.0).total_cmp(&a.1.unwrap_or(0.0)));
     let money = |v: Option<f64>, e: Option<f64>| -> String {
         v.filter(|v| v.is_finite())
             .map_or("–".into(), |v| ctx.money.mean(v, e.unwrap_or(0.0)))
     };
-    let _ =
-        write!(
-        out,
-        "<figure>\n<h3>{}</h3>\n<p class=\"read\">{}</p>\n",
-        ctx.t("Vad är bättre kunskap värd?", "What is better evidence worth?"),
-        ctx.t(
-            "Värdet av perfekt information (EVPI): hur mycket beslutet i genomsnitt skulle vinna \
-             på att all osäkerhet försvann. Per antagande (EVPPI): vinsten av att veta just det \
-             antagandet säkert. Är värdet större än vad en utredning eller utvärdering kostar \
-             lönar det sig att ta reda på mer innan beslutet.",
-            "The expected value of perfect information (EVPI): what the decision would gain on \
-             average if all uncertainty went away. Per assumption (EVPPI): the gain of knowing \
-             that assumption for sure. When the value exceeds what a study or evaluation costs, \
-             it pays to find out more before deciding.",
-        ),
-    );
-    {
-        let d = &e.decision;
-        let options: Vec<String> = r
-            .options
-            .iter()
-            .filter_map(|o| {
-                let net = finite(o.expected_net)?;
-                Some(format!("{} {}", esc(&o.name), ctx.money.approx(net)))
-            })
-            .collect();
-        let opts = if options.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", options.join("; "))
-        };
-        let _ = writeln!(
-            out,
-            "<p>{} <b>{}</b>{opts}.</p>",
-            ctx.t(
-                "Bästa valet med dagens kunskap:",
-                "The best choice on current evidence:"
-            ),
-            esc(d)
-        );
-    }
-    let _ = write!(
-        out,
-        "<div class=\"table-wrap\"><table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
-        ctx.t("Kunskap om", "Knowledge of"),
-        ctx.t("Förväntat värde", "Expected value"),
-        ctx.t("Andel av EVPI", "Share of the EVPI"),
-    );
-    if evpi.is_some() {
-        let _ = writeln!(
-            out,
-            "<tr class=\"group\"><td><b>{}</b></td><td class=\"num\"><b>{}</b></td><td class=\"num\">100{}%</td></tr>",
-            ctx.t("Allt (EVPI)", "Everything (EVPI)"),
-            money(evpi, evpi_mcse),
-            lang.pick("\u{a0}", "")
-        );
-    }
-    if let Some(p) = evpi_params {
-        let share = evpi.filter(|e| *e > 0.0).map(|e| p / e);
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            ctx.t(
-                "Alla antaganden, utan slumpen i målgruppen",
-                "All assumptions, without chance in the cohort"
-            ),
-            money(Some(p), evpi_params_mcse),
-            share.map_or("–".into(), |s| ctx.pct(s))
-        );
-    }
-    for (name, v, e, share) in &partial {
-        let _ = writeln!(
-            out,
-            "<tr><td>{} <span class=\"muted\">(EVPPI)</span></td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            esc(name),
-            money(*v, *e),
-            share.map_or("–".into(), |s| ctx.pct(s))
-        );
-    }
-    out.push_str("</tbody></table></div>\n");
-    let n = r.cohort;
-    let for_whom = match lang {
-        Lang::Sv => format!(" Beloppen gäller hela målgruppen ({n})."),
-        Lang::En => format!(" The amounts are for the whole target group ({n})."),
-    };
-    let _ = write!(
-        out,
-        "<figcaption>{}.{for_whom}</figcaption>\n</figure>\n",
-        a.run_note(ctx)
-    );
+    let share = |s: Option<f64>| s.map_or("–".into(), |s| ctx.pct(s));
+    let options: Vec<String> = r
+        .options
+        .iter()
+        .filter_map(|o| {
+            let net = finite(o.expected_net)?;
+            Some(format!("{} {}", o.name, ctx.money.approx(net)))
+        })
+        .collect();
+    Some(html! {
+        figure {
+            h3 { (m.evidence_worth_title) }
+            p.read { (m.voi_read) }
+            p {
+                (m.best_choice_now) " " b { (e.decision) }
+                @if !options.is_empty() { " (" (options.join("; ")) ")" }
+                "."
+            }
+            div.table-wrap {
+                table {
+                    thead { tr {
+                        th { (m.knowledge_of) } th { (m.expected_value) } th { (m.share_of_evpi) }
+                    } }
+                    tbody {
+                        @if evpi.is_some() {
+                            tr.group {
+                                td { b { (m.everything_evpi) } }
+                                td.num { b { (money(evpi, evpi_mcse)) } }
+                                td.num { (ctx.pct(1.0)) }
+                            }
+                        }
+                        @if let Some(p) = evpi_params {
+                            tr {
+                                td { (m.all_assumptions_without_chance) }
+                                td.num { (money(Some(p), evpi_params_mcse)) }
+                                td.num { (share(evpi.filter(|e| *e > 0.0).map(|e| p / e))) }
+                            }
+                        }
+                        @for (name, v, e, s) in &partial {
+                            tr {
+                                td { (name) " " span.muted { "(EVPPI)" } }
+                                td.num { (money(*v, *e)) }
+                                td.num { (share(*s)) }
+                            }
+                        }
+                    }
+                }
+            }
+            figcaption { (a.run_note(ctx)) ". " ((m.voi_for_whom)(r.cohort)) }
+        }
+    })
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use super::Messages;
 use crate::report::html::fmt::NBSP;
+use crate::schema::Metric;
 use maud::html;
 
 pub(crate) static MESSAGES: Messages = Messages {
@@ -262,6 +263,156 @@ pub(crate) static MESSAGES: Messages = Messages {
     comparison: "Comparison",
     difference_in_net: "Difference in net",
     prob_first_better: "Probability the first is better",
+
+    fixed_colon: "fixed:",
+    model_evaluations: "model evaluations",
+    iterations_per_run: "iterations per run",
+    seed_lower: "seed",
+    metric_subject: |metric| match metric {
+        Metric::ProbNetPositive => "the probability of a positive net",
+        Metric::Payback => "the probability of payback within the horizon",
+        Metric::Roi => "the ROI (mean net ÷ mean investment)",
+        Metric::Net => "the mean net",
+    },
+    metric_axis: |metric| match metric {
+        Metric::ProbNetPositive => "Probability of a positive net",
+        Metric::Payback => "Probability of payback",
+        Metric::Roi => "Net ÷ investment",
+        Metric::Net => "Mean net",
+    },
+
+    tornado_title: |subject| format!("Which assumptions move {subject} most?"),
+    at: "at",
+    assumption_at: "assumption at",
+    tornado_item: |name, low, pl, high, ph| format!("{name}: {low} at {pl} and {high} at {ph}"),
+    others_at_medians: "the other assumptions at their medians",
+    others_uncertain: "the other assumptions uncertain as usual",
+    tornado_desc: |base, pl, ph, others, items| {
+        format!(
+            "Tornado diagram. Base value {base}. Each assumption in turn is set to its {pl} and \
+             {ph}, {others}. Largest effects: {items}."
+        )
+    },
+    tornado_read: |base, subject, pl, ph, others| {
+        format!(
+            "The vertical line is the base value ({base}). The bars show how {subject} changes when one \
+             assumption at a time is set to a low ({pl}, dark grey) or high ({ph}, light grey) value, with \
+             {others}. Longest bars on top: there the uncertainty matters most."
+        )
+    },
+    swing: "Swing",
+
+    sweep_zero_at: |param, z| format!("The mean net crosses zero at {param} ≈ {z}."),
+    sweep_no_zero: |param| {
+        format!("The mean net does not change sign within the range of {param} tried.")
+    },
+    sweep_title: |param| format!("The net as {param} varies"),
+    mean_net_lower: "mean net",
+    sweep_band: "90% of outcomes (P5–P95)",
+    zero_at: "zero at",
+    sweep_prob_title: |param| format!("The probability of a positive net as {param} varies"),
+    p_net_positive: "P(net > 0)",
+    sweep_read: |param| {
+        format!(
+            "The same simulations with {param} fixed at different values. Where the mean \
+             net crosses zero is the break-even; where the probability of a positive net \
+             reaches the risk the board accepts (say 80%) is the limit for an acceptable \
+             risk."
+        )
+    },
+    heatmap_title: |y, x| format!("The probability of a positive net over {y} and {x}"),
+    heatmap_desc: |y, x, worst, best| {
+        format!(
+            "Heat map: {y} on the vertical axis, {x} on the horizontal; the probability of \
+             a positive net ranges from {worst} to {best} over the grid. Blue: likely to pay; \
+             vermillion: likely a loss."
+        )
+    },
+    heatmap_read: "Each cell is a run with the two assumptions fixed at its row's and column's \
+                   values. Blue means the investment likely pays, vermillion that it likely makes \
+                   a loss; the number in the cell is the probability of a positive net.",
+
+    threshold_found: |subject, target, param, value, pm| {
+        format!("{subject} reaches {target} when {param} = {value}{pm}.")
+    },
+    threshold_not_found: |subject, target, param, range| {
+        format!("{subject} does not reach {target} anywhere within the P1–P99 of {param}{range}.")
+    },
+    threshold_prior: |median, p5, p95| {
+        format!("The scenario's assumption: median {median}, 90% between {p5} and {p95}.")
+    },
+    threshold_title: |param| format!("Break-even: what value of {param} is needed?"),
+    mc_band: "± 2 Monte Carlo errors",
+    target_lower: "target",
+    break_even_read: "Break-even success (as WSIPP): how many avoided outcomes per participant \
+                      are needed for the intervention to carry its cost, if that outcome carried \
+                      all the savings, compared with what the model expects.",
+    cost_per_participant: "Cost per participant",
+    value_per_avoided: "Value per avoided outcome",
+    needed_per_participant: "Needed per participant",
+    expected_per_participant: "Expected per participant",
+
+    sobol_title: "How much of the uncertainty comes from each assumption? (Sobol)",
+    cohort_chance: "chance in the cohort",
+    sobol_item: |name, first, total| format!("{name}: first order {first}, total {total}"),
+    sobol_desc: |items| {
+        format!("Sobol indices per assumption, largest first-order index first: {items}.")
+    },
+    share_of_variance: "Share of the net's variance",
+    first_order_s1: "first order (S1)",
+    total_st: "total (ST)",
+    sobol_read: "First-order index: the share of the net's variance the assumption explains alone. \
+                 Total index: the share it explains including interactions with the others. An \
+                 assumption with a total index near zero can be fixed without changing the answer. \
+                 In a small cohort a total index also counts the interaction with chance in who \
+                 is in it, so the totals can add up to more than 1, and a high total does not \
+                 mean that knowing the assumption better is worth much (see the value of \
+                 information). The whiskers show 95% confidence intervals.",
+    sobol_imprecise: "The estimates here are too imprecise to read (wide intervals): run the \
+                      analysis with a larger --base.",
+    first_order_s1_cap: "First order (S1)",
+    total_st_cap: "Total (ST)",
+    chance_driven: "This total index is mostly interaction with chance in the cohort, not the \
+                    assumption's own share: read the first-order index.",
+
+    evidence_worth_title: "What is better evidence worth?",
+    voi_read: "The expected value of perfect information (EVPI): what the decision would gain on \
+               average if all uncertainty went away. Per assumption (EVPPI): the gain of knowing \
+               that assumption for sure. When the value exceeds what a study or evaluation \
+               costs, it pays to find out more before deciding.",
+    best_choice_now: "The best choice on current evidence:",
+    knowledge_of: "Knowledge of",
+    expected_value: "Expected value",
+    share_of_evpi: "Share of the EVPI",
+    everything_evpi: "Everything (EVPI)",
+    all_assumptions_without_chance: "All assumptions, without chance in the cohort",
+    voi_for_whom: |n| format!("The amounts are for the whole target group ({n})."),
+
+    sensitivity_title: "Sensitivity analysis",
+    sensitivity_read: "Which assumptions decide the result, and how strong an effect is needed \
+                       for the investment to pay. Each analysis uses the same random numbers in \
+                       every setting it compares, so the differences come from the assumptions, \
+                       not from chance.",
+    research_title: "For analysts and researchers",
+    research_subtitle: "in depth: variance and the value of more evidence",
+    research_read: "This part is not needed for the decision. It shows what better evidence \
+                    before the decision would be worth (the value of information) and how the \
+                    uncertainty of the net divides among the assumptions (Sobol indices), for \
+                    those who review the model or plan an evaluation.",
+    evpi_run_read: |command| {
+        html! {
+            "The expected value of perfect information (EVPI) for the decision to invest or \
+             not, for the whole target group: what the decision would gain on average if all \
+             uncertainty went away. The first column counts chance in who is in the group, \
+             which no study removes; the second only the uncertainty of the assumptions. When \
+             the value is small beside what an evaluation costs, there is little to gain by \
+             waiting. "
+            code { (command) } " splits it by assumption."
+        }
+    },
+    best_choice_today: "Best choice today",
+    evpi_everything: "EVPI, everything",
+    evpi_assumptions: "EVPI, the assumptions",
 
     appendix_read: "What the calculation rests on, as written in the scenario file.",
     set_up: "Set-up",

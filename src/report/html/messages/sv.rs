@@ -3,6 +3,7 @@
 
 use super::Messages;
 use crate::report::html::fmt::NBSP;
+use crate::schema::Metric;
 use maud::html;
 
 pub(crate) static MESSAGES: Messages = Messages {
@@ -259,6 +260,155 @@ pub(crate) static MESSAGES: Messages = Messages {
     comparison: "Jämförelse",
     difference_in_net: "Skillnad i netto",
     prob_first_better: "Sannolikhet att den första är bättre",
+
+    fixed_colon: "fixerat:",
+    model_evaluations: "modellkörningar",
+    iterations_per_run: "iterationer per körning",
+    seed_lower: "frö",
+    metric_subject: |metric| match metric {
+        Metric::ProbNetPositive => "sannolikheten för ett positivt netto",
+        Metric::Payback => "sannolikheten för återbetalning inom perioden",
+        Metric::Roi => "avkastningen (förväntat netto ÷ förväntad investering)",
+        Metric::Net => "medelnettot",
+    },
+    metric_axis: |metric| match metric {
+        Metric::ProbNetPositive => "Sannolikhet för positivt netto",
+        Metric::Payback => "Sannolikhet för återbetalning",
+        Metric::Roi => "Netto ÷ investering",
+        Metric::Net => "Medelnetto",
+    },
+
+    tornado_title: |subject| format!("Vilka antaganden flyttar {subject} mest?"),
+    at: "vid",
+    assumption_at: "antagandet vid",
+    tornado_item: |name, low, pl, high, ph| format!("{name}: {low} vid {pl} och {high} vid {ph}"),
+    others_at_medians: "övriga antaganden på sina medianer",
+    others_uncertain: "övriga antaganden osäkra som vanligt",
+    tornado_desc: |base, pl, ph, others, items| {
+        format!(
+            "Tornadodiagram. Basvärde {base}. Varje antagande sätts i tur och ordning till sin {pl} \
+             och {ph}, {others}. Störst påverkan: {items}."
+        )
+    },
+    tornado_read: |base, subject, pl, ph, others| {
+        format!(
+            "Det lodräta strecket är basvärdet ({base}). Staplarna visar hur {subject} ändras när ett \
+             antagande i taget sätts till ett lågt ({pl}, mörkgrått) eller högt ({ph}, ljusgrått) värde, \
+             med {others}. Längst staplar överst: där spelar osäkerheten störst roll."
+        )
+    },
+    swing: "Skillnad",
+
+    sweep_zero_at: |param, z| format!("Medelnettot passerar noll vid {param} ≈ {z}."),
+    sweep_no_zero: |param| {
+        format!("Medelnettot byter inte tecken inom det undersökta intervallet för {param}.")
+    },
+    sweep_title: |param| format!("Nettot när {param} varierar"),
+    mean_net_lower: "medelnetto",
+    sweep_band: "90 % av utfallen (P5–P95)",
+    zero_at: "noll vid",
+    sweep_prob_title: |param| format!("Sannolikheten för positivt netto när {param} varierar"),
+    p_net_positive: "P(netto > 0)",
+    sweep_read: |param| {
+        format!(
+            "Samma simuleringar med {param} fast på olika värden. Där medelnettot korsar \
+             noll går brytpunkten; där sannolikheten för positivt netto når den risk \
+             nämnden kan acceptera (till exempel 80 %) går gränsen för en acceptabel risk."
+        )
+    },
+    heatmap_title: |y, x| format!("Sannolikheten för positivt netto över {y} och {x}"),
+    heatmap_desc: |y, x, worst, best| {
+        format!(
+            "Värmekarta: {y} på den lodräta axeln, {x} på den vågräta; sannolikheten för \
+             positivt netto går från {worst} till {best} över rutnätet. Blått: troligen lönsamt; \
+             rödorange: troligen förlust."
+        )
+    },
+    heatmap_read: "Varje ruta är en körning med de två antagandena fasta på radens och kolumnens \
+                   värden. Blått betyder att investeringen troligen lönar sig, rödorange att den \
+                   troligen går med förlust; talet i rutan är sannolikheten för positivt netto.",
+
+    threshold_found: |subject, target, param, value, pm| {
+        format!("{subject} når {target} när {param} = {value}{pm}.")
+    },
+    threshold_not_found: |subject, target, param, range| {
+        format!("{subject} når inte {target} någonstans inom {param}s P1–P99{range}.")
+    },
+    threshold_prior: |median, p5, p95| {
+        format!("Antagandet i scenariot: median {median}, 90 % mellan {p5} och {p95}.")
+    },
+    threshold_title: |param| format!("Brytpunkt: vilket värde på {param} behövs?"),
+    mc_band: "± 2 Monte Carlo-fel",
+    target_lower: "mål",
+    break_even_read: "Brytpunkt för framgång (som WSIPP): hur många undvikna utfall per deltagare \
+                      som behövs för att insatsen ska bära sin kostnad, om just det utfallet bar \
+                      alla besparingar, jämfört med vad modellen förväntar sig.",
+    cost_per_participant: "Kostnad per deltagare",
+    value_per_avoided: "Värde per undvikt utfall",
+    needed_per_participant: "Behövs per deltagare",
+    expected_per_participant: "Förväntas per deltagare",
+
+    sobol_title: "Hur mycket av osäkerheten kommer från varje antagande? (Sobol)",
+    cohort_chance: "slumpen i målgruppen",
+    sobol_item: |name, first, total| format!("{name}: första ordningen {first}, totalt {total}"),
+    sobol_desc: |items| {
+        format!("Sobolindex per antagande, störst första ordningens index först: {items}.")
+    },
+    share_of_variance: "Andel av nettots varians",
+    first_order_s1: "första ordningen (S1)",
+    total_st: "totalt (ST)",
+    sobol_read: "Första ordningens index: den andel av nettots variation som antagandet förklarar \
+                 ensamt. Totalindex: andelen det förklarar inklusive samspel med andra antaganden. \
+                 Ett antagande med totalindex nära noll kan sättas till ett fast värde utan att \
+                 svaret ändras. I en liten målgrupp räknar totalindex också samspelet med slumpen \
+                 i vilka som ingår, så totalindexen kan summera till över 1 och ett högt \
+                 totalindex betyder inte att mer kunskap om antagandet lönar sig (se värdet av \
+                 information). Strecken visar 95 % konfidensintervall.",
+    sobol_imprecise: "Skattningarna är här för osäkra för att läsas (breda intervall): kör \
+                      analysen med ett större --base.",
+    first_order_s1_cap: "Första ordningen (S1)",
+    total_st_cap: "Totalt (ST)",
+    chance_driven: "Totalindexet är här mest samspel med slumpen i målgruppen, inte antagandets \
+                    eget bidrag: läs första ordningens index.",
+
+    evidence_worth_title: "Vad är bättre kunskap värd?",
+    voi_read: "Värdet av perfekt information (EVPI): hur mycket beslutet i genomsnitt skulle \
+               vinna på att all osäkerhet försvann. Per antagande (EVPPI): vinsten av att veta \
+               just det antagandet säkert. Är värdet större än vad en utredning eller \
+               utvärdering kostar lönar det sig att ta reda på mer innan beslutet.",
+    best_choice_now: "Bästa valet med dagens kunskap:",
+    knowledge_of: "Kunskap om",
+    expected_value: "Förväntat värde",
+    share_of_evpi: "Andel av EVPI",
+    everything_evpi: "Allt (EVPI)",
+    all_assumptions_without_chance: "Alla antaganden, utan slumpen i målgruppen",
+    voi_for_whom: |n| format!("Beloppen gäller hela målgruppen ({n})."),
+
+    sensitivity_title: "Känslighetsanalys",
+    sensitivity_read: "Vilka antaganden som avgör resultatet, och hur starka effekter som behövs \
+                       för att investeringen ska löna sig. Varje analys körs med samma slumptal i \
+                       alla jämförda lägen, så skillnaderna kommer från antagandena och inte från \
+                       slumpen.",
+    research_title: "För analytiker och forskare",
+    research_subtitle: "fördjupning: varians och värdet av mer kunskap",
+    research_read: "Den här delen behövs inte för beslutet. Den visar vad bättre kunskap före \
+                    beslutet skulle vara värd (värdet av information) och hur osäkerheten i \
+                    nettot fördelar sig på antagandena (Sobolindex), för den som granskar \
+                    modellen eller planerar en utvärdering.",
+    evpi_run_read: |command| {
+        html! {
+            "Värdet av perfekt information (EVPI) för beslutet att investera eller inte, för \
+             hela målgruppen: hur mycket beslutet i genomsnitt skulle vinna på att all osäkerhet \
+             försvann. Den första kolumnen räknar med slumpen i vilka som ingår i målgruppen, \
+             som ingen utredning tar bort; den andra bara med osäkerheten i antagandena. Är \
+             värdet litet jämfört med vad en utvärdering kostar finns lite att vinna på att \
+             vänta. "
+            code { (command) } " delar upp värdet per antagande."
+        }
+    },
+    best_choice_today: "Bästa val i dag",
+    evpi_everything: "EVPI, allt",
+    evpi_assumptions: "EVPI, antagandena",
 
     appendix_read: "Vad beräkningen bygger på, som det står i scenariofilen.",
     set_up: "Upplägg",
