@@ -153,7 +153,12 @@ fn followup_build(t: &'static Texts, r: &FollowUpReport) -> Result<Vec<u8>, Xlsx
     let mut last = head;
     for (row, u) in (head + 1..).zip(&r.parameters) {
         s.text(row, 0, &u.name)?;
-        if let Some(label) = r.labels.parameters.get(&u.name).and_then(|d| d.label.as_deref()) {
+        if let Some(label) = r
+            .labels
+            .parameters
+            .get(&u.name)
+            .and_then(|d| d.label.as_deref())
+        {
             s.text(row, 1, label)?;
         }
         s.text(row, 2, t.yes_no[usize::from(!u.informed)])?;
@@ -544,7 +549,10 @@ const SV: Texts = Texts {
         "sd efter/före",
         "MCSE efter medel",
     ],
-    followup_methods: ["viktning av a priori-dragningar (importance sampling)", "sekventiell Monte Carlo"],
+    followup_methods: [
+        "viktning av a priori-dragningar (importance sampling)",
+        "sekventiell Monte Carlo",
+    ],
     verdicts: ["motsagd", "bekräftad", "oförändrad"],
     yes_no: ["ja", "nej"],
 };

@@ -464,3 +464,25 @@ fn every_shipped_example_observed_file_runs_and_intakes_are_refused_in_plain_wor
     }
     assert_eq!(examples, 4);
 }
+
+#[test]
+fn the_workbook_reads_back_with_each_parameter_before_and_after_in_swedish() {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let r = posterior(ONE_MOVE, &one_move_file(20, 4), 1000);
+    let bytes = socinv::report::xlsx::followup_workbook(socinv::report::html::Lang::Sv, &r)
+        .expect("the workbook is written");
+    let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(wb.sheet_names(), vec!["Uppföljning".to_string()]);
+    let sheet = wb.worksheet_range("Uppföljning").unwrap();
+    let cell = |row: u32, col: u32| sheet.get_value((row, col)).cloned();
+    assert_eq!(cell(4, 0), Some(Data::String("Personer".into())));
+    assert_eq!(cell(4, 1), Some(Data::Float(20.0)));
+    assert_eq!(cell(14, 3), Some(Data::String("Bedömning".into())));
+    let p = r.parameters.iter().position(|u| u.name == "p").unwrap() as u32;
+    let row = 15 + p;
+    assert_eq!(cell(row, 0), Some(Data::String("p".into())));
+    assert_eq!(cell(row, 2), Some(Data::String("ja".into())));
+    let u = &r.parameters[p as usize];
+    assert_eq!(cell(row, 9), Some(Data::Float(u.posterior.mean)));
+    assert_eq!(cell(row, 4), Some(Data::Float(u.prior.mean)));
+}
