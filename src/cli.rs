@@ -514,8 +514,8 @@ pub fn execute(cli: Cli) -> Result<()> {
     }
 }
 
-/// `socinv check`: the description, then what the sampled check found; exit 2 on invalid
-/// values (as `run` would stop), and on warnings with `--strict`.
+/// `socinv follow-up`: the posterior of the parameters given the observed file; the table,
+/// or the JSON and the workbook.
 fn follow_up(args: &FollowUpArgs) -> Result<()> {
     let session = Session::load(&args.scenario, threads(args.threads))?;
     let targets = [
@@ -554,6 +554,7 @@ fn follow_up(args: &FollowUpArgs) -> Result<()> {
     Ok(())
 }
 
+/// `socinv observe`: a synthetic observed file at the parameters' medians.
 fn observe(args: &ObserveArgs) -> Result<()> {
     let session = Session::load(&args.scenario, Some(1))?;
     let sc = session.scenario();
@@ -599,6 +600,8 @@ fn observe(args: &ObserveArgs) -> Result<()> {
     Ok(())
 }
 
+/// `socinv check`: the description, then what the sampled check found; exit 2 on invalid
+/// values (as `run` would stop), and on warnings with `--strict`.
 fn check(args: &CheckArgs) -> Result<()> {
     let session = Session::load(&args.scenario, threads(args.threads))?;
     let sc = session.scenario();

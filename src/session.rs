@@ -173,11 +173,18 @@ impl Session {
     /// Reads the observed file at `path` (what has happened to the real cohort) against the
     /// scenario.
     pub fn observed(&self, path: &Path) -> Result<ObservedFile> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let name = path.file_name().map_or_else(
             || path.display().to_string(),
             |n| n.to_string_lossy().into(),
         );
+        let text = String::from_utf8(bytes).map_err(|e| {
+            Error::Usage(format!(
+                "{name}: byte {} is not UTF-8 text: save the file as \"CSV UTF-8\" (in Excel: \
+                 Save as, CSV UTF-8)",
+                e.utf8_error().valid_up_to() + 1
+            ))
+        })?;
         observed::parse(&self.scenario, &name, &text)
     }
 

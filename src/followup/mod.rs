@@ -12,7 +12,8 @@ pub mod posterior;
 use crate::error::{Error, Result};
 use crate::scenario::Scenario;
 use crate::schema::followup::{
-    FOLLOWUP, FollowUpReport, ObservedSummary, ParameterUpdate, PosteriorSummary, Spread, Verdict,
+    FOLLOWUP, FollowUpReport, ObservedSummary, ParameterUpdate, PosteriorMethod, PosteriorSummary,
+    Spread, Verdict,
 };
 use crate::sim::likelihood::Likelihood;
 use crate::sim::{ParameterSampler, SimSettings};
@@ -89,13 +90,17 @@ fn observed_summary(scenario: &Scenario, file: &ObservedFile) -> ObservedSummary
 
 fn posterior_summary(p: &Posterior) -> PosteriorSummary {
     let (method, stages, acceptance) = match p.method {
-        Method::ImportanceSampling => ("importance_sampling", 0, None),
+        Method::ImportanceSampling => (PosteriorMethod::ImportanceSampling, 0, None),
         Method::SequentialMonteCarlo {
             stages, acceptance, ..
-        } => ("sequential_monte_carlo", stages, Some(acceptance)),
+        } => (
+            PosteriorMethod::SequentialMonteCarlo,
+            stages,
+            Some(acceptance),
+        ),
     };
     PosteriorSummary {
-        method: method.to_string(),
+        method,
         particles: p.params.len(),
         effective_sample_size: p.ess,
         stages,
@@ -164,8 +169,13 @@ fn updates(
             }
             let posterior = spread(&column(&p.params), &p.weights);
             let sd_ratio = posterior.sd / prior.sd;
-            let verdict = if prior.p50 < posterior.p5 || prior.p50 > posterior.p95 {
+            let outside = |x: f64, s: &Spread| x < s.p5 || x > s.p95;
+            let verdict = if !informed[i] {
+                Verdict::Unchanged
+            } else if outside(posterior.p50, &prior) {
                 Verdict::Contradicted
+            } else if outside(prior.p50, &posterior) {
+                Verdict::Shifted
             } else if sd_ratio <= CONFIRMED_SD_RATIO {
                 Verdict::Confirmed
             } else {

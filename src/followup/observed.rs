@@ -230,8 +230,12 @@ fn parse_year(scenario: &Scenario, field: &str) -> std::result::Result<usize, St
         return Err(format!("the year \"{field}\" is not a whole number"));
     };
     let (t, first, last) = match scenario.first_year {
-        Some(y0) => (v - y0 as i64, y0 as i64, y0 as i64 + horizon - 1),
-        None => (v - 1, 1, horizon),
+        Some(y0) => (
+            v.saturating_sub(y0 as i64),
+            y0 as i64,
+            y0 as i64 + horizon - 1,
+        ),
+        None => (v.saturating_sub(1), 1, horizon),
     };
     if t < 0 || t >= horizon {
         let kind = if scenario.first_year.is_some() {
@@ -246,11 +250,19 @@ fn parse_year(scenario: &Scenario, field: &str) -> std::result::Result<usize, St
     Ok(t as usize)
 }
 
-/// The year `t` of the horizon as the file writes it.
+/// The year `t` of the horizon as messages name it: "2028", or "year 2".
 pub fn year_text(scenario: &Scenario, t: usize) -> String {
     match scenario.first_year {
-        Some(y0) => (y0 as i64 + t as i64).to_string(),
+        Some(_) => year_field(scenario, t),
         None => format!("year {}", t + 1),
+    }
+}
+
+/// The year `t` of the horizon as the file's `year` column writes it: "2028", or "2".
+fn year_field(scenario: &Scenario, t: usize) -> String {
+    match scenario.first_year {
+        Some(y0) => (y0 as i64 + t as i64).to_string(),
+        None => (t + 1).to_string(),
     }
 }
 
@@ -290,7 +302,7 @@ pub fn to_csv(scenario: &Scenario, cohort: &ObservedCohort) -> Result<String> {
             writer
                 .write_record([
                     p.id.as_str(),
-                    &year_text(scenario, t).replace("year ", ""),
+                    &year_field(scenario, t),
                     &scenario.states[s],
                     &scenario.arms[p.variant].name,
                     group,

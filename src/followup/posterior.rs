@@ -55,8 +55,9 @@ pub struct Posterior {
     pub log_evidence: f64,
 }
 
-/// The posterior with `particles` particles, drawn by `sampler`'s mapping from normals.
-/// `Err` with no particle of positive likelihood: the caller names the impossible row.
+/// The posterior with `particles` particles, drawn by `sampler`'s mapping from normals;
+/// `None` when no prior draw gives the observations a positive likelihood (the caller names
+/// the impossible row).
 pub fn sample(
     likelihood: &Likelihood,
     sampler: &ParameterSampler,
@@ -182,6 +183,10 @@ pub fn sample(
 
 /// The stream of particle `i` at (stage, move).
 fn stream(seed: u64, stage: usize, step: usize, i: usize) -> Stream {
+    debug_assert!(
+        i < 1 << 32 && step < 1 << 12,
+        "keys of (stage, move, particle) stay apart"
+    );
     let key = ((stage as u64) << 44) | ((step as u64) << 32) | i as u64;
     rng::stream(seed, key, Purpose::Design)
 }

@@ -2,7 +2,7 @@
 //! parameter before and after.
 
 use super::format;
-use crate::schema::followup::{FollowUpReport, Spread, Verdict};
+use crate::schema::followup::{FollowUpReport, PosteriorMethod, Spread, Verdict};
 
 /// A median and its 90 % range, to 3 significant digits (what a prior written by hand
 /// supports).
@@ -14,6 +14,7 @@ fn spread(s: &Spread) -> String {
 fn verdict(v: Verdict) -> &'static str {
     match v {
         Verdict::Contradicted => "contradicted",
+        Verdict::Shifted => "shifted",
         Verdict::Confirmed => "confirmed",
         Verdict::Unchanged => "unchanged",
     }
@@ -32,9 +33,9 @@ impl FollowUpReport {
             None if o.years == 1 => "1 year".to_string(),
             None => format!("{} years", o.years),
         };
-        let method = match p.method.as_str() {
-            "importance_sampling" => "importance sampling from the prior".to_string(),
-            _ => format!(
+        let method = match p.method {
+            PosteriorMethod::ImportanceSampling => "importance sampling from the prior".to_string(),
+            PosteriorMethod::SequentialMonteCarlo => format!(
                 "sequential Monte Carlo ({} tempering {}, {} moves each, {:.0} % accepted), \
                  as importance sampling alone left too few effective particles",
                 p.stages,
@@ -82,9 +83,10 @@ impl FollowUpReport {
             ));
         }
         out.push_str(
-            "\nconfirmed: the data narrowed it (sd at most 0.8 × before) around values the prior \
-             held likely;\ncontradicted: the prior's median lies outside the posterior's 90 % \
-             range;\nunchanged: the observed years say little about it yet.\n",
+            "\ncontradicted: the median after lies outside the 90 % range before;\nshifted: the \
+             median before lies outside the 90 % range after, the median after within the range \
+             before;\nconfirmed: neither, and the sd after is at most 0.8 × the sd before;\n\
+             unchanged: the observed years say little about it yet.\n",
         );
         out
     }

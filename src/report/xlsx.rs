@@ -40,7 +40,7 @@ use crate::error::{Error, Result};
 use crate::results::{BudgetLine, Comparison, PointOfViewKind, RunResults, ScenarioInfo};
 use crate::scenario::DEFAULT_SOCIETY;
 use crate::scenario::Scenario;
-use crate::schema::followup::{FollowUpReport, Spread, Verdict};
+use crate::schema::followup::{FollowUpReport, PosteriorMethod, Spread, Verdict};
 use crate::sim::IterationResult;
 use crate::stats::Summary;
 use rust_xlsxwriter::utility::{quote_sheet_name, row_col_to_cell, row_col_to_cell_absolute};
@@ -126,9 +126,9 @@ fn followup_build(t: &'static Texts, r: &FollowUpReport) -> Result<Vec<u8>, Xlsx
     let mut s = Sheet::new(t.followup_sheet, &f)?;
     let o = &r.observed;
     let p = &r.posterior;
-    let method = match p.method.as_str() {
-        "importance_sampling" => t.followup_methods[0],
-        _ => t.followup_methods[1],
+    let method = match p.method {
+        PosteriorMethod::ImportanceSampling => t.followup_methods[0],
+        PosteriorMethod::SequentialMonteCarlo => t.followup_methods[1],
     };
     let texts = [&r.scenario, &r.file, &r.source_hash, &r.observed_file];
     for (row, (field, value)) in (0u32..).zip(t.followup_fields.iter().zip(texts)) {
@@ -164,8 +164,9 @@ fn followup_build(t: &'static Texts, r: &FollowUpReport) -> Result<Vec<u8>, Xlsx
         s.text(row, 2, t.yes_no[usize::from(!u.informed)])?;
         let verdict = match u.verdict {
             Verdict::Contradicted => 0,
-            Verdict::Confirmed => 1,
-            Verdict::Unchanged => 2,
+            Verdict::Shifted => 1,
+            Verdict::Confirmed => 2,
+            Verdict::Unchanged => 3,
         };
         s.text(row, 3, t.verdicts[verdict])?;
         let spread = |x: &Spread| [x.mean, x.sd, x.p5, x.p50, x.p95].map(Some);
@@ -263,8 +264,8 @@ pub struct Texts {
     followup_columns: [&'static str; 16],
     /// importance sampling, sequential Monte Carlo
     followup_methods: [&'static str; 2],
-    /// contradicted, confirmed, unchanged
-    verdicts: [&'static str; 3],
+    /// contradicted, shifted, confirmed, unchanged
+    verdicts: [&'static str; 4],
     yes_no: [&'static str; 2],
 }
 
@@ -404,7 +405,7 @@ const EN: Texts = Texts {
         "MCSE after mean",
     ],
     followup_methods: ["importance sampling", "sequential Monte Carlo"],
-    verdicts: ["contradicted", "confirmed", "unchanged"],
+    verdicts: ["contradicted", "shifted", "confirmed", "unchanged"],
     yes_no: ["yes", "no"],
 };
 
@@ -553,7 +554,7 @@ const SV: Texts = Texts {
         "viktning av a priori-dragningar (importance sampling)",
         "sekventiell Monte Carlo",
     ],
-    verdicts: ["motsagd", "bekräftad", "oförändrad"],
+    verdicts: ["motsagd", "förskjuten", "bekräftad", "oförändrad"],
     yes_no: ["ja", "nej"],
 };
 

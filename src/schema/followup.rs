@@ -50,8 +50,7 @@ pub struct ObservedSummary {
 /// How the posterior was computed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PosteriorSummary {
-    /// "importance_sampling" or "sequential_monte_carlo".
-    pub method: String,
+    pub method: PosteriorMethod,
     pub particles: usize,
     /// The effective sample size of the final weights.
     pub effective_sample_size: f64,
@@ -66,13 +65,24 @@ pub struct PosteriorSummary {
     pub log_evidence: f64,
 }
 
+/// How the posterior was computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PosteriorMethod {
+    /// The prior's draws weighted by the likelihood.
+    ImportanceSampling,
+    /// The likelihood tempered in steps, with resampling and pCN moves after each.
+    SequentialMonteCarlo,
+}
+
 /// One parameter before and after the observations.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ParameterUpdate {
     pub name: String,
     pub prior: Spread,
     pub posterior: Spread,
-    /// The Monte Carlo standard error of the posterior mean (sd/√ESS).
+    /// The Monte Carlo standard error of the posterior mean (sd/√ESS; after sequential Monte
+    /// Carlo a lower bound, as the moved particles are correlated).
     pub posterior_mean_mcse: f64,
     /// The posterior sd over the prior sd.
     pub sd_ratio: f64,
@@ -93,15 +103,19 @@ pub struct Spread {
     pub p95: f64,
 }
 
-/// What the observations said about an assumption.
+/// What the observations said about an assumption, in the order checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
-    /// The prior's median lies outside the posterior's P5–P95: the data contradict it.
+    /// The posterior's median lies outside the prior's P5–P95: the data point to a value the
+    /// assumption held unlikely.
     Contradicted,
-    /// Not contradicted, and the posterior sd is at most 0.8 × the prior's: the data narrowed
-    /// it around values the prior held likely.
+    /// Not contradicted, but the prior's median lies outside the posterior's P5–P95: the data
+    /// moved the assumption within the range it allowed.
+    Shifted,
+    /// Neither, and the posterior sd is at most 0.8 × the prior's: the data narrowed the
+    /// assumption around its own values.
     Confirmed,
-    /// Neither: the data say little about it yet.
+    /// None of these, or no observation can inform it: the data say little about it yet.
     Unchanged,
 }

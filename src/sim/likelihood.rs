@@ -6,7 +6,8 @@
 //!
 //! What is observed is taken as given: who took part (participants follow their intervention's
 //! rows, the others ordinary practice's) and, where stated, the subgroup. A person's start
-//! state and subgroup count in the likelihood where the scenario draws them per person.
+//! state and subgroup count in the likelihood where the scenario draws them per person; an
+//! unknown subgroup is weighted by its share and, for a participant, its uptake.
 
 use super::cohort::{pick, share};
 use super::rng::{self, Stream};
@@ -122,11 +123,6 @@ impl<'s> Likelihood<'s> {
         })
     }
 
-    /// The observed cohort.
-    pub fn observed(&self) -> &ObservedCohort {
-        &self.observed
-    }
-
     /// The log-likelihood at each parameter set, in parallel (in the current rayon pool), in
     /// order. A parameter set the model refuses (a probability outside [0, 1], …) is an error
     /// naming its index as the iteration.
@@ -151,19 +147,17 @@ impl<'s> Likelihood<'s> {
         tables
             .fill(plan, params)
             .map_err(|v| model_error(plan, params, 0, 0, v))?;
-        let drawn = plan.scenario.composition == Composition::Drawn;
-        let s_n = plan.states;
+        let mut weights = Vec::new();
         for (i, person) in self.observed.people.iter().enumerate() {
             // per subgroup, where its path first has probability 0 (start: Some(None))
             let mut first_zero: Vec<Option<Option<usize>>> = Vec::new();
-            for g in self.groups(person) {
-                let s0 = person.states[0];
-                let start = share(&tables.start_cum[g * s_n..(g + 1) * s_n], s0);
-                if drawn && start == 0.0 {
+            self.start_weights(&tables, person, &mut weights);
+            for (g, &weight) in self.groups(person).zip(&weights) {
+                if weight <= 0.0 {
                     first_zero.push(Some(None));
                     continue;
                 }
-                let mut clock = PathClock::new(plan, s0);
+                let mut clock = PathClock::new(plan, person.states[0]);
                 let mut zero = None;
                 for t in 0..person.states.len() - 1 {
                     if move_probability(plan, &tables, person, g, t, &clock) == 0.0 {
@@ -192,27 +186,16 @@ impl<'s> Likelihood<'s> {
     /// The log-likelihood of the whole cohort under the filled `tables`.
     fn log_likelihood(&self, tables: &Tables) -> f64 {
         let plan = &self.plan;
-        let drawn = plan.scenario.composition == Composition::Drawn;
-        let s_n = plan.states;
         let mut total = 0.0;
         let mut terms: Vec<f64> = Vec::with_capacity(plan.groups);
+        let mut weights: Vec<f64> = Vec::with_capacity(plan.groups);
         for &(index, count) in &self.distinct {
             let person = &self.observed.people[index];
+            self.start_weights(tables, person, &mut weights);
             terms.clear();
-            for g in self.groups(person) {
-                let s0 = person.states[0];
-                let mut log_p = if drawn {
-                    let start = share(&tables.start_cum[g * s_n..(g + 1) * s_n], s0);
-                    let group = if person.group.is_some() {
-                        1.0
-                    } else {
-                        share(&tables.group_cum, g)
-                    };
-                    (group * start).ln()
-                } else {
-                    0.0
-                };
-                let mut clock = PathClock::new(plan, s0);
+            for (g, &weight) in self.groups(person).zip(&weights) {
+                let mut log_p = weight.ln();
+                let mut clock = PathClock::new(plan, person.states[0]);
                 for t in 0..person.states.len() - 1 {
                     if log_p == f64::NEG_INFINITY {
                         break;
@@ -225,6 +208,40 @@ impl<'s> Likelihood<'s> {
             total += count * log_sum_exp(&terms);
         }
         total
+    }
+
+    /// The probability of `person`'s start, per subgroup in [`Likelihood::groups`] order,
+    /// given that they took part or not (participation is observed, not modelled):
+    /// - a known subgroup: its starting share of the state (1 with an exact composition,
+    ///   whose starting states are counts, not draws);
+    /// - an unknown one: P(subgroup, start | took part) = share · uptake · start share /
+    ///   Σ share · uptake (the uptake 1 for ordinary practice); with an exact composition
+    ///   P(subgroup | start, took part), normalised over the subgroups.
+    fn start_weights(&self, tables: &Tables, person: &ObservedPerson, out: &mut Vec<f64>) {
+        let plan = &self.plan;
+        let (s_n, g_n) = (plan.states, plan.groups);
+        let drawn = plan.scenario.composition == Composition::Drawn;
+        let s0 = person.states[0];
+        let start = |g: usize| share(&tables.start_cum[g * s_n..(g + 1) * s_n], s0).max(0.0);
+        out.clear();
+        if let Some(g) = person.group {
+            out.push(if drawn { start(g) } else { 1.0 });
+            return;
+        }
+        let uptake = |g: usize| match person.variant {
+            0 => 1.0,
+            a => tables.uptake[a * g_n + g],
+        };
+        let reach = |g: usize| share(&tables.group_cum, g).max(0.0) * uptake(g);
+        out.extend((0..g_n).map(|g| reach(g) * start(g)));
+        let total: f64 = if drawn {
+            (0..g_n).map(reach).sum()
+        } else {
+            out.iter().sum()
+        };
+        for w in out.iter_mut() {
+            *w = if total > 0.0 { *w / total } else { 0.0 };
+        }
     }
 }
 
@@ -240,7 +257,8 @@ fn move_probability(
 ) -> f64 {
     let (s, next) = (person.states[t], person.states[t + 1]);
     let block = plan.block(person.variant, g, t);
-    share(tables.row(plan, block, s, clock.of(plan, s)), next)
+    // a row's last share may round a hair below 0 where the others sum to 1
+    share(tables.row(plan, block, s, clock.of(plan, s)), next).max(0.0)
 }
 
 /// A path's time in state and episode times, as the walk counts them.
