@@ -30,22 +30,16 @@ pub struct ObservedFile {
     pub lines: Vec<Vec<usize>>,
 }
 
-#[derive(Clone, Copy)]
-enum Column {
-    Person,
-    Year,
-    State,
-    Arm,
-    Subgroup,
-}
-
-const COLUMNS: [(&str, &str, Column); 5] = [
-    ("person", "person", Column::Person),
-    ("year", "år", Column::Year),
-    ("state", "tillstånd", Column::State),
-    ("arm", "insats", Column::Arm),
-    ("subgroup", "undergrupp", Column::Subgroup),
+/// The columns by their English and Swedish headers, in the order the rows are read.
+const COLUMNS: [(&str, &str); 5] = [
+    ("person", "person"),
+    ("year", "år"),
+    ("state", "tillstånd"),
+    ("arm", "insats"),
+    ("subgroup", "undergrupp"),
 ];
+/// The one optional column: `subgroup`.
+const OPTIONAL: usize = 4;
 
 /// One person's rows as read, before they are checked to form a history.
 struct Rows {
@@ -79,7 +73,7 @@ pub fn parse(scenario: &Scenario, name: &str, text: &str) -> Result<ObservedFile
     for (i, h) in headers.iter().enumerate() {
         let Some(k) = COLUMNS
             .iter()
-            .position(|(en, sv, _)| h.to_lowercase() == *en || h.to_lowercase() == *sv)
+            .position(|(en, sv)| h.to_lowercase() == *en || h.to_lowercase() == *sv)
         else {
             return Err(at(
                 1,
@@ -94,8 +88,8 @@ pub fn parse(scenario: &Scenario, name: &str, text: &str) -> Result<ObservedFile
         }
         index[k] = Some(i);
     }
-    for (k, (en, _, column)) in COLUMNS.iter().enumerate() {
-        if index[k].is_none() && !matches!(column, Column::Subgroup) {
+    for (k, (en, _)) in COLUMNS.iter().enumerate() {
+        if index[k].is_none() && k != OPTIONAL {
             return Err(at(
                 1,
                 format!(
@@ -138,7 +132,7 @@ pub fn parse(scenario: &Scenario, name: &str, text: &str) -> Result<ObservedFile
             let names: Vec<String> = scenario.arms.iter().map(|a| a.name.clone()).collect();
             find(field(3), &names, |a| a, "arm").map_err(|m| at(line, m))?
         };
-        let group = match col(4).map(|_| field(4)) {
+        let group = match col(OPTIONAL).map(|_| field(OPTIONAL)) {
             None => None,
             Some("") => Some(None),
             Some(g) => {

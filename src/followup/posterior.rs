@@ -15,7 +15,7 @@
 
 use crate::error::{Error, Result};
 use crate::sim::ParameterSampler;
-use crate::sim::likelihood::Likelihood;
+use crate::sim::likelihood::{Likelihood, log_sum_exp};
 use crate::sim::rng::{self, Purpose, Stream};
 use statrs::distribution::{ContinuousCDF, Normal};
 
@@ -100,7 +100,8 @@ pub fn sample(
             beta + lo.max(1e-12)
         };
         let stepped = reweighted(&log_w, &ll, next - beta);
-        log_evidence += log_mean_ratio(&log_w, &stepped);
+        // the step's factor of the evidence: Σ exp(after) / Σ exp(before)
+        log_evidence += log_sum_exp(&stepped) - log_sum_exp(&log_w);
         log_w = stepped;
         beta = next.min(1.0);
         if beta >= 1.0 || stages == MAX_STAGES {
@@ -222,16 +223,6 @@ fn normalised(log_w: &[f64]) -> Vec<f64> {
 fn ess(log_w: &[f64]) -> f64 {
     let w = normalised(log_w);
     1.0 / w.iter().map(|x| x * x).sum::<f64>()
-}
-
-/// log(Σ exp(after) / Σ exp(before)): the step's factor of the evidence.
-fn log_mean_ratio(before: &[f64], after: &[f64]) -> f64 {
-    log_sum_exp(after) - log_sum_exp(before)
-}
-
-fn log_sum_exp(x: &[f64]) -> f64 {
-    let max = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    max + x.iter().map(|v| (v - max).exp()).sum::<f64>().ln()
 }
 
 /// Systematic resampling: the indices picked by the points `(u0 + k) / n`.

@@ -73,8 +73,9 @@ pub struct Likelihood<'s> {
     distinct: Vec<(usize, f64)>,
 }
 
-/// Refuses what the likelihood cannot yet follow; `what` names the command for the message.
-pub fn check_supported(scenario: &Scenario, what: &str) -> Result<()> {
+/// The scenario's plan, or a refusal of what the likelihood cannot yet follow; `what` names
+/// the command for the message.
+fn supported_plan<'s>(scenario: &'s Scenario, what: &str) -> Result<Plan<'s>> {
     let plan = Plan::new(scenario);
     if !scenario.intakes.is_empty() {
         return Err(Error::Usage(format!(
@@ -90,15 +91,14 @@ pub fn check_supported(scenario: &Scenario, what: &str) -> Result<()> {
             scenario.file
         )));
     }
-    Ok(())
+    Ok(plan)
 }
 
 impl<'s> Likelihood<'s> {
     /// The likelihood of `observed`, whose states, subgroups and arms index `scenario`'s and
     /// whose histories lie within its horizon.
     pub fn new(scenario: &'s Scenario, observed: ObservedCohort) -> Result<Self> {
-        check_supported(scenario, "follow-up")?;
-        let plan = Plan::new(scenario);
+        let plan = supported_plan(scenario, "follow-up")?;
         debug_assert!(observed.people.iter().all(|p| {
             p.states.len() <= plan.years && p.variant < plan.arms && !p.states.is_empty()
         }));
@@ -290,7 +290,8 @@ impl PathClock {
     }
 }
 
-fn log_sum_exp(terms: &[f64]) -> f64 {
+/// log Σ exp(terms), stable; −∞ when every term is (or there is none).
+pub fn log_sum_exp(terms: &[f64]) -> f64 {
     let max = terms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if max == f64::NEG_INFINITY {
         return max;
@@ -317,8 +318,7 @@ pub fn synthetic(
     spec: SyntheticCohort,
     seed: u64,
 ) -> Result<ObservedCohort> {
-    check_supported(scenario, "a synthetic observed file")?;
-    let plan = Plan::new(scenario);
+    let plan = supported_plan(scenario, "a synthetic observed file")?;
     let mut tables = Tables::default();
     tables
         .fill(&plan, params)
