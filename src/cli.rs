@@ -533,12 +533,14 @@ fn follow_up(args: &FollowUpArgs) -> Result<()> {
         fixed: parse_fixed(session.scenario(), &args.set)?,
     };
     let started = Instant::now();
-    let report = session.follow_up(&observed, &settings)?;
+    let progress = terminal::ProgressDisplay::on_stderr();
+    let report = session.follow_up(&observed, &settings, &progress)?;
+    progress.finish();
     let json = serde_json::to_string_pretty(&report)
         .map_err(|e| Error::Usage(format!("cannot write the follow-up as JSON: {e}")))?
         + "\n";
     let xlsx = match args.xlsx {
-        Some(_) => report::xlsx::followup_workbook(args.lang, &report)?,
+        Some(_) => report::xlsx::followup_workbook(args.lang, &report.update)?,
         None => Vec::new(),
     };
     let contents: [(&str, &[u8]); 2] = [("--json", json.as_bytes()), ("--xlsx", &xlsx)];

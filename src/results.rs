@@ -571,6 +571,28 @@ fn points_of_view(scenario: &Scenario) -> Vec<PointOfView> {
     actors.chain(perspectives).chain([all]).collect()
 }
 
+/// Each point of view's net per iteration over the years `0..years` (discounted to year 0):
+/// the actors, then the perspectives, then all actors. For the follow-up, which splits the
+/// net into the years observed and the years left.
+pub fn nets_through(
+    scenario: &Scenario,
+    iterations: &[IterationResult],
+    arm: usize,
+    years: usize,
+) -> Vec<(String, PointOfViewKind, Vec<f64>)> {
+    let horizon = scenario.horizon as usize;
+    points_of_view(scenario)
+        .into_iter()
+        .map(|pov| {
+            let net = YearlyFlows::of(&pov, iterations, arm, horizon).net();
+            let total = (0..iterations.len())
+                .map(|k| net[..years.min(horizon)].iter().map(|year| year[k]).sum())
+                .collect();
+            (pov.name, pov.kind, total)
+        })
+        .collect()
+}
+
 /// One point of view's yearly amounts per iteration, discounted to year 0:
 /// `invested[year][iteration]`, `avoided[year][iteration]`.
 struct YearlyFlows {

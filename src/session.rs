@@ -11,12 +11,11 @@
 
 use crate::error::{Error, Result};
 use crate::followup::observed::{self, ObservedFile};
-use crate::followup::{self, FollowUpSettings};
+use crate::followup::{self, FollowUp, FollowUpSettings};
 use crate::report::SamplesLayout;
 use crate::report::html::{self, Lang};
 use crate::results::{ComparisonSamples, RunResults};
 use crate::scenario::Scenario;
-use crate::schema::followup::FollowUpReport;
 use crate::script::load_scenario;
 use crate::sensitivity::precision::{self, PrecisionProgress};
 use crate::sensitivity::tornado::{self, Others, TornadoReport};
@@ -188,16 +187,22 @@ impl Session {
         observed::parse(&self.scenario, &name, &text)
     }
 
-    /// Updates the scenario's parameters with the observed cohort: their distribution before
-    /// and after, on the worker threads.
+    /// Updates the scenario's parameters with the observed cohort (their distribution before
+    /// and after), then its forecast (before and now), on the worker threads.
     pub fn follow_up(
         &self,
         file: &ObservedFile,
         settings: &FollowUpSettings,
-    ) -> Result<FollowUpReport> {
-        self.pool
-            .install(|| followup::follow_up(&self.scenario, file, settings))
-            .map(|(report, _)| report)
+        progress: &dyn Progress,
+    ) -> Result<FollowUp> {
+        progress.stage(
+            "forecast",
+            Some(2 * settings.particles as u64),
+            "iterations",
+        );
+        self.pool.install(|| {
+            followup::follow_up(&self.scenario, file, settings, &|| progress.advance(1))
+        })
     }
 
     /// A synthetic observed file (CSV): `spec`'s people simulated at the parameters' medians

@@ -1,11 +1,14 @@
 //! Follow-up: what the observed history of the real cohort says about the scenario's
-//! assumptions. The parameters' prior is updated by the likelihood of every observed yearly
-//! move (the model's own transition tables, [`crate::sim::likelihood`]) into their posterior
-//! ([`posterior`]), and each parameter is compared before and after.
+//! assumptions, and what it now means for the investment. The parameters' prior is updated by
+//! the likelihood of every observed yearly move (the model's own transition tables,
+//! [`crate::sim::likelihood`]) into their posterior ([`posterior`]); each parameter is
+//! compared before and after; and the forecast is made again from what has happened
+//! ([`forecast`]).
 //!
-//! May import: `schema`, `sim`, `scenario`, `stats`, `source_text`, `error`; never `report`
-//! (it returns typed values and never formats).
+//! May import: `results`, `schema`, `sim`, `scenario`, `stats`, `source_text`, `error`; never
+//! `report` (it returns typed values and never formats).
 
+pub mod forecast;
 pub mod observed;
 pub mod posterior;
 
@@ -18,8 +21,21 @@ use crate::schema::followup::{
 use crate::sim::likelihood::Likelihood;
 use crate::sim::{ParameterSampler, SimSettings};
 use crate::stats::weighted_spread;
+use forecast::UpdatedForecast;
 use observed::{ObservedFile, year_text};
 use posterior::{Method, Posterior};
+use serde::{Deserialize, Serialize};
+
+/// What `socinv follow-up` found (schema `socinv.followup/1`): the parameters before and
+/// after, and the forecast before and now.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct FollowUp {
+    #[serde(flatten)]
+    pub update: FollowUpReport,
+    /// Absent when nobody took part in an intervention.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forecast: Option<UpdatedForecast>,
+}
 
 /// How to run a follow-up.
 #[derive(Clone, Debug)]
@@ -35,12 +51,32 @@ pub struct FollowUpSettings {
 /// parameter counts as confirmed.
 pub const CONFIRMED_SD_RATIO: f64 = 0.8;
 
-/// Updates `scenario`'s parameters with the observed cohort of `file`.
+/// Updates `scenario`'s parameters with the observed cohort of `file`, then its forecast
+/// (`on_iteration` is told after each iteration of the forecasts).
 pub fn follow_up(
     scenario: &Scenario,
     file: &ObservedFile,
     settings: &FollowUpSettings,
-) -> Result<(FollowUpReport, Posterior)> {
+    on_iteration: &(dyn Fn() + Sync),
+) -> Result<FollowUp> {
+    let (update, posterior, likelihood) = update(scenario, file, settings)?;
+    let forecast = forecast::updated_forecast(
+        scenario,
+        &likelihood,
+        &posterior,
+        settings.seed,
+        &settings.fixed,
+        on_iteration,
+    )?;
+    Ok(FollowUp { update, forecast })
+}
+
+/// The parameters' update alone: the report, the posterior, and the likelihood it came from.
+pub fn update<'s>(
+    scenario: &'s Scenario,
+    file: &ObservedFile,
+    settings: &FollowUpSettings,
+) -> Result<(FollowUpReport, Posterior, Likelihood<'s>)> {
     let likelihood = Likelihood::new(scenario, file.cohort.clone())?;
     let sim_settings = SimSettings {
         iterations: settings.particles,
@@ -72,7 +108,7 @@ pub fn follow_up(
         posterior: posterior_summary(&posterior),
         parameters: updates(scenario, settings, &posterior),
     };
-    Ok((report, posterior))
+    Ok((report, posterior, likelihood))
 }
 
 fn observed_summary(scenario: &Scenario, file: &ObservedFile) -> ObservedSummary {

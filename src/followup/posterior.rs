@@ -225,6 +225,18 @@ fn ess(log_w: &[f64]) -> f64 {
     1.0 / w.iter().map(|x| x * x).sum::<f64>()
 }
 
+impl Posterior {
+    /// The posterior as equally weighted parameter sets, as many as its particles:
+    /// systematically resampled by a draw of its own from `seed`.
+    pub fn equally_weighted(&self, seed: u64) -> Vec<Vec<f64>> {
+        let u0 = rng::unit(&mut stream(rng::subseed(seed, 2), 0, 0, 0));
+        systematic(&self.weights, u0)
+            .into_iter()
+            .map(|i| self.params[i].clone())
+            .collect()
+    }
+}
+
 /// Systematic resampling: the indices picked by the points `(u0 + k) / n`.
 fn systematic(weights: &[f64], u0: f64) -> Vec<usize> {
     let n = weights.len();

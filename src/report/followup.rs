@@ -1,7 +1,11 @@
-//! The follow-up in the terminal: what was observed, how the posterior was computed, and each
-//! parameter before and after.
+//! The follow-up in the terminal: what was observed, how the posterior was computed, each
+//! parameter before and after, and the forecast before and now.
 
-use super::format;
+use super::format::{self, amount, share};
+use super::summary::{point_of_view, range};
+use crate::followup::FollowUp;
+use crate::followup::forecast::UpdatedForecast;
+use crate::results::PointOfViewKind;
 use crate::schema::followup::{FollowUpReport, PosteriorMethod, Spread, Verdict};
 
 /// A median and its 90 % range, to 3 significant digits (what a prior written by hand
@@ -90,4 +94,92 @@ impl FollowUpReport {
         );
         out
     }
+}
+
+impl FollowUp {
+    /// The terminal table: the parameters, then the forecast.
+    pub fn table(&self) -> String {
+        let mut out = self.update.table();
+        match &self.forecast {
+            Some(f) => out.push_str(&forecast_table(f, self.update.observed.people)),
+            None => out.push_str(
+                "\nNobody in the observed file took part in an intervention: there is no \
+                 investment to forecast again.\n",
+            ),
+        }
+        out
+    }
+}
+
+/// The forecast before and now: the decision perspective's headline, then every point of
+/// view's net of the observed years, of the years left, and P(loss) before and now.
+fn forecast_table(f: &UpdatedForecast, observed_people: usize) -> String {
+    let (Some(before), Some(now)) = (f.before.comparisons.first(), f.after.comparisons.first())
+    else {
+        return String::new();
+    };
+    let sc = &f.after.scenario;
+    let (d_before, d_now) = (before.decision_net(), now.decision_net());
+    let years = match sc.first_year {
+        Some(first) if f.observed_years > 1 => {
+            format!("{first}–{}", first + f.observed_years as i32 - 1)
+        }
+        Some(first) => first.to_string(),
+        None => format!("years 1–{}", f.observed_years),
+    };
+    let mut out = format!(
+        "\nForecast of \"{}\" for {}, with the observed years ({years}) as they were:\n",
+        f.intervention,
+        point_of_view(sc, &d_now)
+    );
+    out.push_str(&format!(
+        "  P(net > 0): before {} -> now {}\n  Net: before {} (90%: {}) -> now {} (90%: {})\n",
+        share(d_before.prob_net_positive, d_before.prob_net_positive_ci),
+        share(d_now.prob_net_positive, d_now.prob_net_positive_ci),
+        amount(d_before.net.mean),
+        range(d_before.net),
+        amount(d_now.net.mean),
+        range(d_now.net),
+    ));
+    out.push_str(&format!(
+        "  Before: the prior, {} people whose participation is drawn by the uptake; now: the \
+         posterior, the {} observed people.\n\n",
+        f.people_before, observed_people
+    ));
+    let mut rows = vec![vec![
+        "Point of view".to_string(),
+        "Net so far".to_string(),
+        "Net of the years left".to_string(),
+        "90% of the years left".to_string(),
+        "P(loss) before".to_string(),
+        "P(loss) now".to_string(),
+    ]];
+    for p in &f.periods {
+        let loss = |c: &crate::results::Comparison| match p.kind {
+            PointOfViewKind::Actor => c
+                .by_actor
+                .get(&p.name)
+                .map(|s| (s.prob_loss, s.prob_loss_ci)),
+            PointOfViewKind::Perspective => c
+                .by_perspective
+                .get(&p.name)
+                .map(|s| (s.prob_loss, s.prob_loss_ci)),
+            PointOfViewKind::AllActors => Some((c.prob_loss, c.prob_loss_ci)),
+        };
+        let shown =
+            |x: Option<(f64, [f64; 2])>| x.map_or("–".to_string(), |(p, ci)| share(p, ci));
+        rows.push(vec![
+            match p.kind {
+                PointOfViewKind::AllActors => "all actors".to_string(),
+                _ => sc.labels.actor(&p.name).to_string(),
+            },
+            amount(p.so_far.mean),
+            amount(p.rest.mean),
+            range(&p.rest),
+            shown(loss(before)),
+            shown(loss(now)),
+        ]);
+    }
+    out.push_str(&format::table_with_whole_names(&rows, "  "));
+    out
 }

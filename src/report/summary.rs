@@ -9,7 +9,7 @@ use std::fmt::Write;
 /// P5 … P95, each end rounded to what its confidence interval supports. An end that is 0 up to
 /// the rounding of sums of the other end's size (e.g. savings of −0.0000000009 where nobody's
 /// path changed) reads 0.
-fn range(s: &Summary) -> String {
+pub(super) fn range(s: &Summary) -> String {
     let scale = s.p5.abs().max(s.p95.abs()).max(s.mean.abs());
     let zeroed = |v: f64| {
         if v.abs() <= scale * ROUNDING_NOISE {
@@ -46,7 +46,7 @@ fn median_payback(p: &Payback) -> String {
 }
 
 /// A point of view named for the headline: "the kommun", "offentlig sektor", "all actors".
-fn point_of_view(sc: &crate::results::ScenarioInfo, pov: &PointOfViewNet) -> String {
+pub(super) fn point_of_view(sc: &crate::results::ScenarioInfo, pov: &PointOfViewNet) -> String {
     match pov.name {
         None => "all actors".to_string(),
         Some(name) if pov.is_actor => format!("the {}", sc.labels.actor(name)),

@@ -43,7 +43,7 @@ pub struct ArmCounts {
 }
 
 impl ArmCounts {
-    fn reset(&mut self, cells: usize, amounts: usize) {
+    pub(super) fn reset(&mut self, cells: usize, amounts: usize) {
         self.occupancy.clear();
         self.occupancy.resize(cells, 0);
         self.entries.clear();
@@ -114,7 +114,7 @@ pub(super) fn share(cumulative: &[f64], j: usize) -> f64 {
 /// and independent of `j`: it is the coupling's own uniform, so one draw per person-year
 /// serves both.
 #[inline(always)]
-fn coupled_move(p: &[f64], q: &[f64], j: usize, u_path: f64) -> usize {
+pub(super) fn coupled_move(p: &[f64], q: &[f64], j: usize, u_path: f64) -> usize {
     let (p_j, q_j) = (share(p, j), share(q, j));
     if q_j >= p_j {
         return j;
@@ -167,7 +167,7 @@ pub fn largest_remainder(n: u32, shares: &[f64], ties: &[f64]) -> Vec<u32> {
 /// With a known composition: each person's subgroup and starting state. Counted subgroups
 /// (and their counted starting states) are taken as given; the rest of the cohort is split over
 /// the other groups, and each group over its starting states, by largest remainder.
-fn assign_exactly(
+pub(super) fn assign_exactly(
     plan: &Plan,
     tables: &Tables,
     people: u32,
@@ -539,7 +539,7 @@ fn walk_baseline<const PERSON: bool>(
 /// Counts a person's move to `next` in the year whose cells start at `year_cell` (an entry when
 /// the state changes) and updates their state and years in it.
 #[inline(always)]
-fn count_move(
+pub(super) fn count_move(
     occupancy: &mut [u32],
     entries: &mut [u32],
     year_cell: usize,

@@ -176,6 +176,27 @@ impl<'s> Likelihood<'s> {
         Ok(None)
     }
 
+    /// The observed people, in the file's order.
+    pub fn people(&self) -> &[ObservedPerson] {
+        &self.observed.people
+    }
+
+    /// The probability of each subgroup for person `index` given their observed history
+    /// (start and moves) under the filled `tables`, into `out` (one per subgroup).
+    pub(super) fn group_probabilities(&self, tables: &Tables, index: usize, out: &mut Vec<f64>) {
+        let person = &self.observed.people[index];
+        let (mut weights, mut terms) = (Vec::new(), Vec::new());
+        self.log_terms(tables, person, &mut weights, &mut terms);
+        let total = log_sum_exp(&terms);
+        out.clear();
+        out.resize(self.plan.groups, 0.0);
+        for (g, &log_p) in self.groups(person).zip(&terms) {
+            if total > f64::NEG_INFINITY {
+                out[g] = (log_p - total).exp();
+            }
+        }
+    }
+
     fn groups(&self, person: &ObservedPerson) -> std::ops::Range<usize> {
         match person.group {
             Some(g) => g..g + 1,
@@ -185,29 +206,40 @@ impl<'s> Likelihood<'s> {
 
     /// The log-likelihood of the whole cohort under the filled `tables`.
     fn log_likelihood(&self, tables: &Tables) -> f64 {
-        let plan = &self.plan;
         let mut total = 0.0;
-        let mut terms: Vec<f64> = Vec::with_capacity(plan.groups);
-        let mut weights: Vec<f64> = Vec::with_capacity(plan.groups);
+        let (mut weights, mut terms) = (Vec::new(), Vec::new());
         for &(index, count) in &self.distinct {
             let person = &self.observed.people[index];
-            self.start_weights(tables, person, &mut weights);
-            terms.clear();
-            for (g, &weight) in self.groups(person).zip(&weights) {
-                let mut log_p = weight.ln();
-                let mut clock = PathClock::new(plan, person.states[0]);
-                for t in 0..person.states.len() - 1 {
-                    if log_p == f64::NEG_INFINITY {
-                        break;
-                    }
-                    log_p += move_probability(plan, tables, person, g, t, &clock).ln();
-                    clock.step(plan, person.states[t], person.states[t + 1]);
-                }
-                terms.push(log_p);
-            }
+            self.log_terms(tables, person, &mut weights, &mut terms);
             total += count * log_sum_exp(&terms);
         }
         total
+    }
+
+    /// log P(start, history, subgroup g) of `person` for each g in [`Likelihood::groups`]
+    /// order, into `terms` (`weights`: scratch for the start weights).
+    fn log_terms(
+        &self,
+        tables: &Tables,
+        person: &ObservedPerson,
+        weights: &mut Vec<f64>,
+        terms: &mut Vec<f64>,
+    ) {
+        let plan = &self.plan;
+        self.start_weights(tables, person, weights);
+        terms.clear();
+        for (g, &weight) in self.groups(person).zip(weights.iter()) {
+            let mut log_p = weight.ln();
+            let mut clock = PathClock::new(plan, person.states[0]);
+            for t in 0..person.states.len() - 1 {
+                if log_p == f64::NEG_INFINITY {
+                    break;
+                }
+                log_p += move_probability(plan, tables, person, g, t, &clock).ln();
+                clock.step(plan, person.states[t], person.states[t + 1]);
+            }
+            terms.push(log_p);
+        }
     }
 
     /// The probability of `person`'s start, per subgroup in [`Likelihood::groups`] order,
@@ -263,25 +295,25 @@ fn move_probability(
 
 /// A path's time in state and episode times, as the walk counts them.
 #[derive(Clone)]
-struct PathClock {
-    time: usize,
+pub(super) struct PathClock {
+    pub(super) time: usize,
     episode: Vec<u32>,
 }
 
 impl PathClock {
-    fn new(plan: &Plan, start: usize) -> Self {
+    pub(super) fn new(plan: &Plan, start: usize) -> Self {
         let mut episode = vec![0; plan.scenario.episodes.len()];
         super::cohort::update_episodes(plan, &mut episode, None, start);
         PathClock { time: 1, episode }
     }
 
-    fn step(&mut self, plan: &Plan, from: usize, to: usize) {
+    pub(super) fn step(&mut self, plan: &Plan, from: usize, to: usize) {
         self.time = if from == to { self.time + 1 } else { 1 };
         super::cohort::update_episodes(plan, &mut self.episode, Some(from), to);
     }
 
     /// The duration state `s`'s rows are tabled by.
-    fn of(&self, plan: &Plan, s: usize) -> usize {
+    pub(super) fn of(&self, plan: &Plan, s: usize) -> usize {
         match plan.row_clock[s] {
             None => 1,
             Some(Clock::TimeInState) => self.time,

@@ -12,6 +12,7 @@ pub mod check;
 mod cohort;
 pub mod correlation;
 pub mod likelihood;
+pub mod reforecast;
 pub mod rng;
 mod tables;
 
@@ -294,7 +295,7 @@ fn run_iteration(ws: &mut Workspace, seed: u64, it: usize, draw: Draw) -> Result
         simulate_intakes(ws, &params, &mut rng)
             .map_err(|v| model_error(plan, &params, it, seed, v))?
     };
-    check_totals(plan, &arms, &params, it, seed)?;
+    check_totals(plan, arms.iter().enumerate(), &params, it, seed)?;
     Ok(IterationResult { params, arms })
 }
 
@@ -534,15 +535,15 @@ pub const MAX_TOTAL: f64 = 1e18;
 
 /// Stops a run whose totals are not finite or beyond [`MAX_TOTAL`] (an amount far too large,
 /// e.g. `1e308` in a cost rule, would otherwise overflow to infinity and print as null).
-fn check_totals(
+fn check_totals<'r>(
     plan: &Plan,
-    arms: &[ArmResult],
+    arms: impl IntoIterator<Item = (usize, &'r ArmResult)>,
     params: &[f64],
     iteration: usize,
     seed: u64,
 ) -> Result<()> {
     let sc = plan.scenario;
-    for (a, r) in arms.iter().enumerate() {
+    for (a, r) in arms {
         let totals = r
             .cost_by_actor
             .iter()

@@ -3,7 +3,7 @@
 
 use crate::common::{folder, listing, scenario, socinv_in};
 use socinv::followup::observed::parse;
-use socinv::followup::{FollowUpSettings, follow_up};
+use socinv::followup::{FollowUpSettings, follow_up, update};
 use socinv::schema::followup::{FollowUpReport, PosteriorMethod, Verdict};
 
 /// One transition with a beta prior: k of n observed moves give the Beta(α+k, β+n−k)
@@ -37,7 +37,7 @@ fn posterior(source: &str, file: &str, particles: usize) -> FollowUpReport {
         seed: 3,
         fixed: Vec::new(),
     };
-    follow_up(&sc, &observed, &settings)
+    update(&sc, &observed, &settings)
         .expect("the follow-up runs")
         .0
 }
@@ -159,7 +159,8 @@ intervention("stöd", #{ startup: 1000, funded_by: #{ kommun: 1.0 } });
         seed: 1,
         fixed: Vec::new(),
     };
-    let e = follow_up(&sc, &observed, &settings)
+    let e = update(&sc, &observed, &settings)
+        .map(|_| ())
         .unwrap_err()
         .to_string();
     assert!(
@@ -376,7 +377,7 @@ fn simulation_based_calibration_on_familjestod_gives_uniform_ranks_and_90_percen
             seed: j as u64 + 1,
             fixed: Vec::new(),
         };
-        let (report, post) = follow_up(&sc, &file, &settings).unwrap();
+        let (report, post, _) = update(&sc, &file, &settings).unwrap();
         for (k, &i) in index.iter().enumerate() {
             let below: f64 = post
                 .params
@@ -471,9 +472,13 @@ fn every_shipped_example_observed_file_runs_and_intakes_are_refused_in_plain_wor
             seed: 1,
             fixed: Vec::new(),
         };
-        let (report, _) = follow_up(&sc, &observed, &settings).unwrap();
+        let f = follow_up(&sc, &observed, &settings, &|| ()).unwrap();
+        let report = &f.update;
         assert_eq!(report.observed.people as u32, sc.cohort, "{stem}");
         assert!(report.parameters.iter().any(|u| u.informed), "{stem}");
+        let forecast = f.forecast.as_ref().expect("the examples have participants");
+        assert_eq!(forecast.observed_years, 2, "{stem}");
+        assert_eq!(forecast.after.comparisons.len(), 1, "{stem}");
         examples += 1;
     }
     assert_eq!(examples, 4);

@@ -20,6 +20,7 @@ mod escaping;
 mod excel_habits;
 mod files;
 mod followup;
+mod followup_forecast;
 mod intake;
 mod labels;
 mod layers;

@@ -1,0 +1,399 @@
+//! The re-forecast: the real cohort's years simulated under given parameter draws, the
+//! observed years kept as they happened. For the follow-up's updated forecast.
+//!
+//! Each person is walked under ordinary practice and, where they take part, under the
+//! intervention as it is run, with the walk's maximal coupling between the two (see
+//! [`super::cohort`]). In the observed years the path of the practice the person actually
+//! received is the observed one; the other, the counterfactual, is drawn from the coupling's
+//! law *given* the observed path:
+//! - a participant's ordinary-practice move `j` given their observed move `k` under the
+//!   intervention (rows `p` and `q`): `P(j = k | k) = min(p_k, q_k) / q_k`, and otherwise `j`
+//!   from `(p − q)⁺`, so that `P(j | k) = joint(j, k) / q_k` exactly;
+//! - a non-participant follows their observed path in both arms.
+//!
+//! After the last observed year both paths go on as in a run: ordinary practice by inverse
+//! transform, the intervention coupled with it. A person's subgroup, where the file does not
+//! give it, is drawn from its probability given their history.
+//!
+//! People may also be drawn as a run draws them ([`Followed::Unobserved`]): with the same
+//! stream keys a run uses, this gives the run's very counts, the forecast before anything was
+//! observed (a test holds it to the run byte for byte).
+
+use super::cohort::{ArmCounts, assign_exactly, count_move, coupled_move, pick, share};
+use super::likelihood::{Likelihood, PathClock};
+use super::rng::{self, open01, unit};
+use super::tables::{Plan, Tables};
+use super::{ArmResult, IterationResult, apply_costs, check_totals, model_error};
+use crate::error::{Error, Result};
+use crate::scenario::{Composition, Scenario};
+use rayon::prelude::*;
+
+/// Who a re-forecast follows.
+pub enum Followed<'a, 's> {
+    /// The observed people: their histories as observed, then the model.
+    Observed(&'a Likelihood<'s>),
+    /// `people` people drawn as a run draws them, nothing observed: the forecast before.
+    Unobserved { people: u32 },
+}
+
+/// One iteration of a re-forecast.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ForecastIteration {
+    /// One per arm of the scenario: ordinary practice, and the intervention as run; an arm
+    /// not run is ordinary practice's (nobody takes part in it).
+    pub result: IterationResult,
+    /// How many people are in each state each year in the intervention as run (participants
+    /// under it, the others under ordinary practice): `occupancy[t * S + s]`.
+    pub occupancy: Vec<u32>,
+}
+
+/// The re-forecast of `followed` under `arm` (an intervention), one iteration per parameter
+/// set of `draws`, in parallel; iteration `i`'s people come from the cohort stream keyed by
+/// `(seed, i)`, as in a run.
+pub fn reforecast(
+    scenario: &Scenario,
+    followed: &Followed,
+    arm: usize,
+    seed: u64,
+    draws: &[Vec<f64>],
+    on_iteration: &(dyn Fn() + Sync),
+) -> Result<Vec<ForecastIteration>> {
+    let plan = Plan::new(scenario);
+    refuse_unsupported(&plan)?;
+    assert!(arm > 0 && arm < plan.arms, "the arm run is an intervention");
+    draws
+        .par_iter()
+        .enumerate()
+        .map_init(
+            || (Tables::default(), Walker::default()),
+            |(tables, walker), (it, params)| {
+                tables
+                    .fill(&plan, params)
+                    .map_err(|v| model_error(&plan, params, it, seed, v))?;
+                let mut rng = rng::stream(seed, it as u64, rng::Purpose::Cohort);
+                walker.iteration(&plan, tables, followed, arm, &mut rng);
+                let run = [
+                    apply_costs(&plan, tables, 0, &walker.counts[0]),
+                    apply_costs(&plan, tables, arm, &walker.counts[1]),
+                ];
+                check_totals(&plan, [(0, &run[0]), (arm, &run[1])], params, it, seed)?;
+                let [baseline, treated] = run;
+                let arms = (0..plan.arms)
+                    .map(|a| {
+                        if a == arm {
+                            treated.clone()
+                        } else {
+                            baseline.clone()
+                        }
+                    })
+                    .collect::<Vec<ArmResult>>();
+                on_iteration();
+                Ok(ForecastIteration {
+                    result: IterationResult {
+                        params: params.clone(),
+                        arms,
+                    },
+                    occupancy: walker.occupancy.clone(),
+                })
+            },
+        )
+        .collect()
+}
+
+/// What the re-forecast cannot yet follow, refused in plain words.
+fn refuse_unsupported(plan: &Plan) -> Result<()> {
+    let sc = plan.scenario;
+    let why = if !sc.intakes.is_empty() {
+        Some("intakes (an open cohort)")
+    } else if plan.person.rows {
+        Some("transitions that read a value drawn per person")
+    } else if plan.person.amounts {
+        Some(
+            "costs or outcomes evaluated per person (they read a duration or a value of the person)",
+        )
+    } else {
+        None
+    };
+    match why {
+        Some(what) => Err(Error::Usage(format!(
+            "the follow-up's forecast does not yet follow a scenario with {what}: {} has them",
+            sc.file
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Per-thread buffers of the re-forecast walk.
+#[derive(Default)]
+struct Walker {
+    /// Counts of ordinary practice (`[0]`) and of the intervention as run (`[1]`).
+    counts: [ArmCounts; 2],
+    occupancy: Vec<u32>,
+    draws: Vec<f64>,
+    groups: Vec<f64>,
+    assigned: Vec<(usize, usize)>,
+}
+
+/// One person as the walk takes them: subgroup, start, whether they take part, and the
+/// states observed so far (empty: none).
+struct Walked<'o> {
+    group: usize,
+    start: usize,
+    takes_part: bool,
+    observed: &'o [usize],
+}
+
+impl Walker {
+    fn iteration(
+        &mut self,
+        plan: &Plan,
+        tables: &Tables,
+        followed: &Followed,
+        arm: usize,
+        rng: &mut rng::Stream,
+    ) {
+        let (h, s_n, g_n) = (plan.years, plan.states, plan.groups);
+        for c in self.counts.iter_mut() {
+            c.reset(g_n * 2 * h * s_n, 0);
+        }
+        self.occupancy.clear();
+        self.occupancy.resize(h * s_n, 0);
+        self.draws.resize(h - 1, 0.0);
+        let people = match followed {
+            Followed::Observed(l) => l.people().len(),
+            Followed::Unobserved { people } => *people as usize,
+        };
+        let exact = plan.scenario.composition == Composition::Exact;
+        if exact && matches!(followed, Followed::Unobserved { .. }) {
+            assign_exactly(plan, tables, people as u32, rng, &mut self.assigned);
+        }
+        for i in 0..people {
+            // The draws of a run's person, in a run's order, whatever is observed.
+            let (u_group, u_uptake, u_start) = (unit(rng), unit(rng), unit(rng));
+            for u in self.draws.iter_mut() {
+                *u = unit(rng);
+            }
+            for _ in 0..plan.person.attributes {
+                open01(rng);
+            }
+            if plan.person.drawn_age {
+                open01(rng);
+            }
+            let who = match followed {
+                Followed::Observed(l) => {
+                    let person = &l.people()[i];
+                    let group = match person.group {
+                        Some(g) => g,
+                        None => {
+                            l.group_probabilities(tables, i, &mut self.groups);
+                            pick_share(&self.groups, u_group)
+                        }
+                    };
+                    Walked {
+                        group,
+                        start: person.states[0],
+                        takes_part: person.variant == arm,
+                        observed: &person.states,
+                    }
+                }
+                Followed::Unobserved { .. } => {
+                    let (group, start) = if exact {
+                        self.assigned[i]
+                    } else {
+                        let g = pick(&tables.group_cum, u_group);
+                        (g, pick(&tables.start_cum[g * s_n..(g + 1) * s_n], u_start))
+                    };
+                    Walked {
+                        group,
+                        start,
+                        takes_part: u_uptake < tables.uptake[arm * g_n + group],
+                        observed: &[],
+                    }
+                }
+            };
+            self.walk(plan, tables, arm, &who);
+        }
+    }
+
+    /// Walks one person over the horizon in both arms and counts them.
+    fn walk(&mut self, plan: &Plan, tables: &Tables, arm: usize, who: &Walked) {
+        let (h, s_n) = (plan.years, plan.states);
+        let g = who.group;
+        let [baseline, treated] = &mut self.counts;
+        let class_b = g * 2 * h * s_n;
+        let class_t = (g * 2 + usize::from(who.takes_part)) * h * s_n;
+        let (first_p, first_q) = (plan.block(0, g, 0), plan.block(arm, g, 0));
+        let mut b = Path::new(plan, who.start);
+        let mut i = b.clone();
+        if who.takes_part {
+            treated.participants += 1;
+        }
+        baseline.occupancy[class_b + b.state] += 1;
+        treated.occupancy[class_t + i.state] += 1;
+        self.occupancy[i.state] += 1;
+        for (t, &u) in self.draws.iter().enumerate() {
+            let seen = who.observed.get(t + 1).copied();
+            let p = tables.row(plan, first_p + t, b.state, b.clock.of(plan, b.state));
+            let (next_b, next_i) = if !who.takes_part {
+                let j = seen.unwrap_or_else(|| pick(p, u));
+                (j, j)
+            } else {
+                let q = tables.row(plan, first_q + t, i.state, i.clock.of(plan, i.state));
+                // Where both paths are in the same state and duration and its exits do not
+                // read the arm, the rows are one row: the paths stay together.
+                let same = b.state == i.state
+                    && b.clock.of(plan, b.state) == i.clock.of(plan, i.state)
+                    && b.clock.time == i.clock.time
+                    && !plan.row_reads[b.state].arm;
+                match (seen, same) {
+                    (Some(k), true) => (k, k),
+                    (Some(k), false) => (coupled_origin(p, q, k, u), k),
+                    (None, true) => {
+                        let j = pick(p, u);
+                        (j, j)
+                    }
+                    (None, false) => {
+                        let j = pick(p, u);
+                        (j, coupled_move(p, q, j, u))
+                    }
+                }
+            };
+            let cell = (t + 1) * s_n;
+            b.step(
+                plan,
+                next_b,
+                &mut baseline.occupancy[class_b..],
+                &mut baseline.entries[class_b..],
+                cell,
+            );
+            i.step(
+                plan,
+                next_i,
+                &mut treated.occupancy[class_t..],
+                &mut treated.entries[class_t..],
+                cell,
+            );
+            self.occupancy[cell + next_i] += 1;
+        }
+    }
+}
+
+/// One path of a person: their state and durations.
+#[derive(Clone)]
+struct Path {
+    state: usize,
+    clock: PathClock,
+}
+
+impl Path {
+    fn new(plan: &Plan, start: usize) -> Self {
+        Path {
+            state: start,
+            clock: PathClock::new(plan, start),
+        }
+    }
+
+    /// Moves to `next` and counts it in the year whose cells start at `cell`.
+    fn step(
+        &mut self,
+        plan: &Plan,
+        next: usize,
+        occupancy: &mut [u32],
+        entries: &mut [u32],
+        cell: usize,
+    ) {
+        let (from, mut time) = (self.state, self.clock.time);
+        count_move(occupancy, entries, cell, next, &mut self.state, &mut time);
+        self.clock.step(plan, from, next);
+        debug_assert_eq!(time, self.clock.time);
+    }
+}
+
+/// The index whose share (of shares summing to 1) holds `u`.
+fn pick_share(shares: &[f64], u: f64) -> usize {
+    let mut acc = 0.0;
+    let mut last = 0;
+    for (g, &s) in shares.iter().enumerate() {
+        if s > 0.0 {
+            acc += s;
+            last = g;
+            if u < acc {
+                return g;
+            }
+        }
+    }
+    last
+}
+
+/// Ordinary practice's move, drawn from the maximal coupling given the intervention's move to
+/// `k` (rows `p` and `q`, cumulative): `k` itself with probability `min(p_k, q_k) / q_k`,
+/// otherwise a state `j` drawn from `(p − q)⁺`, the states the intervention moved people off.
+fn coupled_origin(p: &[f64], q: &[f64], k: usize, u: f64) -> usize {
+    let (p_k, q_k) = (share(p, k), share(q, k));
+    if p_k >= q_k || u * q_k < p_k {
+        return k;
+    }
+    let v = (u * q_k - p_k) / (q_k - p_k);
+    let excess = |j: usize| (share(p, j) - share(q, j)).max(0.0);
+    let total: f64 = (0..p.len()).map(excess).sum();
+    if total <= 0.0 {
+        return k; // the rows differ only by rounding
+    }
+    let target = v * total;
+    let (mut acc, mut last) = (0.0, k);
+    for j in 0..p.len() {
+        let r = excess(j);
+        if r > 0.0 {
+            acc += r;
+            last = j;
+            if target < acc {
+                return j;
+            }
+        }
+    }
+    last
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cumulative(p: &[f64]) -> Vec<f64> {
+        p.iter()
+            .scan(0.0, |acc, x| {
+                *acc += x;
+                Some(*acc)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_origin_given_the_intervention_s_move_is_the_coupling_s_conditional() {
+        // the joint law of the coupling: diagonal min(p, q); off it, from where p > q to
+        // where q > p in proportion to the excesses
+        let (p, q) = ([0.5, 0.2, 0.3], [0.3, 0.25, 0.45]);
+        let (cp, cq) = (cumulative(&p), cumulative(&q));
+        let n = 200_000;
+        for k in 0..3 {
+            let mut law = [0.0; 3];
+            for a in 0..n {
+                let u = (a as f64 + 0.5) / n as f64;
+                law[coupled_origin(&cp, &cq, k, u)] += 1.0 / n as f64;
+            }
+            let excess_q: f64 = (0..3).map(|j| (q[j] - p[j]).max(0.0)).sum();
+            for j in 0..3 {
+                let joint = if j == k {
+                    p[j].min(q[j])
+                } else {
+                    (p[j] - p[j].min(q[j])) * (q[k] - p[k]).max(0.0) / excess_q
+                };
+                assert!(
+                    (law[j] - joint / q[k]).abs() < 1e-4,
+                    "P({j} | {k}) = {} vs {}",
+                    law[j],
+                    joint / q[k]
+                );
+            }
+        }
+    }
+}
