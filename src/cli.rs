@@ -132,11 +132,16 @@ pub struct FollowUpArgs {
     /// instead of the table.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Write the decision-maker report (HTML): the headline before and now, the net so far and
+    /// ahead, the people per state with the observed years, the assumptions before and now,
+    /// then the updated forecast.
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
     /// Write an Excel workbook: the observed cohort, the method, each parameter before and
-    /// after.
+    /// after, and the forecast before and now.
     #[arg(long, value_name = "FILE.xlsx")]
     pub xlsx: Option<PathBuf>,
-    /// The language of the workbook's sheet name and headers.
+    /// The language of the report and of the workbook's sheet names and headers.
     #[arg(long, value_enum, default_value = "sv")]
     pub lang: Lang,
 }
@@ -520,9 +525,10 @@ fn follow_up(args: &FollowUpArgs) -> Result<()> {
     let session = Session::load(&args.scenario, threads(args.threads))?;
     let targets = [
         ("--json", args.json.as_deref()),
+        ("--report", args.report.as_deref()),
         ("--xlsx", args.xlsx.as_deref()),
     ];
-    let to_stdout = StdoutOutput::among(&targets, &["--json"])?;
+    let to_stdout = StdoutOutput::among(&targets, &["--json", "--report"])?;
     let mut inputs = Inputs::scenario(&args.scenario);
     inputs.add(&args.observed);
     let plan = OutputPlan::check(&files_only(&targets), &inputs)?;
@@ -540,10 +546,25 @@ fn follow_up(args: &FollowUpArgs) -> Result<()> {
         .map_err(|e| Error::Usage(format!("cannot write the follow-up as JSON: {e}")))?
         + "\n";
     let xlsx = match args.xlsx {
-        Some(_) => report::xlsx::followup_workbook(args.lang, &report.update)?,
+        Some(_) => report::xlsx::followup_workbook(args.lang, &report)?,
         None => Vec::new(),
     };
-    let contents: [(&str, &[u8]); 2] = [("--json", json.as_bytes()), ("--xlsx", &xlsx)];
+    let html = match args.report {
+        Some(_) => report::html::render_follow_up(
+            &report,
+            &report::html::Options {
+                lang: args.lang,
+                date: Some(report::html::today_utc()),
+                net_samples: Vec::new(),
+            },
+        )?,
+        None => String::new(),
+    };
+    let contents: [(&str, &[u8]); 3] = [
+        ("--json", json.as_bytes()),
+        ("--report", html.as_bytes()),
+        ("--xlsx", &xlsx),
+    ];
     plan.commit(&contents)?;
     match to_stdout.flag() {
         Some(flag) => terminal::write_stdout(flag_content(&contents, flag))?,

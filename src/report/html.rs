@@ -32,11 +32,12 @@ mod budget;
 mod charts;
 mod decision;
 pub mod fmt;
+mod followup;
 pub(crate) mod i18n;
 mod messages;
 mod sensitivity;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::results::{Comparison, RunResults};
 use crate::scenario::ScenarioTexts;
 use crate::stats::{Histogram, Summary};
@@ -107,6 +108,31 @@ pub fn render_with(
         next_id: Cell::new(0),
     };
     Ok(ctx.document(&analyses, options)?.into_string())
+}
+
+/// The follow-up's report: its section first (the headline before and now, the net so far
+/// and ahead, the people per state with the observed years, the assumptions before and now),
+/// then the updated forecast's report, as a run's. Fails with [`Error::Usage`] when the
+/// follow-up has no forecast (nobody took part).
+pub fn render_follow_up(f: &crate::followup::FollowUp, options: &Options) -> Result<String> {
+    let Some(forecast) = &f.forecast else {
+        return Err(Error::Usage(
+            "nobody in the observed file took part in an intervention: there is no forecast to \
+             report (the table and --json show the parameters before and after)"
+                .to_string(),
+        ));
+    };
+    let results = &forecast.after;
+    let ctx = Ctx {
+        lang: options.lang,
+        m: options.lang.messages(),
+        money: Money::new(options.lang, &results.scenario.currency),
+        r: results,
+        texts: results.scenario.texts_in(options.lang.code()),
+        next_id: Cell::new(0),
+    };
+    let lead = followup::section(&ctx, f, forecast)?;
+    Ok(ctx.document_led(Some(lead), &[], options)?.into_string())
 }
 
 /// Today's date in UTC as YYYY-MM-DD, from the system clock.
@@ -232,6 +258,16 @@ impl Ctx<'_> {
     }
 
     fn document(&self, analyses: &[sensitivity::Loaded], options: &Options) -> Result<Markup> {
+        self.document_led(None, analyses, options)
+    }
+
+    /// The document, with `lead` (a follow-up) before the interventions' sections.
+    fn document_led(
+        &self,
+        lead: Option<Markup>,
+        analyses: &[sensitivity::Loaded],
+        options: &Options,
+    ) -> Result<Markup> {
         let m = self.m;
         let mut parts = Vec::new();
         for (k, c) in self.r.comparisons.iter().enumerate() {
@@ -255,6 +291,7 @@ impl Ctx<'_> {
                     div.page {
                         (self.header())
                         main {
+                            @if let Some(lead) = &lead { (lead) }
                             @for part in &parts { (part) }
                             (decision::section(self))
                             (research)

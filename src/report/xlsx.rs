@@ -37,10 +37,12 @@ use super::html::Lang;
 use super::html::i18n::actor_named;
 use super::{SampleColumn, SamplesTable};
 use crate::error::{Error, Result};
+use crate::followup::FollowUp;
+use crate::followup::forecast::{Band, PeriodNet, UpdatedForecast};
 use crate::results::{BudgetLine, Comparison, PointOfViewKind, RunResults, ScenarioInfo};
 use crate::scenario::DEFAULT_SOCIETY;
 use crate::scenario::Scenario;
-use crate::schema::followup::{FollowUpReport, PosteriorMethod, Spread, Verdict};
+use crate::schema::followup::{PosteriorMethod, Spread, Verdict};
 use crate::sim::IterationResult;
 use crate::stats::Summary;
 use rust_xlsxwriter::utility::{quote_sheet_name, row_col_to_cell, row_col_to_cell_absolute};
@@ -106,14 +108,17 @@ pub fn workbook_in(
         .map_err(|e| Error::Usage(format!("writing the Excel workbook: {e}")))
 }
 
-/// The follow-up's workbook in `lang`: one sheet with the observed cohort, the method, and each
-/// parameter before and after.
-pub fn followup_workbook(lang: Lang, report: &FollowUpReport) -> Result<Vec<u8>> {
+/// The follow-up's workbook in `lang`: a sheet with the observed cohort, the method and each
+/// parameter before and after; where there is a forecast, a sheet of the net so far and ahead
+/// per point of view, one of the people per state and year (observed, before, now), and then
+/// the updated forecast's sheets, as a run's workbook has them.
+pub fn followup_workbook(lang: Lang, report: &FollowUp) -> Result<Vec<u8>> {
     followup_build(Texts::of(lang), report)
         .map_err(|e| Error::Usage(format!("writing the Excel workbook: {e}")))
 }
 
-fn followup_build(t: &'static Texts, r: &FollowUpReport) -> Result<Vec<u8>, XlsxError> {
+fn followup_build(t: &'static Texts, all: &FollowUp) -> Result<Vec<u8>, XlsxError> {
+    let r = &all.update;
     let f = Formats::new("", t);
     let mut wb = Workbook::new();
     let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
@@ -178,7 +183,94 @@ fn followup_build(t: &'static Texts, r: &FollowUpReport) -> Result<Vec<u8>, Xlsx
     }
     s.table("tblFollowUp", head, last, &t.followup_columns)?;
     wb.push_worksheet(s.finish()?);
+    if let Some(forecast) = &all.forecast {
+        let money = Formats::new(&forecast.after.scenario.currency, t);
+        wb.push_worksheet(forecast_sheet(t, forecast, &money)?);
+        wb.push_worksheet(states_sheet(t, forecast, &money)?);
+        add_run_sheets(&mut wb, t, &forecast.after, None)?;
+    }
     wb.save_to_buffer()
+}
+
+/// The net so far and of the years left per point of view, with P(net > 0) and P(loss)
+/// before and now.
+fn forecast_sheet(
+    t: &'static Texts,
+    forecast: &UpdatedForecast,
+    f: &Formats,
+) -> Result<Worksheet, XlsxError> {
+    let mut s = Sheet::new(t.forecast_sheet, f)?;
+    s.header(0, &t.forecast_columns, None)?;
+    let (Some(before), Some(now)) = (
+        forecast.before.comparisons.first(),
+        forecast.after.comparisons.first(),
+    ) else {
+        return s.finish();
+    };
+    let shares = |c: &Comparison, p: &PeriodNet| -> [Option<f64>; 2] {
+        let share = match p.kind {
+            PointOfViewKind::Actor => c.by_actor.get(&p.name),
+            PointOfViewKind::Perspective => c.by_perspective.get(&p.name),
+            PointOfViewKind::AllActors => {
+                return [Some(c.prob_net_positive), Some(c.prob_loss)];
+            }
+        };
+        [
+            share.map(|x| x.prob_net_positive),
+            share.map(|x| x.prob_loss),
+        ]
+    };
+    let mut last = 0;
+    for (row, p) in (1u32..).zip(&forecast.periods) {
+        let kind = match p.kind {
+            PointOfViewKind::AllActors => 0,
+            PointOfViewKind::Perspective => 1,
+            PointOfViewKind::Actor => 2,
+        };
+        s.text(row, 0, &p.name)?;
+        s.text(row, 1, t.point_of_view_kinds[kind])?;
+        let money = |x: &Summary| [Some(x.mean), Some(x.p5), Some(x.p95)];
+        s.nums(row, 2, &money(&p.so_far), Num::Amount)?;
+        s.nums(row, 5, &money(&p.rest), Num::Amount)?;
+        let [pos_b, loss_b] = shares(before, p);
+        let [pos_n, loss_n] = shares(now, p);
+        s.nums(row, 8, &[pos_b, pos_n, loss_b, loss_n], Num::Percent)?;
+        last = row;
+    }
+    s.table("tblForecast", 0, last, &t.forecast_columns)?;
+    s.finish()
+}
+
+/// The people in each state each year: observed, and P5, median and P95 before and now.
+fn states_sheet(
+    t: &'static Texts,
+    forecast: &UpdatedForecast,
+    f: &Formats,
+) -> Result<Worksheet, XlsxError> {
+    let mut s = Sheet::new(t.states_sheet, f)?;
+    s.header(0, &t.states_columns, None)?;
+    let first = forecast.after.scenario.first_year;
+    let mut row = 0u32;
+    for st in &forecast.states {
+        for (k, (b, n)) in st.before.iter().zip(&st.after).enumerate() {
+            row += 1;
+            s.text(row, 0, &st.state)?;
+            s.num(
+                row,
+                1,
+                first.map_or(k as f64 + 1.0, |y| f64::from(y) + k as f64),
+                Num::Integer,
+            )?;
+            let observed = st.observed.get(k).map(|&x| f64::from(x));
+            let people = st.observed_people.get(k).map(|&x| f64::from(x));
+            s.nums(row, 2, &[observed, people], Num::Grouped)?;
+            let band = |x: &Band| [Some(x.p5), Some(x.p50), Some(x.p95)];
+            s.nums(row, 4, &band(b), Num::Grouped)?;
+            s.nums(row, 7, &band(n), Num::Grouped)?;
+        }
+    }
+    s.table("tblStates", 0, row, &t.states_columns)?;
+    s.finish()
 }
 
 fn build(
@@ -186,7 +278,6 @@ fn build(
     results: &RunResults,
     samples: Option<(&Scenario, &[IterationResult])>,
 ) -> Result<Vec<u8>, XlsxError> {
-    let f = Formats::new(&results.scenario.currency, t);
     let mut wb = Workbook::new();
     let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
     wb.set_properties(
@@ -195,6 +286,18 @@ fn build(
             .set_comment(format!("socinv {}", results.socinv_version))
             .set_creation_datetime(&created),
     );
+    add_run_sheets(&mut wb, t, results, samples)?;
+    wb.save_to_buffer()
+}
+
+/// A run's sheets, added to `wb`.
+fn add_run_sheets(
+    wb: &mut Workbook,
+    t: &'static Texts,
+    results: &RunResults,
+    samples: Option<(&Scenario, &[IterationResult])>,
+) -> Result<(), XlsxError> {
+    let f = Formats::new(&results.scenario.currency, t);
     // the arms first: the other sheets' formulas refer to its cells
     let (arms, arm_cells) = arms_sheet(t, results, &f)?;
     let (summary, rate_cell) = summary_sheet(t, results, &f, &arm_cells)?;
@@ -212,7 +315,7 @@ fn build(
     if let Some((scenario, iterations)) = samples {
         wb.push_worksheet(iterations_sheet(t, scenario, iterations, &f)?);
     }
-    wb.save_to_buffer()
+    Ok(())
 }
 
 /// Sheet names, headers and fixed words of the workbook in one language.
@@ -267,6 +370,13 @@ pub struct Texts {
     /// contradicted, shifted, confirmed, unchanged
     verdicts: [&'static str; 4],
     yes_no: [&'static str; 2],
+    forecast_sheet: &'static str,
+    /// Point of view, kind, so far (mean, P5, P95), years left (mean, P5, P95), P(net > 0)
+    /// before and now, P(loss) before and now.
+    forecast_columns: [&'static str; 12],
+    states_sheet: &'static str,
+    /// State, year, observed, people observed, before (P5, P50, P95), now (P5, P50, P95).
+    states_columns: [&'static str; 10],
 }
 
 impl Texts {
@@ -407,6 +517,34 @@ const EN: Texts = Texts {
     followup_methods: ["importance sampling", "sequential Monte Carlo"],
     verdicts: ["contradicted", "shifted", "confirmed", "unchanged"],
     yes_no: ["yes", "no"],
+    forecast_sheet: "Forecast",
+    forecast_columns: [
+        "Point of view",
+        "Kind",
+        "So far, mean",
+        "So far, P5",
+        "So far, P95",
+        "Years left, mean",
+        "Years left, P5",
+        "Years left, P95",
+        "P(net > 0) before",
+        "P(net > 0) now",
+        "P(loss) before",
+        "P(loss) now",
+    ],
+    states_sheet: "States",
+    states_columns: [
+        "State",
+        "Year",
+        "Observed",
+        "People observed",
+        "Before P5",
+        "Before P50",
+        "Before P95",
+        "Now P5",
+        "Now P50",
+        "Now P95",
+    ],
 };
 
 const SV: Texts = Texts {
@@ -556,6 +694,34 @@ const SV: Texts = Texts {
     ],
     verdicts: ["motsagd", "förskjuten", "bekräftad", "oförändrad"],
     yes_no: ["ja", "nej"],
+    forecast_sheet: "Prognos",
+    forecast_columns: [
+        "Aktör eller perspektiv",
+        "Slag",
+        "Hittills, medel",
+        "Hittills, P5",
+        "Hittills, P95",
+        "Återstående år, medel",
+        "Återstående år, P5",
+        "Återstående år, P95",
+        "P(netto > 0) före",
+        "P(netto > 0) nu",
+        "P(förlust) före",
+        "P(förlust) nu",
+    ],
+    states_sheet: "Tillstånd",
+    states_columns: [
+        "Tillstånd",
+        "År",
+        "Observerat",
+        "Observerade personer",
+        "Före P5",
+        "Före P50",
+        "Före P95",
+        "Nu P5",
+        "Nu P50",
+        "Nu P95",
+    ],
 };
 
 /// How a number is shown.

@@ -487,10 +487,44 @@ fn every_shipped_example_observed_file_runs_and_intakes_are_refused_in_plain_wor
 #[test]
 fn the_workbook_reads_back_with_each_parameter_before_and_after_in_swedish() {
     use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
-    let r = posterior(ONE_MOVE, &one_move_file(20, 4), 1000);
-    let bytes = socinv::report::xlsx::followup_workbook(socinv::report::html::Lang::Sv, &r)
-        .expect("the workbook is written");
-    let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sc = scenario(ONE_MOVE);
+    let settings = FollowUpSettings {
+        particles: 1000,
+        seed: 3,
+        fixed: Vec::new(),
+    };
+    let workbook = |file: &str| {
+        let observed = parse(&sc, "observed.csv", file).unwrap();
+        let f = follow_up(&sc, &observed, &settings, &|| ()).unwrap();
+        let bytes = socinv::report::xlsx::followup_workbook(socinv::report::html::Lang::Sv, &f)
+            .expect("the workbook is written");
+        let wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        (f, wb)
+    };
+    // with participants: the forecast's sheets, then the updated forecast's as a run's
+    let (f, mut wb) = workbook(&one_move_file(20, 4).replace(",\n", ",stöd\n"));
+    let names = wb.sheet_names();
+    assert_eq!(names[..3], ["Uppföljning", "Prognos", "Tillstånd"]);
+    assert!(names.iter().any(|n| n == "Sammanfattning"), "{names:?}");
+    let forecast = f.forecast.as_ref().unwrap();
+    let prognos = wb.worksheet_range("Prognos").unwrap();
+    let last = forecast.periods.len() as u32;
+    assert_eq!(
+        prognos.get_value((last, 0)).cloned(),
+        Some(Data::String(forecast.periods.last().unwrap().name.clone()))
+    );
+    assert_eq!(
+        prognos.get_value((last, 2)).cloned(),
+        Some(Data::Float(forecast.periods.last().unwrap().so_far.mean))
+    );
+    let states = wb.worksheet_range("Tillstånd").unwrap();
+    // "a" in 2028: 16 of the 20 observed people
+    assert_eq!(states.get_value((2, 1)).cloned(), Some(Data::Float(2028.0)));
+    assert_eq!(states.get_value((2, 2)).cloned(), Some(Data::Float(16.0)));
+    // without participants: the parameters' sheet alone
+    let (f, mut wb) = workbook(&one_move_file(20, 4));
+    assert!(f.forecast.is_none());
+    let r = f.update;
     assert_eq!(wb.sheet_names(), vec!["Uppföljning".to_string()]);
     let sheet = wb.worksheet_range("Uppföljning").unwrap();
     let cell = |row: u32, col: u32| sheet.get_value((row, col)).cloned();

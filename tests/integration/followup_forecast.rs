@@ -231,3 +231,104 @@ fn with_no_participant_there_is_no_forecast_and_the_table_says_why() {
     assert!(f.forecast.is_none());
     assert!(f.table().contains("Nobody in the observed file took part"));
 }
+
+#[test]
+fn the_report_opens_with_the_headline_before_and_now_in_swedish_and_english() {
+    let sc_text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/skolfranvaro.rhai"),
+    )
+    .unwrap();
+    let observed = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/skolfranvaro_observed.csv"),
+    )
+    .unwrap();
+    let dir = folder(&[("s.rhai", &sc_text), ("o.csv", &observed)]);
+    let ran = socinv_in(
+        dir.path(),
+        &[
+            "follow-up",
+            "s.rhai",
+            "--observed",
+            "o.csv",
+            "-n",
+            "300",
+            "--report",
+            "r.html",
+            "--json",
+            "f.json",
+        ],
+    );
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    let html = std::fs::read_to_string(dir.path().join("r.html")).unwrap();
+    let f: FollowUp =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("f.json")).unwrap()).unwrap();
+    let forecast = f.forecast.unwrap();
+    // the follow-up comes first, then the updated forecast's own sections
+    let at = |needle: &str| {
+        html.find(needle)
+            .unwrap_or_else(|| panic!("{needle} in the report"))
+    };
+    assert!(at("id=\"uppfoljning\"") < at("id=\"insats-1\""));
+    assert!(
+        html.contains("Efter två\u{a0}år: sannolikheten att investeringen betalar sig för"),
+        "the Swedish headline"
+    );
+    assert!(html.contains("Vad utfallet säger om antagandena"));
+    assert!(html.contains("Hittills och framåt, per aktör"));
+    let states_shown = forecast
+        .states
+        .iter()
+        .filter(|s| {
+            s.before.iter().chain(&s.after).any(|b| b.p95 > 0.0)
+                || s.observed.iter().any(|&n| n > 0)
+        })
+        .count();
+    assert!(states_shown > 0);
+    assert_eq!(
+        html.matches("\nobserverat\n</text>").count(),
+        states_shown,
+        "one chart per state with people"
+    );
+    // the same in English
+    let ran = socinv_in(
+        dir.path(),
+        &[
+            "follow-up",
+            "s.rhai",
+            "--observed",
+            "o.csv",
+            "-n",
+            "300",
+            "--report",
+            "en.html",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    let html = std::fs::read_to_string(dir.path().join("en.html")).unwrap();
+    assert!(html.contains("After two years, the probability that the investment pays back for"));
+    // nobody took part: no report, exit 2, nothing written
+    let none = "person,år,tillstånd,insats\n1,2027,hög frånvaro,\n";
+    std::fs::write(dir.path().join("none.csv"), none).unwrap();
+    let ran = socinv_in(
+        dir.path(),
+        &[
+            "follow-up",
+            "s.rhai",
+            "--observed",
+            "none.csv",
+            "-n",
+            "200",
+            "--report",
+            "none.html",
+        ],
+    );
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("nobody in the observed file took part"),
+        "{}",
+        ran.stderr
+    );
+    assert!(!dir.path().join("none.html").exists());
+}

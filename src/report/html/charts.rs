@@ -12,6 +12,7 @@
 use super::Lang;
 use super::fmt::{self, Money, Scale};
 use crate::error::{Error, Result};
+use crate::followup::forecast::Band;
 use crate::stats::{Histogram, Summary};
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
@@ -1230,4 +1231,103 @@ fn diverging(p: f64) -> RGBColor {
     } else {
         mix(BLUE, (p - 0.5) * 2.0)
     }
+}
+
+/// Words of the chart of people in a state.
+pub(super) struct StateWords {
+    pub x_desc: String,
+    pub y_desc: String,
+    pub before: String,
+    pub now: String,
+    pub observed: String,
+}
+
+/// People in one state year by year: the band before the start (grey, P5–P95, its median
+/// dashed), the band now (sky, its median blue) and the observed counts (dots). `year_label`
+/// names year `t` on the axis.
+pub(super) fn state_fan(
+    text: &ChartText,
+    before: &[Band],
+    now: &[Band],
+    observed: &[u32],
+    year_label: &dyn Fn(usize) -> String,
+    lang: Lang,
+    words: &StateWords,
+) -> Result<String> {
+    let h = before.len();
+    let hi = before
+        .iter()
+        .chain(now)
+        .map(|b| b.p95)
+        .chain(observed.iter().map(|&n| f64::from(n)))
+        .fold(1.0, f64::max);
+    let x = -0.3..(h as f64 - 0.7);
+    let y = 0.0..hi * 1.08;
+    let xfmt = |v: &f64| {
+        if (v - v.round()).abs() < 1e-6 && *v >= -1e-6 {
+            year_label(v.round() as usize)
+        } else {
+            String::new()
+        }
+    };
+    let yfmt = |v: &f64| fmt::number(lang, *v, 0);
+    let at = |bands: &[Band], q: fn(&Band) -> f64| -> Vec<(f64, f64)> {
+        bands
+            .iter()
+            .enumerate()
+            .map(|(t, b)| (t as f64, q(b)))
+            .collect()
+    };
+    let band = |bands: &[Band]| -> Vec<(f64, f64)> {
+        let mut pts = at(bands, |b| b.p95);
+        let mut low = at(bands, |b| b.p5);
+        low.reverse();
+        pts.extend(low);
+        pts
+    };
+    svg(340, text, |root| {
+        let f = Frame {
+            x: x.clone(),
+            y: y.clone(),
+            x_desc: words.x_desc.clone(),
+            y_desc: Some(words.y_desc.clone()),
+            xfmt: &xfmt,
+            yfmt: &yfmt,
+            x_labels: h.min(12),
+            y_labels: 6,
+            left: 64,
+            top: 44,
+        };
+        let mut chart = frame(root, &f)?;
+        chart.draw_series(std::iter::once(Polygon::new(
+            band(before),
+            GREY.mix(0.22).filled(),
+        )))?;
+        chart.draw_series(std::iter::once(Polygon::new(
+            band(now),
+            SKY.mix(0.45).filled(),
+        )))?;
+        chart.draw_series(DashedLineSeries::new(
+            at(before, |b| b.p50),
+            6,
+            4,
+            GREY.stroke_width(2),
+        ))?;
+        chart.draw_series(LineSeries::new(at(now, |b| b.p50), BLUE.stroke_width(3)))?;
+        chart.draw_series(
+            observed
+                .iter()
+                .enumerate()
+                .map(|(t, &n)| Circle::new((t as f64, f64::from(n)), 5, INK.filled())),
+        )?;
+        top_legend(
+            root,
+            &chart,
+            &[
+                (&words.before, Mark::Swatch(GREY.mix(0.22))),
+                (&words.now, Mark::Swatch(SKY.mix(0.45))),
+                (&words.observed, Mark::Dot(INK)),
+            ],
+        )
+    })
 }

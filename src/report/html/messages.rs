@@ -12,7 +12,17 @@ pub(super) mod sv;
 
 use super::fmt::Ends;
 use crate::schema::Metric;
+use crate::schema::followup::Verdict;
 use maud::Markup;
+
+/// How a share moved between two forecasts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Change {
+    Rose,
+    Fell,
+    /// The same when rounded as shown.
+    Same,
+}
 
 /// The words and sentences of the report in one language.
 pub(crate) struct Messages {
@@ -380,6 +390,45 @@ pub(crate) struct Messages {
     pub transition_rules: &'static str,
     pub sources: &'static str,
     pub description_and_sources: &'static str,
+
+    // the follow-up
+    pub followup_title: &'static str,
+    /// "Efter två år", given the years observed.
+    pub after_years: fn(u32) -> String,
+    /// The headline: after the observed years, for whom, P(net > 0) before and now.
+    pub followup_headline: fn(after: &str, who: &str, before: &str, now: &str, Change) -> Markup,
+    /// The expected net now, its range, and the expected net before.
+    pub followup_net: fn(now: &str, between: &str, before: &str) -> String,
+    /// The net of the observed years and of those left, for whom.
+    pub followup_so_far: fn(years: &str, who: &str, so_far: &str, rest: &str) -> String,
+    /// What the update rests on: the people, the participants, the years.
+    pub followup_basis: fn(people: &str, participants: &str, years: &str) -> String,
+    pub followup_params_title: &'static str,
+    pub followup_params_read: &'static str,
+    pub before_start: &'static str,
+    pub now: &'static str,
+    pub verdict: &'static str,
+    pub verdict_word: fn(Verdict) -> &'static str,
+    /// The parameters no observation can inform.
+    pub followup_not_informed: fn(&str) -> String,
+    pub followup_povs_title: &'static str,
+    pub followup_povs_read: &'static str,
+    pub point_of_view: &'static str,
+    pub so_far: &'static str,
+    pub years_left: &'static str,
+    pub loss_before: &'static str,
+    pub loss_now: &'static str,
+    /// "Antal i placering, år för år".
+    pub state_title: fn(&str) -> String,
+    pub state_read: &'static str,
+    pub band_before: &'static str,
+    pub band_now: &'static str,
+    pub observed: &'static str,
+    pub number_of_people: &'static str,
+    pub year_word: &'static str,
+    /// The chart's description: the state, the last observed count and year, the median now
+    /// at the horizon's end.
+    pub state_desc: fn(state: &str, observed: &str, year: &str, end: &str) -> String,
 
     // the footer
     pub to_reproduce: &'static str,

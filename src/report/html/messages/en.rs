@@ -1,8 +1,9 @@
 //! The report in English.
 
-use super::Messages;
+use super::{Change, Messages};
 use crate::report::html::fmt::NBSP;
 use crate::schema::Metric;
+use crate::schema::followup::Verdict;
 use maud::html;
 
 pub(crate) static MESSAGES: Messages = Messages {
@@ -458,6 +459,88 @@ pub(crate) static MESSAGES: Messages = Messages {
     transition_rules: "Transition rules",
     sources: "Sources",
     description_and_sources: "Description and sources",
+
+    followup_title: "Follow-up",
+    after_years: |k| {
+        let words = [
+            "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        ];
+        let w = words
+            .get(k as usize)
+            .map_or_else(|| k.to_string(), |w| w.to_string());
+        if k == 1 {
+            format!("After {w} year")
+        } else {
+            format!("After {w} years")
+        }
+    },
+    followup_headline: |after, who, before, now, change| match change {
+        Change::Rose => html! {
+            (after) ", the probability that the investment pays back for " (who) " has risen from "
+            b { (before) } " to " b { (now) } "."
+        },
+        Change::Fell => html! {
+            (after) ", the probability that the investment pays back for " (who) " has fallen from "
+            b { (before) } " to " b { (now) } "."
+        },
+        Change::Same => html! {
+            (after) ", the probability that the investment pays back for " (who) " is what it was before the start, "
+            b { (now) } "."
+        },
+    },
+    followup_net: |now, between, before| {
+        format!(
+            "The net is now expected to be {now}, with 90{NBSP}% probability {between}. Before the start, {before} was expected."
+        )
+    },
+    followup_so_far: |years, who, so_far, rest| {
+        format!(
+            "For {who}, {years} have so far given a net of {so_far}; the rest of the horizon is expected to give {rest}."
+        )
+    },
+    followup_basis: |people, participants, years| {
+        format!(
+            "This rests on what has happened to {people} in {years}, {participants} of whom took part \
+             in the intervention. Before the start: the scenario's assumptions. Now: the assumptions \
+             updated with what has happened, and the observed years as they were."
+        )
+    },
+    followup_params_title: "What the outcome says about the assumptions",
+    followup_params_read: "Each assumption the outcome can inform: the median and 90\u{a0}% of the \
+        likely values before the start and now.",
+    before_start: "Before the start",
+    now: "Now",
+    verdict: "Verdict",
+    verdict_word: |v| match v {
+        Verdict::Contradicted => "contradicted by the outcome",
+        Verdict::Shifted => "shifted",
+        Verdict::Confirmed => "confirmed",
+        Verdict::Unchanged => "unchanged so far",
+    },
+    followup_not_informed: |names| {
+        format!("Assumptions no observed state informs, and so unchanged: {names}.")
+    },
+    followup_povs_title: "So far and ahead, per actor",
+    followup_povs_read: "The net so far compares what has happened with what ordinary practice would \
+        likely have cost for the same people; the rest is the forecast of the years left.",
+    point_of_view: "Actor or perspective",
+    so_far: "So far",
+    years_left: "Years left",
+    loss_before: "Risk of loss before",
+    loss_now: "Risk of loss now",
+    state_title: |state| format!("People in {state}, year by year"),
+    state_read: "The dots are what has been observed. The grey band is the forecast before the \
+        start, the blue one the forecast now (90\u{a0}% of outcomes, the line the median).",
+    band_before: "before the start",
+    band_now: "now",
+    observed: "observed",
+    number_of_people: "people",
+    year_word: "year",
+    state_desc: |state, observed, year, end| {
+        format!(
+            "In {year}, {observed} were in {state}. At the end of the horizon the median is now {end}."
+        )
+    },
 
     to_reproduce: "To reproduce the numbers",
     program: "Program",

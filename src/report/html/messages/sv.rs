@@ -1,9 +1,10 @@
 //! The report in Swedish, written to be read aloud: definite forms ("betalas av kommunen"),
 //! ranges as "mellan … och …", no command-line words in the decision part.
 
-use super::Messages;
+use super::{Change, Messages};
 use crate::report::html::fmt::NBSP;
 use crate::schema::Metric;
+use crate::schema::followup::Verdict;
 use maud::html;
 
 pub(crate) static MESSAGES: Messages = Messages {
@@ -454,6 +455,84 @@ pub(crate) static MESSAGES: Messages = Messages {
     transition_rules: "Övergångsregler",
     sources: "Källor",
     description_and_sources: "Beskrivning och källor",
+
+    followup_title: "Uppföljning",
+    after_years: |k| {
+        let words = [
+            "noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio",
+        ];
+        match words.get(k as usize) {
+            Some(w) => format!("Efter {w}{NBSP}år"),
+            None => format!("Efter {k}{NBSP}år"),
+        }
+    },
+    followup_headline: |after, who, before, now, change| match change {
+        Change::Rose => html! {
+            (after) ": sannolikheten att investeringen betalar sig för " (who) " har stigit från "
+            b { (before) } " till " b { (now) } "."
+        },
+        Change::Fell => html! {
+            (after) ": sannolikheten att investeringen betalar sig för " (who) " har sjunkit från "
+            b { (before) } " till " b { (now) } "."
+        },
+        Change::Same => html! {
+            (after) ": sannolikheten att investeringen betalar sig för " (who) " är densamma som före starten, "
+            b { (now) } "."
+        },
+    },
+    followup_net: |now, between, before| {
+        format!(
+            "Nettot väntas nu bli {now}, med 90{NBSP}% sannolikhet {between}. Före starten väntades {before}."
+        )
+    },
+    followup_so_far: |years, who, so_far, rest| {
+        format!(
+            "För {who} har {years} hittills gett nettot {so_far}; resten av kalkylperioden väntas ge {rest}."
+        )
+    },
+    followup_basis: |people, participants, years| {
+        format!(
+            "Underlaget är vad som har hänt {people} under {years}, av vilka {participants} deltog i \
+             insatsen. Före starten: scenariots antaganden. Nu: antagandena uppdaterade med det som \
+             har hänt, och de observerade åren som de blev."
+        )
+    },
+    followup_params_title: "Vad utfallet säger om antagandena",
+    followup_params_read: "Varje antagande som utfallet kan säga något om: medianen och 90\u{a0}% av \
+        de troliga värdena före starten och nu.",
+    before_start: "Före starten",
+    now: "Nu",
+    verdict: "Bedömning",
+    verdict_word: |v| match v {
+        Verdict::Contradicted => "motsagt av utfallet",
+        Verdict::Shifted => "förskjutet",
+        Verdict::Confirmed => "bekräftat",
+        Verdict::Unchanged => "oförändrat än så länge",
+    },
+    followup_not_informed: |names| {
+        format!(
+            "Antaganden som inga observerade tillstånd säger något om, och som därför är oförändrade: {names}."
+        )
+    },
+    followup_povs_title: "Hittills och framåt, per aktör",
+    followup_povs_read: "Nettot hittills jämför det som har hänt med vad ordinarie arbetssätt \
+        troligen hade kostat för samma personer; resten är prognosen för åren som är kvar.",
+    point_of_view: "Aktör eller perspektiv",
+    so_far: "Hittills",
+    years_left: "Återstående år",
+    loss_before: "Risk för förlust före",
+    loss_now: "Risk för förlust nu",
+    state_title: |state| format!("Antal i {state}, år för år"),
+    state_read: "Punkterna är det som har observerats. Det grå bandet är prognosen före starten, \
+        det blå prognosen nu (90\u{a0}% av utfallen, linjen är medianen).",
+    band_before: "före starten",
+    band_now: "nu",
+    observed: "observerat",
+    number_of_people: "antal",
+    year_word: "år",
+    state_desc: |state, observed, year, end| {
+        format!("{year} var {observed} i {state}. Vid kalkylperiodens slut är medianen nu {end}.")
+    },
 
     to_reproduce: "För att återskapa siffrorna",
     program: "Program",
