@@ -99,8 +99,8 @@ pub enum Command {
     },
     /// Render the decision-maker report (HTML, and optionally Excel) from a results JSON.
     Report(ReportArgs),
-    /// Update the scenario's assumptions with what has happened to the real cohort: each
-    /// parameter's distribution before and after the observed years.
+    /// Update the scenario's assumptions with what has happened to the real cohort (each
+    /// parameter's distribution before and after the observed years) and forecast again.
     FollowUp(FollowUpArgs),
     /// Write a synthetic observed file: the cohort simulated for its first years at the
     /// parameters' medians (an example for follow-up, or what a follow-up could learn).
@@ -116,7 +116,7 @@ pub struct FollowUpArgs {
     /// optionally subgroup; see docs/follow-up.md).
     #[arg(long, value_name = "FILE.csv")]
     pub observed: PathBuf,
-    /// Particles of the posterior sampler.
+    /// Particles of the posterior sampler, and iterations of the forecasts before and now.
     #[arg(long, short = 'n', default_value_t = 4_000, value_parser = clap::value_parser!(u64).range(100..=1_000_000))]
     pub iterations: u64,
     /// Random seed: the same seed gives the same results on any number of threads.
@@ -382,9 +382,10 @@ const HELP: &[(&str, &str, Option<&str>)] = &[
         "follow-up",
         "Examples:\n  socinv observe scenarios/skolfranvaro.rhai --years 2 -o observed.csv\n  \
          socinv follow-up scenarios/skolfranvaro.rhai --observed observed.csv\n  \
+         socinv follow-up scenarios/skolfranvaro.rhai --observed scenarios/skolfranvaro_observed.csv --report uppfoljning.html\n  \
          socinv follow-up scenarios/skolfranvaro.rhai --observed scenarios/skolfranvaro_observed.csv --json followup.json\n\n\
          The observed file and how to read the result: docs/follow-up.md",
-        Some("Particles of the posterior sampler [default: 4000]"),
+        Some("Particles of the posterior sampler, and iterations of the forecasts [default: 4000]"),
     ),
     (
         "observe",

@@ -21,15 +21,16 @@
 //!   per-iteration quantities; [`results`]: the output types.
 //! - [`sensitivity`], [`compare`]: the analyses; they return the typed values of [`schema`]
 //!   (tornado, sweep, threshold, Sobol, VOI) and never format.
-//! - [`followup`]: the parameters updated with an observed cohort (the likelihood is
-//!   `sim::likelihood`).
+//! - [`followup`]: the parameters updated with an observed cohort and the forecast made again
+//!   from it (the likelihood is `sim::likelihood`, the walk from observed paths
+//!   `sim::reforecast`).
 //! - [`report`]: terminal summary and tables, JSON, CSV, HTML, workbook.
 //! - [`session`]: a scenario loaded once, with the run and the analyses; [`cli`]: the command
 //!   line, which maps its arguments onto a session.
 //!
 //! Modules import one way, each only from the layers before it (tests/integration/layers.rs
 //! checks it): `stats`, `expr` → `error`, `source_text`, `console` → `dist` → `scenario` → `sim`
-//! → `script` → `schema` → `samples` → `sensitivity`, `followup` → `compare` → `results` →
+//! → `script` → `schema` → `samples` → `sensitivity` → `compare` → `results` → `followup` →
 //! `report` → `session` → `cli`.
 
 // all terminal output goes through report::terminal, which cleans control characters

@@ -133,7 +133,7 @@ fn forecast_table(f: &UpdatedForecast, observed_people: usize) -> String {
         point_of_view(sc, &d_now)
     );
     out.push_str(&format!(
-        "  P(net > 0): before {} -> now {}\n  Net: before {} (90%: {}) -> now {} (90%: {})\n",
+        "  P(net > 0): before {} -> now {}\n  Net before: {} (90%: {})\n  Net now:    {} (90%: {})\n",
         share(d_before.prob_net_positive, d_before.prob_net_positive_ci),
         share(d_now.prob_net_positive, d_now.prob_net_positive_ci),
         amount(d_before.net.mean),
@@ -149,8 +149,8 @@ fn forecast_table(f: &UpdatedForecast, observed_people: usize) -> String {
     let mut rows = vec![vec![
         "Point of view".to_string(),
         "Net so far".to_string(),
-        "Net of the years left".to_string(),
-        "90% of the years left".to_string(),
+        "Years left".to_string(),
+        "Years left, 90%".to_string(),
         "P(loss) before".to_string(),
         "P(loss) now".to_string(),
     ]];
