@@ -205,6 +205,10 @@ fn updates(
             }
             let posterior = spread(&column(&p.params), &p.weights);
             let sd_ratio = posterior.sd / prior.sd;
+            let mut sorted = column(&p.prior);
+            sorted.sort_by(f64::total_cmp);
+            let percentile =
+                |x: f64| sorted.partition_point(|&v| v <= x) as f64 / sorted.len() as f64;
             let outside = |x: f64, s: &Spread| x < s.p5 || x > s.p95;
             let verdict = if !informed[i] {
                 Verdict::Unchanged
@@ -223,6 +227,7 @@ fn updates(
                 posterior,
                 posterior_mean_mcse: posterior.sd / p.ess.sqrt(),
                 sd_ratio,
+                posterior_in_prior: [posterior.p5, posterior.p50, posterior.p95].map(percentile),
                 verdict,
                 informed: informed[i],
             })

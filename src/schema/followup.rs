@@ -86,6 +86,11 @@ pub struct ParameterUpdate {
     pub posterior_mean_mcse: f64,
     /// The posterior sd over the prior sd.
     pub sd_ratio: f64,
+    /// The posterior's P5, P50 and P95 as percentiles of the prior (its share of prior draws
+    /// at or below each, 0–1): where the prior's 90 % range is 0.05–0.95 for every parameter,
+    /// the scale on which the report draws them side by side.
+    #[serde(default)]
+    pub posterior_in_prior: [f64; 3],
     pub verdict: Verdict,
     /// Whether observed states can inform it: a transition or a starting share reads it, or
     /// it is correlated with one that does. The others keep their prior (up to Monte Carlo

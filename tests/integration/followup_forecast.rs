@@ -275,6 +275,16 @@ fn the_report_opens_with_the_headline_before_and_now_in_swedish_and_english() {
     );
     assert!(html.contains("Vad utfallet säger om antagandena"));
     assert!(html.contains("Hittills och framåt, per aktör"));
+    assert!(html.contains("Antagandena nu, mätta mot före starten"));
+    for u in &f.update.parameters {
+        let [lo, mid, hi] = u.posterior_in_prior;
+        assert!(
+            (0.0..=1.0).contains(&lo) && lo <= mid && mid <= hi && hi <= 1.0,
+            "{}: {:?}",
+            u.name,
+            u.posterior_in_prior
+        );
+    }
     let states_shown = forecast
         .states
         .iter()

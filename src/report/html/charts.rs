@@ -1331,3 +1331,51 @@ pub(super) fn state_fan(
         )
     })
 }
+
+/// Each parameter's range now on the scale of its range before: the posterior's P5–P95 and
+/// median as percentiles of the prior (`[p5, p50, p95]`, 0–1), over the prior's 90 % range
+/// (5–95, grey) and its median (50, dashed).
+pub(super) fn prior_percentiles(
+    text: &ChartText,
+    rows: &[(String, [f64; 3])],
+    lang: Lang,
+    x_desc: &str,
+    legend_words: (&str, &str, &str),
+) -> Result<String> {
+    let n = rows.len() as f64;
+    let y = 0.0..n;
+    let x = 0.0..1.0;
+    let labels: Vec<(String, Option<String>)> =
+        rows.iter().map(|(l, _)| (l.clone(), None)).collect();
+    let xfmt = |v: &f64| format!("{}{}%", fmt::number(lang, 100.0 * v, 0), fmt::NBSP);
+    let height = 110 + 52 * rows.len() as u32;
+    svg(height, text, |root| {
+        let mut chart = rows_chart(root, x.clone(), x_desc.to_string(), &xfmt, 11, &labels)?;
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(0.05, 0.0), (0.95, n)],
+            GREY.mix(0.18).filled(),
+        )))?;
+        dashed_vline(&mut chart, 0.5, &y, GREY.stroke_width(2))?;
+        for (i, (_, q)) in rows.iter().enumerate() {
+            let c = n - i as f64 - 0.5;
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(q[0], c - 0.17), (q[2], c + 0.17)],
+                SKY.mix(0.5).filled(),
+            )))?;
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(q[0], c - 0.17), (q[2], c + 0.17)],
+                BLUE.stroke_width(1),
+            )))?;
+            chart.draw_series(std::iter::once(Circle::new((q[1], c), 7, BLUE.filled())))?;
+        }
+        top_legend(
+            root,
+            &chart,
+            &[
+                (legend_words.0, Mark::Swatch(GREY.mix(0.18))),
+                (legend_words.1, Mark::Swatch(SKY.mix(0.5))),
+                (legend_words.2, Mark::Dot(BLUE)),
+            ],
+        )
+    })
+}

@@ -14,7 +14,8 @@ use crate::error::Result;
 use crate::followup::FollowUp;
 use crate::followup::forecast::UpdatedForecast;
 use crate::results::{Comparison, PointOfViewKind};
-use crate::schema::followup::Spread;
+use crate::scenario::Labels;
+use crate::schema::followup::{ParameterUpdate, Spread};
 use maud::{Markup, html};
 
 /// The follow-up section (the forecast is there: the caller checked).
@@ -67,7 +68,7 @@ pub(super) fn section(ctx: &Ctx, f: &FollowUp, forecast: &UpdatedForecast) -> Re
             p.read { ((m.followup_basis)(&people, &fmt::number(ctx.lang, o.participants as f64, 0), &years)) }
             (periods_table(ctx, forecast, before, now))
             @for s in state_figures(ctx, forecast)? { (s) }
-            (parameters_table(ctx, f))
+            (parameters_table(ctx, f)?)
         }
     })
 }
@@ -207,7 +208,7 @@ fn spread(ctx: &Ctx, s: &Spread) -> String {
     format!("{} ({}–{})", v(s.p50), v(s.p5), v(s.p95))
 }
 
-fn parameters_table(ctx: &Ctx, f: &FollowUp) -> Markup {
+fn parameters_table(ctx: &Ctx, f: &FollowUp) -> Result<Markup> {
     let m = ctx.m;
     let labels = &f.update.labels;
     let informed: Vec<_> = f.update.parameters.iter().filter(|u| u.informed).collect();
@@ -218,7 +219,8 @@ fn parameters_table(ctx: &Ctx, f: &FollowUp) -> Markup {
         .filter(|u| !u.informed)
         .map(|u| labels.parameter(&u.name))
         .collect();
-    html! {
+    let chart_figure = parameters_chart(ctx, &informed, labels)?;
+    Ok(html! {
         figure {
             h3 { (m.followup_params_title) }
             p.read { (m.followup_params_read) }
@@ -243,5 +245,42 @@ fn parameters_table(ctx: &Ctx, f: &FollowUp) -> Markup {
                 figcaption { ((m.followup_not_informed)(&kept.join(", "))) }
             }
         }
+        (chart_figure)
+    })
+}
+
+/// The informed parameters now, on the scale of their prior.
+fn parameters_chart(ctx: &Ctx, informed: &[&ParameterUpdate], labels: &Labels) -> Result<Markup> {
+    let m = ctx.m;
+    if informed.is_empty() {
+        return Ok(html! {});
     }
+    let rows: Vec<(String, [f64; 3])> = informed
+        .iter()
+        .map(|u| (labels.parameter(&u.name).to_string(), u.posterior_in_prior))
+        .collect();
+    let items: Vec<String> = informed
+        .iter()
+        .map(|u| {
+            (m.params_chart_item)(
+                labels.parameter(&u.name),
+                &fmt::number(ctx.lang, 100.0 * u.posterior_in_prior[1], 0),
+                (m.verdict_word)(u.verdict),
+            )
+        })
+        .collect();
+    let svg = charts::prior_percentiles(
+        &ctx.chart_text(m.params_chart_title, items.join("; ")),
+        &rows,
+        ctx.lang,
+        m.params_chart_axis,
+        (m.range_before, m.range_now, m.median_now),
+    )?;
+    Ok(html! {
+        figure {
+            h3 { (m.params_chart_title) }
+            p.read { (m.params_chart_read) }
+            (chart(&svg))
+        }
+    })
 }

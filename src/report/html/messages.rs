@@ -409,6 +409,16 @@ pub(crate) struct Messages {
     pub now: &'static str,
     pub verdict: &'static str,
     pub verdict_word: fn(Verdict) -> &'static str,
+    /// The chart of the assumptions: its title, how to read it, its axis and legend.
+    pub params_chart_title: &'static str,
+    pub params_chart_read: &'static str,
+    pub params_chart_axis: &'static str,
+    pub range_before: &'static str,
+    pub range_now: &'static str,
+    pub median_now: &'static str,
+    /// One parameter in the chart's description: its name, its median now as a percentile
+    /// of before, its verdict.
+    pub params_chart_item: fn(&str, &str, &str) -> String,
     /// The parameters no observation can inform.
     pub followup_not_informed: fn(&str) -> String,
     pub followup_povs_title: &'static str,

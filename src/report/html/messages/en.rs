@@ -517,6 +517,17 @@ pub(crate) static MESSAGES: Messages = Messages {
         Verdict::Confirmed => "confirmed",
         Verdict::Unchanged => "unchanged so far",
     },
+    params_chart_title: "The assumptions now, measured against before the start",
+    params_chart_read: "The grey field is each assumption's 90\u{a0}% likely values before the \
+        start, the dashed line its median. The blue bar is where its likely values lie now. A dot \
+        outside the grey field means the outcome contradicts the assumption.",
+    params_chart_axis: "percentile of the assumption before the start",
+    range_before: "90\u{a0}% before the start",
+    range_now: "90\u{a0}% now",
+    median_now: "median now",
+    params_chart_item: |name, median, verdict| {
+        format!("{name}: the median now at percentile {median} ({verdict})")
+    },
     followup_not_informed: |names| {
         format!("Assumptions no observed state informs, and so unchanged: {names}.")
     },

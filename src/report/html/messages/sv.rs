@@ -509,6 +509,17 @@ pub(crate) static MESSAGES: Messages = Messages {
         Verdict::Confirmed => "bekräftat",
         Verdict::Unchanged => "oförändrat än så länge",
     },
+    params_chart_title: "Antagandena nu, mätta mot före starten",
+    params_chart_read: "Det grå fältet är varje antagandes 90\u{a0}% troliga värden före starten, \
+        den streckade linjen dess median. Den blå stapeln är var de troliga värdena ligger nu. En \
+        prick utanför det grå fältet betyder att utfallet motsäger antagandet.",
+    params_chart_axis: "percentil av antagandet före starten",
+    range_before: "90\u{a0}% före starten",
+    range_now: "90\u{a0}% nu",
+    median_now: "median nu",
+    params_chart_item: |name, median, verdict| {
+        format!("{name}: medianen nu vid percentil {median} ({verdict})")
+    },
     followup_not_informed: |names| {
         format!(
             "Antaganden som inga observerade tillstånd säger något om, och som därför är oförändrade: {names}."
