@@ -607,6 +607,13 @@ fn observe(args: &ObserveArgs) -> Result<()> {
         ),
         None => (sc.arms.len() > 1).then_some(1),
     };
+    if !sc.intakes.is_empty() && args.people.is_some() {
+        return Err(Error::Usage(format!(
+            "--people: {} has intakes, whose people are each intake's count at the parameters' \
+             medians (change them with --set)",
+            sc.file
+        )));
+    }
     let spec = SyntheticCohort {
         people: args.people.map_or(sc.cohort as usize, |p| p as usize),
         years: args.years as usize,

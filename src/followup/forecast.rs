@@ -22,8 +22,9 @@ pub struct UpdatedForecast {
     /// Years observed (the longest history).
     pub observed_years: usize,
     /// People in the forecast before: the observed cohort's size, or the scenario's where its
-    /// subgroups are counted.
-    pub people_before: u32,
+    /// subgroups are counted; absent with intakes, whose counts are the scenario's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub people_before: Option<u32>,
     /// The forecast before anything was observed: the prior; participants drawn by the uptake.
     pub before: RunResults,
     /// The forecast now: the posterior; the observed people, their observed years as they were.
@@ -114,15 +115,17 @@ pub fn updated_forecast(
         .subgroups
         .iter()
         .any(|g| g.count.is_some() || g.start_counts.is_some());
-    let people_before = if counted {
-        scenario.cohort
+    let people_before = if !scenario.intakes.is_empty() {
+        None
+    } else if counted {
+        Some(scenario.cohort)
     } else {
-        people.len() as u32
+        Some(people.len() as u32)
     };
     let sampler = ParameterSampler::new(scenario, &settings);
     let prior: Vec<Vec<f64>> = (0..iterations).map(|i| sampler.sample(i)).collect();
     let unobserved = Followed::Unobserved {
-        people: people_before,
+        people: people_before.unwrap_or(0),
     };
     let before = reforecast(scenario, &unobserved, arm, seed, &prior, on_iteration)?;
     let now = posterior.equally_weighted(seed);
@@ -134,7 +137,7 @@ pub fn updated_forecast(
         &now,
         on_iteration,
     )?;
-    let observed_years = people.iter().map(|p| p.states.len()).max().unwrap_or(0);
+    let observed_years = likelihood.observed_years();
     let results_of = |f: &[ForecastIteration]| -> Vec<IterationResult> {
         f.iter().map(|f| f.result.clone()).collect()
     };
@@ -218,18 +221,13 @@ fn trajectories(
             .collect()
     };
     let observed_people: Vec<u32> = (0..observed_years)
-        .map(|t| people.iter().filter(|p| p.states.len() > t).count() as u32)
+        .map(|t| people.iter().filter(|p| p.state_in(t).is_some()).count() as u32)
         .collect();
     (0..s_n)
         .map(|s| StateTrajectory {
             state: scenario.states[s].clone(),
             observed: (0..observed_years)
-                .map(|t| {
-                    people
-                        .iter()
-                        .filter(|p| p.states.get(t) == Some(&s))
-                        .count() as u32
-                })
+                .map(|t| people.iter().filter(|p| p.state_in(t) == Some(s)).count() as u32)
                 .collect(),
             observed_people: observed_people.clone(),
             before: bands(before, s),

@@ -273,9 +273,9 @@ fn impossible(
             file.lines[m.person][t + 1],
             person.id,
             state(person.states[t]),
-            year_text(scenario, t),
+            year_text(scenario, person.entry + t),
             state(person.states[t + 1]),
-            year_text(scenario, t + 1),
+            year_text(scenario, person.entry + t + 1),
             if person.variant == 0 {
                 "ordinary practice".to_string()
             } else {

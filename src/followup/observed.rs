@@ -10,7 +10,8 @@
 //! `undergrupp` work too; comma or semicolon separated):
 //! - `person`: any id, the same on each of the person's rows;
 //! - `year`: the calendar year where the scenario states `first_year`, otherwise the year
-//!   counted from 1 (`1` is the first year); one row per year from the first, without gaps;
+//!   counted from 1 (`1` is the first year); one row per year from the first (with intakes,
+//!   from the year of the person's intake), without gaps;
 //! - `state`: a state's name or label;
 //! - `arm`: the intervention the person took part in, or ordinary practice's name (or empty);
 //! - `subgroup` (optional): the person's subgroup, where known (empty: not known).
@@ -186,18 +187,44 @@ pub fn parse(scenario: &Scenario, name: &str, text: &str) -> Result<ObservedFile
     }
     let mut cohort = ObservedCohort::default();
     let mut lines = Vec::new();
+    let entries: Vec<usize> = scenario.intakes.iter().map(|i| i.year as usize).collect();
     for (id, mut rows) in people {
         rows.years.sort_unstable();
+        let (entry, first) = (rows.years[0].0, rows.years[0].2);
+        if entries.is_empty() && entry != 0 {
+            return Err(at(
+                first,
+                format!(
+                    "person {id}'s first row is {}: everyone in the cohort starts in {}, so \
+                     give one row per year from {}, without gaps",
+                    year_text(scenario, entry),
+                    year_text(scenario, 0),
+                    year_text(scenario, 0)
+                ),
+            ));
+        }
+        if !entries.is_empty() && !entries.contains(&entry) {
+            let arrivals: Vec<String> = entries.iter().map(|&k| year_text(scenario, k)).collect();
+            return Err(at(
+                first,
+                format!(
+                    "person {id}'s first row is {}, when no intake arrives: a person's rows \
+                     start in the year of their intake ({})",
+                    year_text(scenario, entry),
+                    arrivals.join(", ")
+                ),
+            ));
+        }
         for (k, &(year, _, line)) in rows.years.iter().enumerate() {
-            if year != k {
+            if year != entry + k {
                 return Err(at(
                     line,
                     format!(
                         "person {id} has no row for {} (the rows start on line {}): give one \
                          row per year from {}, without gaps",
-                        year_text(scenario, k),
+                        year_text(scenario, entry + k),
                         rows.first_line,
-                        year_text(scenario, 0)
+                        year_text(scenario, entry)
                     ),
                 ));
             }
@@ -207,6 +234,7 @@ pub fn parse(scenario: &Scenario, name: &str, text: &str) -> Result<ObservedFile
             id,
             group: rows.group.and_then(|g| g.0),
             variant: rows.arm.0,
+            entry,
             states: rows.years.iter().map(|y| y.1).collect(),
         });
     }
@@ -296,7 +324,7 @@ pub fn to_csv(scenario: &Scenario, cohort: &ObservedCohort) -> Result<String> {
             writer
                 .write_record([
                     p.id.as_str(),
-                    &year_field(scenario, t),
+                    &year_field(scenario, p.entry + t),
                     &scenario.states[s],
                     &scenario.arms[p.variant].name,
                     group,

@@ -141,10 +141,13 @@ fn forecast_table(f: &UpdatedForecast, observed_people: usize) -> String {
         amount(d_now.net.mean),
         range(d_now.net),
     ));
+    let drawn = match f.people_before {
+        Some(n) => format!("{n} people"),
+        None => "the scenario's intakes".to_string(),
+    };
     out.push_str(&format!(
-        "  Before: the prior, {} people whose participation is drawn by the uptake; now: the \
-         posterior, the {} observed people.\n\n",
-        f.people_before, observed_people
+        "  Before: the prior, {drawn}, participation drawn by the uptake; now: the posterior, \
+         the {observed_people} observed people (and the intakes still to come).\n\n",
     ));
     let mut rows = vec![vec![
         "Point of view".to_string(),

@@ -26,8 +26,26 @@ pub struct ObservedPerson {
     pub group: Option<usize>,
     /// The practice the person received: 0 ordinary practice, `a` intervention arm `a`'s.
     pub variant: usize,
-    /// The state in each observed year, from year 0.
+    /// The year of the horizon the person entered: 0 in a single cohort; with intakes, the
+    /// year of their intake.
+    pub entry: usize,
+    /// The state in each observed year, from the year of entry (the tables are read by years
+    /// since entry, as the walk reads them).
     pub states: Vec<usize>,
+}
+
+impl ObservedPerson {
+    /// The years of the horizon the person was observed in, `entry..`.
+    pub fn observed_until(&self) -> usize {
+        self.entry + self.states.len()
+    }
+
+    /// The person's state in year `t` of the horizon, if observed.
+    pub fn state_in(&self, t: usize) -> Option<usize> {
+        t.checked_sub(self.entry)
+            .and_then(|k| self.states.get(k))
+            .copied()
+    }
 }
 
 /// The observed history of the real cohort.
@@ -45,11 +63,11 @@ impl ObservedCohort {
             .sum()
     }
 
-    /// Number of years the longest history spans.
+    /// The years of the horizon observed: up to the last year anybody was observed in.
     pub fn years(&self) -> usize {
         self.people
             .iter()
-            .map(|p| p.states.len())
+            .map(ObservedPerson::observed_until)
             .max()
             .unwrap_or(0)
     }
@@ -77,13 +95,6 @@ pub struct Likelihood<'s> {
 /// the command for the message.
 fn supported_plan<'s>(scenario: &'s Scenario, what: &str) -> Result<Plan<'s>> {
     let plan = Plan::new(scenario);
-    if !scenario.intakes.is_empty() {
-        return Err(Error::Usage(format!(
-            "{what} does not yet follow a scenario with intakes (an open cohort): {} has {}",
-            scenario.file,
-            scenario.intakes.len()
-        )));
-    }
     if plan.person.rows {
         return Err(Error::Usage(format!(
             "{what} does not yet follow a scenario whose transitions read a value drawn per \
@@ -100,7 +111,7 @@ impl<'s> Likelihood<'s> {
     pub fn new(scenario: &'s Scenario, observed: ObservedCohort) -> Result<Self> {
         let plan = supported_plan(scenario, "follow-up")?;
         debug_assert!(observed.people.iter().all(|p| {
-            p.states.len() <= plan.years && p.variant < plan.arms && !p.states.is_empty()
+            p.observed_until() <= plan.years && p.variant < plan.arms && !p.states.is_empty()
         }));
         let mut first: std::collections::HashMap<(Option<usize>, usize, &[usize]), usize> =
             std::collections::HashMap::new();
@@ -174,6 +185,11 @@ impl<'s> Likelihood<'s> {
             }
         }
         Ok(None)
+    }
+
+    /// The years of the horizon observed ([`ObservedCohort::years`]).
+    pub fn observed_years(&self) -> usize {
+        self.observed.years()
     }
 
     /// The observed people, in the file's order.
@@ -341,9 +357,11 @@ pub struct SyntheticCohort {
     pub offered: Option<usize>,
 }
 
-/// Draws the histories of `spec.people` people over `spec.years` years at `params`, from the
-/// same tables as the likelihood: subgroup and start state from their shares, participation
-/// from the uptake, each move from its row. Reproducible by `seed`.
+/// Draws the histories of `spec.people` people over the first `spec.years` years at
+/// `params`, from the same tables as the likelihood: subgroup and start state from their
+/// shares, participation from the uptake, each move from its row. With intakes, the people are
+/// each intake's count at `params` (`spec.people` is not read), each observed from their
+/// intake's year. Reproducible by `seed`.
 pub fn synthetic(
     scenario: &Scenario,
     params: &[f64],
@@ -358,8 +376,21 @@ pub fn synthetic(
     let mut rng: Stream = rng::stream(seed, 0, rng::Purpose::Cohort);
     let (s_n, g_n) = (plan.states, plan.groups);
     let years = spec.years.clamp(1, plan.years);
-    let people = (0..spec.people)
-        .map(|i| {
+    // (the year of entry, how many people)
+    let entries: Vec<(usize, usize)> = if scenario.intakes.is_empty() {
+        vec![(0, spec.people)]
+    } else {
+        scenario
+            .intakes
+            .iter()
+            .zip(&tables.intake_counts)
+            .map(|(intake, &n)| (intake.year as usize, n as usize))
+            .filter(|&(k, _)| k < years)
+            .collect()
+    };
+    let mut people = Vec::new();
+    for (entry, n) in entries {
+        for _ in 0..n {
             let group = pick(&tables.group_cum, rng::unit(&mut rng));
             let start = pick(
                 &tables.start_cum[group * s_n..(group + 1) * s_n],
@@ -371,21 +402,22 @@ pub fn synthetic(
                 _ => 0,
             };
             let mut person = ObservedPerson {
-                id: (i + 1).to_string(),
+                id: (people.len() + 1).to_string(),
                 group: Some(group),
                 variant,
+                entry,
                 states: vec![start],
             };
             let mut clock = PathClock::new(&plan, start);
-            for t in 0..years - 1 {
+            for t in 0..years - entry - 1 {
                 let s = person.states[t];
                 let row = tables.row(&plan, plan.block(variant, group, t), s, clock.of(&plan, s));
                 let next = pick(row, rng::unit(&mut rng));
                 clock.step(&plan, s, next);
                 person.states.push(next);
             }
-            person
-        })
-        .collect();
+            people.push(person);
+        }
+    }
     Ok(ObservedCohort { people })
 }

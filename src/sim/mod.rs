@@ -313,7 +313,35 @@ fn simulate_intakes(
 ) -> std::result::Result<Vec<ArmResult>, Violation> {
     let plan = ws.plan;
     let h = plan.years;
-    let mut totals: Vec<ArmResult> = (0..plan.arms)
+    let mut totals = programme_totals(plan, plan.arms);
+    for (i, intake) in plan.scenario.intakes.iter().enumerate() {
+        let k = intake.year as usize;
+        if k >= h {
+            continue;
+        }
+        startup_of_intake(plan, &mut ws.tables, i, k);
+        let people = ws.tables.intake_counts[i];
+        cohort::simulate(
+            plan,
+            &ws.tables,
+            params,
+            (people, h - k),
+            rng,
+            &mut ws.buffers,
+            &mut ws.counts,
+        )?;
+        for (a, total) in totals.iter_mut().enumerate() {
+            let r = apply_costs(plan, &ws.tables, a, &ws.counts[a]);
+            add_intake(plan, total, &r, k);
+        }
+    }
+    Ok(totals)
+}
+
+/// An open cohort's totals before any intake: one per arm, all 0.
+fn programme_totals(plan: &Plan, arms: usize) -> Vec<ArmResult> {
+    let h = plan.years;
+    (0..arms)
         .map(|_| ArmResult {
             cost_by_actor: vec![0.0; plan.actors],
             transfer_by_actor: vec![0.0; plan.actors],
@@ -325,57 +353,47 @@ fn simulate_intakes(
             outcomes: vec![0.0; plan.outcomes],
             participants: 0,
         })
-        .collect();
-    for (i, intake) in plan.scenario.intakes.iter().enumerate() {
-        let k = intake.year as usize;
-        if k >= h {
-            continue;
-        }
-        // The start-up belongs to the first intake, and only where its program starts within
-        // the horizon (the tables are filled again in the next iteration).
-        for (a, arm) in plan.scenario.interventions() {
-            let start = arm.program.as_ref().map_or(0, |p| p.start_year as usize);
-            if i > 0 || k + start >= h {
-                ws.tables.startup[a] = 0.0;
-            }
-        }
-        let people = ws.tables.intake_counts[i];
-        cohort::simulate(
-            plan,
-            &ws.tables,
-            params,
-            (people, h - k),
-            rng,
-            &mut ws.buffers,
-            &mut ws.counts,
-        )?;
-        let (d, d_outcome) = (plan.discount[k], plan.outcome_discount[k]);
-        for (a, total) in totals.iter_mut().enumerate() {
-            let r = apply_costs(plan, &ws.tables, a, &ws.counts[a]);
-            let add = |sum: &mut [f64], part: &[f64], factor: f64| {
-                sum.iter_mut().zip(part).for_each(|(s, x)| *s += factor * x);
-            };
-            add(&mut total.cost_by_actor, &r.cost_by_actor, d);
-            add(&mut total.transfer_by_actor, &r.transfer_by_actor, d);
-            add(&mut total.program_by_actor, &r.program_by_actor, d);
-            add(&mut total.outcomes, &r.outcomes, d_outcome);
-            debug_assert!(r.cost_by_year[h - k..].iter().all(|&x| x == 0.0));
-            add(&mut total.cost_by_year[k..], &r.cost_by_year, d);
-            // the intake's year t is calendar year k + t (its years from h − k on are empty)
-            for (into, from) in [
-                (&mut total.cost_by_actor_year, &r.cost_by_actor_year),
-                (&mut total.transfer_by_actor_year, &r.transfer_by_actor_year),
-                (&mut total.program_by_actor_year, &r.program_by_actor_year),
-            ] {
-                for actor in 0..plan.actors {
-                    let (at, to) = (actor * h, actor * h + k);
-                    add(&mut into[to..to + (h - k)], &from[at..at + (h - k)], d);
-                }
-            }
-            total.participants += r.participants;
+        .collect()
+}
+
+/// The start-up belongs to the first intake, and only where its program starts within the
+/// horizon: zeroed in `tables` for intake `i` (arriving in year `k`) otherwise (the tables are
+/// filled again in the next iteration).
+fn startup_of_intake(plan: &Plan, tables: &mut Tables, i: usize, k: usize) {
+    for (a, arm) in plan.scenario.interventions() {
+        let start = arm.program.as_ref().map_or(0, |p| p.start_year as usize);
+        if i > 0 || k + start >= plan.years {
+            tables.startup[a] = 0.0;
         }
     }
-    Ok(totals)
+}
+
+/// Adds intake result `r`, priced as a cohort of its own whose year 0 is calendar year `k`,
+/// to the programme's `total`: discounted by calendar year, its year `t` put in year `k + t`.
+fn add_intake(plan: &Plan, total: &mut ArmResult, r: &ArmResult, k: usize) {
+    let h = plan.years;
+    let (d, d_outcome) = (plan.discount[k], plan.outcome_discount[k]);
+    let add = |sum: &mut [f64], part: &[f64], factor: f64| {
+        sum.iter_mut().zip(part).for_each(|(s, x)| *s += factor * x);
+    };
+    add(&mut total.cost_by_actor, &r.cost_by_actor, d);
+    add(&mut total.transfer_by_actor, &r.transfer_by_actor, d);
+    add(&mut total.program_by_actor, &r.program_by_actor, d);
+    add(&mut total.outcomes, &r.outcomes, d_outcome);
+    debug_assert!(r.cost_by_year[h - k..].iter().all(|&x| x == 0.0));
+    add(&mut total.cost_by_year[k..], &r.cost_by_year, d);
+    // the intake's year t is calendar year k + t (its years from h − k on are empty)
+    for (into, from) in [
+        (&mut total.cost_by_actor_year, &r.cost_by_actor_year),
+        (&mut total.transfer_by_actor_year, &r.transfer_by_actor_year),
+        (&mut total.program_by_actor_year, &r.program_by_actor_year),
+    ] {
+        for actor in 0..plan.actors {
+            let (at, to) = (actor * h, actor * h + k);
+            add(&mut into[to..to + (h - k)], &from[at..at + (h - k)], d);
+        }
+    }
+    total.participants += r.participants;
 }
 
 /// Turns the counts of one arm into discounted costs per actor and year, and outcome totals.

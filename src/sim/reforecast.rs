@@ -23,7 +23,10 @@ use super::cohort::{ArmCounts, assign_exactly, count_move, coupled_move, pick, s
 use super::likelihood::{Likelihood, PathClock};
 use super::rng::{self, open01, unit};
 use super::tables::{Plan, Tables};
-use super::{ArmResult, IterationResult, apply_costs, check_totals, model_error};
+use super::{
+    ArmResult, IterationResult, add_intake, apply_costs, check_totals, model_error,
+    programme_totals, startup_of_intake,
+};
 use crate::error::{Error, Result};
 use crate::scenario::{Composition, Scenario};
 use rayon::prelude::*;
@@ -61,6 +64,13 @@ pub fn reforecast(
     let plan = Plan::new(scenario);
     refuse_unsupported(&plan)?;
     assert!(arm > 0 && arm < plan.arms, "the arm run is an intervention");
+    // The observed people by the year they entered.
+    let mut entering: Vec<Vec<usize>> = vec![Vec::new(); plan.years];
+    if let Followed::Observed(l) = followed {
+        for (i, p) in l.people().iter().enumerate() {
+            entering[p.entry].push(i);
+        }
+    }
     draws
         .par_iter()
         .enumerate()
@@ -71,13 +81,9 @@ pub fn reforecast(
                     .fill(&plan, params)
                     .map_err(|v| model_error(&plan, params, it, seed, v))?;
                 let mut rng = rng::stream(seed, it as u64, rng::Purpose::Cohort);
-                walker.iteration(&plan, tables, followed, arm, &mut rng);
-                let run = [
-                    apply_costs(&plan, tables, 0, &walker.counts[0]),
-                    apply_costs(&plan, tables, arm, &walker.counts[1]),
-                ];
-                check_totals(&plan, [(0, &run[0]), (arm, &run[1])], params, it, seed)?;
-                let [baseline, treated] = run;
+                let [baseline, treated] =
+                    walker.iteration(&plan, tables, followed, &entering, arm, &mut rng);
+                check_totals(&plan, [(0, &baseline), (arm, &treated)], params, it, seed)?;
                 let arms = (0..plan.arms)
                     .map(|a| {
                         if a == arm {
@@ -103,9 +109,7 @@ pub fn reforecast(
 /// What the re-forecast cannot yet follow, refused in plain words.
 fn refuse_unsupported(plan: &Plan) -> Result<()> {
     let sc = plan.scenario;
-    let why = if !sc.intakes.is_empty() {
-        Some("intakes (an open cohort)")
-    } else if plan.person.rows {
+    let why = if plan.person.rows {
         Some("transitions that read a value drawn per person")
     } else if plan.person.amounts {
         Some(
@@ -126,8 +130,11 @@ fn refuse_unsupported(plan: &Plan) -> Result<()> {
 /// Per-thread buffers of the re-forecast walk.
 #[derive(Default)]
 struct Walker {
-    /// Counts of ordinary practice (`[0]`) and of the intervention as run (`[1]`).
+    /// One cohort's counts, of ordinary practice (`[0]`) and of the intervention as run (`[1]`).
     counts: [ArmCounts; 2],
+    /// One cohort's people per year and state in the intervention as run, ...
+    cohort_occupancy: Vec<u32>,
+    /// ... and the iteration's, by year of the horizon.
     occupancy: Vec<u32>,
     draws: Vec<f64>,
     groups: Vec<f64>,
@@ -143,31 +150,112 @@ struct Walked<'o> {
     observed: &'o [usize],
 }
 
+/// The people of one cohort (a single cohort, or one intake): the observed ones (indices into
+/// the likelihood's people), or a number drawn as a run draws them.
+enum People<'a> {
+    Observed(&'a Likelihood<'a>, &'a [usize]),
+    Drawn(u32),
+}
+
 impl Walker {
+    /// One iteration: every cohort walked, priced and (with intakes) added up by calendar
+    /// year, as a run does; the results of ordinary practice and of the intervention as run.
     fn iteration(
         &mut self,
         plan: &Plan,
-        tables: &Tables,
+        tables: &mut Tables,
         followed: &Followed,
+        entering: &[Vec<usize>],
         arm: usize,
+        rng: &mut rng::Stream,
+    ) -> [ArmResult; 2] {
+        let h = plan.years;
+        self.occupancy.clear();
+        self.occupancy.resize(h * plan.states, 0);
+        let people_of = |entry: usize, drawn: u32| -> People {
+            match followed {
+                Followed::Observed(l) if entry < l.observed_years() => {
+                    People::Observed(l, &entering[entry])
+                }
+                _ => People::Drawn(drawn),
+            }
+        };
+        if plan.scenario.intakes.is_empty() {
+            let drawn = match followed {
+                Followed::Unobserved { people } => *people,
+                Followed::Observed(_) => 0,
+            };
+            self.cohort(plan, tables, people_of(0, drawn), arm, h, rng);
+            self.add_occupancy(plan, 0);
+            return [
+                apply_costs(plan, tables, 0, &self.counts[0]),
+                apply_costs(plan, tables, arm, &self.counts[1]),
+            ];
+        }
+        let mut totals = programme_totals(plan, 2);
+        let mut first_of_year = vec![true; h];
+        for (i, intake) in plan.scenario.intakes.iter().enumerate() {
+            let k = intake.year as usize;
+            if k >= h {
+                continue;
+            }
+            startup_of_intake(plan, tables, i, k);
+            // the observed people of a year belong to its first intake
+            let people = match people_of(k, tables.intake_counts[i]) {
+                People::Observed(l, who) if first_of_year[k] => People::Observed(l, who),
+                People::Observed(l, _) => People::Observed(l, &[]),
+                drawn => drawn,
+            };
+            first_of_year[k] = false;
+            self.cohort(plan, tables, people, arm, h - k, rng);
+            self.add_occupancy(plan, k);
+            for (total, a) in totals.iter_mut().zip([0, arm]) {
+                let r = apply_costs(plan, tables, a, &self.counts[usize::from(a != 0)]);
+                add_intake(plan, total, &r, k);
+            }
+        }
+        let [baseline, treated]: [ArmResult; 2] = totals.try_into().expect("two arms' totals");
+        [baseline, treated]
+    }
+
+    /// Adds the cohort's occupancy, its year 0 being year `k` of the horizon.
+    fn add_occupancy(&mut self, plan: &Plan, k: usize) {
+        let s_n = plan.states;
+        let h = plan.years;
+        for (into, from) in self.occupancy[k * s_n..]
+            .iter_mut()
+            .zip(&self.cohort_occupancy[..(h - k) * s_n])
+        {
+            *into += from;
+        }
+    }
+
+    /// Walks one cohort of `people` over its first `years` years and counts them.
+    fn cohort(
+        &mut self,
+        plan: &Plan,
+        tables: &Tables,
+        people: People,
+        arm: usize,
+        years: usize,
         rng: &mut rng::Stream,
     ) {
         let (h, s_n, g_n) = (plan.years, plan.states, plan.groups);
         for c in self.counts.iter_mut() {
             c.reset(g_n * 2 * h * s_n, 0);
         }
-        self.occupancy.clear();
-        self.occupancy.resize(h * s_n, 0);
-        self.draws.resize(h - 1, 0.0);
-        let people = match followed {
-            Followed::Observed(l) => l.people().len(),
-            Followed::Unobserved { people } => *people as usize,
+        self.cohort_occupancy.clear();
+        self.cohort_occupancy.resize(h * s_n, 0);
+        self.draws.resize(years.saturating_sub(1), 0.0);
+        let n = match people {
+            People::Observed(_, who) => who.len(),
+            People::Drawn(n) => n as usize,
         };
         let exact = plan.scenario.composition == Composition::Exact;
-        if exact && matches!(followed, Followed::Unobserved { .. }) {
-            assign_exactly(plan, tables, people as u32, rng, &mut self.assigned);
+        if exact && matches!(people, People::Drawn(_)) {
+            assign_exactly(plan, tables, n as u32, rng, &mut self.assigned);
         }
-        for i in 0..people {
+        for i in 0..n {
             // The draws of a run's person, in a run's order, whatever is observed.
             let (u_group, u_uptake, u_start) = (unit(rng), unit(rng), unit(rng));
             for u in self.draws.iter_mut() {
@@ -179,13 +267,14 @@ impl Walker {
             if plan.person.drawn_age {
                 open01(rng);
             }
-            let who = match followed {
-                Followed::Observed(l) => {
-                    let person = &l.people()[i];
+            let who = match people {
+                People::Observed(l, who) => {
+                    let index = who[i];
+                    let person = &l.people()[index];
                     let group = match person.group {
                         Some(g) => g,
                         None => {
-                            l.group_probabilities(tables, i, &mut self.groups);
+                            l.group_probabilities(tables, index, &mut self.groups);
                             pick_share(&self.groups, u_group)
                         }
                     };
@@ -196,7 +285,7 @@ impl Walker {
                         observed: &person.states,
                     }
                 }
-                Followed::Unobserved { .. } => {
+                People::Drawn(_) => {
                     let (group, start) = if exact {
                         self.assigned[i]
                     } else {
@@ -230,7 +319,7 @@ impl Walker {
         }
         baseline.occupancy[class_b + b.state] += 1;
         treated.occupancy[class_t + i.state] += 1;
-        self.occupancy[i.state] += 1;
+        self.cohort_occupancy[i.state] += 1;
         for (t, &u) in self.draws.iter().enumerate() {
             let seen = who.observed.get(t + 1).copied();
             let p = tables.row(plan, first_p + t, b.state, b.clock.of(plan, b.state));
@@ -273,7 +362,7 @@ impl Walker {
                 &mut treated.entries[class_t..],
                 cell,
             );
-            self.occupancy[cell + next_i] += 1;
+            self.cohort_occupancy[cell + next_i] += 1;
         }
     }
 }

@@ -37,6 +37,7 @@ entry_cost("c", "kommun", 700);
 fn the_forecast_before_anything_is_observed_is_the_run_byte_for_byte() {
     let mut scenarios: Vec<(String, socinv::scenario::Scenario)> = [
         "familjestod",
+        "familjestod_program",
         "psykisk_ohalsa",
         "skolfranvaro",
         "uvas_jobbstod",
@@ -70,7 +71,12 @@ fn the_forecast_before_anything_is_observed_is_the_run_byte_for_byte() {
                     "{name}, iteration {i}: arm {arm}"
                 );
                 let people: u32 = f.occupancy[..sc.states.len()].iter().sum();
-                assert_eq!(people, sc.cohort, "{name}: everyone is counted in year 0");
+                if sc.intakes.is_empty() {
+                    assert_eq!(people, sc.cohort, "{name}: everyone is counted in year 0");
+                } else {
+                    // the first intake's people, in year 0: familjestod_program's intake(0, 20)
+                    assert_eq!(people, 20, "{name}");
+                }
             }
         }
     }
@@ -341,4 +347,42 @@ fn the_report_opens_with_the_headline_before_and_now_in_swedish_and_english() {
         ran.stderr
     );
     assert!(!dir.path().join("none.html").exists());
+}
+
+#[test]
+fn with_intakes_each_person_is_observed_from_their_intake_and_later_intakes_are_forecast() {
+    let sc_text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/familjestod_program.rhai"),
+    )
+    .unwrap();
+    let sc = scenario(&sc_text);
+    let observed = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/familjestod_program_observed.csv"),
+    )
+    .unwrap();
+    let file = parse(&sc, "observed.csv", &observed).expect("the example reads");
+    let settings = FollowUpSettings {
+        particles: 300,
+        seed: 2,
+        fixed: Vec::new(),
+    };
+    let f = follow_up(&sc, &file, &settings, &|| ()).expect("the follow-up runs");
+    let forecast = f.forecast.expect("participants: a forecast");
+    assert_eq!(forecast.observed_years, 2);
+    assert_eq!(forecast.people_before, None);
+    // the observed years' people are the file's; later intakes add people in later years
+    let in_year = |t: usize| -> f64 { forecast.states.iter().map(|s| s.after[t].p50).sum() };
+    let observed_in = |t: usize| -> u32 { forecast.states.iter().map(|s| s.observed[t]).sum() };
+    assert_eq!(in_year(0), f64::from(observed_in(0)));
+    assert_eq!(in_year(1), f64::from(observed_in(1)));
+    assert!(observed_in(1) > observed_in(0), "the second intake arrived");
+    assert!(
+        in_year(4) > in_year(1),
+        "intakes after the observed years are forecast"
+    );
+    // a first row in a year without an intake is refused at its line
+    let bad = "person,year,state,arm\n1,2027,hemma med stöd,\n2,2032,hemma med stöd,\n";
+    let e = parse(&sc, "bad.csv", bad).unwrap_err().to_string();
+    assert!(e.starts_with("bad.csv:3: person 2's first row is "), "{e}");
+    assert!(e.contains("when no intake arrives"), "{e}");
 }
