@@ -358,15 +358,17 @@ struct Reports {
     scenarios: Vec<ScenarioReport>,
     /// familjestod with every sensitivity analysis, in English.
     full: PathBuf,
+    /// skolfranvaro's follow-up with its example observed file.
+    followup: PathBuf,
 }
 
 impl Reports {
-    /// Every report: the shipped scenarios' and the full one.
+    /// Every report: the shipped scenarios', the full one and the follow-up's.
     fn all(&self) -> impl Iterator<Item = &Path> {
         self.scenarios
             .iter()
             .map(|s| s.html.as_path())
-            .chain([self.full.as_path()])
+            .chain([self.full.as_path(), self.followup.as_path()])
     }
 }
 
@@ -455,8 +457,24 @@ fn write_reports() -> Reports {
     }
     let args: Vec<&str> = report_args.iter().map(String::as_str).collect();
     socinv(&dir, &args);
+    let skolfranvaro = root.join("scenarios/skolfranvaro.rhai");
+    let observed = root.join("scenarios/skolfranvaro_observed.csv");
+    socinv(
+        &dir,
+        &[
+            "follow-up",
+            skolfranvaro.to_str().unwrap(),
+            "--observed",
+            observed.to_str().unwrap(),
+            "-n",
+            "500",
+            "--report",
+            "followup.html",
+        ],
+    );
     Reports {
         full: dir.join("full.html"),
+        followup: dir.join("followup.html"),
         dir,
         scenarios,
     }
@@ -540,6 +558,13 @@ fn every_shipped_scenario_report_renders_in_a_browser_with_its_charts() {
         assert!(
             titles.to_lowercase().contains(&chart.to_lowercase()),
             "the full report has no {chart} chart: {titles}"
+        );
+    }
+    let titles = check_in_browser(&browser, &reports.dir, &reports.followup).join(" | ");
+    for chart in ["Antal i hög frånvaro", "Antagandena nu"] {
+        assert!(
+            titles.contains(chart),
+            "the follow-up report has no chart \"{chart}\": {titles}"
         );
     }
 }
