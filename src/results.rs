@@ -346,6 +346,15 @@ pub struct DecisionPerspective {
     pub prob_loss_ci: Interval,
 }
 
+/// A point of view's chances: of a gain and of a loss, with their Wilson 95% intervals.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PovShares {
+    pub prob_net_positive: f64,
+    pub prob_net_positive_ci: Interval,
+    pub prob_loss: f64,
+    pub prob_loss_ci: Interval,
+}
+
 /// The net of one point of view as the headline shows it.
 #[derive(Clone, Copy, Debug)]
 pub struct PointOfViewNet<'a> {
@@ -401,6 +410,29 @@ impl Comparison {
                 prob_loss: Some((self.prob_loss, self.prob_loss_ci)),
                 payback: Some(&self.payback),
             })
+    }
+
+    /// P(net > 0) and P(loss), with their intervals, of a point of view (`name` is ignored for
+    /// all actors); `None` for a name the comparison does not hold.
+    pub fn shares_of(&self, kind: PointOfViewKind, name: &str) -> Option<PovShares> {
+        let share = match kind {
+            PointOfViewKind::Actor => self.by_actor.get(name)?,
+            PointOfViewKind::Perspective => self.by_perspective.get(name)?,
+            PointOfViewKind::AllActors => {
+                return Some(PovShares {
+                    prob_net_positive: self.prob_net_positive,
+                    prob_net_positive_ci: self.prob_net_positive_ci,
+                    prob_loss: self.prob_loss,
+                    prob_loss_ci: self.prob_loss_ci,
+                });
+            }
+        };
+        Some(PovShares {
+            prob_net_positive: share.prob_net_positive,
+            prob_net_positive_ci: share.prob_net_positive_ci,
+            prob_loss: share.prob_loss,
+            prob_loss_ci: share.prob_loss_ci,
+        })
     }
 
     /// The budget line of a point of view (`name` is ignored for all actors).

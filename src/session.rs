@@ -195,14 +195,8 @@ impl Session {
         settings: &FollowUpSettings,
         progress: &dyn Progress,
     ) -> Result<FollowUp> {
-        progress.stage(
-            "forecast",
-            Some(2 * settings.particles as u64),
-            "iterations",
-        );
-        self.pool.install(|| {
-            followup::follow_up(&self.scenario, file, settings, &|| progress.advance(1))
-        })
+        self.pool
+            .install(|| followup::follow_up(&self.scenario, file, settings, progress))
     }
 
     /// A synthetic observed file (CSV): `spec`'s people simulated at the parameters' medians

@@ -5,11 +5,11 @@
 //! perspective, year by year; and the net is split into the years observed and those left.
 
 use super::posterior::Posterior;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::results::{PointOfViewKind, RunResults, nets_through};
 use crate::scenario::Scenario;
 use crate::sim::likelihood::Likelihood;
-use crate::sim::reforecast::{Followed, ForecastIteration, reforecast};
+use crate::sim::reforecast::{Followed, ForecastIteration, reforecast, unsupported};
 use crate::sim::{IterationResult, ParameterSampler, SimSettings};
 use crate::stats::{Summary, quantile_sorted};
 use serde::{Deserialize, Serialize};
@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 pub struct UpdatedForecast {
     /// The intervention the participants take part in.
     pub intervention: String,
-    /// Years observed (the longest history).
+    /// The years of the horizon observed: up to the last year anybody was observed in.
     pub observed_years: usize,
     /// People in the forecast before: the observed cohort's size, or the scenario's where its
     /// subgroups are counted; absent with intakes, whose counts are the scenario's.
@@ -34,6 +34,19 @@ pub struct UpdatedForecast {
     pub periods: Vec<PeriodNet>,
     /// Per state, how many people are in it each year: observed, and the bands before and now.
     pub states: Vec<StateTrajectory>,
+}
+
+/// Why a follow-up has no forecast.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoForecast {
+    /// Nobody in the observed file took part in an intervention.
+    NobodyTookPart,
+    /// The observed people took part in several interventions; the forecast follows one.
+    SeveralInterventions { interventions: Vec<String> },
+    /// The scenario has what the forecast cannot yet follow (`what`: e.g. "costs or outcomes
+    /// evaluated per person").
+    Unsupported { what: String },
 }
 
 /// One point of view's net, split at the last observed year (discounted to year 0).
@@ -71,7 +84,7 @@ pub struct Band {
 }
 
 /// The updated forecast of `likelihood`'s observed cohort under `posterior`, with as many
-/// iterations as particles; `None` when nobody took part (there is no intervention to follow).
+/// iterations as particles; or why there is none.
 /// The forecast before uses the run's own parameter draws (`seed`, `fixed`), and both use the
 /// run's cohort streams, so the two share their random numbers.
 pub fn updated_forecast(
@@ -81,7 +94,12 @@ pub fn updated_forecast(
     seed: u64,
     fixed: &[(usize, f64)],
     on_iteration: &(dyn Fn() + Sync),
-) -> Result<Option<UpdatedForecast>> {
+) -> Result<std::result::Result<UpdatedForecast, NoForecast>> {
+    if let Some(what) = unsupported(scenario) {
+        return Ok(Err(NoForecast::Unsupported {
+            what: what.to_string(),
+        }));
+    }
     let people = likelihood.people();
     let mut arms: Vec<usize> = people
         .iter()
@@ -91,18 +109,15 @@ pub fn updated_forecast(
     arms.sort_unstable();
     arms.dedup();
     let arm = match arms[..] {
-        [] => return Ok(None),
+        [] => return Ok(Err(NoForecast::NobodyTookPart)),
         [arm] => arm,
         _ => {
-            return Err(Error::Usage(format!(
-                "the observed people take part in {} interventions ({}): the follow-up's \
-                 forecast follows one intervention as it is run; give one file per intervention",
-                arms.len(),
-                arms.iter()
-                    .map(|&a| format!("\"{}\"", scenario.arms[a].name))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
+            return Ok(Err(NoForecast::SeveralInterventions {
+                interventions: arms
+                    .iter()
+                    .map(|&a| scenario.arms[a].name.clone())
+                    .collect(),
+            }));
         }
     };
     let iterations = posterior.params.len();
@@ -159,7 +174,7 @@ pub fn updated_forecast(
         })
         .collect();
     let states = trajectories(scenario, likelihood, observed_years, &before, &after);
-    Ok(Some(UpdatedForecast {
+    Ok(Ok(UpdatedForecast {
         intervention: scenario.arms[arm].name.clone(),
         observed_years,
         people_before,

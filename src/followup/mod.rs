@@ -5,7 +5,8 @@
 //! compared before and after; and the forecast is made again from what has happened
 //! ([`forecast`]).
 //!
-//! May import: `results`, `schema`, `sim`, `scenario`, `stats`, `source_text`, `error`; never
+//! May import: `results`, `sensitivity` (its progress), `schema`, `sim`, `scenario`, `stats`,
+//! `source_text`, `error`; never
 //! `report` (it returns typed values and never formats).
 
 pub mod forecast;
@@ -18,23 +19,26 @@ use crate::schema::followup::{
     FOLLOWUP, FollowUpReport, ObservedSummary, ParameterUpdate, PosteriorMethod, PosteriorSummary,
     Spread, Verdict,
 };
+use crate::sensitivity::Progress;
 use crate::sim::likelihood::Likelihood;
 use crate::sim::{ParameterSampler, SimSettings};
 use crate::stats::weighted_spread;
-use forecast::UpdatedForecast;
+use forecast::{NoForecast, UpdatedForecast};
 use observed::{ObservedFile, year_text};
 use posterior::{Method, Posterior};
 use serde::{Deserialize, Serialize};
 
 /// What `socinv follow-up` found (schema `socinv.followup/1`): the parameters before and
-/// after, and the forecast before and now.
+/// after, and the forecast before and now (or why there is none).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct FollowUp {
     #[serde(flatten)]
     pub update: FollowUpReport,
-    /// Absent when nobody took part in an intervention.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forecast: Option<UpdatedForecast>,
+    /// Why there is no forecast, where there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_forecast: Option<NoForecast>,
 }
 
 /// How to run a follow-up.
@@ -51,24 +55,37 @@ pub struct FollowUpSettings {
 /// parameter counts as confirmed.
 pub const CONFIRMED_SD_RATIO: f64 = 0.8;
 
-/// Updates `scenario`'s parameters with the observed cohort of `file`, then its forecast
-/// (`on_iteration` is told after each iteration of the forecasts).
+/// Updates `scenario`'s parameters with the observed cohort of `file`, then its forecast;
+/// `progress` is told of the two stages and of each iteration of the forecasts.
 pub fn follow_up(
     scenario: &Scenario,
     file: &ObservedFile,
     settings: &FollowUpSettings,
-    on_iteration: &(dyn Fn() + Sync),
+    progress: &dyn Progress,
 ) -> Result<FollowUp> {
+    progress.stage("posterior", None, "particles");
     let (update, posterior, likelihood) = update(scenario, file, settings)?;
-    let forecast = forecast::updated_forecast(
+    progress.stage(
+        "forecast",
+        Some(2 * posterior.params.len() as u64),
+        "iterations",
+    );
+    let (forecast, no_forecast) = match forecast::updated_forecast(
         scenario,
         &likelihood,
         &posterior,
         settings.seed,
         &settings.fixed,
-        on_iteration,
-    )?;
-    Ok(FollowUp { update, forecast })
+        &|| progress.advance(1),
+    )? {
+        Ok(forecast) => (Some(forecast), None),
+        Err(why) => (None, Some(why)),
+    };
+    Ok(FollowUp {
+        update,
+        forecast,
+        no_forecast,
+    })
 }
 
 /// The parameters' update alone: the report, the posterior, and the likelihood it came from.

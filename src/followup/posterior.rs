@@ -245,7 +245,8 @@ fn systematic(weights: &[f64], u0: f64) -> Vec<usize> {
     let mut j = 0;
     for k in 0..n {
         let point = (u0 + k as f64) / n as f64;
-        while point > cumulative && j < n - 1 {
+        // `>=`: a point on a boundary, or at 0, never picks a particle of weight 0
+        while point >= cumulative && j < n - 1 {
             j += 1;
             cumulative += weights[j];
         }

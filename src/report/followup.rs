@@ -4,7 +4,7 @@
 use super::format::{self, amount, share};
 use super::summary::{point_of_view, range};
 use crate::followup::FollowUp;
-use crate::followup::forecast::UpdatedForecast;
+use crate::followup::forecast::{NoForecast, UpdatedForecast};
 use crate::results::PointOfViewKind;
 use crate::schema::followup::{FollowUpReport, PosteriorMethod, Spread, Verdict};
 
@@ -100,14 +100,35 @@ impl FollowUp {
     /// The terminal table: the parameters, then the forecast.
     pub fn table(&self) -> String {
         let mut out = self.update.table();
-        match &self.forecast {
-            Some(f) => out.push_str(&forecast_table(f, self.update.observed.people)),
-            None => out.push_str(
-                "\nNobody in the observed file took part in an intervention: there is no \
-                 investment to forecast again.\n",
-            ),
+        match (&self.forecast, &self.no_forecast) {
+            (Some(f), _) => out.push_str(&forecast_table(f, self.update.observed.people)),
+            (None, Some(why)) => out.push_str(&format!("\n{}\n", no_forecast(why))),
+            (None, None) => {}
         }
         out
+    }
+}
+
+/// Why there is no forecast, in words.
+pub fn no_forecast(why: &NoForecast) -> String {
+    match why {
+        NoForecast::NobodyTookPart => "Nobody in the observed file took part in an intervention: \
+            there is no investment to forecast again."
+            .to_string(),
+        NoForecast::SeveralInterventions { interventions } => format!(
+            "The observed people took part in {} interventions ({}): the forecast follows one \
+             intervention as it is run; give one file per intervention.",
+            interventions.len(),
+            interventions
+                .iter()
+                .map(|a| format!("\"{a}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        NoForecast::Unsupported { what } => format!(
+            "No forecast: it does not yet follow a scenario with {what}; the parameters before \
+             and after are above."
+        ),
     }
 }
 
@@ -145,9 +166,14 @@ fn forecast_table(f: &UpdatedForecast, observed_people: usize) -> String {
         Some(n) => format!("{n} people"),
         None => "the scenario's intakes".to_string(),
     };
+    let to_come = if f.people_before.is_none() {
+        " and the intakes still to come"
+    } else {
+        ""
+    };
     out.push_str(&format!(
         "  Before: the prior, {drawn}, participation drawn by the uptake; now: the posterior, \
-         the {observed_people} observed people (and the intakes still to come).\n\n",
+         the {observed_people} observed people{to_come}.\n\n",
     ));
     let mut rows = vec![vec![
         "Point of view".to_string(),
@@ -158,16 +184,9 @@ fn forecast_table(f: &UpdatedForecast, observed_people: usize) -> String {
         "P(loss) now".to_string(),
     ]];
     for p in &f.periods {
-        let loss = |c: &crate::results::Comparison| match p.kind {
-            PointOfViewKind::Actor => c
-                .by_actor
-                .get(&p.name)
-                .map(|s| (s.prob_loss, s.prob_loss_ci)),
-            PointOfViewKind::Perspective => c
-                .by_perspective
-                .get(&p.name)
-                .map(|s| (s.prob_loss, s.prob_loss_ci)),
-            PointOfViewKind::AllActors => Some((c.prob_loss, c.prob_loss_ci)),
+        let loss = |c: &crate::results::Comparison| {
+            c.shares_of(p.kind, &p.name)
+                .map(|s| (s.prob_loss, s.prob_loss_ci))
         };
         let shown =
             |x: Option<(f64, [f64; 2])>| x.map_or("–".to_string(), |(p, ci)| share(p, ci));

@@ -116,11 +116,14 @@ pub fn render_with(
 /// follow-up has no forecast (nobody took part).
 pub fn render_follow_up(f: &crate::followup::FollowUp, options: &Options) -> Result<String> {
     let Some(forecast) = &f.forecast else {
-        return Err(Error::Usage(
-            "nobody in the observed file took part in an intervention: there is no forecast to \
-             report (the table and --json show the parameters before and after)"
-                .to_string(),
-        ));
+        let why = f
+            .no_forecast
+            .as_ref()
+            .map_or_else(String::new, crate::report::followup::no_forecast);
+        return Err(Error::Usage(format!(
+            "--report: the follow-up has no forecast to report. {why} (The table and --json \
+             show the parameters before and after.)"
+        )));
     };
     let results = &forecast.after;
     let ctx = Ctx {

@@ -208,17 +208,8 @@ fn forecast_sheet(
         return s.finish();
     };
     let shares = |c: &Comparison, p: &PeriodNet| -> [Option<f64>; 2] {
-        let share = match p.kind {
-            PointOfViewKind::Actor => c.by_actor.get(&p.name),
-            PointOfViewKind::Perspective => c.by_perspective.get(&p.name),
-            PointOfViewKind::AllActors => {
-                return [Some(c.prob_net_positive), Some(c.prob_loss)];
-            }
-        };
-        [
-            share.map(|x| x.prob_net_positive),
-            share.map(|x| x.prob_loss),
-        ]
+        let s = c.shares_of(p.kind, &p.name);
+        [s.map(|x| x.prob_net_positive), s.map(|x| x.prob_loss)]
     };
     let mut last = 0;
     for (row, p) in (1u32..).zip(&forecast.periods) {

@@ -199,14 +199,21 @@ impl<'s> Likelihood<'s> {
 
     /// The probability of each subgroup for person `index` given their observed history
     /// (start and moves) under the filled `tables`, into `out` (one per subgroup).
-    pub(super) fn group_probabilities(&self, tables: &Tables, index: usize, out: &mut Vec<f64>) {
+    /// `scratch` holds the start weights and log terms between calls.
+    pub(super) fn group_probabilities(
+        &self,
+        tables: &Tables,
+        index: usize,
+        scratch: &mut (Vec<f64>, Vec<f64>),
+        out: &mut Vec<f64>,
+    ) {
         let person = &self.observed.people[index];
-        let (mut weights, mut terms) = (Vec::new(), Vec::new());
-        self.log_terms(tables, person, &mut weights, &mut terms);
-        let total = log_sum_exp(&terms);
+        let (weights, terms) = scratch;
+        self.log_terms(tables, person, weights, terms);
+        let total = log_sum_exp(terms);
         out.clear();
         out.resize(self.plan.groups, 0.0);
-        for (g, &log_p) in self.groups(person).zip(&terms) {
+        for (g, &log_p) in self.groups(person).zip(terms.iter()) {
             if total > f64::NEG_INFINITY {
                 out[g] = (log_p - total).exp();
             }

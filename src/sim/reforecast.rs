@@ -35,7 +35,8 @@ use rayon::prelude::*;
 pub enum Followed<'a, 's> {
     /// The observed people: their histories as observed, then the model.
     Observed(&'a Likelihood<'s>),
-    /// `people` people drawn as a run draws them, nothing observed: the forecast before.
+    /// People drawn as a run draws them, nothing observed: the forecast before. `people` in a
+    /// single cohort; with intakes, each intake's count (`people` is not read).
     Unobserved { people: u32 },
 }
 
@@ -61,8 +62,8 @@ pub fn reforecast(
     draws: &[Vec<f64>],
     on_iteration: &(dyn Fn() + Sync),
 ) -> Result<Vec<ForecastIteration>> {
+    refuse_unsupported(scenario)?;
     let plan = Plan::new(scenario);
-    refuse_unsupported(&plan)?;
     assert!(arm > 0 && arm < plan.arms, "the arm run is an intervention");
     // The observed people by the year they entered.
     let mut entering: Vec<Vec<usize>> = vec![Vec::new(); plan.years];
@@ -106,10 +107,10 @@ pub fn reforecast(
         .collect()
 }
 
-/// What the re-forecast cannot yet follow, refused in plain words.
-fn refuse_unsupported(plan: &Plan) -> Result<()> {
-    let sc = plan.scenario;
-    let why = if plan.person.rows {
+/// What in `scenario` the re-forecast cannot yet follow, if anything.
+pub fn unsupported(scenario: &Scenario) -> Option<&'static str> {
+    let plan = Plan::new(scenario);
+    if plan.person.rows {
         Some("transitions that read a value drawn per person")
     } else if plan.person.amounts {
         Some(
@@ -117,11 +118,15 @@ fn refuse_unsupported(plan: &Plan) -> Result<()> {
         )
     } else {
         None
-    };
-    match why {
+    }
+}
+
+/// [`unsupported`], refused in plain words.
+fn refuse_unsupported(scenario: &Scenario) -> Result<()> {
+    match unsupported(scenario) {
         Some(what) => Err(Error::Usage(format!(
             "the follow-up's forecast does not yet follow a scenario with {what}: {} has them",
-            sc.file
+            scenario.file
         ))),
         None => Ok(()),
     }
@@ -138,6 +143,7 @@ struct Walker {
     occupancy: Vec<u32>,
     draws: Vec<f64>,
     groups: Vec<f64>,
+    group_scratch: (Vec<f64>, Vec<f64>),
     assigned: Vec<(usize, usize)>,
 }
 
@@ -172,9 +178,13 @@ impl Walker {
         let h = plan.years;
         self.occupancy.clear();
         self.occupancy.resize(h * plan.states, 0);
+        // The observed people of a year of entry; an intake nobody in the file entered with
+        // (arrived after the observed years, or not in the file) is drawn as in a run.
         let people_of = |entry: usize, drawn: u32| -> People {
             match followed {
-                Followed::Observed(l) if entry < l.observed_years() => {
+                Followed::Observed(l)
+                    if !entering[entry].is_empty() || plan.scenario.intakes.is_empty() =>
+                {
                     People::Observed(l, &entering[entry])
                 }
                 _ => People::Drawn(drawn),
@@ -274,7 +284,12 @@ impl Walker {
                     let group = match person.group {
                         Some(g) => g,
                         None => {
-                            l.group_probabilities(tables, index, &mut self.groups);
+                            l.group_probabilities(
+                                tables,
+                                index,
+                                &mut self.group_scratch,
+                                &mut self.groups,
+                            );
                             pick_share(&self.groups, u_group)
                         }
                     };

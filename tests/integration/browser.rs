@@ -561,7 +561,10 @@ fn every_shipped_scenario_report_renders_in_a_browser_with_its_charts() {
         );
     }
     let titles = check_in_browser(&browser, &reports.dir, &reports.followup).join(" | ");
-    for chart in ["Antal i hög frånvaro", "Antagandena nu"] {
+    for chart in [
+        "Antal personer i tillståndet ”hög frånvaro”",
+        "Antagandena nu",
+    ] {
         assert!(
             titles.contains(chart),
             "the follow-up report has no chart \"{chart}\": {titles}"

@@ -5,6 +5,7 @@ use crate::common::{folder, listing, scenario, socinv_in};
 use socinv::followup::observed::parse;
 use socinv::followup::{FollowUpSettings, follow_up, update};
 use socinv::schema::followup::{FollowUpReport, PosteriorMethod, Verdict};
+use socinv::sensitivity::NoProgress;
 
 /// One transition with a beta prior: k of n observed moves give the Beta(α+k, β+n−k)
 /// posterior.
@@ -426,8 +427,8 @@ fn simulation_based_calibration_on_familjestod_gives_uniform_ranks_and_90_percen
     }
 }
 
-/// Every shipped scenario with a single cohort ships an example observed file that the
-/// follow-up reads; the one with intakes is refused in plain words until it is supported.
+/// Every shipped scenario ships an example observed file that the follow-up reads and
+/// forecasts from, the programme with intakes included.
 #[test]
 fn every_shipped_scenario_has_an_example_observed_file_that_runs() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -448,7 +449,7 @@ fn every_shipped_scenario_has_an_example_observed_file_that_runs() {
             seed: 1,
             fixed: Vec::new(),
         };
-        let f = follow_up(&sc, &observed, &settings, &|| ()).unwrap();
+        let f = follow_up(&sc, &observed, &settings, &NoProgress).unwrap();
         let report = &f.update;
         if sc.intakes.is_empty() {
             assert_eq!(report.observed.people as u32, sc.cohort, "{stem}");
@@ -477,7 +478,7 @@ fn the_workbook_reads_back_with_each_parameter_before_and_after_in_swedish() {
     };
     let workbook = |file: &str| {
         let observed = parse(&sc, "observed.csv", file).unwrap();
-        let f = follow_up(&sc, &observed, &settings, &|| ()).unwrap();
+        let f = follow_up(&sc, &observed, &settings, &NoProgress).unwrap();
         let bytes = socinv::report::xlsx::followup_workbook(socinv::report::html::Lang::Sv, &f)
             .expect("the workbook is written");
         let wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();

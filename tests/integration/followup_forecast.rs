@@ -3,9 +3,11 @@
 //! its exact value; and the command writes the forecast before and now.
 
 use crate::common::{assert_within_4_mcse, folder, mean_mcse, scenario, settings, socinv_in};
+use socinv::followup::forecast::NoForecast;
 use socinv::followup::observed::parse;
 use socinv::followup::{FollowUp, FollowUpSettings, follow_up};
 use socinv::results::PointOfViewKind;
+use socinv::sensitivity::NoProgress;
 use socinv::sim::likelihood::Likelihood;
 use socinv::sim::reforecast::{Followed, reforecast};
 use socinv::sim::{sample_parameters, simulate};
@@ -24,7 +26,7 @@ intervention("tidigt", #{ per_participant: 300, years: 3, uptake: 0.6, funded_by
 let sjuk = episode("sjuk", ["b", "c"]);
 let p = param("p", beta(3.0, 7.0));
 let rr = param("rr", lognormal_ci(0.6, 0.4, 0.9));
-transition("a", "b", p * if_else(arm_is("stöd"), rr, 1.0) * if_else(in_subgroup("hög risk"), 1.5, 1.0));
+transition("a", "b", p * if_else(arm_is("stöd"), rr, 1.0) * if_else(in_subgroup("hög risk"), 1.0, 0.7));
 transition("b", "c", 0.3 / time_in_state());
 transition("c", "a", 0.2 * pow(0.9, time_in_episode("sjuk") - 1));
 transition("b", "a", 0.2 * effect(rr, 0.3, "tidigt"));
@@ -233,9 +235,37 @@ fn with_no_participant_there_is_no_forecast_and_the_table_says_why() {
         seed: 1,
         fixed: Vec::new(),
     };
-    let f = follow_up(&sc, &observed, &settings, &|| ()).expect("the follow-up runs");
+    let f = follow_up(&sc, &observed, &settings, &NoProgress).expect("the follow-up runs");
     assert!(f.forecast.is_none());
+    assert_eq!(f.no_forecast, Some(NoForecast::NobodyTookPart));
     assert!(f.table().contains("Nobody in the observed file took part"));
+}
+
+#[test]
+fn participants_in_two_interventions_keep_their_update_and_are_told_why_there_is_no_forecast() {
+    let sc = scenario(TWO_ARMS);
+    let file = "person,year,state,arm,subgroup\n1,1,a,stöd,hög risk\n1,2,b,stöd,hög risk\n\
+                2,1,a,tidigt,hög risk\n2,2,a,tidigt,hög risk\n";
+    let observed = parse(&sc, "observed.csv", file).unwrap();
+    let settings = FollowUpSettings {
+        particles: 200,
+        seed: 1,
+        fixed: Vec::new(),
+    };
+    let f = follow_up(&sc, &observed, &settings, &NoProgress).expect("the update runs");
+    assert!(f.forecast.is_none());
+    assert_eq!(
+        f.no_forecast,
+        Some(NoForecast::SeveralInterventions {
+            interventions: vec!["stöd".into(), "tidigt".into()]
+        })
+    );
+    assert!(!f.update.parameters.is_empty());
+    assert!(
+        f.table().contains("give one file per intervention"),
+        "{}",
+        f.table()
+    );
 }
 
 #[test]
@@ -281,7 +311,7 @@ fn the_report_opens_with_the_headline_before_and_now_in_swedish_and_english() {
     );
     assert!(html.contains("Vad utfallet säger om antagandena"));
     assert!(html.contains("Hittills och framåt, per aktör"));
-    assert!(html.contains("Antagandena nu, mätta mot före starten"));
+    assert!(html.contains("Antagandena nu, jämförda med före starten"));
     for u in &f.update.parameters {
         let [lo, mid, hi] = u.posterior_in_prior;
         assert!(
@@ -342,7 +372,7 @@ fn the_report_opens_with_the_headline_before_and_now_in_swedish_and_english() {
     );
     assert_eq!(ran.code, Some(2), "{}", ran.stderr);
     assert!(
-        ran.stderr.contains("nobody in the observed file took part"),
+        ran.stderr.contains("Nobody in the observed file took part"),
         "{}",
         ran.stderr
     );
@@ -366,7 +396,7 @@ fn with_intakes_each_person_is_observed_from_their_intake_and_later_intakes_are_
         seed: 2,
         fixed: Vec::new(),
     };
-    let f = follow_up(&sc, &file, &settings, &|| ()).expect("the follow-up runs");
+    let f = follow_up(&sc, &file, &settings, &NoProgress).expect("the follow-up runs");
     let forecast = f.forecast.expect("participants: a forecast");
     assert_eq!(forecast.observed_years, 2);
     assert_eq!(forecast.people_before, None);

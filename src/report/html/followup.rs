@@ -107,15 +107,9 @@ fn periods_table(
     let m = ctx.m;
     let sc = &ctx.r.scenario;
     let loss = |c: &Comparison, kind: PointOfViewKind, name: &str| -> String {
-        let share = match kind {
-            PointOfViewKind::Actor => c.by_actor.get(name).map(|s| (s.prob_loss, s.prob_loss_ci)),
-            PointOfViewKind::Perspective => c
-                .by_perspective
-                .get(name)
-                .map(|s| (s.prob_loss, s.prob_loss_ci)),
-            PointOfViewKind::AllActors => Some((c.prob_loss, c.prob_loss_ci)),
-        };
-        share.map_or("–".to_string(), |(p, ci)| ctx.pct_ci(p, ci))
+        c.shares_of(kind, name).map_or("–".to_string(), |s| {
+            ctx.pct_ci(s.prob_loss, s.prob_loss_ci)
+        })
     };
     html! {
         figure {
@@ -171,6 +165,10 @@ fn state_figures(ctx: &Ctx, forecast: &UpdatedForecast) -> Result<Vec<Markup>> {
         let title = (m.state_title)(state);
         let last = s.observed.len().saturating_sub(1);
         let end = s.after.last().map_or(0.0, |b| b.p50);
+        let year = match sc.first_year {
+            Some(first) => (first + last as i32).to_string(),
+            None => (m.year_n)(last as u32 + 1),
+        };
         let desc = (m.state_desc)(
             state,
             &fmt::number(
@@ -178,7 +176,7 @@ fn state_figures(ctx: &Ctx, forecast: &UpdatedForecast) -> Result<Vec<Markup>> {
                 f64::from(s.observed.get(last).copied().unwrap_or(0)),
                 0,
             ),
-            &year_label(last),
+            &year,
             &fmt::number(ctx.lang, end, 0),
         );
         let svg = charts::state_fan(

@@ -519,8 +519,9 @@ pub(crate) static MESSAGES: Messages = Messages {
     },
     params_chart_title: "The assumptions now, measured against before the start",
     params_chart_read: "The grey field is each assumption's 90\u{a0}% likely values before the \
-        start, the dashed line its median. The blue bar is where its likely values lie now. A dot \
-        outside the grey field means the outcome contradicts the assumption.",
+        start, the dashed line its median. The blue bar is where its likely values lie now, and the \
+        dot its median now. A dot outside the grey field means the outcome contradicts the \
+        assumption.",
     params_chart_axis: "percentile of the assumption before the start",
     range_before: "90\u{a0}% before the start",
     range_now: "90\u{a0}% now",
@@ -531,17 +532,17 @@ pub(crate) static MESSAGES: Messages = Messages {
     followup_not_informed: |names| {
         format!("Assumptions no observed state informs, and so unchanged: {names}.")
     },
-    followup_povs_title: "So far and ahead, per actor",
+    followup_povs_title: "So far and ahead, per actor and perspective",
     followup_povs_read: "The net so far compares what has happened with what ordinary practice would \
         likely have cost for the same people; the rest is the forecast of the years left.",
     point_of_view: "Actor or perspective",
     so_far: "So far",
     years_left: "Years left",
-    loss_before: "Risk of loss before",
+    loss_before: "Risk of loss before the start",
     loss_now: "Risk of loss now",
-    state_title: |state| format!("People in {state}, year by year"),
+    state_title: |state| format!("People in the state “{state}”, year by year"),
     state_read: "The dots are what has been observed. The grey band is the forecast before the \
-        start, the blue one the forecast now (90\u{a0}% of outcomes, the line the median).",
+        start, the blue band the forecast now (90\u{a0}% of outcomes, the line the median).",
     band_before: "before the start",
     band_now: "now",
     observed: "observed",
@@ -549,7 +550,7 @@ pub(crate) static MESSAGES: Messages = Messages {
     year_word: "year",
     state_desc: |state, observed, year, end| {
         format!(
-            "In {year}, {observed} were in {state}. At the end of the horizon the median is now {end}."
+            "In {year}, {observed} people were in “{state}”. At the end of the horizon the median is now {end}."
         )
     },
 

@@ -482,12 +482,12 @@ pub(crate) static MESSAGES: Messages = Messages {
     },
     followup_net: |now, between, before| {
         format!(
-            "Nettot väntas nu bli {now}, med 90{NBSP}% sannolikhet {between}. Före starten väntades {before}."
+            "Nettot väntas nu bli {now}, med 90{NBSP}% sannolikhet {between}. Före starten väntades nettot bli {before}."
         )
     },
     followup_so_far: |years, who, so_far, rest| {
         format!(
-            "För {who} har {years} hittills gett nettot {so_far}; resten av kalkylperioden väntas ge {rest}."
+            "För {who} gav {years} ett netto på {so_far}; resten av kalkylperioden väntas ge {rest}."
         )
     },
     followup_basis: |people, participants, years| {
@@ -509,10 +509,11 @@ pub(crate) static MESSAGES: Messages = Messages {
         Verdict::Confirmed => "bekräftat",
         Verdict::Unchanged => "oförändrat än så länge",
     },
-    params_chart_title: "Antagandena nu, mätta mot före starten",
+    params_chart_title: "Antagandena nu, jämförda med före starten",
     params_chart_read: "Det grå fältet är varje antagandes 90\u{a0}% troliga värden före starten, \
-        den streckade linjen dess median. Den blå stapeln är var de troliga värdena ligger nu. En \
-        prick utanför det grå fältet betyder att utfallet motsäger antagandet.",
+        den streckade linjen dess median. Den blå stapeln är var de troliga värdena ligger nu, \
+        och punkten är medianen nu. En punkt utanför det grå fältet betyder att utfallet \
+        motsäger antagandet.",
     params_chart_axis: "percentil av antagandet före starten",
     range_before: "90\u{a0}% före starten",
     range_now: "90\u{a0}% nu",
@@ -525,24 +526,26 @@ pub(crate) static MESSAGES: Messages = Messages {
             "Antaganden som inga observerade tillstånd säger något om, och som därför är oförändrade: {names}."
         )
     },
-    followup_povs_title: "Hittills och framåt, per aktör",
+    followup_povs_title: "Hittills och framåt, per aktör och perspektiv",
     followup_povs_read: "Nettot hittills jämför det som har hänt med vad ordinarie arbetssätt \
         troligen hade kostat för samma personer; resten är prognosen för åren som är kvar.",
     point_of_view: "Aktör eller perspektiv",
     so_far: "Hittills",
     years_left: "Återstående år",
-    loss_before: "Risk för förlust före",
+    loss_before: "Risk för förlust före starten",
     loss_now: "Risk för förlust nu",
-    state_title: |state| format!("Antal i {state}, år för år"),
+    state_title: |state| format!("Antal personer i tillståndet ”{state}”, år för år"),
     state_read: "Punkterna är det som har observerats. Det grå bandet är prognosen före starten, \
-        det blå prognosen nu (90\u{a0}% av utfallen, linjen är medianen).",
+        det blå bandet är prognosen nu (90\u{a0}% av utfallen, linjen är medianen).",
     band_before: "före starten",
     band_now: "nu",
     observed: "observerat",
     number_of_people: "antal",
     year_word: "år",
     state_desc: |state, observed, year, end| {
-        format!("{year} var {observed} i {state}. Vid kalkylperiodens slut är medianen nu {end}.")
+        format!(
+            "År {year} var {observed} personer i ”{state}”. Vid kalkylperiodens slut är medianen nu {end}."
+        )
     },
 
     to_reproduce: "För att återskapa siffrorna",
