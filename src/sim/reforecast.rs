@@ -3,7 +3,7 @@
 //!
 //! Each person is walked under ordinary practice and, where they take part, under the
 //! intervention as it is run, with the walk's maximal coupling between the two (see
-//! [`super::cohort`]). In the observed years the path of the practice the person actually
+//! the `cohort` module). In the observed years the path of the practice the person actually
 //! received is the observed one; the other, the counterfactual, is drawn from the coupling's
 //! law *given* the observed path:
 //! - a participant's ordinary-practice move `j` given their observed move `k` under the
