@@ -106,6 +106,7 @@ pub fn render_with(
         r: results,
         texts: results.scenario.texts_in(options.lang.code()),
         next_id: Cell::new(0),
+        follow_up: false,
     };
     Ok(ctx.document(&analyses, options)?.into_string())
 }
@@ -133,6 +134,7 @@ pub fn render_follow_up(f: &crate::followup::FollowUp, options: &Options) -> Res
         r: results,
         texts: results.scenario.texts_in(options.lang.code()),
         next_id: Cell::new(0),
+        follow_up: true,
     };
     let lead = followup::section(&ctx, f, forecast)?;
     Ok(ctx.document_led(Some(lead), &[], options)?.into_string())
@@ -217,6 +219,8 @@ struct Ctx<'a> {
     /// The scenario's name, description and target group in the report's language.
     pub texts: ScenarioTexts,
     next_id: Cell<usize>,
+    /// Whether the report opens with a follow-up (the contents then link to it).
+    follow_up: bool,
 }
 
 impl Ctx<'_> {
@@ -335,6 +339,9 @@ impl Ctx<'_> {
                 @if self.r.comparisons.len() > 1 { (self.overview()) }
                 nav.toc {
                     ul {
+                        @if self.follow_up {
+                            li { a href="#uppfoljning" { (m.followup_title) } }
+                        }
                         @for (k, c) in self.r.comparisons.iter().enumerate() {
                             li { a href={ "#insats-" (k + 1) } { (c.intervention) } }
                         }

@@ -306,6 +306,10 @@ fn the_report_opens_with_the_headline_before_and_now_in_swedish_and_english() {
     };
     assert!(at("id=\"uppfoljning\"") < at("id=\"insats-1\""));
     assert!(
+        at("href=\"#uppfoljning\"") < at("id=\"uppfoljning\""),
+        "the contents link to it"
+    );
+    assert!(
         html.contains("Efter två\u{a0}år: sannolikheten att investeringen betalar sig för"),
         "the Swedish headline"
     );
