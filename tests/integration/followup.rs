@@ -522,3 +522,60 @@ fn the_workbook_reads_back_with_each_parameter_before_and_after_in_swedish() {
     assert_eq!(cell(row, 9), Some(Data::Float(u.posterior.mean)));
     assert_eq!(cell(row, 4), Some(Data::Float(u.prior.mean)));
 }
+
+/// Observations generated from fixed "true" values and a large cohort: the posterior
+/// concentrates near them, for a value the prior held unlikely too.
+#[test]
+fn a_large_cohort_from_fixed_true_values_concentrates_the_posterior_near_them() {
+    use socinv::followup::observed::ObservedFile;
+    use socinv::sim::likelihood::{SyntheticCohort, synthetic};
+    use socinv::sim::{ParameterSampler, SimSettings};
+    let sc = socinv::script::load_scenario(std::path::Path::new("scenarios/skolfranvaro.rhai"))
+        .expect("the shipped scenario loads");
+    let name = "p_återgång_skola";
+    let i = sc.parameter_index(name).unwrap();
+    // the medians, with the return to school at 0.32 (the prior's P95 is about 0.29)
+    let settings = SimSettings {
+        iterations: 1,
+        seed: 1,
+        fixed: vec![(i, 0.32)],
+    };
+    let sampler = ParameterSampler::new(&sc, &settings);
+    let truth = sampler.at_normals(&vec![0.0; sampler.dimension()]);
+    // under ordinary practice (among participants the return to school is confounded with the
+    // program's odds ratio)
+    let spec = SyntheticCohort {
+        people: 1500,
+        years: 3,
+        offered: None,
+    };
+    let file = ObservedFile {
+        name: "truth.csv".into(),
+        cohort: synthetic(&sc, &truth, spec, 7).unwrap(),
+        lines: Vec::new(),
+    };
+    let settings = FollowUpSettings {
+        particles: 600,
+        seed: 5,
+        fixed: Vec::new(),
+    };
+    let (r, _, _) = update(&sc, &file, &settings).unwrap();
+    let p = r.parameters.iter().find(|u| u.name == name).unwrap();
+    assert!(
+        (p.posterior.mean - 0.32).abs() < 3.0 * p.posterior.sd && p.sd_ratio < 0.5,
+        "{name}: posterior {:?}, sd ratio {}",
+        p.posterior,
+        p.sd_ratio
+    );
+    assert_eq!(p.verdict, Verdict::Contradicted);
+    // every other informed parameter's 90 % range after still holds its true value
+    for u in r.parameters.iter().filter(|u| u.informed && u.name != name) {
+        let t = truth[sc.parameter_index(&u.name).unwrap()];
+        assert!(
+            u.posterior.p5 <= t && t <= u.posterior.p95,
+            "{}: true {t}, after {:?}",
+            u.name,
+            u.posterior
+        );
+    }
+}
