@@ -127,14 +127,21 @@ pub(super) fn coupled_move(p: &[f64], q: &[f64], j: usize, u_path: f64) -> usize
     // Moved off ordinary practice's destination: draw from the excess (q − p)⁺, reusing the
     // part of `u` beyond min(p_j, q_j)/p_j, which is uniform in [0, 1) given that.
     let v = (u * p_j - q_j) / (p_j - q_j);
-    let excess = |k: usize| (share(q, k) - share(p, k)).max(0.0);
-    let total: f64 = (0..p.len()).map(excess).sum();
+    draw_excess(q, p, v, j)
+}
+
+/// The state drawn by `v` (uniform in [0, 1)) from the excess `(to − from)⁺` of two cumulative
+/// rows, in state order; `fallback` where the rows differ only by rounding.
+#[inline(always)]
+pub(super) fn draw_excess(to: &[f64], from: &[f64], v: f64, fallback: usize) -> usize {
+    let excess = |k: usize| (share(to, k) - share(from, k)).max(0.0);
+    let total: f64 = (0..to.len()).map(excess).sum();
     if total <= 0.0 {
-        return j; // the rows differ only by rounding
+        return fallback;
     }
     let target = v * total;
-    let (mut acc, mut last) = (0.0, j);
-    for k in 0..p.len() {
+    let (mut acc, mut last) = (0.0, fallback);
+    for k in 0..to.len() {
         let r = excess(k);
         if r > 0.0 {
             acc += r;

@@ -19,7 +19,9 @@
 //! stream keys a run uses, this gives the run's very counts, the forecast before anything was
 //! observed (a test holds it to the run byte for byte).
 
-use super::cohort::{ArmCounts, assign_exactly, count_move, coupled_move, pick, share};
+use super::cohort::{
+    ArmCounts, assign_exactly, count_move, coupled_move, draw_excess, pick, share,
+};
 use super::likelihood::{Likelihood, PathClock};
 use super::rng::{self, open01, unit};
 use super::tables::{Plan, Tables};
@@ -337,16 +339,18 @@ impl Walker {
         self.cohort_occupancy[i.state] += 1;
         for (t, &u) in self.draws.iter().enumerate() {
             let seen = who.observed.get(t + 1).copied();
-            let p = tables.row(plan, first_p + t, b.state, b.clock.of(plan, b.state));
+            let clock_b = b.clock.of(plan, b.state);
+            let p = tables.row(plan, first_p + t, b.state, clock_b);
             let (next_b, next_i) = if !who.takes_part {
                 let j = seen.unwrap_or_else(|| pick(p, u));
                 (j, j)
             } else {
-                let q = tables.row(plan, first_q + t, i.state, i.clock.of(plan, i.state));
+                let clock_i = i.clock.of(plan, i.state);
+                let q = tables.row(plan, first_q + t, i.state, clock_i);
                 // Where both paths are in the same state and duration and its exits do not
                 // read the arm, the rows are one row: the paths stay together.
                 let same = b.state == i.state
-                    && b.clock.of(plan, b.state) == i.clock.of(plan, i.state)
+                    && clock_b == clock_i
                     && b.clock.time == i.clock.time
                     && !plan.row_reads[b.state].arm;
                 match (seen, same) {
@@ -438,24 +442,7 @@ fn coupled_origin(p: &[f64], q: &[f64], k: usize, u: f64) -> usize {
         return k;
     }
     let v = (u * q_k - p_k) / (q_k - p_k);
-    let excess = |j: usize| (share(p, j) - share(q, j)).max(0.0);
-    let total: f64 = (0..p.len()).map(excess).sum();
-    if total <= 0.0 {
-        return k; // the rows differ only by rounding
-    }
-    let target = v * total;
-    let (mut acc, mut last) = (0.0, k);
-    for j in 0..p.len() {
-        let r = excess(j);
-        if r > 0.0 {
-            acc += r;
-            last = j;
-            if target < acc {
-                return j;
-            }
-        }
-    }
-    last
+    draw_excess(p, q, v, k)
 }
 
 #[cfg(test)]

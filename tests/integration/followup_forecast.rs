@@ -13,6 +13,12 @@ use socinv::sim::reforecast::{Followed, reforecast};
 use socinv::sim::{sample_parameters, simulate};
 use std::path::Path;
 
+/// A shipped file's text.
+fn shipped(path: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+        .unwrap_or_else(|e| panic!("{path} ships: {e}"))
+}
+
 /// Two interventions, an exact composition with a counted subgroup, an exit that reads time
 /// in state and an episode's clock: every way a person's walk can differ.
 const TWO_ARMS: &str = r#"scenario(#{ name: "två insatser", horizon: 6, cohort: 30, composition: "exact" });
@@ -148,14 +154,8 @@ fn an_observed_participant_s_counterfactual_is_the_coupling_s_conditional_law() 
 
 #[test]
 fn the_command_forecasts_before_and_now_and_splits_the_net_at_the_last_observed_year() {
-    let sc_text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/familjestod.rhai"),
-    )
-    .unwrap();
-    let observed = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/familjestod_observed.csv"),
-    )
-    .unwrap();
+    let sc_text = shipped("scenarios/familjestod.rhai");
+    let observed = shipped("scenarios/familjestod_observed.csv");
     let dir = folder(&[("s.rhai", &sc_text), ("o.csv", &observed)]);
     let ran = socinv_in(
         dir.path(),
@@ -270,14 +270,8 @@ fn participants_in_two_interventions_keep_their_update_and_are_told_why_there_is
 
 #[test]
 fn the_report_opens_with_the_headline_before_and_now_in_swedish_and_english() {
-    let sc_text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/skolfranvaro.rhai"),
-    )
-    .unwrap();
-    let observed = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/skolfranvaro_observed.csv"),
-    )
-    .unwrap();
+    let sc_text = shipped("scenarios/skolfranvaro.rhai");
+    let observed = shipped("scenarios/skolfranvaro_observed.csv");
     let dir = folder(&[("s.rhai", &sc_text), ("o.csv", &observed)]);
     let ran = socinv_in(
         dir.path(),
@@ -385,15 +379,9 @@ fn the_report_opens_with_the_headline_before_and_now_in_swedish_and_english() {
 
 #[test]
 fn with_intakes_each_person_is_observed_from_their_intake_and_later_intakes_are_forecast() {
-    let sc_text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/familjestod_program.rhai"),
-    )
-    .unwrap();
+    let sc_text = shipped("scenarios/familjestod_program.rhai");
     let sc = scenario(&sc_text);
-    let observed = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/familjestod_program_observed.csv"),
-    )
-    .unwrap();
+    let observed = shipped("scenarios/familjestod_program_observed.csv");
     let file = parse(&sc, "observed.csv", &observed).expect("the example reads");
     let settings = FollowUpSettings {
         particles: 300,
