@@ -15,6 +15,7 @@ use crate::sensitivity::tornado::Others;
 use crate::sensitivity::{Metric, Progress, precision, threshold};
 use crate::session::{AnalysisSettings, Session};
 use crate::sim::likelihood::SyntheticCohort;
+use crate::sim::shard::{self, Part, Shard};
 use crate::sim::{self, SimSettings};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -97,6 +98,9 @@ pub enum Command {
         #[command(flatten)]
         common: AnalysisArgs,
     },
+    /// Put the parts of a run split with `run --shard K/N` together: the outputs are the
+    /// single run's, byte for byte.
+    Merge(MergeArgs),
     /// Render the decision-maker report (HTML, and optionally Excel) from a results JSON.
     Report(ReportArgs),
     /// Update the scenario's assumptions with what has happened to the real cohort (each
@@ -264,6 +268,30 @@ pub struct RunArgs {
     /// Worker threads (default: all cores).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
+    /// Fix a parameter at a value, e.g. --set rr_insats=0.8 (repeatable).
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// Run batches of 1,000 iterations until the MCSE of every mean net is at most AMOUNT
+    /// (instead of a fixed --iterations).
+    #[arg(long, value_name = "AMOUNT")]
+    pub precision: Option<f64>,
+    /// The most iterations --precision may use.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub max_iterations: u64,
+    /// Run only shard K of N (a contiguous block of the iterations) and write it to --part;
+    /// `socinv merge` puts the parts together into the single run's results (docs/cluster.md).
+    #[arg(long, value_name = "K/N", requires = "part")]
+    pub shard: Option<String>,
+    /// The part file a --shard writes.
+    #[arg(long, value_name = "FILE.part", requires = "shard")]
+    pub part: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: RunOutputArgs,
+}
+
+/// What a run writes: `run`'s and `merge`'s outputs.
+#[derive(Debug, clap::Args)]
+pub struct RunOutputArgs {
     /// Write the results as JSON (schema "socinv.result/1"); `-` writes them to stdout instead
     /// of the summary.
     #[arg(long, value_name = "FILE")]
@@ -279,16 +307,6 @@ pub struct RunArgs {
     /// Excel with Swedish settings: byte order mark, semicolon, decimal comma).
     #[arg(long, value_enum, default_value = "standard")]
     pub csv_dialect: CsvDialect,
-    /// Fix a parameter at a value, e.g. --set rr_insats=0.8 (repeatable).
-    #[arg(long = "set", value_name = "NAME=VALUE")]
-    pub set: Vec<String>,
-    /// Run batches of 1,000 iterations until the MCSE of every mean net is at most AMOUNT
-    /// (instead of a fixed --iterations).
-    #[arg(long, value_name = "AMOUNT")]
-    pub precision: Option<f64>,
-    /// The most iterations --precision may use.
-    #[arg(long, default_value_t = 1_000_000)]
-    pub max_iterations: u64,
     /// Write the decision-maker report as a self-contained HTML file.
     #[arg(long, value_name = "FILE.html")]
     pub report: Option<PathBuf>,
@@ -306,6 +324,54 @@ pub struct RunArgs {
     /// (default: the scenario's `decision_perspective`, else all actors).
     #[arg(long, value_name = "NAME")]
     pub perspective: Option<String>,
+}
+
+impl RunOutputArgs {
+    /// The output flags and their files, in the order they are written.
+    fn files(&self) -> [(&'static str, Option<&Path>); 4] {
+        [
+            ("--json", self.json.as_deref()),
+            ("--samples", self.samples.as_deref()),
+            ("--report", self.report.as_deref()),
+            ("--xlsx", self.xlsx.as_deref()),
+        ]
+    }
+
+    /// Whether any option of this group is given (a shard writes none of them).
+    fn any(&self) -> Option<&'static str> {
+        if let Some((flag, _)) = self.files().iter().find(|(_, p)| p.is_some()) {
+            return Some(flag);
+        }
+        [
+            (
+                self.samples_layout != SamplesLayout::Wide,
+                "--samples-layout",
+            ),
+            (self.csv_dialect != CsvDialect::Standard, "--csv-dialect"),
+            (self.lang != Lang::Sv, "--lang"),
+            (self.compare.is_some(), "--compare"),
+            (self.perspective.is_some(), "--perspective"),
+        ]
+        .into_iter()
+        .find_map(|(given, flag)| given.then_some(flag))
+    }
+}
+
+/// `socinv merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The part files of one run, one per shard, in any order.
+    #[arg(required = true, value_name = "PART")]
+    pub parts: Vec<PathBuf>,
+    /// The scenario script, where it is no longer where the shards read it (it must be the
+    /// same files: the merge checks their hash).
+    #[arg(long, value_name = "FILE.rhai")]
+    pub scenario: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    #[command(flatten)]
+    pub out: RunOutputArgs,
 }
 
 /// Per subcommand: examples and where to read more (shown after `--help`), and what `-n` means
@@ -438,6 +504,7 @@ pub fn parse() -> std::result::Result<Cli, clap::Error> {
 pub fn execute(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run(&args),
+        Command::Merge(args) => merge(&args),
         Command::Check(args) => check(&args),
         Command::New { name, lang } => new_scenario(&name, lang),
         Command::Tornado {
@@ -858,51 +925,24 @@ pub fn parse_fixed(scenario: &Scenario, set: &[String]) -> Result<Vec<(usize, f6
 }
 
 fn run(args: &RunArgs) -> Result<()> {
-    let mut session = Session::load(&args.scenario, threads(args.threads))?;
-    if let Some(name) = &args.perspective {
-        session
-            .decide_for(name)
-            .map_err(|e| Error::Usage(format!("--perspective {name}: {e}")))?;
+    if let (Some(shard), Some(part)) = (&args.shard, &args.part) {
+        return run_shard(args, shard, part);
     }
+    let mut session = Session::load(&args.scenario, threads(args.threads))?;
+    let out = &args.out;
+    choose_perspective(&mut session, out)?;
     let scenario = session.scenario();
-    let pair = compare_pair(scenario, args.compare.as_deref())?;
+    let pair = compare_pair(scenario, out.compare.as_deref())?;
     let settings = SimSettings {
         iterations: args.iterations as usize,
         seed: args.seed,
         fixed: parse_fixed(scenario, &args.set)?,
     };
-    let outputs = [
-        ("--json", args.json.as_deref()),
-        ("--samples", args.samples.as_deref()),
-        ("--report", args.report.as_deref()),
-        ("--xlsx", args.xlsx.as_deref()),
-    ];
-    let to_stdout = StdoutOutput::among(&outputs, &["--json"])?;
-    let plan = OutputPlan::check(&files_only(&outputs), &Inputs::scenario(&args.scenario))?;
-    if args.samples.is_none()
-        && (args.samples_layout != SamplesLayout::Wide || args.csv_dialect != CsvDialect::Standard)
-    {
-        return Err(Error::Usage(
-            "--samples-layout and --csv-dialect set the layout of --samples; add --samples \
-             FILE.csv"
-                .to_string(),
-        ));
-    }
-    if args.lang != Lang::Sv && args.report.is_none() && args.xlsx.is_none() {
-        return Err(Error::Usage(
-            "--lang sets the language of --report and --xlsx; add --report FILE.html or --xlsx \
-             FILE.xlsx"
-                .to_string(),
-        ));
-    }
-    if args.xlsx.is_some() {
-        let most = if args.precision.is_some() {
-            args.max_iterations
-        } else {
-            args.iterations
-        };
-        report::xlsx::check_iterations(most as usize)?;
-    }
+    let most = match args.precision {
+        Some(_) => args.max_iterations,
+        None => args.iterations,
+    };
+    let (plan, to_stdout) = plan_run_outputs(out, &Inputs::scenario(&args.scenario), most)?;
 
     let progress = terminal::ProgressDisplay::on_stderr();
     let started = Instant::now();
@@ -948,20 +988,169 @@ fn run(args: &RunArgs) -> Result<()> {
         });
     }
     let elapsed = started.elapsed().as_secs_f64();
+    write_run_outputs(out, &session, &run, plan, to_stdout, pair)?;
+    let person_years =
+        run.settings.iterations as f64 * scenario.person_years() * scenario.arms.len() as f64;
+    terminal::eprintln(&format!(
+        "simulated {person_years:.2e} individual-years in {elapsed:.2} s ({:.1} M/s, {} threads)",
+        person_years / elapsed / 1e6,
+        session.threads()
+    ));
+    Ok(())
+}
 
-    let json = args.json.as_ref().map(|_| report::json(&run.results));
-    let csv = match &args.samples {
-        Some(_) => Some(csv_file::with_dialect(args.csv_dialect, || {
-            run.samples_csv(scenario, args.samples_layout)
+/// `run --shard K/N --part FILE`: one block of the iterations, written as a part.
+fn run_shard(args: &RunArgs, shard: &str, part: &Path) -> Result<()> {
+    let shard = Shard::parse(shard).map_err(|e| Error::Usage(format!("--shard {e}")))?;
+    if let Some(flag) = args.out.any() {
+        return Err(Error::Usage(format!(
+            "{flag}: a shard writes only its part (--part); give {flag} to `socinv merge`, \
+             which writes the run's outputs"
+        )));
+    }
+    if args.precision.is_some() {
+        return Err(Error::Usage(
+            "--precision cannot be split into shards (each batch decides the next); give \
+             --iterations"
+                .to_string(),
+        ));
+    }
+    if is_dash(part) {
+        return Err(Error::Usage(
+            "--part -: a part is binary; give it a file name".to_string(),
+        ));
+    }
+    let session = Session::load(&args.scenario, threads(args.threads))?;
+    let scenario = session.scenario();
+    let settings = SimSettings {
+        iterations: args.iterations as usize,
+        seed: args.seed,
+        fixed: parse_fixed(scenario, &args.set)?,
+    };
+    if shard.iterations(settings.iterations).is_empty() {
+        return Err(Error::Usage(format!(
+            "--shard {shard}: {} iterations give shard {shard} none; use at most {} shards",
+            settings.iterations, settings.iterations
+        )));
+    }
+    let plan = OutputPlan::check(&[("--part", Some(part))], &Inputs::scenario(&args.scenario))?;
+    let scenario_file = std::path::absolute(&args.scenario)
+        .map_err(|e| Error::io(&args.scenario, e))?
+        .to_string_lossy()
+        .into_owned();
+    let progress = terminal::ProgressDisplay::on_stderr();
+    let part_value = session.run_shard(&settings, shard, scenario_file, &progress)?;
+    progress.finish();
+    let range = shard.iterations(settings.iterations);
+    plan.commit(&[("--part", &part_value.encode())])?;
+    terminal::eprintln(&format!(
+        "Wrote {}: shard {shard}, iterations {}–{} of {}",
+        part.display(),
+        range.start + 1,
+        range.end,
+        settings.iterations
+    ));
+    Ok(())
+}
+
+/// `socinv merge PARTS…`: the run the parts make up, written as `run` writes it.
+fn merge(args: &MergeArgs) -> Result<()> {
+    let mut parts = Vec::with_capacity(args.parts.len());
+    let names: Vec<String> = args.parts.iter().map(|p| p.display().to_string()).collect();
+    for (path, name) in args.parts.iter().zip(&names) {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        parts.push(Part::decode(&bytes).map_err(|e| Error::Usage(format!("{name}: {e}")))?);
+    }
+    let (header, iterations) = shard::merge(parts, &names).map_err(Error::Usage)?;
+    let scenario_path = args
+        .scenario
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(&header.scenario_file));
+    if !scenario_path.exists() {
+        return Err(Error::Usage(format!(
+            "the shards ran the scenario {}, which is not there now: give its place with \
+             --scenario FILE.rhai",
+            scenario_path.display()
+        )));
+    }
+    let mut session = Session::load(&scenario_path, threads(args.threads))?;
+    let out = &args.out;
+    choose_perspective(&mut session, out)?;
+    let pair = compare_pair(session.scenario(), out.compare.as_deref())?;
+    let mut inputs = Inputs::scenario(&scenario_path);
+    for path in &args.parts {
+        inputs.add(path);
+    }
+    let (plan, to_stdout) = plan_run_outputs(out, &inputs, header.iterations as u64)?;
+    let run = session.merged(&header, iterations)?;
+    write_run_outputs(out, &session, &run, plan, to_stdout, pair)
+}
+
+/// Makes `--perspective` the session's decision perspective.
+fn choose_perspective(session: &mut Session, out: &RunOutputArgs) -> Result<()> {
+    if let Some(name) = &out.perspective {
+        session
+            .decide_for(name)
+            .map_err(|e| Error::Usage(format!("--perspective {name}: {e}")))?;
+    }
+    Ok(())
+}
+
+/// Checks a run's outputs before it starts (`most`: the most iterations it may have).
+fn plan_run_outputs(
+    out: &RunOutputArgs,
+    inputs: &Inputs,
+    most: u64,
+) -> Result<(OutputPlan, StdoutOutput)> {
+    let outputs = out.files();
+    let to_stdout = StdoutOutput::among(&outputs, &["--json"])?;
+    let plan = OutputPlan::check(&files_only(&outputs), inputs)?;
+    if out.samples.is_none()
+        && (out.samples_layout != SamplesLayout::Wide || out.csv_dialect != CsvDialect::Standard)
+    {
+        return Err(Error::Usage(
+            "--samples-layout and --csv-dialect set the layout of --samples; add --samples \
+             FILE.csv"
+                .to_string(),
+        ));
+    }
+    if out.lang != Lang::Sv && out.report.is_none() && out.xlsx.is_none() {
+        return Err(Error::Usage(
+            "--lang sets the language of --report and --xlsx; add --report FILE.html or --xlsx \
+             FILE.xlsx"
+                .to_string(),
+        ));
+    }
+    if out.xlsx.is_some() {
+        report::xlsx::check_iterations(most as usize)?;
+    }
+    Ok((plan, to_stdout))
+}
+
+/// Renders a run's outputs, writes them all or none, then prints the summary (unless the JSON
+/// goes to stdout) and the files written.
+fn write_run_outputs(
+    out: &RunOutputArgs,
+    session: &Session,
+    run: &crate::session::Run,
+    plan: OutputPlan,
+    to_stdout: StdoutOutput,
+    pair: Option<(&str, &str)>,
+) -> Result<()> {
+    let scenario = session.scenario();
+    let json = out.json.as_ref().map(|_| report::json(&run.results));
+    let csv = match &out.samples {
+        Some(_) => Some(csv_file::with_dialect(out.csv_dialect, || {
+            run.samples_csv(scenario, out.samples_layout)
         })?),
         None => None,
     };
-    let page = match &args.report {
-        Some(_) => Some(run.report_html(scenario, args.lang, Some(html::today_utc()))?),
+    let page = match &out.report {
+        Some(_) => Some(run.report_html(scenario, out.lang, Some(html::today_utc()))?),
         None => None,
     };
-    let workbook = match &args.xlsx {
-        Some(_) => Some(run.workbook(scenario, args.lang)?),
+    let workbook = match &out.xlsx {
+        Some(_) => Some(run.workbook(scenario, out.lang)?),
         None => None,
     };
     // Everything is rendered before the first file is written; then all are written or none.
@@ -981,16 +1170,9 @@ fn run(args: &RunArgs) -> Result<()> {
         Some(flag) => terminal::write_stdout(flag_content(&contents, flag))?,
         None => terminal::print(&report::summary_text_comparing(&run.results, pair))?,
     }
-    for path in files_written(&outputs) {
+    for path in files_written(&out.files()) {
         terminal::eprintln(&format!("Wrote {}", path.display()));
     }
-    let person_years =
-        run.settings.iterations as f64 * scenario.person_years() * scenario.arms.len() as f64;
-    terminal::eprintln(&format!(
-        "simulated {person_years:.2e} individual-years in {elapsed:.2} s ({:.1} M/s, {} threads)",
-        person_years / elapsed / 1e6,
-        session.threads()
-    ));
     Ok(())
 }
 

@@ -22,6 +22,7 @@ use crate::sensitivity::tornado::{self, Others, TornadoReport};
 use crate::sensitivity::{Analysis, Metric, Progress, sobol, sweep, threshold, voi};
 use crate::sim::check::CheckReport;
 use crate::sim::likelihood::{self, SyntheticCohort};
+use crate::sim::shard::{Part, PartHeader, Shard};
 use crate::sim::{self, IterationResult, SimSettings};
 use std::path::Path;
 
@@ -120,6 +121,41 @@ impl Session {
             .pool
             .install(|| sim::simulate(&self.scenario, &settings, &|| progress.advance(1)))?;
         Ok(self.finish(settings, iterations, None))
+    }
+
+    /// Runs shard `shard` of the run with `settings` and returns its part; `scenario_file` is
+    /// where the merge will read the scenario again.
+    pub fn run_shard(
+        &self,
+        settings: &SimSettings,
+        shard: Shard,
+        scenario_file: String,
+        progress: &dyn Progress,
+    ) -> Result<Part> {
+        let range = shard.iterations(settings.iterations);
+        progress.stage("run shard", Some(range.len() as u64), "iterations");
+        let iterations = self.pool.install(|| {
+            sim::simulate_shard(&self.scenario, settings, shard, &|| progress.advance(1))
+        })?;
+        Ok(Part::new(
+            &self.scenario,
+            scenario_file,
+            settings,
+            shard,
+            iterations,
+        ))
+    }
+
+    /// The run that the merged parts of `header`'s run make up, summarised as
+    /// [`Session::run`] summarises it: the same results, byte for byte.
+    pub fn merged(&self, header: &PartHeader, iterations: Vec<IterationResult>) -> Result<Run> {
+        if header.source_hash != self.scenario.source_hash {
+            return Err(Error::Usage(format!(
+                "the scenario {} has changed since the shards ran (its files' hash was {},                  is {}): run the shards again, or give --scenario with the version they ran",
+                self.scenario.file, header.source_hash, self.scenario.source_hash
+            )));
+        }
+        Ok(self.finish(header.settings(), iterations, None))
     }
 
     /// Runs batches until the MCSE of every mean net is at most `target`, or `max_iterations`

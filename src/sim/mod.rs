@@ -14,6 +14,7 @@ pub mod correlation;
 pub mod likelihood;
 pub mod reforecast;
 pub mod rng;
+pub mod shard;
 mod tables;
 
 use crate::error::{Error, Result};
@@ -128,6 +129,27 @@ pub fn simulate(
         scenario,
         settings.seed,
         0..settings.iterations,
+        &|it| Draw {
+            params: sampler.sample(it),
+            cohort_stream: it as u64,
+        },
+        on_iteration,
+    )
+}
+
+/// Runs shard `shard` of the simulation: the iterations [`shard::Shard::iterations`] of
+/// `settings.iterations`, exactly as the whole run draws them.
+pub fn simulate_shard(
+    scenario: &Scenario,
+    settings: &SimSettings,
+    shard: shard::Shard,
+    on_iteration: &(dyn Fn() + Sync),
+) -> Result<Vec<IterationResult>> {
+    let sampler = ParameterSampler::new(scenario, settings);
+    simulate_draws(
+        scenario,
+        settings.seed,
+        shard.iterations(settings.iterations),
         &|it| Draw {
             params: sampler.sample(it),
             cohort_stream: it as u64,
