@@ -1034,12 +1034,12 @@ fn run_shard(args: &RunArgs, shard: &str, part: &Path) -> Result<()> {
         )));
     }
     let plan = OutputPlan::check(&[("--part", Some(part))], &Inputs::scenario(&args.scenario))?;
-    let scenario_file = std::path::absolute(&args.scenario)
+    let scenario_path = std::path::absolute(&args.scenario)
         .map_err(|e| Error::io(&args.scenario, e))?
         .to_string_lossy()
         .into_owned();
     let progress = terminal::ProgressDisplay::on_stderr();
-    let part_value = session.run_shard(&settings, shard, scenario_file, &progress)?;
+    let part_value = session.run_shard(&settings, shard, scenario_path, &progress)?;
     progress.finish();
     let range = shard.iterations(settings.iterations);
     plan.commit(&[("--part", &part_value.encode())])?;
@@ -1065,7 +1065,7 @@ fn merge(args: &MergeArgs) -> Result<()> {
     let scenario_path = args
         .scenario
         .clone()
-        .unwrap_or_else(|| PathBuf::from(&header.scenario_file));
+        .unwrap_or_else(|| PathBuf::from(&header.scenario_path));
     if !scenario_path.exists() {
         return Err(Error::Usage(format!(
             "the shards ran the scenario {}, which is not there now: give its place with \
@@ -1073,7 +1073,8 @@ fn merge(args: &MergeArgs) -> Result<()> {
             scenario_path.display()
         )));
     }
-    let mut session = Session::load(&scenario_path, threads(args.threads))?;
+    let mut session =
+        Session::load_named(&scenario_path, &header.scenario_file, threads(args.threads))?;
     let out = &args.out;
     choose_perspective(&mut session, out)?;
     let pair = compare_pair(session.scenario(), out.compare.as_deref())?;

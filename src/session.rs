@@ -71,6 +71,12 @@ impl Session {
         Session::new(load_scenario(path)?, threads)
     }
 
+    /// Loads the scenario script at `path` under the name `display` (see
+    /// [`crate::script::load_scenario_named`]).
+    pub fn load_named(path: &Path, display: &str, threads: Option<usize>) -> Result<Session> {
+        Session::new(crate::script::load_scenario_named(path, display)?, threads)
+    }
+
     /// A session on a scenario built elsewhere.
     pub fn new(scenario: Scenario, threads: Option<usize>) -> Result<Session> {
         let mut pool = rayon::ThreadPoolBuilder::new();
@@ -123,13 +129,13 @@ impl Session {
         Ok(self.finish(settings, iterations, None))
     }
 
-    /// Runs shard `shard` of the run with `settings` and returns its part; `scenario_file` is
+    /// Runs shard `shard` of the run with `settings` and returns its part; `scenario_path` is
     /// where the merge will read the scenario again.
     pub fn run_shard(
         &self,
         settings: &SimSettings,
         shard: Shard,
-        scenario_file: String,
+        scenario_path: String,
         progress: &dyn Progress,
     ) -> Result<Part> {
         let range = shard.iterations(settings.iterations);
@@ -139,7 +145,7 @@ impl Session {
         })?;
         Ok(Part::new(
             &self.scenario,
-            scenario_file,
+            scenario_path,
             settings,
             shard,
             iterations,
@@ -151,7 +157,8 @@ impl Session {
     pub fn merged(&self, header: &PartHeader, iterations: Vec<IterationResult>) -> Result<Run> {
         if header.source_hash != self.scenario.source_hash {
             return Err(Error::Usage(format!(
-                "the scenario {} has changed since the shards ran (its files' hash was {},                  is {}): run the shards again, or give --scenario with the version they ran",
+                "the scenario {} has changed since the shards ran (its files' hash was {}, \
+                 is {}): run the shards again, or give --scenario with the version they ran",
                 self.scenario.file, header.source_hash, self.scenario.source_hash
             )));
         }

@@ -40,7 +40,13 @@ pub fn same_name(a: &str, b: &str) -> bool {
 
 /// Reads and runs a scenario script, returning the validated model.
 pub fn load_scenario(path: &Path) -> Result<Scenario> {
-    let display = path.display().to_string();
+    load_scenario_named(path, &path.display().to_string())
+}
+
+/// Loads the scenario script at `path`, named `display` in messages and results (a merge reads
+/// the scenario where it is now under the name the shards gave it).
+pub fn load_scenario_named(path: &Path, display: &str) -> Result<Scenario> {
+    let display = display.to_string();
     let source = match read_script(path) {
         Ok(text) => text,
         Err(ReadError::Io(e)) => return Err(Error::io(path, e)),

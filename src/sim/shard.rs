@@ -117,8 +117,10 @@ impl RecordLayout {
 pub struct PartHeader {
     pub schema: String,
     pub socinv_version: String,
-    /// The scenario script, as an absolute path when the shard ran.
+    /// The scenario script as the shard was given it, which names it in the results.
     pub scenario_file: String,
+    /// Where the scenario script was: its absolute path when the shard ran.
+    pub scenario_path: String,
     /// The scenario's [`Scenario::source_hash`]: the merge refuses a scenario that changed.
     pub source_hash: String,
     pub seed: u64,
@@ -165,11 +167,11 @@ pub struct Part {
 }
 
 impl Part {
-    /// The part of shard `shard` of the run of `scenario` (read from `scenario_file`) with
+    /// The part of shard `shard` of the run of `scenario` (read from `scenario_path`) with
     /// `settings`, holding `iterations` (those of [`Shard::iterations`]).
     pub fn new(
         scenario: &Scenario,
-        scenario_file: String,
+        scenario_path: String,
         settings: &SimSettings,
         shard: Shard,
         iterations: Vec<IterationResult>,
@@ -178,7 +180,8 @@ impl Part {
             header: PartHeader {
                 schema: PART_SCHEMA.to_string(),
                 socinv_version: env!("CARGO_PKG_VERSION").to_string(),
-                scenario_file,
+                scenario_file: scenario.file.clone(),
+                scenario_path,
                 source_hash: scenario.source_hash.clone(),
                 seed: settings.seed,
                 iterations: settings.iterations,

@@ -35,6 +35,7 @@ mod scenarios;
 mod schema;
 mod sensitivity;
 mod session;
+mod shard;
 mod sobol;
 mod texts;
 mod values_shown;
