@@ -36,6 +36,7 @@ mod schema;
 mod sensitivity;
 mod session;
 mod shard;
+mod slurm;
 mod sobol;
 mod texts;
 mod values_shown;
