@@ -201,7 +201,7 @@ fn break_even(analysis: &Analysis) -> Result<Vec<BreakEven>> {
         let n = its.len() as f64;
         let participants_i: Vec<f64> = its
             .iter()
-            .map(|it| f64::from(it.arms[arm].participants))
+            .map(|it| it.arms[arm].participants)
             .collect();
         let participants = participants_i.iter().sum::<f64>() / n;
         let savings = s.savings.iter().sum::<f64>() / n;

@@ -31,11 +31,13 @@ use crate::expr::EvalContext;
 use crate::scenario::{Accrual, Composition, StartAge};
 
 /// Counts of one arm: `occupancy[(class * H + t) * S + s]`, where `class = group * 2 + treated`.
+/// Whole numbers of people on the individual and count paths (exact in an `f64`), expected
+/// numbers on the expected-value path.
 #[derive(Default)]
 pub struct ArmCounts {
-    pub occupancy: Vec<u32>,
-    pub entries: Vec<u32>,
-    pub participants: u32,
+    pub occupancy: Vec<f64>,
+    pub entries: Vec<f64>,
+    pub participants: f64,
     /// Amounts of the rules evaluated per person-year, undiscounted, summed over the people:
     /// `person_amounts[t * W + k]` with `W = Plan::amount_width()`: (actor, transfer) cost
     /// cells first, `actor * 2 + transfer`, then one per outcome.
@@ -45,10 +47,10 @@ pub struct ArmCounts {
 impl ArmCounts {
     pub(super) fn reset(&mut self, cells: usize, amounts: usize) {
         self.occupancy.clear();
-        self.occupancy.resize(cells, 0);
+        self.occupancy.resize(cells, 0.0);
         self.entries.clear();
-        self.entries.resize(cells, 0);
-        self.participants = 0;
+        self.entries.resize(cells, 0.0);
+        self.participants = 0.0;
         self.person_amounts.clear();
         self.person_amounts.resize(amounts, 0.0);
     }
@@ -331,7 +333,7 @@ fn simulate_people<const PERSON: bool>(
         for (i, c) in interventions.iter_mut().enumerate() {
             let arm = i + 1;
             if u_uptake < tables.uptake[arm * g_n + group] {
-                c.participants += 1;
+                c.participants += 1.0;
                 // The participants' baseline paths, subtracted from the baseline's counts below.
                 add_path(plan, group * 2, buf, c);
                 walk_coupled::<PERSON>(plan, tables, params, arm, who, buf, c)?;
@@ -488,7 +490,7 @@ fn walk_baseline<const PERSON: bool>(
     let entries = &mut counts.entries[base..base + h * s_n];
     let first_block = plan.block(0, group, 0);
     let (mut s, mut time) = (start, 1usize);
-    occupancy[s] += 1;
+    occupancy[s] += 1.0;
     buf.path_state[0] = s;
     buf.path_time[0] = 1;
     let e_n = plan.scenario.episodes.len();
@@ -547,8 +549,8 @@ fn walk_baseline<const PERSON: bool>(
 /// the state changes) and updates their state and years in it.
 #[inline(always)]
 pub(super) fn count_move(
-    occupancy: &mut [u32],
-    entries: &mut [u32],
+    occupancy: &mut [f64],
+    entries: &mut [f64],
     year_cell: usize,
     next: usize,
     state: &mut usize,
@@ -556,13 +558,13 @@ pub(super) fn count_move(
 ) {
     let cell = year_cell + next;
     if next != *state {
-        entries[cell] += 1;
+        entries[cell] += 1.0;
         *state = next;
         *time = 1;
     } else {
         *time += 1;
     }
-    occupancy[cell] += 1;
+    occupancy[cell] += 1.0;
 }
 
 /// Adds the recorded ordinary-practice path to `class` of `counts`.
@@ -571,9 +573,9 @@ fn add_path(plan: &Plan, class: usize, buf: &Buffers, counts: &mut ArmCounts) {
     let (h, s_n) = (plan.years, plan.states);
     let base = class * h * s_n;
     for (t, &s) in buf.path_state.iter().enumerate() {
-        counts.occupancy[base + t * s_n + s] += 1;
+        counts.occupancy[base + t * s_n + s] += 1.0;
         if t > 0 && buf.path_time[t] == 1 {
-            counts.entries[base + t * s_n + s] += 1;
+            counts.entries[base + t * s_n + s] += 1.0;
         }
     }
 }
@@ -611,7 +613,7 @@ fn walk_coupled<const PERSON: bool>(
         ..
     } = buf;
     let (mut s, mut time) = (path_state[0], 1usize);
-    occupancy[s] += 1;
+    occupancy[s] += 1.0;
     let width = plan.amount_width();
     if PERSON {
         update_episodes(plan, episode, None, s);

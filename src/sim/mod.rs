@@ -60,8 +60,8 @@ pub struct ArmResult {
     /// Outcome totals over the cohort and horizon (discounted at the outcome discount rate,
     /// undiscounted by default).
     pub outcomes: Vec<f64>,
-    /// Number of people taking part (0 for the baseline).
-    pub participants: u32,
+    /// Number of people taking part (0 for the baseline); expected on the expected-value path.
+    pub participants: f64,
 }
 
 impl ArmResult {
@@ -373,7 +373,7 @@ fn programme_totals(plan: &Plan, arms: usize) -> Vec<ArmResult> {
             transfer_by_actor_year: vec![0.0; plan.actors * h],
             program_by_actor_year: vec![0.0; plan.actors * h],
             outcomes: vec![0.0; plan.outcomes],
-            participants: 0,
+            participants: 0.0,
         })
         .collect()
 }
@@ -454,11 +454,9 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
                     counts.occupancy[at(treated)],
                 );
                 let (e_u, e_t) = (counts.entries[at(untreated)], counts.entries[at(treated)]);
-                if o_u + o_t == 0 && e_u + e_t == 0 {
+                if o_u + o_t == 0.0 && e_u + e_t == 0.0 {
                     continue;
                 }
-                let (o_u, o_t) = (f64::from(o_u), f64::from(o_t));
-                let (e_u, e_t) = (f64::from(e_u), f64::from(e_t));
                 let (cell_u, cell_t) =
                     ((block_u * s_n + s) * n_a * 2, (block_t * s_n + s) * n_a * 2);
                 for actor in 0..n_a {
@@ -536,11 +534,11 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
                     continue;
                 }
                 let at = ((group * 2 + 1) * h + t) * s_n;
-                let present: u32 = (0..s_n)
+                let present: f64 = (0..s_n)
                     .filter(|&s| program.given_in[s])
                     .map(|s| counts.occupancy[at + s])
                     .sum();
-                spend += price * f64::from(present);
+                spend += price * present;
             }
             let spend = spend * plan.discount[t];
             cost_by_year[t] += spend;

@@ -332,10 +332,10 @@ impl Walker {
         let mut b = Path::new(plan, who.start);
         let mut i = b.clone();
         if who.takes_part {
-            treated.participants += 1;
+            treated.participants += 1.0;
         }
-        baseline.occupancy[class_b + b.state] += 1;
-        treated.occupancy[class_t + i.state] += 1;
+        baseline.occupancy[class_b + b.state] += 1.0;
+        treated.occupancy[class_t + i.state] += 1.0;
         self.cohort_occupancy[i.state] += 1;
         for (t, &u) in self.draws.iter().enumerate() {
             let seen = who.observed.get(t + 1).copied();
@@ -406,8 +406,8 @@ impl Path {
         &mut self,
         plan: &Plan,
         next: usize,
-        occupancy: &mut [u32],
-        entries: &mut [u32],
+        occupancy: &mut [f64],
+        entries: &mut [f64],
         cell: usize,
     ) {
         let (from, mut time) = (self.state, self.clock.time);

@@ -74,8 +74,7 @@ impl From<Shard> for String {
 }
 
 /// The numbers of one iteration's record, in this order: the parameter values, then per arm
-/// the vectors of [`ArmResult`] in declaration order (`participants` as an `f64`, exact for
-/// every `u32`).
+/// the vectors of [`ArmResult`] in declaration order, `participants` last.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordLayout {
     pub parameters: usize,
@@ -215,7 +214,7 @@ impl Part {
                 put(&arm.transfer_by_actor_year);
                 put(&arm.program_by_actor_year);
                 put(&arm.outcomes);
-                put(&[f64::from(arm.participants)]);
+                put(&[arm.participants]);
             }
         }
         let header = PartHeader {
@@ -300,7 +299,7 @@ impl Part {
                         transfer_by_actor_year: take(a * y),
                         program_by_actor_year: take(a * y),
                         outcomes: take(layout.outcomes),
-                        participants: take(1)[0] as u32,
+                        participants: take(1)[0],
                     })
                     .collect(),
             })
