@@ -1195,7 +1195,7 @@ fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -
         .collect();
     let participants: Vec<f64> = iterations
         .iter()
-        .map(|it| f64::from(it.arms[arm].participants))
+        .map(|it| it.arms[arm].participants)
         .collect();
     let drivers_by_perspective = scenario
         .perspectives
