@@ -199,10 +199,7 @@ fn break_even(analysis: &Analysis) -> Result<Vec<BreakEven>> {
     for (arm, a) in sc.interventions() {
         let s = ComparisonSamples::new(sc, &its, arm);
         let n = its.len() as f64;
-        let participants_i: Vec<f64> = its
-            .iter()
-            .map(|it| it.arms[arm].participants)
-            .collect();
+        let participants_i: Vec<f64> = its.iter().map(|it| it.arms[arm].participants).collect();
         let participants = participants_i.iter().sum::<f64>() / n;
         let savings = s.savings.iter().sum::<f64>() / n;
         let investment = s.investment.iter().sum::<f64>() / n;

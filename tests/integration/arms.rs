@@ -76,7 +76,7 @@ transition("a", "b", 0.1);
     // drawn composition: the subgroup holds 200 people on average
     let sc = scenario(&source(""));
     let (its, _) = run(&sc, 400, 3);
-    let participants = its.iter().map(|it| f64::from(it.arms[1].participants));
+    let participants = its.iter().map(|it| it.arms[1].participants);
     assert_within_4_mcse("participants", mean_mcse(participants), 200.0);
     let investment = its.iter().map(|it| it.arms[1].program());
     assert_within_4_mcse("investment", mean_mcse(investment), 200.0 * 110_000.0);
@@ -84,7 +84,7 @@ transition("a", "b", 0.1);
     let sc = scenario(&source(", composition: \"exact\""));
     let (its, _) = run(&sc, 50, 3);
     for it in &its {
-        assert_eq!(it.arms[1].participants, 200);
+        assert_eq!(it.arms[1].participants, 200.0);
         assert_eq!(it.arms[1].program(), 22_000_000.0);
     }
 }
@@ -222,7 +222,7 @@ start_counts(#{ hemma: 3, HVB: 5 }, "hög risk");
 start_counts(#{ hemma: 17 });"#,
     ));
     let (its, r) = run(&sc, 100, 2);
-    assert!(its.iter().all(|it| it.arms[1].participants == 8));
+    assert!(its.iter().all(|it| it.arms[1].participants == 8.0));
     assert_eq!(r.comparisons[0].investment.sd, 0.0);
     // year 0: 5 of 25 in HVB in every iteration, so its cost is 500,000 exactly
     let year0: Vec<f64> = its.iter().map(|it| it.arms[0].cost_by_year[0]).collect();
@@ -233,10 +233,7 @@ start_counts(#{ hemma: 17 });"#,
         "subgroup(\"hög risk\", 0.32);\nstart(#{ hemma: 1.0 });",
     ));
     let (its, _) = run(&drawn, 400, 2);
-    let participants: Vec<f64> = its
-        .iter()
-        .map(|it| f64::from(it.arms[1].participants))
-        .collect();
+    let participants: Vec<f64> = its.iter().map(|it| it.arms[1].participants).collect();
     assert_within_4_mcse("drawn", mean_mcse(participants.iter().copied()), 8.0);
     assert!(participants.iter().any(|&p| p != 8.0));
 
@@ -248,10 +245,7 @@ start_counts(#{ hemma: 17 });"#,
         ),
     );
     let (its, _) = run(&tie, 400, 2);
-    let participants: Vec<f64> = its
-        .iter()
-        .map(|it| f64::from(it.arms[1].participants))
-        .collect();
+    let participants: Vec<f64> = its.iter().map(|it| it.arms[1].participants).collect();
     assert!(participants.iter().all(|&p| p == 7.0 || p == 8.0));
     assert_within_4_mcse("tie", mean_mcse(participants.into_iter()), 7.5);
 }

@@ -329,7 +329,7 @@ intervention("B", #{ per_participant: 100, funded_by: #{ kommun: 1.0 } });"#,
         assert_eq!(a.cost_by_actor, base.cost_by_actor);
         assert_eq!(a.cost_by_year, base.cost_by_year);
         assert_eq!(a.outcomes, base.outcomes);
-        assert!(a.participants > 0);
+        assert!(a.participants > 0.0);
         b_differs |= b.cost_by_actor[0] - b.program() != base.cost_by_actor[0];
     }
     assert!(b_differs, "the effect acts in arm B");

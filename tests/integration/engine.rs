@@ -197,7 +197,7 @@ fn time_in_state_matches_the_expanded_state_space() {
     for it in &its {
         assert_eq!(it.arms[0].cost_by_year, it.arms[1].cost_by_year);
         assert_eq!(
-            it.arms[1].participants, 30,
+            it.arms[1].participants, 30.0,
             "everyone takes part by default"
         );
     }
@@ -235,7 +235,7 @@ fn a_null_intervention_gives_exactly_zero_in_every_iteration() {
     let s = ComparisonSamples::new(&sc, &its, 1);
     assert!(s.net.iter().all(|n| *n == 0.0), "net must be exactly 0");
     assert!(s.by_actor.iter().flatten().all(|n| *n == 0.0));
-    assert!(its.iter().all(|it| it.arms[1].participants > 0));
+    assert!(its.iter().all(|it| it.arms[1].participants > 0.0));
     let c = &results.comparisons[0];
     assert_eq!(c.net.max, 0.0);
     assert_eq!(c.net.min, 0.0);

@@ -124,7 +124,7 @@ fn intakes_match_the_exact_superposition_of_shifted_cohorts_per_calendar_year() 
         );
     }
     // Every intake's participants, summed.
-    let participants = mean_mcse(its.iter().map(|it| f64::from(it.arms[1].participants)));
+    let participants = mean_mcse(its.iter().map(|it| it.arms[1].participants));
     assert_within_4_mcse("participants", participants, UPTAKE * 100.0);
     assert_eq!(results.scenario.intakes.len(), 3);
     assert_eq!(results.scenario.cohort, 100);
@@ -190,7 +190,7 @@ fn a_single_intake_in_year_0_gives_the_results_of_the_same_cohort() {
                         .chain(&r.cost_by_year)
                         .chain(&r.outcomes)
                         .map(|x| x.to_bits())
-                        .chain(std::iter::once(u64::from(r.participants)))
+                        .chain(std::iter::once(r.participants as u64))
                         .collect::<Vec<_>>()
                 })
             })
@@ -255,10 +255,7 @@ fn uncertain_intake_counts_are_drawn_per_iteration_and_rounded() {
     let sc = scenario(&script);
     let (its, _) = run(&sc, 20_000, 3);
     // With uptake 1 every person takes part: participants = the people of all intakes.
-    let people: Vec<f64> = its
-        .iter()
-        .map(|it| f64::from(it.arms[1].participants))
-        .collect();
+    let people: Vec<f64> = its.iter().map(|it| it.arms[1].participants).collect();
     assert!(people.iter().any(|&p| p != people[0]), "the count varies");
     // E[round(N(50, 8))] = 50 by symmetry.
     assert_within_4_mcse("people", mean_mcse(people.iter().copied()), 100.0);
@@ -358,7 +355,7 @@ fn a_null_intervention_gives_exactly_zero_with_intakes() {
     let s = ComparisonSamples::new(&sc, &its, 1);
     assert!(s.net.iter().all(|n| *n == 0.0), "net must be exactly 0");
     assert!(s.by_actor.iter().flatten().all(|n| *n == 0.0));
-    assert!(its.iter().all(|it| it.arms[1].participants > 0));
+    assert!(its.iter().all(|it| it.arms[1].participants > 0.0));
 }
 
 #[test]
@@ -446,7 +443,7 @@ fn an_exact_composition_splits_each_intake() {
         .replace("uptake: 0.6", "uptake: 1");
     let sc = scenario(&script);
     let its = simulate(&sc, &settings(50, 1), &|| {}).unwrap();
-    assert!(its.iter().all(|it| it.arms[1].participants == 100));
+    assert!(its.iter().all(|it| it.arms[1].participants == 100.0));
 }
 
 #[test]

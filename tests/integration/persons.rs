@@ -360,7 +360,7 @@ outcome("år", "c", x * ep);
     let sc = scenario(null);
     let (its, _) = run(&sc, 500, 3);
     for it in &its {
-        assert!(it.arms[1].participants > 0);
+        assert!(it.arms[1].participants > 0.0);
         assert_eq!(it.arms[0].cost_by_actor, it.arms[1].cost_by_actor);
         assert_eq!(it.arms[0].cost_by_year, it.arms[1].cost_by_year);
         assert_eq!(it.arms[0].outcomes, it.arms[1].outcomes);
