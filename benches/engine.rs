@@ -20,6 +20,7 @@ const ITERATIONS: usize = 200;
 fn reference(c: &mut Criterion) {
     let scenario = load_scenario(Path::new("benches/reference.rhai")).expect("reference loads");
     let settings = SimSettings {
+        method: socinv::sim::Method::Individual,
         iterations: ITERATIONS,
         seed: 1,
         fixed: Vec::new(),
@@ -60,6 +61,7 @@ fn shipped(c: &mut Criterion) {
     files.sort();
     files.push(Path::new("examples/sick_sicker.rhai").to_path_buf());
     let settings = SimSettings {
+        method: socinv::sim::Method::Individual,
         iterations: SHIPPED_ITERATIONS,
         seed: 1,
         fixed: Vec::new(),

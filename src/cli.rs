@@ -16,7 +16,7 @@ use crate::sensitivity::{Metric, Progress, precision, threshold};
 use crate::session::{AnalysisSettings, Session};
 use crate::sim::likelihood::SyntheticCohort;
 use crate::sim::shard::{self, Part, Shard};
-use crate::sim::{self, SimSettings};
+use crate::sim::{self, Method, SimSettings};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -278,6 +278,11 @@ pub struct RunArgs {
     /// The most iterations --precision may use.
     #[arg(long, default_value_t = 1_000_000)]
     pub max_iterations: u64,
+    /// How each iteration evaluates the cohort: individual (every person walked, the cohort's
+    /// chance included) or expected (the cohort's expected numbers given the parameters: only
+    /// the parameters' uncertainty, at a cost that does not grow with the cohort).
+    #[arg(long, value_enum, default_value = "individual")]
+    pub method: Method,
     /// Run only shard K of N (a contiguous block of the iterations) and write it to --part;
     /// `socinv merge` puts the parts together into the single run's results (docs/cluster.md).
     #[arg(long, value_name = "K/N", requires = "part")]
@@ -934,6 +939,7 @@ fn run(args: &RunArgs) -> Result<()> {
     let scenario = session.scenario();
     let pair = compare_pair(scenario, out.compare.as_deref())?;
     let settings = SimSettings {
+        method: args.method,
         iterations: args.iterations as usize,
         seed: args.seed,
         fixed: parse_fixed(scenario, &args.set)?,
@@ -991,11 +997,20 @@ fn run(args: &RunArgs) -> Result<()> {
     write_run_outputs(out, &session, &run, plan, to_stdout, pair)?;
     let person_years =
         run.settings.iterations as f64 * scenario.person_years() * scenario.arms.len() as f64;
-    terminal::eprintln(&format!(
-        "simulated {person_years:.2e} individual-years in {elapsed:.2} s ({:.1} M/s, {} threads)",
-        person_years / elapsed / 1e6,
-        session.threads()
-    ));
+    terminal::eprintln(&match run.settings.method {
+        Method::Individual => format!(
+            "simulated {person_years:.2e} individual-years in {elapsed:.2} s ({:.1} M/s, {} threads)",
+            person_years / elapsed / 1e6,
+            session.threads()
+        ),
+        Method::Expected => format!(
+            "evaluated {} iterations by the expected method in {elapsed:.2} s ({:.1} µs per \
+             iteration, {} threads)",
+            run.settings.iterations,
+            elapsed / run.settings.iterations as f64 * 1e6,
+            session.threads()
+        ),
+    });
     Ok(())
 }
 
@@ -1023,6 +1038,7 @@ fn run_shard(args: &RunArgs, shard: &str, part: &Path) -> Result<()> {
     let session = Session::load(&args.scenario, threads(args.threads))?;
     let scenario = session.scenario();
     let settings = SimSettings {
+        method: args.method,
         iterations: args.iterations as usize,
         seed: args.seed,
         fixed: parse_fixed(scenario, &args.set)?,

@@ -229,6 +229,17 @@ pub struct ParameterInfo {
 pub struct SettingsInfo {
     pub iterations: usize,
     pub seed: u64,
+    /// How each iteration evaluated the cohort: "individual" (every person walked, the
+    /// cohort's chance included) or "expected" (the expectation given the parameters).
+    pub method: crate::sim::Method,
+}
+
+impl SettingsInfo {
+    /// Whether the iterations are expectations over the cohort's chance, so the ranges show
+    /// the parameters' uncertainty alone.
+    pub fn without_cohort_chance(&self) -> bool {
+        self.method == crate::sim::Method::Expected
+    }
 }
 
 /// Intervention against ordinary practice.
@@ -866,6 +877,7 @@ impl RunResults {
             settings: SettingsInfo {
                 iterations: settings.iterations,
                 seed: settings.seed,
+                method: settings.method,
             },
             comparisons,
             arms,

@@ -251,6 +251,7 @@ impl Session {
         seed: u64,
     ) -> Result<String> {
         let settings = SimSettings {
+            method: crate::sim::Method::Individual,
             iterations: 1,
             seed,
             fixed: fixed.to_vec(),

@@ -122,6 +122,7 @@ pub fn updated_forecast(
     };
     let iterations = posterior.params.len();
     let settings = SimSettings {
+        method: crate::sim::Method::Individual,
         iterations,
         seed,
         fixed: fixed.to_vec(),

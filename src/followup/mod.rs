@@ -96,6 +96,7 @@ pub fn update<'s>(
 ) -> Result<(FollowUpReport, Posterior, Likelihood<'s>)> {
     let likelihood = Likelihood::new(scenario, file.cohort.clone())?;
     let sim_settings = SimSettings {
+        method: crate::sim::Method::Individual,
         iterations: settings.particles,
         seed: settings.seed,
         fixed: settings.fixed.clone(),

@@ -434,6 +434,7 @@ impl Ctx<'_> {
             &percent_1(self.lang, sc.discount_rate),
             sc.price_year,
             &fmt::number(self.lang, self.r.settings.iterations as f64, 0),
+            self.r.settings.without_cohort_chance(),
         )
     }
 

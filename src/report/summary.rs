@@ -204,6 +204,13 @@ pub fn summary_text_comparing(r: &RunResults, pair: Option<(&str, &str)>) -> Str
             format!(" · fixed: {}", fixed.join(", "))
         }
     );
+    if r.settings.without_cohort_chance() {
+        let _ = writeln!(
+            out,
+            "  method: expected (each iteration is the cohort's expected outcome given the \
+             parameters:\n  the ranges show the parameters' uncertainty, not the cohort's chance)"
+        );
+    }
     let _ = writeln!(
         out,
         "  net = cost under ordinary practice − cost with the intervention (program included), \

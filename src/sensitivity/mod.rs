@@ -132,6 +132,7 @@ impl<'s> Analysis<'s> {
         let mut all = self.fixed.clone();
         all.extend_from_slice(fixed);
         let settings = SimSettings {
+            method: crate::sim::Method::Individual,
             iterations: self.iterations,
             seed: self.seed,
             fixed: all,

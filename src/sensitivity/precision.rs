@@ -107,6 +107,7 @@ pub fn run_to_precision(
         let batch = simulate_draws(
             scenario,
             settings.seed,
+            settings.method,
             start..end,
             &|it| Draw {
                 params: sampler.sample(it),

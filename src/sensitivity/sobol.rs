@@ -67,7 +67,7 @@ use crate::scenario::Scenario;
 pub use crate::schema::sobol::{COHORT_CHANCE, SobolIndex, SobolReport, SobolResult};
 use crate::sim::correlation::Copula;
 use crate::sim::rng::{self, Purpose};
-use crate::sim::{Draw, simulate_draws};
+use crate::sim::{Draw, Method, simulate_draws};
 use crate::stats::quantile_sorted;
 use rayon::prelude::*;
 
@@ -204,7 +204,14 @@ pub fn sobol(analysis: &Analysis, base: usize, bootstrap: usize) -> Result<Sobol
         .progress
         .stage("sobol", Some(evaluations as u64), "iterations");
     let on_iteration = || analysis.progress.advance(1);
-    let iterations = simulate_draws(sc, analysis.seed, 0..evaluations, &draw, &on_iteration)
+    let iterations = simulate_draws(
+        sc,
+        analysis.seed,
+        Method::Individual,
+        0..evaluations,
+        &draw,
+        &on_iteration,
+    )
         .map_err(|e| match e {
             Error::Model(message) => Error::Model(format!(
                 "{message}\n  (in `sobol`, iteration m·{n} + j is row j of sample matrix m: 0 = A, \

@@ -59,6 +59,7 @@ pub struct CheckDraw {
 /// each attribute alone at P1 and P99.
 pub fn check_draws(scenario: &Scenario, draws: usize, seed: u64) -> Vec<CheckDraw> {
     let settings = SimSettings {
+        method: super::Method::Individual,
         iterations: draws,
         seed,
         fixed: Vec::new(),
@@ -855,6 +856,7 @@ cost("a", "k", 1);
         assert_eq!(first.example.draw, draw);
         assert_eq!(first.example.kind, DrawKind::Sampled { iteration: draw });
         let settings = SimSettings {
+            method: crate::sim::Method::Individual,
             iterations: 200,
             seed: 5,
             fixed: Vec::new(),

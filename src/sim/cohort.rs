@@ -42,6 +42,11 @@ pub struct ArmCounts {
     /// `person_amounts[t * W + k]` with `W = Plan::amount_width()`: (actor, transfer) cost
     /// cells first, `actor * 2 + transfer`, then one per outcome.
     pub person_amounts: Vec<f64>,
+    /// On the expected-value path only (empty otherwise): the participants' numbers under
+    /// ordinary practice, in the untreated classes, while those classes hold the whole
+    /// cohort's; the arm's ordinary-practice numbers are then `occupancy − displaced`.
+    pub displaced_occupancy: Vec<f64>,
+    pub displaced_entries: Vec<f64>,
 }
 
 impl ArmCounts {
@@ -53,6 +58,8 @@ impl ArmCounts {
         self.participants = 0.0;
         self.person_amounts.clear();
         self.person_amounts.resize(amounts, 0.0);
+        self.displaced_occupancy.clear();
+        self.displaced_entries.clear();
     }
 }
 

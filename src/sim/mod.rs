@@ -11,6 +11,7 @@
 pub mod check;
 mod cohort;
 pub mod correlation;
+mod expected;
 pub mod likelihood;
 pub mod reforecast;
 pub mod rng;
@@ -32,6 +33,53 @@ pub struct SimSettings {
     pub seed: u64,
     /// Parameters fixed at a value (`--set NAME=VALUE`): (parameter index, value).
     pub fixed: Vec<(usize, f64)>,
+    pub method: Method,
+}
+
+/// How each iteration evaluates the cohort (`--method`).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// Every person walked year by year: the cohort's chance included.
+    #[default]
+    Individual,
+    /// The cohort's expected numbers carried through the tables (the Markov trace): each
+    /// iteration is the expectation given its parameter values, without the cohort's chance.
+    Expected,
+}
+
+impl Method {
+    /// The name the CLI and the JSON use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Individual => "individual",
+            Method::Expected => "expected",
+        }
+    }
+
+    /// Why `scenario` cannot be evaluated by this method, if it cannot.
+    pub fn unsupported(self, scenario: &Scenario) -> Option<String> {
+        match self {
+            Method::Individual => None,
+            Method::Expected if !expected::supports(&Plan::new(scenario)) => Some(format!(
+                "the {} method follows the cohort's numbers, not people: it cannot follow the \
+                 values of a person that this scenario reads (attributes, episodes, ages drawn \
+                 per person, or a cost or outcome that reads a duration); use --method individual",
+                self.name()
+            )),
+            Method::Expected => None,
+        }
+    }
 }
 
 /// What one iteration produced for one arm. Amounts are discounted to year 0.
@@ -107,6 +155,41 @@ struct Workspace<'p, 's> {
     tables: Tables,
     counts: Vec<ArmCounts>,
     buffers: cohort::Buffers,
+    method: Method,
+    trace: expected::Trace,
+}
+
+impl Workspace<'_, '_> {
+    /// Fills `self.counts` for a closed cohort of `people` over its first `years` years, by
+    /// this run's method.
+    fn cohort(
+        &mut self,
+        params: &[f64],
+        (people, years): (u32, usize),
+        rng: &mut rng::Stream,
+    ) -> std::result::Result<(), Violation> {
+        match self.method {
+            Method::Individual => cohort::simulate(
+                self.plan,
+                &self.tables,
+                params,
+                (people, years),
+                rng,
+                &mut self.buffers,
+                &mut self.counts,
+            ),
+            Method::Expected => {
+                expected::simulate(
+                    self.plan,
+                    &self.tables,
+                    (people, years),
+                    &mut self.trace,
+                    &mut self.counts,
+                );
+                Ok(())
+            }
+        }
+    }
 }
 
 /// The inputs of one evaluation of the model: the parameter values and the key of the
@@ -128,6 +211,7 @@ pub fn simulate(
     simulate_draws(
         scenario,
         settings.seed,
+        settings.method,
         0..settings.iterations,
         &|it| Draw {
             params: sampler.sample(it),
@@ -149,6 +233,7 @@ pub fn simulate_shard(
     simulate_draws(
         scenario,
         settings.seed,
+        settings.method,
         shard.iterations(settings.iterations),
         &|it| Draw {
             params: sampler.sample(it),
@@ -160,13 +245,18 @@ pub fn simulate_shard(
 
 /// Evaluates the model once for each index in `indices`, with the inputs `draw(index)`, in
 /// parallel; results come back in index order. An error names the first failing index.
+/// `method` must support the scenario ([`Method::unsupported`]).
 pub fn simulate_draws(
     scenario: &Scenario,
     seed: u64,
+    method: Method,
     indices: std::ops::Range<usize>,
     draw: &(dyn Fn(usize) -> Draw + Sync),
     on_iteration: &(dyn Fn() + Sync),
 ) -> Result<Vec<IterationResult>> {
+    if let Some(why) = method.unsupported(scenario) {
+        return Err(Error::Usage(why));
+    }
     let plan = Plan::new(scenario);
     let first_failure = AtomicUsize::new(usize::MAX);
     let outcomes: Vec<Option<Result<IterationResult>>> = indices
@@ -177,6 +267,8 @@ pub fn simulate_draws(
                 tables: Tables::default(),
                 counts: (0..plan.arms).map(|_| ArmCounts::default()).collect(),
                 buffers: cohort::Buffers::default(),
+                method,
+                trace: expected::Trace::default(),
             },
             |ws, it| {
                 // Iterations after a failed one are skipped; earlier ones still run, so the
@@ -299,17 +391,8 @@ fn run_iteration(ws: &mut Workspace, seed: u64, it: usize, draw: Draw) -> Result
         .map_err(|v| model_error(plan, &params, it, seed, v))?;
     let mut rng = rng::stream(seed, draw.cohort_stream, rng::Purpose::Cohort);
     let arms: Vec<ArmResult> = if plan.scenario.intakes.is_empty() {
-        let cohort = (plan.scenario.cohort, plan.years);
-        cohort::simulate(
-            plan,
-            &ws.tables,
-            &params,
-            cohort,
-            &mut rng,
-            &mut ws.buffers,
-            &mut ws.counts,
-        )
-        .map_err(|v| model_error(plan, &params, it, seed, v))?;
+        ws.cohort(&params, (plan.scenario.cohort, plan.years), &mut rng)
+            .map_err(|v| model_error(plan, &params, it, seed, v))?;
         (0..plan.arms)
             .map(|a| apply_costs(plan, &ws.tables, a, &ws.counts[a]))
             .collect()
@@ -343,15 +426,7 @@ fn simulate_intakes(
         }
         startup_of_intake(plan, &mut ws.tables, i, k);
         let people = ws.tables.intake_counts[i];
-        cohort::simulate(
-            plan,
-            &ws.tables,
-            params,
-            (people, h - k),
-            rng,
-            &mut ws.buffers,
-            &mut ws.counts,
-        )?;
+        ws.cohort(params, (people, h - k), rng)?;
         for (a, total) in totals.iter_mut().enumerate() {
             let r = apply_costs(plan, &ws.tables, a, &ws.counts[a]);
             add_intake(plan, total, &r, k);
@@ -434,14 +509,21 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
     let mut cost_by_actor_year = vec![0.0; n_a * h];
     let mut transfer_by_actor_year = vec![0.0; n_a * h];
     let mut outcomes = vec![0.0; n_o];
-    // price × (count of ordinary practice) + price × (count of participants), merged when equal
-    let priced = |n_u: f64, n_t: f64, p_u: f64, p_t: f64| {
-        if p_u == p_t {
+    // price × (count of ordinary practice) + price × (count of participants), merged when
+    // equal; where the participants' ordinary-practice numbers `n_d` are kept apart (the
+    // expected-value path), the participants' change of price and path is added to the whole
+    // cohort's ordinary practice, and is exactly 0 where nothing changes.
+    let displaced = !counts.displaced_occupancy.is_empty();
+    let priced = |n_u: f64, n_t: f64, n_d: f64, p_u: f64, p_t: f64| {
+        if displaced {
+            n_u * p_u + (n_t * p_t - n_d * p_u)
+        } else if p_u == p_t {
             (n_u + n_t) * p_u
         } else {
             n_u * p_u + n_t * p_t
         }
     };
+    let displaced_at = |v: &[f64], i: usize| if displaced { v[i] } else { 0.0 };
     for group in 0..plan.groups {
         let (untreated, treated) = (group * 2, group * 2 + 1);
         for t in 0..h {
@@ -454,6 +536,8 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
                     counts.occupancy[at(treated)],
                 );
                 let (e_u, e_t) = (counts.entries[at(untreated)], counts.entries[at(treated)]);
+                let o_d = displaced_at(&counts.displaced_occupancy, at(untreated));
+                let e_d = displaced_at(&counts.displaced_entries, at(untreated));
                 if o_u + o_t == 0.0 && e_u + e_t == 0.0 {
                     continue;
                 }
@@ -463,8 +547,19 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
                     for k in 0..2 {
                         let (cu, ct) = (cell_u + actor * 2 + k, cell_t + actor * 2 + k);
                         let amount = d
-                            * (priced(o_u, o_t, tables.yearly_cost[cu], tables.yearly_cost[ct])
-                                + priced(e_u, e_t, tables.entry_cost[cu], tables.entry_cost[ct]));
+                            * (priced(
+                                o_u,
+                                o_t,
+                                o_d,
+                                tables.yearly_cost[cu],
+                                tables.yearly_cost[ct],
+                            ) + priced(
+                                e_u,
+                                e_t,
+                                e_d,
+                                tables.entry_cost[cu],
+                                tables.entry_cost[ct],
+                            ));
                         cost_by_actor[actor] += amount;
                         cost_by_year[t] += amount;
                         cost_by_actor_year[actor * h + t] += amount;
@@ -481,11 +576,13 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
                         * (priced(
                             o_u,
                             o_t,
+                            o_d,
                             tables.yearly_outcome[cu],
                             tables.yearly_outcome[ct],
                         ) + priced(
                             e_u,
                             e_t,
+                            e_d,
                             tables.entry_outcome[cu],
                             tables.entry_outcome[ct],
                         ));

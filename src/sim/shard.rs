@@ -127,6 +127,7 @@ pub struct PartHeader {
     pub iterations: usize,
     /// Parameters fixed with `--set`: (parameter index, value).
     pub fixed: Vec<(usize, f64)>,
+    pub method: super::Method,
     pub shard: Shard,
     /// The first iteration of this part; it holds [`Shard::iterations`] of the run.
     pub first_iteration: usize,
@@ -139,6 +140,7 @@ impl PartHeader {
     /// The run's settings.
     pub fn settings(&self) -> SimSettings {
         SimSettings {
+            method: self.method,
             iterations: self.iterations,
             seed: self.seed,
             fixed: self.fixed.clone(),
@@ -153,6 +155,7 @@ impl PartHeader {
             && self.seed == other.seed
             && self.iterations == other.iterations
             && self.fixed == other.fixed
+            && self.method == other.method
             && self.shard.count == other.shard.count
             && self.layout == other.layout
     }
@@ -185,6 +188,7 @@ impl Part {
                 seed: settings.seed,
                 iterations: settings.iterations,
                 fixed: settings.fixed.clone(),
+                method: settings.method,
                 shard,
                 first_iteration: shard.iterations(settings.iterations).start,
                 layout: RecordLayout::of(scenario, iterations.first()),

@@ -523,6 +523,7 @@ fn the_first_failing_iteration_is_reported_on_any_number_of_threads() {
     let sc = socinv::script::load_scenario(&dir.path().join("first.rhai")).unwrap();
     let draws = |seed: u64, it: usize| {
         let settings = socinv::sim::SimSettings {
+            method: socinv::sim::Method::Individual,
             iterations: 100,
             seed,
             fixed: Vec::new(),

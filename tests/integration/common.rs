@@ -24,6 +24,7 @@ pub fn load_error(source: &str) -> String {
 
 pub fn settings(iterations: usize, seed: u64) -> SimSettings {
     SimSettings {
+        method: socinv::sim::Method::Individual,
         iterations,
         seed,
         fixed: Vec::new(),

@@ -51,7 +51,7 @@ fn markov_matrix(year: usize, treated: bool) -> [[f64; 3]; 3] {
 /// Exact expected cost per person per actor (kommun, region) and outcomes (år i a, till c) of
 /// one practice, by propagating the state distribution (the cohort's Markov trace); outcomes
 /// discounted at `outcome_rate`.
-fn markov_exact(treated: bool, outcome_rate: f64) -> ([f64; 2], [f64; 2], f64) {
+pub fn markov_exact(treated: bool, outcome_rate: f64) -> ([f64; 2], [f64; 2], f64) {
     let mut pi = [0.6, 0.4, 0.0];
     let mut cost = [0.0; 2];
     let mut outcome = [0.0; 2];
@@ -144,7 +144,7 @@ fn check_markov(script: &str, outcome_rate: f64) {
     }
 }
 
-const TIME_IN_STATE: &str = r#"
+pub const TIME_IN_STATE: &str = r#"
 scenario(#{ name: "tis", horizon: 10, cohort: 30, discount_rate: 0.0 });
 actor("region");
 state("sjuk");
@@ -158,7 +158,7 @@ entry_cost("frisk", "region", 50);
 "#;
 
 /// Exact expectation with time in state, by propagating the expanded space (state, years in it).
-fn tis_exact() -> f64 {
+pub fn tis_exact() -> f64 {
     let h = 10;
     // dist[s][k]: probability of being in state s with k years in it (k ≥ 1) this year
     let mut dist = vec![vec![0.0; h + 2]; 2];
@@ -203,7 +203,7 @@ fn time_in_state_matches_the_expanded_state_space() {
     }
 }
 
-const NULL: &str = r#"
+pub const NULL: &str = r#"
 scenario(#{ name: "null", horizon: 12, cohort: 40 });
 actor("kommun");
 actor("staten");

@@ -344,6 +344,7 @@ fn simulation_based_calibration_on_familjestod_gives_uniform_ranks_and_90_percen
     let truths = ParameterSampler::new(
         &sc,
         &SimSettings {
+            method: socinv::sim::Method::Individual,
             iterations: 1,
             seed: 11,
             fixed: Vec::new(),
@@ -536,6 +537,7 @@ fn a_large_cohort_from_fixed_true_values_concentrates_the_posterior_near_them() 
     let i = sc.parameter_index(name).unwrap();
     // the medians, with the return to school at 0.32 (the prior's P95 is about 0.29)
     let settings = SimSettings {
+        method: socinv::sim::Method::Individual,
         iterations: 1,
         seed: 1,
         fixed: vec![(i, 0.32)],

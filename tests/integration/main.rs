@@ -24,6 +24,7 @@ mod followup_forecast;
 mod intake;
 mod labels;
 mod layers;
+mod methods;
 mod models_rows;
 mod persons;
 mod properties;

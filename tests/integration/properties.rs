@@ -174,6 +174,7 @@ fn sim(sc: &Scenario, iterations: usize, threads: usize) -> Vec<IterationResult>
         .build()
         .unwrap();
     let settings = SimSettings {
+        method: socinv::sim::Method::Individual,
         iterations,
         seed: 11,
         fixed: Vec::new(),
@@ -228,6 +229,7 @@ fn the_json_is_the_same_on_any_thread_count() {
             };
             let sc = load(&script(&m, w));
             let settings = SimSettings {
+                method: socinv::sim::Method::Individual,
                 iterations: 60,
                 seed: 11,
                 fixed: Vec::new(),

@@ -33,6 +33,7 @@ fn load(path: &Path) -> Scenario {
 
 fn run(path: &Path, sc: &Scenario) -> (Vec<socinv::sim::IterationResult>, RunResults) {
     let settings = SimSettings {
+        method: socinv::sim::Method::Individual,
         iterations: ITERATIONS,
         seed: 1,
         fixed: Vec::new(),
@@ -249,6 +250,7 @@ fn the_benchmark_workload_loads_with_its_documented_size() {
     assert_eq!(tis, 1, "transitions that depend on time in state");
     // and it runs (a couple of iterations: the full workload is the benchmark's job)
     let settings = SimSettings {
+        method: socinv::sim::Method::Individual,
         iterations: 2,
         seed: 1,
         fixed: Vec::new(),

@@ -13,6 +13,7 @@ const SCENARIO: &str = "scenarios/familjestod.rhai";
 
 fn settings(iterations: usize, seed: u64) -> SimSettings {
     SimSettings {
+        method: socinv::sim::Method::Individual,
         iterations,
         seed,
         fixed: Vec::new(),

@@ -52,6 +52,7 @@ fn merged_shards_give_the_single_run_byte_for_byte_on_every_shipped_scenario() {
         let path = shipped(name);
         let single = Session::load(&path, Some(2)).unwrap();
         let settings = SimSettings {
+            method: socinv::sim::Method::Individual,
             iterations: 403,
             seed: 11,
             fixed: Vec::new(),

@@ -104,7 +104,9 @@ pub(crate) struct Messages {
     /// "−1,6 mnkr för kommunen".
     pub net_for_actor: fn(who: &str, amount: &str) -> Markup,
     pub net_per_actor: fn(items: Markup) -> Markup,
-    pub net_definition: fn(rate: &str, price_year: Option<i64>, iterations: &str) -> String,
+    /// `expected`: each simulation is the cohort's expectation (`--method expected`).
+    pub net_definition:
+        fn(rate: &str, price_year: Option<i64>, iterations: &str, expected: bool) -> String,
 
     // the figures
     pub net_title: &'static str,

@@ -99,16 +99,22 @@ pub(crate) static MESSAGES: Messages = Messages {
     paid_by: |payers| html! { "The intervention is paid for by " (payers) "." },
     net_for_actor: |who, amount| html! { (amount) " for " (who) },
     net_per_actor: |items| html! { "On average the net is " (items) "." },
-    net_definition: |rate, price_year, n| {
+    net_definition: |rate, price_year, n, expected| {
         let prices = price_year
             .map(|y| format!(" in {y} prices"))
             .unwrap_or_default();
+        let spread = if expected {
+            "The spread comes from uncertain assumptions alone: every simulation reckons with \
+             the target group's expected outcome, without the chance of what happens to each \
+             person"
+        } else {
+            "The spread comes from uncertain assumptions and from chance in a small target group"
+        };
         format!(
             "How the net is reckoned: the cost under ordinary practice minus the cost with the \
              intervention (its own cost included), for all actors, discounted to the first year \
              at {rate} a year{prices}. A positive net means the investment pays back within the \
-             horizon. The spread comes from uncertain assumptions and from chance in a small \
-             target group; every figure rests on {n} simulations."
+             horizon. {spread}; every figure rests on {n} simulations."
         )
     },
 

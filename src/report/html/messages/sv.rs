@@ -98,16 +98,21 @@ pub(crate) static MESSAGES: Messages = Messages {
     paid_by: |payers| html! { "Insatsen betalas av " (payers) "." },
     net_for_actor: |who, amount| html! { (amount) " för " (who) },
     net_per_actor: |items| html! { "I genomsnitt blir nettot " (items) "." },
-    net_definition: |rate, price_year, n| {
+    net_definition: |rate, price_year, n, expected| {
         let prices = price_year
             .map(|y| format!(" i {y} års priser"))
             .unwrap_or_default();
+        let spread = if expected {
+            "Spridningen kommer bara från osäkra antaganden: varje simulering räknar med \
+             målgruppens förväntade utfall, utan slumpen i vad som händer enskilda personer"
+        } else {
+            "Spridningen kommer från osäkra antaganden och från slumpen i en liten målgrupp"
+        };
         format!(
             "Så räknas nettot: kostnaden med ordinarie arbetssätt minus kostnaden med insatsen \
              (insatsens egen kostnad inräknad), för alla aktörer, diskonterat till det första \
              året med {rate} per år{prices}. Ett positivt netto betyder att investeringen lönar \
-             sig inom kalkylperioden. Spridningen kommer från osäkra antaganden och från slumpen \
-             i en liten målgrupp; varje siffra bygger på {n} simuleringar."
+             sig inom kalkylperioden. {spread}; varje siffra bygger på {n} simuleringar."
         )
     },
 

@@ -1,0 +1,236 @@
+//! The evaluation methods (`--method`): the expected-value path against exact Markov
+//! expectations (to 1e-9) and against the individual path in distribution (the mean of the
+//! paired difference within its MCSE, on every shipped scenario it supports); a null
+//! intervention gives exactly 0; the same bytes on any thread count; the CLI records the method
+//! and refuses a scenario the method cannot evaluate.
+
+use crate::common::{folder, listing, scenario, socinv_in};
+use crate::engine::{MARKOV, NULL, TIME_IN_STATE, markov_exact, tis_exact};
+use socinv::results::ComparisonSamples;
+use socinv::scenario::Scenario;
+use socinv::sim::{IterationResult, Method, SimSettings, simulate};
+use std::path::Path;
+
+fn run_by(sc: &Scenario, method: Method, iterations: usize, seed: u64) -> Vec<IterationResult> {
+    let settings = SimSettings {
+        iterations,
+        seed,
+        fixed: Vec::new(),
+        method,
+    };
+    simulate(sc, &settings, &|| {}).unwrap_or_else(|e| panic!("the run runs: {e}"))
+}
+
+fn assert_close(what: &str, got: f64, exact: f64) {
+    assert!(
+        (got - exact).abs() <= 1e-9 * exact.abs().max(1.0),
+        "{what}: {got} against the exact {exact}"
+    );
+}
+
+#[test]
+fn the_expected_path_equals_the_exact_markov_expectation() {
+    let sc = scenario(MARKOV);
+    let its = run_by(&sc, Method::Expected, 5, 1);
+    let (base_cost, base_out, base_transfer) = markov_exact(false, 0.0);
+    let (treat_cost, treat_out, _) = markov_exact(true, 0.0);
+    let (cohort, uptake) = (50.0, 0.7);
+    let program = 1000.0 + 100.0 * cohort * uptake * (1.0 + 1.03f64.powi(-1) + 1.03f64.powi(-2));
+    for it in &its {
+        for (a, share) in [0.6, 0.4].into_iter().enumerate() {
+            assert_close(
+                "baseline cost",
+                it.arms[0].cost_by_actor[a],
+                cohort * base_cost[a],
+            );
+            assert_close(
+                "intervention cost",
+                it.arms[1].cost_by_actor[a],
+                cohort * (uptake * treat_cost[a] + (1.0 - uptake) * base_cost[a]) + share * program,
+            );
+        }
+        assert_close(
+            "transfers",
+            it.arms[0].transfer_by_actor[0],
+            cohort * base_transfer,
+        );
+        for o in 0..2 {
+            assert_close(
+                "baseline outcome",
+                it.arms[0].outcomes[o],
+                cohort * base_out[o],
+            );
+            assert_close(
+                "intervention outcome",
+                it.arms[1].outcomes[o],
+                cohort * (uptake * treat_out[o] + (1.0 - uptake) * base_out[o]),
+            );
+        }
+        assert_close("participants", it.arms[1].participants, cohort * uptake);
+    }
+}
+
+#[test]
+fn the_expected_path_follows_time_in_state_exactly() {
+    let sc = scenario(TIME_IN_STATE);
+    for it in run_by(&sc, Method::Expected, 3, 2) {
+        assert_close("cost", it.arms[0].total(), 30.0 * tis_exact());
+    }
+}
+
+/// A known composition of 7 people in shares 0.2 / 0.3 / 0.5: the largest remainders give
+/// 1, 2 and 4 (not 1.4, 2.1 and 3.5); and 25 in two halves: 12 or 13 by the tie-break, 12.5
+/// expected.
+#[test]
+fn the_expected_path_takes_a_known_composition_with_its_tie_breaks() {
+    let sc = scenario(
+        r#"scenario(#{ name: "känd", horizon: 2, cohort: 7, composition: "exact", discount_rate: 0 });
+actor("kommun");
+state("a");
+state("b");
+state("c");
+subgroup("b", 0.3);
+subgroup("c", 0.5);
+start(#{ a: 1.0 });
+start(#{ b: 1.0 }, "b");
+start(#{ c: 1.0 }, "c");
+cost("a", "kommun", 100);
+cost("b", "kommun", 1000);
+cost("c", "kommun", 10000);
+intervention("x", #{});
+"#,
+    );
+    for it in run_by(&sc, Method::Expected, 2, 1) {
+        assert_close("cost of 1, 2 and 4", it.arms[0].total(), 2.0 * 42_100.0);
+    }
+    let sc = scenario(
+        r#"scenario(#{ name: "hälften", horizon: 2, cohort: 25, composition: "exact", discount_rate: 0 });
+actor("kommun");
+state("a");
+state("b");
+subgroup("dyr", 0.5);
+start(#{ a: 1.0 });
+start(#{ b: 1.0 }, "dyr");
+cost("a", "kommun", 100);
+cost("b", "kommun", 1000);
+intervention("x", #{});
+"#,
+    );
+    for it in run_by(&sc, Method::Expected, 2, 1) {
+        assert_close(
+            "cost of 12.5 and 12.5",
+            it.arms[0].total(),
+            2.0 * 12.5 * 1100.0,
+        );
+    }
+}
+
+#[test]
+fn a_null_intervention_gives_exactly_zero_on_the_expected_path() {
+    let sc = scenario(NULL);
+    let its = run_by(&sc, Method::Expected, 500, 3);
+    let s = ComparisonSamples::new(&sc, &its, 1);
+    assert!(s.net.iter().all(|n| *n == 0.0), "net must be exactly 0");
+    assert!(s.by_actor.iter().flatten().all(|n| *n == 0.0));
+    assert!(s.cumulative.iter().flatten().all(|n| *n == 0.0));
+}
+
+#[test]
+fn the_expected_path_gives_the_same_bytes_on_any_thread_count() {
+    let sc = scenario(NULL);
+    let pool = |n| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap()
+    };
+    let one = pool(1).install(|| run_by(&sc, Method::Expected, 300, 8));
+    let two = pool(2).install(|| run_by(&sc, Method::Expected, 300, 8));
+    assert_eq!(one, two);
+}
+
+/// Iteration by iteration the two methods draw the same parameters, so the difference of their
+/// nets is the cohort's chance alone: its mean is 0 within 4 MCSE, per comparison, actor and
+/// year, on every shipped scenario.
+#[test]
+fn the_expected_path_is_the_mean_of_the_individual_path_on_every_shipped_scenario() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    for name in [
+        "familjestod.rhai",
+        "familjestod_program.rhai",
+        "psykisk_ohalsa.rhai",
+        "skolfranvaro.rhai",
+        "uvas_jobbstod.rhai",
+    ] {
+        let sc = socinv::script::load_scenario(&root.join(name)).unwrap();
+        let n = 4000;
+        let individual = run_by(&sc, Method::Individual, n, 21);
+        let expected = run_by(&sc, Method::Expected, n, 21);
+        for (i, e) in individual.iter().zip(&expected) {
+            assert_eq!(i.params, e.params, "{name}: the same parameter draws");
+        }
+        for (arm, _) in sc.interventions() {
+            let a = ComparisonSamples::new(&sc, &individual, arm);
+            let b = ComparisonSamples::new(&sc, &expected, arm);
+            let mut quantities = vec![("net".to_string(), &a.net, &b.net)];
+            for (k, actor) in sc.actors.iter().enumerate() {
+                quantities.push((format!("net of {actor}"), &a.by_actor[k], &b.by_actor[k]));
+            }
+            for (t, (x, y)) in a.cumulative.iter().zip(&b.cumulative).enumerate() {
+                quantities.push((format!("net by year {t}"), x, y));
+            }
+            for (what, x, y) in quantities {
+                let d: Vec<f64> = x.iter().zip(y.iter()).map(|(p, q)| p - q).collect();
+                let mean = d.iter().sum::<f64>() / n as f64;
+                let sd =
+                    (d.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt();
+                let mcse = sd / (n as f64).sqrt();
+                assert!(
+                    mean.abs() <= 4.0 * mcse + 1e-6 * x.iter().map(|v| v.abs()).fold(0.0, f64::max),
+                    "{name}, {what}: the individual path differs from the expected one by {mean} \
+                     (MCSE {mcse})"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_cli_records_the_method_and_refuses_a_scenario_it_cannot_evaluate() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sick_sicker = std::fs::read_to_string(root.join("examples/sick_sicker.rhai")).unwrap();
+    let familj = std::fs::read_to_string(root.join("scenarios/familjestod.rhai")).unwrap();
+    let dir = folder(&[("ss.rhai", &sick_sicker), ("f.rhai", &familj)]);
+    let d = dir.path();
+    let ran = socinv_in(
+        d,
+        &[
+            "run", "f.rhai", "-n", "200", "--method", "expected", "--json", "r.json",
+        ],
+    );
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert!(ran.stdout.contains("method: expected"), "{}", ran.stdout);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("r.json")).unwrap()).unwrap();
+    assert_eq!(json["settings"]["method"], "expected");
+    let ran = socinv_in(d, &["run", "f.rhai", "-n", "50", "--json", "s.json"]);
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("s.json")).unwrap()).unwrap();
+    assert_eq!(json["settings"]["method"], "individual");
+
+    let before = listing(d);
+    let ran = socinv_in(
+        d,
+        &[
+            "run", "ss.rhai", "-n", "20", "--method", "expected", "--json", "ss.json",
+        ],
+    );
+    assert_eq!(ran.code, Some(2));
+    assert!(
+        ran.stderr.contains("--method individual") && ran.stderr.contains("values of a person"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(listing(d), before, "nothing written");
+}
