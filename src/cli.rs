@@ -998,7 +998,7 @@ fn run(args: &RunArgs) -> Result<()> {
     let person_years =
         run.settings.iterations as f64 * scenario.person_years() * scenario.arms.len() as f64;
     terminal::eprintln(&match run.settings.method {
-        Method::Individual => format!(
+        Method::Individual | Method::Counts => format!(
             "simulated {person_years:.2e} individual-years in {elapsed:.2} s ({:.1} M/s, {} threads)",
             person_years / elapsed / 1e6,
             session.threads()

@@ -180,9 +180,8 @@ pub fn largest_remainder(n: u32, shares: &[f64], ties: &[f64]) -> Vec<u32> {
     counts
 }
 
-/// With a known composition: each person's subgroup and starting state. Counted subgroups
-/// (and their counted starting states) are taken as given; the rest of the cohort is split over
-/// the other groups, and each group over its starting states, by largest remainder.
+/// With a known composition: each person's subgroup and starting state, in person order
+/// ([`exact_counts`] of each, group by group).
 pub(super) fn assign_exactly(
     plan: &Plan,
     tables: &Tables,
@@ -190,6 +189,27 @@ pub(super) fn assign_exactly(
     rng: &mut Stream,
     assigned: &mut Vec<(usize, usize)>,
 ) {
+    let s_n = plan.states;
+    assigned.clear();
+    for (cell, &count) in exact_counts(plan, tables, people, rng).iter().enumerate() {
+        assigned.extend(std::iter::repeat_n(
+            (cell / s_n, cell % s_n),
+            count as usize,
+        ));
+    }
+    debug_assert_eq!(assigned.len(), people as usize);
+}
+
+/// With a known composition: the people of each subgroup in each starting state,
+/// `[group * S + state]`. Counted subgroups (and their counted starting states) are taken as
+/// given; the rest of the cohort is split over the other groups, and each group over its
+/// starting states, by largest remainder (ties broken by draws from `rng`).
+pub(super) fn exact_counts(
+    plan: &Plan,
+    tables: &Tables,
+    people: u32,
+    rng: &mut Stream,
+) -> Vec<u32> {
     let (g_n, s_n) = (plan.groups, plan.states);
     let groups = &plan.scenario.subgroups;
     let shares_of = |cum: &[f64]| -> Vec<f64> { (0..cum.len()).map(|i| share(cum, i)).collect() };
@@ -216,22 +236,19 @@ pub(super) fn assign_exactly(
             *size = c;
         }
     }
-    assigned.clear();
+    let mut cells = Vec::with_capacity(g_n * s_n);
     for (g, &size) in sizes.iter().enumerate() {
         let ties: Vec<f64> = (0..s_n).map(|_| unit(rng)).collect();
-        let counts = match &groups[g].start_counts {
-            Some(counts) => counts.clone(),
-            None => largest_remainder(
+        match &groups[g].start_counts {
+            Some(counts) => cells.extend_from_slice(counts),
+            None => cells.extend(largest_remainder(
                 size,
                 &shares_of(&tables.start_cum[g * s_n..(g + 1) * s_n]),
                 &ties,
-            ),
-        };
-        for (s, &count) in counts.iter().enumerate() {
-            assigned.extend(std::iter::repeat_n((g, s), count as usize));
+            )),
         }
     }
-    debug_assert_eq!(assigned.len(), people as usize);
+    cells
 }
 
 /// Simulates a closed cohort of `people` once over its first `years` years (at most the

@@ -11,6 +11,7 @@
 pub mod check;
 mod cohort;
 pub mod correlation;
+mod counts;
 mod expected;
 pub mod likelihood;
 pub mod reforecast;
@@ -53,6 +54,10 @@ pub enum Method {
     /// Every person walked year by year: the cohort's chance included.
     #[default]
     Individual,
+    /// The people kept as counts per cell of their joint state in the arms, each year split
+    /// over their destinations by multinomial draws: the individual path's distribution of
+    /// every result, at a cost that grows with the cells, not the people.
+    Counts,
     /// The cohort's expected numbers carried through the tables (the Markov trace): each
     /// iteration is the expectation given its parameter values, without the cohort's chance.
     Expected,
@@ -63,6 +68,7 @@ impl Method {
     pub fn name(self) -> &'static str {
         match self {
             Method::Individual => "individual",
+            Method::Counts => "counts",
             Method::Expected => "expected",
         }
     }
@@ -71,13 +77,19 @@ impl Method {
     pub fn unsupported(self, scenario: &Scenario) -> Option<String> {
         match self {
             Method::Individual => None,
-            Method::Expected if !expected::supports(&Plan::new(scenario)) => Some(format!(
+            _ if !expected::supports(&Plan::new(scenario)) => Some(format!(
                 "the {} method follows the cohort's numbers, not people: it cannot follow the \
                  values of a person that this scenario reads (attributes, episodes, ages drawn \
                  per person, or a cost or outcome that reads a duration); use --method individual",
                 self.name()
             )),
-            Method::Expected => None,
+            Method::Counts if scenario.arms.len() > counts::MAX_INTERVENTIONS + 1 => Some(format!(
+                "the counts method follows at most {} interventions; this scenario has {}: use \
+                 --method individual",
+                counts::MAX_INTERVENTIONS,
+                scenario.arms.len() - 1
+            )),
+            Method::Counts | Method::Expected => None,
         }
     }
 }
@@ -157,6 +169,7 @@ struct Workspace<'p, 's> {
     buffers: cohort::Buffers,
     method: Method,
     trace: expected::Trace,
+    cells: counts::Cells,
 }
 
 impl Workspace<'_, '_> {
@@ -178,6 +191,17 @@ impl Workspace<'_, '_> {
                 &mut self.buffers,
                 &mut self.counts,
             ),
+            Method::Counts => {
+                counts::simulate(
+                    self.plan,
+                    &self.tables,
+                    (people, years),
+                    rng,
+                    &mut self.cells,
+                    &mut self.counts,
+                );
+                Ok(())
+            }
             Method::Expected => {
                 expected::simulate(
                     self.plan,
@@ -269,6 +293,7 @@ pub fn simulate_draws(
                 buffers: cohort::Buffers::default(),
                 method,
                 trace: expected::Trace::default(),
+                cells: counts::Cells::default(),
             },
             |ws, it| {
                 // Iterations after a failed one are skipped; earlier ones still run, so the

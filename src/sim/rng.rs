@@ -39,6 +39,17 @@ pub fn subseed(seed: u64, tag: u64) -> u64 {
     splitmix64(splitmix64(seed ^ 0xF011_0000_5EED_0000) ^ splitmix64(tag))
 }
 
+/// The stream of one part of an iteration named by `words` (e.g. a cell of the count path in
+/// year `year`), under a key drawn from the iteration's stream: independent of every other
+/// name's, whatever the order in which they are used.
+pub fn keyed(key: u64, year: u32, words: &[u32]) -> Stream {
+    let mut h = splitmix64(key ^ u64::from(year));
+    for &w in words {
+        h = splitmix64(h ^ u64::from(w));
+    }
+    Xoshiro256PlusPlus::seed_from_u64(h)
+}
+
 /// A uniform draw in the open interval (0, 1), for quantile functions.
 pub fn open01(rng: &mut Stream) -> f64 {
     let bits: u64 = rng.random();

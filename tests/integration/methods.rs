@@ -234,3 +234,201 @@ fn the_cli_records_the_method_and_refuses_a_scenario_it_cannot_evaluate() {
     );
     assert_eq!(listing(d), before, "nothing written");
 }
+
+/// Two interventions with different uptakes and effects, time in state, subgroups and fixed
+/// parameters: every net's spread is the cohort's chance, which the count path must reproduce
+/// jointly (A against B is a joint quantity of three arms).
+const TWO_ARMS: &str = r#"
+scenario(#{ name: "två", horizon: 8, cohort: 40, discount_rate: 0.03 });
+actor("kommun");
+actor("region");
+state("a");
+state("b");
+state("c");
+subgroup("hög risk", 0.3);
+start(#{ a: 0.6, b: 0.4 });
+start(#{ b: 1.0 }, "hög risk");
+intervention("A", #{ startup: 1000, per_participant: 100, years: 3, uptake: 0.7,
+                     funded_by: #{ kommun: 1.0 } });
+intervention("B", #{ per_participant: 300, years: 2, uptake: 0.4, funded_by: #{ region: 1.0 } });
+transition("a", "b", 0.2 * effect(0.5, 0.5, "A"));
+transition("a", "c", 0.1 * effect(0.7, 0.0, "B"));
+transition("b", "a", min(0.1 * time_in_state(), 0.6) * effect(1.3, 0.2, "B"));
+transition("b", "c", if_else(in_subgroup("hög risk"), 0.15, 0.05));
+transition("c", "a", 0.05);
+cost("a", "kommun", 100);
+cost("b", "kommun", 1000);
+cost("b", "region", 500);
+entry_cost("c", "region", 3000);
+"#;
+
+/// The two-sample Kolmogorov–Smirnov statistic of `x` and `y`.
+fn ks(x: &[f64], y: &[f64]) -> f64 {
+    let (mut x, mut y) = (x.to_vec(), y.to_vec());
+    x.sort_by(f64::total_cmp);
+    y.sort_by(f64::total_cmp);
+    let (mut i, mut j, mut d) = (0, 0, 0.0f64);
+    while i < x.len() && j < y.len() {
+        let v = x[i].min(y[j]);
+        while i < x.len() && x[i] <= v {
+            i += 1;
+        }
+        while j < y.len() && y[j] <= v {
+            j += 1;
+        }
+        d = d.max((i as f64 / x.len() as f64 - j as f64 / y.len() as f64).abs());
+    }
+    d
+}
+
+/// Mean, sd, the sd's standard error (delta method) and P5/P50/P95 with their standard errors
+/// (from the order statistics' 95% intervals).
+fn moments(v: &[f64]) -> [(f64, f64); 5] {
+    let s = socinv::stats::Summary::of(v).unwrap();
+    let n = v.len() as f64;
+    let m4 = v.iter().map(|x| (x - s.mean).powi(4)).sum::<f64>() / n;
+    let sd_se = ((m4 - s.sd.powi(4)).max(0.0) / n).sqrt() / (2.0 * s.sd.max(1e-300));
+    let q = |ci| socinv::stats::interval_mcse(ci);
+    [
+        (s.mean, s.mcse),
+        (s.sd, sd_se),
+        (s.p5, q(s.p5_ci)),
+        (s.p50, q(s.p50_ci)),
+        (s.p95, q(s.p95_ci)),
+    ]
+}
+
+/// The count path against the individual path in distribution: independent cohorts, so the
+/// two estimates of each mean, sd and quantile agree within 4 of their joint standard error,
+/// and the KS distance of the nets is below its 0.1% critical value.
+fn assert_same_distribution(what: &str, a: &[f64], b: &[f64]) {
+    let names = ["mean", "sd", "P5", "P50", "P95"];
+    for (k, ((x, sx), (y, sy))) in moments(a).into_iter().zip(moments(b)).enumerate() {
+        let se = (sx * sx + sy * sy).sqrt();
+        assert!(
+            (x - y).abs() <= 4.0 * se + 1e-9 * x.abs().max(1.0),
+            "{what}, {}: individual {x} against counts {y} (joint standard error {se})",
+            names[k]
+        );
+    }
+    let n = a.len() as f64;
+    let d = ks(a, b);
+    let critical = 1.95 * (2.0 / n).sqrt();
+    assert!(d <= critical, "{what}: KS distance {d} > {critical}");
+}
+
+#[test]
+fn the_count_path_has_the_individual_paths_distribution_jointly_over_the_arms() {
+    let sc = scenario(TWO_ARMS);
+    let n = 6000;
+    let individual = run_by(&sc, Method::Individual, n, 31);
+    let counts = run_by(&sc, Method::Counts, n, 32);
+    for arm in [1, 2] {
+        let a = ComparisonSamples::new(&sc, &individual, arm);
+        let b = ComparisonSamples::new(&sc, &counts, arm);
+        assert_same_distribution(&format!("net of arm {arm}"), &a.net, &b.net);
+        for k in 0..2 {
+            assert_same_distribution(
+                &format!("net of arm {arm}, actor {k}"),
+                &a.by_actor[k],
+                &b.by_actor[k],
+            );
+        }
+        let p = |its: &[IterationResult]| -> Vec<f64> {
+            its.iter().map(|it| it.arms[arm].participants).collect()
+        };
+        assert_same_distribution("participants", &p(&individual), &p(&counts));
+    }
+    // A against B: the cost of A − the cost of B, a quantity of the arms jointly.
+    let joint = |its: &[IterationResult]| -> Vec<f64> {
+        its.iter()
+            .map(|it| it.arms[1].total() - it.arms[2].total())
+            .collect()
+    };
+    assert_same_distribution("A − B", &joint(&individual), &joint(&counts));
+    let outcomes = |its: &[IterationResult]| -> Vec<f64> {
+        its.iter()
+            .map(|it| it.arms[1].cost_by_year[5] - it.arms[0].cost_by_year[5])
+            .collect()
+    };
+    assert_same_distribution("year 5", &outcomes(&individual), &outcomes(&counts));
+}
+
+#[test]
+fn the_count_path_has_the_individual_paths_distribution_on_the_shipped_scenarios() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    for name in [
+        "familjestod.rhai",
+        "psykisk_ohalsa.rhai",
+        "familjestod_program.rhai",
+    ] {
+        let sc = socinv::script::load_scenario(&root.join(name)).unwrap();
+        let n = 3000;
+        let individual = run_by(&sc, Method::Individual, n, 41);
+        let counts = run_by(&sc, Method::Counts, n, 41);
+        for (arm, _) in sc.interventions() {
+            let a = ComparisonSamples::new(&sc, &individual, arm);
+            let b = ComparisonSamples::new(&sc, &counts, arm);
+            // the same parameters, independent cohorts: the paired difference has mean 0
+            let d: Vec<f64> = a.net.iter().zip(&b.net).map(|(x, y)| x - y).collect();
+            let s = socinv::stats::Summary::of(&d).unwrap();
+            assert!(
+                s.mean.abs() <= 4.0 * s.mcse,
+                "{name}: the count path's net differs by {} (MCSE {})",
+                s.mean,
+                s.mcse
+            );
+            assert_same_distribution(&format!("{name}: net"), &a.net, &b.net);
+        }
+    }
+}
+
+#[test]
+fn the_count_path_keeps_a_null_intervention_at_exactly_zero_and_any_thread_count() {
+    let sc = scenario(NULL);
+    let its = run_by(&sc, Method::Counts, 500, 3);
+    let s = ComparisonSamples::new(&sc, &its, 1);
+    assert!(s.net.iter().all(|n| *n == 0.0), "net must be exactly 0");
+    assert!(s.cumulative.iter().flatten().all(|n| *n == 0.0));
+    let sc = scenario(TWO_ARMS);
+    let pool = |n| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap()
+    };
+    let one = pool(1).install(|| run_by(&sc, Method::Counts, 300, 8));
+    let two = pool(2).install(|| run_by(&sc, Method::Counts, 300, 8));
+    assert_eq!(one, two);
+}
+
+#[test]
+fn the_count_path_matches_the_exact_markov_expectation() {
+    let sc = scenario(MARKOV);
+    let its = run_by(&sc, Method::Counts, 20_000, 12);
+    let (base_cost, _, _) = markov_exact(false, 0.0);
+    let (treat_cost, _, _) = markov_exact(true, 0.0);
+    let (cohort, uptake) = (50.0, 0.7);
+    let program = 1000.0 + 100.0 * cohort * uptake * (1.0 + 1.03f64.powi(-1) + 1.03f64.powi(-2));
+    for (a, share) in [0.6, 0.4].into_iter().enumerate() {
+        let exact =
+            cohort * (uptake * treat_cost[a] + (1.0 - uptake) * base_cost[a]) + share * program;
+        crate::common::assert_within_4_mcse(
+            "intervention cost",
+            crate::common::mean_mcse(its.iter().map(|it| it.arms[1].cost_by_actor[a])),
+            exact,
+        );
+        crate::common::assert_within_4_mcse(
+            "baseline cost",
+            crate::common::mean_mcse(its.iter().map(|it| it.arms[0].cost_by_actor[a])),
+            cohort * base_cost[a],
+        );
+    }
+    let sc = scenario(TIME_IN_STATE);
+    let its = run_by(&sc, Method::Counts, 20_000, 13);
+    crate::common::assert_within_4_mcse(
+        "cost with time in state",
+        crate::common::mean_mcse(its.iter().map(|it| it.arms[0].total())),
+        30.0 * tis_exact(),
+    );
+}
