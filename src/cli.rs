@@ -278,11 +278,13 @@ pub struct RunArgs {
     /// The most iterations --precision may use.
     #[arg(long, default_value_t = 1_000_000)]
     pub max_iterations: u64,
-    /// How each iteration evaluates the cohort: individual (every person walked, the cohort's
-    /// chance included) or expected (the cohort's expected numbers given the parameters: only
-    /// the parameters' uncertainty, at a cost that does not grow with the cohort).
-    #[arg(long, value_enum, default_value = "individual")]
-    pub method: Method,
+    /// How each iteration evaluates the cohort: individual (every person walked), counts (the
+    /// people counted per joint state and moved by multinomial draws: the same distribution,
+    /// faster for large cohorts), expected (the cohort's expected numbers given the parameters:
+    /// only the parameters' uncertainty, at a cost that does not grow with the cohort), or auto
+    /// (counts from 2,000 people per cohort where the scenario allows, else individual).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub method: MethodChoice,
     /// Run only shard K of N (a contiguous block of the iterations) and write it to --part;
     /// `socinv merge` puts the parts together into the single run's results (docs/cluster.md).
     #[arg(long, value_name = "K/N", requires = "part")]
@@ -292,6 +294,26 @@ pub struct RunArgs {
     pub part: Option<PathBuf>,
     #[command(flatten)]
     pub out: RunOutputArgs,
+}
+
+/// `--method`: a [`Method`], or `auto` ([`Method::auto`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum MethodChoice {
+    Individual,
+    Counts,
+    Expected,
+    Auto,
+}
+
+impl MethodChoice {
+    fn resolve(self, scenario: &crate::scenario::Scenario) -> Method {
+        match self {
+            MethodChoice::Individual => Method::Individual,
+            MethodChoice::Counts => Method::Counts,
+            MethodChoice::Expected => Method::Expected,
+            MethodChoice::Auto => Method::auto(scenario),
+        }
+    }
 }
 
 /// What a run writes: `run`'s and `merge`'s outputs.
@@ -939,7 +961,7 @@ fn run(args: &RunArgs) -> Result<()> {
     let scenario = session.scenario();
     let pair = compare_pair(scenario, out.compare.as_deref())?;
     let settings = SimSettings {
-        method: args.method,
+        method: args.method.resolve(scenario),
         iterations: args.iterations as usize,
         seed: args.seed,
         fixed: parse_fixed(scenario, &args.set)?,
@@ -997,9 +1019,16 @@ fn run(args: &RunArgs) -> Result<()> {
     write_run_outputs(out, &session, &run, plan, to_stdout, pair)?;
     let person_years =
         run.settings.iterations as f64 * scenario.person_years() * scenario.arms.len() as f64;
+    let chosen = if args.method == MethodChoice::Auto {
+        " (--method auto)"
+    } else {
+        ""
+    };
     terminal::eprintln(&match run.settings.method {
         Method::Individual | Method::Counts => format!(
-            "simulated {person_years:.2e} individual-years in {elapsed:.2} s ({:.1} M/s, {} threads)",
+            "simulated {person_years:.2e} individual-years by the {} method{chosen} in {elapsed:.2} \
+             s ({:.1} M/s, {} threads)",
+            run.settings.method.name(),
             person_years / elapsed / 1e6,
             session.threads()
         ),
@@ -1038,7 +1067,7 @@ fn run_shard(args: &RunArgs, shard: &str, part: &Path) -> Result<()> {
     let session = Session::load(&args.scenario, threads(args.threads))?;
     let scenario = session.scenario();
     let settings = SimSettings {
-        method: args.method,
+        method: args.method.resolve(scenario),
         iterations: args.iterations as usize,
         seed: args.seed,
         fixed: parse_fixed(scenario, &args.set)?,

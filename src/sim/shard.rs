@@ -328,7 +328,8 @@ pub fn merge(
         if !part.header.same_run(&reference) {
             return Err(format!(
                 "{name} is a part of another run than {}: the parts of one run share the \
-                 scenario, socinv version, --seed, --iterations, --set and the N of --shard K/N",
+                 scenario, socinv version, --seed, --iterations, --set, --method and the N of \
+                 --shard K/N",
                 names[0]
             ));
         }

@@ -432,3 +432,75 @@ fn the_count_path_matches_the_exact_markov_expectation() {
         30.0 * tis_exact(),
     );
 }
+
+/// `--method auto` takes the count path from 2,000 people per cohort and says so; the method is
+/// part of a run, so shards of the count path merge into its single run byte for byte and parts
+/// of two methods do not merge.
+#[test]
+fn auto_picks_by_size_and_shards_keep_their_method() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let familj = std::fs::read_to_string(root.join("scenarios/familjestod.rhai")).unwrap();
+    let large = familj.replacen("cohort: 25", "cohort: 5000", 1);
+    assert_ne!(large, familj, "the shipped scenario declares cohort: 25");
+    let dir = folder(&[("f.rhai", &familj), ("stor.rhai", &large)]);
+    let d = dir.path();
+    let method_of = |file: &str| -> String {
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(d.join(file)).unwrap()).unwrap();
+        json["settings"]["method"].as_str().unwrap().to_string()
+    };
+    let ran = socinv_in(d, &["run", "stor.rhai", "-n", "40", "--json", "stor.json"]);
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("counts method (--method auto)"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(method_of("stor.json"), "counts");
+    let ran = socinv_in(d, &["run", "f.rhai", "-n", "40", "--json", "f.json"]);
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert_eq!(method_of("f.json"), "individual");
+
+    let run = |args: &[&str]| {
+        let ran = socinv_in(d, args);
+        assert_eq!(ran.code, Some(0), "{args:?}: {}", ran.stderr);
+    };
+    let common = ["-n", "301", "--seed", "4", "--method", "counts"];
+    run(&[&["run", "f.rhai", "--json", "single.json"][..], &common].concat());
+    for k in ["1/2", "2/2"] {
+        let part = format!("{}.part", &k[..1]);
+        run(&[
+            &["run", "f.rhai", "--shard", k, "--part", &part][..],
+            &common,
+        ]
+        .concat());
+    }
+    run(&["merge", "2.part", "1.part", "--json", "merged.json"]);
+    assert!(
+        std::fs::read(d.join("single.json")).unwrap()
+            == std::fs::read(d.join("merged.json")).unwrap(),
+        "the merged count path differs from its single run"
+    );
+    run(&[
+        "run",
+        "f.rhai",
+        "-n",
+        "301",
+        "--seed",
+        "4",
+        "--method",
+        "individual",
+        "--shard",
+        "2/2",
+        "--part",
+        "other.part",
+    ]);
+    let before = listing(d);
+    let ran = socinv_in(
+        d,
+        &["merge", "1.part", "other.part", "--json", "mixed.json"],
+    );
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+    assert!(ran.stderr.contains("another run"), "{}", ran.stderr);
+    assert_eq!(listing(d), before, "nothing written");
+}
