@@ -7,11 +7,14 @@
 //! (examples/sick_sicker.rhai, which follows durations and attributes per person) are timed
 //! per iteration on one thread.
 //!
-//! Run: `cargo bench --bench engine`
+//! The `methods` group times the individual, count and expected paths on the reference's
+//! structure over 40 years at 10^3, 10^4 and 10^5 people.
+//!
+//! Run: `cargo bench --bench engine` (one group: `cargo bench --bench engine -- methods`)
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use socinv::script::load_scenario;
-use socinv::sim::{SimSettings, simulate};
+use socinv::sim::{Method, SimSettings, simulate};
 use std::hint::black_box;
 use std::path::Path;
 
@@ -83,5 +86,48 @@ fn shipped(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, reference, shipped);
+/// The three methods on the reference workload's structure over 40 years, at 10^3, 10^4 and
+/// 10^5 people, per iteration on one thread (the individual path up to 10^4).
+fn methods(c: &mut Criterion) {
+    const METHOD_ITERATIONS: usize = 20;
+    let source = std::fs::read_to_string("benches/reference.rhai").expect("the reference script");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("thread pool");
+    let mut group = c.benchmark_group("methods");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(METHOD_ITERATIONS as u64));
+    for people in [1_000, 10_000, 100_000] {
+        let script = source
+            .replacen("cohort: 1000", &format!("cohort: {people}"), 1)
+            .replacen("horizon: 20", "horizon: 40", 1);
+        assert_ne!(
+            script, source,
+            "the reference declares cohort: 1000 and horizon: 20"
+        );
+        let scenario =
+            socinv::script::load_scenario_str(&script, "reference.rhai", Path::new("benches"))
+                .expect("the scaled reference loads");
+        for method in [Method::Individual, Method::Counts, Method::Expected] {
+            if method == Method::Individual && people > 10_000 {
+                continue;
+            }
+            let settings = SimSettings {
+                method,
+                iterations: METHOD_ITERATIONS,
+                seed: 1,
+                fixed: Vec::new(),
+            };
+            group.bench_function(format!("{}_{people}", method.name()), |b| {
+                b.iter(|| {
+                    pool.install(|| black_box(simulate(&scenario, &settings, &|| {}).unwrap()))
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, reference, shipped, methods);
 criterion_main!(benches);
