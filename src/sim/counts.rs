@@ -44,9 +44,11 @@ pub struct Cells {
     next_keys: Vec<u32>,
     next_people: Vec<u32>,
     order: Vec<usize>,
+    packed: Vec<(u128, u32)>,
     /// The joint move of one cell: cut points in [0, 1), then segments (their probability and
     /// the destination per arm, `ABSENT` where the cell does not take part).
     cuts: Vec<f64>,
+    steps: Vec<f64>,
     probability: Vec<f64>,
     destination: Vec<u32>,
     split: Vec<u32>,
@@ -68,6 +70,7 @@ pub fn simulate(
         c.reset(g_n * 2 * h * s_n, 0);
     }
     start_cells(plan, tables, people, rng, cells);
+    let packing = Packing::new(plan);
     let key_of_run: u64 = rand::RngExt::random(rng);
     count_start(plan, &cells.keys, &cells.people, counts);
     for c in 0..cells.people.len() {
@@ -85,7 +88,7 @@ pub fn simulate(
         for c in 0..cells.people.len() {
             step_cell(plan, tables, t, c, key_of_run, cells, counts);
         }
-        merge(cells, width);
+        merge(cells, width, &packing);
     }
 }
 
@@ -226,40 +229,46 @@ fn step_cell(
         })
     };
     let p = row_of(0).expect("everyone follows ordinary practice");
-    let rows: Vec<Option<&[f64]>> = (1..a_n).map(row_of).collect();
     // The cut points of the uniform where some arm's destination changes.
     let cuts = &mut cells.cuts;
     cuts.clear();
     cuts.push(0.0);
     cuts.push(1.0);
     for j in 0..s_n {
-        let lo = if j == 0 { 0.0 } else { p[j - 1] };
-        let p_j = share(p, j);
-        if p_j <= 0.0 {
+        if share(p, j) > 0.0 {
+            cuts.push(if j == 0 { 0.0 } else { p[j - 1] });
+        }
+    }
+    for q in (1..a_n).filter_map(row_of) {
+        if q == p {
             continue;
         }
-        cuts.push(lo);
-        for q in rows.iter().flatten() {
-            let q_j = share(q, j);
+        // draw_excess's steps in v = (u − lo − q_j) / (p_j − q_j): where the excess (q − p)⁺
+        // accumulated so far, as a share of its total, changes state
+        let excess = |k: usize| (share(q, k) - share(p, k)).max(0.0);
+        let total: f64 = (0..s_n).map(excess).sum();
+        let steps = &mut cells.steps;
+        steps.clear();
+        let mut acc = 0.0;
+        for k in 0..s_n {
+            let e = excess(k);
+            if e > 0.0 {
+                acc += e;
+                steps.push(acc / total);
+            }
+        }
+        for j in 0..s_n {
+            let (p_j, q_j) = (share(p, j), share(q, j));
             if q_j >= p_j {
                 continue;
             }
+            let lo = if j == 0 { 0.0 } else { p[j - 1] };
             cuts.push(lo + q_j);
-            // draw_excess's steps in v = (u − lo − q_j) / (p_j − q_j)
-            let excess = |k: usize| (share(q, k) - share(p, k)).max(0.0);
-            let total: f64 = (0..s_n).map(excess).sum();
-            if total <= 0.0 {
-                continue;
-            }
-            let mut acc = 0.0;
-            for k in 0..s_n {
-                acc += excess(k);
-                cuts.push(lo + q_j + (p_j - q_j) * (acc / total));
-            }
+            cuts.extend(steps.iter().map(|f| lo + q_j + (p_j - q_j) * f));
         }
     }
     cuts.retain(|x| (0.0..=1.0).contains(x));
-    cuts.sort_by(f64::total_cmp);
+    cuts.sort_unstable_by(f64::total_cmp);
     cuts.dedup();
     // The segments and their joint destinations (equal neighbours merged).
     cells.probability.clear();
@@ -273,8 +282,8 @@ fn step_cell(
         let j = pick(p, u);
         let at = cells.destination.len();
         cells.destination.push(j as u32);
-        for q in &rows {
-            cells.destination.push(match q {
+        for a in 1..a_n {
+            cells.destination.push(match row_of(a) {
                 Some(q) => coupled_move(p, q, j, u) as u32,
                 None => ABSENT,
             });
@@ -332,31 +341,84 @@ fn step_cell(
 }
 
 /// Next year's cells become this year's, sorted by key with equal keys merged.
-fn merge(cells: &mut Cells, width: usize) {
+fn merge(cells: &mut Cells, width: usize, packing: &Packing) {
     let Cells {
         keys,
         people,
         next_keys,
         next_people,
         order,
+        packed,
         ..
     } = cells;
-    order.clear();
-    order.extend(0..next_people.len());
-    order.sort_unstable_by(|&x, &y| {
-        next_keys[x * width..(x + 1) * width].cmp(&next_keys[y * width..(y + 1) * width])
-    });
+    let key_of = |i: usize| &next_keys[i * width..(i + 1) * width];
+    if packing.fits {
+        packed.clear();
+        packed.extend((0..next_people.len()).map(|i| (packing.pack(key_of(i)), i as u32)));
+        packed.sort_unstable();
+        order.clear();
+        order.extend(packed.iter().map(|&(_, i)| i as usize));
+    } else {
+        order.clear();
+        order.extend(0..next_people.len());
+        order.sort_unstable_by(|&x, &y| key_of(x).cmp(key_of(y)));
+    }
     keys.clear();
     people.clear();
-    for &i in order.iter() {
-        let key = &next_keys[i * width..(i + 1) * width];
-        let n = people.len();
-        if n > 0 && keys[(n - 1) * width..] == *key {
-            people[n - 1] += next_people[i];
+    let mut last: Option<usize> = None;
+    for (rank, &i) in order.iter().enumerate() {
+        let same = match last {
+            None => false,
+            Some(l) if packing.fits => packed[rank - 1].0 == packed[rank].0 && l + 1 == rank,
+            Some(_) => keys[keys.len() - width..] == *key_of(i),
+        };
+        if same {
+            *people.last_mut().expect("a cell before") += next_people[i];
         } else {
-            keys.extend_from_slice(key);
+            keys.extend_from_slice(key_of(i));
             people.push(next_people[i]);
         }
+        last = Some(rank);
+    }
+}
+
+/// A cell's key packed into one `u128` (when its words fit), for fast sorting: each word in as
+/// many bits as its largest value needs (a state as state + 1, 0 for `ABSENT`).
+struct Packing {
+    /// Bits per word of the key.
+    bits: Vec<u32>,
+    /// Whether the words fit in 128 bits.
+    fits: bool,
+}
+
+impl Packing {
+    fn new(plan: &Plan) -> Self {
+        let needed = |max: u64| 64 - max.leading_zeros();
+        let mut bits = vec![
+            needed(plan.groups as u64),
+            (plan.arms as u32).saturating_sub(1),
+        ];
+        for _ in 0..plan.arms {
+            bits.push(needed(plan.states as u64 + 1));
+            bits.push(needed(plan.years as u64 + 1));
+        }
+        let fits = bits.iter().sum::<u32>() <= 128;
+        Packing { bits, fits }
+    }
+
+    fn pack(&self, key: &[u32]) -> u128 {
+        key.iter()
+            .zip(&self.bits)
+            .enumerate()
+            .fold(0u128, |acc, (k, (&w, &b))| {
+                // states (from word 2, every other word) as state + 1, 0 when absent
+                let w = if k >= 2 && k % 2 == 0 {
+                    if w == ABSENT { 0 } else { w + 1 }
+                } else {
+                    w
+                };
+                (acc << b) | u128::from(w)
+            })
     }
 }
 
