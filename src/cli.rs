@@ -243,6 +243,11 @@ pub struct AnalysisArgs {
     /// Fix a parameter at a value for the whole analysis (repeatable).
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub set: Vec<String>,
+    /// How each evaluation of the model evaluates the cohort, as for `run`: auto, individual,
+    /// counts or expected (the expectation given the parameters: no cohort chance, e.g. for
+    /// EVPPI and Sobol indices of the parameters alone).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub method: MethodChoice,
     /// Write the results as JSON; `-` writes them to stdout instead of the table.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
@@ -829,6 +834,7 @@ fn analyse(
     let settings = AnalysisSettings {
         iterations: args.iterations.unwrap_or(default_iterations) as usize,
         seed: args.seed,
+        method: args.method.resolve(session.scenario()),
         fixed: parse_fixed(session.scenario(), &args.set)?,
         perspective,
     };

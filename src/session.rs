@@ -58,6 +58,8 @@ pub struct Run {
 pub struct AnalysisSettings {
     pub iterations: usize,
     pub seed: u64,
+    /// How every evaluation of the model evaluates the cohort.
+    pub method: sim::Method,
     /// Parameters fixed for the whole analysis: (parameter index, value).
     pub fixed: Vec<(usize, f64)>,
     /// The perspective whose net is analysed (None: all actors).
@@ -279,6 +281,7 @@ impl Session {
             scenario: &self.scenario,
             iterations: settings.iterations,
             seed: settings.seed,
+            method: settings.method,
             fixed: settings.fixed.clone(),
             perspective: settings.perspective,
             progress,

@@ -427,7 +427,12 @@ impl VoiReport {
         let e = &self.evpi;
         let rows = vec![
             vec![
-                "EVPI, everything known (upper bound)".to_string(),
+                if h.cohort_method == crate::sim::Method::Expected {
+                    "EVPI, everything known"
+                } else {
+                    "EVPI, everything known (upper bound)"
+                }
+                .to_string(),
                 mean_with_mcse(e.evpi, e.evpi_mcse),
             ],
             vec![
@@ -436,10 +441,13 @@ impl VoiReport {
             ],
         ];
         out.push_str(&table(&rows, "  "));
-        out.push_str(
+        out.push_str(if h.cohort_method == crate::sim::Method::Expected {
+            "  Each iteration is the expectation given the parameters (--method expected): the \
+             first is about the parameters too; the second is estimated by regression.\n\n"
+        } else {
             "  The first includes cohort chance, which no research removes; the second is \
-             estimated by regression.\n\n",
-        );
+             estimated by regression.\n\n"
+        });
         out.push_str("Per parameter (EVPPI), largest first:\n");
         let mut rows = vec![vec![
             "parameter".to_string(),

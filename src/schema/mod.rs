@@ -93,6 +93,11 @@ pub struct Header {
     pub source_hash: String,
     pub iterations: usize,
     pub seed: u64,
+    /// How each evaluation of the model evaluated the cohort (`--method`); absent in files
+    /// written before the methods existed, which were all individual. (`method` is each
+    /// analysis' own statistical method, in words.)
+    #[serde(default)]
+    pub cohort_method: crate::sim::Method,
     /// "all actors" or a perspective's name.
     pub perspective: String,
     /// Parameters fixed with `--set`, by name.

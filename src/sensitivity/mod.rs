@@ -22,7 +22,7 @@ pub use crate::schema::{Estimate, Header, Metric};
 use crate::error::{Error, Result};
 use crate::samples::ComparisonSamples;
 use crate::scenario::Scenario;
-use crate::sim::{IterationResult, SimSettings, simulate};
+use crate::sim::{IterationResult, Method, SimSettings, simulate};
 
 /// The metric computed (the type is the schema's; its computation is the analyses').
 impl Metric {
@@ -93,6 +93,8 @@ pub struct Analysis<'s> {
     pub scenario: &'s Scenario,
     pub iterations: usize,
     pub seed: u64,
+    /// How every evaluation of the model evaluates the cohort.
+    pub method: Method,
     /// Parameters fixed for the whole analysis (`--set`).
     pub fixed: Vec<(usize, f64)>,
     /// A perspective index, or None for the headline net over all actors.
@@ -132,7 +134,7 @@ impl<'s> Analysis<'s> {
         let mut all = self.fixed.clone();
         all.extend_from_slice(fixed);
         let settings = SimSettings {
-            method: crate::sim::Method::Individual,
+            method: self.method,
             iterations: self.iterations,
             seed: self.seed,
             fixed: all,
@@ -183,6 +185,7 @@ impl<'s> Analysis<'s> {
             source_hash: self.scenario.source_hash.clone(),
             iterations: self.iterations,
             seed: self.seed,
+            cohort_method: self.method,
             perspective: self.perspective_name(),
             fixed: self
                 .fixed

@@ -67,7 +67,7 @@ use crate::scenario::Scenario;
 pub use crate::schema::sobol::{COHORT_CHANCE, SobolIndex, SobolReport, SobolResult};
 use crate::sim::correlation::Copula;
 use crate::sim::rng::{self, Purpose};
-use crate::sim::{Draw, Method, simulate_draws};
+use crate::sim::{Draw, simulate_draws};
 use crate::stats::quantile_sorted;
 use rayon::prelude::*;
 
@@ -207,7 +207,7 @@ pub fn sobol(analysis: &Analysis, base: usize, bootstrap: usize) -> Result<Sobol
     let iterations = simulate_draws(
         sc,
         analysis.seed,
-        Method::Individual,
+        analysis.method,
         0..evaluations,
         &draw,
         &on_iteration,

@@ -65,7 +65,7 @@ use crate::samples::ComparisonSamples;
 use crate::scenario::Scenario;
 pub use crate::schema::VOI as SCHEMA;
 pub use crate::schema::voi::{DecisionOption, Evpi, Evppi, VoiReport};
-use crate::sim::IterationResult;
+use crate::sim::{IterationResult, Method};
 use nalgebra::{DMatrix, SVD};
 
 /// For `socinv run`: EVPI per point of view (first "all actors", then each scenario
@@ -196,12 +196,15 @@ pub fn voi(analysis: &Analysis) -> Result<VoiReport> {
         options,
         evpi,
         evppi,
-        method: method(all.as_ref().map(|f| f.knots), &single_knots)
-            + if sc.correlated_groups.is_empty() {
-                ""
-            } else {
-                CORRELATED_METHOD
-            },
+        method: method(
+            all.as_ref().map(|f| f.knots),
+            &single_knots,
+            analysis.method == Method::Expected,
+        ) + if sc.correlated_groups.is_empty() {
+            ""
+        } else {
+            CORRELATED_METHOD
+        },
     })
 }
 
@@ -213,7 +216,7 @@ fn view_name(scenario: &Scenario, view: Option<usize>) -> String {
 }
 
 /// The method in words, with the knots actually used.
-fn method(all_knots: Option<usize>, single_knots: &[usize]) -> String {
+fn method(all_knots: Option<usize>, single_knots: &[usize], expected: bool) -> String {
     let knots = |k: usize| match k {
         4 => "natural cubic regression splines with 4 knots at the 5/35/65/95% quantiles",
         3 => "natural cubic regression splines with 3 knots at the 10/50/90% quantiles",
@@ -228,11 +231,16 @@ fn method(all_knots: Option<usize>, single_knots: &[usize]) -> String {
         || "not estimable with so few iterations".to_string(),
         |k| knots(k).to_string(),
     );
+    let chance = if expected {
+        "each iteration is the expectation given the parameters (--method expected), so it is \
+         the EVPI about the parameters"
+    } else {
+        "it includes cohort chance and is an upper bound"
+    };
     format!(
         "Options: ordinary practice (net 0) and each intervention (its net). EVPI = mean over \
          iterations of the best option's net − the best mean net; MCSE = sd(max_a NB_a − NB_a*)/√n \
-         given the option a* chosen on current evidence; it includes cohort chance and is an upper \
-         bound. EVPPI and EVPI about all parameters: nonparametric regression (Strong & Oakley \
+         given the option a* chosen on current evidence; {chance}. EVPPI and EVPI about all parameters: nonparametric regression (Strong & Oakley \
          2014) of each option's net on the parameters by least squares, with regression splines \
          instead of GAMs; EVPPI: {single}; all parameters: additive model of {all}. Parameters \
          with at most as many distinct values as knots enter as indicators. Regression estimates \

@@ -251,6 +251,7 @@ fn analysis(
     iterations: usize,
 ) -> socinv::sensitivity::Analysis<'_> {
     socinv::sensitivity::Analysis {
+        method: socinv::sim::Method::Individual,
         scenario: sc,
         iterations,
         seed: 3,

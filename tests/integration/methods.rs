@@ -504,3 +504,39 @@ fn auto_picks_by_size_and_shards_keep_their_method() {
     assert!(ran.stderr.contains("another run"), "{}", ran.stderr);
     assert_eq!(listing(d), before, "nothing written");
 }
+
+/// The sensitivity analyses take `--method` too and record it in their JSON; the expected path
+/// gives the value of information about the parameters alone, and says so.
+#[test]
+fn the_analyses_record_their_method() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let psyk = std::fs::read_to_string(root.join("scenarios/psykisk_ohalsa.rhai")).unwrap();
+    let dir = folder(&[("p.rhai", &psyk)]);
+    let d = dir.path();
+    let ran = socinv_in(
+        d,
+        &[
+            "voi", "p.rhai", "-n", "2000", "--method", "expected", "--json", "voi.json",
+        ],
+    );
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("voi.json")).unwrap()).unwrap();
+    assert_eq!(json["cohort_method"], "expected");
+    assert!(
+        json["method"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("the expectation given the parameters (--method expected)"),
+        "the method text says what the EVPI is about: {}",
+        json["method"]
+    );
+    let ran = socinv_in(d, &["tornado", "p.rhai", "-n", "200", "--json", "t.json"]);
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("t.json")).unwrap()).unwrap();
+    assert_eq!(
+        json["cohort_method"], "individual",
+        "auto keeps 80 people on the individual path"
+    );
+}

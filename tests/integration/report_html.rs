@@ -552,6 +552,7 @@ fn scenario_text_is_escaped() {
 
 fn analysis(sc: &Scenario) -> Analysis<'_> {
     Analysis {
+        method: socinv::sim::Method::Individual,
         scenario: sc,
         iterations: 200,
         seed: 5,

@@ -97,6 +97,7 @@ fn the_roi_is_the_ratio_of_the_means() {
     assert!((per.mean - ratio).abs() > 0.01, "{} vs {ratio}", per.mean);
 
     let analysis = Analysis {
+        method: socinv::sim::Method::Individual,
         scenario: &sc,
         iterations: 400,
         seed: 5,

@@ -37,6 +37,7 @@ cost("sjuk", "kommun", 1000);
 
 fn analysis(sc: &socinv::scenario::Scenario) -> Analysis<'_> {
     Analysis {
+        method: socinv::sim::Method::Individual,
         scenario: sc,
         iterations: 60,
         seed: 3,

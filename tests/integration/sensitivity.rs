@@ -23,6 +23,7 @@ intervention("x", #{ startup: 100 + 10 * a + 2 * b + c, funded_by: #{ kommun: 1.
 
 fn analysis(sc: &socinv::scenario::Scenario, iterations: usize) -> Analysis<'_> {
     Analysis {
+        method: socinv::sim::Method::Individual,
         scenario: sc,
         iterations,
         seed: 7,

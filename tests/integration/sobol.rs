@@ -38,6 +38,7 @@ cost("aldrig", "kommun", oanvand);
 
 fn analysis(sc: &Scenario, seed: u64) -> Analysis<'_> {
     Analysis {
+        method: socinv::sim::Method::Individual,
         scenario: sc,
         iterations: 0,
         seed,

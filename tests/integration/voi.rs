@@ -49,6 +49,7 @@ cost("utanför", "staten", 0.6 * k);
 
 fn analysis(sc: &Scenario, iterations: usize, seed: u64) -> Analysis<'_> {
     Analysis {
+        method: socinv::sim::Method::Individual,
         scenario: sc,
         iterations,
         seed,
@@ -152,6 +153,7 @@ fn evppi_is_bounded_by_the_value_of_all_parameters() {
     let n = 8_000;
     for perspective in [None, Some(0)] {
         let a = Analysis {
+            method: socinv::sim::Method::Individual,
             perspective,
             ..analysis(&sc, n, 11)
         };
