@@ -334,6 +334,13 @@ impl SobolReport {
             self.evaluations,
             self.bootstrap,
         );
+        if self.header.cohort_method == crate::sim::Method::Expected {
+            out.push_str(
+                "With --method expected each evaluation is the expectation given the parameters: \
+                 cohort chance's\nindices are 0 by construction, and the parameters share the \
+                 variance of the expected net.\n",
+            );
+        }
         for r in &self.results {
             out.push_str(&format!(
                 "\n{}: mean net {}, sd of the net {}\n",

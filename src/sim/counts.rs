@@ -173,33 +173,33 @@ fn patterns_of(plan: &Plan, tables: &Tables, g: usize) -> Vec<(u32, f64)> {
 }
 
 /// Splits `n` over outcomes of these probabilities (summing to 1 up to rounding) by
-/// conditional binomials, into `split`.
+/// conditional binomials, into `split`. The last outcome of positive probability takes whoever
+/// is left, so an outcome of probability 0 never gets anyone.
 fn multinomial(n: u32, probability: &[f64], rng: &mut Stream, split: &mut Vec<u32>) {
     split.clear();
     split.resize(probability.len(), 0);
+    let Some(last) = probability.iter().rposition(|&p| p > 0.0) else {
+        debug_assert_eq!(n, 0, "people with nowhere to go");
+        return;
+    };
     let mut left = n;
-    // What is left of the probability after each outcome, summed from the end (no cancellation).
-    let mut rest: f64 = probability.iter().sum();
-    for (i, &p) in probability.iter().enumerate() {
+    for i in 0..last {
+        let p = probability[i];
         if left == 0 {
             break;
         }
-        if i + 1 == probability.len() || rest <= p {
-            split[i] = left;
-            break;
+        if p <= 0.0 {
+            continue;
         }
-        let x = if p <= 0.0 {
-            0
-        } else {
-            let chance = (p / rest).clamp(0.0, 1.0);
-            Binomial::new(u64::from(left), chance)
-                .expect("a probability in [0, 1]")
-                .sample(rng) as u32
-        };
+        // The probability of this outcome and those after it, summed afresh (no cancellation).
+        let rest: f64 = probability[i..=last].iter().filter(|&&q| q > 0.0).sum();
+        let x = Binomial::new(u64::from(left), (p / rest).clamp(0.0, 1.0))
+            .expect("a probability in [0, 1]")
+            .sample(rng) as u32;
         split[i] = x;
         left -= x;
-        rest -= p;
     }
+    split[last] = left;
 }
 
 /// Moves cell `c` from year `t` to `t + 1`: its joint move's segments, its people split over

@@ -147,7 +147,8 @@ fn walk(
                 }
                 let row = tables.row(plan, block, s, slot + 1);
                 for j in 0..s_n {
-                    let moved = m * share(row, j);
+                    // (a row may sum to 1 + 1e-12 within the checks' tolerance: no negative share)
+                    let moved = m * share(row, j).max(0.0);
                     if moved == 0.0 {
                         continue;
                     }
@@ -173,7 +174,8 @@ fn walk(
 fn expected_starts(plan: &Plan, tables: &Tables, people: u32) -> Vec<f64> {
     let (g_n, s_n) = (plan.groups, plan.states);
     let groups = &plan.scenario.subgroups;
-    let shares_of = |cum: &[f64]| -> Vec<f64> { (0..cum.len()).map(|i| share(cum, i)).collect() };
+    let shares_of =
+        |cum: &[f64]| -> Vec<f64> { (0..cum.len()).map(|i| share(cum, i).max(0.0)).collect() };
     let group_shares = shares_of(&tables.group_cum);
     let mut starts = vec![0.0; g_n * s_n];
     if plan.scenario.composition == Composition::Drawn {
