@@ -200,6 +200,23 @@ pub(super) fn assign_exactly(
     debug_assert_eq!(assigned.len(), people as usize);
 }
 
+/// With a known composition, the people not in a counted subgroup and how the other groups
+/// share them: their shares, normalised; `None` when none of them has a share, so the rest
+/// belongs to the remainder group (the last).
+pub(super) fn uncounted(plan: &Plan, tables: &Tables, people: u32) -> (u32, Option<Vec<f64>>) {
+    let groups = &plan.scenario.subgroups;
+    let counted: u32 = groups.iter().filter_map(|g| g.count).sum();
+    let shares: Vec<f64> = (0..plan.groups)
+        .map(|g| match groups[g].count {
+            Some(_) => 0.0,
+            None => share(&tables.group_cum, g),
+        })
+        .collect();
+    let total: f64 = shares.iter().sum();
+    let normalised = (total > 0.0).then(|| shares.iter().map(|s| s / total).collect());
+    (people - counted, normalised)
+}
+
 /// With a known composition: the people of each subgroup in each starting state,
 /// `[group * S + state]`. Counted subgroups (and their counted starting states) are taken as
 /// given; the rest of the cohort is split over the other groups, and each group over its
@@ -214,22 +231,14 @@ pub(super) fn exact_counts(
     let groups = &plan.scenario.subgroups;
     let shares_of = |cum: &[f64]| -> Vec<f64> { (0..cum.len()).map(|i| share(cum, i)).collect() };
     let group_ties: Vec<f64> = (0..g_n).map(|_| unit(rng)).collect();
-    let counted: u32 = groups.iter().filter_map(|g| g.count).sum();
-    let uncounted: Vec<f64> = shares_of(&tables.group_cum)
-        .iter()
-        .zip(groups)
-        .map(|(&s, g)| if g.count.is_some() { 0.0 } else { s })
-        .collect();
-    let total: f64 = uncounted.iter().sum();
-    let rest = people - counted;
-    let mut sizes = if total > 0.0 {
-        let normalised: Vec<f64> = uncounted.iter().map(|s| s / total).collect();
-        largest_remainder(rest, &normalised, &group_ties)
-    } else {
-        // no group is left to share the rest: it belongs to the remainder group
-        let mut sizes = vec![0; g_n];
-        sizes[g_n - 1] = rest;
-        sizes
+    let (rest, shares) = uncounted(plan, tables, people);
+    let mut sizes = match shares {
+        Some(shares) => largest_remainder(rest, &shares, &group_ties),
+        None => {
+            let mut sizes = vec![0; g_n];
+            sizes[g_n - 1] = rest;
+            sizes
+        }
     };
     for (size, g) in sizes.iter_mut().zip(groups) {
         if let Some(c) = g.count {

@@ -73,15 +73,6 @@ pub fn simulate(
     let packing = Packing::new(plan);
     let key_of_run: u64 = rand::RngExt::random(rng);
     count_start(plan, &cells.keys, &cells.people, counts);
-    for c in 0..cells.people.len() {
-        let key = &cells.keys[c * width..(c + 1) * width];
-        let pattern = key[1];
-        for (a, arm) in counts.iter_mut().enumerate().skip(1) {
-            if pattern & (1 << (a - 1)) != 0 {
-                arm.participants += f64::from(cells.people[c]);
-            }
-        }
-    }
     for t in 0..years.saturating_sub(1) {
         cells.next_keys.clear();
         cells.next_people.clear();
@@ -365,20 +356,14 @@ fn merge(cells: &mut Cells, width: usize, packing: &Packing) {
     }
     keys.clear();
     people.clear();
-    let mut last: Option<usize> = None;
-    for (rank, &i) in order.iter().enumerate() {
-        let same = match last {
-            None => false,
-            Some(l) if packing.fits => packed[rank - 1].0 == packed[rank].0 && l + 1 == rank,
-            Some(_) => keys[keys.len() - width..] == *key_of(i),
-        };
-        if same {
-            *people.last_mut().expect("a cell before") += next_people[i];
-        } else {
-            keys.extend_from_slice(key_of(i));
-            people.push(next_people[i]);
+    for &i in order.iter() {
+        match people.last_mut() {
+            Some(n) if keys[keys.len() - width..] == *key_of(i) => *n += next_people[i],
+            _ => {
+                keys.extend_from_slice(key_of(i));
+                people.push(next_people[i]);
+            }
         }
-        last = Some(rank);
     }
 }
 
@@ -424,7 +409,7 @@ impl Packing {
 
 /// Counts the cells of year 0 in every arm: ordinary practice counts everyone in their
 /// subgroup's untreated class; an intervention counts its participants in the treated class and
-/// everyone else in the untreated class (all in their starting state).
+/// everyone else in the untreated class (all in their starting state), and its participants.
 fn count_start(plan: &Plan, keys: &[u32], people: &[u32], counts: &mut [ArmCounts]) {
     let (h, s_n, a_n) = (plan.years, plan.states, plan.arms);
     let width = 2 + 2 * a_n;
@@ -433,6 +418,7 @@ fn count_start(plan: &Plan, keys: &[u32], people: &[u32], counts: &mut [ArmCount
         let (g, pattern, s) = (key[0] as usize, key[1], key[2] as usize);
         for (a, arm) in counts.iter_mut().enumerate() {
             let class = if a > 0 && pattern & (1 << (a - 1)) != 0 {
+                arm.participants += f64::from(n);
                 g * 2 + 1
             } else {
                 g * 2

@@ -14,7 +14,7 @@
 //! ([`ArmCounts::displaced_occupancy`]), so that pricing an intervention identical to ordinary
 //! practice repeats the baseline's arithmetic and its net is exactly 0.
 
-use super::cohort::{ArmCounts, share};
+use super::cohort::{ArmCounts, share, uncounted};
 use super::tables::{Plan, Tables};
 use crate::scenario::Composition;
 
@@ -187,22 +187,15 @@ fn expected_starts(plan: &Plan, tables: &Tables, people: u32) -> Vec<f64> {
         }
         return starts;
     }
-    // As `cohort::assign_exactly`, in expectation.
-    let counted: u32 = groups.iter().filter_map(|g| g.count).sum();
-    let uncounted: Vec<f64> = group_shares
-        .iter()
-        .zip(groups)
-        .map(|(&s, g)| if g.count.is_some() { 0.0 } else { s })
-        .collect();
-    let total: f64 = uncounted.iter().sum();
-    let rest = people - counted;
-    let mut sizes: Vec<(u32, f64)> = if total > 0.0 {
-        let normalised: Vec<f64> = uncounted.iter().map(|s| s / total).collect();
-        expected_largest_remainder(rest, &normalised)
-    } else {
-        let mut sizes = vec![(0, 0.0); g_n];
-        sizes[g_n - 1] = (rest, 0.0);
-        sizes
+    // As `cohort::exact_counts`, in expectation.
+    let (rest, shares) = uncounted(plan, tables, people);
+    let mut sizes: Vec<(u32, f64)> = match shares {
+        Some(shares) => expected_largest_remainder(rest, &shares),
+        None => {
+            let mut sizes = vec![(0, 0.0); g_n];
+            sizes[g_n - 1] = (rest, 0.0);
+            sizes
+        }
     };
     for (size, g) in sizes.iter_mut().zip(groups) {
         if let Some(c) = g.count {

@@ -92,9 +92,14 @@ impl Method {
 
     /// Why `scenario` cannot be evaluated by this method, if it cannot.
     pub fn unsupported(self, scenario: &Scenario) -> Option<String> {
+        self.unsupported_by(&Plan::new(scenario))
+    }
+
+    fn unsupported_by(self, plan: &Plan) -> Option<String> {
+        let scenario = plan.scenario;
         match self {
             Method::Individual => None,
-            _ if !expected::supports(&Plan::new(scenario)) => Some(format!(
+            _ if !expected::supports(plan) => Some(format!(
                 "the {} method follows the cohort's numbers, not people: it cannot follow the \
                  values of a person that this scenario reads (attributes, episodes, ages drawn \
                  per person, or a cost or outcome that reads a duration); use --method individual",
@@ -295,10 +300,10 @@ pub fn simulate_draws(
     draw: &(dyn Fn(usize) -> Draw + Sync),
     on_iteration: &(dyn Fn() + Sync),
 ) -> Result<Vec<IterationResult>> {
-    if let Some(why) = method.unsupported(scenario) {
+    let plan = Plan::new(scenario);
+    if let Some(why) = method.unsupported_by(&plan) {
         return Err(Error::Usage(why));
     }
-    let plan = Plan::new(scenario);
     let first_failure = AtomicUsize::new(usize::MAX);
     let outcomes: Vec<Option<Result<IterationResult>>> = indices
         .into_par_iter()
