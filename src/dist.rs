@@ -14,8 +14,13 @@
 //!
 //! May import: `error`, `stats`.
 
-use statrs::distribution::{Beta, ContinuousCDF, Gamma, LogNormal, Normal, Triangular, Uniform};
+use statrs::distribution::{
+    Beta, Continuous, ContinuousCDF, Gamma, LogNormal, Normal, Triangular, Uniform,
+};
 use std::fmt;
+use table::{Lazy, Transform, polished};
+
+mod table;
 
 /// The largest magnitude accepted for an amount (a value, mean, sd, bound or weight). Doubles
 /// hold whole kronor exactly up to 2^53 ≈ 9·10^15; no kommun's figure comes near 10^15 kr.
@@ -82,7 +87,11 @@ pub enum Distribution {
         hi: f64,
     },
     LogNormal(LogNormal),
-    Beta(Beta),
+    /// A beta with both shapes at least 1; `table` holds its quantiles once built.
+    Beta {
+        beta: Beta,
+        table: Lazy,
+    },
     /// A beta with a shape below 1, sampled by bisection on its CDF; `mirror` is the beta with
     /// the shapes swapped, whose CDF at 1 − x is the upper tail at x.
     SmallShapeBeta {
@@ -95,6 +104,7 @@ pub enum Distribution {
     Gamma {
         gamma: Gamma,
         scale: f64,
+        table: Lazy,
     },
     /// `scale · X` with X a gamma of shape below 1 and rate 1, sampled by bisection on its CDF.
     SmallShapeGamma {
@@ -107,6 +117,7 @@ pub enum Distribution {
         beta: Beta,
         min: f64,
         max: f64,
+        table: Lazy,
     },
     /// Values with weights (normalised); sampled by the cumulative weights.
     Discrete {
@@ -238,7 +249,10 @@ fn checked_beta(alpha: f64, beta: f64, what: &str) -> Result<Distribution, DistE
         let mirror = Beta::new(beta, alpha).map_err(|e| format!("{what}: {e}"))?;
         Ok(Distribution::SmallShapeBeta { beta: d, mirror })
     } else {
-        Ok(Distribution::Beta(d))
+        Ok(Distribution::Beta {
+            beta: d,
+            table: Lazy::default(),
+        })
     }
 }
 
@@ -308,6 +322,43 @@ fn small_shape_gamma_quantile(gamma: &Gamma, u: f64) -> f64 {
         }
     });
     f64::from_bits(i)
+}
+
+/// The quantile of a gamma at `u` (taken at `max(u, GAMMA_U_MIN)`): statrs' inverse of the
+/// gamma with rate 1 (quick to bracket), scaled, then polished on the gamma itself.
+fn accurate_gamma_quantile(gamma: &Gamma, u: f64) -> f64 {
+    let u = u.max(GAMMA_U_MIN);
+    let unit = Gamma::new(gamma.shape(), 1.0).expect("the shape was accepted");
+    let start = unit.inverse_cdf(u) / gamma.rate();
+    polished(
+        u,
+        start,
+        |x| gamma.cdf(x),
+        |x| gamma.sf(x),
+        |x| gamma.pdf(x),
+        f64::INFINITY,
+    )
+}
+
+/// The quantile of a beta with both shapes at least 1 at `u` (taken within [`BETA_U_MARGIN`]
+/// of 0 and 1): statrs' inverse polished.
+fn accurate_beta_quantile(beta: &Beta, u: f64) -> f64 {
+    let u = u.clamp(BETA_U_MARGIN, 1.0 - BETA_U_MARGIN);
+    polished(
+        u,
+        beta.inverse_cdf(u),
+        |x| beta.cdf(x),
+        |x| beta.sf(x),
+        |x| beta.pdf(x),
+        1.0,
+    )
+}
+
+/// A beta's quantile from its table, or computed where the table does not hold it.
+fn beta_quantile(beta: &Beta, table: &Lazy, u: f64) -> f64 {
+    let accurate = |u: f64| accurate_beta_quantile(beta, u);
+    let x = table.get(Transform::Logit, &accurate).quantile(u);
+    x.unwrap_or_else(|| accurate(u))
 }
 
 impl Distribution {
@@ -574,6 +625,7 @@ impl Distribution {
         Ok(Distribution::Gamma {
             gamma: Gamma::new(shape, rate).map_err(|e| e.to_string())?,
             scale,
+            table: Lazy::default(),
         })
     }
 
@@ -595,6 +647,7 @@ impl Distribution {
             beta: Beta::new(alpha, beta).map_err(|e| e.to_string())?,
             min,
             max,
+            table: Lazy::default(),
         })
     }
 
@@ -672,16 +725,29 @@ impl Distribution {
                 normal.inverse_cdf(p).clamp(*lo, *hi)
             }
             Distribution::LogNormal(d) => d.inverse_cdf(u),
-            Distribution::Beta(d) => d.inverse_cdf(u.clamp(BETA_U_MARGIN, 1.0 - BETA_U_MARGIN)),
+            Distribution::Beta { beta, table } => beta_quantile(beta, table, u),
             Distribution::SmallShapeBeta { beta, mirror } => {
                 small_shape_beta_quantile(beta, mirror, u)
             }
-            Distribution::Gamma { gamma, scale } => scale * gamma.inverse_cdf(u.max(GAMMA_U_MIN)),
+            Distribution::Gamma {
+                gamma,
+                scale,
+                table,
+            } => {
+                let accurate = |u: f64| accurate_gamma_quantile(gamma, u);
+                let x = table.get(Transform::Log, &accurate).quantile(u);
+                scale * x.unwrap_or_else(|| accurate(u))
+            }
             Distribution::SmallShapeGamma { gamma, scale } => {
                 scale * small_shape_gamma_quantile(gamma, u)
             }
             Distribution::Triangular(d) => d.inverse_cdf(u),
-            Distribution::Pert { beta, min, max } => min + (max - min) * beta.inverse_cdf(u),
+            Distribution::Pert {
+                beta,
+                min,
+                max,
+                table,
+            } => min + (max - min) * beta_quantile(beta, table, u),
             Distribution::Discrete { values, cumulative } => {
                 let i = cumulative.partition_point(|c| *c <= u);
                 values[i.min(values.len() - 1)]
