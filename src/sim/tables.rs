@@ -36,6 +36,11 @@ pub struct Plan<'s> {
     pub person_cost: Vec<bool>,
     /// The same for `scenario.outcome_rules`.
     pub person_outcome: Vec<bool>,
+    /// `cost_varies[rule]`: whether `scenario.costs[rule]` reads the arm, the subgroup or the
+    /// year; one that reads none is evaluated once per iteration and its value reused.
+    pub cost_varies: Vec<bool>,
+    /// The same for `scenario.outcome_rules`.
+    pub outcome_varies: Vec<bool>,
     /// Per state, the cost rules evaluated per person-year in it.
     pub person_costs_in: Vec<Vec<usize>>,
     /// Per state, the outcome rules evaluated per person-year in it.
@@ -153,6 +158,16 @@ impl<'s> Plan<'s> {
             .iter()
             .map(|r| per_person(scenario, r.state, &r.value.dependencies(), true))
             .collect();
+        let varies = |e: &Expr| {
+            let d = e.dependencies();
+            d.arm || d.subgroup || d.year
+        };
+        let cost_varies = scenario.costs.iter().map(|r| varies(&r.amount)).collect();
+        let outcome_varies = scenario
+            .outcome_rules
+            .iter()
+            .map(|r| varies(&r.value))
+            .collect();
         let mut person_costs_in = vec![Vec::new(); states];
         for (i, r) in scenario.costs.iter().enumerate() {
             if person_cost[i] {
@@ -221,6 +236,8 @@ impl<'s> Plan<'s> {
             person_rows,
             person_cost,
             person_outcome,
+            cost_varies,
+            outcome_varies,
             person_costs_in,
             person_outcomes_in,
             person,
@@ -410,6 +427,10 @@ pub struct Tables {
     pub per_participant: Vec<f64>,
     /// The people of each intake (`Scenario::intakes`) in this iteration.
     pub intake_counts: Vec<u32>,
+    /// Each cost rule's value in the first (arm, subgroup, year), reused where it cannot differ.
+    first_cost: Vec<f64>,
+    /// The same for the outcome rules.
+    first_outcome: Vec<f64>,
 }
 
 fn resize(v: &mut Vec<f64>, n: usize) {
@@ -703,6 +724,8 @@ impl Tables {
         resize(&mut self.entry_cost, blocks * s_n * n_a * 2);
         resize(&mut self.yearly_outcome, blocks * s_n * n_o);
         resize(&mut self.entry_outcome, blocks * s_n * n_o);
+        resize(&mut self.first_cost, sc.costs.len());
+        resize(&mut self.first_outcome, sc.outcome_rules.len());
         for v in 0..a_n {
             for g in 0..g_n {
                 for t in 0..h {
@@ -715,7 +738,14 @@ impl Tables {
                         if plan.person_cost[index] {
                             continue; // evaluated per person-year in the walk
                         }
-                        let x = rule.amount.eval(&cx);
+                        let x = if plan.cost_varies[index] || block == 0 {
+                            rule.amount.eval(&cx)
+                        } else {
+                            self.first_cost[index]
+                        };
+                        if block == 0 {
+                            self.first_cost[index] = x;
+                        }
                         if !x.is_finite() {
                             inspector.invalid(Rule::Cost { index }, x, || Violation {
                                 message: format!(
@@ -741,7 +771,14 @@ impl Tables {
                         if plan.person_outcome[index] {
                             continue; // evaluated per person-year in the walk
                         }
-                        let x = rule.value.eval(&cx);
+                        let x = if plan.outcome_varies[index] || block == 0 {
+                            rule.value.eval(&cx)
+                        } else {
+                            self.first_outcome[index]
+                        };
+                        if block == 0 {
+                            self.first_outcome[index] = x;
+                        }
                         if !x.is_finite() {
                             inspector.invalid(Rule::Outcome { index }, x, || Violation {
                                 message: format!(
