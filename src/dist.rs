@@ -1,8 +1,9 @@
 //! Distributions of uncertain inputs: construction from the analyst's terms, and quantiles.
 //!
 //! Every parameter is sampled by its quantile function at a uniform draw `u` (inverse-CDF
-//! sampling, with statrs' quantile functions, or for a beta or gamma with a shape below 1 a
-//! bisection on statrs' CDF, see `bisect_quantile`). One draw per parameter and iteration
+//! sampling, with statrs' quantile functions; for a gamma, beta or PERT with shapes of 1 and
+//! more a table of statrs' inverse polished, see `table.rs`; for a beta or gamma with a shape
+//! below 1 a bisection on statrs' CDF, see `bisect_quantile`). One draw per parameter and iteration
 //! couples the draws to quantiles: fixing a parameter (`--set`) or moving it to a quantile leaves
 //! every other draw unchanged, which the sensitivity analyses rely on (common random numbers
 //! across runs).
@@ -42,7 +43,7 @@ pub const GAMMA_SHAPES: (f64, f64) = (0.01, 1e4);
 const GAMMA_MAX_CV: f64 = 10.0;
 /// Below this shape statrs' inverses are not monotone (measured on statrs 0.19: beta(0.5, 0.5)
 /// and gamma shape 0.01), so the quantile is a bisection on the CDF instead; from this shape on
-/// statrs' inverse is kept, so that those draws are unchanged.
+/// it is statrs' inverse polished, tabled (`table.rs`).
 const BISECTION_BELOW_SHAPE: f64 = 1.0;
 /// The bisection of a gamma with shape below 1 (rate 1) searches [0, 100]: its survival
 /// function at 100 is below e^-100, far below the smallest 1 − u a double allows (2^-53).
@@ -325,19 +326,21 @@ fn small_shape_gamma_quantile(gamma: &Gamma, u: f64) -> f64 {
 }
 
 /// The quantile of a gamma at `u` (taken at `max(u, GAMMA_U_MIN)`): statrs' inverse of the
-/// gamma with rate 1 (quick to bracket), scaled, then polished on the gamma itself.
+/// gamma with rate 1 (quick to bracket), polished on that gamma, then divided by the rate
+/// (polished on the gamma with its rate, the quantile was off by up to 3·10^-11 at means of
+/// millions, measured on statrs 0.19).
 fn accurate_gamma_quantile(gamma: &Gamma, u: f64) -> f64 {
     let u = u.max(GAMMA_U_MIN);
     let unit = Gamma::new(gamma.shape(), 1.0).expect("the shape was accepted");
-    let start = unit.inverse_cdf(u) / gamma.rate();
-    polished(
+    let x = polished(
         u,
-        start,
-        |x| gamma.cdf(x),
-        |x| gamma.sf(x),
-        |x| gamma.pdf(x),
+        unit.inverse_cdf(u),
+        |x| unit.cdf(x),
+        |x| unit.sf(x),
+        |x| unit.pdf(x),
         f64::INFINITY,
-    )
+    );
+    x / gamma.rate()
 }
 
 /// The quantile of a beta with both shapes at least 1 at `u` (taken within [`BETA_U_MARGIN`]

@@ -239,12 +239,14 @@ mod tests {
             (50.0, 1.0),
             (3.0, 5.0),
         ];
-        let mut cases: Vec<(
+        /// What is checked, its transform, its accurate quantile and its CDF.
+        type Case = (
             String,
             Transform,
             Box<dyn Fn(f64) -> f64>,
             Box<dyn Fn(f64) -> f64>,
-        )> = Vec::new();
+        );
+        let mut cases: Vec<Case> = Vec::new();
         for k in gammas {
             let g = Gamma::new(k, 1.0).unwrap();
             let accurate = move |u: f64| {
@@ -307,6 +309,73 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// The tables of the shipped scenarios' gammas, betas and PERTs hold every piece (a piece
+    /// that fails its check costs a computed quantile on every draw there).
+    #[test]
+    fn the_shipped_distributions_are_tabled_whole() {
+        use crate::dist::Distribution as D;
+        // every one written in scenarios/ and benches/ (grep -ho "beta_mean_sd(...)" etc.)
+        let betas = [
+            (0.03, 0.01),
+            (0.05, 0.01),
+            (0.08, 0.02),
+            (0.10, 0.02),
+            (0.10, 0.03),
+            (0.12, 0.03),
+            (0.14, 0.04),
+            (0.15, 0.03),
+            (0.15, 0.04),
+            (0.18, 0.04),
+            (0.20, 0.05),
+            (0.22, 0.05),
+            (0.25, 0.05),
+            (0.30, 0.06),
+            (0.35, 0.06),
+            (0.35, 0.07),
+            (0.40, 0.08),
+            (0.55, 0.06),
+            (0.70, 0.05),
+        ];
+        let gammas = [
+            (120000.0, 30000.0),
+            (130000.0, 40000.0),
+            (1300000.0, 400000.0),
+            (150000.0, 50000.0),
+            (25000.0, 8000.0),
+            (300000.0, 50000.0),
+            (4850000.0, 600000.0),
+            (60000.0, 20000.0),
+            (650000.0, 200000.0),
+            (75045.0, 10000.0),
+        ];
+        let perts = [
+            (20000.0, 40000.0, 90000.0),
+            (22000.0, 33000.0, 50000.0),
+            (35000.0, 50000.0, 75000.0),
+            (40000.0, 55000.0, 80000.0),
+            (80000.0, 110000.0, 160000.0),
+        ];
+        let mut all: Vec<D> = betas
+            .iter()
+            .map(|&(m, sd)| D::beta_mean_sd(m, sd).unwrap())
+            .collect();
+        all.extend(
+            gammas
+                .iter()
+                .map(|&(m, sd)| D::gamma_mean_sd(m, sd).unwrap()),
+        );
+        all.extend(perts.iter().map(|&(a, m, b)| D::pert(a, m, b).unwrap()));
+        for d in &all {
+            d.quantile(0.3);
+            let table = match d {
+                D::Beta { table, .. } | D::Gamma { table, .. } | D::Pert { table, .. } => table,
+                _ => unreachable!("{d:?}"),
+            };
+            let held = table.0.get().expect("built by the draw").pieces_held();
+            assert_eq!(held, PIECES, "{d:?}");
         }
     }
 
