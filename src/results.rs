@@ -11,6 +11,7 @@ use crate::stats::{
     payback_year, wilson,
 };
 use indexmap::IndexMap;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use crate::samples::{ComparisonSamples, net_of, saving};
@@ -860,16 +861,44 @@ impl RunResults {
         settings: &SimSettings,
         iterations: &[IterationResult],
     ) -> Self {
-        let comparisons = scenario
-            .interventions()
-            .map(|(a, _)| comparison(scenario, iterations, a))
-            .collect();
-        let arms = scenario
-            .arms
-            .iter()
-            .enumerate()
-            .map(|(a, arm)| (arm.name.clone(), arm_summary(scenario, iterations, a)))
-            .collect();
+        // Each part on its own worker: the same values whatever the number of threads.
+        let interventions: Vec<usize> = scenario.interventions().map(|(a, _)| a).collect();
+        let ((comparisons, arms), (value_of_information, option_comparison)) = rayon::join(
+            || {
+                rayon::join(
+                    || {
+                        interventions
+                            .par_iter()
+                            .map(|&a| comparison(scenario, iterations, a))
+                            .collect()
+                    },
+                    || {
+                        let summaries: Vec<ArmSummary> = (0..scenario.arms.len())
+                            .into_par_iter()
+                            .map(|a| arm_summary(scenario, iterations, a))
+                            .collect();
+                        scenario
+                            .arms
+                            .iter()
+                            .map(|arm| arm.name.clone())
+                            .zip(summaries)
+                            .collect()
+                    },
+                )
+            },
+            || {
+                rayon::join(
+                    || {
+                        if scenario.arms.len() > 1 {
+                            crate::sensitivity::voi::evpi(scenario, iterations)
+                        } else {
+                            Vec::new()
+                        }
+                    },
+                    || crate::compare::OptionComparison::of(scenario, iterations),
+                )
+            },
+        );
         RunResults {
             schema: SCHEMA.to_string(),
             socinv_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -881,12 +910,8 @@ impl RunResults {
             },
             comparisons,
             arms,
-            value_of_information: if scenario.arms.len() > 1 {
-                crate::sensitivity::voi::evpi(scenario, iterations)
-            } else {
-                Vec::new()
-            },
-            option_comparison: crate::compare::OptionComparison::of(scenario, iterations),
+            value_of_information,
+            option_comparison,
         }
     }
 }
@@ -1149,24 +1174,33 @@ fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -
     let horizon = scenario.horizon as usize;
     let mut by_actor = IndexMap::new();
     let mut by_perspective = IndexMap::new();
-    let mut budget = Vec::new();
-    let (mut a, mut p) = (0, 0);
-    for pov in points_of_view(scenario) {
-        let flows = YearlyFlows::of(&pov, iterations, arm, horizon);
-        budget.push(flows.line(&pov, scenario));
-        let (total, shares) = match pov.kind {
-            PointOfViewKind::Actor => {
-                a += 1;
-                (&samples.by_actor[a - 1], &mut by_actor)
-            }
-            PointOfViewKind::Perspective => {
-                p += 1;
-                (&samples.by_perspective[p - 1], &mut by_perspective)
-            }
-            PointOfViewKind::AllActors => continue,
+    let povs = points_of_view(scenario);
+    // The points of view in parallel, then put in order.
+    let (actors, perspectives) = (scenario.actors.len(), scenario.perspectives.len());
+    let lines: Vec<(BudgetLine, Option<NetShare>)> = povs
+        .par_iter()
+        .enumerate()
+        .map(|(k, pov)| {
+            let flows = YearlyFlows::of(pov, iterations, arm, horizon);
+            let total = match pov.kind {
+                PointOfViewKind::Actor => Some(&samples.by_actor[k]),
+                PointOfViewKind::Perspective => Some(&samples.by_perspective[k - actors]),
+                PointOfViewKind::AllActors => None,
+            };
+            let share = total
+                .map(|total| net_share(total, Payback::of(&flows.payback_years(total), horizon)));
+            (flows.line(pov, scenario), share)
+        })
+        .collect();
+    debug_assert_eq!(lines.len(), actors + perspectives + 1);
+    let mut budget = Vec::with_capacity(lines.len());
+    for (pov, (line, share)) in povs.iter().zip(lines) {
+        budget.push(line);
+        match (pov.kind, share) {
+            (PointOfViewKind::Actor, Some(s)) => by_actor.insert(pov.name.clone(), s),
+            (PointOfViewKind::Perspective, Some(s)) => by_perspective.insert(pov.name.clone(), s),
+            _ => None,
         };
-        let payback = Payback::of(&flows.payback_years(total), horizon);
-        shares.insert(pov.name.clone(), net_share(total, payback));
     }
     let decision_perspective = scenario.decision_perspective.as_ref().and_then(|name| {
         let (kind, values) = match scenario.perspectives.iter().position(|p| &p.name == name) {
@@ -1186,7 +1220,7 @@ fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -
     });
     let per_year = samples
         .cumulative
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(t, cumulative)| YearNet {
             year: t as u32,
@@ -1209,11 +1243,21 @@ fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -
         .iter()
         .map(|it| it.arms[arm].participants)
         .collect();
+    let (net_drivers, perspective_drivers) = rayon::join(
+        || drivers(scenario, iterations, &samples.net),
+        || {
+            samples
+                .by_perspective
+                .par_iter()
+                .map(|values| drivers(scenario, iterations, values))
+                .collect::<Vec<_>>()
+        },
+    );
     let drivers_by_perspective = scenario
         .perspectives
         .iter()
-        .zip(&samples.by_perspective)
-        .map(|(p, values)| (p.name.clone(), drivers(scenario, iterations, values)))
+        .map(|p| p.name.clone())
+        .zip(perspective_drivers)
         .collect();
     Comparison {
         intervention: scenario.arms[arm].name.clone(),
@@ -1235,7 +1279,7 @@ fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -
         outcomes,
         participants: summary(&participants),
         net_histogram: Histogram::of(&samples.net, Histogram::BINS),
-        drivers: drivers(scenario, iterations, &samples.net),
+        drivers: net_drivers,
         drivers_by_perspective,
         decision_perspective,
         budget,

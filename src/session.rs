@@ -205,7 +205,10 @@ impl Session {
         iterations: Vec<IterationResult>,
         precision: Option<PrecisionStop>,
     ) -> Run {
-        let results = RunResults::new(&self.scenario, &settings, &iterations);
+        // on the session's workers, as many as the simulation's
+        let results = self
+            .pool
+            .install(|| RunResults::new(&self.scenario, &settings, &iterations));
         Run {
             settings,
             iterations,

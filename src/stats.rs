@@ -5,6 +5,7 @@
 //! May import: no socinv module (outside crates only); every other layer may import it. The
 //! layer order is in `lib.rs`.
 
+use rayon::slice::ParallelSliceMut;
 use serde::{Deserialize, Deserializer, Serialize};
 use statrs::distribution::{Binomial, ContinuousCDF, DiscreteCDF, Normal};
 
@@ -136,7 +137,8 @@ impl Summary {
         }
         let n = values.len() as f64;
         let mut sorted = values.to_vec();
-        sorted.sort_by(f64::total_cmp);
+        // one order for any thread count: equal values under total_cmp are the same bits
+        sorted.par_sort_unstable_by(f64::total_cmp);
         let (min, max) = (sorted[0], sorted[sorted.len() - 1]);
         // A constant (e.g. a fixed program cost) has exactly that mean and sd 0, not rounding
         // noise; otherwise the mean is kept inside [min, max].
@@ -426,7 +428,8 @@ pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
 /// Ranks 1..n of the values, ties sharing their average rank.
 pub fn ranks(v: &[f64]) -> Vec<f64> {
     let mut idx: Vec<usize> = (0..v.len()).collect();
-    idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+    // tied values share their average rank, so the order among them does not matter
+    idx.par_sort_unstable_by(|&a, &b| v[a].total_cmp(&v[b]));
     let mut r = vec![0.0; v.len()];
     let mut i = 0;
     while i < idx.len() {

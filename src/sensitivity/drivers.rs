@@ -6,6 +6,7 @@ pub use crate::schema::drivers::Driver;
 use crate::sim::IterationResult;
 use crate::stats::{pearson, ranks};
 use nalgebra::DMatrix;
+use rayon::prelude::*;
 
 /// Spearman and PRCC of every uncertain parameter (fixed ones are left out) with `output`,
 /// strongest |Spearman| first.
@@ -25,14 +26,16 @@ pub fn drivers(scenario: &Scenario, iterations: &[IterationResult], output: &[f6
     }
     // Rank-transformed columns: the varying parameters, then the output.
     let mut columns: Vec<Vec<f64>> = varying
-        .iter()
+        .par_iter()
         .map(|&i| ranks(&iterations.iter().map(|it| it.params[i]).collect::<Vec<_>>()))
         .collect();
     columns.push(ranks(output));
     let k = columns.len();
-    let corr = DMatrix::from_fn(k, k, |a, b| {
-        pearson(&columns[a], &columns[b]).unwrap_or(0.0)
-    });
+    let pairs: Vec<f64> = (0..k * k)
+        .into_par_iter()
+        .map(|ab| pearson(&columns[ab / k], &columns[ab % k]).unwrap_or(0.0))
+        .collect();
+    let corr = DMatrix::from_fn(k, k, |a, b| pairs[a * k + b]);
     let inverse = corr.clone().try_inverse();
     let y = k - 1;
     let mut out: Vec<Driver> = varying
