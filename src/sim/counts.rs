@@ -347,8 +347,6 @@ fn merge(cells: &mut Cells, width: usize, packing: &Packing) {
         packed.clear();
         packed.extend((0..next_people.len()).map(|i| (packing.pack(key_of(i)), i as u32)));
         packed.sort_unstable();
-        order.clear();
-        order.extend(packed.iter().map(|&(_, i)| i as usize));
     } else {
         order.clear();
         order.extend(0..next_people.len());
@@ -356,6 +354,22 @@ fn merge(cells: &mut Cells, width: usize, packing: &Packing) {
     }
     keys.clear();
     people.clear();
+    if packing.fits {
+        // equal packed keys are equal keys: compare the u128s, not the slices
+        let mut previous = None;
+        for &(packed_key, i) in packed.iter() {
+            let i = i as usize;
+            match people.last_mut() {
+                Some(n) if previous == Some(packed_key) => *n += next_people[i],
+                _ => {
+                    keys.extend_from_slice(key_of(i));
+                    people.push(next_people[i]);
+                }
+            }
+            previous = Some(packed_key);
+        }
+        return;
+    }
     for &i in order.iter() {
         match people.last_mut() {
             Some(n) if keys[keys.len() - width..] == *key_of(i) => *n += next_people[i],
