@@ -53,11 +53,12 @@ pub fn z_level() -> f64 {
 /// the sample is clamped to its ends (then the coverage is not guaranteed: too few values).
 pub fn quantile_ci_ranks(n: usize, p: f64) -> (usize, usize) {
     assert!(n > 0, "no values");
+    /// (n, the bits of p) and the ranks found for them.
+    type Found = Vec<((usize, u64), (usize, usize))>;
     thread_local! {
         /// The ranks already found on this thread: a run asks for the same few (n, p) for
         /// every summary, and each costs two binomial inverses (tens of µs at 10^4 values).
-        static FOUND: std::cell::RefCell<Vec<((usize, u64), (usize, usize))>> =
-            const { std::cell::RefCell::new(Vec::new()) };
+        static FOUND: std::cell::RefCell<Found> = const { std::cell::RefCell::new(Vec::new()) };
     }
     let key = (n, p.to_bits());
     if let Some(ranks) = FOUND.with_borrow(|f| f.iter().find(|(k, _)| *k == key).map(|e| e.1)) {
