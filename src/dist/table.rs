@@ -214,7 +214,7 @@ impl std::fmt::Debug for Lazy {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use statrs::distribution::{Beta, Continuous, Gamma};
+    use statrs::distribution::{Beta, Gamma};
 
     /// Levels over the whole table, both tails on a log scale.
     fn levels() -> Vec<f64> {
@@ -247,41 +247,22 @@ mod tests {
             Box<dyn Fn(f64) -> f64>,
         );
         let mut cases: Vec<Case> = Vec::new();
+        use crate::dist::{accurate_beta_quantile, accurate_gamma_quantile};
         for k in gammas {
             let g = Gamma::new(k, 1.0).unwrap();
-            let accurate = move |u: f64| {
-                polished(
-                    u,
-                    g.inverse_cdf(u),
-                    |x| g.cdf(x),
-                    |x| g.sf(x),
-                    |x| g.pdf(x),
-                    f64::INFINITY,
-                )
-            };
             cases.push((
                 format!("gamma({k})"),
                 Transform::Log,
-                Box::new(accurate),
+                Box::new(move |u| accurate_gamma_quantile(&g, u)),
                 Box::new(move |x| g.cdf(x)),
             ));
         }
         for (a, b) in betas {
             let d = Beta::new(a, b).unwrap();
-            let accurate = move |u: f64| {
-                polished(
-                    u,
-                    d.inverse_cdf(u),
-                    |x| d.cdf(x),
-                    |x| d.sf(x),
-                    |x| d.pdf(x),
-                    1.0,
-                )
-            };
             cases.push((
                 format!("beta({a}, {b})"),
                 Transform::Logit,
-                Box::new(accurate),
+                Box::new(move |u| accurate_beta_quantile(&d, u)),
                 Box::new(move |x| d.cdf(x)),
             ));
         }
