@@ -347,11 +347,13 @@ pub fn summary_text_comparing(r: &RunResults, pair: Option<(&str, &str)>) -> Str
             ]);
         }
         out.push_str(&table(&rows, "  "));
-        let _ = writeln!(
-            out,
+        out.push_str(if r.settings.without_cohort_chance() {
+            "  Each iteration is the expectation given the parameters (--method expected): the \
+             first is about the parameters too; `socinv voi` splits the second by parameter.\n"
+        } else {
             "  The first includes cohort chance, which no study removes; `socinv voi` splits the \
-             second by parameter."
-        );
+             second by parameter.\n"
+        });
     }
 
     let _ = writeln!(out, "\nPer arm (cohort totals over the horizon)");

@@ -210,6 +210,13 @@ fn the_cli_records_the_method_and_refuses_a_scenario_it_cannot_evaluate() {
     );
     assert_eq!(ran.code, Some(0), "{}", ran.stderr);
     assert!(ran.stdout.contains("method: expected"), "{}", ran.stdout);
+    // the value of information says what its first EVPI is about on this path
+    assert!(
+        ran.stdout.contains("(--method expected): the first is about")
+            && !ran.stdout.contains("includes cohort chance"),
+        "{}",
+        ran.stdout
+    );
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(d.join("r.json")).unwrap()).unwrap();
     assert_eq!(json["settings"]["method"], "expected");
