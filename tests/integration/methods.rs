@@ -212,7 +212,8 @@ fn the_cli_records_the_method_and_refuses_a_scenario_it_cannot_evaluate() {
     assert!(ran.stdout.contains("method: expected"), "{}", ran.stdout);
     // the value of information says what its first EVPI is about on this path
     assert!(
-        ran.stdout.contains("(--method expected): the first is about")
+        ran.stdout
+            .contains("(--method expected): the first is about")
             && !ran.stdout.contains("includes cohort chance"),
         "{}",
         ran.stdout
