@@ -357,6 +357,13 @@ fn accurate_beta_quantile(beta: &Beta, u: f64) -> f64 {
     )
 }
 
+/// A gamma's quantile from its table, or computed where the table does not hold it.
+fn gamma_quantile(gamma: &Gamma, table: &Lazy, u: f64) -> f64 {
+    let accurate = |u: f64| accurate_gamma_quantile(gamma, u);
+    let x = table.get(Transform::Log, &accurate).quantile(u);
+    x.unwrap_or_else(|| accurate(u))
+}
+
 /// A beta's quantile from its table, or computed where the table does not hold it.
 fn beta_quantile(beta: &Beta, table: &Lazy, u: f64) -> f64 {
     let accurate = |u: f64| accurate_beta_quantile(beta, u);
@@ -736,11 +743,7 @@ impl Distribution {
                 gamma,
                 scale,
                 table,
-            } => {
-                let accurate = |u: f64| accurate_gamma_quantile(gamma, u);
-                let x = table.get(Transform::Log, &accurate).quantile(u);
-                scale * x.unwrap_or_else(|| accurate(u))
-            }
+            } => scale * gamma_quantile(gamma, table, u),
             Distribution::SmallShapeGamma { gamma, scale } => {
                 scale * small_shape_gamma_quantile(gamma, u)
             }

@@ -1176,7 +1176,7 @@ fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -
     let mut by_perspective = IndexMap::new();
     let povs = points_of_view(scenario);
     // The points of view in parallel, then put in order.
-    let (actors, perspectives) = (scenario.actors.len(), scenario.perspectives.len());
+    let actors = scenario.actors.len();
     let lines: Vec<(BudgetLine, Option<NetShare>)> = povs
         .par_iter()
         .enumerate()
@@ -1192,7 +1192,6 @@ fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -
             (flows.line(pov, scenario), share)
         })
         .collect();
-    debug_assert_eq!(lines.len(), actors + perspectives + 1);
     let mut budget = Vec::with_capacity(lines.len());
     for (pov, (line, share)) in povs.iter().zip(lines) {
         budget.push(line);

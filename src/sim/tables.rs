@@ -738,14 +738,12 @@ impl Tables {
                         if plan.person_cost[index] {
                             continue; // evaluated per person-year in the walk
                         }
-                        let x = if plan.cost_varies[index] || block == 0 {
-                            rule.amount.eval(&cx)
-                        } else {
-                            self.first_cost[index]
-                        };
-                        if block == 0 {
-                            self.first_cost[index] = x;
-                        }
+                        let x = evaluated_once_unless(
+                            plan.cost_varies[index],
+                            block,
+                            &mut self.first_cost[index],
+                            || rule.amount.eval(&cx),
+                        );
                         if !x.is_finite() {
                             inspector.invalid(Rule::Cost { index }, x, || Violation {
                                 message: format!(
@@ -771,14 +769,12 @@ impl Tables {
                         if plan.person_outcome[index] {
                             continue; // evaluated per person-year in the walk
                         }
-                        let x = if plan.outcome_varies[index] || block == 0 {
-                            rule.value.eval(&cx)
-                        } else {
-                            self.first_outcome[index]
-                        };
-                        if block == 0 {
-                            self.first_outcome[index] = x;
-                        }
+                        let x = evaluated_once_unless(
+                            plan.outcome_varies[index],
+                            block,
+                            &mut self.first_outcome[index],
+                            || rule.value.eval(&cx),
+                        );
                         if !x.is_finite() {
                             inspector.invalid(Rule::Outcome { index }, x, || Violation {
                                 message: format!(
@@ -841,6 +837,25 @@ impl Tables {
         }
         Ok(())
     }
+}
+
+/// A rule's value in table block `block`: evaluated there if it `varies` (reads the arm, the
+/// subgroup or the year) or `block` is the first, whose value is kept in `first`; else `first`.
+#[inline]
+fn evaluated_once_unless(
+    varies: bool,
+    block: usize,
+    first: &mut f64,
+    eval: impl FnOnce() -> f64,
+) -> f64 {
+    if !varies && block > 0 {
+        return *first;
+    }
+    let x = eval();
+    if block == 0 {
+        *first = x;
+    }
+    x
 }
 
 /// Evaluates the transitions out of state `s` in the context `cx` and writes the cumulative
