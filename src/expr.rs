@@ -8,6 +8,8 @@
 //!
 //! May import: no socinv module; every other layer may import it.
 
+pub mod program;
+
 use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
@@ -79,7 +81,7 @@ pub enum Node {
 }
 
 /// Functions of one value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum UnaryOp {
     Neg,
     Not,
@@ -89,7 +91,7 @@ pub enum UnaryOp {
 }
 
 /// Functions of two values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BinaryOp {
     Add,
     Sub,
