@@ -588,38 +588,35 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
                 if o_u + o_t == 0.0 && e_u + e_t == 0.0 {
                     continue;
                 }
+                // A cell whose prices are all 0 adds 0, which leaves every sum as it is (a sum
+                // that starts at +0 is never −0): only the others are added.
+                let [costs_u, outcomes_u] = tables.priced[block_u * s_n + s];
+                let [costs_t, outcomes_t] = tables.priced[block_t * s_n + s];
                 let (cell_u, cell_t) =
                     ((block_u * s_n + s) * n_a * 2, (block_t * s_n + s) * n_a * 2);
-                for actor in 0..n_a {
-                    for k in 0..2 {
-                        let (cu, ct) = (cell_u + actor * 2 + k, cell_t + actor * 2 + k);
-                        let amount = d
-                            * (priced(
-                                o_u,
-                                o_t,
-                                o_d,
-                                tables.yearly_cost[cu],
-                                tables.yearly_cost[ct],
-                            ) + priced(
-                                e_u,
-                                e_t,
-                                e_d,
-                                tables.entry_cost[cu],
-                                tables.entry_cost[ct],
-                            ));
-                        cost_by_actor[actor] += amount;
-                        cost_by_year[t] += amount;
-                        cost_by_actor_year[actor * h + t] += amount;
-                        if k == 1 {
-                            transfer_by_actor[actor] += amount;
-                            transfer_by_actor_year[actor * h + t] += amount;
-                        }
+                for cell in costs_u.or(costs_t).cells(n_a * 2) {
+                    let (actor, k) = (cell / 2, cell % 2);
+                    let (cu, ct) = (cell_u + cell, cell_t + cell);
+                    let amount = d
+                        * (priced(
+                            o_u,
+                            o_t,
+                            o_d,
+                            tables.yearly_cost[cu],
+                            tables.yearly_cost[ct],
+                        ) + priced(e_u, e_t, e_d, tables.entry_cost[cu], tables.entry_cost[ct]));
+                    cost_by_actor[actor] += amount;
+                    cost_by_year[t] += amount;
+                    cost_by_actor_year[actor * h + t] += amount;
+                    if k == 1 {
+                        transfer_by_actor[actor] += amount;
+                        transfer_by_actor_year[actor * h + t] += amount;
                     }
                 }
                 let (cell_u, cell_t) = ((block_u * s_n + s) * n_o, (block_t * s_n + s) * n_o);
-                for (o, total) in outcomes.iter_mut().enumerate() {
+                for o in outcomes_u.or(outcomes_t).cells(n_o) {
                     let (cu, ct) = (cell_u + o, cell_t + o);
-                    *total += d_outcome
+                    outcomes[o] += d_outcome
                         * (priced(
                             o_u,
                             o_t,

@@ -58,6 +58,8 @@ pub struct Plan<'s> {
     pub dropoffs: Vec<(Expr, SourcePos)>,
     /// The tables' formulas compiled to one program, and where each one's value lands.
     pub formulas: TableFormulas,
+    /// The tabled costs and outcomes, as they fill a block.
+    pub amounts: TabledAmounts,
 }
 
 /// The formulas [`Tables::fill`] evaluates, compiled to one [`Program`]: each formula's slot,
@@ -297,9 +299,11 @@ impl<'s> Plan<'s> {
             .map(|(&slot, _)| slot)
             .collect();
         formulas.amounts = formulas.program.segment(&tabled);
+        let amounts = TabledAmounts::new(scenario, &formulas, &person_cost, &person_outcome);
         Plan {
             scenario,
             formulas,
+            amounts,
             dropoffs,
             arms: scenario.arms.len(),
             groups: scenario.subgroups.len(),
@@ -505,10 +509,54 @@ pub struct Tables {
     pub intake_counts: Vec<u32>,
     /// The values of the compiled formulas (`Plan::formulas`) in the context last computed.
     slots: Vec<f64>,
+    /// Per block and state (`block * S + s`), the cost cells (actor × transfer) and the
+    /// outcome cells that are not 0 in its yearly or one-off amounts.
+    pub priced: Vec<[Priced; 2]>,
+    /// The cells of one block that rules of the parameters alone write: yearly and one-off
+    /// costs, then yearly and one-off outcomes.
+    base_block: Vec<f64>,
     /// Scratch for the rows: the probabilities of one row, and episode times.
     probs: Vec<f64>,
     episode_time: Vec<u32>,
     first_year: Vec<u32>,
+}
+
+/// The cells of a row of amounts that hold a value other than 0 (of either sign), as a set of
+/// positions; every position where the row has more than 64.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Priced(u64);
+
+impl Priced {
+    /// The cells where `yearly` or `one_off` (of equal length) is not 0.
+    fn of(yearly: &[f64], one_off: &[f64]) -> Self {
+        if yearly.len() > 64 {
+            return Priced(u64::MAX);
+        }
+        let mut bits = 0;
+        for (i, (y, e)) in yearly.iter().zip(one_off).enumerate() {
+            if *y != 0.0 || *e != 0.0 {
+                bits |= 1 << i;
+            }
+        }
+        Priced(bits)
+    }
+
+    /// Either's cells.
+    pub fn or(self, other: Priced) -> Self {
+        Priced(self.0 | other.0)
+    }
+
+    /// The positions below `width`, in ascending order.
+    pub fn cells(self, width: usize) -> impl Iterator<Item = usize> {
+        let mut bits = self.0;
+        std::iter::from_fn(move || {
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits.wrapping_sub(1);
+            (i < 64).then_some(i)
+        })
+        .chain(64..if self.0 == u64::MAX { width } else { 64 })
+        .take_while(move |&i| i < width)
+    }
 }
 
 /// `v` as `n` zeros.
@@ -837,76 +885,101 @@ impl Tables {
 
         (self.probs, self.episode_time, self.first_year) = (probs, episode_time, first_year);
 
-        // Costs and outcomes.
+        // Costs and outcomes: cells that only rules of the parameters write are summed once and
+        // copied to every block, unless one of those rules is invalid (then every rule is
+        // checked in every block, in order, as the others always are).
         let (n_a, n_o) = (plan.actors, plan.outcomes);
-        resize(&mut self.yearly_cost, blocks * s_n * n_a * 2);
-        resize(&mut self.entry_cost, blocks * s_n * n_a * 2);
-        resize(&mut self.yearly_outcome, blocks * s_n * n_o);
-        resize(&mut self.entry_outcome, blocks * s_n * n_o);
+        let amounts = &plan.amounts;
+        let once_valid = (amounts.once.iter()).all(|a| self.slots[a.slot as usize].is_finite());
+        let (once, per_block) = match once_valid {
+            true => (&amounts.once[..], &amounts.per_block[..]),
+            false => (&[][..], &amounts.all[..]),
+        };
+        let (cost_cells, outcome_cells) = (s_n * n_a * 2, s_n * n_o);
+        let mut base = std::mem::take(&mut self.base_block);
+        base.clear();
+        base.resize(2 * (cost_cells + outcome_cells), 0.0);
+        for a in once {
+            base[a.cell] += self.slots[a.slot as usize];
+        }
+        fit(&mut self.yearly_cost, blocks * cost_cells);
+        fit(&mut self.entry_cost, blocks * cost_cells);
+        fit(&mut self.yearly_outcome, blocks * outcome_cells);
+        fit(&mut self.entry_outcome, blocks * outcome_cells);
         for v in 0..a_n {
             for g in 0..g_n {
                 for t in 0..h {
                     let block = plan.block(v, g, t);
+                    let mut rest = &mut base[..];
+                    for (table, width) in [
+                        (&mut self.yearly_cost, cost_cells),
+                        (&mut self.entry_cost, cost_cells),
+                        (&mut self.yearly_outcome, outcome_cells),
+                        (&mut self.entry_outcome, outcome_cells),
+                    ] {
+                        let (part, after) = rest.split_at_mut(width);
+                        table[block * width..(block + 1) * width].copy_from_slice(part);
+                        rest = after;
+                    }
+                    if per_block.is_empty() {
+                        continue;
+                    }
                     let cx = EvalContext {
                         age: age(g, t),
                         ..plan.context(params, v, g, t, 1)
                     };
                     f.program.run_context(&f.amounts, &cx, &mut self.slots);
-                    for (index, rule) in sc.costs.iter().enumerate() {
-                        if plan.person_cost[index] {
-                            continue; // evaluated per person-year in the walk
-                        }
-                        let x = self.slots[f.cost[index] as usize];
+                    for a in per_block {
+                        let x = self.slots[a.slot as usize];
                         if !x.is_finite() {
-                            inspector.invalid(Rule::Cost { index }, x, || Violation {
-                                message: format!(
-                                    "the cost of \"{}\" for \"{}\" is {x}, not a finite number",
-                                    sc.states[rule.state], sc.actors[rule.actor]
-                                ),
-                                params: rule.amount.dependencies().params,
-                                variant: v,
-                                group: g,
-                                year: t,
-                                time_in_state: None,
-                                origin: Some(rule.origin.clone()),
+                            inspector.invalid(a.rule, x, || {
+                                amount_violation(sc, a.rule, x, (v, g, t))
                             })?;
                         }
-                        let cell = ((block * s_n + rule.state) * n_a + rule.actor) * 2
-                            + usize::from(rule.transfer);
-                        match rule.accrual {
-                            Accrual::Yearly => self.yearly_cost[cell] += x,
-                            Accrual::OnEntry => self.entry_cost[cell] += x,
-                        }
-                    }
-                    for (index, rule) in sc.outcome_rules.iter().enumerate() {
-                        if plan.person_outcome[index] {
-                            continue; // evaluated per person-year in the walk
-                        }
-                        let x = self.slots[f.outcome[index] as usize];
-                        if !x.is_finite() {
-                            inspector.invalid(Rule::Outcome { index }, x, || Violation {
-                                message: format!(
-                                    "outcome \"{}\" in \"{}\" is {x}, not a finite number",
-                                    sc.outcomes[rule.outcome], sc.states[rule.state]
-                                ),
-                                params: rule.value.dependencies().params,
-                                variant: v,
-                                group: g,
-                                year: t,
-                                time_in_state: None,
-                                origin: Some(rule.origin.clone()),
-                            })?;
-                        }
-                        let cell = (block * s_n + rule.state) * n_o + rule.outcome;
-                        match rule.accrual {
-                            Accrual::Yearly => self.yearly_outcome[cell] += x,
-                            Accrual::OnEntry => self.entry_outcome[cell] += x,
-                        }
+                        let cell = a.cell;
+                        let (table, width, cell) = if cell < cost_cells {
+                            (&mut self.yearly_cost, cost_cells, cell)
+                        } else if cell < 2 * cost_cells {
+                            (&mut self.entry_cost, cost_cells, cell - cost_cells)
+                        } else if cell < 2 * cost_cells + outcome_cells {
+                            (
+                                &mut self.yearly_outcome,
+                                outcome_cells,
+                                cell - 2 * cost_cells,
+                            )
+                        } else {
+                            (
+                                &mut self.entry_outcome,
+                                outcome_cells,
+                                cell - 2 * cost_cells - outcome_cells,
+                            )
+                        };
+                        table[block * width + cell] += x;
                     }
                 }
             }
         }
+        self.base_block = base;
+        self.fill_priced(plan);
         self.fill_intakes(plan, params, inspector)
+    }
+
+    /// Which cells of each block and state hold an amount that is not 0 (`Tables::priced`).
+    fn fill_priced(&mut self, plan: &Plan) {
+        let (s_n, n_a, n_o) = (plan.states, plan.actors, plan.outcomes);
+        let blocks = plan.arms * plan.groups * plan.years;
+        self.priced.clear();
+        for i in 0..blocks * s_n {
+            let costs = Priced::of(
+                &self.yearly_cost[i * n_a * 2..(i + 1) * n_a * 2],
+                &self.entry_cost[i * n_a * 2..(i + 1) * n_a * 2],
+            );
+            let outcomes = Priced::of(
+                &self.yearly_outcome[i * n_o..(i + 1) * n_o],
+                &self.entry_outcome[i * n_o..(i + 1) * n_o],
+            );
+            self.priced.push([costs, outcomes]);
+        }
     }
 
     /// The people of each intake in this iteration: its count rounded to the nearest whole
@@ -944,6 +1017,102 @@ impl Tables {
             self.intake_counts.push(people);
         }
         Ok(())
+    }
+}
+
+/// The message for an amount rule (`Rule::Cost` or `Rule::Outcome`) whose value `x` is not a
+/// finite number in arm variant, subgroup and year `at`.
+fn amount_violation(sc: &Scenario, rule: Rule, x: f64, at: (usize, usize, usize)) -> Violation {
+    let (message, reads, origin) = match rule {
+        Rule::Cost { index } => {
+            let r = &sc.costs[index];
+            let message = format!(
+                "the cost of \"{}\" for \"{}\" is {x}, not a finite number",
+                sc.states[r.state], sc.actors[r.actor]
+            );
+            (message, &r.amount, &r.origin)
+        }
+        Rule::Outcome { index } => {
+            let r = &sc.outcome_rules[index];
+            let message = format!(
+                "outcome \"{}\" in \"{}\" is {x}, not a finite number",
+                sc.outcomes[r.outcome], sc.states[r.state]
+            );
+            (message, &r.value, &r.origin)
+        }
+        _ => unreachable!("only costs and outcomes are amounts"),
+    };
+    Violation {
+        message,
+        params: reads.dependencies().params,
+        variant: at.0,
+        group: at.1,
+        year: at.2,
+        time_in_state: None,
+        origin: Some(origin.clone()),
+    }
+}
+
+/// The tabled costs and outcomes (not those evaluated per person), as they fill a block.
+#[derive(Debug, Default)]
+pub struct TabledAmounts {
+    /// Every tabled rule: costs, then outcomes, each in declaration order.
+    pub all: Vec<TabledAmount>,
+    /// Those whose cell no rule that reads the arm, subgroup or year writes: summed once per
+    /// iteration.
+    pub once: Vec<TabledAmount>,
+    /// The others, summed in every block.
+    pub per_block: Vec<TabledAmount>,
+}
+
+/// A tabled cost or outcome: its rule, its formula's slot and its cell within a block, counted
+/// over the block's yearly costs, one-off costs, yearly outcomes and one-off outcomes in turn.
+#[derive(Clone, Copy, Debug)]
+pub struct TabledAmount {
+    pub rule: Rule,
+    pub slot: Slot,
+    pub cell: usize,
+}
+
+impl TabledAmounts {
+    fn new(
+        sc: &Scenario,
+        f: &TableFormulas,
+        person_cost: &[bool],
+        person_outcome: &[bool],
+    ) -> Self {
+        let (s_n, n_a, n_o) = (sc.states.len(), sc.actors.len(), sc.outcomes.len());
+        let cost_cells = s_n * n_a * 2;
+        let entry = |accrual: Accrual| accrual == Accrual::OnEntry;
+        let costs = (sc.costs.iter().enumerate())
+            .filter(|(i, _)| !person_cost[*i])
+            .map(|(index, r)| TabledAmount {
+                rule: Rule::Cost { index },
+                slot: f.cost[index],
+                cell: usize::from(entry(r.accrual)) * cost_cells
+                    + (r.state * n_a + r.actor) * 2
+                    + usize::from(r.transfer),
+            });
+        let outcomes = (sc.outcome_rules.iter().enumerate())
+            .filter(|(i, _)| !person_outcome[*i])
+            .map(|(index, r)| TabledAmount {
+                rule: Rule::Outcome { index },
+                slot: f.outcome[index],
+                cell: 2 * cost_cells
+                    + usize::from(entry(r.accrual)) * s_n * n_o
+                    + r.state * n_o
+                    + r.outcome,
+            });
+        let all: Vec<TabledAmount> = costs.chain(outcomes).collect();
+        let varies = |a: &TabledAmount| f.program.level(a.slot) >= Level::Context;
+        let varied_cells: std::collections::HashSet<usize> =
+            all.iter().filter(|a| varies(a)).map(|a| a.cell).collect();
+        let (per_block, once) = all.iter().partition(|a| varied_cells.contains(&a.cell));
+        TabledAmounts {
+            all,
+            once,
+            per_block,
+        }
     }
 }
 
