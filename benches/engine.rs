@@ -5,7 +5,9 @@
 //!
 //! The shipped scenarios (scenarios/*.rhai) and the extended Sick-Sicker example
 //! (examples/sick_sicker.rhai, which follows durations and attributes per person) are timed
-//! per iteration on one thread.
+//! per iteration on one thread, each beside the hand-written floor (benches/floor) at its own
+//! size: its states, arms, cohort and years (an open cohort: each intake for the years it is
+//! followed), as `shipped/NAME` and `shipped/NAME_floor`.
 //!
 //! The `methods` group times the individual, count and expected paths on the reference's
 //! structure over 40 years at 10^3, 10^4 and 10^5 people.
@@ -17,6 +19,9 @@ use socinv::script::load_scenario;
 use socinv::sim::{Method, SimSettings, simulate};
 use std::hint::black_box;
 use std::path::Path;
+
+#[path = "floor/src/lib.rs"]
+mod floor;
 
 const ITERATIONS: usize = 200;
 
@@ -82,8 +87,35 @@ fn shipped(c: &mut Criterion) {
         group.bench_function(name.as_ref(), |b| {
             b.iter(|| pool.install(|| black_box(simulate(&scenario, &settings, &|| {}).unwrap())))
         });
+        let (states, arms) = (scenario.states.len(), scenario.arms.len());
+        let cohorts = floor_cohorts(&scenario);
+        group.bench_function(format!("{name}_floor"), |b| {
+            b.iter(|| {
+                let mut net = 0.0;
+                for it in 0..SHIPPED_ITERATIONS {
+                    for &(people, years) in &cohorts {
+                        net += floor::iteration_of(states, it, people, years, arms);
+                    }
+                }
+                black_box(net)
+            })
+        });
     }
     group.finish();
+}
+
+/// The (people, years followed) of each cohort a scenario simulates: its cohort over the
+/// horizon, or each intake (at the parameters' medians) from its year to the horizon.
+fn floor_cohorts(scenario: &socinv::scenario::Scenario) -> Vec<(usize, usize)> {
+    let h = scenario.horizon as usize;
+    if scenario.intakes.is_empty() {
+        return vec![(scenario.cohort as usize, h)];
+    }
+    (scenario.intakes.iter())
+        .zip(scenario.intake_people_at_medians())
+        .filter(|(i, _)| (i.year as usize) < h)
+        .map(|(i, people)| (people.unwrap_or(0) as usize, h - i.year as usize))
+        .collect()
 }
 
 /// The three methods on the reference workload's structure over 40 years, at 10^3, 10^4 and
