@@ -279,7 +279,7 @@ impl Op {
 
     /// This operation's value in `cx`, its operands read from `slots`; the same as
     /// [`Expr::eval`] of its node.
-    #[inline]
+    #[inline(always)]
     fn apply(&self, cx: &EvalContext, slots: &[f64]) -> f64 {
         let at = |s: &Slot| slots[*s as usize];
         match self {

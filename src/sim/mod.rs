@@ -588,13 +588,12 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
                 if o_u + o_t == 0.0 && e_u + e_t == 0.0 {
                     continue;
                 }
-                // A cell whose prices are all 0 adds 0, which leaves every sum as it is (a sum
-                // that starts at +0 is never −0): only the others are added.
-                let [costs_u, outcomes_u] = tables.priced[block_u * s_n + s];
-                let [costs_t, outcomes_t] = tables.priced[block_t * s_n + s];
+                // A cell no rule writes adds 0, which leaves every sum as it is (a sum that
+                // starts at +0 is never −0): only the others are added.
+                let [costs, outcomes_priced] = plan.priced[s];
                 let (cell_u, cell_t) =
                     ((block_u * s_n + s) * n_a * 2, (block_t * s_n + s) * n_a * 2);
-                for cell in costs_u.or(costs_t).cells(n_a * 2) {
+                for cell in costs.cells(n_a * 2) {
                     let (actor, k) = (cell / 2, cell % 2);
                     let (cu, ct) = (cell_u + cell, cell_t + cell);
                     let amount = d
@@ -614,7 +613,7 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
                     }
                 }
                 let (cell_u, cell_t) = ((block_u * s_n + s) * n_o, (block_t * s_n + s) * n_o);
-                for o in outcomes_u.or(outcomes_t).cells(n_o) {
+                for o in outcomes_priced.cells(n_o) {
                     let (cu, ct) = (cell_u + o, cell_t + o);
                     outcomes[o] += d_outcome
                         * (priced(
@@ -712,6 +711,13 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
 /// billion), so that sums and differences of totals stay exact enough and never overflow.
 pub const MAX_TOTAL: f64 = 1e18;
 
+/// The totals [`check_totals`] checks.
+enum Total {
+    Actor,
+    Outcome,
+    Year,
+}
+
 /// Stops a run whose totals are not finite or beyond [`MAX_TOTAL`] (an amount far too large,
 /// e.g. `1e308` in a cost rule, would otherwise overflow to infinity and print as null).
 fn check_totals<'r>(
@@ -723,25 +729,28 @@ fn check_totals<'r>(
 ) -> Result<()> {
     let sc = plan.scenario;
     for (a, r) in arms {
-        let totals = r
-            .cost_by_actor
-            .iter()
-            .enumerate()
-            .map(|(i, &x)| (format!("the cost for \"{}\"", sc.actors[i]), x))
+        // (what the total is, which one, its value); described only when it is invalid.
+        let totals = (r.cost_by_actor.iter().enumerate())
+            .map(|(i, &x)| (Total::Actor, i, x))
             .chain(
                 r.outcomes
                     .iter()
                     .enumerate()
-                    .map(|(i, &x)| (format!("the outcome \"{}\"", sc.outcomes[i]), x)),
+                    .map(|(i, &x)| (Total::Outcome, i, x)),
             )
             .chain(
                 r.cost_by_year
                     .iter()
                     .enumerate()
-                    .map(|(t, &x)| (format!("the cost of year {t}"), x)),
+                    .map(|(t, &x)| (Total::Year, t, x)),
             );
-        for (what, x) in totals {
+        for (kind, i, x) in totals {
             if !(x.is_finite() && x.abs() <= MAX_TOTAL) {
+                let what = match kind {
+                    Total::Actor => format!("the cost for \"{}\"", sc.actors[i]),
+                    Total::Outcome => format!("the outcome \"{}\"", sc.outcomes[i]),
+                    Total::Year => format!("the cost of year {i}"),
+                };
                 let values: Vec<String> = sc
                     .parameters
                     .iter()

@@ -60,6 +60,8 @@ pub struct Plan<'s> {
     pub formulas: TableFormulas,
     /// The tabled costs and outcomes, as they fill a block.
     pub amounts: TabledAmounts,
+    /// Per state, the cost cells and the outcome cells some tabled rule writes.
+    pub priced: Vec<[Priced; 2]>,
 }
 
 /// The formulas [`Tables::fill`] evaluates, compiled to one [`Program`]: each formula's slot,
@@ -300,10 +302,24 @@ impl<'s> Plan<'s> {
             .collect();
         formulas.amounts = formulas.program.segment(&tabled);
         let amounts = TabledAmounts::new(scenario, &formulas, &person_cost, &person_outcome);
+        let mut priced = vec![[Priced::default(); 2]; states];
+        let (n_a, n_o) = (scenario.actors.len(), scenario.outcomes.len());
+        for (r, _) in scenario
+            .costs
+            .iter()
+            .zip(&person_cost)
+            .filter(|(_, p)| !**p)
+        {
+            priced[r.state][0].insert(r.actor * 2 + usize::from(r.transfer), n_a * 2);
+        }
+        for (r, _) in (scenario.outcome_rules.iter().zip(&person_outcome)).filter(|(_, p)| !**p) {
+            priced[r.state][1].insert(r.outcome, n_o);
+        }
         Plan {
             scenario,
             formulas,
             amounts,
+            priced,
             dropoffs,
             arms: scenario.arms.len(),
             groups: scenario.subgroups.len(),
@@ -509,9 +525,6 @@ pub struct Tables {
     pub intake_counts: Vec<u32>,
     /// The values of the compiled formulas (`Plan::formulas`) in the context last computed.
     slots: Vec<f64>,
-    /// Per block and state (`block * S + s`), the cost cells (actor × transfer) and the
-    /// outcome cells that are not 0 in its yearly or one-off amounts.
-    pub priced: Vec<[Priced; 2]>,
     /// The cells of one block that rules of the parameters alone write: yearly and one-off
     /// costs, then yearly and one-off outcomes.
     base_block: Vec<f64>,
@@ -521,29 +534,16 @@ pub struct Tables {
     first_year: Vec<u32>,
 }
 
-/// The cells of a row of amounts that hold a value other than 0 (of either sign), as a set of
-/// positions; every position where the row has more than 64.
+/// The cells of a state's row of amounts (costs by actor × transfer, or outcomes) that some
+/// tabled rule writes, as a set of positions; every position where the row has more than 64.
+/// The others are 0 in every block.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Priced(u64);
 
 impl Priced {
-    /// The cells where `yearly` or `one_off` (of equal length) is not 0.
-    fn of(yearly: &[f64], one_off: &[f64]) -> Self {
-        if yearly.len() > 64 {
-            return Priced(u64::MAX);
-        }
-        let mut bits = 0;
-        for (i, (y, e)) in yearly.iter().zip(one_off).enumerate() {
-            if *y != 0.0 || *e != 0.0 {
-                bits |= 1 << i;
-            }
-        }
-        Priced(bits)
-    }
-
-    /// Either's cells.
-    pub fn or(self, other: Priced) -> Self {
-        Priced(self.0 | other.0)
+    /// Adds position `i` of a row of `width`.
+    fn insert(&mut self, i: usize, width: usize) {
+        self.0 |= if width > 64 { u64::MAX } else { 1 << i };
     }
 
     /// The positions below `width`, in ascending order.
@@ -960,26 +960,7 @@ impl Tables {
             }
         }
         self.base_block = base;
-        self.fill_priced(plan);
         self.fill_intakes(plan, params, inspector)
-    }
-
-    /// Which cells of each block and state hold an amount that is not 0 (`Tables::priced`).
-    fn fill_priced(&mut self, plan: &Plan) {
-        let (s_n, n_a, n_o) = (plan.states, plan.actors, plan.outcomes);
-        let blocks = plan.arms * plan.groups * plan.years;
-        self.priced.clear();
-        for i in 0..blocks * s_n {
-            let costs = Priced::of(
-                &self.yearly_cost[i * n_a * 2..(i + 1) * n_a * 2],
-                &self.entry_cost[i * n_a * 2..(i + 1) * n_a * 2],
-            );
-            let outcomes = Priced::of(
-                &self.yearly_outcome[i * n_o..(i + 1) * n_o],
-                &self.entry_outcome[i * n_o..(i + 1) * n_o],
-            );
-            self.priced.push([costs, outcomes]);
-        }
     }
 
     /// The people of each intake in this iteration: its count rounded to the nearest whole
