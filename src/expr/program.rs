@@ -58,7 +58,8 @@ enum Op {
 }
 
 /// A scenario's formulas as one flat program. The values live in a slot vector the caller
-/// keeps (one per thread), filled by [`Program::run_iteration`] and [`Program::run`].
+/// keeps (one per thread), filled by [`Program::run_iteration`], [`Program::run_context`] and
+/// [`Program::run_duration`].
 #[derive(Debug, Default)]
 pub struct Program {
     ops: Vec<Op>,
