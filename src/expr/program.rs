@@ -78,13 +78,6 @@ pub struct Segment {
     duration: Vec<Slot>,
 }
 
-impl Segment {
-    /// Whether the formulas read a duration.
-    pub fn reads_duration(&self) -> bool {
-        !self.duration.is_empty()
-    }
-}
-
 /// Builds a [`Program`]: the slots of the nodes seen so far, by recorded node and by operation.
 #[derive(Default)]
 struct Compiler {
@@ -103,16 +96,6 @@ impl Program {
             .filter(|&s| program.levels[s as usize] == Level::Iteration)
             .collect();
         (program, roots)
-    }
-
-    /// Number of slots.
-    pub fn len(&self) -> usize {
-        self.ops.len()
-    }
-
-    /// Whether the program has no slots.
-    pub fn is_empty(&self) -> bool {
-        self.ops.is_empty()
     }
 
     /// The level of a slot.
@@ -403,7 +386,7 @@ mod tests {
         assert_eq!(program.level(roots[0]), Level::Context);
         assert_eq!(program.level(roots[1]), Level::Duration);
         let segment = program.segment(&roots);
-        assert!(segment.reads_duration());
+        assert!(!segment.duration.is_empty());
         let mut slots = Vec::new();
         for params in [[0.2, 0.7], [0.0, 0.0], [f64::NAN, 2.0]] {
             program.run_iteration(&params, &mut slots);
@@ -429,7 +412,7 @@ mod tests {
         let (program, roots) = Program::compile(&formulas);
         assert!(program.segment(&roots[4..]).context.is_empty());
         let series = program.segment(&roots[2..3]);
-        assert!(!series.reads_duration());
+        assert!(series.duration.is_empty());
         assert_eq!(series.context.len(), 2, "the year and the lookup");
     }
 }

@@ -571,6 +571,16 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
         }
     };
     let displaced_at = |v: &[f64], i: usize| if displaced { v[i] } else { 0.0 };
+    // An amount of `actor` in year `t` (a transfer where `transfer`), into every sum it belongs to.
+    let mut add_cost = |actor: usize, transfer: bool, t: usize, amount: f64| {
+        cost_by_actor[actor] += amount;
+        cost_by_year[t] += amount;
+        cost_by_actor_year[actor * h + t] += amount;
+        if transfer {
+            transfer_by_actor[actor] += amount;
+            transfer_by_actor_year[actor * h + t] += amount;
+        }
+    };
     for group in 0..plan.groups {
         let (untreated, treated) = (group * 2, group * 2 + 1);
         for t in 0..h {
@@ -590,7 +600,7 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
                 }
                 // A cell no rule writes adds 0, which leaves every sum as it is (a sum that
                 // starts at +0 is never −0): only the others are added.
-                let [costs, outcomes_priced] = plan.priced[s];
+                let [costs, outcomes_priced] = plan.amounts.priced[s];
                 let (cell_u, cell_t) =
                     ((block_u * s_n + s) * n_a * 2, (block_t * s_n + s) * n_a * 2);
                 for cell in costs.cells(n_a * 2) {
@@ -604,13 +614,7 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
                             tables.yearly_cost[cu],
                             tables.yearly_cost[ct],
                         ) + priced(e_u, e_t, e_d, tables.entry_cost[cu], tables.entry_cost[ct]));
-                    cost_by_actor[actor] += amount;
-                    cost_by_year[t] += amount;
-                    cost_by_actor_year[actor * h + t] += amount;
-                    if k == 1 {
-                        transfer_by_actor[actor] += amount;
-                        transfer_by_actor_year[actor * h + t] += amount;
-                    }
+                    add_cost(actor, k == 1, t, amount);
                 }
                 let (cell_u, cell_t) = ((block_u * s_n + s) * n_o, (block_t * s_n + s) * n_o);
                 for o in outcomes_priced.cells(n_o) {
@@ -642,13 +646,7 @@ fn apply_costs(plan: &Plan, tables: &Tables, arm: usize, counts: &ArmCounts) -> 
             for actor in 0..n_a {
                 for k in 0..2 {
                     let amount = d * cells[actor * 2 + k];
-                    cost_by_actor[actor] += amount;
-                    cost_by_year[t] += amount;
-                    cost_by_actor_year[actor * h + t] += amount;
-                    if k == 1 {
-                        transfer_by_actor[actor] += amount;
-                        transfer_by_actor_year[actor * h + t] += amount;
-                    }
+                    add_cost(actor, k == 1, t, amount);
                 }
             }
             for (o, total) in outcomes.iter_mut().enumerate() {

@@ -60,8 +60,6 @@ pub struct Plan<'s> {
     pub formulas: TableFormulas,
     /// The tabled costs and outcomes, as they fill a block.
     pub amounts: TabledAmounts,
-    /// Per state, the cost cells and the outcome cells some tabled rule writes.
-    pub priced: Vec<[Priced; 2]>,
 }
 
 /// The formulas [`Tables::fill`] evaluates, compiled to one [`Program`]: each formula's slot,
@@ -81,8 +79,6 @@ pub struct TableFormulas {
     pub program_amounts: Vec<[Slot; 3]>,
     /// Per state, the transitions out of it.
     pub row: Vec<Segment>,
-    /// The costs and outcomes tabled by arm, subgroup and year (not those per person).
-    pub amounts: Segment,
     /// Each `dropoffs[i]` alone.
     pub dropoff_alone: Vec<Segment>,
     /// Per arm, each of its program amounts alone (indexed as `program_amounts`).
@@ -138,7 +134,6 @@ impl TableFormulas {
             dropoff,
             program_amounts,
             row,
-            amounts: Segment::default(),
             dropoff_alone,
             program_alone,
             program,
@@ -294,32 +289,12 @@ impl<'s> Plan<'s> {
                 }
             }
         }
-        let mut formulas = TableFormulas::new(scenario, &dropoffs, &rules_from);
-        let tabled: Vec<Slot> = (formulas.cost.iter().zip(&person_cost))
-            .chain(formulas.outcome.iter().zip(&person_outcome))
-            .filter(|(_, per_person)| !**per_person)
-            .map(|(&slot, _)| slot)
-            .collect();
-        formulas.amounts = formulas.program.segment(&tabled);
+        let formulas = TableFormulas::new(scenario, &dropoffs, &rules_from);
         let amounts = TabledAmounts::new(scenario, &formulas, &person_cost, &person_outcome);
-        let mut priced = vec![[Priced::default(); 2]; states];
-        let (n_a, n_o) = (scenario.actors.len(), scenario.outcomes.len());
-        for (r, _) in scenario
-            .costs
-            .iter()
-            .zip(&person_cost)
-            .filter(|(_, p)| !**p)
-        {
-            priced[r.state][0].insert(r.actor * 2 + usize::from(r.transfer), n_a * 2);
-        }
-        for (r, _) in (scenario.outcome_rules.iter().zip(&person_outcome)).filter(|(_, p)| !**p) {
-            priced[r.state][1].insert(r.outcome, n_o);
-        }
         Plan {
             scenario,
             formulas,
             amounts,
-            priced,
             dropoffs,
             arms: scenario.arms.len(),
             groups: scenario.subgroups.len(),
@@ -525,9 +500,9 @@ pub struct Tables {
     pub intake_counts: Vec<u32>,
     /// The values of the compiled formulas (`Plan::formulas`) in the context last computed.
     slots: Vec<f64>,
-    /// The cells of one block that rules of the parameters alone write: yearly and one-off
-    /// costs, then yearly and one-off outcomes.
-    base_block: Vec<f64>,
+    /// One block of each amount table (as [`Tables::amount_tables`]) with the cells that rules
+    /// of the parameters alone write.
+    base_block: [Vec<f64>; 4],
     /// Scratch for the rows: the probabilities of one row, and episode times.
     probs: Vec<f64>,
     episode_time: Vec<u32>,
@@ -895,31 +870,25 @@ impl Tables {
             true => (&amounts.once[..], &amounts.per_block[..]),
             false => (&[][..], &amounts.all[..]),
         };
-        let (cost_cells, outcome_cells) = (s_n * n_a * 2, s_n * n_o);
+        let widths = [s_n * n_a * 2, s_n * n_a * 2, s_n * n_o, s_n * n_o];
         let mut base = std::mem::take(&mut self.base_block);
-        base.clear();
-        base.resize(2 * (cost_cells + outcome_cells), 0.0);
-        for a in once {
-            base[a.cell] += self.slots[a.slot as usize];
+        for (b, width) in base.iter_mut().zip(widths) {
+            resize(b, width);
         }
-        fit(&mut self.yearly_cost, blocks * cost_cells);
-        fit(&mut self.entry_cost, blocks * cost_cells);
-        fit(&mut self.yearly_outcome, blocks * outcome_cells);
-        fit(&mut self.entry_outcome, blocks * outcome_cells);
+        for a in once {
+            base[a.table][a.cell] += self.slots[a.slot as usize];
+        }
+        for (table, width) in self.amount_tables().into_iter().zip(widths) {
+            fit(table, blocks * width);
+        }
         for v in 0..a_n {
             for g in 0..g_n {
                 for t in 0..h {
                     let block = plan.block(v, g, t);
-                    let mut rest = &mut base[..];
-                    for (table, width) in [
-                        (&mut self.yearly_cost, cost_cells),
-                        (&mut self.entry_cost, cost_cells),
-                        (&mut self.yearly_outcome, outcome_cells),
-                        (&mut self.entry_outcome, outcome_cells),
-                    ] {
-                        let (part, after) = rest.split_at_mut(width);
-                        table[block * width..(block + 1) * width].copy_from_slice(part);
-                        rest = after;
+                    for ((table, width), b) in
+                        self.amount_tables().into_iter().zip(widths).zip(&base)
+                    {
+                        table[block * width..(block + 1) * width].copy_from_slice(b);
                     }
                     if per_block.is_empty() {
                         continue;
@@ -928,7 +897,8 @@ impl Tables {
                         age: age(g, t),
                         ..plan.context(params, v, g, t, 1)
                     };
-                    f.program.run_context(&f.amounts, &cx, &mut self.slots);
+                    f.program
+                        .run_context(&amounts.segment, &cx, &mut self.slots);
                     for a in per_block {
                         let x = self.slots[a.slot as usize];
                         if !x.is_finite() {
@@ -936,31 +906,25 @@ impl Tables {
                                 amount_violation(sc, a.rule, x, (v, g, t))
                             })?;
                         }
-                        let cell = a.cell;
-                        let (table, width, cell) = if cell < cost_cells {
-                            (&mut self.yearly_cost, cost_cells, cell)
-                        } else if cell < 2 * cost_cells {
-                            (&mut self.entry_cost, cost_cells, cell - cost_cells)
-                        } else if cell < 2 * cost_cells + outcome_cells {
-                            (
-                                &mut self.yearly_outcome,
-                                outcome_cells,
-                                cell - 2 * cost_cells,
-                            )
-                        } else {
-                            (
-                                &mut self.entry_outcome,
-                                outcome_cells,
-                                cell - 2 * cost_cells - outcome_cells,
-                            )
-                        };
-                        table[block * width + cell] += x;
+                        let width = widths[a.table];
+                        self.amount_tables()[a.table][block * width + a.cell] += x;
                     }
                 }
             }
         }
         self.base_block = base;
         self.fill_intakes(plan, params, inspector)
+    }
+
+    /// The tables of amounts per block: yearly costs, one-off costs, yearly outcomes, one-off
+    /// outcomes (as [`TabledAmount::table`] numbers them).
+    fn amount_tables(&mut self) -> [&mut Vec<f64>; 4] {
+        [
+            &mut self.yearly_cost,
+            &mut self.entry_cost,
+            &mut self.yearly_outcome,
+            &mut self.entry_outcome,
+        ]
     }
 
     /// The people of each intake in this iteration: its count rounded to the nearest whole
@@ -1044,14 +1008,20 @@ pub struct TabledAmounts {
     pub once: Vec<TabledAmount>,
     /// The others, summed in every block.
     pub per_block: Vec<TabledAmount>,
+    /// The operations that compute them in a block, beyond the iteration's.
+    pub segment: Segment,
+    /// Per state, the cost cells (actor × transfer) and the outcome cells some rule writes.
+    pub priced: Vec<[Priced; 2]>,
 }
 
-/// A tabled cost or outcome: its rule, its formula's slot and its cell within a block, counted
-/// over the block's yearly costs, one-off costs, yearly outcomes and one-off outcomes in turn.
+/// A tabled cost or outcome: its rule, its formula's slot, and the cell it adds to.
 #[derive(Clone, Copy, Debug)]
 pub struct TabledAmount {
     pub rule: Rule,
     pub slot: Slot,
+    /// The table: 0 yearly costs, 1 one-off costs, 2 yearly outcomes, 3 one-off outcomes.
+    pub table: usize,
+    /// The cell within a block of that table.
     pub cell: usize,
 }
 
@@ -1062,37 +1032,44 @@ impl TabledAmounts {
         person_cost: &[bool],
         person_outcome: &[bool],
     ) -> Self {
-        let (s_n, n_a, n_o) = (sc.states.len(), sc.actors.len(), sc.outcomes.len());
-        let cost_cells = s_n * n_a * 2;
-        let entry = |accrual: Accrual| accrual == Accrual::OnEntry;
+        let (n_a, n_o) = (sc.actors.len(), sc.outcomes.len());
+        let entry = |accrual: Accrual| usize::from(accrual == Accrual::OnEntry);
         let costs = (sc.costs.iter().enumerate())
             .filter(|(i, _)| !person_cost[*i])
             .map(|(index, r)| TabledAmount {
                 rule: Rule::Cost { index },
                 slot: f.cost[index],
-                cell: usize::from(entry(r.accrual)) * cost_cells
-                    + (r.state * n_a + r.actor) * 2
-                    + usize::from(r.transfer),
+                table: entry(r.accrual),
+                cell: (r.state * n_a + r.actor) * 2 + usize::from(r.transfer),
             });
         let outcomes = (sc.outcome_rules.iter().enumerate())
             .filter(|(i, _)| !person_outcome[*i])
             .map(|(index, r)| TabledAmount {
                 rule: Rule::Outcome { index },
                 slot: f.outcome[index],
-                cell: 2 * cost_cells
-                    + usize::from(entry(r.accrual)) * s_n * n_o
-                    + r.state * n_o
-                    + r.outcome,
+                table: 2 + entry(r.accrual),
+                cell: r.state * n_o + r.outcome,
             });
         let all: Vec<TabledAmount> = costs.chain(outcomes).collect();
         let varies = |a: &TabledAmount| f.program.level(a.slot) >= Level::Context;
-        let varied_cells: std::collections::HashSet<usize> =
-            all.iter().filter(|a| varies(a)).map(|a| a.cell).collect();
-        let (per_block, once) = all.iter().partition(|a| varied_cells.contains(&a.cell));
+        let varied_cells: std::collections::HashSet<(usize, usize)> = (all.iter())
+            .filter(|a| varies(a))
+            .map(|a| (a.table, a.cell))
+            .collect();
+        let (per_block, once) =
+            (all.iter()).partition(|a| varied_cells.contains(&(a.table, a.cell)));
+        let slots: Vec<Slot> = all.iter().map(|a| a.slot).collect();
+        let mut priced = vec![[Priced::default(); 2]; sc.states.len()];
+        for a in &all {
+            let (kind, width) = if a.table < 2 { (0, n_a * 2) } else { (1, n_o) };
+            priced[a.cell / width][kind].insert(a.cell % width, width);
+        }
         TabledAmounts {
+            segment: f.program.segment(&slots),
             all,
             once,
             per_block,
+            priced,
         }
     }
 }
@@ -1280,7 +1257,8 @@ mod tests {
                                     assert_eq!(want.to_bits(), got.to_bits(), "{file:?}: {e}");
                                     compared += 1;
                                 };
-                            f.program.run_context(&f.amounts, &cx, &mut slots);
+                            f.program
+                                .run_context(&plan.amounts.segment, &cx, &mut slots);
                             for (i, r) in sc.costs.iter().enumerate() {
                                 if !plan.person_cost[i] {
                                     same(&r.amount, f.cost[i], &cx, &slots);
