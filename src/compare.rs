@@ -22,9 +22,8 @@
 //! May import: `samples`, `schema`, `sim`, `scenario`, `stats`, `error`; not `results` (which
 //! imports this module) nor `report`.
 
-use crate::samples::ComparisonSamples;
+use crate::samples::{NetOf, RunSamples};
 use crate::scenario::Scenario;
-use crate::sim::IterationResult;
 use crate::stats::{Share, Summary, wilson_fraction};
 use serde::{Deserialize, Serialize};
 
@@ -93,30 +92,35 @@ pub struct OptionNets {
 }
 
 impl OptionNets {
-    /// The nets of every option for all actors, each perspective and each actor, in that order.
-    pub fn all_views(scenario: &Scenario, iterations: &[IterationResult]) -> Vec<OptionNets> {
-        let samples: Vec<ComparisonSamples> = scenario
-            .interventions()
-            .map(|(arm, _)| ComparisonSamples::new(scenario, iterations, arm))
-            .collect();
-        let names: Vec<String> = scenario.arms.iter().map(|a| a.name.clone()).collect();
-        let zeros = vec![0.0; iterations.len()];
-        let view =
-            |point_of_view: String, pick: &dyn Fn(&ComparisonSamples) -> &Vec<f64>| OptionNets {
-                point_of_view,
-                names: names.clone(),
-                nets: std::iter::once(zeros.clone())
-                    .chain(samples.iter().map(|s| pick(s).clone()))
-                    .collect(),
-            };
-        let mut views = vec![view("all actors".to_string(), &|s| &s.net)];
-        for (p, persp) in scenario.perspectives.iter().enumerate() {
-            views.push(view(persp.name.clone(), &|s| &s.by_perspective[p]));
+    /// The points of view of the options' comparison: all actors, each perspective and each
+    /// actor, in that order.
+    fn views(scenario: &Scenario) -> Vec<(String, NetOf)> {
+        let perspectives = scenario.perspectives.iter().enumerate();
+        let actors = scenario.actors.iter().enumerate();
+        std::iter::once(("all actors".to_string(), NetOf::AllActors))
+            .chain(perspectives.map(|(p, persp)| (persp.name.clone(), NetOf::Perspective(p))))
+            .chain(actors.map(|(a, name)| (name.clone(), NetOf::Actor(a))))
+            .collect()
+    }
+
+    /// The nets of every option from one point of view.
+    fn of(
+        scenario: &Scenario,
+        samples: &RunSamples,
+        point_of_view: &str,
+        net: NetOf,
+    ) -> OptionNets {
+        OptionNets {
+            point_of_view: point_of_view.to_string(),
+            names: scenario.arms.iter().map(|a| a.name.clone()).collect(),
+            nets: std::iter::once(vec![0.0; samples.len()])
+                .chain(
+                    scenario
+                        .interventions()
+                        .map(|(arm, _)| samples.column(net.column(arm)).into_owned()),
+                )
+                .collect(),
         }
-        for (a, actor) in scenario.actors.iter().enumerate() {
-            views.push(view(actor.clone(), &|s| &s.by_actor[a]));
-        }
-        views
     }
 
     fn n(&self) -> usize {
@@ -219,23 +223,32 @@ fn share_of(count: f64, n: usize) -> Share {
 impl OptionComparison {
     /// The comparison of a run's options; `None` with fewer than two interventions (the
     /// comparison with ordinary practice is then all there is).
-    pub fn of(scenario: &Scenario, iterations: &[IterationResult]) -> Option<OptionComparison> {
-        if scenario.arms.len() < 3 || iterations.is_empty() {
+    pub fn of(scenario: &Scenario, samples: &RunSamples) -> Option<OptionComparison> {
+        if scenario.arms.len() < 3 || samples.is_empty() {
             return None;
         }
-        let views = OptionNets::all_views(scenario, iterations);
         let overall = 1 + scenario.perspectives.len();
-        let (views, actors) = views.split_at(overall);
         let k = scenario.arms.len();
-        let pairwise = views
-            .iter()
-            .flat_map(|v| (0..k).flat_map(move |a| (a + 1..k).map(move |b| v.pairwise(a, b))))
-            .collect();
-        Some(OptionComparison {
-            decisions: views.iter().map(OptionNets::decision_table).collect(),
-            decisions_by_actor: actors.iter().map(OptionNets::decision_table).collect(),
-            pairwise,
-        })
+        let mut comparison = OptionComparison {
+            decisions: Vec::new(),
+            decisions_by_actor: Vec::new(),
+            pairwise: Vec::new(),
+        };
+        // one point of view's nets at a time
+        for (v, (name, net)) in OptionNets::views(scenario).into_iter().enumerate() {
+            let nets = OptionNets::of(scenario, samples, &name, net);
+            if v < overall {
+                comparison.decisions.push(nets.decision_table());
+                comparison.pairwise.extend(
+                    (0..k)
+                        .flat_map(|a| (a + 1..k).map(move |b| (a, b)))
+                        .map(|(a, b)| nets.pairwise(a, b)),
+                );
+            } else {
+                comparison.decisions_by_actor.push(nets.decision_table());
+            }
+        }
+        Some(comparison)
     }
 }
 

@@ -3,18 +3,20 @@
 //! Sign convention: `net = baseline cost − intervention arm cost (program cost included)`,
 //! discounted to year 0; positive means the investment pays back.
 
+use crate::samples::{Column, PointOfView, RunSamples, payback_of, points_of_view};
 use crate::scenario::{Composition, Described, Labels, Scenario, ScenarioTexts, StartAge};
-use crate::sensitivity::drivers::{Driver, drivers};
+use crate::sensitivity::drivers::{Driver, ParameterRanks, drivers};
 use crate::sim::{IterationResult, SimSettings, year_table};
 use crate::stats::{
     Histogram, Interval, Payback, RatioOfMeans, Share, Summary, UNKNOWN, interval_or_unknown,
-    payback_year, wilson,
+    wilson,
 };
 use indexmap::IndexMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
-pub use crate::samples::{ComparisonSamples, net_of, saving};
+pub use crate::samples::{ComparisonSamples, PointOfViewKind, net_of, saving};
 
 /// Schema identifier of the results JSON.
 pub const SCHEMA: &str = "socinv.result/1";
@@ -296,17 +298,6 @@ pub struct Comparison {
     pub budget: Vec<BudgetLine>,
 }
 
-/// Whose numbers a line is: an actor, a perspective (a set of actors), or all actors.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PointOfViewKind {
-    Actor,
-    Perspective,
-    /// Every actor, transfers included (the comparison's `net`); its name is
-    /// [`crate::scenario::ALL_ACTORS`].
-    AllActors,
-}
-
 /// One point of view's budget, year by year: what it invests in the program, what it avoids
 /// paying, and its net. Amounts are per iteration differences, summarised over iterations.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -567,6 +558,16 @@ fn summary(values: &[f64]) -> Summary {
     Summary::of(values).unwrap_or_else(Summary::undefined)
 }
 
+/// [`summary`] of values that may be reordered.
+fn summary_of(values: Vec<f64>) -> Summary {
+    Summary::of_vec(values).unwrap_or_else(Summary::undefined)
+}
+
+/// [`summary`] of a column, without a copy if it was read from a file.
+fn summary_of_column(values: Cow<[f64]>) -> Summary {
+    summary_of(values.into_owned())
+}
+
 fn net_share(values: &[f64], payback: Payback) -> NetShare {
     let positive = Share::of(values, |v| *v > 0.0);
     let loss = Share::of(values, |v| *v < 0.0);
@@ -580,41 +581,6 @@ fn net_share(values: &[f64], payback: Payback) -> NetShare {
     }
 }
 
-/// A point of view of the budget: its actors, and whether it leaves transfers out.
-struct PointOfView {
-    name: String,
-    kind: PointOfViewKind,
-    actors: Vec<usize>,
-    excludes_transfers: bool,
-}
-
-/// The actors, then the perspectives, then all actors.
-fn points_of_view(scenario: &Scenario) -> Vec<PointOfView> {
-    let actors = scenario
-        .actors
-        .iter()
-        .enumerate()
-        .map(|(a, name)| PointOfView {
-            name: name.clone(),
-            kind: PointOfViewKind::Actor,
-            actors: vec![a],
-            excludes_transfers: false,
-        });
-    let perspectives = scenario.perspectives.iter().map(|p| PointOfView {
-        name: p.name.clone(),
-        kind: PointOfViewKind::Perspective,
-        actors: p.actors.clone(),
-        excludes_transfers: p.exclude_transfers,
-    });
-    let all = PointOfView {
-        name: crate::scenario::ALL_ACTORS.to_string(),
-        kind: PointOfViewKind::AllActors,
-        actors: (0..scenario.actors.len()).collect(),
-        excludes_transfers: false,
-    };
-    actors.chain(perspectives).chain([all]).collect()
-}
-
 /// Each point of view's net per iteration over the years `0..years` (discounted to year 0):
 /// the actors, then the perspectives, then all actors. For the follow-up, which splits the
 /// net into the years observed and the years left.
@@ -624,126 +590,95 @@ pub fn nets_through(
     arm: usize,
     years: usize,
 ) -> Vec<(String, PointOfViewKind, Vec<f64>)> {
-    let horizon = scenario.horizon as usize;
+    let samples = RunSamples::of(scenario, iterations);
+    let years = years.min(scenario.horizon as usize);
     points_of_view(scenario)
         .into_iter()
-        .map(|pov| {
-            let net = YearlyFlows::of(&pov, iterations, arm, horizon).net();
+        .enumerate()
+        .map(|(view, pov)| {
+            let net: Vec<Vec<f64>> = (0..years)
+                .map(|year| yearly_net(&samples, arm, view, year))
+                .collect();
             let total = (0..iterations.len())
-                .map(|k| net[..years.min(horizon)].iter().map(|year| year[k]).sum())
+                .map(|k| net.iter().map(|year| year[k]).sum())
                 .collect();
             (pov.name, pov.kind, total)
         })
         .collect()
 }
 
-/// One point of view's yearly amounts per iteration, discounted to year 0:
-/// `invested[year][iteration]`, `avoided[year][iteration]`.
-struct YearlyFlows {
-    invested: Vec<Vec<f64>>,
-    avoided: Vec<Vec<f64>>,
+/// A point of view's discounted net in one year, per iteration: what it avoids paying minus
+/// what it invests.
+fn yearly_net(samples: &RunSamples, arm: usize, view: usize, year: usize) -> Vec<f64> {
+    let invested = samples.column(Column::Invested { arm, view, year });
+    let avoided = samples.column(Column::Avoided { arm, view, year });
+    avoided
+        .iter()
+        .zip(invested.iter())
+        .map(|(a, i)| a - i)
+        .collect()
 }
 
-impl YearlyFlows {
-    fn of(pov: &PointOfView, iterations: &[IterationResult], arm: usize, horizon: usize) -> Self {
-        let mut invested = vec![vec![0.0; iterations.len()]; horizon];
-        let mut avoided = vec![vec![0.0; iterations.len()]; horizon];
-        for (k, it) in iterations.iter().enumerate() {
-            let (b, i) = (&it.arms[0], &it.arms[arm]);
-            for t in 0..horizon {
-                let (mut program, mut cost_b, mut cost_i) = (0.0, 0.0, 0.0);
-                for &a in &pov.actors {
-                    let (xb, xi) = (b.at(a, t), i.at(a, t));
-                    program += i.program_by_actor_year[xi] - b.program_by_actor_year[xb];
-                    let (mut cb, mut ci) = (
-                        b.cost_by_actor_year[xb] - b.program_by_actor_year[xb],
-                        i.cost_by_actor_year[xi] - i.program_by_actor_year[xi],
-                    );
-                    if pov.excludes_transfers {
-                        cb -= b.transfer_by_actor_year[xb];
-                        ci -= i.transfer_by_actor_year[xi];
-                    }
-                    cost_b += cb;
-                    cost_i += ci;
+/// A point of view's budget line: undiscounted amounts (divided by each year's discount
+/// factor), year by year.
+fn budget_line(
+    samples: &RunSamples,
+    arm: usize,
+    view: usize,
+    pov: &PointOfView,
+    scenario: &Scenario,
+) -> BudgetLine {
+    let horizon = scenario.horizon as usize;
+    let factors = crate::sim::discount_factors(scenario.discount_rate, horizon);
+    let years = (0..horizon)
+        .map(|t| {
+            let undiscounted = |v: Cow<[f64]>| {
+                let mut v = v.into_owned();
+                for x in &mut v {
+                    *x /= factors[t];
                 }
-                invested[t][k] = program;
-                avoided[t][k] = saving(cost_b, cost_i);
+                summary_of(v)
+            };
+            let net = yearly_net(samples, arm, view, t);
+            let positive = Share::of(&net, |v| *v > 0.0);
+            let net_discounted = summary(&net);
+            BudgetYear {
+                year: t as u32,
+                calendar_year: scenario.first_year.map(|f| f + t as i32),
+                invested: undiscounted(samples.column(Column::Invested { arm, view, year: t })),
+                avoided: undiscounted(samples.column(Column::Avoided { arm, view, year: t })),
+                net: undiscounted(Cow::Owned(net)),
+                net_discounted,
+                prob_net_positive: positive.p,
+                prob_net_positive_ci: positive.ci,
             }
-        }
-        YearlyFlows { invested, avoided }
+        })
+        .collect();
+    BudgetLine {
+        name: pov.name.clone(),
+        kind: pov.kind,
+        excludes_transfers: pov.excludes_transfers,
+        years,
     }
+}
 
-    /// The discounted net of each year: `net[year][iteration]`.
-    fn net(&self) -> Vec<Vec<f64>> {
-        self.avoided
-            .iter()
-            .zip(&self.invested)
-            .map(|(a, i)| a.iter().zip(i).map(|(a, i)| a - i).collect())
-            .collect()
-    }
-
-    /// The payback year of each iteration from the cumulated yearly nets, the last year's
-    /// cumulative being the point of view's net `total` (so that they agree in sign).
-    fn payback_years(&self, total: &[f64]) -> Vec<Option<u32>> {
-        let net = self.net();
-        let horizon = net.len();
-        let mut cumulative = vec![0.0; horizon];
-        (0..total.len())
-            .map(|k| {
-                let mut acc = 0.0;
-                for t in 0..horizon {
-                    acc += net[t][k];
-                    cumulative[t] = if t + 1 == horizon { total[k] } else { acc };
-                }
-                payback_year(&cumulative)
-            })
-            .collect()
-    }
-
-    /// The budget line: undiscounted amounts (divided by each year's discount factor).
-    fn line(&self, pov: &PointOfView, scenario: &Scenario) -> BudgetLine {
-        let horizon = self.invested.len();
-        let factors = crate::sim::discount_factors(scenario.discount_rate, horizon);
-        let net = self.net();
-        let years = (0..horizon)
-            .map(|t| {
-                let undiscounted =
-                    |v: &[f64]| summary(&v.iter().map(|x| x / factors[t]).collect::<Vec<_>>());
-                let positive = Share::of(&net[t], |v| *v > 0.0);
-                BudgetYear {
-                    year: t as u32,
-                    calendar_year: scenario.first_year.map(|f| f + t as i32),
-                    invested: undiscounted(&self.invested[t]),
-                    avoided: undiscounted(&self.avoided[t]),
-                    net: undiscounted(&net[t]),
-                    net_discounted: summary(&net[t]),
-                    prob_net_positive: positive.p,
-                    prob_net_positive_ci: positive.ci,
-                }
-            })
-            .collect();
-        BudgetLine {
-            name: pov.name.clone(),
-            kind: pov.kind,
-            excludes_transfers: pov.excludes_transfers,
-            years,
-        }
-    }
+/// The payback years of a column of [`Column::Payback`] or [`Column::ViewPayback`].
+fn payback_years(samples: &RunSamples, column: Column) -> Vec<Option<u32>> {
+    samples
+        .column(column)
+        .iter()
+        .map(|&v| payback_of(v))
+        .collect()
 }
 
 fn unknown() -> Interval {
     UNKNOWN
 }
 
-/// The [`Roi`] of a comparison's samples; `None` when the mean investment is 0.
-pub fn roi(samples: &ComparisonSamples) -> Option<Roi> {
-    let r = RatioOfMeans::of(&samples.net, &samples.investment)?;
-    let ratios: Vec<f64> = samples
-        .net
-        .iter()
-        .zip(&samples.investment)
-        .map(|(n, i)| n / i)
-        .collect();
+/// The [`Roi`] of a comparison's nets and investments; `None` when the mean investment is 0.
+pub fn roi(net: &[f64], investment: &[f64]) -> Option<Roi> {
+    let r = RatioOfMeans::of(net, investment)?;
+    let ratios: Vec<f64> = net.iter().zip(investment).map(|(n, i)| n / i).collect();
     Some(Roi {
         ratio_of_means: r.ratio,
         mcse: r.mcse,
@@ -856,26 +791,31 @@ impl RunResults {
     }
 
     /// Summarises the iterations of a run.
-    pub fn new(
-        scenario: &Scenario,
-        settings: &SimSettings,
-        iterations: &[IterationResult],
-    ) -> Self {
+    pub fn new(scenario: &Scenario, settings: &SimSettings, samples: &RunSamples) -> Self {
         // Each part on its own worker: the same values whatever the number of threads.
         let interventions: Vec<usize> = scenario.interventions().map(|(a, _)| a).collect();
+        // The drivers first: the parameters' ranks are dropped before the rest is summarised.
+        let drivers: Vec<ComparisonDrivers> = {
+            let parameters = ParameterRanks::of(samples);
+            interventions
+                .par_iter()
+                .map(|&a| ComparisonDrivers::of(scenario, samples, &parameters, a))
+                .collect()
+        };
         let ((comparisons, arms), (value_of_information, option_comparison)) = rayon::join(
             || {
                 rayon::join(
                     || {
                         interventions
                             .par_iter()
-                            .map(|&a| comparison(scenario, iterations, a))
+                            .zip(drivers)
+                            .map(|(&a, d)| comparison(scenario, samples, d, a))
                             .collect()
                     },
                     || {
                         let summaries: Vec<ArmSummary> = (0..scenario.arms.len())
                             .into_par_iter()
-                            .map(|a| arm_summary(scenario, iterations, a))
+                            .map(|a| arm_summary(scenario, samples, a))
                             .collect();
                         scenario
                             .arms
@@ -890,12 +830,12 @@ impl RunResults {
                 rayon::join(
                     || {
                         if scenario.arms.len() > 1 {
-                            crate::sensitivity::voi::evpi(scenario, iterations)
+                            crate::sensitivity::voi::evpi(scenario, samples)
                         } else {
                             Vec::new()
                         }
                     },
-                    || crate::compare::OptionComparison::of(scenario, iterations),
+                    || crate::compare::OptionComparison::of(scenario, samples),
                 )
             },
         );
@@ -1167,10 +1107,49 @@ fn tables_at_medians(scenario: &Scenario) -> Option<TablesAtMedians> {
     })
 }
 
-fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -> Comparison {
-    let samples = ComparisonSamples::new(scenario, iterations, arm);
-    let prob = Share::of(&samples.net, |v| *v > 0.0);
-    let loss = Share::of(&samples.net, |v| *v < 0.0);
+/// Which parameters drive a comparison's net, for all actors and for each perspective.
+struct ComparisonDrivers {
+    net: Vec<Driver>,
+    by_perspective: IndexMap<String, Vec<Driver>>,
+}
+
+impl ComparisonDrivers {
+    fn of(
+        scenario: &Scenario,
+        samples: &RunSamples,
+        parameters: &ParameterRanks,
+        arm: usize,
+    ) -> Self {
+        let (net, by_perspective) = rayon::join(
+            || drivers(scenario, parameters, samples.column(Column::Net { arm })),
+            || {
+                (0..scenario.perspectives.len())
+                    .into_par_iter()
+                    .map(|perspective| {
+                        let values = samples.column(Column::PerspectiveNet { arm, perspective });
+                        drivers(scenario, parameters, values)
+                    })
+                    .collect::<Vec<_>>()
+            },
+        );
+        ComparisonDrivers {
+            net,
+            by_perspective: scenario
+                .perspectives
+                .iter()
+                .map(|p| p.name.clone())
+                .zip(by_perspective)
+                .collect(),
+        }
+    }
+}
+
+fn comparison(
+    scenario: &Scenario,
+    samples: &RunSamples,
+    drivers: ComparisonDrivers,
+    arm: usize,
+) -> Comparison {
     let horizon = scenario.horizon as usize;
     let mut by_actor = IndexMap::new();
     let mut by_perspective = IndexMap::new();
@@ -1180,16 +1159,20 @@ fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -
     let lines: Vec<(BudgetLine, Option<NetShare>)> = povs
         .par_iter()
         .enumerate()
-        .map(|(k, pov)| {
-            let flows = YearlyFlows::of(pov, iterations, arm, horizon);
+        .map(|(view, pov)| {
             let total = match pov.kind {
-                PointOfViewKind::Actor => Some(&samples.by_actor[k]),
-                PointOfViewKind::Perspective => Some(&samples.by_perspective[k - actors]),
+                PointOfViewKind::Actor => Some(Column::ActorNet { arm, actor: view }),
+                PointOfViewKind::Perspective => Some(Column::PerspectiveNet {
+                    arm,
+                    perspective: view - actors,
+                }),
                 PointOfViewKind::AllActors => None,
             };
-            let share = total
-                .map(|total| net_share(total, Payback::of(&flows.payback_years(total), horizon)));
-            (flows.line(pov, scenario), share)
+            let share = total.map(|total| {
+                let payback = payback_years(samples, Column::ViewPayback { arm, view });
+                net_share(&samples.column(total), Payback::of(&payback, horizon))
+            });
+            (budget_line(samples, arm, view, pov, scenario), share)
         })
         .collect();
     let mut budget = Vec::with_capacity(lines.len());
@@ -1202,14 +1185,14 @@ fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -
         };
     }
     let decision_perspective = scenario.decision_perspective.as_ref().and_then(|name| {
-        let (kind, values) = match scenario.perspectives.iter().position(|p| &p.name == name) {
-            Some(p) => ("perspective", &samples.by_perspective[p]),
+        let (kind, column) = match scenario.perspectives.iter().position(|p| &p.name == name) {
+            Some(perspective) => ("perspective", Column::PerspectiveNet { arm, perspective }),
             None => {
-                let a = scenario.actors.iter().position(|a| a == name)?;
-                ("actor", &samples.by_actor[a])
+                let actor = scenario.actors.iter().position(|a| a == name)?;
+                ("actor", Column::ActorNet { arm, actor })
             }
         };
-        let loss = Share::of(values, |v| *v < 0.0);
+        let loss = Share::of(&samples.column(column), |v| *v < 0.0);
         Some(DecisionPerspective {
             name: name.clone(),
             kind: kind.to_string(),
@@ -1217,94 +1200,72 @@ fn comparison(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -
             prob_loss_ci: loss.ci,
         })
     });
-    let per_year = samples
-        .cumulative
-        .par_iter()
-        .enumerate()
-        .map(|(t, cumulative)| YearNet {
-            year: t as u32,
-            cumulative_net: summary(cumulative),
+    let per_year = (0..horizon)
+        .into_par_iter()
+        .map(|year| YearNet {
+            year: year as u32,
+            cumulative_net: summary_of_column(samples.column(Column::CumulativeNet { arm, year })),
         })
         .collect();
     let outcomes = scenario
         .outcomes
         .iter()
         .enumerate()
-        .map(|(o, name)| {
-            let diff: Vec<f64> = iterations
-                .iter()
-                .map(|it| it.arms[arm].outcomes[o] - it.arms[0].outcomes[o])
-                .collect();
-            (name.clone(), summary(&diff))
+        .map(|(outcome, name)| {
+            let gain = samples.column(Column::OutcomeGain { arm, outcome });
+            (name.clone(), summary_of_column(gain))
         })
         .collect();
-    let participants: Vec<f64> = iterations
-        .iter()
-        .map(|it| it.arms[arm].participants)
-        .collect();
-    let (net_drivers, perspective_drivers) = rayon::join(
-        || drivers(scenario, iterations, &samples.net),
-        || {
-            samples
-                .by_perspective
-                .par_iter()
-                .map(|values| drivers(scenario, iterations, values))
-                .collect::<Vec<_>>()
-        },
-    );
-    let drivers_by_perspective = scenario
-        .perspectives
-        .iter()
-        .map(|p| p.name.clone())
-        .zip(perspective_drivers)
-        .collect();
+    // the net last: a column at a time is kept while the points of view are summarised
+    let net = samples.column(Column::Net { arm });
+    let prob = Share::of(&net, |v| *v > 0.0);
+    let loss = Share::of(&net, |v| *v < 0.0);
+    let investment = samples.column(Column::Investment { arm });
     Comparison {
         intervention: scenario.arms[arm].name.clone(),
         baseline: scenario.arms[0].name.clone(),
-        net: summary(&samples.net),
-        savings: summary(&samples.savings),
-        investment: summary(&samples.investment),
-        roi: roi(&samples),
+        net: summary(&net),
+        savings: summary_of_column(samples.column(Column::Savings { arm })),
+        investment: summary(&investment),
+        roi: roi(&net, &investment),
         prob_net_positive: prob.p,
         prob_net_positive_mcse: prob.mcse,
         prob_net_positive_ci: prob.ci,
         prob_loss: loss.p,
         prob_loss_mcse: loss.mcse,
         prob_loss_ci: loss.ci,
-        payback: Payback::of(&samples.payback, horizon),
+        payback: Payback::of(&payback_years(samples, Column::Payback { arm }), horizon),
         by_actor,
         by_perspective,
         per_year,
         outcomes,
-        participants: summary(&participants),
-        net_histogram: Histogram::of(&samples.net, Histogram::BINS),
-        drivers: net_drivers,
-        drivers_by_perspective,
+        participants: summary_of_column(samples.column(Column::Participants { arm })),
+        net_histogram: Histogram::of(&net, Histogram::BINS),
+        drivers: drivers.net,
+        drivers_by_perspective: drivers.by_perspective,
         decision_perspective,
         budget,
     }
 }
 
-fn arm_summary(scenario: &Scenario, iterations: &[IterationResult], arm: usize) -> ArmSummary {
-    let column = |f: &dyn Fn(&IterationResult) -> f64| -> Summary {
-        summary(&iterations.iter().map(f).collect::<Vec<_>>())
-    };
+fn arm_summary(scenario: &Scenario, samples: &RunSamples, arm: usize) -> ArmSummary {
+    let column = |c| summary_of_column(samples.column(c));
     ArmSummary {
         cost: ArmCost {
-            total: column(&|it| it.arms[arm].total()),
+            total: column(Column::Cost { arm }),
             by_actor: scenario
                 .actors
                 .iter()
                 .enumerate()
-                .map(|(a, name)| (name.clone(), column(&|it| it.arms[arm].cost_by_actor[a])))
+                .map(|(actor, name)| (name.clone(), column(Column::ActorCost { arm, actor })))
                 .collect(),
-            program: column(&|it| it.arms[arm].program()),
+            program: column(Column::Program { arm }),
         },
         outcomes: scenario
             .outcomes
             .iter()
             .enumerate()
-            .map(|(o, name)| (name.clone(), column(&|it| it.arms[arm].outcomes[o])))
+            .map(|(outcome, name)| (name.clone(), column(Column::Outcome { arm, outcome })))
             .collect(),
     }
 }

@@ -14,7 +14,8 @@ use crate::followup::observed::{self, ObservedFile};
 use crate::followup::{self, FollowUp, FollowUpSettings};
 use crate::report::SamplesLayout;
 use crate::report::html::{self, Lang};
-use crate::results::{ComparisonSamples, RunResults};
+use crate::results::RunResults;
+use crate::samples::{CHUNK, Column, MEMORY_LIMIT, RunSamples};
 use crate::scenario::Scenario;
 use crate::script::load_scenario;
 use crate::sensitivity::precision::{self, PrecisionProgress};
@@ -47,7 +48,8 @@ pub struct PrecisionStop {
 pub struct Run {
     /// The settings, with the number of iterations actually run.
     pub settings: SimSettings,
-    pub iterations: Vec<IterationResult>,
+    /// Every iteration's values, one column per quantity.
+    pub samples: RunSamples,
     pub results: RunResults,
     /// How a run to precision stopped; `None` for a run of a fixed size.
     pub precision: Option<PrecisionStop>,
@@ -125,10 +127,17 @@ impl Session {
     /// Runs the simulation with `settings`, then summarises it.
     pub fn run(&self, settings: SimSettings, progress: &dyn Progress) -> Result<Run> {
         progress.stage("run", Some(settings.iterations as u64), "iterations");
-        let iterations = self
-            .pool
-            .install(|| sim::simulate(&self.scenario, &settings, &|| progress.advance(1)))?;
-        Ok(self.finish(settings, iterations, None))
+        let mut samples = self.samples_for(settings.iterations)?;
+        self.pool.install(|| {
+            sim::simulate_in_chunks(
+                &self.scenario,
+                &settings,
+                (0..settings.iterations, CHUNK),
+                &|| progress.advance(1),
+                &mut |chunk| push(&mut samples, &chunk),
+            )
+        })?;
+        Ok(self.finish(settings, samples, None))
     }
 
     /// Runs shard `shard` of the run with `settings` and returns its part; `scenario_path` is
@@ -164,7 +173,18 @@ impl Session {
                 self.scenario.file, header.source_hash, self.scenario.source_hash
             )));
         }
-        Ok(self.finish(header.settings(), iterations, None))
+        let mut samples = self.samples_for(iterations.len())?;
+        for chunk in iterations.chunks(CHUNK) {
+            push(&mut samples, chunk)?;
+        }
+        drop(iterations);
+        Ok(self.finish(header.settings(), samples, None))
+    }
+
+    /// The columns of a run of `iterations`: in memory, or in a temporary file for a large run.
+    fn samples_for(&self, iterations: usize) -> Result<RunSamples> {
+        RunSamples::new(&self.scenario, iterations, MEMORY_LIMIT)
+            .map_err(|e| Error::io(std::env::temp_dir(), e))
     }
 
     /// Runs batches until the MCSE of every mean net is at most `target`, or `max_iterations`
@@ -196,22 +216,26 @@ impl Session {
             reached: run.reached,
             mcse: run.mcse,
         };
-        Ok(self.finish(settings, run.iterations, Some(stop)))
+        let mut samples = self.samples_for(run.iterations.len())?;
+        for chunk in run.iterations.chunks(CHUNK) {
+            push(&mut samples, chunk)?;
+        }
+        Ok(self.finish(settings, samples, Some(stop)))
     }
 
     fn finish(
         &self,
         settings: SimSettings,
-        iterations: Vec<IterationResult>,
+        samples: RunSamples,
         precision: Option<PrecisionStop>,
     ) -> Run {
         // on the session's workers, as many as the simulation's
         let results = self
             .pool
-            .install(|| RunResults::new(&self.scenario, &settings, &iterations));
+            .install(|| RunResults::new(&self.scenario, &settings, &samples));
         Run {
             settings,
-            iterations,
+            samples,
             results,
             precision,
         }
@@ -361,7 +385,7 @@ impl Run {
     pub fn net_samples(&self, scenario: &Scenario) -> Vec<Vec<f64>> {
         scenario
             .interventions()
-            .map(|(a, _)| ComparisonSamples::new(scenario, &self.iterations, a).net)
+            .map(|(arm, _)| self.samples.column(Column::Net { arm }).into_owned())
             .collect()
     }
 
@@ -382,11 +406,18 @@ impl Run {
 
     /// The workbook of this run, with its per-iteration sheet.
     pub fn workbook(&self, scenario: &Scenario, lang: Lang) -> Result<Vec<u8>> {
-        crate::report::xlsx::workbook_in(lang, &self.results, Some((scenario, &self.iterations)))
+        crate::report::xlsx::workbook_in(lang, &self.results, Some((scenario, &self.samples)))
     }
 
     /// The iterations' samples as CSV, in `layout`.
     pub fn samples_csv(&self, scenario: &Scenario, layout: SamplesLayout) -> Result<Vec<u8>> {
-        crate::report::samples_csv_as(scenario, &self.iterations, layout)
+        crate::report::samples_csv_as(scenario, &self.samples, layout)
     }
+}
+
+/// Files the iterations of `chunk` in `samples`.
+fn push(samples: &mut RunSamples, chunk: &[IterationResult]) -> Result<()> {
+    samples
+        .push(chunk)
+        .map_err(|e| Error::io(std::env::temp_dir(), e))
 }

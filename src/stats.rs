@@ -150,14 +150,26 @@ impl Summary {
     /// Summarises `values`; `None` if empty or if any value is not finite (e.g. a ROI with a zero
     /// investment).
     pub fn of(values: &[f64]) -> Option<Summary> {
+        Summary::of_vec(values.to_vec())
+    }
+
+    /// [`Summary::of`] values that may be reordered (sorted in place: no copy is made).
+    pub fn of_vec(values: Vec<f64>) -> Option<Summary> {
         if values.is_empty() || values.iter().any(|v| !v.is_finite()) {
             return None;
         }
         let n = values.len() as f64;
-        let mut sorted = values.to_vec();
-        // one order for any thread count: equal values under total_cmp are the same bits
-        sorted.par_sort_unstable_by(f64::total_cmp);
-        let (min, max) = (sorted[0], sorted[sorted.len() - 1]);
+        // the extremes in the order of the sort below: equal values under total_cmp are the
+        // same bits
+        let extreme = |pick: fn(f64, f64) -> bool| {
+            values
+                .iter()
+                .copied()
+                .reduce(|a, b| if pick(a, b) { a } else { b })
+                .expect("not empty")
+        };
+        let min = extreme(|a, b| a.total_cmp(&b).is_le());
+        let max = extreme(|a, b| a.total_cmp(&b).is_ge());
         // A constant (e.g. a fixed program cost) has exactly that mean and sd 0, not rounding
         // noise; otherwise the mean is kept inside [min, max].
         let mean = if min == max {
@@ -170,6 +182,9 @@ impl Summary {
         } else {
             0.0
         };
+        let mut sorted = values;
+        // one order for any thread count
+        sorted.par_sort_unstable_by(f64::total_cmp);
         let q = |p: f64| quantile_sorted(&sorted, p);
         Some(Summary {
             mean,
@@ -445,19 +460,31 @@ pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
 
 /// Ranks 1..n of the values, ties sharing their average rank.
 pub fn ranks(v: &[f64]) -> Vec<f64> {
-    let mut idx: Vec<usize> = (0..v.len()).collect();
+    twice_ranks(v)
+        .into_iter()
+        .map(|r| f64::from(r) / 2.0)
+        .collect()
+}
+
+/// Twice the [`ranks`] (ranks of ties are halves): 4 bytes a value, exact for fewer than 2³¹
+/// values.
+pub fn twice_ranks(v: &[f64]) -> Vec<u32> {
+    assert!(v.len() < 1 << 31, "at most 2³¹ − 1 values are ranked");
+    let mut idx: Vec<u32> = (0..v.len() as u32).collect();
+    let at = |i: u32| v[i as usize];
     // tied values share their average rank, so the order among them does not matter
-    idx.par_sort_unstable_by(|&a, &b| v[a].total_cmp(&v[b]));
-    let mut r = vec![0.0; v.len()];
+    idx.par_sort_unstable_by(|&a, &b| at(a).total_cmp(&at(b)));
+    let mut r = vec![0; v.len()];
     let mut i = 0;
     while i < idx.len() {
         let mut j = i;
-        while j + 1 < idx.len() && v[idx[j + 1]] == v[idx[i]] {
+        while j + 1 < idx.len() && at(idx[j + 1]) == at(idx[i]) {
             j += 1;
         }
-        let avg = (i + j) as f64 / 2.0 + 1.0;
-        for k in i..=j {
-            r[idx[k]] = avg;
+        // (i + 1 + j + 1) / 2, doubled
+        let twice = (i + j + 2) as u32;
+        for &k in &idx[i..=j] {
+            r[k as usize] = twice;
         }
         i = j + 1;
     }
@@ -466,13 +493,22 @@ pub fn ranks(v: &[f64]) -> Vec<f64> {
 
 /// Pearson's correlation; `None` for fewer than 3 values or a constant sample.
 pub fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
-    let n = x.len() as f64;
-    if x.len() < 3 {
+    pearson_by(x.len().min(y.len()), |i| x[i], |i| y[i])
+}
+
+/// Pearson's correlation of the `len` pairs `(x(i), y(i))`, for values not kept in slices.
+pub fn pearson_by(len: usize, x: impl Fn(usize) -> f64, y: impl Fn(usize) -> f64) -> Option<f64> {
+    let n = len as f64;
+    if len < 3 {
         return None;
     }
-    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+    let (mx, my) = (
+        (0..len).map(&x).sum::<f64>() / n,
+        (0..len).map(&y).sum::<f64>() / n,
+    );
     let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for (a, b) in x.iter().zip(y) {
+    for i in 0..len {
+        let (a, b) = (x(i), y(i));
         sxy += (a - mx) * (b - my);
         sxx += (a - mx).powi(2);
         syy += (b - my).powi(2);

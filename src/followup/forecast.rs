@@ -197,7 +197,11 @@ fn summarise(
     iterations: &[IterationResult],
     arm: usize,
 ) -> RunResults {
-    let mut results = RunResults::new(scenario, settings, iterations);
+    let mut results = RunResults::new(
+        scenario,
+        settings,
+        &crate::samples::RunSamples::of(scenario, iterations),
+    );
     let run = &scenario.arms[arm].name;
     results.comparisons.retain(|c| &c.intervention == run);
     results

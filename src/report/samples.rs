@@ -5,9 +5,8 @@
 
 use super::csv_file::{Cell, CsvWriter};
 use crate::error::Result;
-use crate::results::ComparisonSamples;
+use crate::samples::{Column, RunSamples, payback_of};
 use crate::scenario::Scenario;
-use crate::sim::IterationResult;
 
 /// How the samples CSV is laid out.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -24,17 +23,27 @@ pub enum SamplesLayout {
 /// [`super::csv_file::with_dialect`]).
 pub fn samples_csv_as(
     scenario: &Scenario,
-    iterations: &[IterationResult],
+    samples: &RunSamples,
     layout: SamplesLayout,
 ) -> Result<Vec<u8>> {
     match layout {
-        SamplesLayout::Wide => samples_csv(scenario, iterations),
-        SamplesLayout::Tidy => tidy_csv(scenario, iterations),
+        SamplesLayout::Wide => samples_csv(scenario, samples),
+        SamplesLayout::Tidy => tidy_csv(scenario, samples),
     }
 }
 
 /// The columns of the tidy layout (ASCII, lower case, usable as R and pandas names).
 pub const TIDY_COLUMNS: [&str; 6] = ["iteration", "arm", "actor", "year", "measure", "value"];
+
+/// One value of an iteration in the tidy layout: its arm, actor, year and measure, and the
+/// column it is read from.
+struct TidyValue<'s> {
+    arm: &'s str,
+    actor: &'s str,
+    year: Option<usize>,
+    measure: String,
+    column: Column,
+}
 
 /// One row per value, iteration by iteration: the values of the wide layout, and each arm's
 /// cost per actor and per year besides.
@@ -45,81 +54,99 @@ pub const TIDY_COLUMNS: [&str; 6] = ["iteration", "arm", "actor", "year", "measu
 /// within the horizon), then `net` per actor; per arm `cost` (all actors), `cost` per actor,
 /// `cost` per year (all actors; years count from 0 as in the JSON), `outcome:NAME`. Amounts
 /// are discounted to year 0, as in the wide layout.
-fn tidy_csv(scenario: &Scenario, iterations: &[IterationResult]) -> Result<Vec<u8>> {
-    let mut w = CsvWriter::new();
-    w.header(TIDY_COLUMNS)?;
-    let comparisons: Vec<(&str, ComparisonSamples)> = scenario
-        .interventions()
-        .map(|(a, arm)| {
-            (
-                arm.name.as_str(),
-                ComparisonSamples::new(scenario, iterations, a),
-            )
+fn tidy_csv(scenario: &Scenario, samples: &RunSamples) -> Result<Vec<u8>> {
+    let mut values = Vec::new();
+    let mut value = |arm, actor, year, measure: &str, column| {
+        values.push(TidyValue {
+            arm,
+            actor,
+            year,
+            measure: measure.to_string(),
+            column,
         })
-        .collect();
-    let parameters: Vec<String> = scenario
-        .parameters
-        .iter()
-        .map(|p| format!("parameter:{}", p.name))
-        .collect();
-    let outcomes: Vec<String> = scenario
-        .outcomes
-        .iter()
-        .map(|o| format!("outcome:{o}"))
-        .collect();
-    for (i, it) in iterations.iter().enumerate() {
-        let n = i as f64;
-        let mut value = |arm: &str, actor: &str, year: Option<usize>, measure: &str, v: Cell| {
-            let year = year.map_or(Cell::Empty, |t| Cell::Number(t as f64));
-            w.row(&[
-                Cell::Number(n),
-                Cell::Text(arm),
-                Cell::Text(actor),
-                year,
-                Cell::Text(measure),
-                v,
-            ])
-        };
-        for (name, v) in parameters.iter().zip(&it.params) {
-            value("", "", None, name, Cell::Number(*v))?;
-        }
-        for (arm, c) in &comparisons {
-            value(arm, "", None, "net", Cell::Number(c.net[i]))?;
-            value(arm, "", None, "savings", Cell::Number(c.savings[i]))?;
-            value(arm, "", None, "investment", Cell::Number(c.investment[i]))?;
-            let payback = c.payback[i].map(f64::from);
-            value(arm, "", None, "payback_year", payback.into())?;
-            for (actor, v) in scenario.actors.iter().zip(&c.by_actor) {
-                value(arm, actor, None, "net", Cell::Number(v[i]))?;
-            }
-        }
-        for (arm, r) in scenario.arms.iter().zip(&it.arms) {
-            let arm = arm.name.as_str();
-            value(arm, "", None, "cost", Cell::Number(r.total()))?;
-            for (actor, v) in scenario.actors.iter().zip(&r.cost_by_actor) {
-                value(arm, actor, None, "cost", Cell::Number(*v))?;
-            }
-            for (t, v) in r.cost_by_year.iter().enumerate() {
-                value(arm, "", Some(t), "cost", Cell::Number(*v))?;
-            }
-            for (name, v) in outcomes.iter().zip(&r.outcomes) {
-                value(arm, "", None, name, Cell::Number(*v))?;
-            }
+    };
+    for (p, parameter) in scenario.parameters.iter().enumerate() {
+        let measure = format!("parameter:{}", parameter.name);
+        value("", "", None, &measure, Column::Param(p));
+    }
+    for (arm, a) in scenario.interventions() {
+        let name = a.name.as_str();
+        value(name, "", None, "net", Column::Net { arm });
+        value(name, "", None, "savings", Column::Savings { arm });
+        value(name, "", None, "investment", Column::Investment { arm });
+        value(name, "", None, "payback_year", Column::Payback { arm });
+        for (actor, actor_name) in scenario.actors.iter().enumerate() {
+            value(
+                name,
+                actor_name,
+                None,
+                "net",
+                Column::ActorNet { arm, actor },
+            );
         }
     }
+    for (arm, a) in scenario.arms.iter().enumerate() {
+        let name = a.name.as_str();
+        value(name, "", None, "cost", Column::Cost { arm });
+        for (actor, actor_name) in scenario.actors.iter().enumerate() {
+            value(
+                name,
+                actor_name,
+                None,
+                "cost",
+                Column::ActorCost { arm, actor },
+            );
+        }
+        for year in 0..scenario.horizon as usize {
+            value(name, "", Some(year), "cost", Column::YearCost { arm, year });
+        }
+        for (outcome, o) in scenario.outcomes.iter().enumerate() {
+            let measure = format!("outcome:{o}");
+            value(name, "", None, &measure, Column::Outcome { arm, outcome });
+        }
+    }
+    let mut w = CsvWriter::new();
+    w.header(TIDY_COLUMNS)?;
+    let columns: Vec<Column> = values.iter().map(|v| v.column).collect();
+    let mut result = Ok(());
+    samples.for_each_row(&columns, |i, row| {
+        if result.is_err() {
+            return;
+        }
+        result = values.iter().zip(row).try_for_each(|(v, &x)| {
+            let year = v.year.map_or(Cell::Empty, |t| Cell::Number(t as f64));
+            let x = match v.column {
+                Column::Payback { .. } => payback_of(x).map(f64::from).into(),
+                _ => Cell::Number(x),
+            };
+            w.row(&[
+                Cell::Number(i as f64),
+                Cell::Text(v.arm),
+                Cell::Text(v.actor),
+                year,
+                Cell::Text(&v.measure),
+                x,
+            ])
+        });
+    });
+    result?;
     w.finish()
 }
 
 /// One row per iteration: the parameter draws, then per intervention its net, savings,
 /// investment, payback year and net per actor, then per arm its total cost and outcomes.
-pub fn samples_csv(scenario: &Scenario, iterations: &[IterationResult]) -> Result<Vec<u8>> {
-    let table = SamplesTable::new(scenario, iterations);
+pub fn samples_csv(scenario: &Scenario, samples: &RunSamples) -> Result<Vec<u8>> {
+    let table = SamplesTable::new(scenario);
     let mut w = CsvWriter::new();
     w.header(table.columns.iter().map(|(name, _)| name))?;
-    for i in 0..iterations.len() {
-        let row: Vec<Cell> = table.row(i).into_iter().map(Cell::from).collect();
-        w.row(&row)?;
-    }
+    let mut result = Ok(());
+    table.for_each_row(samples, |_, row| {
+        if result.is_ok() {
+            let row: Vec<Cell> = row.iter().copied().map(Cell::from).collect();
+            result = w.row(&row);
+        }
+    });
+    result?;
     w.finish()
 }
 
@@ -135,67 +162,60 @@ pub(crate) enum SampleColumn {
 }
 
 /// The per-iteration table of [`samples_csv`] (and the workbook's "Iterations" sheet).
-pub(crate) struct SamplesTable<'a> {
-    /// Column names and kinds, in order.
+pub(crate) struct SamplesTable {
+    /// Column names and kinds, in order: the iteration, then one per value of `values`.
     pub columns: Vec<(String, SampleColumn)>,
-    iterations: &'a [IterationResult],
-    comparisons: Vec<ComparisonSamples>,
+    values: Vec<Column>,
 }
 
-impl<'a> SamplesTable<'a> {
-    pub fn new(scenario: &Scenario, iterations: &'a [IterationResult]) -> Self {
+impl SamplesTable {
+    pub fn new(scenario: &Scenario) -> Self {
         use SampleColumn::*;
         let mut columns = vec![("iteration".to_string(), Iteration)];
-        columns.extend(
-            scenario
-                .parameters
-                .iter()
-                .map(|p| (p.name.clone(), Parameter)),
-        );
-        let mut comparisons = Vec::new();
-        for (a, arm) in scenario.interventions() {
-            let name = &arm.name;
-            for (col, kind) in [
-                ("net", Amount),
-                ("savings", Amount),
-                ("investment", Amount),
-                ("payback_year", PaybackYear),
+        let mut values = Vec::new();
+        for (p, parameter) in scenario.parameters.iter().enumerate() {
+            columns.push((parameter.name.clone(), Parameter));
+            values.push(Column::Param(p));
+        }
+        for (arm, a) in scenario.interventions() {
+            let name = &a.name;
+            for (col, kind, value) in [
+                ("net", Amount, Column::Net { arm }),
+                ("savings", Amount, Column::Savings { arm }),
+                ("investment", Amount, Column::Investment { arm }),
+                ("payback_year", PaybackYear, Column::Payback { arm }),
             ] {
                 columns.push((format!("{col}[{name}]"), kind));
+                values.push(value);
             }
-            for actor in &scenario.actors {
-                columns.push((format!("net[{name}][{actor}]"), Amount));
-            }
-            comparisons.push(ComparisonSamples::new(scenario, iterations, a));
-        }
-        for arm in &scenario.arms {
-            columns.push((format!("cost[{}]", arm.name), Amount));
-            for o in &scenario.outcomes {
-                columns.push((format!("{o}[{}]", arm.name), Outcome));
+            for (actor, actor_name) in scenario.actors.iter().enumerate() {
+                columns.push((format!("net[{name}][{actor_name}]"), Amount));
+                values.push(Column::ActorNet { arm, actor });
             }
         }
-        SamplesTable {
-            columns,
-            iterations,
-            comparisons,
+        for (arm, a) in scenario.arms.iter().enumerate() {
+            columns.push((format!("cost[{}]", a.name), Amount));
+            values.push(Column::Cost { arm });
+            for (outcome, o) in scenario.outcomes.iter().enumerate() {
+                columns.push((format!("{o}[{}]", a.name), Outcome));
+                values.push(Column::Outcome { arm, outcome });
+            }
         }
+        SamplesTable { columns, values }
     }
 
-    /// The values of iteration `i`, one per column; `None` for a missing payback year.
-    pub fn row(&self, i: usize) -> Vec<Option<f64>> {
-        let it = &self.iterations[i];
+    /// Calls `f` with the values of each iteration (its index, then one per column; `None`
+    /// for a missing payback year), in order.
+    pub fn for_each_row(&self, samples: &RunSamples, mut f: impl FnMut(usize, &[Option<f64>])) {
         let mut row = Vec::with_capacity(self.columns.len());
-        row.push(Some(i as f64));
-        row.extend(it.params.iter().map(|&v| Some(v)));
-        for c in &self.comparisons {
-            row.extend([Some(c.net[i]), Some(c.savings[i]), Some(c.investment[i])]);
-            row.push(c.payback[i].map(f64::from));
-            row.extend(c.by_actor.iter().map(|v| Some(v[i])));
-        }
-        for arm in &it.arms {
-            row.push(Some(arm.total()));
-            row.extend(arm.outcomes.iter().map(|&v| Some(v)));
-        }
-        row
+        samples.for_each_row(&self.values, |i, values| {
+            row.clear();
+            row.push(Some(i as f64));
+            row.extend(self.values.iter().zip(values).map(|(c, &v)| match c {
+                Column::Payback { .. } => payback_of(v).map(f64::from),
+                _ => Some(v),
+            }));
+            f(i, &row);
+        });
     }
 }

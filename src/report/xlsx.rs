@@ -40,10 +40,10 @@ use crate::error::{Error, Result};
 use crate::followup::FollowUp;
 use crate::followup::forecast::{Band, PeriodNet, UpdatedForecast};
 use crate::results::{BudgetLine, Comparison, PointOfViewKind, RunResults, ScenarioInfo};
+use crate::samples::RunSamples;
 use crate::scenario::DEFAULT_SOCIETY;
 use crate::scenario::Scenario;
 use crate::schema::followup::{PosteriorMethod, Spread, Verdict};
-use crate::sim::IterationResult;
 use crate::stats::Summary;
 use rust_xlsxwriter::utility::{quote_sheet_name, row_col_to_cell, row_col_to_cell_absolute};
 use rust_xlsxwriter::{
@@ -90,7 +90,7 @@ pub fn check_iterations(iterations: usize) -> Result<()> {
 /// iterations the results were computed from) adds the `Iterations` sheet.
 pub fn workbook(
     results: &RunResults,
-    samples: Option<(&Scenario, &[IterationResult])>,
+    samples: Option<(&Scenario, &RunSamples)>,
 ) -> Result<Vec<u8>> {
     workbook_in(Lang::En, results, samples)
 }
@@ -99,10 +99,10 @@ pub fn workbook(
 pub fn workbook_in(
     lang: Lang,
     results: &RunResults,
-    samples: Option<(&Scenario, &[IterationResult])>,
+    samples: Option<(&Scenario, &RunSamples)>,
 ) -> Result<Vec<u8>> {
-    if let Some((_, iterations)) = samples {
-        check_iterations(iterations.len())?;
+    if let Some((_, samples)) = samples {
+        check_iterations(samples.len())?;
     }
     build(Texts::of(lang), results, samples)
         .map_err(|e| Error::Usage(format!("writing the Excel workbook: {e}")))
@@ -267,7 +267,7 @@ fn states_sheet(
 fn build(
     t: &'static Texts,
     results: &RunResults,
-    samples: Option<(&Scenario, &[IterationResult])>,
+    samples: Option<(&Scenario, &RunSamples)>,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
@@ -286,7 +286,7 @@ fn add_run_sheets(
     wb: &mut Workbook,
     t: &'static Texts,
     results: &RunResults,
-    samples: Option<(&Scenario, &[IterationResult])>,
+    samples: Option<(&Scenario, &RunSamples)>,
 ) -> Result<(), XlsxError> {
     let f = Formats::new(&results.scenario.currency, t);
     // the arms first: the other sheets' formulas refer to its cells
@@ -303,8 +303,8 @@ fn add_run_sheets(
     if let Some(oc) = &results.option_comparison {
         wb.push_worksheet(options_sheet(t, oc, &f)?);
     }
-    if let Some((scenario, iterations)) = samples {
-        wb.push_worksheet(iterations_sheet(t, scenario, iterations, &f)?);
+    if let Some((scenario, samples)) = samples {
+        wb.push_worksheet(iterations_sheet(t, scenario, samples, &f)?);
     }
     Ok(())
 }
@@ -1569,11 +1569,11 @@ fn parameters_sheet(t: &Texts, r: &RunResults, f: &Formats) -> Result<Worksheet,
 fn iterations_sheet(
     t: &Texts,
     scenario: &Scenario,
-    iterations: &[IterationResult],
+    samples: &RunSamples,
     f: &Formats,
 ) -> Result<Worksheet, XlsxError> {
     let mut s = Sheet::new(t.sheets[5], f)?;
-    let table = SamplesTable::new(scenario, iterations);
+    let table = SamplesTable::new(scenario);
     let names: Vec<&str> = table.columns.iter().map(|(n, _)| n.as_str()).collect();
     s.header(0, &names, Some(1))?;
     let column = |name: &str| names.iter().position(|n| *n == name).map(|c| c as u16);
@@ -1589,33 +1589,50 @@ fn iterations_sheet(
         })
         .collect();
     let mut last = 0;
-    for (row, i) in (1u32..).zip(0..iterations.len()) {
-        let values = table.row(i);
-        for ((col, v), (_, kind)) in (0u16..).zip(&values).zip(&table.columns) {
-            let n = match kind {
-                SampleColumn::Iteration | SampleColumn::PaybackYear => Num::Integer,
-                SampleColumn::Parameter => v.map_or(Num::General, param_num),
-                SampleColumn::Amount => Num::Amount,
-                SampleColumn::Outcome => Num::General,
-            };
-            s.num(row, col, *v, n)?;
+    let mut result = Ok(());
+    table.for_each_row(samples, |i, values| {
+        if result.is_ok() {
+            let row = i as u32 + 1;
+            result = iteration_row(&mut s, &table, row, values, (baseline_cost, &nets));
+            last = row;
         }
-        if let Some(base) = baseline_cost {
-            for &(net, cost) in &nets {
-                let formula = format!(
-                    "={}-{}",
-                    row_col_to_cell(row, base),
-                    row_col_to_cell(row, cost)
-                );
-                if let Some(v) = values[usize::from(net)] {
-                    s.formula(row, net, &formula, v, Num::Amount)?;
-                }
-            }
-        }
-        last = row;
-    }
+    });
+    result?;
     s.table("tblIterations", 0, last, &names)?;
     s.finish()
+}
+
+/// Iteration row `row` of the `Iterations` sheet: its `values`, and each intervention's net as
+/// a formula of the `(baseline cost column, [(net column, cost column)])`.
+fn iteration_row(
+    s: &mut Sheet,
+    table: &SamplesTable,
+    row: u32,
+    values: &[Option<f64>],
+    (baseline_cost, nets): (Option<u16>, &[(u16, u16)]),
+) -> Result<(), XlsxError> {
+    for ((col, v), (_, kind)) in (0u16..).zip(values).zip(&table.columns) {
+        let n = match kind {
+            SampleColumn::Iteration | SampleColumn::PaybackYear => Num::Integer,
+            SampleColumn::Parameter => v.map_or(Num::General, param_num),
+            SampleColumn::Amount => Num::Amount,
+            SampleColumn::Outcome => Num::General,
+        };
+        s.num(row, col, *v, n)?;
+    }
+    if let Some(base) = baseline_cost {
+        for &(net, cost) in nets {
+            let formula = format!(
+                "={}-{}",
+                row_col_to_cell(row, base),
+                row_col_to_cell(row, cost)
+            );
+            if let Some(v) = values[usize::from(net)] {
+                s.formula(row, net, &formula, v, Num::Amount)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn options_sheet(

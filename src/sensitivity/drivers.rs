@@ -1,43 +1,101 @@
 //! Which parameters drive an output, from the samples of an ordinary run (no extra simulation):
 //! Spearman rank correlation and partial rank correlation (PRCC).
 
+use crate::samples::{Column, RunSamples};
 use crate::scenario::Scenario;
 pub use crate::schema::drivers::Driver;
-use crate::sim::IterationResult;
-use crate::stats::{pearson, ranks};
+use crate::stats::{pearson_by, twice_ranks};
 use nalgebra::DMatrix;
 use rayon::prelude::*;
+use std::borrow::Cow;
 
-/// Spearman and PRCC of every uncertain parameter (fixed ones are left out) with `output`,
-/// strongest |Spearman| first.
-pub fn drivers(scenario: &Scenario, iterations: &[IterationResult], output: &[f64]) -> Vec<Driver> {
-    let n = iterations.len();
-    if n < 4 {
+/// The ranks of a run's uncertain parameters (fixed ones are left out) and their rank
+/// correlations with each other: computed once, for the drivers of every output.
+pub struct ParameterRanks {
+    /// The parameters that vary between iterations.
+    varying: Vec<usize>,
+    /// Twice each iteration's rank (ranks of ties are halves): `twice[k][iteration]`, 4 bytes
+    /// an iteration, exact up to 2³¹ iterations.
+    twice: Vec<Vec<u32>>,
+    /// The Pearson correlations of the ranks, `varying × varying`, row-major.
+    correlations: Vec<f64>,
+}
+
+impl ParameterRanks {
+    pub fn of(samples: &RunSamples) -> ParameterRanks {
+        let varying = if samples.len() < 4 {
+            Vec::new()
+        } else {
+            samples.varying_parameters()
+        };
+        let twice: Vec<Vec<u32>> = varying
+            .iter()
+            .map(|&p| twice_ranks(&samples.column(Column::Param(p))))
+            .collect();
+        let k = varying.len();
+        let n = samples.len();
+        let rank = |c: usize| {
+            let twice = &twice[c];
+            move |i: usize| f64::from(twice[i]) / 2.0
+        };
+        let upper: Vec<f64> = (0..k * k)
+            .into_par_iter()
+            .map(|ab| {
+                let (a, b) = (ab / k, ab % k);
+                if a <= b {
+                    pearson_by(n, rank(a), rank(b)).unwrap_or(0.0)
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let correlations = (0..k * k)
+            .map(|ab| {
+                let (a, b) = (ab / k, ab % k);
+                upper[a.min(b) * k + a.max(b)]
+            })
+            .collect();
+        ParameterRanks {
+            varying,
+            twice,
+            correlations,
+        }
+    }
+
+    /// The rank of iteration `i` in the `c`th varying parameter.
+    fn rank(&self, c: usize, i: usize) -> f64 {
+        f64::from(self.twice[c][i]) / 2.0
+    }
+}
+
+/// Spearman and PRCC of every uncertain parameter with `output`, strongest |Spearman| first.
+pub fn drivers(
+    scenario: &Scenario,
+    parameters: &ParameterRanks,
+    output: Cow<[f64]>,
+) -> Vec<Driver> {
+    let n = output.len();
+    let varying = &parameters.varying;
+    if n < 4 || varying.is_empty() || output.iter().all(|v| *v == output[0]) {
         return Vec::new();
     }
-    let varying: Vec<usize> = (0..scenario.parameters.len())
-        .filter(|&i| {
-            let first = iterations[0].params[i];
-            iterations.iter().any(|it| it.params[i] != first)
-        })
-        .collect();
-    if varying.is_empty() || output.iter().all(|v| *v == output[0]) {
-        return Vec::new();
-    }
-    // Rank-transformed columns: the varying parameters, then the output.
-    let mut columns: Vec<Vec<f64>> = varying
-        .par_iter()
-        .map(|&i| ranks(&iterations.iter().map(|it| it.params[i]).collect::<Vec<_>>()))
-        .collect();
-    columns.push(ranks(output));
-    let k = columns.len();
-    let pairs: Vec<f64> = (0..k * k)
-        .into_par_iter()
-        .map(|ab| pearson(&columns[ab / k], &columns[ab % k]).unwrap_or(0.0))
-        .collect();
-    let corr = DMatrix::from_fn(k, k, |a, b| pairs[a * k + b]);
-    let inverse = corr.clone().try_inverse();
+    // The rank correlations of the varying parameters, then the output.
+    let twice = twice_ranks(&output);
+    drop(output);
+    let output = |i: usize| f64::from(twice[i]) / 2.0;
+    let k = varying.len() + 1;
     let y = k - 1;
+    let with_output: Vec<f64> = (0..y)
+        .into_par_iter()
+        .map(|c| pearson_by(n, |i| parameters.rank(c, i), output).unwrap_or(0.0))
+        .collect();
+    let corr = DMatrix::from_fn(k, k, |a, b| match (a == y, b == y) {
+        (false, false) => parameters.correlations[a * y + b],
+        (false, true) => with_output[a],
+        (true, false) => with_output[b],
+        (true, true) => pearson_by(n, output, output).unwrap_or(0.0),
+    });
+    let inverse = corr.clone().try_inverse();
     let mut out: Vec<Driver> = varying
         .iter()
         .enumerate()

@@ -5,7 +5,7 @@
 //!
 //! The options are ordinary practice, whose net benefit is 0 by definition (the net is measured
 //! against it), and each intervention a, whose net benefit NB_a in an iteration is its net from
-//! the chosen point of view ([`ComparisonSamples::net`] for all actors, `by_perspective[p]` for a
+//! the chosen point of view ([`Column::Net`] for all actors, [`Column::PerspectiveNet`] for a
 //! perspective). On current evidence the decision maker picks the option a* with the highest
 //! expected net, max_a mean(NB_a). All amounts are in the scenario's currency for the whole
 //! cohort, discounted; the cohort is the population the decision is about, so nothing is scaled.
@@ -45,9 +45,11 @@
 //! - the fit keeps at least 10 iterations per coefficient: with fewer iterations it drops to 3
 //!   knots (10%, 50%, 90%), then to linear terms (allowed down to 2 iterations per coefficient);
 //!   below that the value is not estimable and reported as NaN (null in JSON);
-//! - least squares by a QR decomposition streamed over blocks of iterations (memory independent of
-//!   the number of iterations), then the minimum-norm solution through an SVD of the small
-//!   triangular factor, treating singular values below 10⁻⁹ of the largest as zero.
+//! - least squares by a QR decomposition streamed over blocks of iterations, then the
+//!   minimum-norm solution through an SVD of the small triangular factor, treating singular
+//!   values below 10⁻⁹ of the largest as zero; the rows are read in order from the run's
+//!   columns and the fitted values recomputed from the coefficients when they are needed, so the
+//!   memory does not grow with the number of iterations.
 //!
 //! The regression removes the cohort chance that the parameters do not explain, so these values
 //! do not carry it; they are still biased upwards by the noise the fit picks up (of the order of
@@ -61,54 +63,54 @@
 
 use super::{Analysis, Metric};
 use crate::error::Result;
-use crate::samples::ComparisonSamples;
+use crate::samples::{Column, NetOf, RunSamples};
 use crate::scenario::Scenario;
 pub use crate::schema::VOI as SCHEMA;
 pub use crate::schema::voi::{DecisionOption, Evpi, Evppi, VoiReport};
 use crate::sim::{IterationResult, Method};
 use nalgebra::{DMatrix, SVD};
+use std::borrow::Cow;
 
 /// For `socinv run`: EVPI per point of view (first "all actors", then each scenario
 /// perspective), with `evpi_parameters` over every parameter that varies between iterations.
-pub fn evpi(scenario: &Scenario, iterations: &[IterationResult]) -> Vec<Evpi> {
+pub fn evpi(scenario: &Scenario, samples: &RunSamples) -> Vec<Evpi> {
     let views: Vec<Option<usize>> = std::iter::once(None)
         .chain((0..scenario.perspectives.len()).map(Some))
         .collect();
-    let samples: Vec<ComparisonSamples> = scenario
-        .interventions()
-        .map(|(arm, _)| ComparisonSamples::new(scenario, iterations, arm))
-        .collect();
-    let nets_of = |view: Option<usize>| -> Vec<&[f64]> {
-        samples
-            .iter()
-            .map(|s| match view {
-                Some(p) => s.by_perspective[p].as_slice(),
-                None => s.net.as_slice(),
-            })
-            .collect()
+    let interventions: Vec<usize> = scenario.interventions().map(|(arm, _)| arm).collect();
+    let column = |view: Option<usize>, arm: usize| match view {
+        Some(perspective) => NetOf::Perspective(perspective).column(arm),
+        None => NetOf::AllActors.column(arm),
     };
-    let varying: Vec<usize> = (0..scenario.parameters.len())
-        .filter(|&j| {
-            iterations
-                .iter()
-                .any(|it| it.params[j] != iterations[0].params[j])
-        })
-        .collect();
-    let columns = parameter_columns(iterations, &varying);
-    let columns: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
     // One regression for every view and intervention: the design depends on the parameters only.
-    let all: Vec<&[f64]> = views.iter().flat_map(|&v| nets_of(v)).collect();
-    let fit = regress(&columns, &all, iterations.len());
-    let per_view = samples.len();
+    let data = SampleRows {
+        samples,
+        parameters: samples
+            .varying_parameters()
+            .into_iter()
+            .map(Column::Param)
+            .collect(),
+        responses: views
+            .iter()
+            .flat_map(|&view| interventions.iter().map(move |&arm| column(view, arm)))
+            .collect(),
+    };
+    let fit = regress(&data);
+    let per_view = interventions.len();
     views
         .iter()
         .enumerate()
         .map(|(k, &view)| {
             let fitted = fit
                 .as_ref()
-                .map(|f| &f.fitted[k * per_view..(k + 1) * per_view]);
+                .map(|f| (f, &data as &dyn Rows, k * per_view..(k + 1) * per_view));
             let name = view_name(scenario, view);
-            assess(scenario, name, &nets_of(view), iterations.len(), fitted)
+            let nets: Vec<Cow<[f64]>> = interventions
+                .iter()
+                .map(|&arm| samples.column(column(view, arm)))
+                .collect();
+            let nets: Vec<&[f64]> = nets.iter().map(|c| c.as_ref()).collect();
+            assess(scenario, name, &nets, samples.len(), fitted)
         })
         .collect()
 }
@@ -134,26 +136,41 @@ pub fn voi(analysis: &Analysis) -> Result<VoiReport> {
         Some(1 + params.len() as u64),
         "regressions",
     );
-    let all = regress(&columns, &nets, n);
+    let data = Slices {
+        columns: columns.clone(),
+        ys: nets.clone(),
+        n,
+    };
+    let all = regress(&data);
     analysis.progress.advance(1);
     let evpi = assess(
         sc,
         analysis.perspective_name(),
         &nets,
         n,
-        all.as_ref().map(|f| f.fitted.as_slice()),
+        all.as_ref().map(|f| (f, &data as &dyn Rows, 0..nets.len())),
     );
     let mut single_knots = Vec::new();
     let mut evppi: Vec<Evppi> = params
         .iter()
         .zip(&columns)
         .map(|(&p, column)| {
-            let fit = regress(std::slice::from_ref(column), &nets, n);
+            let data = Slices {
+                columns: vec![*column],
+                ys: nets.clone(),
+                n,
+            };
+            let fit = regress(&data);
             analysis.progress.advance(1);
             if let Some(f) = &fit {
                 single_knots.push(f.knots);
             }
-            evppi_of(sc.parameters[p].name.clone(), fit.as_ref(), evpi.evpi)
+            evppi_of(
+                sc.parameters[p].name.clone(),
+                fit.as_ref(),
+                &data,
+                evpi.evpi,
+            )
         })
         .collect();
     // Correlated parameters: besides each one alone (the value of learning it, its partners
@@ -171,8 +188,13 @@ pub fn voi(analysis: &Analysis) -> Result<VoiReport> {
             .map(|&c| sc.parameters[params[c]].name.clone())
             .collect::<Vec<_>>()
             .join(" + ");
-        let fit = regress(&group_columns, &nets, n);
-        evppi.push(evppi_of(name, fit.as_ref(), evpi.evpi));
+        let data = Slices {
+            columns: group_columns,
+            ys: nets.clone(),
+            n,
+        };
+        let fit = regress(&data);
+        evppi.push(evppi_of(name, fit.as_ref(), &data, evpi.evpi));
     }
     evppi.sort_by(|a, b| b.evppi.total_cmp(&a.evppi));
 
@@ -269,9 +291,14 @@ fn mean(values: &[f64]) -> f64 {
 /// The option with the highest mean: 0 is ordinary practice (net 0), k + 1 is `nets[k]`. Ties go
 /// to the earlier option, so ordinary practice wins a tie.
 fn best_option(nets: &[impl AsRef<[f64]>]) -> usize {
+    let means: Vec<f64> = nets.iter().map(|nb| mean(nb.as_ref())).collect();
+    best_of_means(&means)
+}
+
+/// [`best_option`] of the options' means.
+fn best_of_means(means: &[f64]) -> usize {
     let mut best = (0, 0.0);
-    for (k, nb) in nets.iter().enumerate() {
-        let m = mean(nb.as_ref());
+    for (k, &m) in means.iter().enumerate() {
         if m > best.1 {
             best = (k + 1, m);
         }
@@ -298,16 +325,15 @@ fn losses(nets: &[impl AsRef<[f64]>], n: usize) -> (usize, Vec<f64>) {
     (best, losses)
 }
 
-/// `mean_i max_a g_a,i − max_a mean_i g_a,i` for fitted values g (ordinary practice 0).
 /// The EVPPI of what `fit` regressed on (NaN where the regression failed), with its share of
 /// the EVPI.
-fn evppi_of(parameter: String, fit: Option<&Fit>, evpi: f64) -> Evppi {
+fn evppi_of(parameter: String, fit: Option<&Fit>, data: &dyn Rows, evpi: f64) -> Evppi {
     let value = fit.map_or(
         super::Estimate {
             value: f64::NAN,
             mcse: f64::NAN,
         },
-        |f| value_of_fitted(&f.fitted),
+        |f| value_of_fitted(f, data, 0..data.responses()),
     );
     Evppi {
         parameter,
@@ -323,24 +349,69 @@ fn evppi_of(parameter: String, fit: Option<&Fit>, evpi: f64) -> Evppi {
     }
 }
 
-fn value_of_fitted(fitted: &[Vec<f64>]) -> super::Estimate {
-    let n = fitted.first().map_or(0, Vec::len);
+/// `mean_i max_a g_a,i − max_a mean_i g_a,i` for the fitted values g of the responses `options`
+/// (ordinary practice 0), with its MCSE: [`losses`] of the fitted values, computed in three
+/// passes over the rows (the options' means, the losses' mean, their spread) so that no column
+/// of fitted values is kept.
+fn value_of_fitted(fit: &Fit, data: &dyn Rows, options: std::ops::Range<usize>) -> super::Estimate {
+    let n = data.len();
     if n == 0 {
         return super::Estimate {
             value: 0.0,
             mcse: 0.0,
         };
     }
-    super::Estimate::mean(&losses(fitted, n).1)
+    let k = options.len();
+    let mut fitted = vec![0.0; fit.responses()];
+    let mut row = vec![0.0; fit.basis.width()];
+    // each pass sees g_a,i for the options, iteration by iteration
+    let mut pass = |f: &mut dyn FnMut(&[f64])| {
+        data.for_each(&mut |params, _| {
+            fit.fitted(params, &mut row, &mut fitted);
+            f(&fitted[options.clone()]);
+        })
+    };
+    let mut sums = vec![SUM_START; k];
+    pass(&mut |g| {
+        for (s, v) in sums.iter_mut().zip(g) {
+            *s += v;
+        }
+    });
+    let means: Vec<f64> = sums.iter().map(|s| s / n as f64).collect();
+    let best = best_of_means(&means);
+    let loss = |g: &[f64]| {
+        let top = g.iter().copied().fold(0.0, f64::max);
+        let chosen = if best == 0 { 0.0 } else { g[best - 1] };
+        top - chosen
+    };
+    let mut total = SUM_START;
+    pass(&mut |g| total += loss(g));
+    let value = total / n as f64;
+    let mut squares = SUM_START;
+    pass(&mut |g| squares += (loss(g) - value).powi(2));
+    let var = if n > 1 {
+        squares / (n as f64 - 1.0)
+    } else {
+        0.0
+    };
+    super::Estimate {
+        value,
+        mcse: (var / n as f64).sqrt(),
+    }
 }
 
-/// The EVPI of one point of view, with `evpi_parameters` from fitted values (NaN without).
+/// What a sum of floats starts from (`Iterator::sum`'s), so that a sum accumulated value by
+/// value has the bits of `iter().sum()`.
+const SUM_START: f64 = -0.0;
+
+/// The EVPI of one point of view, with `evpi_parameters` from the fitted values of a regression
+/// (its responses in the range; NaN without).
 fn assess(
     scenario: &Scenario,
     perspective: String,
     nets: &[&[f64]],
     n: usize,
-    fitted: Option<&[Vec<f64>]>,
+    fitted: Option<(&Fit, &dyn Rows, std::ops::Range<usize>)>,
 ) -> Evpi {
     let (best, loss) = losses(nets, n);
     let estimate = if n == 0 {
@@ -356,7 +427,7 @@ fn assess(
             value: f64::NAN,
             mcse: f64::NAN,
         },
-        (_, Some(f)) => value_of_fitted(f),
+        (_, Some((fit, data, options))) => value_of_fitted(fit, data, options),
     };
     Evpi {
         perspective,
@@ -379,73 +450,170 @@ const BLOCK: usize = 2_048;
 /// Singular values below this share of the largest count as 0 (collinear columns).
 const RANK_TOLERANCE: f64 = 1e-9;
 
-/// Fitted values of a regression and the number of knots of its splines.
+/// A regression's data: `len` rows of parameter values and responses, read in order.
+trait Rows: Sync {
+    fn len(&self) -> usize;
+    /// The number of responses.
+    fn responses(&self) -> usize;
+    /// Parameter `j`'s values (for the knots).
+    fn parameter(&self, j: usize) -> Cow<'_, [f64]>;
+    /// The number of parameters.
+    fn parameters(&self) -> usize;
+    /// Calls `f` with each row's parameter values and responses, in order.
+    fn for_each(&self, f: &mut dyn FnMut(&[f64], &[f64]));
+}
+
+/// Rows kept in memory as columns.
+struct Slices<'a> {
+    columns: Vec<&'a [f64]>,
+    ys: Vec<&'a [f64]>,
+    n: usize,
+}
+
+impl Rows for Slices<'_> {
+    fn len(&self) -> usize {
+        self.n
+    }
+
+    fn responses(&self) -> usize {
+        self.ys.len()
+    }
+
+    fn parameter(&self, j: usize) -> Cow<'_, [f64]> {
+        Cow::Borrowed(self.columns[j])
+    }
+
+    fn parameters(&self) -> usize {
+        self.columns.len()
+    }
+
+    fn for_each(&self, f: &mut dyn FnMut(&[f64], &[f64])) {
+        let mut x = vec![0.0; self.columns.len()];
+        let mut y = vec![0.0; self.ys.len()];
+        for i in 0..self.n {
+            for (v, c) in x.iter_mut().zip(&self.columns) {
+                *v = c[i];
+            }
+            for (v, c) in y.iter_mut().zip(&self.ys) {
+                *v = c[i];
+            }
+            f(&x, &y);
+        }
+    }
+}
+
+/// Rows of a run's columns, read a chunk at a time.
+struct SampleRows<'a> {
+    samples: &'a RunSamples,
+    parameters: Vec<Column>,
+    responses: Vec<Column>,
+}
+
+impl Rows for SampleRows<'_> {
+    fn len(&self) -> usize {
+        self.samples.len()
+    }
+
+    fn responses(&self) -> usize {
+        self.responses.len()
+    }
+
+    fn parameter(&self, j: usize) -> Cow<'_, [f64]> {
+        self.samples.column(self.parameters[j])
+    }
+
+    fn parameters(&self) -> usize {
+        self.parameters.len()
+    }
+
+    fn for_each(&self, f: &mut dyn FnMut(&[f64], &[f64])) {
+        let columns: Vec<Column> = self
+            .parameters
+            .iter()
+            .chain(&self.responses)
+            .copied()
+            .collect();
+        let p = self.parameters.len();
+        self.samples
+            .for_each_row(&columns, |_, row| f(&row[..p], &row[p..]));
+    }
+}
+
+/// A fitted regression: its design, its coefficients (width × responses) and the number of
+/// knots of its splines.
 struct Fit {
-    /// `fitted[k][i]`: the fitted value of `ys[k]` in iteration i.
-    fitted: Vec<Vec<f64>>,
+    basis: Basis,
+    beta: DMatrix<f64>,
     knots: usize,
 }
 
-/// Regresses each of `ys` on the additive spline model of `columns` (n iterations each), with as
-/// many knots (4, 3, or 2 = linear) as the iterations support. None if not even linear terms fit.
-fn regress(columns: &[&[f64]], ys: &[&[f64]], n: usize) -> Option<Fit> {
+impl Fit {
+    fn responses(&self) -> usize {
+        self.beta.ncols()
+    }
+
+    /// The fitted value of each response at the parameter values `params` (`row` is scratch
+    /// of the design's width).
+    fn fitted(&self, params: &[f64], row: &mut [f64], out: &mut [f64]) {
+        self.basis.row(params, row);
+        for (k, f) in out.iter_mut().enumerate() {
+            *f = row
+                .iter()
+                .zip(self.beta.column(k).iter())
+                .map(|(x, b)| x * b)
+                .sum();
+        }
+    }
+}
+
+/// Regresses each response of `data` on the additive spline model of its parameters, with as
+/// many knots (4, 3, or 2 = linear) as the rows support. None if not even linear terms fit.
+fn regress(data: &dyn Rows) -> Option<Fit> {
+    let n = data.len();
     for knots in [4, 3, 2] {
-        let basis = Basis::new(columns, knots);
+        let basis = Basis::new(data, knots);
         let p = basis.width();
         let enough =
             p * ROWS_PER_COEFFICIENT <= n || (knots == 2 && p * MIN_ROWS_PER_COEFFICIENT <= n);
         if !enough {
             continue;
         }
-        let beta = least_squares(&basis, columns, ys, n)?;
-        let mut row = vec![0.0; p];
-        let mut fitted: Vec<Vec<f64>> = ys.iter().map(|_| Vec::with_capacity(n)).collect();
-        for i in 0..n {
-            basis.row(columns, i, &mut row);
-            for (k, f) in fitted.iter_mut().enumerate() {
-                f.push(
-                    row.iter()
-                        .zip(beta.column(k).iter())
-                        .map(|(x, b)| x * b)
-                        .sum(),
-                );
-            }
-        }
-        return Some(Fit { fitted, knots });
+        let beta = least_squares(&basis, data)?;
+        return Some(Fit { basis, beta, knots });
     }
     None
 }
 
-/// Least-squares coefficients (width × ys) by a QR factorisation of `[X | Y]` accumulated over
-/// blocks of rows, then an SVD solve of the triangular factor (minimum-norm for collinear columns).
-fn least_squares(
-    basis: &Basis,
-    columns: &[&[f64]],
-    ys: &[&[f64]],
-    n: usize,
-) -> Option<DMatrix<f64>> {
-    let (p, m) = (basis.width(), ys.len());
+/// Least-squares coefficients (width × responses) by a QR factorisation of `[X | Y]`
+/// accumulated over blocks of rows, then an SVD solve of the triangular factor (minimum-norm
+/// for collinear columns).
+fn least_squares(basis: &Basis, data: &dyn Rows) -> Option<DMatrix<f64>> {
+    let (n, p, m) = (data.len(), basis.width(), data.responses());
     let c = p + m;
+    let block = |start: usize| DMatrix::<f64>::zeros(c + BLOCK.min(n - start), c);
     let mut r = DMatrix::<f64>::zeros(c, c);
     let mut row = vec![0.0; p];
-    let mut start = 0;
-    while start < n {
-        let end = (start + BLOCK).min(n);
-        let mut a = DMatrix::<f64>::zeros(c + end - start, c);
-        a.view_mut((0, 0), (c, c)).copy_from(&r);
-        for i in start..end {
-            let at = c + i - start;
-            basis.row(columns, i, &mut row);
-            for (j, x) in row.iter().enumerate() {
-                a[(at, j)] = *x;
-            }
-            for (k, y) in ys.iter().enumerate() {
-                a[(at, p + k)] = y[i];
-            }
+    let (mut start, mut i) = (0, 0);
+    let mut a = block(0);
+    data.for_each(&mut |params, ys| {
+        if i == start {
+            a = block(start);
+            a.view_mut((0, 0), (c, c)).copy_from(&r);
         }
-        r = a.qr().r();
-        start = end;
-    }
+        let at = c + i - start;
+        basis.row(params, &mut row);
+        for (j, x) in row.iter().enumerate() {
+            a[(at, j)] = *x;
+        }
+        for (k, y) in ys.iter().enumerate() {
+            a[(at, p + k)] = *y;
+        }
+        i += 1;
+        if i == n || i - start == BLOCK {
+            r = std::mem::replace(&mut a, DMatrix::zeros(0, 0)).qr().r();
+            start = i;
+        }
+    });
     if m == 0 {
         return Some(DMatrix::zeros(p, 0));
     }
@@ -560,9 +728,11 @@ struct Basis {
 }
 
 impl Basis {
-    fn new(columns: &[&[f64]], knots: usize) -> Basis {
+    fn new(data: &dyn Rows, knots: usize) -> Basis {
         Basis {
-            terms: columns.iter().map(|c| Term::new(c, knots)).collect(),
+            terms: (0..data.parameters())
+                .map(|j| Term::new(&data.parameter(j), knots))
+                .collect(),
         }
     }
 
@@ -570,13 +740,13 @@ impl Basis {
         1 + self.terms.iter().map(Term::width).sum::<usize>()
     }
 
-    /// The design row of iteration i.
-    fn row(&self, columns: &[&[f64]], i: usize, out: &mut [f64]) {
+    /// The design row at the parameter values `params`.
+    fn row(&self, params: &[f64], out: &mut [f64]) {
         out[0] = 1.0;
         let mut at = 1;
-        for (term, column) in self.terms.iter().zip(columns) {
+        for (term, x) in self.terms.iter().zip(params) {
             let w = term.width();
-            term.push(column[i], &mut out[at..at + w]);
+            term.push(*x, &mut out[at..at + w]);
             at += w;
         }
     }
@@ -593,6 +763,25 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regresses `ys` on `columns` and returns the fit's knots and fitted values `[k][i]`.
+    fn regress(columns: &[&[f64]], ys: &[&[f64]], n: usize) -> Option<(usize, Vec<Vec<f64>>)> {
+        let data = Slices {
+            columns: columns.to_vec(),
+            ys: ys.to_vec(),
+            n,
+        };
+        let fit = super::regress(&data)?;
+        let mut fitted = vec![Vec::new(); ys.len()];
+        let (mut row, mut values) = (vec![0.0; fit.basis.width()], vec![0.0; ys.len()]);
+        data.for_each(&mut |params, _| {
+            fit.fitted(params, &mut row, &mut values);
+            for (f, v) in fitted.iter_mut().zip(&values) {
+                f.push(*v);
+            }
+        });
+        Some((fit.knots, fitted))
+    }
 
     #[test]
     fn splines_reproduce_natural_cubic_splines_on_their_knots() {
@@ -613,12 +802,12 @@ mod tests {
             .iter()
             .map(|v| 1.0 + 0.5 * v + (0..3).map(|k| c[k] * cube(v - t[k])).sum::<f64>())
             .collect();
-        let fit = regress(&[&x], &[&line, &spline], n).unwrap();
-        assert_eq!(fit.knots, 4);
-        for (f, y) in fit.fitted[0].iter().zip(&line) {
+        let (knots, fitted) = regress(&[&x], &[&line, &spline], n).unwrap();
+        assert_eq!(knots, 4);
+        for (f, y) in fitted[0].iter().zip(&line) {
             assert!((f - y).abs() < 1e-9, "{f} vs {y}");
         }
-        for (f, y) in fit.fitted[1].iter().zip(&spline) {
+        for (f, y) in fitted[1].iter().zip(&spline) {
             assert!((f - y).abs() < 1e-8 * y.abs().max(1.0), "{f} vs {y}");
         }
     }
@@ -629,8 +818,8 @@ mod tests {
         let y: Vec<f64> = (0..300)
             .map(|i| [1.0, 7.0, -2.0][i % 3] + if i % 2 == 0 { 1.0 } else { -1.0 })
             .collect();
-        let fit = regress(&[&x], &[&y], 300).unwrap();
-        for (i, f) in fit.fitted[0].iter().enumerate() {
+        let (_, fitted) = regress(&[&x], &[&y], 300).unwrap();
+        for (i, f) in fitted[0].iter().enumerate() {
             assert!((f - [1.0, 7.0, -2.0][i % 3]).abs() < 1e-9);
         }
     }
@@ -638,18 +827,37 @@ mod tests {
     #[test]
     fn fewer_iterations_fewer_knots() {
         let x: Vec<f64> = (0..30).map(f64::from).collect();
-        assert_eq!(regress(&[&x], &[&x], 30).unwrap().knots, 3);
-        assert_eq!(regress(&[&x[..20]], &[&x[..20]], 20).unwrap().knots, 2);
+        assert_eq!(regress(&[&x], &[&x], 30).unwrap().0, 3);
+        assert_eq!(regress(&[&x[..20]], &[&x[..20]], 20).unwrap().0, 2);
         let x3: Vec<f64> = (0..3).map(f64::from).collect();
         assert!(regress(&[&x3], &[&x3], 3).is_none());
     }
 
     #[test]
     fn value_of_fitted_is_mean_max_minus_max_mean() {
-        let g = vec![vec![1.0, -3.0, 2.0], vec![-1.0, 4.0, 0.0]];
+        // g as a function of a parameter with three values, which the fit reproduces exactly
+        let g = [vec![1.0, -3.0, 2.0], vec![-1.0, 4.0, 0.0]];
+        let x = [0.0, 1.0, 2.0];
+        let repeated = |v: &[f64]| -> Vec<f64> { (0..300).map(|i| v[i % 3]).collect() };
+        let (x, g0, g1) = (repeated(&x), repeated(&g[0]), repeated(&g[1]));
+        let data = Slices {
+            columns: vec![&x],
+            ys: vec![&g0, &g1],
+            n: 300,
+        };
+        let fit = super::regress(&data).unwrap();
         // means 0 (ordinary practice), 0, 1 → best is the second intervention; max per
         // iteration: 1, 4, 2 → mean 7/3.
-        assert!((value_of_fitted(&g).value - (7.0 / 3.0 - 1.0)).abs() < 1e-12);
+        let value = value_of_fitted(&fit, &data, 0..2);
+        assert!((value.value - (7.0 / 3.0 - 1.0)).abs() < 1e-9, "{value:?}");
         assert_eq!(best_option(&g), 2);
+        // the per-iteration losses max − the second intervention's: 2, 0, 2 (repeated); the
+        // MCSE is their sd over √n
+        let losses = repeated(&[2.0, 0.0, 2.0]);
+        let exact = super::super::Estimate::mean(&losses);
+        assert!(
+            (value.mcse - exact.mcse).abs() < 1e-9,
+            "{value:?} vs {exact:?}"
+        );
     }
 }

@@ -300,16 +300,84 @@ pub fn simulate_draws(
     draw: &(dyn Fn(usize) -> Draw + Sync),
     on_iteration: &(dyn Fn() + Sync),
 ) -> Result<Vec<IterationResult>> {
+    let mut all = Vec::with_capacity(indices.len());
+    simulate_draws_in_chunks(
+        scenario,
+        (seed, method),
+        (indices, usize::MAX),
+        draw,
+        on_iteration,
+        &mut |chunk| {
+            all.extend(chunk);
+            Ok(())
+        },
+    )?;
+    Ok(all)
+}
+
+/// Runs iterations `first..first + n` of the run with `settings` (its parameter draws and
+/// cohort streams), `chunk` at a time in parallel, and hands each chunk's results to `take`
+/// in order: the results of a large run need not all be kept at once.
+pub fn simulate_in_chunks(
+    scenario: &Scenario,
+    settings: &SimSettings,
+    (iterations, chunk): (std::ops::Range<usize>, usize),
+    on_iteration: &(dyn Fn() + Sync),
+    take: &mut dyn FnMut(Vec<IterationResult>) -> Result<()>,
+) -> Result<()> {
+    let sampler = ParameterSampler::new(scenario, settings);
+    simulate_draws_in_chunks(
+        scenario,
+        (settings.seed, settings.method),
+        (iterations, chunk),
+        &|it| Draw {
+            params: sampler.sample(it),
+            cohort_stream: it as u64,
+        },
+        on_iteration,
+        take,
+    )
+}
+
+/// [`simulate_draws`], `chunk` indices at a time, each chunk's results handed to `take` in
+/// order. An error (of the simulation or of `take`) stops the run.
+fn simulate_draws_in_chunks(
+    scenario: &Scenario,
+    (seed, method): (u64, Method),
+    (indices, chunk): (std::ops::Range<usize>, usize),
+    draw: &(dyn Fn(usize) -> Draw + Sync),
+    on_iteration: &(dyn Fn() + Sync),
+    take: &mut dyn FnMut(Vec<IterationResult>) -> Result<()>,
+) -> Result<()> {
     let plan = Plan::new(scenario);
     if let Some(why) = method.unsupported_by(&plan) {
         return Err(Error::Usage(why));
     }
+    let mut start = indices.start;
+    while start < indices.end {
+        let end = indices.end.min(start.saturating_add(chunk.max(1)));
+        let results = simulate_plan(&plan, seed, method, start..end, draw, on_iteration)?;
+        take(results)?;
+        start = end;
+    }
+    Ok(())
+}
+
+/// The iterations `indices` of `plan`, in parallel, in index order.
+fn simulate_plan(
+    plan: &Plan,
+    seed: u64,
+    method: Method,
+    indices: std::ops::Range<usize>,
+    draw: &(dyn Fn(usize) -> Draw + Sync),
+    on_iteration: &(dyn Fn() + Sync),
+) -> Result<Vec<IterationResult>> {
     let first_failure = AtomicUsize::new(usize::MAX);
     let outcomes: Vec<Option<Result<IterationResult>>> = indices
         .into_par_iter()
         .map_init(
             || Workspace {
-                plan: &plan,
+                plan,
                 tables: Tables::default(),
                 counts: (0..plan.arms).map(|_| ArmCounts::default()).collect(),
                 buffers: cohort::Buffers::default(),

@@ -1,9 +1,8 @@
 //! Helpers shared by the tests.
 
 use socinv::results::RunResults;
+use socinv::samples::RunSamples;
 use socinv::scenario::Scenario;
-use socinv::sensitivity::NoProgress;
-use socinv::session::Session;
 use socinv::sim::{IterationResult, SimSettings};
 use std::path::Path;
 use tempfile::TempDir;
@@ -31,13 +30,13 @@ pub fn settings(iterations: usize, seed: u64) -> SimSettings {
     }
 }
 
-/// Runs `sc` through the library's façade, as `socinv run` does.
+/// Simulates `sc` and summarises the iterations as `socinv run` does.
 pub fn run(sc: &Scenario, iterations: usize, seed: u64) -> (Vec<IterationResult>, RunResults) {
-    let session = Session::new(sc.clone(), None).expect("worker threads start");
-    let run = session
-        .run(settings(iterations, seed), &NoProgress)
+    let settings = settings(iterations, seed);
+    let its = socinv::sim::simulate(sc, &settings, &|| {})
         .unwrap_or_else(|e| panic!("simulation should run: {e}"));
-    (run.iterations, run.results)
+    let results = RunResults::new(sc, &settings, &RunSamples::of(sc, &its));
+    (its, results)
 }
 
 /// Mean and Monte Carlo standard error of a column.

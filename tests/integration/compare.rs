@@ -3,6 +3,7 @@
 
 use crate::common::{assert_within_4_mcse, folder, run, scenario, socinv_in};
 use socinv::compare::{DecisionTable, OptionAssessment};
+use socinv::samples::RunSamples;
 use statrs::distribution::{Continuous, ContinuousCDF, Normal};
 
 /// One person, one year: ordinary practice costs 1000; A saves 400, B 700, deterministically.
@@ -360,7 +361,8 @@ fn the_report_and_the_workbook_show_the_options_compared() {
         assert!(!html.contains("B <&>"), "unescaped name");
         assert!(html.contains("href=\"#val\""));
     }
-    let bytes = socinv::report::xlsx::workbook(&r, Some((&sc, &its))).unwrap();
+    let bytes =
+        socinv::report::xlsx::workbook(&r, Some((&sc, &RunSamples::of(&sc, &its)))).unwrap();
     let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
     assert!(
         book.sheet_names()
@@ -383,7 +385,8 @@ fn the_report_and_the_workbook_show_the_options_compared() {
         .replace(" - 700 * arm_is(\"B\")", "");
     let sc1 = scenario(&one);
     let (its1, r1) = run(&sc1, 20, 1);
-    let bytes = socinv::report::xlsx::workbook(&r1, Some((&sc1, &its1))).unwrap();
+    let bytes =
+        socinv::report::xlsx::workbook(&r1, Some((&sc1, &RunSamples::of(&sc1, &its1)))).unwrap();
     let book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
     assert!(
         !book

@@ -6,6 +6,7 @@ mod browser;
 mod budget;
 mod check;
 mod cli;
+mod columns;
 mod command_line;
 mod commands;
 mod common;

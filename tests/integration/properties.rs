@@ -6,6 +6,7 @@
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use socinv::results::{ComparisonSamples, RunResults};
+use socinv::samples::RunSamples;
 use socinv::scenario::Scenario;
 use socinv::sim::{IterationResult, SimSettings, simulate};
 use std::path::Path;
@@ -236,7 +237,7 @@ fn the_json_is_the_same_on_any_thread_count() {
             };
             let json = |threads| {
                 let its = sim(&sc, 60, threads);
-                socinv::report::json(&RunResults::new(&sc, &settings, &its))
+                socinv::report::json(&RunResults::new(&sc, &settings, &RunSamples::of(&sc, &its)))
             };
             prop_assert_eq!(json(1), json(2));
             Ok(())

@@ -5,6 +5,7 @@ use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
 use socinv::report::html::Lang;
 use socinv::report::xlsx::workbook;
 use socinv::results::{BudgetLine, Comparison, ComparisonSamples, PointOfViewKind, RunResults};
+use socinv::samples::RunSamples;
 use socinv::scenario::Scenario;
 use socinv::sim::IterationResult;
 use std::io::Cursor;
@@ -62,7 +63,8 @@ fn find_row(range: &Range<Data>, keys: &[&str]) -> usize {
 #[test]
 fn sheets_summary_and_iterations_read_back() {
     let (sc, its, r) = familjestod();
-    let bytes = workbook(&r, Some((&sc, &its))).expect("the workbook should build");
+    let bytes =
+        workbook(&r, Some((&sc, &RunSamples::of(&sc, &its)))).expect("the workbook should build");
     let mut book = open(bytes);
     assert_eq!(
         book.sheet_names(),
@@ -228,7 +230,9 @@ fn cell_at(a1: &str) -> (usize, usize) {
 #[test]
 fn swedish_sheets_with_formulas_tables_and_kr_formats_read_back() {
     let (sc, its, r) = familjestod();
-    let bytes = socinv::report::xlsx::workbook_in(Lang::Sv, &r, Some((&sc, &its))).unwrap();
+    let bytes =
+        socinv::report::xlsx::workbook_in(Lang::Sv, &r, Some((&sc, &RunSamples::of(&sc, &its))))
+            .unwrap();
     let mut book = open(bytes);
     assert_eq!(
         book.sheet_names(),

@@ -5,6 +5,7 @@
 use serde_json::Value;
 use socinv::report;
 use socinv::results::RunResults;
+use socinv::samples::RunSamples;
 use socinv::scenario::Scenario;
 use socinv::script::load_scenario;
 use socinv::sim::{SimSettings, simulate};
@@ -40,7 +41,7 @@ fn run(path: &Path, sc: &Scenario) -> (Vec<socinv::sim::IterationResult>, RunRes
     };
     let its = simulate(sc, &settings, &|| {})
         .unwrap_or_else(|e| panic!("{} should run {ITERATIONS} iterations: {e}", path.display()));
-    let results = RunResults::new(sc, &settings, &its);
+    let results = RunResults::new(sc, &settings, &RunSamples::of(sc, &its));
     (its, results)
 }
 

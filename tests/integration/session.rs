@@ -24,7 +24,7 @@ fn settings(iterations: usize, seed: u64) -> SimSettings {
 fn a_session_run_gives_the_bytes_the_command_line_writes() {
     let session = Session::load(Path::new(SCENARIO), None).unwrap();
     let run = session.run(settings(800, 7), &NoProgress).unwrap();
-    assert_eq!(run.iterations.len(), 800);
+    assert_eq!(run.samples.len(), 800);
     let cli = Command::cargo_bin("socinv")
         .unwrap()
         .current_dir(env!("CARGO_MANIFEST_DIR"))

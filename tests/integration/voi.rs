@@ -1,6 +1,7 @@
 //! Value of information on models whose answers are known exactly.
 
 use crate::common::{run, scenario};
+use socinv::samples::RunSamples;
 use socinv::scenario::Scenario;
 use socinv::sensitivity::Analysis;
 use socinv::sensitivity::voi::{VoiReport, evpi, voi};
@@ -93,7 +94,7 @@ fn evpi_of_a_normal_net_is_its_closed_form() {
         );
         // The same through the run's entry point, for every point of view.
         let (its, _) = run(&sc, n, 3);
-        let all = evpi(&sc, &its);
+        let all = evpi(&sc, &RunSamples::of(&sc, &its));
         assert_eq!(all.len(), 1 + sc.perspectives.len());
         assert_eq!(all[0].perspective, "all actors");
         assert_eq!(all[1].perspective, sc.perspectives[0].name);
@@ -216,7 +217,7 @@ fn same_seed_same_values_on_any_thread_count() {
             (
                 serde_json::to_string(&r).unwrap(),
                 r.csv().unwrap(),
-                serde_json::to_string(&evpi(&sc, &its)).unwrap(),
+                serde_json::to_string(&evpi(&sc, &RunSamples::of(&sc, &its))).unwrap(),
             )
         })
     };
