@@ -17,7 +17,9 @@ use crate::sim::{ArmResult, IterationResult};
 use crate::stats::payback_year;
 use rayon::prelude::*;
 use std::borrow::Cow;
+#[cfg(not(unix))]
 use std::io::{Read, Seek, SeekFrom, Write};
+#[cfg(not(unix))]
 use std::sync::Mutex;
 
 /// The iterations a run simulates and files as one block of its columns.
@@ -380,7 +382,7 @@ enum Store {
     /// Chunks of [`CHUNK`] iterations (the last may be shorter), one after the other; within
     /// a chunk of `len` iterations, column `j` is `len` little-endian f64 at `j * len * 8`.
     File {
-        file: Mutex<std::fs::File>,
+        file: std::fs::File,
         /// Each chunk's offset and number of iterations.
         chunks: Vec<(u64, usize)>,
     },
@@ -400,7 +402,7 @@ impl RunSamples {
             Store::Memory(vec![Vec::with_capacity(iterations); layout.width()])
         } else {
             Store::File {
-                file: Mutex::new(tempfile::tempfile()?),
+                file: tempfile::tempfile()?,
                 chunks: Vec::new(),
             }
         };
@@ -449,12 +451,12 @@ impl RunSamples {
         matches!(self.store, Store::File { .. })
     }
 
-    /// Appends the next iterations (at most [`CHUNK`] at a time for a file).
+    /// Appends the next iterations (each call a chunk of the file, if there is one).
     pub fn push(&mut self, iterations: &[IterationResult]) -> std::io::Result<()> {
         let width = self.layout.width();
         let len = iterations.len();
         let layout = &self.layout;
-        // one row per iteration, in parallel
+        // one row per iteration, then each column of the chunk, in parallel
         let rows: Vec<Vec<f64>> = iterations
             .par_iter()
             .map(|it| {
@@ -465,29 +467,25 @@ impl RunSamples {
             .collect();
         match &mut self.store {
             Store::Memory(columns) => {
-                for row in &rows {
-                    for (column, v) in columns.iter_mut().zip(row) {
-                        column.push(*v);
-                    }
-                }
+                columns
+                    .par_iter_mut()
+                    .enumerate()
+                    .for_each(|(j, column)| column.extend(rows.iter().map(|row| row[j])));
             }
             Store::File { file, chunks } => {
-                let mut block = vec![0.0; width * len];
-                for (k, row) in rows.iter().enumerate() {
-                    for (j, v) in row.iter().enumerate() {
-                        block[j * len + k] = *v;
-                    }
-                }
                 let offset = chunks
                     .last()
                     .map_or(0, |&(o, l)| o + (l * width * 8) as u64);
-                let mut bytes = Vec::with_capacity(block.len() * 8);
-                for v in &block {
-                    bytes.extend_from_slice(&v.to_le_bytes());
-                }
-                let file = file.get_mut().expect("no reader panicked");
-                file.seek(SeekFrom::Start(offset))?;
-                file.write_all(&bytes)?;
+                let mut bytes = vec![0u8; width * len * 8];
+                bytes
+                    .par_chunks_mut((len * 8).max(1))
+                    .enumerate()
+                    .for_each(|(j, column)| {
+                        for (b, row) in column.chunks_exact_mut(8).zip(&rows) {
+                            b.copy_from_slice(&row[j].to_le_bytes());
+                        }
+                    });
+                write_at(file, &bytes, offset)?;
                 chunks.push((offset, len));
             }
         }
@@ -544,12 +542,10 @@ impl RunSamples {
         };
         let mut bytes = Vec::new();
         let mut values: Vec<Vec<f64>> = vec![Vec::new(); indices.len()];
-        let mut file = file.lock().expect("no reader panicked");
         for &(offset, len) in chunks {
             for (&j, column) in indices.iter().zip(values.iter_mut()) {
                 bytes.resize(len * 8, 0);
-                file.seek(SeekFrom::Start(offset + (j * len * 8) as u64))
-                    .and_then(|_| file.read_exact(&mut bytes))
+                read_at(file, &mut bytes, offset + (j * len * 8) as u64)
                     .unwrap_or_else(|e| panic!("the run's temporary file cannot be read: {e}"));
                 column.clear();
                 column.extend(
@@ -561,6 +557,37 @@ impl RunSamples {
             let block: Vec<&[f64]> = values.iter().map(Vec::as_slice).collect();
             f(&block);
         }
+    }
+}
+
+/// Writes `bytes` at `offset` of `file`.
+fn write_at(file: &std::fs::File, bytes: &[u8], offset: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::write_all_at(file, bytes, offset)
+    }
+    #[cfg(not(unix))]
+    {
+        let mut file = file;
+        file.seek(SeekFrom::Start(offset))?;
+        file.write_all(bytes)
+    }
+}
+
+/// Reads `bytes.len()` bytes at `offset` of `file` (on Unix without moving a shared cursor, so
+/// that the workers read in parallel).
+fn read_at(file: &std::fs::File, bytes: &mut [u8], offset: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_exact_at(file, bytes, offset)
+    }
+    #[cfg(not(unix))]
+    {
+        static CURSOR: Mutex<()> = Mutex::new(());
+        let _one_at_a_time = CURSOR.lock().expect("no reader panicked");
+        let mut file = file;
+        file.seek(SeekFrom::Start(offset))?;
+        file.read_exact(bytes)
     }
 }
 

@@ -97,13 +97,15 @@ pub fn evpi(scenario: &Scenario, samples: &RunSamples) -> Vec<Evpi> {
     };
     let fit = regress(&data);
     let per_view = interventions.len();
+    let groups: Vec<std::ops::Range<usize>> = (0..views.len())
+        .map(|k| k * per_view..(k + 1) * per_view)
+        .collect();
+    let fitted = fit.as_ref().map(|f| values_of_fitted(f, &data, &groups));
     views
         .iter()
         .enumerate()
         .map(|(k, &view)| {
-            let fitted = fit
-                .as_ref()
-                .map(|f| (f, &data as &dyn Rows, k * per_view..(k + 1) * per_view));
+            let fitted = fitted.as_ref().map(|f| f[k]);
             let name = view_name(scenario, view);
             let nets: Vec<Cow<[f64]>> = interventions
                 .iter()
@@ -148,7 +150,8 @@ pub fn voi(analysis: &Analysis) -> Result<VoiReport> {
         analysis.perspective_name(),
         &nets,
         n,
-        all.as_ref().map(|f| (f, &data as &dyn Rows, 0..nets.len())),
+        all.as_ref()
+            .map(|f| value_of_fitted(f, &data, 0..nets.len())),
     );
     let mut single_knots = Vec::new();
     let mut evppi: Vec<Evppi> = params
@@ -350,68 +353,97 @@ fn evppi_of(parameter: String, fit: Option<&Fit>, data: &dyn Rows, evpi: f64) ->
 }
 
 /// `mean_i max_a g_a,i − max_a mean_i g_a,i` for the fitted values g of the responses `options`
-/// (ordinary practice 0), with its MCSE: [`losses`] of the fitted values, computed in three
-/// passes over the rows (the options' means, the losses' mean, their spread) so that no column
-/// of fitted values is kept.
+/// (ordinary practice 0), with its MCSE.
 fn value_of_fitted(fit: &Fit, data: &dyn Rows, options: std::ops::Range<usize>) -> super::Estimate {
+    values_of_fitted(fit, data, &[options]).remove(0)
+}
+
+/// [`value_of_fitted`] of each group of responses, from the same passes: [`losses`] of the
+/// fitted values, computed in three passes over the rows (the options' means, the losses'
+/// mean, their spread) so that no column of fitted values is kept.
+fn values_of_fitted(
+    fit: &Fit,
+    data: &dyn Rows,
+    groups: &[std::ops::Range<usize>],
+) -> Vec<super::Estimate> {
     let n = data.len();
     if n == 0 {
-        return super::Estimate {
+        let zero = super::Estimate {
             value: 0.0,
             mcse: 0.0,
         };
+        return vec![zero; groups.len()];
     }
-    let k = options.len();
     let mut fitted = vec![0.0; fit.responses()];
     let mut row = vec![0.0; fit.basis.width()];
-    // each pass sees g_a,i for the options, iteration by iteration
+    // each pass sees the fitted values of every response, iteration by iteration
     let mut pass = |f: &mut dyn FnMut(&[f64])| {
         data.for_each(&mut |params, _| {
             fit.fitted(params, &mut row, &mut fitted);
-            f(&fitted[options.clone()]);
+            f(&fitted);
         })
     };
-    let mut sums = vec![SUM_START; k];
+    let mut sums = vec![SUM_START; fit.responses()];
     pass(&mut |g| {
         for (s, v) in sums.iter_mut().zip(g) {
             *s += v;
         }
     });
-    let means: Vec<f64> = sums.iter().map(|s| s / n as f64).collect();
-    let best = best_of_means(&means);
-    let loss = |g: &[f64]| {
+    let best: Vec<usize> = groups
+        .iter()
+        .map(|options| {
+            let means: Vec<f64> = sums[options.clone()].iter().map(|s| s / n as f64).collect();
+            best_of_means(&means)
+        })
+        .collect();
+    let loss = |k: usize, g: &[f64]| {
+        let g = &g[groups[k].clone()];
         let top = g.iter().copied().fold(0.0, f64::max);
-        let chosen = if best == 0 { 0.0 } else { g[best - 1] };
+        let chosen = if best[k] == 0 { 0.0 } else { g[best[k] - 1] };
         top - chosen
     };
-    let mut total = SUM_START;
-    pass(&mut |g| total += loss(g));
-    let value = total / n as f64;
-    let mut squares = SUM_START;
-    pass(&mut |g| squares += (loss(g) - value).powi(2));
-    let var = if n > 1 {
-        squares / (n as f64 - 1.0)
-    } else {
-        0.0
-    };
-    super::Estimate {
-        value,
-        mcse: (var / n as f64).sqrt(),
-    }
+    let mut totals = vec![SUM_START; groups.len()];
+    pass(&mut |g| {
+        for (k, t) in totals.iter_mut().enumerate() {
+            *t += loss(k, g);
+        }
+    });
+    let values: Vec<f64> = totals.iter().map(|t| t / n as f64).collect();
+    let mut squares = vec![SUM_START; groups.len()];
+    pass(&mut |g| {
+        for (k, q) in squares.iter_mut().enumerate() {
+            *q += (loss(k, g) - values[k]).powi(2);
+        }
+    });
+    values
+        .iter()
+        .zip(&squares)
+        .map(|(&value, &squares)| {
+            let var = if n > 1 {
+                squares / (n as f64 - 1.0)
+            } else {
+                0.0
+            };
+            super::Estimate {
+                value,
+                mcse: (var / n as f64).sqrt(),
+            }
+        })
+        .collect()
 }
 
 /// What a sum of floats starts from (`Iterator::sum`'s), so that a sum accumulated value by
 /// value has the bits of `iter().sum()`.
 const SUM_START: f64 = -0.0;
 
-/// The EVPI of one point of view, with `evpi_parameters` from the fitted values of a regression
-/// (its responses in the range; NaN without).
+/// The EVPI of one point of view, with `evpi_parameters` the value of the fitted values of a
+/// regression (NaN without).
 fn assess(
     scenario: &Scenario,
     perspective: String,
     nets: &[&[f64]],
     n: usize,
-    fitted: Option<(&Fit, &dyn Rows, std::ops::Range<usize>)>,
+    fitted: Option<super::Estimate>,
 ) -> Evpi {
     let (best, loss) = losses(nets, n);
     let estimate = if n == 0 {
@@ -427,7 +459,7 @@ fn assess(
             value: f64::NAN,
             mcse: f64::NAN,
         },
-        (_, Some((fit, data, options))) => value_of_fitted(fit, data, options),
+        (_, Some(estimate)) => estimate,
     };
     Evpi {
         perspective,
