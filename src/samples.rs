@@ -373,6 +373,8 @@ pub fn payback_of(value: f64) -> Option<u32> {
 pub struct RunSamples {
     layout: Layout,
     n: usize,
+    /// The most bytes of columns kept in memory.
+    memory_limit: usize,
     store: Store,
 }
 
@@ -389,34 +391,22 @@ enum Store {
 }
 
 impl RunSamples {
-    /// Columns for a run of about `iterations` iterations: in memory if they take at most
-    /// `memory_limit` bytes, else in a temporary file.
-    pub fn new(
-        scenario: &Scenario,
-        iterations: usize,
-        memory_limit: usize,
-    ) -> std::io::Result<Self> {
+    /// Empty columns, kept in memory while they take at most `memory_limit` bytes and in a
+    /// temporary file from the chunk that would take them past it.
+    pub fn new(scenario: &Scenario, memory_limit: usize) -> Self {
         let layout = Layout::new(scenario);
-        let bytes = layout.width().saturating_mul(iterations).saturating_mul(8);
-        let store = if bytes <= memory_limit {
-            Store::Memory(vec![Vec::with_capacity(iterations); layout.width()])
-        } else {
-            Store::File {
-                file: tempfile::tempfile()?,
-                chunks: Vec::new(),
-            }
-        };
-        Ok(RunSamples {
+        let store = Store::Memory(vec![Vec::new(); layout.width()]);
+        RunSamples {
             layout,
             n: 0,
+            memory_limit,
             store,
-        })
+        }
     }
 
     /// The columns of `iterations`, in memory.
     pub fn of(scenario: &Scenario, iterations: &[IterationResult]) -> Self {
-        let mut samples = RunSamples::new(scenario, iterations.len(), usize::MAX)
-            .expect("columns in memory need no file");
+        let mut samples = RunSamples::new(scenario, usize::MAX);
         samples
             .push(iterations)
             .expect("columns in memory need no file");
@@ -455,6 +445,10 @@ impl RunSamples {
     pub fn push(&mut self, iterations: &[IterationResult]) -> std::io::Result<()> {
         let width = self.layout.width();
         let len = iterations.len();
+        let bytes = (self.n + len).saturating_mul(width).saturating_mul(8);
+        if bytes > self.memory_limit && !self.in_file() {
+            self.move_to_file()?;
+        }
         let layout = &self.layout;
         // one row per iteration, then each column of the chunk, in parallel
         let rows: Vec<Vec<f64>> = iterations
@@ -490,6 +484,32 @@ impl RunSamples {
             }
         }
         self.n += len;
+        Ok(())
+    }
+
+    /// Moves the columns kept in memory to a temporary file, [`CHUNK`] iterations a chunk.
+    fn move_to_file(&mut self) -> std::io::Result<()> {
+        let file = tempfile::tempfile()?;
+        let width = self.layout.width();
+        let Store::Memory(columns) = std::mem::replace(&mut self.store, Store::Memory(Vec::new()))
+        else {
+            unreachable!("only columns in memory move to a file")
+        };
+        let mut chunks = Vec::new();
+        let mut offset = 0;
+        for start in (0..self.n).step_by(CHUNK) {
+            let len = CHUNK.min(self.n - start);
+            let mut bytes = Vec::with_capacity(width * len * 8);
+            for column in &columns {
+                for v in &column[start..start + len] {
+                    bytes.extend_from_slice(&v.to_le_bytes());
+                }
+            }
+            write_at(&file, &bytes, offset)?;
+            chunks.push((offset, len));
+            offset += bytes.len() as u64;
+        }
+        self.store = Store::File { file, chunks };
         Ok(())
     }
 
@@ -674,8 +694,12 @@ mod tests {
         };
         let iterations = crate::sim::simulate(&scenario, &settings, &|| {}).unwrap();
         let memory = RunSamples::of(&scenario, &iterations);
-        let mut file = RunSamples::new(&scenario, iterations.len(), 0).unwrap();
-        for chunk in iterations.chunks(CHUNK) {
+        // in memory for the first chunk, then moved to a file
+        let first = iterations.len() - CHUNK - 17;
+        let mut file = RunSamples::new(&scenario, Layout::new(&scenario).width() * first * 8);
+        file.push(&iterations[..first]).unwrap();
+        assert!(!file.in_file());
+        for chunk in iterations[first..].chunks(CHUNK) {
             file.push(chunk).unwrap();
         }
         assert!(file.in_file() && !memory.in_file());

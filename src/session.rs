@@ -127,7 +127,7 @@ impl Session {
     /// Runs the simulation with `settings`, then summarises it.
     pub fn run(&self, settings: SimSettings, progress: &dyn Progress) -> Result<Run> {
         progress.stage("run", Some(settings.iterations as u64), "iterations");
-        let mut samples = self.samples_for(settings.iterations)?;
+        let mut samples = self.samples();
         self.pool.install(|| {
             sim::simulate_in_chunks(
                 &self.scenario,
@@ -173,7 +173,7 @@ impl Session {
                 self.scenario.file, header.source_hash, self.scenario.source_hash
             )));
         }
-        let mut samples = self.samples_for(iterations.len())?;
+        let mut samples = self.samples();
         for chunk in iterations.chunks(CHUNK) {
             push(&mut samples, chunk)?;
         }
@@ -181,10 +181,9 @@ impl Session {
         Ok(self.finish(header.settings(), samples, None))
     }
 
-    /// The columns of a run of `iterations`: in memory, or in a temporary file for a large run.
-    fn samples_for(&self, iterations: usize) -> Result<RunSamples> {
-        RunSamples::new(&self.scenario, iterations, MEMORY_LIMIT)
-            .map_err(|e| Error::io(std::env::temp_dir(), e))
+    /// The columns of a run: in memory, or in a temporary file for a large run.
+    fn samples(&self) -> RunSamples {
+        RunSamples::new(&self.scenario, MEMORY_LIMIT)
     }
 
     /// Runs batches until the MCSE of every mean net is at most `target`, or `max_iterations`
@@ -197,18 +196,19 @@ impl Session {
         progress: &dyn Progress,
         on_batch: &(dyn Fn(&PrecisionProgress) + Sync),
     ) -> Result<Run> {
+        let mut samples = self.samples();
         let run = self.pool.install(|| {
             precision::run_to_precision(
                 &self.scenario,
                 &settings,
-                target,
-                max_iterations,
+                (target, max_iterations),
                 &|| progress.advance(1),
                 on_batch,
+                &mut |chunk| push(&mut samples, &chunk),
             )
         })?;
         let settings = SimSettings {
-            iterations: run.iterations.len(),
+            iterations: run.iterations,
             ..settings
         };
         let stop = PrecisionStop {
@@ -216,10 +216,6 @@ impl Session {
             reached: run.reached,
             mcse: run.mcse,
         };
-        let mut samples = self.samples_for(run.iterations.len())?;
-        for chunk in run.iterations.chunks(CHUNK) {
-            push(&mut samples, chunk)?;
-        }
         Ok(self.finish(settings, samples, Some(stop)))
     }
 

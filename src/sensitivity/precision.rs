@@ -10,16 +10,17 @@
 //! iteration on any thread count.
 
 use crate::error::Result;
-use crate::samples::net_of;
+use crate::samples::{CHUNK, net_of};
 use crate::scenario::Scenario;
-use crate::sim::{Draw, IterationResult, ParameterSampler, SimSettings, simulate_draws};
+use crate::sim::{IterationResult, SimSettings, simulate_in_chunks};
 
 /// Iterations of the first batch, and the granularity of the later ones.
 pub const BATCH: usize = 1_000;
 
-/// The iterations of a run that stopped at the requested precision (or at `max_iterations`).
+/// How a run to precision stopped (at the requested precision or at `max_iterations`).
 pub struct PreciseRun {
-    pub iterations: Vec<IterationResult>,
+    /// The iterations run.
+    pub iterations: usize,
     /// Whether every intervention's MCSE of the mean net reached the target.
     pub reached: bool,
     /// The largest MCSE of the mean net over the interventions when it stopped.
@@ -86,42 +87,38 @@ fn next_end(done: usize, needed: usize, max_iterations: usize) -> usize {
 }
 
 /// Runs batches until the MCSE of every intervention's mean net is at most `target`, or
-/// `max_iterations` are done. `settings.iterations` is ignored. `on_iteration` is called after
-/// each iteration, `on_batch` after each batch.
+/// `max_iterations` are done. `settings.iterations` is ignored. The iterations are handed to
+/// `take` in order, [`CHUNK`] at a time; `on_iteration` is called after each iteration,
+/// `on_batch` after each batch.
 pub fn run_to_precision(
     scenario: &Scenario,
     settings: &SimSettings,
-    target: f64,
-    max_iterations: usize,
+    (target, max_iterations): (f64, usize),
     on_iteration: &(dyn Fn() + Sync),
     on_batch: &dyn Fn(&PrecisionProgress),
+    take: &mut dyn FnMut(Vec<IterationResult>) -> Result<()>,
 ) -> Result<PreciseRun> {
     let max_iterations = max_iterations.max(2);
     let arms: Vec<usize> = scenario.interventions().map(|(a, _)| a).collect();
     let mut nets = vec![RunningMean::default(); arms.len()];
-    let mut iterations: Vec<IterationResult> = Vec::new();
+    let mut done = 0;
     let mut end = BATCH.min(max_iterations);
-    let sampler = ParameterSampler::new(scenario, settings);
     loop {
-        let start = iterations.len();
-        let batch = simulate_draws(
+        simulate_in_chunks(
             scenario,
-            settings.seed,
-            settings.method,
-            start..end,
-            &|it| Draw {
-                params: sampler.sample(it),
-                cohort_stream: it as u64,
-            },
+            settings,
+            (done..end, CHUNK),
             on_iteration,
+            &mut |chunk| {
+                for it in &chunk {
+                    for (acc, &arm) in nets.iter_mut().zip(&arms) {
+                        acc.push(net_of(it, arm));
+                    }
+                }
+                take(chunk)
+            },
         )?;
-        for it in &batch {
-            for (acc, &arm) in nets.iter_mut().zip(&arms) {
-                acc.push(net_of(it, arm));
-            }
-        }
-        iterations.extend(batch);
-        let done = iterations.len();
+        done = end;
         let mcse = nets.iter().map(RunningMean::mcse).fold(0.0, f64::max);
         let reached = mcse <= target;
         let needed = needed(done, mcse, target, max_iterations);
@@ -139,7 +136,7 @@ pub fn run_to_precision(
         });
         if stop {
             return Ok(PreciseRun {
-                iterations,
+                iterations: done,
                 reached,
                 mcse,
             });

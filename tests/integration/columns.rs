@@ -15,7 +15,7 @@ fn a_run_whose_columns_are_kept_in_a_file_gives_the_results_of_one_kept_in_memor
     let session = Session::load(Path::new(SCENARIO), None).unwrap();
     let scenario = session.scenario();
     // the smallest run past the memory limit, and a chunk and a bit more
-    let width = RunSamples::new(scenario, 0, 0).unwrap().layout().width();
+    let width = RunSamples::new(scenario, 0).layout().width();
     let iterations = MEMORY_LIMIT / (8 * width) + 4_096 + 5;
     let settings = settings(iterations, 3);
     let run = session.run(settings.clone(), &NoProgress).unwrap();

@@ -122,21 +122,41 @@ fn drivers_rank_the_parameters_of_an_additive_net() {
     assert!(d.iter().all(|x| x.prcc.unwrap() < -0.9), "{d:?}");
 }
 
+/// A run to precision's iterations, collected.
+fn to_precision(
+    sc: &socinv::scenario::Scenario,
+    s: &socinv::sim::SimSettings,
+    (target, max): (f64, usize),
+    on_batch: &dyn Fn(&socinv::sensitivity::precision::PrecisionProgress),
+) -> (
+    socinv::sensitivity::precision::PreciseRun,
+    Vec<socinv::sim::IterationResult>,
+) {
+    let mut all = Vec::new();
+    let run = run_to_precision(sc, s, (target, max), &|| {}, on_batch, &mut |chunk| {
+        all.extend(chunk);
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(run.iterations, all.len());
+    (run, all)
+}
+
 #[test]
 fn precision_stops_deterministically_in_whole_batches() {
     let sc = scenario(crate::engine::MARKOV);
     let s = settings(0, 3);
-    let a = run_to_precision(&sc, &s, 2_000.0, 50_000, &|| {}, &|_| {}).unwrap();
+    let (a, a_its) = to_precision(&sc, &s, (2_000.0, 50_000), &|_| {});
     assert!(a.reached && a.mcse <= 2_000.0);
-    assert_eq!(a.iterations.len() % BATCH, 0);
-    let b = run_to_precision(&sc, &s, 2_000.0, 50_000, &|| {}, &|_| {}).unwrap();
-    assert_eq!(a.iterations, b.iterations);
+    assert_eq!(a.iterations % BATCH, 0);
+    let (_, b_its) = to_precision(&sc, &s, (2_000.0, 50_000), &|_| {});
+    assert_eq!(a_its, b_its);
     // The same iterations as a plain run of that length.
-    let plain = simulate(&sc, &settings(a.iterations.len(), 3), &|| {}).unwrap();
-    assert_eq!(a.iterations, plain);
-    let capped = run_to_precision(&sc, &s, 1e-9, 1_500, &|| {}, &|_| {}).unwrap();
+    let plain = simulate(&sc, &settings(a.iterations, 3), &|| {}).unwrap();
+    assert_eq!(a_its, plain);
+    let (capped, _) = to_precision(&sc, &s, (1e-9, 1_500), &|_| {});
     assert!(!capped.reached);
-    assert_eq!(capped.iterations.len(), 1_500);
+    assert_eq!(capped.iterations, 1_500);
 }
 
 /// After the first batch the run heads for n·(MCSE/target)² in batches that at most double it:
@@ -146,15 +166,14 @@ fn precision_stops_deterministically_in_whole_batches() {
 fn precision_estimates_the_iterations_needed_and_checks_a_few_times() {
     let sc = scenario(crate::engine::MARKOV);
     let s = settings(0, 3);
-    let first = run_to_precision(&sc, &s, f64::MAX, 50_000, &|| {}, &|_| {}).unwrap();
-    assert_eq!(first.iterations.len(), BATCH);
+    let (first, _) = to_precision(&sc, &s, (f64::MAX, 50_000), &|_| {});
+    assert_eq!(first.iterations, BATCH);
     // a target that needs about 30 batches
     let target = first.mcse / 30f64.sqrt();
     let batches = std::cell::RefCell::new(Vec::new());
-    let run = run_to_precision(&sc, &s, target, 200_000, &|| {}, &|p| {
+    let (run, its) = to_precision(&sc, &s, (target, 200_000), &|p| {
         batches.borrow_mut().push(*p)
-    })
-    .unwrap();
+    });
     let batches = batches.into_inner();
     assert!(run.reached);
     assert!(batches.len() <= 8, "{batches:?}");
@@ -162,9 +181,9 @@ fn precision_estimates_the_iterations_needed_and_checks_a_few_times() {
         (batches[0].needed as f64 - 30_000.0).abs() < 1_000.0,
         "{batches:?}"
     );
-    let used = run.iterations.len();
+    let used = run.iterations;
     assert!((20_000..45_000).contains(&used), "{used}");
-    let net = ComparisonSamples::new(&sc, &run.iterations, 1).net;
+    let net = ComparisonSamples::new(&sc, &its, 1).net;
     let e = socinv::sensitivity::Estimate::mean(&net);
     assert!(
         (e.mcse / run.mcse - 1.0).abs() < 1e-9,
