@@ -5,9 +5,9 @@
 //! A run's columns ([`RunSamples`]) are filled chunk by chunk while it simulates, so the
 //! iterations themselves are never all kept. Small runs keep the columns in memory; a run
 //! whose columns would take more than [`MEMORY_LIMIT`] bytes keeps them in a temporary file
-//! (deleted when the run is dropped) and reads one column at a time: the memory a run needs
-//! then does not grow with its iterations beyond one column, and every figure is the same, to
-//! the bit, as from memory.
+//! (deleted when the run is dropped) and reads one column at a time, so the statistics hold a
+//! few columns at once rather than every iteration; every figure is the same, to the bit, as
+//! from memory.
 //!
 //! May import: `sim`, `scenario`, `stats`; imported by `sensitivity`, `compare`, `results`
 //! (which re-exports it) and `report`.
