@@ -154,7 +154,8 @@ pub struct Layout {
     years: usize,
     outcomes: usize,
     arms: usize,
-    perspectives: Vec<(Vec<usize>, bool)>,
+    perspectives: usize,
+    /// The actors, the perspectives, then all actors ([`points_of_view`]).
     views: Vec<PointOfView>,
 }
 
@@ -166,11 +167,7 @@ impl Layout {
             years: scenario.horizon as usize,
             outcomes: scenario.outcomes.len(),
             arms: scenario.arms.len(),
-            perspectives: scenario
-                .perspectives
-                .iter()
-                .map(|p| (p.actors.clone(), p.exclude_transfers))
-                .collect(),
+            perspectives: scenario.perspectives.len(),
             views: points_of_view(scenario),
         }
     }
@@ -191,7 +188,7 @@ impl Layout {
     fn intervention_width(&self) -> usize {
         4 + self.years
             + self.actors
-            + self.perspectives.len()
+            + self.perspectives
             + self.outcomes
             + self.views.len() * self.view_width()
     }
@@ -215,11 +212,7 @@ impl Layout {
 
     /// The first of a point of view's columns within its intervention's block.
     fn view_offset(&self, view: usize) -> usize {
-        4 + self.years
-            + self.actors
-            + self.perspectives.len()
-            + self.outcomes
-            + view * self.view_width()
+        4 + self.years + self.actors + self.perspectives + self.outcomes + view * self.view_width()
     }
 
     /// The index of `column` in a row.
@@ -243,7 +236,7 @@ impl Layout {
                 self.intervention_base(arm) + 4 + h + a + perspective
             }
             Column::OutcomeGain { arm, outcome } => {
-                self.intervention_base(arm) + 4 + h + a + self.perspectives.len() + outcome
+                self.intervention_base(arm) + 4 + h + a + self.perspectives + outcome
             }
             Column::Invested { arm, view, year } => {
                 self.intervention_base(arm) + self.view_offset(view) + year
@@ -298,12 +291,14 @@ impl Layout {
             row[at(Column::ActorNet { arm, actor })] =
                 saving(b.cost_by_actor[actor], i.cost_by_actor[actor]);
         }
-        for (perspective, (actors, excludes_transfers)) in self.perspectives.iter().enumerate() {
-            row[at(Column::PerspectiveNet { arm, perspective })] = actors
+        let perspective_views = &self.views[self.actors..self.actors + self.perspectives];
+        for (perspective, pov) in perspective_views.iter().enumerate() {
+            row[at(Column::PerspectiveNet { arm, perspective })] = pov
+                .actors
                 .iter()
                 .map(|&a| {
                     let (mut bc, mut ic) = (b.cost_by_actor[a], i.cost_by_actor[a]);
-                    if *excludes_transfers {
+                    if pov.excludes_transfers {
                         bc -= b.transfer_by_actor[a];
                         ic -= i.transfer_by_actor[a];
                     }
@@ -653,7 +648,7 @@ impl ComparisonSamples {
             by_actor: (0..layout.actors)
                 .map(|actor| column(Column::ActorNet { arm, actor }))
                 .collect(),
-            by_perspective: (0..layout.perspectives.len())
+            by_perspective: (0..layout.perspectives)
                 .map(|perspective| column(Column::PerspectiveNet { arm, perspective }))
                 .collect(),
         }

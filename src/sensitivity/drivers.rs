@@ -32,34 +32,30 @@ impl ParameterRanks {
             .iter()
             .map(|&p| twice_ranks(&samples.column(Column::Param(p))))
             .collect();
-        let k = varying.len();
-        let n = samples.len();
-        let rank = |c: usize| {
-            let twice = &twice[c];
-            move |i: usize| f64::from(twice[i]) / 2.0
+        let mut ranks = ParameterRanks {
+            varying,
+            twice,
+            correlations: Vec::new(),
         };
+        let (k, n) = (ranks.varying.len(), samples.len());
         let upper: Vec<f64> = (0..k * k)
             .into_par_iter()
             .map(|ab| {
                 let (a, b) = (ab / k, ab % k);
                 if a <= b {
-                    pearson_by(n, rank(a), rank(b)).unwrap_or(0.0)
+                    pearson_by(n, |i| ranks.rank(a, i), |i| ranks.rank(b, i)).unwrap_or(0.0)
                 } else {
                     0.0
                 }
             })
             .collect();
-        let correlations = (0..k * k)
+        ranks.correlations = (0..k * k)
             .map(|ab| {
                 let (a, b) = (ab / k, ab % k);
                 upper[a.min(b) * k + a.max(b)]
             })
             .collect();
-        ParameterRanks {
-            varying,
-            twice,
-            correlations,
-        }
+        ranks
     }
 
     /// The rank of iteration `i` in the `c`th varying parameter.
