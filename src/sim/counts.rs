@@ -20,7 +20,7 @@
 //! only in states whose exits read it. The path needs the same as the expected-value path: no
 //! value of the person ([`super::expected::supports`]).
 
-use super::cohort::{ArmCounts, coupled_move, exact_counts, pick, share};
+use super::cohort::{ArmCounts, exact_counts, share};
 use super::rng::{self, Stream};
 use super::tables::{Plan, Tables};
 use crate::scenario::Composition;
@@ -28,6 +28,11 @@ use rand_distr::{Binomial, Distribution};
 
 /// The most interventions the count path follows (a pattern is a bit set of them).
 pub const MAX_INTERVENTIONS: usize = 32;
+
+/// Below this many people per binomial draw, [`multinomial`] draws each person instead: one
+/// person costs a uniform and a short scan, a binomial draw (rand_distr's, set up afresh for
+/// each probability) about as much as ten people.
+const PEOPLE_PER_BINOMIAL: usize = 8;
 
 /// Marks an arm a cell's people do not take part in.
 const ABSENT: u32 = u32::MAX;
@@ -40,18 +45,31 @@ pub struct Cells {
     /// arm the cell does not take part in; time 1 in a state whose exits do not read it).
     keys: Vec<u32>,
     people: Vec<u32>,
-    /// Next year's cells before those with equal keys are merged.
+    /// Next year's cells, each key once, in the order they were first reached.
     next_keys: Vec<u32>,
     next_people: Vec<u32>,
-    order: Vec<usize>,
-    packed: Vec<(u128, u32)>,
-    /// The joint move of one cell: cut points in [0, 1), then segments (their probability and
-    /// the destination per arm, `ABSENT` where the cell does not take part).
-    cuts: Vec<f64>,
-    steps: Vec<f64>,
+    /// Where next year's cells are found by key (open addressing): a slot holds cell + 1, or
+    /// 0 where it is empty.
+    index: Vec<u32>,
+    /// One key being built.
+    key: Vec<u32>,
+    /// The joint move of one cell.
+    segments: Segments,
+    split: Vec<u32>,
+}
+
+/// The joint move of a cell as segments of the uniform's [0, 1): each segment's probability
+/// and destination per arm (`ABSENT` where the cell does not take part).
+#[derive(Default)]
+struct Segments {
     probability: Vec<f64>,
     destination: Vec<u32>,
-    split: Vec<u32>,
+    /// Scratch for one of ordinary practice's destinations: each intervention's pieces of its
+    /// share (where they end, and their destination), the first piece of each, a cursor each.
+    piece_end: Vec<f64>,
+    piece_to: Vec<u32>,
+    first: Vec<usize>,
+    cursor: Vec<usize>,
 }
 
 /// Fills `counts` (one per arm) for a closed cohort of `people` over its first `years` years,
@@ -64,22 +82,25 @@ pub fn simulate(
     cells: &mut Cells,
     counts: &mut [ArmCounts],
 ) {
-    let (h, s_n, g_n, a_n) = (plan.years, plan.states, plan.groups, plan.arms);
-    let width = 2 + 2 * a_n;
+    let (h, s_n, g_n) = (plan.years, plan.states, plan.groups);
     for c in counts.iter_mut() {
         c.reset(g_n * 2 * h * s_n, 0);
     }
     start_cells(plan, tables, people, rng, cells);
-    let packing = Packing::new(plan);
     let key_of_run: u64 = rand::RngExt::random(rng);
     count_start(plan, &cells.keys, &cells.people, counts);
     for t in 0..years.saturating_sub(1) {
         cells.next_keys.clear();
         cells.next_people.clear();
+        // at most half full while the cells do not multiply by more than 4 (else it grows)
+        let slots = (8 * cells.people.len()).next_power_of_two().max(64);
+        cells.index.clear();
+        cells.index.resize(slots, 0);
         for c in 0..cells.people.len() {
             step_cell(plan, tables, t, c, key_of_run, cells, counts);
         }
-        merge(cells, width, &packing);
+        std::mem::swap(&mut cells.keys, &mut cells.next_keys);
+        std::mem::swap(&mut cells.people, &mut cells.next_people);
     }
 }
 
@@ -163,9 +184,10 @@ fn patterns_of(plan: &Plan, tables: &Tables, g: usize) -> Vec<(u32, f64)> {
         .collect()
 }
 
-/// Splits `n` over outcomes of these probabilities (summing to 1 up to rounding) by
-/// conditional binomials, into `split`. The last outcome of positive probability takes whoever
-/// is left, so an outcome of probability 0 never gets anyone.
+/// Splits `n` over outcomes of these probabilities (summing to 1 up to rounding) into `split`:
+/// by conditional binomials, or where there are few people for the outcomes (fewer than
+/// [`PEOPLE_PER_BINOMIAL`] per binomial it would draw) by one draw per person. Either gives
+/// the multinomial law. An outcome of probability 0 never gets anyone.
 fn multinomial(n: u32, probability: &[f64], rng: &mut Stream, split: &mut Vec<u32>) {
     split.clear();
     split.resize(probability.len(), 0);
@@ -173,6 +195,28 @@ fn multinomial(n: u32, probability: &[f64], rng: &mut Stream, split: &mut Vec<u3
         debug_assert_eq!(n, 0, "people with nowhere to go");
         return;
     };
+    let binomials = probability[..last].iter().filter(|&&p| p > 0.0).count();
+    if n as usize <= PEOPLE_PER_BINOMIAL * binomials {
+        // Each person by inverse transform over the outcomes of positive probability, the
+        // last taking whatever rounding leaves at the top.
+        let total: f64 = probability[..=last].iter().filter(|&&p| p > 0.0).sum();
+        for _ in 0..n {
+            let u = rng::unit(rng) * total;
+            let mut acc = 0.0;
+            let mut to = last;
+            for (i, &p) in probability[..last].iter().enumerate() {
+                if p > 0.0 {
+                    acc += p;
+                    if u < acc {
+                        to = i;
+                        break;
+                    }
+                }
+            }
+            split[to] += 1;
+        }
+        return;
+    }
     let mut left = n;
     for i in 0..last {
         let p = probability[i];
@@ -204,9 +248,19 @@ fn step_cell(
     cells: &mut Cells,
     counts: &mut [ArmCounts],
 ) {
-    let (h, s_n, a_n) = (plan.years, plan.states, plan.arms);
+    let (h, a_n) = (plan.years, plan.arms);
     let width = 2 + 2 * a_n;
-    let key = &cells.keys[c * width..(c + 1) * width];
+    let Cells {
+        keys,
+        people,
+        next_keys,
+        next_people,
+        index,
+        key: next_key,
+        segments,
+        split,
+    } = cells;
+    let key = &keys[c * width..(c + 1) * width];
     let g = key[0] as usize;
     let row_of = |a: usize| -> Option<&[f64]> {
         let s = key[2 + 2 * a];
@@ -220,87 +274,17 @@ fn step_cell(
         })
     };
     let p = row_of(0).expect("everyone follows ordinary practice");
-    // The cut points of the uniform where some arm's destination changes.
-    let cuts = &mut cells.cuts;
-    cuts.clear();
-    cuts.push(0.0);
-    cuts.push(1.0);
-    for j in 0..s_n {
-        if share(p, j) > 0.0 {
-            cuts.push(if j == 0 { 0.0 } else { p[j - 1] });
-        }
-    }
-    for q in (1..a_n).filter_map(row_of) {
-        if q == p {
-            continue;
-        }
-        // draw_excess's steps in v = (u − lo − q_j) / (p_j − q_j): where the excess (q − p)⁺
-        // accumulated so far, as a share of its total, changes state
-        let excess = |k: usize| (share(q, k) - share(p, k)).max(0.0);
-        let total: f64 = (0..s_n).map(excess).sum();
-        let steps = &mut cells.steps;
-        steps.clear();
-        let mut acc = 0.0;
-        for k in 0..s_n {
-            let e = excess(k);
-            if e > 0.0 {
-                acc += e;
-                steps.push(acc / total);
-            }
-        }
-        for j in 0..s_n {
-            let (p_j, q_j) = (share(p, j), share(q, j));
-            if q_j >= p_j {
-                continue;
-            }
-            let lo = if j == 0 { 0.0 } else { p[j - 1] };
-            cuts.push(lo + q_j);
-            cuts.extend(steps.iter().map(|f| lo + q_j + (p_j - q_j) * f));
-        }
-    }
-    cuts.retain(|x| (0.0..=1.0).contains(x));
-    cuts.sort_unstable_by(f64::total_cmp);
-    cuts.dedup();
-    // The segments and their joint destinations (equal neighbours merged).
-    cells.probability.clear();
-    cells.destination.clear();
-    for w in cuts.windows(2) {
-        let length = w[1] - w[0];
-        if length <= 0.0 {
-            continue;
-        }
-        let u = 0.5 * (w[0] + w[1]);
-        let j = pick(p, u);
-        let at = cells.destination.len();
-        cells.destination.push(j as u32);
-        for a in 1..a_n {
-            cells.destination.push(match row_of(a) {
-                Some(q) => coupled_move(p, q, j, u) as u32,
-                None => ABSENT,
-            });
-        }
-        let n = cells.probability.len();
-        if n > 0 && cells.destination[at - a_n..at] == cells.destination[at..] {
-            cells.destination.truncate(at);
-            cells.probability[n - 1] += length;
-        } else {
-            cells.probability.push(length);
-        }
-    }
+    segments.build(p, a_n, row_of);
     let mut stream = rng::keyed(key_of_run, t as u32, key);
-    multinomial(
-        cells.people[c],
-        &cells.probability,
-        &mut stream,
-        &mut cells.split,
-    );
+    multinomial(people[c], &segments.probability, &mut stream, split);
     let pattern = key[1];
+    let s_n = plan.states;
     let year = |class: usize| (class * h + t + 1) * s_n;
-    for (i, &m) in cells.split.iter().enumerate() {
+    for (i, &m) in split.iter().enumerate() {
         if m == 0 {
             continue;
         }
-        let to = &cells.destination[i * a_n..(i + 1) * a_n];
+        let to = &segments.destination[i * a_n..(i + 1) * a_n];
         // The year's moves in every arm: ordinary practice's path for the baseline and for an
         // arm's non-participants (untreated class), the arm's own for its participants.
         let n = f64::from(m);
@@ -316,108 +300,175 @@ fn step_cell(
                 arm.entries[at] += n;
             }
         }
-        cells.next_keys.extend_from_slice(&key[..2]);
+        next_key.resize(width, 0);
+        next_key[..2].copy_from_slice(&key[..2]);
         for a in 0..a_n {
             let (s, time) = (key[2 + 2 * a], key[3 + 2 * a]);
-            cells.next_keys.extend(if s == ABSENT {
-                [ABSENT, 0]
+            let (to_state, to_time) = if s == ABSENT {
+                (ABSENT, 0)
             } else {
                 let next = to[a];
                 let timed = plan.tis_slot[next as usize].is_some();
-                [next, if next == s && timed { time + 1 } else { 1 }]
-            });
+                (next, if next == s && timed { time + 1 } else { 1 })
+            };
+            next_key[2 + 2 * a] = to_state;
+            next_key[3 + 2 * a] = to_time;
         }
-        cells.next_people.push(m);
+        add_cell(next_key, m, index, next_keys, next_people);
     }
 }
 
-/// Next year's cells become this year's, sorted by key with equal keys merged.
-fn merge(cells: &mut Cells, width: usize, packing: &Packing) {
-    let Cells {
-        keys,
-        people,
-        next_keys,
-        next_people,
-        order,
-        packed,
-        ..
-    } = cells;
-    let key_of = |i: usize| &next_keys[i * width..(i + 1) * width];
-    if packing.fits {
-        packed.clear();
-        packed.extend((0..next_people.len()).map(|i| (packing.pack(key_of(i)), i as u32)));
-        packed.sort_unstable();
-    } else {
-        order.clear();
-        order.extend(0..next_people.len());
-        order.sort_unstable_by(|&x, &y| key_of(x).cmp(key_of(y)));
+/// Adds `people` to next year's cell of this key, which is new or already reached.
+fn add_cell(
+    key: &[u32],
+    people: u32,
+    index: &mut Vec<u32>,
+    keys: &mut Vec<u32>,
+    counts: &mut Vec<u32>,
+) {
+    let width = key.len();
+    if 2 * (counts.len() + 1) > index.len() {
+        // more than half full: twice the slots, every cell placed anew
+        let slots = 2 * index.len().max(32);
+        index.clear();
+        index.resize(slots, 0);
+        for c in 0..counts.len() {
+            let at = free_slot(&keys[c * width..(c + 1) * width], index, keys, width);
+            index[at] = c as u32 + 1;
+        }
     }
-    keys.clear();
-    people.clear();
-    if packing.fits {
-        // equal packed keys are equal keys: compare the u128s, not the slices
-        let mut previous = None;
-        for &(packed_key, i) in packed.iter() {
-            let i = i as usize;
-            match people.last_mut() {
-                Some(n) if previous == Some(packed_key) => *n += next_people[i],
-                _ => {
-                    keys.extend_from_slice(key_of(i));
-                    people.push(next_people[i]);
+    let at = free_slot(key, index, keys, width);
+    match index[at] {
+        0 => {
+            keys.extend_from_slice(key);
+            counts.push(people);
+            index[at] = counts.len() as u32;
+        }
+        c => counts[c as usize - 1] += people,
+    }
+}
+
+/// The slot of `key` in `index`: the one holding its cell, else the empty one where it goes
+/// (linear probing from its hash).
+fn free_slot(key: &[u32], index: &[u32], keys: &[u32], width: usize) -> usize {
+    let mask = index.len() - 1;
+    let hash = key.iter().fold(0u64, |h, &w| {
+        (h.rotate_left(5) ^ u64::from(w)).wrapping_mul(0x517C_C1B7_2722_0A95)
+    });
+    let mut at = (hash >> 32) as usize & mask;
+    loop {
+        match index[at] {
+            0 => return at,
+            c if keys[(c as usize - 1) * width..c as usize * width] == *key => return at,
+            _ => at = (at + 1) & mask,
+        }
+    }
+}
+
+impl Segments {
+    /// The segments of a cell whose ordinary practice moves by the cumulative row `p` and
+    /// whose arm `a` (from 1) by `row_of(a)` (`None` where it does not take part), maximally
+    /// coupled as `cohort::coupled_move` couples them: within ordinary practice's share of
+    /// destination `j`, `[lo, lo + p_j)`, an arm whose `q_j ≥ p_j` also goes to `j`; else it
+    /// goes to `j` over `[lo, lo + q_j)` and over the rest to the states where `q` exceeds `p`,
+    /// in state order, each over its share of the excess (as `cohort::draw_excess`).
+    /// Neighbouring segments with the same destinations are merged.
+    fn build<'r>(&mut self, p: &[f64], a_n: usize, row_of: impl Fn(usize) -> Option<&'r [f64]>) {
+        let s_n = p.len();
+        self.probability.clear();
+        self.destination.clear();
+        for j in 0..s_n {
+            let p_j = share(p, j);
+            if p_j <= 0.0 {
+                continue;
+            }
+            let (lo, hi) = (if j == 0 { 0.0 } else { p[j - 1] }, p[j]);
+            self.piece_end.clear();
+            self.piece_to.clear();
+            self.first.clear();
+            for a in 1..a_n {
+                self.first.push(self.piece_end.len());
+                self.arm_pieces(p, row_of(a), j, (lo, hi));
+            }
+            self.first.push(self.piece_end.len());
+            self.cursor.clear();
+            self.cursor.extend_from_slice(&self.first[..a_n - 1]);
+            // Sweep [lo, hi) by the arms' pieces: a segment ends where some arm's piece does.
+            let mut at = lo;
+            loop {
+                let end = (self.cursor.iter())
+                    .map(|&i| self.piece_end[i])
+                    .fold(hi, f64::min);
+                if end > at {
+                    self.push(end - at, j as u32, a_n);
                 }
-            }
-            previous = Some(packed_key);
-        }
-        return;
-    }
-    for &i in order.iter() {
-        match people.last_mut() {
-            Some(n) if keys[keys.len() - width..] == *key_of(i) => *n += next_people[i],
-            _ => {
-                keys.extend_from_slice(key_of(i));
-                people.push(next_people[i]);
+                if end >= hi {
+                    break;
+                }
+                for (a, i) in self.cursor.iter_mut().enumerate() {
+                    if self.piece_end[*i] <= end && *i + 1 < self.first[a + 1] {
+                        *i += 1;
+                    }
+                }
+                at = end;
             }
         }
     }
-}
 
-/// A cell's key packed into one `u128` (when its words fit), for fast sorting: each word in as
-/// many bits as its largest value needs (a state as state + 1, 0 for `ABSENT`).
-struct Packing {
-    /// Bits per word of the key.
-    bits: Vec<u32>,
-    /// Whether the words fit in 128 bits.
-    fits: bool,
-}
-
-impl Packing {
-    fn new(plan: &Plan) -> Self {
-        let needed = |max: u64| 64 - max.leading_zeros();
-        let mut bits = vec![
-            needed(plan.groups as u64),
-            (plan.arms as u32).saturating_sub(1),
-        ];
-        for _ in 0..plan.arms {
-            bits.push(needed(plan.states as u64 + 1));
-            bits.push(needed(plan.years as u64 + 1));
+    /// Arm `q`'s pieces of ordinary practice's share `[lo, hi)` of destination `j`; its last
+    /// piece ends at `hi`.
+    fn arm_pieces(&mut self, p: &[f64], q: Option<&[f64]>, j: usize, (lo, hi): (f64, f64)) {
+        let Some(q) = q else {
+            self.piece_end.push(hi);
+            self.piece_to.push(ABSENT);
+            return;
+        };
+        let (p_j, q_j) = (share(p, j), share(q, j));
+        let excess = |k: usize| (share(q, k) - share(p, k)).max(0.0);
+        let total: f64 = if q_j >= p_j {
+            0.0
+        } else {
+            (0..p.len()).map(excess).sum()
+        };
+        if total <= 0.0 {
+            self.piece_end.push(hi);
+            self.piece_to.push(j as u32);
+            return;
         }
-        let fits = bits.iter().sum::<u32>() <= 128;
-        Packing { bits, fits }
+        if q_j > 0.0 {
+            self.piece_end.push(lo + q_j);
+            self.piece_to.push(j as u32);
+        }
+        let mut acc = 0.0;
+        for k in 0..p.len() {
+            let e = excess(k);
+            if e > 0.0 {
+                acc += e;
+                self.piece_end
+                    .push((lo + q_j + (p_j - q_j) * (acc / total)).min(hi));
+                self.piece_to.push(k as u32);
+            }
+        }
+        *self.piece_end.last_mut().expect("an excess") = hi;
     }
 
-    fn pack(&self, key: &[u32]) -> u128 {
-        key.iter()
-            .zip(&self.bits)
-            .enumerate()
-            .fold(0u128, |acc, (k, (&w, &b))| {
-                // states (from word 2, every other word) as state + 1, 0 when absent
-                let w = if k >= 2 && k % 2 == 0 {
-                    if w == ABSENT { 0 } else { w + 1 }
-                } else {
-                    w
-                };
-                (acc << b) | u128::from(w)
-            })
+    /// Adds a segment of this `length` where ordinary practice goes to `j` and each arm where
+    /// its cursor's piece goes, or lengthens the last one if it goes to the same places.
+    fn push(&mut self, length: f64, j: u32, a_n: usize) {
+        let at = self.destination.len();
+        self.destination.push(j);
+        for &i in &self.cursor {
+            self.destination.push(self.piece_to[i]);
+        }
+        let n = self.probability.len();
+        let same =
+            n > 0 && (0..a_n).all(|a| self.destination[at - a_n + a] == self.destination[at + a]);
+        if same {
+            self.destination.truncate(at);
+            self.probability[n - 1] += length;
+        } else {
+            self.probability.push(length);
+        }
     }
 }
 

@@ -27,7 +27,7 @@ pub fn supports(plan: &Plan) -> bool {
 /// Per-thread buffers of the trace, reused between iterations.
 #[derive(Default)]
 pub struct Trace {
-    /// Expected people per (state, slot) now and next year, `mass[s * H + slot]`: the slot is
+    /// Expected people per (state, slot) now and next year, `mass[slot * S + s]`: the slot is
     /// the time in state − 1 where the state's exits read it, else 0.
     now: Vec<f64>,
     next: Vec<f64>,
@@ -126,45 +126,60 @@ fn walk(
     entries.clear();
     entries.resize(years * s_n, 0.0);
     now.clear();
-    now.resize(s_n * h, 0.0);
+    now.resize(h * s_n, 0.0);
     for (s, &m) in start.iter().enumerate() {
-        now[s * h] = m;
+        now[s] = m;
         occupancy[s] = m;
     }
     for t in 0..years.saturating_sub(1) {
         let block = plan.block(variant, g, t);
+        // People can have been in a state at most t + 1 years by year t, so slots up to t + 1
+        // are written this year (of a state whose exits do not read it, slot 0 only).
         next.clear();
-        next.resize(s_n * h, 0.0);
+        next.resize(h * s_n, 0.0);
         let year = (t + 1) * s_n;
+        let entries = &mut entries[year..year + s_n];
         for s in 0..s_n {
             let timed = plan.tis_slot[s].is_some();
-            // People can have been in a state at most t + 1 years by year t.
             let slots = if timed { t + 1 } else { 1 };
             for slot in 0..slots {
-                let m = now[s * h + slot];
+                let m = now[slot * s_n + s];
                 if m == 0.0 {
                     continue;
                 }
                 let row = tables.row(plan, block, s, slot + 1);
-                for j in 0..s_n {
-                    // (a row may sum to 1 + 1e-12 within the checks' tolerance: no negative share)
-                    let moved = m * share(row, j).max(0.0);
-                    if moved == 0.0 {
-                        continue;
-                    }
-                    if j == s {
-                        next[s * h + if timed { slot + 1 } else { 0 }] += moved;
-                    } else {
-                        next[j * h] += moved;
-                        entries[year + j] += moved;
-                    }
-                }
+                // Every other state takes m × its share, at time in state 1 (slot 0): adding
+                // a share of 0 leaves a sum as it is (sums are never −0), so none is skipped.
+                let arrivals = &mut next[..s_n];
+                spread(m, row, 0..s, arrivals, entries);
+                spread(m, row, s + 1..s_n, arrivals, entries);
+                // (a row may sum to 1 + 1e-12 within the checks' tolerance: no negative share)
+                let stay = m * share(row, s).max(0.0);
+                next[if timed { slot + 1 } else { 0 } * s_n + s] += stay;
             }
         }
         for s in 0..s_n {
-            occupancy[year + s] = next[s * h..(s + 1) * h].iter().sum();
+            let slots = if plan.tis_slot[s].is_some() { t + 2 } else { 1 };
+            occupancy[year + s] = (0..slots).map(|slot| next[slot * s_n + s]).sum();
         }
         std::mem::swap(now, next);
+    }
+}
+
+/// Adds `m` × the share of each state `j` in `to` of the cumulative `row` to its arrivals and
+/// entries (a loop without branches, for the compiler to vectorise).
+#[inline(always)]
+fn spread(
+    m: f64,
+    row: &[f64],
+    to: std::ops::Range<usize>,
+    arrivals: &mut [f64],
+    entries: &mut [f64],
+) {
+    for j in to {
+        let moved = m * share(row, j).max(0.0);
+        arrivals[j] += moved;
+        entries[j] += moved;
     }
 }
 
