@@ -1030,20 +1030,22 @@ fn run(args: &RunArgs) -> Result<()> {
     } else {
         ""
     };
+    let threads = match session.threads() {
+        1 => "1 thread".to_string(),
+        n => format!("{n} threads"),
+    };
     terminal::eprintln(&match run.settings.method {
         Method::Individual | Method::Counts => format!(
             "simulated {person_years:.2e} individual-years by the {} method{chosen} in {elapsed:.2} \
-             s ({:.1} M/s, {} threads)",
+             s ({:.1} M/s, {threads})",
             run.settings.method.name(),
             person_years / elapsed / 1e6,
-            session.threads()
         ),
         Method::Expected => format!(
             "evaluated {} iterations by the expected method in {elapsed:.2} s ({:.1} µs per \
-             iteration, {} threads)",
+             iteration, {threads})",
             run.settings.iterations,
             elapsed / run.settings.iterations as f64 * 1e6,
-            session.threads()
         ),
     });
     Ok(())
