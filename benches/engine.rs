@@ -138,14 +138,14 @@ fn methods(c: &mut Criterion) {
         (10_000, 40, "10000".to_string()),
         (100_000, 40, "100000".to_string()),
     ];
+    assert!(
+        source.contains("cohort: 1000") && source.contains("horizon: 20"),
+        "the reference declares cohort: 1000 and horizon: 20"
+    );
     for (people, years, size) in sizes {
         let script = source
             .replacen("cohort: 1000", &format!("cohort: {people}"), 1)
             .replacen("horizon: 20", &format!("horizon: {years}"), 1);
-        assert!(
-            source.contains("cohort: 1000") && source.contains("horizon: 20"),
-            "the reference declares cohort: 1000 and horizon: 20"
-        );
         let scenario =
             socinv::script::load_scenario_str(&script, "reference.rhai", Path::new("benches"))
                 .expect("the scaled reference loads");

@@ -65,10 +65,9 @@ struct Segments {
     probability: Vec<f64>,
     destination: Vec<u32>,
     /// Scratch for one of ordinary practice's destinations: each intervention's pieces of its
-    /// share (where they end, and their destination), the first piece of each, a cursor each.
+    /// share (where they end, and their destination) and a cursor each, from its first piece.
     piece_end: Vec<f64>,
     piece_to: Vec<u32>,
-    first: Vec<usize>,
     cursor: Vec<usize>,
 }
 
@@ -280,6 +279,7 @@ fn step_cell(
     let pattern = key[1];
     let s_n = plan.states;
     let year = |class: usize| (class * h + t + 1) * s_n;
+    next_key.resize(width, 0);
     for (i, &m) in split.iter().enumerate() {
         if m == 0 {
             continue;
@@ -300,7 +300,6 @@ fn step_cell(
                 arm.entries[at] += n;
             }
         }
-        next_key.resize(width, 0);
         next_key[..2].copy_from_slice(&key[..2]);
         for a in 0..a_n {
             let (s, time) = (key[2 + 2 * a], key[3 + 2 * a]);
@@ -385,15 +384,13 @@ impl Segments {
             let (lo, hi) = (if j == 0 { 0.0 } else { p[j - 1] }, p[j]);
             self.piece_end.clear();
             self.piece_to.clear();
-            self.first.clear();
+            self.cursor.clear();
             for a in 1..a_n {
-                self.first.push(self.piece_end.len());
+                self.cursor.push(self.piece_end.len());
                 self.arm_pieces(p, row_of(a), j, (lo, hi));
             }
-            self.first.push(self.piece_end.len());
-            self.cursor.clear();
-            self.cursor.extend_from_slice(&self.first[..a_n - 1]);
             // Sweep [lo, hi) by the arms' pieces: a segment ends where some arm's piece does.
+            // An arm's last piece ends at hi, so no cursor passes it before the sweep ends.
             let mut at = lo;
             loop {
                 let end = (self.cursor.iter())
@@ -405,8 +402,8 @@ impl Segments {
                 if end >= hi {
                     break;
                 }
-                for (a, i) in self.cursor.iter_mut().enumerate() {
-                    if self.piece_end[*i] <= end && *i + 1 < self.first[a + 1] {
+                for i in self.cursor.iter_mut() {
+                    if self.piece_end[*i] <= end {
                         *i += 1;
                     }
                 }

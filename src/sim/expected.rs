@@ -167,7 +167,7 @@ fn walk(
 }
 
 /// Adds `m` × the share of each state `j` in `to` of the cumulative `row` to its arrivals and
-/// entries (a loop without branches, for the compiler to vectorise).
+/// entries.
 #[inline(always)]
 fn spread(
     m: f64,
