@@ -20,10 +20,11 @@
 //! only in states whose exits read it. The path needs the same as the expected-value path: no
 //! value of the person ([`super::expected::supports`]).
 
-use super::cohort::{ArmCounts, exact_counts, share};
+use super::cohort::{ArmCounts, coupled_move, exact_counts, pick, share};
 use super::rng::{self, Stream};
 use super::tables::{Plan, Tables};
 use crate::scenario::Composition;
+use rand::{Rng, RngExt};
 use rand_distr::{Binomial, Distribution};
 
 /// The most interventions the count path follows (a pattern is a bit set of them).
@@ -33,6 +34,9 @@ pub const MAX_INTERVENTIONS: usize = 32;
 /// person costs a uniform and a short scan, a binomial draw (rand_distr's, set up afresh for
 /// each probability) about as much as ten people.
 const PEOPLE_PER_BINOMIAL: usize = 8;
+
+/// A cell of at most this many people is moved person by person, without its segments.
+const PEOPLE_WALKED: usize = 8;
 
 /// Marks an arm a cell's people do not take part in.
 const ABSENT: u32 = u32::MAX;
@@ -69,6 +73,10 @@ struct Segments {
     piece_end: Vec<f64>,
     piece_to: Vec<u32>,
     cursor: Vec<usize>,
+    /// Per intervention: its excess over ordinary practice per state, `(q_k − p_k)⁺`, and their
+    /// sum (the same for every destination of ordinary practice).
+    excess: Vec<f64>,
+    excess_total: Vec<f64>,
 }
 
 /// Fills `counts` (one per arm) for a closed cohort of `people` over its first `years` years,
@@ -187,7 +195,7 @@ fn patterns_of(plan: &Plan, tables: &Tables, g: usize) -> Vec<(u32, f64)> {
 /// by conditional binomials, or where there are few people for the outcomes (fewer than
 /// [`PEOPLE_PER_BINOMIAL`] per binomial it would draw) by one draw per person. Either gives
 /// the multinomial law. An outcome of probability 0 never gets anyone.
-fn multinomial(n: u32, probability: &[f64], rng: &mut Stream, split: &mut Vec<u32>) {
+fn multinomial<R: Rng>(n: u32, probability: &[f64], rng: &mut R, split: &mut Vec<u32>) {
     split.clear();
     split.resize(probability.len(), 0);
     let Some(last) = probability.iter().rposition(|&p| p > 0.0) else {
@@ -200,7 +208,7 @@ fn multinomial(n: u32, probability: &[f64], rng: &mut Stream, split: &mut Vec<u3
         // last taking whatever rounding leaves at the top.
         let total: f64 = probability[..=last].iter().filter(|&&p| p > 0.0).sum();
         for _ in 0..n {
-            let u = rng::unit(rng) * total;
+            let u = rng.random::<f64>() * total;
             let mut acc = 0.0;
             let mut to = last;
             for (i, &p) in probability[..last].iter().enumerate() {
@@ -236,8 +244,10 @@ fn multinomial(n: u32, probability: &[f64], rng: &mut Stream, split: &mut Vec<u3
     split[last] = left;
 }
 
-/// Moves cell `c` from year `t` to `t + 1`: its joint move's segments, its people split over
-/// them from the cell's own stream, the destinations pushed to `next_keys`.
+/// Moves cell `c` from year `t` to `t + 1`, from the cell's own stream: a cell of at most
+/// [`PEOPLE_WALKED`] people person by person, as the individual path moves them; a larger one by
+/// its joint move's segments and one multinomial split of its people over them. Either gives
+/// each person the same joint move, independently.
 fn step_cell(
     plan: &Plan,
     tables: &Tables,
@@ -247,7 +257,7 @@ fn step_cell(
     cells: &mut Cells,
     counts: &mut [ArmCounts],
 ) {
-    let (h, a_n) = (plan.years, plan.arms);
+    let a_n = plan.arms;
     let width = 2 + 2 * a_n;
     let Cells {
         keys,
@@ -273,18 +283,62 @@ fn step_cell(
         })
     };
     let p = row_of(0).expect("everyone follows ordinary practice");
-    segments.build(p, a_n, row_of);
     let mut stream = rng::keyed(key_of_run, t as u32, key);
-    multinomial(people[c], &segments.probability, &mut stream, split);
-    let pattern = key[1];
-    let s_n = plan.states;
-    let year = |class: usize| (class * h + t + 1) * s_n;
-    next_key.resize(width, 0);
-    for (i, &m) in split.iter().enumerate() {
-        if m == 0 {
-            continue;
+    let mut next = Next {
+        keys: next_keys,
+        people: next_people,
+        index,
+        key: next_key,
+    };
+    if people[c] as usize <= PEOPLE_WALKED {
+        let to = &mut segments.destination;
+        for _ in 0..people[c] {
+            let u: f64 = stream.random();
+            let j = pick(p, u);
+            to.clear();
+            to.push(j as u32);
+            to.extend((1..a_n).map(|a| match row_of(a) {
+                Some(q) => coupled_move(p, q, j, u) as u32,
+                None => ABSENT,
+            }));
+            next.arrive(plan, t, key, to, 1, counts);
         }
-        let to = &segments.destination[i * a_n..(i + 1) * a_n];
+        return;
+    }
+    segments.build(p, a_n, row_of);
+    multinomial(people[c], &segments.probability, &mut stream, split);
+    for (i, &m) in split.iter().enumerate() {
+        if m > 0 {
+            let to = &segments.destination[i * a_n..(i + 1) * a_n];
+            next.arrive(plan, t, key, to, m, counts);
+        }
+    }
+}
+
+/// Next year's cells, as [`Cells`] holds them while this year's are moved.
+struct Next<'c> {
+    keys: &'c mut Vec<u32>,
+    people: &'c mut Vec<u32>,
+    index: &'c mut Vec<u32>,
+    key: &'c mut Vec<u32>,
+}
+
+impl Next<'_> {
+    /// Counts `m` people of the cell `key` moving from year `t` to the joint destination `to`
+    /// (a state per arm, `ABSENT` where they do not take part) in every arm, and adds them to
+    /// next year's cell.
+    fn arrive(
+        &mut self,
+        plan: &Plan,
+        t: usize,
+        key: &[u32],
+        to: &[u32],
+        m: u32,
+        counts: &mut [ArmCounts],
+    ) {
+        let (h, s_n, a_n) = (plan.years, plan.states, plan.arms);
+        let (g, pattern) = (key[0] as usize, key[1]);
+        let year = |class: usize| (class * h + t + 1) * s_n;
         // The year's moves in every arm: ordinary practice's path for the baseline and for an
         // arm's non-participants (untreated class), the arm's own for its participants.
         let n = f64::from(m);
@@ -300,20 +354,20 @@ fn step_cell(
                 arm.entries[at] += n;
             }
         }
-        next_key[..2].copy_from_slice(&key[..2]);
+        let next_key = &mut *self.key;
+        next_key.clear();
+        next_key.extend_from_slice(&key[..2]);
         for a in 0..a_n {
             let (s, time) = (key[2 + 2 * a], key[3 + 2 * a]);
-            let (to_state, to_time) = if s == ABSENT {
-                (ABSENT, 0)
+            if s == ABSENT {
+                next_key.extend([ABSENT, 0]);
             } else {
                 let next = to[a];
                 let timed = plan.tis_slot[next as usize].is_some();
-                (next, if next == s && timed { time + 1 } else { 1 })
-            };
-            next_key[2 + 2 * a] = to_state;
-            next_key[3 + 2 * a] = to_time;
+                next_key.extend([next, if next == s && timed { time + 1 } else { 1 }]);
+            }
         }
-        add_cell(next_key, m, index, next_keys, next_people);
+        add_cell(next_key, m, self.index, self.keys, self.people);
     }
 }
 
@@ -376,6 +430,18 @@ impl Segments {
         let s_n = p.len();
         self.probability.clear();
         self.destination.clear();
+        self.excess.clear();
+        self.excess_total.clear();
+        for a in 1..a_n {
+            let at = self.excess.len();
+            match row_of(a) {
+                Some(q) => self
+                    .excess
+                    .extend((0..s_n).map(|k| (share(q, k) - share(p, k)).max(0.0))),
+                None => self.excess.resize(at + s_n, 0.0),
+            }
+            self.excess_total.push(self.excess[at..].iter().sum());
+        }
         for j in 0..s_n {
             let p_j = share(p, j);
             if p_j <= 0.0 {
@@ -387,7 +453,7 @@ impl Segments {
             self.cursor.clear();
             for a in 1..a_n {
                 self.cursor.push(self.piece_end.len());
-                self.arm_pieces(p, row_of(a), j, (lo, hi));
+                self.arm_pieces(p, row_of(a), a - 1, j, (lo, hi));
             }
             // Sweep [lo, hi) by the arms' pieces: a segment ends where some arm's piece does.
             // An arm's last piece ends at hi, so no cursor passes it before the sweep ends.
@@ -413,19 +479,26 @@ impl Segments {
     }
 
     /// Arm `q`'s pieces of ordinary practice's share `[lo, hi)` of destination `j`; its last
-    /// piece ends at `hi`.
-    fn arm_pieces(&mut self, p: &[f64], q: Option<&[f64]>, j: usize, (lo, hi): (f64, f64)) {
+    /// piece ends at `hi`. `i` is the intervention's place in `excess`.
+    fn arm_pieces(
+        &mut self,
+        p: &[f64],
+        q: Option<&[f64]>,
+        i: usize,
+        j: usize,
+        (lo, hi): (f64, f64),
+    ) {
         let Some(q) = q else {
             self.piece_end.push(hi);
             self.piece_to.push(ABSENT);
             return;
         };
+        let s_n = p.len();
         let (p_j, q_j) = (share(p, j), share(q, j));
-        let excess = |k: usize| (share(q, k) - share(p, k)).max(0.0);
-        let total: f64 = if q_j >= p_j {
+        let total = if q_j >= p_j {
             0.0
         } else {
-            (0..p.len()).map(excess).sum()
+            self.excess_total[i]
         };
         if total <= 0.0 {
             self.piece_end.push(hi);
@@ -437,8 +510,8 @@ impl Segments {
             self.piece_to.push(j as u32);
         }
         let mut acc = 0.0;
-        for k in 0..p.len() {
-            let e = excess(k);
+        for k in 0..s_n {
+            let e = self.excess[i * s_n + k];
             if e > 0.0 {
                 acc += e;
                 self.piece_end

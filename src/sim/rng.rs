@@ -2,7 +2,7 @@
 //! ran an iteration, and the draws of one purpose do not shift when another changes.
 
 use rand::{RngExt, SeedableRng};
-use rand_xoshiro::Xoshiro256PlusPlus;
+use rand_xoshiro::{SplitMix64, Xoshiro256PlusPlus};
 
 /// What a stream is used for; each has its own stream per iteration.
 #[derive(Clone, Copy, Debug)]
@@ -39,15 +39,21 @@ pub fn subseed(seed: u64, tag: u64) -> u64 {
     splitmix64(splitmix64(seed ^ 0xF011_0000_5EED_0000) ^ splitmix64(tag))
 }
 
+/// The generator of [`keyed`] streams: SplitMix64, which needs no set-up beyond its one word
+/// of state, for the short streams of the count path's cells.
+pub type KeyedStream = SplitMix64;
+
 /// The stream of one part of an iteration named by `words` (e.g. a cell of the count path in
 /// year `year`), under a key drawn from the iteration's stream: independent of every other
-/// name's, whatever the order in which they are used.
-pub fn keyed(key: u64, year: u32, words: &[u32]) -> Stream {
+/// name's, whatever the order in which they are used. The words are hashed two at a time
+/// (SplitMix64's finaliser), so names of one length are told apart.
+pub fn keyed(key: u64, year: u32, words: &[u32]) -> KeyedStream {
     let mut h = splitmix64(key ^ u64::from(year));
-    for &w in words {
-        h = splitmix64(h ^ u64::from(w));
+    for pair in words.chunks(2) {
+        let high = pair.get(1).map_or(0, |&w| u64::from(w) << 32);
+        h = splitmix64(h ^ u64::from(pair[0]) ^ high);
     }
-    Xoshiro256PlusPlus::seed_from_u64(h)
+    SplitMix64::seed_from_u64(h)
 }
 
 /// A uniform draw in the open interval (0, 1), for quantile functions.

@@ -1132,7 +1132,7 @@ pub fn fill_row(
 
 /// Writes the cumulative row out of state `s` from each transition's `probability` (by its
 /// index in `scenario.transitions`), checking them: staying fills the gap at position `s`, and
-/// the last entry is exactly 1.
+/// the entries from the last state of positive probability on are exactly 1.
 pub fn fill_row_from(
     plan: &Plan,
     place: RowPlace,
@@ -1213,7 +1213,13 @@ pub fn fill_row_from(
         acc += p;
         *cell = acc;
     }
-    row[row.len() - 1] = 1.0;
+    // From the last destination on, exactly 1: rounding leaves no share of the row to a state
+    // no transition leads to.
+    let last = probs
+        .iter()
+        .rposition(|&p| p > 0.0)
+        .unwrap_or(row.len() - 1);
+    row[last..].fill(1.0);
     Ok(())
 }
 
@@ -1353,5 +1359,34 @@ transition("c", "b", 0.1);
                 }
             }
         }
+    }
+
+    /// A row is exactly 1 from its last possible destination on, so rounding in the sum of the
+    /// shares before it sends nobody to a state no transition leads to (here "d", after "b"
+    /// and "c" on the path out of "a").
+    #[test]
+    fn no_share_is_left_to_a_state_no_transition_reaches() {
+        let sc = crate::script::load_scenario_str(
+            r#"scenario(#{ name: "t", horizon: 3, cohort: 10 });
+actor("k");
+state("a"); state("b"); state("c"); state("d");
+start(#{ a: 1.0 });
+intervention("x", #{ startup: 0 });
+transition("a", "b", 0.3);
+transition("a", "c", 0.09); // 0.61 + 0.3 + 0.09 rounds to 1 − 2^-53
+"#,
+            "t.rhai",
+            std::path::Path::new("."),
+        )
+        .unwrap();
+        let plan = Plan::new(&sc);
+        let mut tables = Tables::default();
+        tables.fill(&plan, &[]).unwrap();
+        let row = tables.row(&plan, plan.block(0, 0, 0), 0, 1);
+        let stay = 1.0 - 0.3 - 0.09;
+        assert!(stay + 0.3 + 0.09 < 1.0, "the case rounds below 1");
+        assert_eq!(row[0], stay);
+        assert_eq!(row[1], stay + 0.3);
+        assert_eq!(row[2..], [1.0, 1.0], "{row:?}");
     }
 }
