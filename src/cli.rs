@@ -6,7 +6,7 @@ use crate::followup::FollowUpSettings;
 use crate::report;
 use crate::report::SamplesLayout;
 use crate::report::csv_file::{self, CsvDialect};
-use crate::report::files::{self, Inputs, OutputPlan};
+use crate::report::files::{self, Content, Inputs, OutputPlan};
 use crate::report::html::{self, Lang};
 use crate::report::terminal;
 use crate::results::RunResults;
@@ -1193,11 +1193,12 @@ fn write_run_outputs(
 ) -> Result<()> {
     let scenario = session.scenario();
     let json = out.json.as_ref().map(|_| report::json(&run.results));
-    let csv = match &out.samples {
-        Some(_) => Some(csv_file::with_dialect(out.csv_dialect, || {
-            run.samples_csv(scenario, out.samples_layout)
-        })?),
-        None => None,
+    // The samples grow with the iterations: written into their staged file as they are made.
+    let write_samples = |to: &mut dyn std::io::Write| {
+        csv_file::with_dialect(out.csv_dialect, || {
+            run.write_samples_csv(scenario, out.samples_layout, to)
+        })
+        .map_err(|e| std::io::Error::other(e.to_string()))
     };
     let page = match &out.report {
         Some(_) => Some(run.report_html(scenario, out.lang, Some(html::today_utc()))?),
@@ -1207,21 +1208,28 @@ fn write_run_outputs(
         Some(_) => Some(run.workbook(scenario, out.lang)?),
         None => None,
     };
-    // Everything is rendered before the first file is written; then all are written or none.
-    let mut contents: Vec<(&str, &[u8])> = Vec::new();
+    // Everything is rendered (or, for the samples, staged) before the first file is put in
+    // place; then all are put in place or none.
+    let mut contents: Vec<(&str, Content)> = Vec::new();
     for (flag, bytes) in [
         ("--json", json.as_ref().map(|t| t.as_bytes())),
-        ("--samples", csv.as_deref()),
         ("--report", page.as_ref().map(|t| t.as_bytes())),
         ("--xlsx", workbook.as_deref()),
     ] {
         if let Some(bytes) = bytes {
-            contents.push((flag, bytes));
+            contents.push((flag, Content::Bytes(bytes)));
         }
     }
-    plan.commit(&contents)?;
+    if out.samples.is_some() {
+        contents.push(("--samples", Content::Written(&write_samples)));
+    }
+    plan.commit_contents(&contents)?;
+    let stdout_content = |flag: &str| match (contents.iter()).find(|(f, _)| *f == flag) {
+        Some((_, Content::Bytes(bytes))) => *bytes,
+        _ => unreachable!("{flag} - is checked to be a rendered output"),
+    };
     match to_stdout.flag() {
-        Some(flag) => terminal::write_stdout(flag_content(&contents, flag))?,
+        Some(flag) => terminal::write_stdout(stdout_content(flag))?,
         None => terminal::print(&report::summary_text_comparing(&run.results, pair))?,
     }
     for path in files_written(&out.files()) {

@@ -405,9 +405,14 @@ impl Run {
         crate::report::xlsx::workbook_in(lang, &self.results, Some((scenario, &self.samples)))
     }
 
-    /// The iterations' samples as CSV, in `layout`.
-    pub fn samples_csv(&self, scenario: &Scenario, layout: SamplesLayout) -> Result<Vec<u8>> {
-        crate::report::samples_csv_as(scenario, &self.samples, layout)
+    /// Writes the iterations' samples as CSV, in `layout`, to `out` as it goes.
+    pub fn write_samples_csv(
+        &self,
+        scenario: &Scenario,
+        layout: SamplesLayout,
+        out: &mut dyn std::io::Write,
+    ) -> Result<()> {
+        crate::report::write_samples_csv(scenario, &self.samples, layout, out)
     }
 }
 

@@ -15,6 +15,7 @@
 use crate::error::{Error, Result};
 use std::borrow::Cow;
 use std::cell::Cell as ScopedCell;
+use std::io::Write;
 
 /// How a CSV file spells its separators and numbers.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -123,9 +124,10 @@ pub fn text_cell(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// A CSV file being written to memory; the only CSV writer of socinv.
-pub struct CsvWriter {
-    inner: csv::Writer<Vec<u8>>,
+/// A CSV file being written, to memory (`W = Vec<u8>`) or to a file as it goes; the only CSV
+/// writer of socinv.
+pub struct CsvWriter<W: Write = Vec<u8>> {
+    inner: csv::Writer<W>,
     dialect: CsvDialect,
 }
 
@@ -136,24 +138,42 @@ impl Default for CsvWriter {
 }
 
 impl CsvWriter {
-    /// A writer in the dialect in effect ([`with_dialect`]; `standard` by default).
+    /// A writer to memory in the dialect in effect ([`with_dialect`]; `standard` by default).
     pub fn new() -> Self {
         Self::in_dialect(current_dialect())
     }
 
-    /// A writer in `dialect`.
+    /// A writer to memory in `dialect`.
     pub fn in_dialect(dialect: CsvDialect) -> Self {
-        let start = match dialect {
-            CsvDialect::Standard => Vec::new(),
+        Self::start(Vec::new(), dialect).expect("writing to memory does not fail")
+    }
+
+    /// The file's bytes.
+    pub fn finish(self) -> Result<Vec<u8>> {
+        self.inner
+            .into_inner()
+            .map_err(|e| Error::Usage(format!("writing CSV: {e}")))
+    }
+}
+
+impl<W: Write> CsvWriter<W> {
+    /// A writer to `out` in the dialect in effect ([`with_dialect`]).
+    pub fn to(out: W) -> Result<Self> {
+        Self::start(out, current_dialect())
+    }
+
+    fn start(mut out: W, dialect: CsvDialect) -> Result<Self> {
+        if dialect == CsvDialect::ExcelSv {
             // the byte order mark tells Excel the file is UTF-8 (else å, ä, ö break)
-            CsvDialect::ExcelSv => "\u{feff}".as_bytes().to_vec(),
-        };
-        CsvWriter {
+            out.write_all("\u{feff}".as_bytes())
+                .map_err(|e| Error::Usage(format!("writing CSV: {e}")))?;
+        }
+        Ok(CsvWriter {
             inner: csv::WriterBuilder::new()
                 .delimiter(dialect.delimiter())
-                .from_writer(start),
+                .from_writer(out),
             dialect,
-        }
+        })
     }
 
     /// The header row: every name a text cell.
@@ -180,10 +200,10 @@ impl CsvWriter {
             .map_err(csv_error)
     }
 
-    /// The file's bytes.
-    pub fn finish(self) -> Result<Vec<u8>> {
+    /// Writes out what is still buffered.
+    pub fn flush(mut self) -> Result<()> {
         self.inner
-            .into_inner()
+            .flush()
             .map_err(|e| Error::Usage(format!("writing CSV: {e}")))
     }
 }

@@ -131,14 +131,23 @@ impl OutputPlan {
     /// Writes every planned output (`contents` by flag; every planned flag must be there):
     /// all of them, or, when one fails, none — the files they would replace stay as they were.
     pub fn commit(self, contents: &[(&str, &[u8])]) -> Result<()> {
+        let contents: Vec<(&str, Content)> = (contents.iter())
+            .map(|&(flag, bytes)| (flag, Content::Bytes(bytes)))
+            .collect();
+        self.commit_contents(&contents)
+    }
+
+    /// [`OutputPlan::commit`] for contents that may be written as they are made
+    /// ([`Content::Written`]), never held in memory whole.
+    pub fn commit_contents(self, contents: &[(&str, Content)]) -> Result<()> {
         let mut staged = Vec::with_capacity(self.outputs.len());
         for o in &self.outputs {
-            let bytes = contents
+            let content = contents
                 .iter()
                 .find(|(f, _)| *f == o.flag)
-                .map(|(_, b)| *b)
+                .map(|(_, c)| c)
                 .unwrap_or_else(|| panic!("no content for the planned output {}", o.flag));
-            staged.push(Staged::write(&o.target, bytes).map_err(|e| Error::io(&o.target, e))?);
+            staged.push(Staged::write(&o.target, content).map_err(|e| Error::io(&o.target, e))?);
         }
         let mut placed: Vec<Placed> = Vec::with_capacity(staged.len());
         for (s, o) in staged.into_iter().zip(&self.outputs) {
@@ -159,10 +168,32 @@ impl OutputPlan {
     }
 }
 
+/// What an output file holds.
+pub enum Content<'a> {
+    /// Bytes rendered before.
+    Bytes(&'a [u8]),
+    /// Bytes written by this function into the staged file (through a buffer) as they are made:
+    /// for an output too large to hold in memory, such as the per-iteration samples.
+    Written(&'a dyn Fn(&mut dyn Write) -> io::Result<()>),
+}
+
+impl Content<'_> {
+    fn write_to(&self, file: &mut File) -> io::Result<()> {
+        match self {
+            Content::Bytes(bytes) => file.write_all(bytes),
+            Content::Written(fill) => {
+                let mut buffered = io::BufWriter::new(file);
+                fill(&mut buffered)?;
+                buffered.flush()
+            }
+        }
+    }
+}
+
 /// Writes `bytes` to `path` atomically, with no checks: a failure leaves `path` as it was.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let target = absolute_target(path).map_err(|e| Error::io(path, e))?;
-    let staged = Staged::write(&target, bytes).map_err(|e| Error::io(path, e))?;
+    let staged = Staged::write(&target, &Content::Bytes(bytes)).map_err(|e| Error::io(path, e))?;
     staged
         .place(&target)
         .map_err(|e| Error::io(path, e))?
@@ -189,7 +220,7 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
             folder_of(path).display()
         ))
     })?;
-    let staged = Staged::write(&target, bytes).map_err(|e| Error::io(path, e))?;
+    let staged = Staged::write(&target, &Content::Bytes(bytes)).map_err(|e| Error::io(path, e))?;
     match staged.place_new(&target) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(exists()),
@@ -389,15 +420,15 @@ fn process_alive(_: u32) -> bool {
 enum Staged {
     /// Linux: an `O_TMPFILE` file of the target's folder, with no name.
     #[cfg(target_os = "linux")]
-    Unnamed { file: File, bytes_len: usize },
+    Unnamed(File),
     /// A named temporary file in the target's folder, removed when dropped.
     Named(tempfile::NamedTempFile),
 }
 
 impl Staged {
-    /// Writes `bytes` for `target` in the target's folder, with the permissions of the file it
-    /// replaces (or the umask's for a new one).
-    fn write(target: &Path, bytes: &[u8]) -> io::Result<Staged> {
+    /// Writes `content` for `target` in the target's folder, with the permissions of the file
+    /// it replaces (or the umask's for a new one).
+    fn write(target: &Path, content: &Content) -> io::Result<Staged> {
         let dir = folder_of(target);
         let mode = existing_mode(target);
         #[cfg(target_os = "linux")]
@@ -407,21 +438,18 @@ impl Staged {
                 use std::os::unix::fs::PermissionsExt;
                 file.set_permissions(std::fs::Permissions::from_mode(mode))?;
             }
-            file.write_all(bytes)?;
+            content.write_to(&mut file)?;
             file.sync_all()?;
-            return Ok(Staged::Unnamed {
-                file,
-                bytes_len: bytes.len(),
-            });
+            return Ok(Staged::Unnamed(file));
         }
-        Ok(Staged::Named(named_file(dir, mode, bytes)?))
+        Ok(Staged::Named(named_file(dir, mode, content)?))
     }
 
     /// Gives the staged file a temporary name in `target`'s folder.
     fn named(self, target: &Path) -> io::Result<tempfile::TempPath> {
         match self {
             #[cfg(target_os = "linux")]
-            Staged::Unnamed { file, bytes_len } => {
+            Staged::Unnamed(file) => {
                 use std::os::fd::AsRawFd;
                 let proc_path = format!("/proc/self/fd/{}", file.as_raw_fd());
                 let linked = temp_name_in(folder_of(target), ".tmp", None, |p| {
@@ -436,14 +464,13 @@ impl Staged {
                 });
                 match linked {
                     Ok(named) => Ok(named.into_temp_path()),
-                    // no /proc: copy the bytes to a named file
+                    // no /proc: copy the file to a named one
                     Err(_) => {
-                        let mut bytes = Vec::with_capacity(bytes_len);
-                        let mut f = &file;
-                        std::io::Seek::rewind(&mut f)?;
-                        std::io::Read::read_to_end(&mut f, &mut bytes)?;
+                        std::io::Seek::rewind(&mut &file)?;
+                        let copy = |to: &mut dyn Write| io::copy(&mut &file, to).map(|_| ());
                         let mode = existing_mode(target);
-                        Ok(named_file(folder_of(target), mode, &bytes)?.into_temp_path())
+                        let content = Content::Written(&copy);
+                        Ok(named_file(folder_of(target), mode, &content)?.into_temp_path())
                     }
                 }
             }
@@ -492,8 +519,12 @@ impl Staged {
     }
 }
 
-/// A named temporary file in `dir` holding `bytes`, with permissions `mode` (or the umask's).
-fn named_file(dir: &Path, mode: Option<u32>, bytes: &[u8]) -> io::Result<tempfile::NamedTempFile> {
+/// A named temporary file in `dir` holding `content`, with permissions `mode` (or the umask's).
+fn named_file(
+    dir: &Path,
+    mode: Option<u32>,
+    content: &Content,
+) -> io::Result<tempfile::NamedTempFile> {
     // an ordinary file: readable by others as the umask allows (tempfile's default is 0600)
     #[cfg(unix)]
     let permissions = {
@@ -515,7 +546,7 @@ fn named_file(dir: &Path, mode: Option<u32>, bytes: &[u8]) -> io::Result<tempfil
         tmp.as_file()
             .set_permissions(std::fs::Permissions::from_mode(mode))?;
     }
-    tmp.write_all(bytes)?;
+    content.write_to(tmp.as_file_mut())?;
     tmp.as_file().sync_all()?;
     Ok(tmp)
 }
@@ -625,12 +656,51 @@ mod tests {
     fn staged_contents_have_no_name_until_placed() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().canonicalize().unwrap().join("out.json");
-        let staged = Staged::write(&target, b"hello").unwrap();
+        let staged = Staged::write(&target, &Content::Bytes(b"hello")).unwrap();
         assert!(matches!(staged, Staged::Unnamed { .. }));
         assert!(names(dir.path()).is_empty(), "{:?}", names(dir.path()));
         staged.place(&target).unwrap().finish();
         assert_eq!(names(dir.path()), ["out.json"]);
         assert_eq!(std::fs::read(&target).unwrap(), b"hello");
+    }
+
+    /// Contents written as they are made land whole, and one that fails to be written leaves
+    /// every output as it was.
+    #[test]
+    fn written_contents_land_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.json"));
+        std::fs::write(&a, "old a").unwrap();
+        std::fs::write(&b, "old b").unwrap();
+        let outputs = [
+            ("--samples", Some(a.as_path())),
+            ("--json", Some(b.as_path())),
+        ];
+        let rows = |to: &mut dyn Write| (0..10_000).try_for_each(|i| writeln!(to, "{i}"));
+        let failing = |to: &mut dyn Write| {
+            writeln!(to, "a first row")?;
+            Err(io::Error::other("the samples could not be read"))
+        };
+        let plan = OutputPlan::check(&outputs, &Inputs::default()).unwrap();
+        let contents = [
+            ("--samples", Content::Written(&failing)),
+            ("--json", Content::Bytes(b"new b")),
+        ];
+        let error = plan.commit_contents(&contents).unwrap_err();
+        assert!(error.to_string().contains("could not be read"), "{error}");
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "old a");
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "old b");
+        assert_eq!(names(dir.path()), ["a.csv", "b.json"]);
+
+        let plan = OutputPlan::check(&outputs, &Inputs::default()).unwrap();
+        let contents = [
+            ("--samples", Content::Written(&rows)),
+            ("--json", Content::Bytes(b"new b")),
+        ];
+        plan.commit_contents(&contents).unwrap();
+        let expected: String = (0..10_000).map(|i| format!("{i}\n")).collect();
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), expected);
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "new b");
     }
 
     #[test]

@@ -7,6 +7,7 @@ use super::csv_file::{Cell, CsvWriter};
 use crate::error::Result;
 use crate::samples::{Column, RunSamples, payback_of};
 use crate::scenario::Scenario;
+use std::io::Write;
 
 /// How the samples CSV is laid out.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -19,17 +20,28 @@ pub enum SamplesLayout {
     Tidy,
 }
 
-/// The samples CSV in `layout` (in the CSV dialect in effect, see
-/// [`super::csv_file::with_dialect`]).
-pub fn samples_csv_as(
+/// Writes the samples CSV in `layout` to `out` as it goes, row by row (in the CSV dialect in
+/// effect, see [`super::csv_file::with_dialect`]): its size grows with the iterations, its
+/// memory does not.
+pub fn write_samples_csv(
     scenario: &Scenario,
     samples: &RunSamples,
     layout: SamplesLayout,
-) -> Result<Vec<u8>> {
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut w = CsvWriter::to(out)?;
     match layout {
-        SamplesLayout::Wide => samples_csv(scenario, samples),
-        SamplesLayout::Tidy => tidy_csv(scenario, samples),
+        SamplesLayout::Wide => wide_csv(scenario, samples, &mut w)?,
+        SamplesLayout::Tidy => tidy_csv(scenario, samples, &mut w)?,
     }
+    w.flush()
+}
+
+/// The samples CSV in the wide layout, in memory (see [`write_samples_csv`]).
+pub fn samples_csv(scenario: &Scenario, samples: &RunSamples) -> Result<Vec<u8>> {
+    let mut w = CsvWriter::new();
+    wide_csv(scenario, samples, &mut w)?;
+    w.finish()
 }
 
 /// The columns of the tidy layout (ASCII, lower case, usable as R and pandas names).
@@ -54,7 +66,11 @@ struct TidyValue<'s> {
 /// within the horizon), then `net` per actor; per arm `cost` (all actors), `cost` per actor,
 /// `cost` per year (all actors; years count from 0 as in the JSON), `outcome:NAME`. Amounts
 /// are discounted to year 0, as in the wide layout.
-fn tidy_csv(scenario: &Scenario, samples: &RunSamples) -> Result<Vec<u8>> {
+fn tidy_csv<W: Write>(
+    scenario: &Scenario,
+    samples: &RunSamples,
+    w: &mut CsvWriter<W>,
+) -> Result<()> {
     let mut values = Vec::new();
     let mut value = |arm, actor, year, measure: &str, column| {
         values.push(TidyValue {
@@ -105,7 +121,6 @@ fn tidy_csv(scenario: &Scenario, samples: &RunSamples) -> Result<Vec<u8>> {
             value(name, "", None, &measure, Column::Outcome { arm, outcome });
         }
     }
-    let mut w = CsvWriter::new();
     w.header(TIDY_COLUMNS)?;
     let columns: Vec<Column> = values.iter().map(|v| v.column).collect();
     let mut result = Ok(());
@@ -129,15 +144,17 @@ fn tidy_csv(scenario: &Scenario, samples: &RunSamples) -> Result<Vec<u8>> {
             ])
         });
     });
-    result?;
-    w.finish()
+    result
 }
 
 /// One row per iteration: the parameter draws, then per intervention its net, savings,
 /// investment, payback year and net per actor, then per arm its total cost and outcomes.
-pub fn samples_csv(scenario: &Scenario, samples: &RunSamples) -> Result<Vec<u8>> {
+fn wide_csv<W: Write>(
+    scenario: &Scenario,
+    samples: &RunSamples,
+    w: &mut CsvWriter<W>,
+) -> Result<()> {
     let table = SamplesTable::new(scenario);
-    let mut w = CsvWriter::new();
     w.header(table.columns.iter().map(|(name, _)| name))?;
     let mut result = Ok(());
     table.for_each_row(samples, |_, row| {
@@ -146,8 +163,7 @@ pub fn samples_csv(scenario: &Scenario, samples: &RunSamples) -> Result<Vec<u8>>
             result = w.row(&row);
         }
     });
-    result?;
-    w.finish()
+    result
 }
 
 /// What a column of the samples table holds (for formatting).
@@ -161,7 +177,7 @@ pub(crate) enum SampleColumn {
     Outcome,
 }
 
-/// The per-iteration table of [`samples_csv`] (and the workbook's "Iterations" sheet).
+/// The per-iteration table of [`write_samples_csv`]'s wide layout (and the workbook's "Iterations" sheet).
 pub(crate) struct SamplesTable {
     /// Column names and kinds, in order: the iteration, then one per value of `values`.
     pub columns: Vec<(String, SampleColumn)>,
