@@ -15,7 +15,7 @@ use crate::sensitivity::tornado::Others;
 use crate::sensitivity::{Metric, Progress, precision, threshold};
 use crate::session::{AnalysisSettings, Session};
 use crate::sim::likelihood::SyntheticCohort;
-use crate::sim::shard::{self, Part, Shard};
+use crate::sim::shard::{self, PartReader, Shard};
 use crate::sim::{self, Method, SimSettings};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -1108,13 +1108,20 @@ fn run_shard(args: &RunArgs, shard: &str, part: &Path) -> Result<()> {
 
 /// `socinv merge PARTS…`: the run the parts make up, written as `run` writes it.
 fn merge(args: &MergeArgs) -> Result<()> {
-    let mut parts = Vec::with_capacity(args.parts.len());
+    // Each part is opened and its header checked here; its iterations are read a chunk at a
+    // time as the merge files them, so no part is held whole.
     let names: Vec<String> = args.parts.iter().map(|p| p.display().to_string()).collect();
+    let mut parts = Vec::with_capacity(args.parts.len());
     for (path, name) in args.parts.iter().zip(&names) {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        parts.push(Part::decode(&bytes).map_err(|e| Error::Usage(format!("{name}: {e}")))?);
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+        let reader = PartReader::open(std::io::BufReader::new(file), len)
+            .map_err(|e| Error::Usage(format!("{name}: {e}")))?;
+        parts.push(reader);
     }
-    let (header, iterations) = shard::merge(parts, &names).map_err(Error::Usage)?;
+    let headers: Vec<&shard::PartHeader> = parts.iter().map(|p| &p.header).collect();
+    let order = shard::shard_order(&headers, &names).map_err(Error::Usage)?;
+    let header = parts[order[0]].header.clone();
     let scenario_path = args
         .scenario
         .clone()
@@ -1136,7 +1143,19 @@ fn merge(args: &MergeArgs) -> Result<()> {
         inputs.add(path);
     }
     let (plan, to_stdout) = plan_run_outputs(out, &inputs, header.iterations as u64)?;
-    let run = session.merged(&header, iterations)?;
+    let mut next = order.into_iter();
+    let mut part = next.next();
+    let run = session.merged_from(&header, |chunk| {
+        while let Some(i) = part {
+            let read = (parts[i].read_chunk(crate::samples::CHUNK, chunk))
+                .map_err(|e| Error::Usage(format!("{}: {e}", names[i])))?;
+            if read > 0 {
+                return Ok(());
+            }
+            part = next.next();
+        }
+        Ok(())
+    })?;
     write_run_outputs(out, &session, &run, plan, to_stdout, pair)
 }
 

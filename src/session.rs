@@ -166,6 +166,20 @@ impl Session {
     /// The run that the merged parts of `header`'s run make up, summarised as
     /// [`Session::run`] summarises it: the same results, byte for byte.
     pub fn merged(&self, header: &PartHeader, iterations: Vec<IterationResult>) -> Result<Run> {
+        let mut chunks = iterations.chunks(CHUNK);
+        self.merged_from(header, |into| {
+            into.extend_from_slice(chunks.next().unwrap_or_default());
+            Ok(())
+        })
+    }
+
+    /// [`Session::merged`] with the iterations read in order a chunk at a time: `next_chunk`
+    /// appends the next few to its vector, or none once all are read.
+    pub fn merged_from(
+        &self,
+        header: &PartHeader,
+        mut next_chunk: impl FnMut(&mut Vec<IterationResult>) -> Result<()>,
+    ) -> Result<Run> {
         if header.source_hash != self.scenario.source_hash {
             return Err(Error::Usage(format!(
                 "the scenario {} has changed since the shards ran (its files' hash was {}, \
@@ -174,10 +188,15 @@ impl Session {
             )));
         }
         let mut samples = self.samples();
-        for chunk in iterations.chunks(CHUNK) {
-            push(&mut samples, chunk)?;
+        let mut chunk = Vec::with_capacity(CHUNK);
+        loop {
+            chunk.clear();
+            next_chunk(&mut chunk)?;
+            if chunk.is_empty() {
+                break;
+            }
+            push(&mut samples, &chunk)?;
         }
-        drop(iterations);
         Ok(self.finish(header.settings(), samples, None))
     }
 

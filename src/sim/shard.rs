@@ -236,21 +236,39 @@ impl Part {
 
     /// Reads a part file's bytes; the error says what is wrong with the file.
     pub fn decode(bytes: &[u8]) -> Result<Part, String> {
+        let mut reader = PartReader::open(bytes, bytes.len() as u64)?;
+        let mut iterations = Vec::with_capacity(reader.left);
+        while reader.read_chunk(usize::MAX, &mut iterations)? > 0 {}
+        Ok(Part {
+            header: reader.header,
+            iterations,
+        })
+    }
+}
+
+/// A part file read a few iterations at a time, so that a merge holds no part whole: its
+/// header is checked when it is opened, its records' checksum once the last is read.
+pub struct PartReader<R> {
+    pub header: PartHeader,
+    records: R,
+    /// The iterations not read yet.
+    left: usize,
+    hasher: Sha256,
+}
+
+impl<R: std::io::Read> PartReader<R> {
+    /// Reads the header of a part file of `len` bytes from `file`, and checks that the file
+    /// holds as many records as its shard has iterations; the error says what is wrong.
+    pub fn open(mut file: R, len: u64) -> Result<PartReader<R>, String> {
         let not_a_part = || {
             format!(
                 "not a socinv part file (it should start with the line {PART_SCHEMA}, as \
                  `socinv run --shard K/N --part FILE` writes it)"
             )
         };
-        let line_end = |from: usize| {
-            bytes[from..]
-                .iter()
-                .position(|&b| b == b'\n')
-                .map(|i| from + i)
-        };
-        let first = line_end(0).ok_or_else(not_a_part)?;
-        if &bytes[..first] != PART_SCHEMA.as_bytes() {
-            return Err(match std::str::from_utf8(&bytes[..first]) {
+        let first = read_line(&mut file, PART_SCHEMA.len() + 64).ok_or_else(not_a_part)?;
+        if first != PART_SCHEMA.as_bytes() {
+            return Err(match std::str::from_utf8(&first) {
                 Ok(line) if line.starts_with("socinv.part/") => format!(
                     "a part file of format {line}, which this socinv ({}) cannot read; merge \
                      it with the socinv that wrote it",
@@ -259,39 +277,60 @@ impl Part {
                 _ => not_a_part(),
             });
         }
-        let second = line_end(first + 1).ok_or_else(not_a_part)?;
-        let header: PartHeader = serde_json::from_slice(&bytes[first + 1..second])
+        let second = read_line(&mut file, MAX_HEADER).ok_or_else(not_a_part)?;
+        let header: PartHeader = serde_json::from_slice(&second)
             .map_err(|e| format!("the part's header cannot be read ({e})"))?;
-        let records = &bytes[second + 1..];
+        let records = len.saturating_sub((first.len() + second.len() + 2) as u64);
         let layout = header.layout;
         let expected = header.shard.iterations(header.iterations).len();
-        if records.len() != expected * layout.record() * 8
+        let needed = (expected as u64) * (layout.record() as u64) * 8;
+        if records != needed
             || header.first_iteration != header.shard.iterations(header.iterations).start
         {
             return Err(format!(
-                "the part holds {} bytes of iterations where shard {} of a run of {} \
-                 iterations needs {}: the file is incomplete (was the shard stopped?); run \
-                 the shard again",
-                records.len(),
-                header.shard,
-                header.iterations,
-                expected * layout.record() * 8
+                "the part holds {records} bytes of iterations where shard {} of a run of {} \
+                 iterations needs {needed}: the file is incomplete (was the shard stopped?); \
+                 run the shard again",
+                header.shard, header.iterations,
             ));
         }
-        if sha256_hex(records) != header.records_sha256 {
+        Ok(PartReader {
+            header,
+            records: file,
+            left: expected,
+            hasher: Sha256::new(),
+        })
+    }
+
+    /// Appends up to `max` of the part's next iterations to `out` and returns how many; 0 once
+    /// all are read, which is when their checksum is checked.
+    pub fn read_chunk(
+        &mut self,
+        max: usize,
+        out: &mut Vec<IterationResult>,
+    ) -> Result<usize, String> {
+        let n = max.min(self.left);
+        let layout = self.header.layout;
+        let mut bytes = vec![0; n * layout.record() * 8];
+        self.records
+            .read_exact(&mut bytes)
+            .map_err(|e| format!("the part's iterations cannot be read ({e})"))?;
+        self.hasher.update(&bytes);
+        self.left -= n;
+        if n == 0 && hex(&self.hasher.clone().finalize()) != self.header.records_sha256 {
             return Err(
                 "the part's iterations do not match their checksum: the file is \
                         damaged; run the shard again"
                     .to_string(),
             );
         }
-        let mut values = records
+        let mut values = bytes
             .chunks_exact(8)
             .map(|b| f64::from_le_bytes(b.try_into().expect("8 bytes")));
         let mut take = |n: usize| -> Vec<f64> { values.by_ref().take(n).collect() };
         let (a, y) = (layout.actors, layout.years);
-        let iterations = (0..expected)
-            .map(|_| IterationResult {
+        out.extend((0..n).map(|_| {
+            IterationResult {
                 params: take(layout.parameters),
                 arms: (0..layout.arms)
                     .map(|_| ArmResult {
@@ -306,9 +345,29 @@ impl Part {
                         participants: take(1)[0],
                     })
                     .collect(),
-            })
-            .collect();
-        Ok(Part { header, iterations })
+            }
+        }));
+        Ok(n)
+    }
+}
+
+/// The longest header line a part may have (its `--set` values and paths are short).
+const MAX_HEADER: usize = 1 << 20;
+
+/// The next line of `file`, without its end; `None` at the end of the file, on an error, or
+/// past `max` bytes.
+fn read_line(file: &mut impl std::io::Read, max: usize) -> Option<Vec<u8>> {
+    let mut line = Vec::new();
+    let mut byte = [0u8];
+    loop {
+        file.read_exact(&mut byte).ok()?;
+        if byte[0] == b'\n' {
+            return Some(line);
+        }
+        if line.len() == max {
+            return None;
+        }
+        line.push(byte[0]);
     }
 }
 
@@ -318,14 +377,32 @@ pub fn merge(
     parts: Vec<Part>,
     names: &[String],
 ) -> Result<(PartHeader, Vec<IterationResult>), String> {
-    let Some(reference) = parts.first().map(|p| p.header.clone()) else {
+    let headers: Vec<&PartHeader> = parts.iter().map(|p| &p.header).collect();
+    let order = shard_order(&headers, names)?;
+    let mut parts: Vec<Option<Part>> = parts.into_iter().map(Some).collect();
+    let mut taken = order
+        .iter()
+        .map(|&i| parts[i].take().expect("each part once"));
+    let first = taken.next().expect("shard 1 is there");
+    let mut iterations = first.iterations;
+    iterations.reserve(first.header.iterations - iterations.len());
+    for part in taken {
+        iterations.extend(part.iterations);
+    }
+    Ok((first.header, iterations))
+}
+
+/// Checks that these headers are the parts of one run, every shard once, and returns their
+/// places in shard order. `names` name the parts in messages.
+pub fn shard_order(headers: &[&PartHeader], names: &[String]) -> Result<Vec<usize>, String> {
+    let Some(&reference) = headers.first() else {
         return Err("give the part files to merge".to_string());
     };
     let count = reference.shard.count;
-    let mut slots: Vec<Option<(usize, Part)>> = (0..count).map(|_| None).collect();
-    for (i, part) in parts.into_iter().enumerate() {
+    let mut slots: Vec<Option<usize>> = vec![None; count];
+    for (i, header) in headers.iter().enumerate() {
         let name = &names[i];
-        if !part.header.same_run(&reference) {
+        if !header.same_run(reference) {
             return Err(format!(
                 "{name} is a part of another run than {}: the parts of one run share the \
                  scenario, socinv version, --seed, --iterations, --set, --method and the N of \
@@ -333,46 +410,35 @@ pub fn merge(
                 names[0]
             ));
         }
-        let slot = &mut slots[part.header.shard.index - 1];
-        if let Some((earlier, _)) = slot {
+        let slot = &mut slots[header.shard.index - 1];
+        if let Some(earlier) = slot {
             return Err(format!(
                 "{name} and {} are both shard {}: give each shard once",
-                names[*earlier], part.header.shard
+                names[*earlier], header.shard
             ));
         }
-        *slot = Some((i, part));
+        *slot = Some(i);
     }
     let missing: Vec<String> = (1..=count)
         .filter(|k| slots[k - 1].is_none())
         .map(|k| format!("{k}/{count}"))
         .collect();
     match missing.as_slice() {
-        [] => {}
-        [one] => {
-            return Err(format!(
-                "shard {one} is missing: the merge needs every shard of the run"
-            ));
-        }
-        several => {
-            return Err(format!(
-                "shards {} are missing: the merge needs every shard of the run",
-                several.join(", ")
-            ));
-        }
+        [] => Ok(slots.into_iter().flatten().collect()),
+        [one] => Err(format!(
+            "shard {one} is missing: the merge needs every shard of the run"
+        )),
+        several => Err(format!(
+            "shards {} are missing: the merge needs every shard of the run",
+            several.join(", ")
+        )),
     }
-    let mut parts = slots.into_iter().flatten().map(|(_, part)| part);
-    let first = parts.next().expect("shard 1 is there");
-    let mut iterations = first.iterations;
-    iterations.reserve(reference.iterations - iterations.len());
-    for part in parts {
-        iterations.extend(part.iterations);
-    }
-    Ok((first.header, iterations))
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
