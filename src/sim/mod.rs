@@ -38,8 +38,8 @@ pub struct SimSettings {
 }
 
 /// The people per cohort from which `--method auto` takes the count path. On the reference
-/// workload's structure over 40 years (criterion's `methods` group, 2026-12-04) it takes 0.7 ×
-/// the individual path's time at 1,000 people and 0.13 × at 10,000.
+/// workload's structure over 40 years (criterion's `methods` group, 2026-12-06) it takes 0.53 ×
+/// the individual path's time at 1,000 people and 0.14 × at 10,000.
 pub const AUTO_COUNTS_FROM: f64 = 2_000.0;
 
 /// How each iteration evaluates the cohort (`--method`).
