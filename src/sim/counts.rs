@@ -11,7 +11,8 @@
 //! arm they take part in. The joint move of a cell is the individual path's: the baseline's move
 //! by inverse transform of one uniform, each arm's by the maximal coupling of that same uniform
 //! (`cohort::coupled_move`). Its law is a partition of [0, 1) into segments, each giving one
-//! joint destination; the cell's people are split over the segments. The net, a joint quantity
+//! joint destination; the cell's people are split over the segments (a cell of a few people is
+//! moved person by person instead, each by that one uniform). The net, a joint quantity
 //! of the arms, therefore has its exact distribution too, and an intervention identical to
 //! ordinary practice keeps every person's paths together: a net of exactly 0.
 //!
@@ -59,6 +60,8 @@ pub struct Cells {
     key: Vec<u32>,
     /// The joint move of one cell.
     segments: Segments,
+    /// One walked person's destination per arm.
+    walked: Vec<u32>,
     split: Vec<u32>,
 }
 
@@ -267,6 +270,7 @@ fn step_cell(
         index,
         key: next_key,
         segments,
+        walked,
         split,
     } = cells;
     let key = &keys[c * width..(c + 1) * width];
@@ -291,17 +295,16 @@ fn step_cell(
         key: next_key,
     };
     if people[c] as usize <= PEOPLE_WALKED {
-        let to = &mut segments.destination;
         for _ in 0..people[c] {
             let u: f64 = stream.random();
             let j = pick(p, u);
-            to.clear();
-            to.push(j as u32);
-            to.extend((1..a_n).map(|a| match row_of(a) {
+            walked.clear();
+            walked.push(j as u32);
+            walked.extend((1..a_n).map(|a| match row_of(a) {
                 Some(q) => coupled_move(p, q, j, u) as u32,
                 None => ABSENT,
             }));
-            next.arrive(plan, t, key, to, 1, counts);
+            next.arrive(plan, t, key, walked, 1, counts);
         }
         return;
     }
