@@ -150,9 +150,7 @@ impl CsvWriter {
 
     /// The file's bytes.
     pub fn finish(self) -> Result<Vec<u8>> {
-        self.inner
-            .into_inner()
-            .map_err(|e| Error::Usage(format!("writing CSV: {e}")))
+        self.inner.into_inner().map_err(csv_error)
     }
 }
 
@@ -165,8 +163,7 @@ impl<W: Write> CsvWriter<W> {
     fn start(mut out: W, dialect: CsvDialect) -> Result<Self> {
         if dialect == CsvDialect::ExcelSv {
             // the byte order mark tells Excel the file is UTF-8 (else å, ä, ö break)
-            out.write_all("\u{feff}".as_bytes())
-                .map_err(|e| Error::Usage(format!("writing CSV: {e}")))?;
+            out.write_all("\u{feff}".as_bytes()).map_err(csv_error)?;
         }
         Ok(CsvWriter {
             inner: csv::WriterBuilder::new()
@@ -202,13 +199,11 @@ impl<W: Write> CsvWriter<W> {
 
     /// Writes out what is still buffered.
     pub fn flush(mut self) -> Result<()> {
-        self.inner
-            .flush()
-            .map_err(|e| Error::Usage(format!("writing CSV: {e}")))
+        self.inner.flush().map_err(csv_error)
     }
 }
 
-fn csv_error(e: csv::Error) -> Error {
+fn csv_error(e: impl std::fmt::Display) -> Error {
     Error::Usage(format!("writing CSV: {e}"))
 }
 

@@ -21,7 +21,7 @@ pub mod xlsx;
 pub use check::{check_findings, check_json, finding_headline, model_description, warning_line};
 pub(crate) use check::{draw_name as check_draw_name, value as check_value};
 pub(crate) use samples::{SampleColumn, SamplesTable};
-pub use samples::{SamplesLayout, samples_csv, write_samples_csv};
+pub use samples::{SamplesLayout, write_samples_csv};
 pub use summary::{summary_text, summary_text_comparing};
 
 use crate::error::Result;

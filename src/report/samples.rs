@@ -37,13 +37,6 @@ pub fn write_samples_csv(
     w.flush()
 }
 
-/// The samples CSV in the wide layout, in memory (see [`write_samples_csv`]).
-pub fn samples_csv(scenario: &Scenario, samples: &RunSamples) -> Result<Vec<u8>> {
-    let mut w = CsvWriter::new();
-    wide_csv(scenario, samples, &mut w)?;
-    w.finish()
-}
-
 /// The columns of the tidy layout (ASCII, lower case, usable as R and pandas names).
 pub const TIDY_COLUMNS: [&str; 6] = ["iteration", "arm", "actor", "year", "measure", "value"];
 

@@ -12,7 +12,7 @@
 //! | `Arms` | arm × item | `Arm, Kind` (`total cost` / `program cost` / `actor cost` / `outcome`), `Name` (`all actors`, `program`, the actor or the outcome), `Mean, MCSE, P5, P25, P50, P75, P95` |
 //! | `Parameters` | parameter | `Name, Distribution, P5, P50, P95, Fixed at` (the `--set` value, else empty) |
 //! | `Options` (only with two or more interventions) | point of view × option, then point of view × pair | the decision table `Point of view, Kind` (`all actors` / `perspective` / `actor`), `Option, Best` (1 for the option with the highest expected net), `Expected net, MCSE, P(best), CI low, CI high` (its Wilson 95% interval, ties split), `Expected loss, MCSE`; after an empty row, the pairs `Point of view, A, B, Mean A − B, MCSE, P5, P50, P95, P(A better), CI low, CI high` |
-//! | `Iterations` | iteration (only when the per-iteration values are at hand, i.e. from `run`) | the columns of the samples CSV ([`super::samples_csv`]) |
+//! | `Iterations` | iteration (only when the per-iteration values are at hand, i.e. from `run`) | the columns of the samples CSV's wide layout ([`super::write_samples_csv`]) |
 //!
 //! The names above are English ([`workbook`], `--lang en`); [`workbook_in`] with Swedish gives
 //! Swedish sheet names, headers and fixed words ([`Texts`]).

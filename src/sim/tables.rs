@@ -1299,11 +1299,16 @@ mod tests {
         assert!(compared > 10_000, "{compared} values compared");
     }
 
+    /// The scenario of a script written in a test.
+    fn scenario_of(script: &str) -> crate::scenario::Scenario {
+        crate::script::load_scenario_str(script, "t.rhai", std::path::Path::new(".")).unwrap()
+    }
+
     /// Rows shared between arms, subgroups and years (because their rules cannot tell them
     /// apart) equal the rows evaluated one by one.
     #[test]
     fn shared_rows_equal_rows_evaluated_one_by_one() {
-        let sc = crate::script::load_scenario_str(
+        let sc = scenario_of(
             r#"scenario(#{ name: "t", horizon: 6, cohort: 10 });
 actor("k");
 state("a"); state("b"); state("c");
@@ -1316,10 +1321,7 @@ transition("b", "c", min(0.05 * time_in_state(), 0.5));                 // time 
 transition("c", "a", if_else(in_subgroup("hög"), 0.2, 0.1) * by_year([1, 0.5]));
 transition("c", "b", 0.1);
 "#,
-            "t.rhai",
-            std::path::Path::new("."),
-        )
-        .unwrap();
+        );
         let plan = Plan::new(&sc);
         let mut tables = Tables::default();
         let params = [0.15];
@@ -1366,7 +1368,7 @@ transition("c", "b", 0.1);
     /// and "c" on the path out of "a").
     #[test]
     fn no_share_is_left_to_a_state_no_transition_reaches() {
-        let sc = crate::script::load_scenario_str(
+        let sc = scenario_of(
             r#"scenario(#{ name: "t", horizon: 3, cohort: 10 });
 actor("k");
 state("a"); state("b"); state("c"); state("d");
@@ -1375,10 +1377,7 @@ intervention("x", #{ startup: 0 });
 transition("a", "b", 0.3);
 transition("a", "c", 0.09); // 0.61 + 0.3 + 0.09 rounds to 1 − 2^-53
 "#,
-            "t.rhai",
-            std::path::Path::new("."),
-        )
-        .unwrap();
+        );
         let plan = Plan::new(&sc);
         let mut tables = Tables::default();
         tables.fill(&plan, &[]).unwrap();
